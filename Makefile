@@ -1,0 +1,55 @@
+# The front door. `make run` and `make test` are all a newcomer needs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+
+# Find a JDK >= 25: JAVA_HOME first, then /usr/lib/jvm/*.
+JAVA_HOME := $(shell bin/find-jdk 2>/dev/null)
+ifeq ($(JAVA_HOME),)
+$(error No JDK >= 25 found. Install one (e.g. `apt-get install temurin-25-jdk`, or unpack a JDK 25 and set JAVA_HOME) and try again)
+endif
+export JAVA_HOME
+export PATH := $(JAVA_HOME)/bin:$(PATH)
+
+# Maven: the installed one, else the wrapper (downloads Maven from Maven Central).
+MVN ?= $(shell command -v mvn >/dev/null 2>&1 && echo mvn || echo ./mvnw)
+MVN_FLAGS ?= -B -q -ntp
+export MAVEN_OPTS ?= --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED
+JAVA_FLAGS := @etc/jvm.flags
+
+ENGINE_JAR := engine/target/sv2-engine.jar
+BENCH_JAR := bench/target/benchmarks.jar
+
+.PHONY: build native test run bench bench-load clean help
+
+help:
+	@echo "make build       compile the native kernel and the engine, package bin/sv2's jars"
+	@echo "make test        build and run every test"
+	@echo "make run         start the pool on the embedded chain with a built-in miner"
+	@echo "make bench       run the JMH benchmarks, JSON into jmh-results/"
+	@echo "make bench-load  run the end-to-end load generator against a pool"
+	@echo "make native      compile the native hashing kernel only"
+	@echo "make clean       remove build output"
+
+native:
+	@if [ -f native/Makefile ]; then $(MAKE) -s -C native; fi
+
+build: native
+	$(MVN) $(MVN_FLAGS) -DskipTests install
+
+test: native
+	$(MVN) $(MVN_FLAGS) install
+	@bin/test-summary
+
+run: build
+	bin/sv2 demo
+
+bench: build
+	@mkdir -p jmh-results
+	$(JAVA_HOME)/bin/java $(JAVA_FLAGS) -jar $(BENCH_JAR) $(JMH_ARGS) -rf json -rff jmh-results/jmh-$(shell date +%Y%m%d-%H%M%S).json
+
+bench-load: build
+	bin/sv2 bench load $(LOAD_ARGS)
+
+clean:
+	$(MVN) $(MVN_FLAGS) clean
+	@if [ -f native/Makefile ]; then $(MAKE) -s -C native clean; fi

@@ -1,0 +1,81 @@
+package org.bitcoincommons.sv2.cli;
+
+import java.io.PrintWriter;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of {@code bin/sv2}. Each subcommand is one class; output streams are injected so that
+ * tests can run a command in-process and read what it printed.
+ */
+@Command(
+    name = "sv2",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionCommand.Provider.class,
+    description = "Stratum V2 mining-pool engine with merged mining.",
+    subcommands = {
+        VersionCommand.class,
+        CommandLine.HelpCommand.class,
+    })
+public final class Main implements Runnable
+{
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run()
+    {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /**
+     * Builds the command line with the given streams; exceptions map to exit codes.
+     */
+    public static CommandLine commandLine(final PrintWriter out, final PrintWriter err)
+    {
+        final CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setParameterExceptionHandler((ex, args) ->
+        {
+            final PrintWriter e = ex.getCommandLine().getErr();
+            e.println("error: " + ex.getMessage());
+            ex.getCommandLine().usage(e);
+            e.flush();
+            return ExitCode.USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
+        {
+            final PrintWriter e = commandLine.getErr();
+            if (ex instanceof CliException cli)
+            {
+                e.println("error: " + cli.getMessage());
+                e.flush();
+                return cli.exitCode();
+            }
+            e.println("error: " + ex);
+            e.flush();
+            return ExitCode.FAILURE;
+        });
+        return cl;
+    }
+
+    /**
+     * Runs one command line with the given streams and returns its exit code.
+     */
+    public static int execute(final PrintWriter out, final PrintWriter err, final String... args)
+    {
+        final int code = commandLine(out, err).execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    public static void main(final String[] args)
+    {
+        final PrintWriter out = new PrintWriter(System.out, true);
+        final PrintWriter err = new PrintWriter(System.err, true);
+        System.exit(execute(out, err, args));
+    }
+}
