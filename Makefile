@@ -34,10 +34,10 @@ native:
 	@if [ -f native/Makefile ]; then $(MAKE) -s -C native; fi
 
 build: native
-	$(MVN) $(MVN_FLAGS) -DskipTests install
+	$(MVN) $(MVN_FLAGS) -DskipTests package
 
 test: native
-	$(MVN) $(MVN_FLAGS) install
+	$(MVN) $(MVN_FLAGS) verify
 	@bin/test-summary
 
 run: build
