@@ -1,0 +1,69 @@
+package org.bitcoincommons.sv2.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+
+import org.tomlj.Toml;
+import org.tomlj.TomlParseResult;
+
+/**
+ * The whole engine configuration, read once from TOML and validated before anything starts. Every
+ * error names the key ({@code conclude()}-style), unknown keys are rejected so that a typo is never
+ * silently ignored.
+ */
+public record EngineConfig(
+    StratumV2Config stratumV2,
+    PoolConfig pool,
+    TemplateConfig template,
+    ApiConfig api)
+{
+    /** Reads and validates a TOML file. */
+    public static EngineConfig load(final Path file)
+    {
+        final String text;
+        try
+        {
+            text = Files.readString(file);
+        }
+        catch (final IOException ex)
+        {
+            throw new ConfigException(file + ": cannot read (" + ex.getMessage() + ")", ex);
+        }
+        try
+        {
+            return parse(text, file.toAbsolutePath().getParent());
+        }
+        catch (final ConfigException ex)
+        {
+            throw new ConfigException(file + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /** Parses TOML text; relative paths resolve against {@code baseDir}. */
+    public static EngineConfig parse(final String toml, final Path baseDir)
+    {
+        final TomlParseResult result = Toml.parse(toml);
+        if (result.hasErrors())
+        {
+            throw new ConfigException(result.errors().stream()
+                .map(e -> "line " + e.position().line() + ", column " + e.position().column() + ": " + e.getMessage())
+                .collect(Collectors.joining("; ")));
+        }
+        final TomlReader root = new TomlReader(result, "");
+        final EngineConfig config = new EngineConfig(
+            StratumV2Config.read(root.table("stratum_v2")),
+            PoolConfig.read(root.table("pool"), baseDir),
+            TemplateConfig.read(root.table("template"), baseDir),
+            ApiConfig.read(root.table("api")));
+        root.rejectUnknown();
+        return config;
+    }
+
+    /** The defaults, as if the file were empty. */
+    public static EngineConfig defaults(final Path baseDir)
+    {
+        return parse("", baseDir);
+    }
+}

@@ -1,0 +1,26 @@
+package org.bitcoincommons.sv2.config;
+
+/**
+ * {@code [stratum_v2.noise]}: the pool's long-lived authority key pair (base58check, as
+ * {@code bin/sv2 keys generate} prints them) and the lifetime of the per-connection certificates it signs.
+ * Empty keys mean "generate an ephemeral authority at start-up" (development only; the public key is logged).
+ */
+public record NoiseConfig(String authorityPublicKey, String authoritySecretKey, long certValiditySec)
+{
+    static NoiseConfig read(final TomlReader t)
+    {
+        final String pub = t.string("authority_public_key", "");
+        final String sec = t.string("authority_secret_key", "");
+        if (pub.isEmpty() != sec.isEmpty())
+        {
+            throw new ConfigException(t.key(pub.isEmpty() ? "authority_public_key" : "authority_secret_key")
+                + ": is required when " + t.key(pub.isEmpty() ? "authority_secret_key" : "authority_public_key") + " is set");
+        }
+        return new NoiseConfig(pub, sec, t.integer("cert_validity_sec", 3600, 10, 10L * 365 * 24 * 3600));
+    }
+
+    public boolean hasKeys()
+    {
+        return !authorityPublicKey.isEmpty();
+    }
+}

@@ -1,0 +1,64 @@
+package org.bitcoincommons.sv2.config;
+
+import java.nio.file.Path;
+
+/**
+ * {@code [pool]}: channel policy and the share pipeline.
+ *
+ * @param sharesPerMinute     vardiff aim per channel
+ * @param journalDir          Chronicle Queue directory of accounting events
+ * @param hashImpl            "auto", "ffm", "jna" or "java"
+ * @param coinbaseAddress     payout address of the pool's coinbase output; empty pays an anyone-can-spend script
+ *                            (only sensible on the embedded chain)
+ * @param poolSignature       bytes placed in the coinbase scriptSig after the height, ASCII
+ * @param extranonceSize      rollable extranonce bytes given to extended channels
+ * @param ringSize            Disruptor ring size, a power of two
+ * @param maxConnections      further connections are refused
+ * @param outboundQueueFrames frames queued to a slow reader before its connection is closed
+ */
+public record PoolConfig(
+    double sharesPerMinute,
+    Path journalDir,
+    String hashImpl,
+    String coinbaseAddress,
+    String poolSignature,
+    int extranonceSize,
+    int ringSize,
+    int maxConnections,
+    int outboundQueueFrames)
+{
+    static PoolConfig read(final TomlReader t, final Path baseDir)
+    {
+        final String hashImpl = t.string("hash_impl", "auto");
+        if (!hashImpl.matches("auto|ffm|jna|java"))
+        {
+            throw new ConfigException(t.key("hash_impl") + ": must be \"auto\", \"ffm\", \"jna\" or \"java\" (got \"" + hashImpl + "\")");
+        }
+        final int ring = (int)t.integer("ring_size", 1 << 16, 64, 1 << 24);
+        if (Integer.bitCount(ring) != 1)
+        {
+            throw new ConfigException(t.key("ring_size") + ": must be a power of two (got " + ring + ")");
+        }
+        final String sig = t.string("pool_signature", "/sv2-java/");
+        if (sig.length() > 32 || !sig.chars().allMatch(c -> c >= 0x20 && c < 0x7f))
+        {
+            throw new ConfigException(t.key("pool_signature") + ": must be at most 32 printable ASCII characters");
+        }
+        return new PoolConfig(
+            t.number("shares_per_minute", 6.0, 0.0, 6000.0),
+            resolve(baseDir, t.string("journal_dir", "data/journal")),
+            hashImpl,
+            t.string("coinbase_address", ""),
+            sig,
+            (int)t.integer("extranonce_size", 8, 1, 16),
+            ring,
+            (int)t.integer("max_connections", 20_000, 1, 1_000_000),
+            (int)t.integer("outbound_queue_frames", 1024, 16, 1 << 20));
+    }
+
+    static Path resolve(final Path baseDir, final String p)
+    {
+        final Path path = Path.of(p);
+        return path.isAbsolute() || baseDir == null ? path : baseDir.resolve(path).normalize();
+    }
+}
