@@ -1,0 +1,339 @@
+package org.bitcoincommons.sv2.journal;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.agrona.collections.Int2ObjectHashMap;
+
+/**
+ * Every accounting counter, built only by applying events. The live pool applies each event right after
+ * journaling it, and {@code bin/sv2 replay} applies the journal: the two therefore agree to the last share
+ * and satoshi. Single-threaded (the owner is the accounting thread, or the replay); other threads read a
+ * {@link #toMap()} copy the owner publishes.
+ */
+public final class AccountingState implements AccountingListener
+{
+    /** Per-chain counters; amounts are in the chain's smallest unit. */
+    public static final class ChainStats
+    {
+        String name;
+        long shares;
+        double shareDifficultySum;
+        long blocksFound;
+        long auxSubmitted;
+        long auxAccepted;
+        long auxRejected;
+        long rewards;
+        long fees;
+        long core;
+        long grants;
+        long audits;
+        long operations;
+
+        public long shares()
+        {
+            return shares;
+        }
+
+        public long rewards()
+        {
+            return rewards;
+        }
+
+        public long fees()
+        {
+            return fees;
+        }
+
+        /** Rewards not (yet) covered by a fee or a distribution; 0 in a balanced journal. */
+        public long unallocated()
+        {
+            return rewards - fees - core - grants - audits - operations;
+        }
+    }
+
+    /** Per-worker counters. */
+    public static final class WorkerStats
+    {
+        final String name;
+        long shares;
+        double shareDifficultySum;
+        long blocksFound;
+
+        WorkerStats(final String name)
+        {
+            this.name = name;
+        }
+
+        public long shares()
+        {
+            return shares;
+        }
+    }
+
+    private final ChainStats[] chains = new ChainStats[JournalEvent.MAX_CHAINS];
+    private final Int2ObjectHashMap<WorkerStats> workers = new Int2ObjectHashMap<>();
+    private long events;
+    private long sharesAccepted;
+    private double shareDifficultySum;
+    private long lastTimeMs;
+    private int maxWorkerId = -1;
+
+    public AccountingState()
+    {
+        chains[JournalEvent.BITCOIN] = new ChainStats();
+        chains[JournalEvent.BITCOIN].name = "bitcoin";
+    }
+
+    @Override
+    public void shareAccepted(final long timeMs, final int workerId, final int channelId, final int sequenceNumber,
+        final int jobId, final double difficulty, final long chainMask)
+    {
+        tick(timeMs);
+        sharesAccepted++;
+        shareDifficultySum += difficulty;
+        final WorkerStats w = workers.get(workerId);
+        if (w != null)
+        {
+            w.shares++;
+            w.shareDifficultySum += difficulty;
+        }
+        long mask = chainMask | 1L;
+        while (mask != 0)
+        {
+            final int i = Long.numberOfTrailingZeros(mask);
+            mask &= mask - 1;
+            final ChainStats c = chain(i);
+            c.shares++;
+            c.shareDifficultySum += difficulty;
+        }
+    }
+
+    @Override
+    public void worker(final long timeMs, final int workerId, final String name)
+    {
+        tick(timeMs);
+        workers.put(workerId, new WorkerStats(name));
+        maxWorkerId = Math.max(maxWorkerId, workerId);
+    }
+
+    @Override
+    public void chain(final long timeMs, final int chainIndex, final String name)
+    {
+        tick(timeMs);
+        chain(chainIndex).name = name;
+    }
+
+    @Override
+    public void blockFound(final long timeMs, final int chainIndex, final int workerId, final long height, final byte[] hash)
+    {
+        tick(timeMs);
+        chain(chainIndex).blocksFound++;
+        final WorkerStats w = workers.get(workerId);
+        if (w != null)
+        {
+            w.blocksFound++;
+        }
+    }
+
+    @Override
+    public void auxSubmitted(final long timeMs, final int chainIndex, final byte[] hash)
+    {
+        tick(timeMs);
+        chain(chainIndex).auxSubmitted++;
+    }
+
+    @Override
+    public void auxAccepted(final long timeMs, final int chainIndex, final byte[] hash)
+    {
+        tick(timeMs);
+        chain(chainIndex).auxAccepted++;
+    }
+
+    @Override
+    public void auxRejected(final long timeMs, final int chainIndex, final byte[] hash, final String reason)
+    {
+        tick(timeMs);
+        chain(chainIndex).auxRejected++;
+    }
+
+    @Override
+    public void reward(final long timeMs, final int chainIndex, final long amount, final byte[] hash)
+    {
+        tick(timeMs);
+        final ChainStats c = chain(chainIndex);
+        c.rewards = Math.addExact(c.rewards, amount);
+    }
+
+    @Override
+    public void fee(final long timeMs, final int chainIndex, final long amount, final String contributorId)
+    {
+        tick(timeMs);
+        final ChainStats c = chain(chainIndex);
+        c.fees = Math.addExact(c.fees, amount);
+    }
+
+    @Override
+    public void distribution(final long timeMs, final int chainIndex, final long core, final long grants,
+        final long audits, final long operations)
+    {
+        tick(timeMs);
+        final ChainStats c = chain(chainIndex);
+        c.core = Math.addExact(c.core, core);
+        c.grants = Math.addExact(c.grants, grants);
+        c.audits = Math.addExact(c.audits, audits);
+        c.operations = Math.addExact(c.operations, operations);
+    }
+
+    public long events()
+    {
+        return events;
+    }
+
+    public long sharesAccepted()
+    {
+        return sharesAccepted;
+    }
+
+    public double shareDifficultySum()
+    {
+        return shareDifficultySum;
+    }
+
+    /** The chain's counters, or null when no event named it. */
+    public ChainStats chainStats(final int chainIndex)
+    {
+        return chains[chainIndex];
+    }
+
+    public WorkerStats workerStats(final int workerId)
+    {
+        return workers.get(workerId);
+    }
+
+    /** The worker id registered under {@code name}, or -1. Cold path (restart). */
+    public int workerId(final String name)
+    {
+        for (final Map.Entry<Integer, WorkerStats> e : workers.entrySet())
+        {
+            if (e.getValue().name.equals(name))
+            {
+                return e.getKey();
+            }
+        }
+        return -1;
+    }
+
+    /** The highest worker id registered so far, -1 when none: a restarted pool continues after it. */
+    public int maxWorkerId()
+    {
+        return maxWorkerId;
+    }
+
+    /**
+     * The totals as an ordered map, ready for JSON: the same shape from the live pool's API and from
+     * {@code bin/sv2 replay}. Cold path.
+     */
+    public Map<String, Object> toMap()
+    {
+        final Map<String, Object> out = new LinkedHashMap<>();
+        out.put("events", events);
+        out.put("shares_accepted", sharesAccepted);
+        out.put("share_difficulty_sum", shareDifficultySum);
+        long blocks = 0;
+        long rewards = 0;
+        long fees = 0;
+        long core = 0;
+        long grants = 0;
+        long audits = 0;
+        long operations = 0;
+        final Map<String, Object> chainMap = new LinkedHashMap<>();
+        for (final ChainStats c : chains)
+        {
+            if (c == null)
+            {
+                continue;
+            }
+            blocks += c.blocksFound;
+            rewards += c.rewards;
+            fees += c.fees;
+            core += c.core;
+            grants += c.grants;
+            audits += c.audits;
+            operations += c.operations;
+            final Map<String, Object> m = new LinkedHashMap<>();
+            m.put("shares", c.shares);
+            m.put("share_difficulty_sum", c.shareDifficultySum);
+            m.put("blocks_found", c.blocksFound);
+            m.put("aux_submitted", c.auxSubmitted);
+            m.put("aux_accepted", c.auxAccepted);
+            m.put("aux_rejected", c.auxRejected);
+            m.put("rewards", c.rewards);
+            m.put("fees", c.fees);
+            m.put("distribution", buckets(c.core, c.grants, c.audits, c.operations));
+            m.put("unallocated", c.unallocated());
+            chainMap.put(c.name == null ? "chain-" + indexOf(c) : c.name, m);
+        }
+        out.put("blocks_found", blocks);
+        out.put("rewards_total", rewards);
+        out.put("fees_total", fees);
+        out.put("distribution", buckets(core, grants, audits, operations));
+        out.put("chains", chainMap);
+        final Map<String, Object> workerMap = new TreeMap<>();
+        for (final WorkerStats w : workers.values())
+        {
+            final Map<String, Object> m = new LinkedHashMap<>();
+            m.put("shares", w.shares);
+            m.put("share_difficulty_sum", w.shareDifficultySum);
+            m.put("blocks_found", w.blocksFound);
+            workerMap.put(w.name, m);
+        }
+        out.put("workers", workerMap);
+        out.put("last_event_time_ms", lastTimeMs);
+        return out;
+    }
+
+    private static Map<String, Object> buckets(final long core, final long grants, final long audits, final long operations)
+    {
+        final Map<String, Object> m = new LinkedHashMap<>();
+        m.put("core_development", core);
+        m.put("grants", grants);
+        m.put("audits", audits);
+        m.put("operations", operations);
+        return m;
+    }
+
+    private int indexOf(final ChainStats c)
+    {
+        for (int i = 0; i < chains.length; i++)
+        {
+            if (chains[i] == c)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private ChainStats chain(final int i)
+    {
+        if (i < 0 || i >= chains.length)
+        {
+            throw new JournalException("chain index out of range: " + i);
+        }
+        ChainStats c = chains[i];
+        if (c == null)
+        {
+            c = new ChainStats();
+            chains[i] = c;
+        }
+        return c;
+    }
+
+    private void tick(final long timeMs)
+    {
+        events++;
+        lastTimeMs = timeMs;
+    }
+}
