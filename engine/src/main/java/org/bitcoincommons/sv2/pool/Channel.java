@@ -1,0 +1,113 @@
+package org.bitcoincommons.sv2.pool;
+
+/**
+ * A mining channel as the pool logic thread keeps it. Owned by that thread only.
+ */
+final class Channel
+{
+    /** Jobs remembered per channel: the current chain tip's recent jobs. */
+    static final int JOB_SLOTS = 8;
+
+    final int channelId;
+    final MiningDownstream downstream;
+    final boolean extended;
+    final int workerId;
+    final String userIdentity;
+    final byte[] extranoncePrefix;
+    /** Rollable extranonce bytes the miner must send (extended channels); 0 for standard channels. */
+    final int extranonceSize;
+    final int groupChannelId;
+    final Vardiff vardiff;
+
+    final byte[] maxTarget = new byte[32];
+    final byte[] target = new byte[32];
+    double hashrate;
+
+    /** Per-job state, a small ring keyed by job id. */
+    final int[] slotJobId = new int[JOB_SLOTS];
+    final Job[] slotJob = new Job[JOB_SLOTS];
+    final byte[][] slotTarget = new byte[JOB_SLOTS][32];
+    final double[] slotDifficulty = new double[JOB_SLOTS];
+    final boolean[] slotFuture = new boolean[JOB_SLOTS];
+    /** Standard channels: the job's merkle root with this channel's extranonce, computed on first use. */
+    final byte[][] slotMerkleRoot;
+    final boolean[] slotMerkleReady = new boolean[JOB_SLOTS];
+    int nextSlot;
+
+    /** Successes of the current batch, flushed as one SubmitShares.Success. */
+    int pendingCount;
+    long pendingSum;
+    double pendingDifficulty;
+    int pendingLastSequence;
+    boolean pendingQueued;
+
+    long sharesAccepted;
+    long sharesRejected;
+    boolean closed;
+
+    Channel(final int channelId, final MiningDownstream downstream, final boolean extended, final int workerId,
+        final String userIdentity, final byte[] extranoncePrefix, final int extranonceSize, final int groupChannelId,
+        final long nowSec)
+    {
+        this.channelId = channelId;
+        this.downstream = downstream;
+        this.extended = extended;
+        this.workerId = workerId;
+        this.userIdentity = userIdentity;
+        this.extranoncePrefix = extranoncePrefix;
+        this.extranonceSize = extranonceSize;
+        this.groupChannelId = groupChannelId;
+        this.vardiff = new Vardiff(nowSec);
+        this.slotMerkleRoot = extended ? null : new byte[JOB_SLOTS][32];
+        java.util.Arrays.fill(slotJobId, -1);
+    }
+
+    /** The slot holding {@code jobId}, or -1. */
+    int slotOf(final int jobId)
+    {
+        for (int i = 0; i < JOB_SLOTS; i++)
+        {
+            if (slotJobId[i] == jobId)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Records a job sent to this channel with the channel's current target; returns its slot. */
+    int addJob(final Job job, final boolean future, final double difficulty)
+    {
+        final int slot = nextSlot;
+        nextSlot = (nextSlot + 1) % JOB_SLOTS;
+        slotJobId[slot] = job.jobId;
+        slotJob[slot] = job;
+        System.arraycopy(target, 0, slotTarget[slot], 0, 32);
+        slotDifficulty[slot] = difficulty;
+        slotFuture[slot] = future;
+        slotMerkleReady[slot] = false;
+        return slot;
+    }
+
+    /** SetTarget applies to jobs not yet active (future jobs), never to active ones. */
+    void retargetFutureJobs(final double difficulty)
+    {
+        for (int i = 0; i < JOB_SLOTS; i++)
+        {
+            if (slotJobId[i] >= 0 && slotFuture[i])
+            {
+                System.arraycopy(target, 0, slotTarget[i], 0, 32);
+                slotDifficulty[i] = difficulty;
+            }
+        }
+    }
+
+    void activate(final int jobId)
+    {
+        final int slot = slotOf(jobId);
+        if (slot >= 0)
+        {
+            slotFuture[slot] = false;
+        }
+    }
+}

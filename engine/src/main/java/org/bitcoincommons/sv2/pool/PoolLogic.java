@@ -1,0 +1,399 @@
+package org.bitcoincommons.sv2.pool;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.concurrent.EpochClock;
+import org.bitcoincommons.sv2.bitcoin.Target;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pool's business logic: channels, jobs, targets and vardiff. Single-threaded: every call comes from the
+ * share pipeline's handler thread, in ring order, so a SetTarget, a new job and the shares around them are
+ * always seen in the order they happened. Shares themselves are staged and validated by {@link ShareProcessor}.
+ */
+public final class PoolLogic
+{
+    private static final Logger LOG = LoggerFactory.getLogger(PoolLogic.class);
+
+    /** Bytes of extranonce prefix the pool gives each channel (the channel id, little-endian). */
+    public static final int CHANNEL_PREFIX_LENGTH = 4;
+    /** BIP323: the 24 version bits miners may roll. */
+    public static final int VERSION_ROLLING_MASK = 0x1fffffe0;
+
+    /** A downstream connection and its group channel. */
+    static final class Downstream
+    {
+        final MiningDownstream wire;
+        final boolean requiresStandardJobs;
+        int groupChannelId;
+        final List<Channel> channels = new ArrayList<>();
+
+        Downstream(final MiningDownstream wire, final boolean requiresStandardJobs)
+        {
+            this.wire = wire;
+            this.requiresStandardJobs = requiresStandardJobs;
+        }
+    }
+
+    final Int2ObjectHashMap<Channel> channels = new Int2ObjectHashMap<>();
+    private final Map<MiningDownstream, Downstream> downstreams = new IdentityHashMap<>();
+    private final ShareAccounting accounting;
+    private final EpochClock clock;
+    private final double sharesPerMinute;
+    private final int extranonceSize;
+    private final ShareProcessor shares;
+    private int nextChannelId = 1;
+
+    /** The newest job, and the first job id of the current chain tip (older ids are stale). */
+    Job currentJob;
+    int tipFirstJobId = Integer.MAX_VALUE;
+    private int[] groupScratch = new int[16];
+
+    public PoolLogic(final ShareAccounting accounting, final HeaderHasher hasher, final BlockSink blockSink,
+        final EpochClock clock, final double sharesPerMinute, final int extranonceSize, final int maxBatch,
+        final int duplicateWindow)
+    {
+        this.accounting = accounting;
+        this.clock = clock;
+        this.sharesPerMinute = sharesPerMinute;
+        this.extranonceSize = extranonceSize;
+        this.shares = new ShareProcessor(this, accounting, hasher, blockSink, clock, maxBatch, duplicateWindow);
+    }
+
+    public ShareProcessor shares()
+    {
+        return shares;
+    }
+
+    public int extranonceLength()
+    {
+        return CHANNEL_PREFIX_LENGTH + extranonceSize;
+    }
+
+    public int channelCount()
+    {
+        return channels.size();
+    }
+
+    /** A downstream has completed SetupConnection for the mining protocol. */
+    public void connectionOpened(final MiningDownstream wire, final boolean requiresStandardJobs)
+    {
+        downstreams.put(wire, new Downstream(wire, requiresStandardJobs));
+    }
+
+    public void openStandardChannel(final MiningDownstream wire, final int requestId, final String userIdentity,
+        final float nominalHashrate, final byte[] maxTarget)
+    {
+        final Downstream d = downstream(wire);
+        if (d == null)
+        {
+            return;
+        }
+        if (!validHashrate(nominalHashrate))
+        {
+            wire.openMiningChannelError(requestId, "invalid-nominal-hashrate");
+            return;
+        }
+        final int channelId = nextChannelId++;
+        // A standard channel's prefix is its whole extranonce: the channel id, zero-padded (as SRI does).
+        final byte[] prefix = new byte[extranonceLength()];
+        writeChannelPrefix(prefix, channelId);
+        int group = 0;
+        if (!d.requiresStandardJobs)
+        {
+            if (d.groupChannelId == 0)
+            {
+                d.groupChannelId = nextChannelId++;
+            }
+            group = d.groupChannelId;
+        }
+        final Channel c = new Channel(channelId, wire, false, accounting.workerId(userIdentity), userIdentity, prefix, 0,
+            group, clock.time() / 1000);
+        initTarget(c, nominalHashrate, maxTarget);
+        register(d, c);
+        wire.openStandardMiningChannelSuccess(requestId, channelId, c.target, prefix, group);
+        announceGroup(d);
+        sendFirstJob(c);
+    }
+
+    public void openExtendedChannel(final MiningDownstream wire, final int requestId, final String userIdentity,
+        final float nominalHashrate, final byte[] maxTarget, final int minExtranonceSize)
+    {
+        final Downstream d = downstream(wire);
+        if (d == null)
+        {
+            return;
+        }
+        if (!validHashrate(nominalHashrate))
+        {
+            wire.openMiningChannelError(requestId, "invalid-nominal-hashrate");
+            return;
+        }
+        if (minExtranonceSize > extranonceSize)
+        {
+            wire.openMiningChannelError(requestId, "min-extranonce-size-too-large");
+            return;
+        }
+        final int channelId = nextChannelId++;
+        final byte[] prefix = new byte[CHANNEL_PREFIX_LENGTH];
+        writeChannelPrefix(prefix, channelId);
+        final Channel c = new Channel(channelId, wire, true, accounting.workerId(userIdentity), userIdentity, prefix,
+            extranonceSize, 0, clock.time() / 1000);
+        initTarget(c, nominalHashrate, maxTarget);
+        register(d, c);
+        wire.openExtendedMiningChannelSuccess(requestId, channelId, c.target, extranonceSize, prefix, 0);
+        sendFirstJob(c);
+    }
+
+    /** UpdateChannel: a new nominal hashrate and maximum target; the upstream must honour a lower maximum. */
+    public void updateChannel(final MiningDownstream wire, final int channelId, final float nominalHashrate,
+        final byte[] maxTarget)
+    {
+        final Channel c = channels.get(channelId);
+        if (c == null || c.downstream != wire)
+        {
+            wire.updateChannelError(channelId, "invalid-channel-id");
+            return;
+        }
+        if (!validHashrate(nominalHashrate))
+        {
+            wire.updateChannelError(channelId, "invalid-nominal-hashrate");
+            return;
+        }
+        System.arraycopy(maxTarget, 0, c.maxTarget, 0, 32);
+        c.hashrate = Math.max(nominalHashrate, Vardiff.MIN_HASHRATE);
+        c.vardiff.reset(clock.time() / 1000);
+        applyTarget(c, targetFor(c.hashrate, c.maxTarget));
+    }
+
+    public void closeChannel(final MiningDownstream wire, final int channelId)
+    {
+        final Channel c = channels.get(channelId);
+        if (c == null || c.downstream != wire)
+        {
+            return;
+        }
+        shares.flushChannel(c);
+        remove(c);
+        final Downstream d = downstreams.get(wire);
+        if (d != null)
+        {
+            d.channels.remove(c);
+            announceGroup(d);
+        }
+    }
+
+    /** The connection is gone: every channel of it closes; accepted work was already accounted. */
+    public void connectionClosed(final MiningDownstream wire)
+    {
+        final Downstream d = downstreams.remove(wire);
+        if (d == null)
+        {
+            return;
+        }
+        for (final Channel c : d.channels)
+        {
+            remove(c);
+        }
+        d.channels.clear();
+    }
+
+    /**
+     * Publishes a job to every channel. {@code newTip}: the job builds on a new previous block, so it is sent
+     * as a future job followed by SetNewPrevHash, and every older job becomes stale.
+     */
+    public void newJob(final Job job, final boolean newTip)
+    {
+        shares.flushAll();
+        if (newTip || currentJob == null)
+        {
+            tipFirstJobId = job.jobId;
+            shares.newTip();
+        }
+        currentJob = job;
+        for (final Downstream d : downstreams.values())
+        {
+            sendJob(d, job, newTip);
+        }
+    }
+
+    /** Periodic work: vardiff for every channel. */
+    public void tick()
+    {
+        final long nowSec = clock.time() / 1000;
+        for (final Channel c : channels.values())
+        {
+            final byte[] current = c.target;
+            final double next = c.vardiff.evaluate(nowSec, c.hashrate,
+                spm -> Target.hashrateFromTarget(Target.fromLittleEndian(current, 0), spm));
+            if (!Double.isNaN(next))
+            {
+                c.hashrate = next;
+                applyTarget(c, targetFor(next, c.maxTarget));
+            }
+        }
+    }
+
+    public double sharesPerMinute()
+    {
+        return sharesPerMinute;
+    }
+
+    Downstream downstream(final MiningDownstream wire)
+    {
+        final Downstream d = downstreams.get(wire);
+        if (d == null)
+        {
+            LOG.debug("message from connection {} before SetupConnection or after close", wire.connectionId());
+        }
+        return d;
+    }
+
+    private void register(final Downstream d, final Channel c)
+    {
+        channels.put(c.channelId, c);
+        d.channels.add(c);
+    }
+
+    private void remove(final Channel c)
+    {
+        c.closed = true;
+        channels.remove(c.channelId);
+    }
+
+    private void announceGroup(final Downstream d)
+    {
+        if (d.groupChannelId == 0)
+        {
+            return;
+        }
+        int n = 0;
+        for (final Channel c : d.channels)
+        {
+            if (c.groupChannelId == d.groupChannelId)
+            {
+                if (n == groupScratch.length)
+                {
+                    groupScratch = java.util.Arrays.copyOf(groupScratch, n * 2);
+                }
+                groupScratch[n++] = c.channelId;
+            }
+        }
+        d.wire.setGroupChannel(d.groupChannelId, groupScratch, n);
+    }
+
+    private void sendFirstJob(final Channel c)
+    {
+        final Job job = currentJob;
+        if (job == null)
+        {
+            return;
+        }
+        sendChannelJob(c, job, true);
+        c.downstream.setNewPrevHash(c.channelId, job.jobId, job.prevHash, job.minNtime, job.nbits);
+        c.activate(job.jobId);
+    }
+
+    private void sendJob(final Downstream d, final Job job, final boolean newTip)
+    {
+        boolean groupSent = false;
+        for (final Channel c : d.channels)
+        {
+            if (c.groupChannelId != 0)
+            {
+                recordJob(c, job, newTip);
+                if (!groupSent)
+                {
+                    groupSent = true;
+                    d.wire.newExtendedMiningJob(c.groupChannelId, job.jobId, newTip ? -1 : job.minNtime & 0xffffffffL,
+                        job.version, true, job.merklePath, job.merklePathCount, job.coinbasePrefix, job.coinbaseSuffix);
+                }
+            }
+            else
+            {
+                sendChannelJob(c, job, newTip);
+            }
+        }
+        if (newTip)
+        {
+            if (groupSent)
+            {
+                d.wire.setNewPrevHash(d.groupChannelId, job.jobId, job.prevHash, job.minNtime, job.nbits);
+            }
+            for (final Channel c : d.channels)
+            {
+                if (c.groupChannelId == 0)
+                {
+                    c.downstream.setNewPrevHash(c.channelId, job.jobId, job.prevHash, job.minNtime, job.nbits);
+                }
+                c.activate(job.jobId);
+            }
+        }
+    }
+
+    private void sendChannelJob(final Channel c, final Job job, final boolean future)
+    {
+        final int slot = recordJob(c, job, future);
+        final long minNtime = future ? -1 : job.minNtime & 0xffffffffL;
+        if (c.extended)
+        {
+            c.downstream.newExtendedMiningJob(c.channelId, job.jobId, minNtime, job.version, true,
+                job.merklePath, job.merklePathCount, job.coinbasePrefix, job.coinbaseSuffix);
+        }
+        else
+        {
+            c.downstream.newMiningJob(c.channelId, job.jobId, minNtime, job.version, shares.merkleRoot(c, slot));
+        }
+    }
+
+    private int recordJob(final Channel c, final Job job, final boolean future)
+    {
+        return c.addJob(job, future, Target.difficultyFromLittleEndian(c.target, 0));
+    }
+
+    private void initTarget(final Channel c, final float nominalHashrate, final byte[] maxTarget)
+    {
+        System.arraycopy(maxTarget, 0, c.maxTarget, 0, 32);
+        c.hashrate = Math.max(nominalHashrate, Vardiff.MIN_HASHRATE);
+        final byte[] t = targetFor(c.hashrate, c.maxTarget);
+        System.arraycopy(t, 0, c.target, 0, 32);
+    }
+
+    private void applyTarget(final Channel c, final byte[] target)
+    {
+        if (java.util.Arrays.equals(target, c.target))
+        {
+            return;
+        }
+        System.arraycopy(target, 0, c.target, 0, 32);
+        c.retargetFutureJobs(Target.difficultyFromLittleEndian(target, 0));
+        c.downstream.setTarget(c.channelId, c.target);
+    }
+
+    /** min(target for this hashrate at the configured share rate, the channel's maximum target), LE. */
+    private byte[] targetFor(final double hashrate, final byte[] maxTargetLe)
+    {
+        final BigInteger t = Target.fromHashrate(hashrate, sharesPerMinute);
+        final BigInteger max = Target.fromLittleEndian(maxTargetLe, 0);
+        return Target.toLittleEndian(t.min(max));
+    }
+
+    private static boolean validHashrate(final float h)
+    {
+        return h >= 0.0f && Float.isFinite(h);
+    }
+
+    private static void writeChannelPrefix(final byte[] prefix, final int channelId)
+    {
+        prefix[0] = (byte)channelId;
+        prefix[1] = (byte)(channelId >>> 8);
+        prefix[2] = (byte)(channelId >>> 16);
+        prefix[3] = (byte)(channelId >>> 24);
+    }
+}

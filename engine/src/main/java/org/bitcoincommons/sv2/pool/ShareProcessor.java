@@ -1,0 +1,361 @@
+package org.bitcoincommons.sv2.pool;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+import org.agrona.collections.LongHashSet;
+import org.agrona.concurrent.EpochClock;
+import org.bitcoincommons.sv2.bitcoin.Merkle;
+import org.bitcoincommons.sv2.bitcoin.Sha256d;
+import org.bitcoincommons.sv2.bitcoin.Target;
+
+/**
+ * Validates shares in batches on the logic thread (PROTOCOL.md §5.3): the cheap checks and the 80-byte
+ * header are done when a share is staged, the whole batch is hashed in one call to the kernel, then each hash
+ * is compared with the network target, the aux targets and the target of the share's job. Accepted shares go
+ * to {@link ShareAccounting} before the batch's SubmitShares.Success messages (one per channel) are queued.
+ * Nothing here allocates per share.
+ */
+public final class ShareProcessor
+{
+    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** Bitcoin's MAX_FUTURE_BLOCK_TIME: a header more than 2 hours ahead is invalid. */
+    static final long MAX_FUTURE_SEC = 7200;
+
+    private final PoolLogic logic;
+    private final ShareAccounting accounting;
+    private final HeaderHasher hasher;
+    private final BlockSink blockSink;
+    private final EpochClock clock;
+    private final int maxBatch;
+    private final int duplicateWindow;
+
+    private final Channel[] batchChannel;
+    private final int[] batchSequence;
+    private final int[] batchSlot;
+    private final int[] batchExtranonceLength;
+    private final byte[] batchExtranonce;
+    private final byte[] headers;
+    private final byte[] hashes;
+    private int count;
+
+    private final Channel[] pending;
+    private int pendingCount;
+
+    private LongHashSet seen;
+    private LongHashSet seenBefore;
+
+    private final Sha256d sha = new Sha256d();
+    private byte[] coinbase = new byte[512];
+    private long nowSec;
+
+    private long accepted;
+    private long rejected;
+    private long blocks;
+
+    ShareProcessor(final PoolLogic logic, final ShareAccounting accounting, final HeaderHasher hasher,
+        final BlockSink blockSink, final EpochClock clock, final int maxBatch, final int duplicateWindow)
+    {
+        this.logic = logic;
+        this.accounting = accounting;
+        this.hasher = hasher;
+        this.blockSink = blockSink;
+        this.clock = clock;
+        this.maxBatch = maxBatch;
+        this.duplicateWindow = duplicateWindow;
+        this.batchChannel = new Channel[maxBatch];
+        this.batchSequence = new int[maxBatch];
+        this.batchSlot = new int[maxBatch];
+        this.batchExtranonceLength = new int[maxBatch];
+        this.batchExtranonce = new byte[maxBatch * 32];
+        this.headers = new byte[maxBatch * 80];
+        this.hashes = new byte[maxBatch * 32];
+        this.pending = new Channel[maxBatch];
+        this.seen = new LongHashSet(Math.max(64, duplicateWindow * 2));
+        this.seenBefore = new LongHashSet(Math.max(64, duplicateWindow * 2));
+    }
+
+    public long accepted()
+    {
+        return accepted;
+    }
+
+    public long rejected()
+    {
+        return rejected;
+    }
+
+    public long blocks()
+    {
+        return blocks;
+    }
+
+    /** SubmitSharesStandard. */
+    public void submitStandard(final MiningDownstream wire, final int channelId, final int sequenceNumber,
+        final int jobId, final int nonce, final int ntime, final int version)
+    {
+        stage(wire, channelId, sequenceNumber, jobId, nonce, ntime, version, null, 0, 0, false);
+    }
+
+    /** SubmitSharesExtended; the extranonce bytes are copied, the array may be reused after the call. */
+    public void submitExtended(final MiningDownstream wire, final int channelId, final int sequenceNumber,
+        final int jobId, final int nonce, final int ntime, final int version,
+        final byte[] extranonce, final int extranonceOffset, final int extranonceLength)
+    {
+        stage(wire, channelId, sequenceNumber, jobId, nonce, ntime, version, extranonce, extranonceOffset,
+            extranonceLength, true);
+    }
+
+    private void stage(final MiningDownstream wire, final int channelId, final int sequenceNumber, final int jobId,
+        final int nonce, final int ntime, final int version, final byte[] extranonce, final int extranonceOffset,
+        final int extranonceLength, final boolean extendedMessage)
+    {
+        if (count == 0)
+        {
+            nowSec = clock.time() / 1000;
+        }
+        final Channel c = logic.channels.get(channelId);
+        if (c == null || c.downstream != wire)
+        {
+            reject(wire, channelId, sequenceNumber, ShareError.INVALID_CHANNEL_ID);
+            return;
+        }
+        final int slot = c.slotOf(jobId);
+        if (slot < 0 || Integer.compareUnsigned(jobId, logic.tipFirstJobId) < 0)
+        {
+            // Job ids are pool-wide and increasing: an id we issued before is stale, any other is unknown.
+            final boolean issued = jobId != 0 && logic.currentJob != null &&
+                Integer.compareUnsigned(jobId, logic.currentJob.jobId) <= 0;
+            reject(c, sequenceNumber, issued ? ShareError.STALE_SHARE : ShareError.INVALID_JOB_ID);
+            return;
+        }
+        if (c.slotFuture[slot])
+        {
+            // a future job becomes valid only with its SetNewPrevHash
+            reject(c, sequenceNumber, ShareError.INVALID_JOB_ID);
+            return;
+        }
+        if (extendedMessage != c.extended || (c.extended && extranonceLength != c.extranonceSize))
+        {
+            reject(c, sequenceNumber, ShareError.BAD_EXTRANONCE_SIZE);
+            return;
+        }
+        final Job job = c.slotJob[slot];
+        if (((version ^ job.version) & ~PoolLogic.VERSION_ROLLING_MASK) != 0)
+        {
+            reject(c, sequenceNumber, ShareError.INVALID_NON_ROLLABLE_VERSION_BIT);
+            return;
+        }
+        final long t = ntime & 0xffffffffL;
+        if (t < (job.minNtime & 0xffffffffL) || t > nowSec + MAX_FUTURE_SEC)
+        {
+            reject(c, sequenceNumber, ShareError.INVALID_SHARE);
+            return;
+        }
+
+        final int i = count;
+        final int h = i * 80;
+        INT_LE.set(headers, h, version);
+        System.arraycopy(job.prevHash, 0, headers, h + 4, 32);
+        if (c.extended)
+        {
+            System.arraycopy(extranonce, extranonceOffset, batchExtranonce, i * 32, extranonceLength);
+            extendedMerkleRoot(c, job, extranonce, extranonceOffset, extranonceLength, headers, h + 36);
+        }
+        else
+        {
+            System.arraycopy(merkleRoot(c, slot), 0, headers, h + 36, 32);
+        }
+        INT_LE.set(headers, h + 68, ntime);
+        INT_LE.set(headers, h + 72, job.nbits);
+        INT_LE.set(headers, h + 76, nonce);
+        batchChannel[i] = c;
+        batchSequence[i] = sequenceNumber;
+        batchSlot[i] = slot;
+        batchExtranonceLength[i] = extranonceLength;
+        count = i + 1;
+        if (count == maxBatch)
+        {
+            endOfBatch();
+        }
+    }
+
+    /** Hashes and settles every staged share, then sends one SubmitShares.Success per channel. */
+    public void endOfBatch()
+    {
+        final int n = count;
+        if (n > 0)
+        {
+            hasher.sha256d(headers, n, hashes);
+            for (int i = 0; i < n; i++)
+            {
+                settle(i);
+                batchChannel[i] = null;
+            }
+            count = 0;
+            accounting.flush();
+        }
+        flushSuccesses();
+    }
+
+    private void settle(final int i)
+    {
+        final Channel c = batchChannel[i];
+        final int slot = batchSlot[i];
+        final Job job = c.slotJob[slot];
+        final int hashOffset = i * 32;
+        final long fingerprint = (long)LONG_LE.get(hashes, hashOffset);
+        if (seen.contains(fingerprint) || seenBefore.contains(fingerprint))
+        {
+            reject(c, batchSequence[i], ShareError.DUPLICATE_SHARE);
+            return;
+        }
+        if (Target.hashMeetsTarget(hashes, hashOffset, job.networkTarget, 0))
+        {
+            blocks++;
+            final byte[] hash = java.util.Arrays.copyOfRange(hashes, hashOffset, hashOffset + 32);
+            accounting.blockFound(0, c.workerId, job.template.height(), hash);
+            blockSink.blockFound(candidate(i, c, job, hash));
+        }
+        else if (job.auxMaxTarget != null && Target.hashMeetsTarget(hashes, hashOffset, job.auxMaxTarget, 0))
+        {
+            final byte[] hash = java.util.Arrays.copyOfRange(hashes, hashOffset, hashOffset + 32);
+            blockSink.auxCandidate(candidate(i, c, job, hash));
+        }
+        if (!Target.hashMeetsTarget(hashes, hashOffset, c.slotTarget[slot], 0))
+        {
+            reject(c, batchSequence[i], ShareError.DIFFICULTY_TOO_LOW);
+            return;
+        }
+        remember(fingerprint);
+        accepted++;
+        c.sharesAccepted++;
+        c.vardiff.onShare();
+        final double difficulty = c.slotDifficulty[slot];
+        accounting.shareAccepted(c.workerId, c.channelId, batchSequence[i], job.jobId, difficulty, job.chainMask);
+        if (!c.pendingQueued)
+        {
+            c.pendingQueued = true;
+            pending[pendingCount++] = c;
+        }
+        c.pendingCount++;
+        c.pendingLastSequence = batchSequence[i];
+        c.pendingSum += Math.max(1L, (long)difficulty);
+    }
+
+    private BlockCandidate candidate(final int i, final Channel c, final Job job, final byte[] hash)
+    {
+        final byte[] header = java.util.Arrays.copyOfRange(headers, i * 80, i * 80 + 80);
+        final int rollable = batchExtranonceLength[i];
+        final byte[] extranonce = new byte[c.extranoncePrefix.length + rollable];
+        System.arraycopy(c.extranoncePrefix, 0, extranonce, 0, c.extranoncePrefix.length);
+        System.arraycopy(batchExtranonce, i * 32, extranonce, c.extranoncePrefix.length, rollable);
+        return new BlockCandidate(job, header, hash, extranonce, c.workerId, c.userIdentity);
+    }
+
+    private void remember(final long fingerprint)
+    {
+        if (seen.size() >= duplicateWindow)
+        {
+            final LongHashSet t = seenBefore;
+            seenBefore = seen;
+            seen = t;
+            seen.clear();
+        }
+        seen.add(fingerprint);
+    }
+
+    /** A new chain tip: every older share is stale, so the duplicate window starts afresh. */
+    void newTip()
+    {
+        seen.clear();
+        seenBefore.clear();
+    }
+
+    /** Flushes staged shares and pending successes (before a control event changes channel state). */
+    void flushAll()
+    {
+        endOfBatch();
+    }
+
+    void flushChannel(final Channel c)
+    {
+        endOfBatch();
+    }
+
+    private void flushSuccesses()
+    {
+        for (int i = 0; i < pendingCount; i++)
+        {
+            final Channel c = pending[i];
+            pending[i] = null;
+            c.pendingQueued = false;
+            if (!c.closed)
+            {
+                c.downstream.submitSharesSuccess(c.channelId, c.pendingLastSequence, c.pendingCount, c.pendingSum);
+            }
+            c.pendingCount = 0;
+            c.pendingSum = 0;
+        }
+        pendingCount = 0;
+    }
+
+    private void reject(final Channel c, final int sequenceNumber, final ShareError error)
+    {
+        rejected++;
+        c.sharesRejected++;
+        c.downstream.submitSharesError(c.channelId, sequenceNumber, error);
+    }
+
+    private void reject(final MiningDownstream wire, final int channelId, final int sequenceNumber, final ShareError error)
+    {
+        rejected++;
+        wire.submitSharesError(channelId, sequenceNumber, error);
+    }
+
+    /** The job's merkle root with a standard channel's extranonce, computed once per (channel, job). */
+    byte[] merkleRoot(final Channel c, final int slot)
+    {
+        final byte[] root = c.slotMerkleRoot[slot];
+        if (!c.slotMerkleReady[slot])
+        {
+            final Job job = c.slotJob[slot];
+            final int len = assemble(job, c.extranoncePrefix, 0, c.extranoncePrefix.length, null, 0, 0);
+            Merkle.coinbaseRoot(sha, coinbase, 0, len, job.merklePath, 0, job.merklePathCount, root, 0);
+            c.slotMerkleReady[slot] = true;
+        }
+        return root;
+    }
+
+    private void extendedMerkleRoot(final Channel c, final Job job, final byte[] extranonce, final int offset,
+        final int length, final byte[] out, final int outOffset)
+    {
+        final int len = assemble(job, c.extranoncePrefix, 0, c.extranoncePrefix.length, extranonce, offset, length);
+        Merkle.coinbaseRoot(sha, coinbase, 0, len, job.merklePath, 0, job.merklePathCount, out, outOffset);
+    }
+
+    /** Writes prefix | extranonce prefix | extranonce | suffix into the scratch coinbase; returns its length. */
+    private int assemble(final Job job, final byte[] a, final int aOffset, final int aLength,
+        final byte[] b, final int bOffset, final int bLength)
+    {
+        final int len = job.coinbasePrefix.length + aLength + bLength + job.coinbaseSuffix.length;
+        if (len > coinbase.length)
+        {
+            coinbase = new byte[Integer.highestOneBit(len) << 1];
+        }
+        int p = 0;
+        System.arraycopy(job.coinbasePrefix, 0, coinbase, p, job.coinbasePrefix.length);
+        p += job.coinbasePrefix.length;
+        System.arraycopy(a, aOffset, coinbase, p, aLength);
+        p += aLength;
+        if (bLength > 0)
+        {
+            System.arraycopy(b, bOffset, coinbase, p, bLength);
+            p += bLength;
+        }
+        System.arraycopy(job.coinbaseSuffix, 0, coinbase, p, job.coinbaseSuffix.length);
+        return len;
+    }
+}

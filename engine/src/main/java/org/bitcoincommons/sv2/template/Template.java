@@ -1,0 +1,36 @@
+package org.bitcoincommons.sv2.template;
+
+import java.util.List;
+
+/**
+ * A block template: everything the pool needs to build jobs and, when a share meets the network target,
+ * the full block. Immutable; arrays are never modified after construction.
+ *
+ * @param id                    the source's template id, increasing
+ * @param height                height of the block being built
+ * @param version               block version (before version rolling)
+ * @param prevHash              previous block hash, 32 bytes internal byte order
+ * @param nbits                 compact network target
+ * @param minNtime              lowest valid header time (median time past + 1, or the template's curtime)
+ * @param coinbaseValue         subsidy plus fees available to the coinbase, satoshis
+ * @param merklePath            the coinbase's merkle branch, 32-byte hashes concatenated, internal order
+ * @param transactions          the non-coinbase transactions in block order, witness serialization
+ * @param witnessCommitment     the 38-byte witness commitment output script (6a24aa21a9ed...), or null
+ */
+public record Template(
+    long id,
+    int height,
+    int version,
+    byte[] prevHash,
+    int nbits,
+    int minNtime,
+    long coinbaseValue,
+    byte[] merklePath,
+    List<byte[]> transactions,
+    byte[] witnessCommitment)
+{
+    public int merklePathCount()
+    {
+        return merklePath.length / 32;
+    }
+}
