@@ -1,5 +1,7 @@
 package org.bitcoincommons.sv2.pool;
 
+import org.bitcoincommons.sv2.bitcoin.Coinbase;
+import org.bitcoincommons.sv2.bitcoin.Target;
 import org.bitcoincommons.sv2.template.Template;
 
 /**
@@ -10,12 +12,13 @@ import org.bitcoincommons.sv2.template.Template;
  * stripped coinbase = coinbasePrefix | extranonce prefix (per channel) | rollable extranonce | coinbaseSuffix
  * </pre>
  * The prefix and suffix are the legacy (BIP141-stripped) serialization, as NewExtendedMiningJob carries them;
- * the witness form for the block is rebuilt from them by {@link BlockAssembler}.
+ * the witness form for the block comes from the same {@link Coinbase}.
  */
 public final class Job
 {
     final int jobId;
     final Template template;
+    final Coinbase coinbase;
     final int version;
     final byte[] prevHash;
     final int nbits;
@@ -32,20 +35,22 @@ public final class Job
     /** The lowest (hardest-to-miss) aux target, LE, or null when the job merge-mines nothing. */
     final byte[] auxMaxTarget;
 
-    public Job(final int jobId, final Template template, final byte[] coinbasePrefix, final byte[] coinbaseSuffix,
-        final byte[] networkTarget, final long chainMask, final Object auxWork, final byte[] auxMaxTarget)
+    public Job(final int jobId, final Template template, final Coinbase coinbase, final long chainMask,
+        final Object auxWork, final byte[] auxMaxTarget)
     {
         this.jobId = jobId;
         this.template = template;
+        this.coinbase = coinbase;
         this.version = template.version();
         this.prevHash = template.prevHash();
         this.nbits = template.nbits();
         this.minNtime = template.minNtime();
-        this.coinbasePrefix = coinbasePrefix;
-        this.coinbaseSuffix = coinbaseSuffix;
+        this.coinbasePrefix = coinbase.prefix();
+        this.coinbaseSuffix = coinbase.suffix();
         this.merklePath = template.merklePath();
         this.merklePathCount = template.merklePathCount();
-        this.networkTarget = networkTarget;
+        this.networkTarget = new byte[32];
+        Target.compactToLittleEndian(template.nbits(), networkTarget, 0);
         this.chainMask = chainMask | 1L;
         this.auxWork = auxWork;
         this.auxMaxTarget = auxMaxTarget;
@@ -69,6 +74,11 @@ public final class Job
     public byte[] coinbaseSuffix()
     {
         return coinbaseSuffix;
+    }
+
+    public Coinbase coinbase()
+    {
+        return coinbase;
     }
 
     public Object auxWork()

@@ -1,0 +1,14 @@
+package org.bitcoincommons.sv2.template;
+
+/**
+ * Receives templates from a {@link TemplateSource}, on the source's thread.
+ */
+@FunctionalInterface
+public interface TemplateListener
+{
+    /**
+     * @param template the new template
+     * @param newTip   true when it builds on a different previous block than the last template
+     */
+    void onTemplate(Template template, boolean newTip);
+}
