@@ -225,6 +225,17 @@ public final class AccountingState implements AccountingListener
         return -1;
     }
 
+    /** Every registered worker, id to name. Cold path (restart). */
+    public Map<Integer, String> workerNames()
+    {
+        final Map<Integer, String> out = new TreeMap<>();
+        for (final Map.Entry<Integer, WorkerStats> e : workers.entrySet())
+        {
+            out.put(e.getKey(), e.getValue().name);
+        }
+        return out;
+    }
+
     /** The highest worker id registered so far, -1 when none: a restarted pool continues after it. */
     public int maxWorkerId()
     {

@@ -1,0 +1,99 @@
+package org.bitcoincommons.sv2.pool;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.agrona.concurrent.EpochClock;
+import org.bitcoincommons.sv2.journal.AccountingState;
+import org.bitcoincommons.sv2.journal.JournalWriter;
+
+/**
+ * The pool's accounting: every event is appended to the Chronicle journal and then applied to the
+ * {@link AccountingState}. An append returns once the event is in the memory-mapped queue file, which survives
+ * the death of the process, and {@link ShareProcessor} acknowledges a share only after this, so no acknowledged
+ * share is ever lost. Owned by the pool logic thread; {@link #snapshot()} is safe from any thread.
+ */
+public final class JournalAccounting implements ShareAccounting
+{
+    private final JournalWriter writer;
+    private final AccountingState state;
+    private final EpochClock clock;
+    private final Map<String, Integer> workerIds = new HashMap<>();
+    private int nextWorkerId;
+    private volatile Map<String, Object> snapshot;
+
+    /**
+     * @param state the state replayed from the journal at start-up, so counters and worker ids continue
+     */
+    public JournalAccounting(final JournalWriter writer, final AccountingState state, final EpochClock clock)
+    {
+        this.writer = writer;
+        this.state = state;
+        this.clock = clock;
+        state.workerNames().forEach((id, name) -> workerIds.put(name, id));
+        this.nextWorkerId = state.maxWorkerId() + 1;
+        this.snapshot = state.toMap();
+    }
+
+    @Override
+    public int workerId(final String userIdentity)
+    {
+        final Integer known = workerIds.get(userIdentity);
+        if (known != null)
+        {
+            return known;
+        }
+        final int id = nextWorkerId++;
+        workerIds.put(userIdentity, id);
+        final long now = clock.time();
+        writer.worker(now, id, userIdentity);
+        state.worker(now, id, userIdentity);
+        return id;
+    }
+
+    @Override
+    public void shareAccepted(final int workerId, final int channelId, final int sequenceNumber, final int jobId,
+        final double difficulty, final long chainMask)
+    {
+        final long now = clock.time();
+        writer.shareAccepted(now, workerId, channelId, sequenceNumber, jobId, difficulty, chainMask);
+        state.shareAccepted(now, workerId, channelId, sequenceNumber, jobId, difficulty, chainMask);
+    }
+
+    @Override
+    public void blockFound(final int chainIndex, final int workerId, final long height, final byte[] blockHash)
+    {
+        final long now = clock.time();
+        writer.blockFound(now, chainIndex, workerId, height, blockHash);
+        state.blockFound(now, chainIndex, workerId, height, blockHash);
+    }
+
+    @Override
+    public void flush()
+    {
+        // Chronicle appends are already in the mapped file; nothing is buffered in this process.
+    }
+
+    /** Called on the logic thread (each tick): publishes a copy of the totals for other threads. */
+    public void publishSnapshot()
+    {
+        snapshot = state.toMap();
+    }
+
+    /** The totals as of the last tick, in the shape {@code bin/sv2 replay --json} prints. */
+    public Map<String, Object> snapshot()
+    {
+        return snapshot;
+    }
+
+    /** The live state; only the logic thread may touch it. */
+    public AccountingState state()
+    {
+        return state;
+    }
+
+    public JournalWriter writer()
+    {
+        return writer;
+    }
+}

@@ -1,0 +1,86 @@
+package org.bitcoincommons.sv2.pool;
+
+import org.bitcoincommons.sv2.pipeline.PipelineConsumer;
+import org.bitcoincommons.sv2.pipeline.PipelineEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Connects the share ring to the pool logic: decodes each ring event into a {@link PoolLogic} call.
+ * Runs on the ring's consumer thread, the only thread that touches channel and job state.
+ */
+public final class PoolEventProcessor implements PipelineConsumer
+{
+    private static final Logger LOG = LoggerFactory.getLogger(PoolEventProcessor.class);
+
+    private final PoolLogic logic;
+    private final Runnable onTick;
+    private long errors;
+
+    /**
+     * @param logic  the pool logic
+     * @param onTick extra periodic work on the logic thread (accounting snapshots), after vardiff
+     */
+    public PoolEventProcessor(final PoolLogic logic, final Runnable onTick)
+    {
+        this.logic = logic;
+        this.onTick = onTick;
+    }
+
+    public long errors()
+    {
+        return errors;
+    }
+
+    @Override
+    public void onEvent(final PipelineEvent e)
+    {
+        final MiningDownstream src = (MiningDownstream)e.source;
+        final ShareProcessor shares = logic.shares();
+        switch (e.type)
+        {
+            case PipelineEvent.SUBMIT_STANDARD -> shares.submitStandard(src, e.channelId, e.sequenceNumber, e.jobId,
+                e.nonce, e.ntime, e.version);
+            case PipelineEvent.SUBMIT_EXTENDED -> shares.submitExtended(src, e.channelId, e.sequenceNumber, e.jobId,
+                e.nonce, e.ntime, e.version, e.extranonce, 0, e.extranonceLength);
+            case PipelineEvent.CONNECTION_OPENED -> logic.connectionOpened(src, e.flag);
+            case PipelineEvent.OPEN_STANDARD_CHANNEL -> logic.openStandardChannel(src, e.requestId, e.userIdentity,
+                e.nominalHashrate, e.maxTarget);
+            case PipelineEvent.OPEN_EXTENDED_CHANNEL -> logic.openExtendedChannel(src, e.requestId, e.userIdentity,
+                e.nominalHashrate, e.maxTarget, e.minExtranonceSize);
+            case PipelineEvent.UPDATE_CHANNEL -> logic.updateChannel(src, e.channelId, e.nominalHashrate, e.maxTarget);
+            case PipelineEvent.CLOSE_CHANNEL -> logic.closeChannel(src, e.channelId);
+            case PipelineEvent.CONNECTION_CLOSED ->
+            {
+                shares.endOfBatch();
+                logic.connectionClosed(src);
+            }
+            case PipelineEvent.NEW_JOB -> logic.newJob((Job)e.job, e.flag);
+            case PipelineEvent.TICK ->
+            {
+                shares.endOfBatch();
+                logic.tick();
+                onTick.run();
+            }
+            case PipelineEvent.TASK ->
+            {
+                shares.endOfBatch();
+                e.task.run();
+            }
+            default -> throw new IllegalStateException("unknown pipeline event type " + e.type);
+        }
+    }
+
+    @Override
+    public void onEndOfBatch()
+    {
+        logic.shares().endOfBatch();
+    }
+
+    @Override
+    public void onError(final Throwable error, final PipelineEvent event)
+    {
+        errors++;
+        LOG.error("pool logic failed on event type {}: {}", event == null ? -1 : event.type, error.toString(), error);
+    }
+}
