@@ -99,14 +99,36 @@ public final class MessageCatalog
         final DirectBuffer buffer, final int offset, final int length, final int maxMsgLength)
     {
         Wire.checkAvailable(offset, Math.max(0, length), buffer.capacity(), FRAME, "-");
+        Wire.checkAvailable(0, FrameHeaderFlyweight.HEADER_LENGTH, length, FRAME, "header");
         final FrameHeaderFlyweight header = new FrameHeaderFlyweight().wrap(buffer, offset);
-        header.check(length, maxMsgLength);
-        if (header.frameLength() != length)
+        if (header.msgLength() > maxMsgLength)
         {
-            throw new CodecException(CodecException.Category.TRAILING_BYTES, FRAME, "msg_length",
-                (length - header.frameLength()) + " bytes after the frame's msg_length " + header.msgLength());
+            throw new CodecException(CodecException.Category.LENGTH_TOO_LARGE, FRAME, "msg_length",
+                "msg_length " + header.msgLength() + " > max " + maxMsgLength);
         }
         final MessageSchema schema = require(header.extensionType(), header.msgType());
+        if (length < header.frameLength())
+        {
+            // Decode what is there, so that the error names the first field that is cut off.
+            try
+            {
+                SchemaCodec.decode(schema, buffer, header.payloadOffset(), length - FrameHeaderFlyweight.HEADER_LENGTH);
+            }
+            catch (final CodecException ex)
+            {
+                if (ex.category() == CodecException.Category.TRUNCATED)
+                {
+                    throw ex;
+                }
+            }
+            throw new CodecException(CodecException.Category.TRUNCATED, schema.name(), "-",
+                "frame of " + length + " bytes, msg_length says " + header.msgLength() + " after the header");
+        }
+        if (length > header.frameLength())
+        {
+            throw new CodecException(CodecException.Category.TRAILING_BYTES, schema.name(), "-",
+                (length - header.frameLength()) + " bytes after the frame's msg_length " + header.msgLength());
+        }
         return SchemaCodec.decode(schema, buffer, header.payloadOffset(), header.msgLength());
     }
 
