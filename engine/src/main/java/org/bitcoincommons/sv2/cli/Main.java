@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         VersionCommand.class,
         ReplayCommand.class,
         FrameCommand.class,
+        KeysCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class Main implements Runnable

@@ -1,0 +1,60 @@
+package org.bitcoincommons.sv2.bench.noise;
+
+import java.security.SecureRandom;
+import java.time.InstantSource;
+import java.util.concurrent.TimeUnit;
+
+import org.bitcoincommons.sv2.noise.AuthorityKeys;
+import org.bitcoincommons.sv2.noise.HandshakeRandom;
+import org.bitcoincommons.sv2.noise.NoiseInitiator;
+import org.bitcoincommons.sv2.noise.NoiseResponder;
+import org.bitcoincommons.sv2.noise.TransportCipher;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Threads;
+
+/**
+ * A full NX handshake in memory: initiator act 1, responder act 2 (fresh ephemeral and static keys, signed
+ * certificate), initiator reads act 2 and verifies the certificate. Both roles' work, no I/O.
+ */
+@State(Scope.Thread)
+public class HandshakeBench
+{
+    private static final byte[] AUTHORITY_SECRET = AuthorityKeys.generateSecret(new SecureRandom());
+    private static final byte[] AUTHORITY_PUBLIC = AuthorityKeys.publicOf(AUTHORITY_SECRET);
+
+    private final HandshakeRandom random = HandshakeRandom.secure(new SecureRandom());
+    private final InstantSource clock = InstantSource.system();
+    private final byte[] act1 = new byte[NoiseInitiator.ACT1_LENGTH];
+    private final byte[] act2 = new byte[NoiseInitiator.ACT2_LENGTH];
+
+    private TransportCipher handshake() throws Exception
+    {
+        final NoiseInitiator initiator = new NoiseInitiator(AUTHORITY_PUBLIC, random, clock);
+        final NoiseResponder responder = new NoiseResponder(AUTHORITY_SECRET, 3600, random, clock);
+        initiator.writeAct1(act1, 0);
+        responder.readAct1WriteAct2(act1, 0, act2, 0);
+        return initiator.readAct2(act2, 0);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public TransportCipher fullHandshake() throws Exception
+    {
+        return handshake();
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    @Threads(2)
+    public TransportCipher handshakesPerSecondTwoThreads() throws Exception
+    {
+        return handshake();
+    }
+}

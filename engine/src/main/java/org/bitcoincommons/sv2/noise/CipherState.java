@@ -1,0 +1,105 @@
+package org.bitcoincommons.sv2.noise;
+
+/**
+ * A Noise CipherState: a ChaCha20-Poly1305 key (or none) and a 64-bit message counter. The counter becomes the
+ * nonce {@code 00000000 || u64 LE}; a failed decryption does not advance it; reaching 2^64 - 1 is fatal.
+ * Not thread-safe: one per direction.
+ */
+public final class CipherState
+{
+    /** Nonce value Noise reserves; a cipher state that reaches it is exhausted. */
+    static final long MAX_NONCE = -1L;
+
+    private final ChaCha20Poly1305 aead = new ChaCha20Poly1305();
+    private final byte[] key = new byte[ChaCha20Poly1305.KEY_LENGTH];
+    private boolean hasKey;
+    private long nonce;
+
+    /** Sets a 32-byte key and resets the nonce to 0. */
+    public CipherState initializeKey(final byte[] newKey)
+    {
+        System.arraycopy(newKey, 0, key, 0, key.length);
+        aead.key(key, 0);
+        hasKey = true;
+        nonce = 0;
+        return this;
+    }
+
+    public boolean hasKey()
+    {
+        return hasKey;
+    }
+
+    /** The next nonce to be used. */
+    public long nonce()
+    {
+        return nonce;
+    }
+
+    /** For tests: a copy of the key. */
+    byte[] key()
+    {
+        return key.clone();
+    }
+
+    /** For tests of nonce exhaustion. */
+    void nonce(final long value)
+    {
+        nonce = value;
+    }
+
+    /**
+     * Encrypts length bytes with associated data ad into dst (ciphertext then tag); without a key, copies.
+     *
+     * @return bytes written.
+     */
+    public int encryptWithAd(
+        final byte[] ad, final int adLength,
+        final byte[] src, final int srcOffset, final int length,
+        final byte[] dst, final int dstOffset) throws NoiseException
+    {
+        if (!hasKey)
+        {
+            System.arraycopy(src, srcOffset, dst, dstOffset, length);
+            return length;
+        }
+        checkNonce();
+        final int written = aead.encrypt(nonce, ad, 0, adLength, src, srcOffset, length, dst, dstOffset);
+        nonce++;
+        return written;
+    }
+
+    /**
+     * Authenticates and decrypts length bytes (ciphertext then tag) into dst; without a key, copies.
+     *
+     * @return plaintext bytes written.
+     * @throws NoiseException BAD_MAC when the tag does not match, NONCE_EXHAUSTED at the reserved nonce.
+     */
+    public int decryptWithAd(
+        final byte[] ad, final int adLength,
+        final byte[] src, final int srcOffset, final int length,
+        final byte[] dst, final int dstOffset) throws NoiseException
+    {
+        if (!hasKey)
+        {
+            System.arraycopy(src, srcOffset, dst, dstOffset, length);
+            return length;
+        }
+        checkNonce();
+        final int written = aead.decrypt(nonce, ad, 0, adLength, src, srcOffset, length, dst, dstOffset);
+        if (written < 0)
+        {
+            throw new NoiseException(NoiseException.Reason.BAD_MAC, "authentication failed at nonce " + nonce);
+        }
+        nonce++;
+        return written;
+    }
+
+    private void checkNonce() throws NoiseException
+    {
+        if (nonce == MAX_NONCE)
+        {
+            throw new NoiseException(NoiseException.Reason.NONCE_EXHAUSTED, "nonce reached 2^64-1");
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package org.bitcoincommons.sv2.noise;
+
+import java.math.BigInteger;
+
+/**
+ * The SV2 / BIP324 {@code v2_ecdh}: {@code SHA256(tag || tag || A || B || x)} with
+ * {@code tag = SHA256("bip324_ellswift_xonly_ecdh")}, A the initiator's 64-byte encoding and B the responder's.
+ * Not thread-safe (owns a {@link Sha256}).
+ */
+public final class EllSwiftEcdh
+{
+    /** Which side of the connection computes the secret; decides the order of A and B. */
+    public enum Role
+    {
+        INITIATOR,
+        RESPONDER
+    }
+
+    private final Sha256 sha;
+    private final byte[] tag;
+
+    public EllSwiftEcdh(final Sha256 sha)
+    {
+        this.sha = sha;
+        this.tag = sha.tagHash("bip324_ellswift_xonly_ecdh");
+    }
+
+    /**
+     * The 32-byte shared secret.
+     *
+     * @param secret  our secret scalar.
+     * @param ours    our 64-byte encoding.
+     * @param theirs  the peer's 64-byte encoding.
+     * @param role    whether we initiated the connection.
+     */
+    public byte[] sharedSecret(final BigInteger secret, final byte[] ours, final byte[] theirs, final Role role)
+    {
+        final byte[] x = EllSwift.ecdhX(theirs, 0, secret);
+        return role == Role.INITIATOR ? sha.tagged(tag, ours, theirs, x) : sha.tagged(tag, theirs, ours, x);
+    }
+}

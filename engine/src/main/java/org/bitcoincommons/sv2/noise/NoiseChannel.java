@@ -1,0 +1,399 @@
+package org.bitcoincommons.sv2.noise;
+
+import java.io.BufferedInputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * An encrypted SV2 connection over any blocking byte stream (a TCP socket now, a QUIC stream later): runs the NX
+ * handshake as initiator ({@link #connect}) or responder ({@link #accept}) within the configured timeout, then moves
+ * whole frames with {@link #readFrame} and {@link #writeFrame}.
+ * <p>
+ * Threads: one thread may read while another writes (the two directions share no state). Buffers are reused; they
+ * grow only when a frame larger than any before arrives or is sent, so steady-state framing allocates nothing.
+ * Any {@link NoiseException} closes the underlying transport: a fault ends this connection and no other.
+ */
+public final class NoiseChannel implements AutoCloseable
+{
+    private static final int HANDSHAKING = 0;
+    private static final int ESTABLISHED = 1;
+    private static final int TIMED_OUT = 2;
+    private static final int INITIAL_BUFFER_LENGTH = TransportCipher.ENCRYPTED_HEADER_LENGTH
+        + TransportCipher.encryptedPayloadLength(TransportCipher.MAX_CHUNK_PLAINTEXT);
+
+    private final InputStream in;
+    private final OutputStream out;
+    private final Closeable transport;
+    private final int maxPayloadLength;
+    private final TransportCipher cipher;
+
+    // Receiving side, owned by the reading thread.
+    private final byte[] receivedHeader = new byte[TransportCipher.ENCRYPTED_HEADER_LENGTH];
+    private final UnsafeBuffer receiveView = new UnsafeBuffer(new byte[0]);
+    private byte[] receiveBuffer = new byte[INITIAL_BUFFER_LENGTH];
+
+    // Sending side, owned by the writing thread.
+    private final byte[] sendHeader = new byte[TransportCipher.HEADER_LENGTH];
+    private final UnsafeBuffer sendHeaderView = new UnsafeBuffer(sendHeader);
+    private byte[] sendBuffer = new byte[INITIAL_BUFFER_LENGTH];
+
+    private NoiseChannel(
+        final InputStream in, final OutputStream out, final Closeable transport, final int maxPayloadLength,
+        final TransportCipher cipher)
+    {
+        this.in = in;
+        this.out = out;
+        this.transport = transport;
+        this.maxPayloadLength = maxPayloadLength;
+        this.cipher = cipher;
+        receiveView.wrap(receiveBuffer);
+    }
+
+    /** Initiator handshake over a connected socket (TCP_NODELAY is set). */
+    public static NoiseChannel connect(final Socket socket, final NoiseConfig config) throws IOException
+    {
+        socket.setTcpNoDelay(true);
+        return connect(new BufferedInputStream(socket.getInputStream(), INITIAL_BUFFER_LENGTH),
+            socket.getOutputStream(), socket, config);
+    }
+
+    /** Responder handshake over an accepted socket (TCP_NODELAY is set). */
+    public static NoiseChannel accept(final Socket socket, final NoiseConfig config) throws IOException
+    {
+        socket.setTcpNoDelay(true);
+        return accept(new BufferedInputStream(socket.getInputStream(), INITIAL_BUFFER_LENGTH),
+            socket.getOutputStream(), socket, config);
+    }
+
+    /**
+     * Initiator handshake: writes act 1, reads and checks act 2.
+     *
+     * @param transport closed on timeout or on any fault (unblocks a pending read).
+     */
+    public static NoiseChannel connect(
+        final InputStream in, final OutputStream out, final Closeable transport, final NoiseConfig config)
+        throws IOException
+    {
+        config.conclude();
+        final Watchdog watchdog = new Watchdog(transport, config.handshakeTimeoutMs());
+        try
+        {
+            final NoiseInitiator initiator = new NoiseInitiator(config.authorityPublicKey(), config.random(),
+                config.clock());
+            final byte[] act1 = new byte[NoiseInitiator.ACT1_LENGTH];
+            initiator.writeAct1(act1, 0);
+            out.write(act1);
+            out.flush();
+            final byte[] act2 = new byte[NoiseInitiator.ACT2_LENGTH];
+            readHandshake(in, act2, NoiseException.Reason.BAD_ACT2, watchdog);
+            final TransportCipher cipher = initiator.readAct2(act2, 0);
+            watchdog.finish();
+            return new NoiseChannel(in, out, transport, config.maxPayloadLength(), cipher);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            throw watchdog.fail(ex);
+        }
+    }
+
+    /**
+     * Responder handshake: reads act 1, writes act 2 with a fresh static key and certificate.
+     *
+     * @param transport closed on timeout or on any fault (unblocks a pending read).
+     */
+    public static NoiseChannel accept(
+        final InputStream in, final OutputStream out, final Closeable transport, final NoiseConfig config)
+        throws IOException
+    {
+        config.conclude();
+        if (config.authoritySecretKey() == null)
+        {
+            throw new IllegalArgumentException("responder needs an authority secret key");
+        }
+        final Watchdog watchdog = new Watchdog(transport, config.handshakeTimeoutMs());
+        try
+        {
+            final byte[] act1 = new byte[NoiseInitiator.ACT1_LENGTH];
+            readHandshake(in, act1, NoiseException.Reason.BAD_ACT1, watchdog);
+            final NoiseResponder responder = new NoiseResponder(config.authoritySecretKey(), config.certValiditySec(),
+                config.random(), config.clock());
+            final byte[] act2 = new byte[NoiseInitiator.ACT2_LENGTH];
+            final TransportCipher cipher = responder.readAct1WriteAct2(act1, 0, act2, 0);
+            out.write(act2);
+            out.flush();
+            watchdog.finish();
+            return new NoiseChannel(in, out, transport, config.maxPayloadLength(), cipher);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            throw watchdog.fail(ex);
+        }
+    }
+
+    private static void readHandshake(
+        final InputStream in, final byte[] dst, final NoiseException.Reason shortReason, final Watchdog watchdog)
+        throws IOException
+    {
+        int done = 0;
+        while (done < dst.length)
+        {
+            final int n = in.read(dst, done, dst.length - done);
+            if (n < 0)
+            {
+                throw new NoiseException(shortReason, "stream ended after " + done + " of " + dst.length + " bytes");
+            }
+            done += n;
+        }
+    }
+
+    /**
+     * Reads, authenticates and decrypts one frame into dst at offset 0: the 6-byte header then msg_length bytes.
+     *
+     * @return the frame length (6 + msg_length).
+     */
+    public int readFrame(final MutableDirectBuffer dst) throws IOException
+    {
+        return readFrame(dst, 0);
+    }
+
+    /**
+     * Reads, authenticates and decrypts one frame into dst at offset.
+     *
+     * @return the frame length (6 + msg_length).
+     * @throws NoiseException EOF, BAD_MAC, FRAME_TOO_LARGE (over the configured maximum or dst's capacity),
+     *                        NONCE_EXHAUSTED; each closes the connection.
+     */
+    public int readFrame(final MutableDirectBuffer dst, final int offset) throws IOException
+    {
+        try
+        {
+            readFully(receivedHeader, 0, TransportCipher.ENCRYPTED_HEADER_LENGTH, true);
+            cipher.decryptHeader(receivedHeader, 0, receiveBuffer, 0);
+            final int payloadLength = TransportCipher.msgLength(receiveView, 0);
+            final int frameLength = TransportCipher.HEADER_LENGTH + payloadLength;
+            if (payloadLength > maxPayloadLength)
+            {
+                throw new NoiseException(NoiseException.Reason.FRAME_TOO_LARGE,
+                    "msg_length " + payloadLength + " exceeds the maximum " + maxPayloadLength);
+            }
+            if (offset + frameLength > dst.capacity())
+            {
+                throw new NoiseException(NoiseException.Reason.FRAME_TOO_LARGE,
+                    "frame of " + frameLength + " bytes does not fit the destination buffer");
+            }
+            final int cipherLength = TransportCipher.encryptedPayloadLength(payloadLength);
+            ensureReceiveCapacity(TransportCipher.HEADER_LENGTH + cipherLength);
+            readFully(receiveBuffer, TransportCipher.HEADER_LENGTH, cipherLength, false);
+            cipher.decryptPayload(receiveBuffer, TransportCipher.HEADER_LENGTH, payloadLength, receiveBuffer,
+                TransportCipher.HEADER_LENGTH);
+            dst.putBytes(offset, receiveBuffer, 0, frameLength);
+            return frameLength;
+        }
+        catch (final NoiseException ex)
+        {
+            closeQuietly();
+            throw ex;
+        }
+    }
+
+    /**
+     * Encrypts and writes one plaintext frame src[offset, +length): a 6-byte header whose msg_length is length - 6,
+     * then the payload.
+     *
+     * @throws NoiseException FRAME_TOO_LARGE or NONCE_EXHAUSTED; each closes the connection.
+     */
+    public void writeFrame(final DirectBuffer src, final int offset, final int length) throws IOException
+    {
+        if (length < TransportCipher.HEADER_LENGTH)
+        {
+            throw new IllegalArgumentException("a frame has at least a 6-byte header, got " + length);
+        }
+        final int payloadLength = length - TransportCipher.HEADER_LENGTH;
+        src.getBytes(offset, sendHeader, 0, TransportCipher.HEADER_LENGTH);
+        if (TransportCipher.msgLength(sendHeaderView, 0) != payloadLength)
+        {
+            throw new IllegalArgumentException("header msg_length " + TransportCipher.msgLength(sendHeaderView, 0)
+                + " does not match the payload length " + payloadLength);
+        }
+        try
+        {
+            if (payloadLength > maxPayloadLength)
+            {
+                throw new NoiseException(NoiseException.Reason.FRAME_TOO_LARGE,
+                    "payload " + payloadLength + " exceeds the maximum " + maxPayloadLength);
+            }
+            ensureSendCapacity(TransportCipher.ENCRYPTED_HEADER_LENGTH
+                + TransportCipher.encryptedPayloadLength(payloadLength));
+            int position = cipher.encryptHeader(sendHeader, 0, sendBuffer, 0);
+            int done = 0;
+            while (done < payloadLength)
+            {
+                final int n = Math.min(TransportCipher.MAX_CHUNK_PLAINTEXT, payloadLength - done);
+                src.getBytes(offset + TransportCipher.HEADER_LENGTH + done, sendBuffer, position, n);
+                position += cipher.encryptChunk(sendBuffer, position, n, sendBuffer, position);
+                done += n;
+            }
+            out.write(sendBuffer, 0, position);
+            out.flush();
+        }
+        catch (final NoiseException ex)
+        {
+            closeQuietly();
+            throw ex;
+        }
+    }
+
+    private void readFully(final byte[] dst, final int offset, final int length, final boolean atFrameStart)
+        throws IOException
+    {
+        int done = 0;
+        while (done < length)
+        {
+            final int n = in.read(dst, offset + done, length - done);
+            if (n < 0)
+            {
+                throw new NoiseException(NoiseException.Reason.EOF, atFrameStart && done == 0
+                    ? "stream ended between frames" : "stream ended inside a frame");
+            }
+            done += n;
+        }
+    }
+
+    private void ensureReceiveCapacity(final int needed)
+    {
+        if (receiveBuffer.length < needed)
+        {
+            final byte[] bigger = new byte[Math.max(needed, Math.min(2 * receiveBuffer.length, maxBufferLength()))];
+            System.arraycopy(receiveBuffer, 0, bigger, 0, TransportCipher.HEADER_LENGTH);
+            receiveBuffer = bigger;
+            receiveView.wrap(receiveBuffer);
+        }
+    }
+
+    private void ensureSendCapacity(final int needed)
+    {
+        if (sendBuffer.length < needed)
+        {
+            sendBuffer = new byte[Math.max(needed, Math.min(2 * sendBuffer.length, maxBufferLength()))];
+        }
+    }
+
+    private int maxBufferLength()
+    {
+        return TransportCipher.ENCRYPTED_HEADER_LENGTH + TransportCipher.encryptedPayloadLength(maxPayloadLength);
+    }
+
+    /** For tests of nonce exhaustion. */
+    TransportCipher cipher()
+    {
+        return cipher;
+    }
+
+    @Override
+    public void close() throws IOException
+    {
+        transport.close();
+    }
+
+    private void closeQuietly()
+    {
+        try
+        {
+            transport.close();
+        }
+        catch (final IOException ignored)
+        {
+            // Already failing; the original NoiseException is what the caller needs.
+        }
+    }
+
+    /**
+     * Closes the transport when the handshake deadline passes, which unblocks a pending read; the failure is then
+     * reported as HANDSHAKE_TIMEOUT. Runs on one virtual thread per handshake.
+     */
+    private static final class Watchdog
+    {
+        private final AtomicInteger state = new AtomicInteger(HANDSHAKING);
+        private final Closeable transport;
+        private final long timeoutMs;
+        private final Thread thread;
+
+        Watchdog(final Closeable transport, final long timeoutMs)
+        {
+            this.transport = transport;
+            this.timeoutMs = timeoutMs;
+            this.thread = Thread.ofVirtual().name("noise-handshake-watchdog").start(this::run);
+        }
+
+        private void run()
+        {
+            try
+            {
+                Thread.sleep(timeoutMs);
+            }
+            catch (final InterruptedException ex)
+            {
+                return;
+            }
+            if (state.compareAndSet(HANDSHAKING, TIMED_OUT))
+            {
+                try
+                {
+                    transport.close();
+                }
+                catch (final IOException ignored)
+                {
+                    // The handshake thread sees the closed stream and reports the timeout.
+                }
+            }
+        }
+
+        void finish() throws NoiseException
+        {
+            if (!state.compareAndSet(HANDSHAKING, ESTABLISHED))
+            {
+                throw timeout();
+            }
+            thread.interrupt();
+        }
+
+        IOException fail(final Exception cause)
+        {
+            thread.interrupt();
+            final boolean timedOut = !state.compareAndSet(HANDSHAKING, TIMED_OUT) && state.get() == TIMED_OUT;
+            try
+            {
+                transport.close();
+            }
+            catch (final IOException ignored)
+            {
+                // Closing after a failure; the cause below is what matters.
+            }
+            if (timedOut)
+            {
+                final NoiseException ex = timeout();
+                ex.initCause(cause);
+                return ex;
+            }
+            if (cause instanceof IOException io)
+            {
+                return io;
+            }
+            throw (RuntimeException)cause;
+        }
+
+        private NoiseException timeout()
+        {
+            return new NoiseException(NoiseException.Reason.HANDSHAKE_TIMEOUT,
+                "handshake not finished within " + timeoutMs + " ms");
+        }
+    }
+}

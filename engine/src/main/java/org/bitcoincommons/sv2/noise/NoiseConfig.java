@@ -1,0 +1,129 @@
+package org.bitcoincommons.sv2.noise;
+
+import java.security.SecureRandom;
+import java.time.InstantSource;
+
+/**
+ * Settings of one side of Noise connections, fluent in the Aeron {@code Context} style; {@link #conclude()}
+ * validates once. The initiator needs {@link #authorityPublicKey} (or none to skip the certificate signature check,
+ * as SRI does); the responder needs {@link #authoritySecretKey}.
+ */
+public final class NoiseConfig
+{
+    public static final long DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
+    public static final int DEFAULT_MAX_PAYLOAD_LENGTH = TransportCipher.MAX_PAYLOAD_LENGTH;
+    public static final long DEFAULT_CERT_VALIDITY_SEC = 3600;
+
+    private long handshakeTimeoutMs = DEFAULT_HANDSHAKE_TIMEOUT_MS;
+    private int maxPayloadLength = DEFAULT_MAX_PAYLOAD_LENGTH;
+    private long certValiditySec = DEFAULT_CERT_VALIDITY_SEC;
+    private byte[] authorityPublicKey;
+    private byte[] authoritySecretKey;
+    private InstantSource clock = InstantSource.system();
+    private HandshakeRandom random;
+
+    public long handshakeTimeoutMs()
+    {
+        return handshakeTimeoutMs;
+    }
+
+    /** Time allowed from the start of the handshake to its end, milliseconds. */
+    public NoiseConfig handshakeTimeoutMs(final long value)
+    {
+        handshakeTimeoutMs = value;
+        return this;
+    }
+
+    public int maxPayloadLength()
+    {
+        return maxPayloadLength;
+    }
+
+    /** Largest frame payload (msg_length) accepted or sent, bytes; at most 2^24 - 1. */
+    public NoiseConfig maxPayloadLength(final int value)
+    {
+        maxPayloadLength = value;
+        return this;
+    }
+
+    public long certValiditySec()
+    {
+        return certValiditySec;
+    }
+
+    /** Responder: lifetime of each certificate it signs, seconds. */
+    public NoiseConfig certValiditySec(final long value)
+    {
+        certValiditySec = value;
+        return this;
+    }
+
+    public byte[] authorityPublicKey()
+    {
+        return authorityPublicKey;
+    }
+
+    /** Initiator: the 32-byte x-only key server certificates must be signed by; null skips the check. */
+    public NoiseConfig authorityPublicKey(final byte[] xOnly)
+    {
+        authorityPublicKey = xOnly == null ? null : xOnly.clone();
+        return this;
+    }
+
+    public byte[] authoritySecretKey()
+    {
+        return authoritySecretKey;
+    }
+
+    /** Responder: the 32-byte authority secret key that signs certificates. */
+    public NoiseConfig authoritySecretKey(final byte[] secret)
+    {
+        authoritySecretKey = secret == null ? null : secret.clone();
+        return this;
+    }
+
+    public InstantSource clock()
+    {
+        return clock;
+    }
+
+    public NoiseConfig clock(final InstantSource value)
+    {
+        clock = value;
+        return this;
+    }
+
+    public HandshakeRandom random()
+    {
+        return random;
+    }
+
+    /** Source of keys and aux randomness; defaults to a {@link SecureRandom}. */
+    public NoiseConfig random(final HandshakeRandom value)
+    {
+        random = value;
+        return this;
+    }
+
+    /** Validates and fills defaults; returns this. */
+    public NoiseConfig conclude()
+    {
+        if (handshakeTimeoutMs <= 0)
+        {
+            throw new IllegalArgumentException("handshakeTimeoutMs must be > 0, got " + handshakeTimeoutMs);
+        }
+        if (maxPayloadLength < 0 || maxPayloadLength > TransportCipher.MAX_PAYLOAD_LENGTH)
+        {
+            throw new IllegalArgumentException("maxPayloadLength must be in [0, 2^24-1], got " + maxPayloadLength);
+        }
+        if (certValiditySec <= 0)
+        {
+            throw new IllegalArgumentException("certValiditySec must be > 0, got " + certValiditySec);
+        }
+        if (random == null)
+        {
+            random = HandshakeRandom.secure(new SecureRandom());
+        }
+        return this;
+    }
+}

@@ -1,0 +1,109 @@
+package org.bitcoincommons.sv2.noise;
+
+import java.math.BigInteger;
+
+import org.bouncycastle.math.ec.ECPoint;
+
+/**
+ * BIP340 Schnorr signatures over secp256k1: 32-byte x-only public keys, 64-byte signatures {@code R.x || s}.
+ * Not thread-safe (owns a {@link Sha256}).
+ */
+public final class Schnorr
+{
+    /** Signature length, bytes. */
+    public static final int SIGNATURE_LENGTH = 64;
+
+    private final Sha256 sha;
+    private final byte[] auxTag;
+    private final byte[] nonceTag;
+    private final byte[] challengeTag;
+
+    public Schnorr(final Sha256 sha)
+    {
+        this.sha = sha;
+        this.auxTag = sha.tagHash("BIP0340/aux");
+        this.nonceTag = sha.tagHash("BIP0340/nonce");
+        this.challengeTag = sha.tagHash("BIP0340/challenge");
+    }
+
+    /** The x-only public key of a 32-byte secret key. */
+    public static byte[] publicKey(final byte[] secretKey)
+    {
+        final BigInteger d = Secp256k1.toInt(secretKey, 0);
+        if (!Secp256k1.isValidSecret(d))
+        {
+            throw new IllegalArgumentException("secret key out of range [1, n)");
+        }
+        return Secp256k1.xBytes(Secp256k1.mulG(d));
+    }
+
+    /**
+     * Signs message (any length) with a 32-byte secret key and 32 bytes of auxiliary randomness.
+     *
+     * @throws IllegalArgumentException if the secret key is not in [1, n).
+     */
+    public byte[] sign(final byte[] secretKey, final byte[] message, final byte[] auxRand)
+    {
+        final BigInteger d0 = Secp256k1.toInt(secretKey, 0);
+        if (!Secp256k1.isValidSecret(d0))
+        {
+            throw new IllegalArgumentException("secret key out of range [1, n)");
+        }
+        final ECPoint p = Secp256k1.mulG(d0);
+        final BigInteger d = Secp256k1.hasEvenY(p) ? d0 : Secp256k1.N.subtract(d0);
+        final byte[] pBytes = Secp256k1.xBytes(p);
+        final byte[] t = Secp256k1.toBytes(d);
+        final byte[] auxHash = sha.tagged(auxTag, auxRand);
+        for (int i = 0; i < 32; i++)
+        {
+            t[i] ^= auxHash[i];
+        }
+        final BigInteger k0 = new BigInteger(1, sha.tagged(nonceTag, t, pBytes, message)).mod(Secp256k1.N);
+        if (k0.signum() == 0)
+        {
+            throw new IllegalStateException("BIP340 nonce is zero (negligible probability)");
+        }
+        final ECPoint r = Secp256k1.mulG(k0);
+        final BigInteger k = Secp256k1.hasEvenY(r) ? k0 : Secp256k1.N.subtract(k0);
+        final byte[] rBytes = Secp256k1.xBytes(r);
+        final BigInteger e = new BigInteger(1, sha.tagged(challengeTag, rBytes, pBytes, message)).mod(Secp256k1.N);
+        final byte[] sig = new byte[SIGNATURE_LENGTH];
+        System.arraycopy(rBytes, 0, sig, 0, 32);
+        System.arraycopy(Secp256k1.toBytes(k.add(e.multiply(d)).mod(Secp256k1.N)), 0, sig, 32, 32);
+        return sig;
+    }
+
+    /** BIP340 verification of a 64-byte signature by a 32-byte x-only public key over message (any length). */
+    public boolean verify(final byte[] publicKey, final byte[] message, final byte[] signature)
+    {
+        if (publicKey.length != 32 || signature.length != SIGNATURE_LENGTH)
+        {
+            return false;
+        }
+        final BigInteger px = Secp256k1.toInt(publicKey, 0);
+        if (px.compareTo(Secp256k1.P) >= 0)
+        {
+            return false;
+        }
+        final ECPoint p = Secp256k1.liftX(Secp256k1.fe(px));
+        if (p == null)
+        {
+            return false;
+        }
+        final BigInteger r = Secp256k1.toInt(signature, 0);
+        final BigInteger s = Secp256k1.toInt(signature, 32);
+        if (r.compareTo(Secp256k1.P) >= 0 || s.compareTo(Secp256k1.N) >= 0)
+        {
+            return false;
+        }
+        final byte[] rBytes = java.util.Arrays.copyOfRange(signature, 0, 32);
+        final BigInteger e = new BigInteger(1, sha.tagged(challengeTag, rBytes, publicKey, message)).mod(Secp256k1.N);
+        final ECPoint bigR = org.bouncycastle.math.ec.ECAlgorithms
+            .sumOfTwoMultiplies(Secp256k1.G, s, p, Secp256k1.N.subtract(e)).normalize();
+        if (bigR.isInfinity() || !Secp256k1.hasEvenY(bigR))
+        {
+            return false;
+        }
+        return bigR.getAffineXCoord().toBigInteger().equals(r);
+    }
+}

@@ -1,0 +1,72 @@
+package org.bitcoincommons.sv2.noise;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The Noise SymmetricState for {@code Noise_NX_Secp256k1+EllSwift_ChaChaPoly_SHA256}: chaining key ck, handshake hash
+ * h and the handshake CipherState. Not thread-safe: one per handshake.
+ */
+final class SymmetricState
+{
+    static final String PROTOCOL_NAME = "Noise_NX_Secp256k1+EllSwift_ChaChaPoly_SHA256";
+    private static final byte[] EMPTY = new byte[0];
+
+    private final Sha256 sha;
+    private final byte[] ck;
+    private final byte[] h;
+    private final byte[] tempK = new byte[32];
+    private final CipherState cipher = new CipherState();
+
+    SymmetricState(final Sha256 sha)
+    {
+        this.sha = sha;
+        // The name is 45 bytes (> 32), so h = SHA256(name); ck = h; then MixHash of the empty prologue.
+        this.ck = sha.hash(PROTOCOL_NAME.getBytes(StandardCharsets.US_ASCII));
+        this.h = sha.hash(ck);
+    }
+
+    void mixHash(final byte[] data, final int offset, final int length)
+    {
+        sha.hash(h, data, offset, length, h, 0);
+    }
+
+    void mixKey(final byte[] ikm)
+    {
+        sha.hkdf2(ck, ikm, ikm.length, ck, tempK);
+        cipher.initializeKey(tempK);
+    }
+
+    int encryptAndHash(final byte[] src, final int srcOffset, final int length, final byte[] dst, final int dstOffset)
+        throws NoiseException
+    {
+        final int written = cipher.encryptWithAd(h, h.length, src, srcOffset, length, dst, dstOffset);
+        mixHash(dst, dstOffset, written);
+        return written;
+    }
+
+    /** Decrypts in a copy first so that h mixes the ciphertext. */
+    int decryptAndHash(final byte[] src, final int srcOffset, final int length, final byte[] dst, final int dstOffset)
+        throws NoiseException
+    {
+        final byte[] ciphertext = java.util.Arrays.copyOfRange(src, srcOffset, srcOffset + length);
+        final int written = cipher.decryptWithAd(h, h.length, ciphertext, 0, length, dst, dstOffset);
+        mixHash(ciphertext, 0, length);
+        return written;
+    }
+
+    /** Noise Split(): (k1, k2) = HKDF(ck, empty). */
+    void split(final byte[] k1, final byte[] k2)
+    {
+        sha.hkdf2(ck, EMPTY, 0, k1, k2);
+    }
+
+    byte[] chainingKey()
+    {
+        return ck.clone();
+    }
+
+    byte[] handshakeHash()
+    {
+        return h.clone();
+    }
+}

@@ -1,0 +1,59 @@
+package org.bitcoincommons.sv2.noise;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HexFormat;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class SchnorrTest
+{
+    private static final HexFormat HEX = HexFormat.of();
+
+    @Test
+    void signsAndVerifiesEveryBip340Vector()
+    {
+        final List<String[]> rows = CsvRows.read("bip340_test_vectors.csv");
+        assertEquals(19, rows.size());
+        final Schnorr schnorr = new Schnorr(new Sha256());
+        int signed = 0;
+        int mustFail = 0;
+        for (final String[] row : rows)
+        {
+            final String id = "vector " + row[0] + " " + row[7];
+            final byte[] pub = HEX.parseHex(row[2].toLowerCase());
+            final byte[] msg = HEX.parseHex(row[4].toLowerCase());
+            final byte[] sig = HEX.parseHex(row[5].toLowerCase());
+            final boolean valid = row[6].equals("TRUE");
+            if (!row[1].isEmpty())
+            {
+                final byte[] sec = HEX.parseHex(row[1].toLowerCase());
+                assertEquals(row[2].toLowerCase(), HEX.formatHex(Schnorr.publicKey(sec)), id);
+                assertEquals(row[5].toLowerCase(), HEX.formatHex(schnorr.sign(sec, msg, HEX.parseHex(row[3].toLowerCase()))), id);
+                signed++;
+            }
+            assertEquals(valid, schnorr.verify(pub, msg, sig), id);
+            if (!valid)
+            {
+                mustFail++;
+            }
+        }
+        assertTrue(signed >= 4);
+        assertTrue(mustFail >= 10);
+    }
+
+    @Test
+    void rejectsAFlippedBit()
+    {
+        final Schnorr schnorr = new Schnorr(new Sha256());
+        final byte[] sec = HEX.parseHex("b7e151628aed2a6abf7158809cf4f3c762e7160f38b4da56a784d9045190cfef");
+        final byte[] msg = new byte[32];
+        final byte[] sig = schnorr.sign(sec, msg, new byte[32]);
+        assertTrue(schnorr.verify(Schnorr.publicKey(sec), msg, sig));
+        sig[40] ^= 1;
+        assertFalse(schnorr.verify(Schnorr.publicKey(sec), msg, sig));
+    }
+}
