@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
     description = "Stratum V2 mining-pool engine with merged mining.",
     subcommands = {
         VersionCommand.class,
+        BenchCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class Main implements Runnable
