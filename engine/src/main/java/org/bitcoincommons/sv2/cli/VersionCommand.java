@@ -4,6 +4,8 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.bitcoincommons.sv2.hash.HashBackend;
+import org.bitcoincommons.sv2.hash.HashBackends;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,6 +36,10 @@ public final class VersionCommand implements Runnable
         facts.put("java", System.getProperty("java.vm.name") + " " + Runtime.version());
         facts.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         facts.put("cpus", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        final HashBackend hash = HashBackends.selected();
+        facts.put("hash_impl", hash.impl().configName());
+        facts.put("hash_kernel", hash.kernel());
+        facts.put("hash_scan_kernel", hash.scanKernel());
         return facts;
     }
 

@@ -1,0 +1,38 @@
+package org.bitcoincommons.sv2.hash;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Batch share validation: SHA-256d of 80-byte block headers laid out back to back.
+ * <pre>
+ *   headers  count * 80 bytes, header i at i * HEADER_LENGTH (serialized header, nonce LE at 76..79)
+ *   hashes   count * 32 bytes, digest i at i * HASH_LENGTH, natural SHA-256 output order
+ *            ("internal byte order", the reverse of the hex explorers print)
+ *   targets  count * 32 bytes, target i at i * TARGET_LENGTH, 256-bit unsigned little-endian (SV2 U256)
+ *   ok       count bytes, 1 where hash i (read as LE 256-bit) &lt;= target i, else 0
+ * </pre>
+ * Segments may be heap ({@code MemorySegment.ofArray}) or native; wrap them once and reuse them, and
+ * no call allocates. An instance is confined to one thread (the validation handler); make one per thread.
+ */
+public interface HeaderHasher
+{
+    int HEADER_LENGTH = 80;
+    int HASH_LENGTH = 32;
+    int TARGET_LENGTH = 32;
+
+    /**
+     * Hashes {@code count} headers into {@code hashes}.
+     *
+     * @throws IllegalArgumentException if a segment is shorter than {@code count} records.
+     */
+    void hash(MemorySegment headers, int count, MemorySegment hashes);
+
+    /**
+     * Hashes each header and compares it with its own target.
+     *
+     * @param hashes where to write the digests too, or {@link MemorySegment#NULL} to skip them.
+     * @return how many headers meet their target.
+     * @throws IllegalArgumentException if a segment is shorter than {@code count} records.
+     */
+    int check(MemorySegment headers, MemorySegment targets, int count, MemorySegment ok, MemorySegment hashes);
+}

@@ -1,0 +1,176 @@
+package org.bitcoincommons.sv2.hash;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * Pure-Java SHA-256d, used when no native library loads. Scanning hashes the first 64 bytes once
+ * (the midstate) and then two compressions per nonce. Confined to one thread (it owns its scratch).
+ */
+final class JavaBackend implements HashBackend
+{
+    private static final ValueLayout.OfInt BE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private final JavaSha256 sha = new JavaSha256();
+    private final int[] state = new int[8];
+    private final int[] midstate = new int[8];
+    private final int[] digest = new int[8];
+
+    @Override
+    public HashImpl impl()
+    {
+        return HashImpl.JAVA;
+    }
+
+    @Override
+    public String kernel()
+    {
+        return "java";
+    }
+
+    @Override
+    public String scanKernel()
+    {
+        return "java";
+    }
+
+    /** digest = SHA-256d of the header at {@code offset}. */
+    private void hashHeader(final MemorySegment headers, final long offset)
+    {
+        final int[] w = sha.w;
+        System.arraycopy(JavaSha256.IV, 0, state, 0, 8);
+        for (int i = 0; i < 16; i++)
+        {
+            w[i] = headers.get(BE_INT, offset + 4L * i);
+        }
+        sha.compress(state);
+        for (int i = 0; i < 4; i++)
+        {
+            w[i] = headers.get(BE_INT, offset + 64 + 4L * i);
+        }
+        secondBlockPadding(w);
+        sha.compress(state);
+        sha.second(state, digest);
+    }
+
+    /** Words 4..15 of a header's second block: 0x80, zeros, the length 640 bits. */
+    private static void secondBlockPadding(final int[] w)
+    {
+        w[4] = 0x80000000;
+        for (int i = 5; i < 15; i++)
+        {
+            w[i] = 0;
+        }
+        w[15] = 640;
+    }
+
+    private void writeDigest(final MemorySegment out, final long offset)
+    {
+        for (int i = 0; i < 8; i++)
+        {
+            out.set(BE_INT, offset + 4L * i, digest[i]);
+        }
+    }
+
+    /** Whether {@link #digest}, read as a LE 256-bit number, is at most the target at {@code offset}. */
+    private boolean meets(final MemorySegment targets, final long offset)
+    {
+        for (int i = 7; i >= 0; i--)
+        {
+            final int h = Integer.reverseBytes(digest[i]);
+            final int t = targets.get(LE_INT, offset + 4L * i);
+            if (h != t)
+            {
+                return Integer.compareUnsigned(h, t) < 0;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void hash(final MemorySegment headers, final int count, final MemorySegment hashes)
+    {
+        SegmentChecks.records(headers, count, HEADER_LENGTH, "headers");
+        SegmentChecks.records(hashes, count, HASH_LENGTH, "hashes");
+        for (int i = 0; i < count; i++)
+        {
+            hashHeader(headers, (long)i * HEADER_LENGTH);
+            writeDigest(hashes, (long)i * HASH_LENGTH);
+        }
+    }
+
+    @Override
+    public int check(
+        final MemorySegment headers, final MemorySegment targets, final int count, final MemorySegment ok,
+        final MemorySegment hashes)
+    {
+        SegmentChecks.records(headers, count, HEADER_LENGTH, "headers");
+        SegmentChecks.records(targets, count, TARGET_LENGTH, "targets");
+        SegmentChecks.records(ok, count, 1, "ok");
+        final boolean wantHashes = SegmentChecks.optional(hashes);
+        if (wantHashes)
+        {
+            SegmentChecks.records(hashes, count, HASH_LENGTH, "hashes");
+        }
+        int met = 0;
+        for (int i = 0; i < count; i++)
+        {
+            hashHeader(headers, (long)i * HEADER_LENGTH);
+            if (wantHashes)
+            {
+                writeDigest(hashes, (long)i * HASH_LENGTH);
+            }
+            final boolean m = meets(targets, (long)i * TARGET_LENGTH);
+            ok.set(ValueLayout.JAVA_BYTE, i, (byte)(m ? 1 : 0));
+            met += m ? 1 : 0;
+        }
+        return met;
+    }
+
+    @Override
+    public int scan(
+        final MemorySegment prefix76, final int nonceStart, final long count, final MemorySegment target,
+        final MemorySegment found, final int maxFound)
+    {
+        SegmentChecks.scan(prefix76, count, target, found, maxFound);
+        if (maxFound == 0)
+        {
+            return 0;
+        }
+        final int[] w = sha.w;
+        System.arraycopy(JavaSha256.IV, 0, midstate, 0, 8);
+        for (int i = 0; i < 16; i++)
+        {
+            w[i] = prefix76.get(BE_INT, 4L * i);
+        }
+        sha.compress(midstate);
+        final int tail0 = prefix76.get(BE_INT, 64);
+        final int tail1 = prefix76.get(BE_INT, 68);
+        final int tail2 = prefix76.get(BE_INT, 72);
+        final int targetTop = target.get(LE_INT, 28);
+        int n = 0;
+        for (long i = 0; i < count; i++)
+        {
+            final int nonce = nonceStart + (int)i;
+            System.arraycopy(midstate, 0, state, 0, 8);
+            w[0] = tail0;
+            w[1] = tail1;
+            w[2] = tail2;
+            w[3] = Integer.reverseBytes(nonce);
+            secondBlockPadding(w);
+            sha.compress(state);
+            sha.second(state, digest);
+            if (Integer.compareUnsigned(Integer.reverseBytes(digest[7]), targetTop) <= 0 && meets(target, 0))
+            {
+                found.set(ValueLayout.JAVA_INT_UNALIGNED, 4L * n, nonce);
+                if (++n == maxFound)
+                {
+                    break;
+                }
+            }
+        }
+        return n;
+    }
+}

@@ -1,0 +1,89 @@
+/*
+ * sv2hash: the share-hashing kernel of the sv2 engine (SHA-256d of 80-byte Bitcoin block headers).
+ *
+ * Byte order
+ *   headers80   80-byte serialized block headers, laid out back to back (header i at i * 80).
+ *   out32       32-byte SHA-256d digests in natural SHA-256 output order ("internal byte order",
+ *               the reverse of the hex that block explorers print), digest i at i * 32.
+ *   target32le  256-bit unsigned targets, little-endian (byte 31 most significant), the SV2 U256
+ *               convention. A hash meets a target when hash (read as LE 256-bit) <= target.
+ *   prefix76    the first 76 bytes of a header; the nonce (bytes 76..79, LE uint32) is supplied by
+ *               the scanner.
+ *
+ * Kernels (the SV2_KERNEL_* ids) are the code paths; every call has a "_k" form taking a kernel id
+ * and a plain form using the default chosen by CPUID when the library is loaded. Every function is
+ * thread-safe and allocates nothing; there is no mutable global state apart from sv2_set_impl().
+ */
+#ifndef SV2HASH_H
+#define SV2HASH_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SV2_API __attribute__((visibility("default")))
+
+#define SV2_KERNEL_AUTO      0  /* the CPUID-selected default */
+#define SV2_KERNEL_PORTABLE  1  /* plain C, any x86-64 */
+#define SV2_KERNEL_SHANI     2  /* SHA-NI, one stream */
+#define SV2_KERNEL_SHANI_X2  3  /* SHA-NI, two interleaved streams */
+#define SV2_KERNEL_SHANI_X4  4  /* SHA-NI, four interleaved streams */
+#define SV2_KERNEL_AVX2      5  /* 8 lanes of AVX2, one header per lane */
+#define SV2_KERNEL_AVX512    6  /* 16 lanes of AVX-512F/BW, one header per lane */
+#define SV2_KERNEL_COUNT     7
+
+/* Version of this C API; bumped on any incompatible change. */
+SV2_API int32_t sv2_api_version(void);
+
+/* Bit mask of the kernels this CPU can run: bit k set means kernel k is usable. */
+SV2_API uint32_t sv2_kernels_available(void);
+
+/* Kernel ids chosen at load time for batch hashing and for nonce scanning. */
+SV2_API int32_t sv2_kernel_default_hash(void);
+SV2_API int32_t sv2_kernel_default_scan(void);
+
+/* Static name of a kernel ("portable", "sha-ni", "sha-ni-x2", "sha-ni-x4", "avx2", "avx512"),
+ * or "unknown". */
+SV2_API const char *sv2_kernel_name(int32_t kernel);
+
+/* Name of the kernel the plain (non-_k) batch functions use. */
+SV2_API const char *sv2_impl_name(void);
+
+/* Forces the kernel used by the plain functions (both batch and scan); SV2_KERNEL_AUTO restores the
+ * CPUID choice. Returns 0, or -1 when the CPU cannot run that kernel (nothing changes then). */
+SV2_API int32_t sv2_set_impl(int32_t kernel);
+
+/* SHA-256d of count headers into out32. Returns 0, or -1 if the kernel is not available. */
+SV2_API int32_t sv2_sha256d_headers_k(int32_t kernel, const uint8_t *headers80, uint32_t count, uint8_t *out32);
+SV2_API void sv2_sha256d_headers(const uint8_t *headers80, uint32_t count, uint8_t *out32);
+
+/* Hashes each header and compares it with its own target (targets32le: count * 32 bytes).
+ * ok[i] = 1 when hash_i <= target_i, else 0. out32 may be NULL; else the hashes are written there.
+ * Returns the number of headers meeting their target, or -1 if the kernel is not available. */
+SV2_API int32_t sv2_check_headers_k(int32_t kernel, const uint8_t *headers80, const uint8_t *targets32le,
+                                    uint32_t count, uint8_t *ok, uint8_t *out32);
+SV2_API uint32_t sv2_check_headers(const uint8_t *headers80, const uint8_t *targets32le, uint32_t count,
+                                   uint8_t *ok, uint8_t *out32);
+
+/* Miner scan: hashes prefix76 || nonce for nonce = nonce_start, nonce_start + 1, ... (count nonces,
+ * wrapping modulo 2^32) using a midstate of the first 64 bytes, and writes the nonces whose hash meets
+ * target32le to found, in increasing scan order. Stops as soon as max_found nonces are found (resume
+ * from found[max_found - 1] + 1). Returns the number found, or -1 if the kernel is not available. */
+SV2_API int32_t sv2_scan_k(int32_t kernel, const uint8_t *prefix76, uint32_t nonce_start, uint32_t count,
+                           const uint8_t *target32le, uint32_t *found, uint32_t max_found);
+SV2_API uint32_t sv2_scan(const uint8_t *prefix76, uint32_t nonce_start, uint32_t count,
+                          const uint8_t *target32le, uint32_t *found, uint32_t max_found);
+
+/* The SHA-NI limit: runs `iterations` single-block SHA-NI compressions, each depending on the one
+ * before (one stream, no interleaving), and returns a word of the final state (so the work cannot be
+ * elided). Time it to get compressions per second; a header with a midstate costs two. Returns 0 at
+ * once when the CPU has no SHA-NI. */
+SV2_API uint32_t sv2_shani_limit(uint64_t iterations);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
