@@ -9,6 +9,7 @@ import java.util.Map;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.EpochClock;
 import org.bitcoincommons.sv2.bitcoin.Target;
+import org.bitcoincommons.sv2.hash.HeaderHasher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,5 +1,6 @@
 package org.bitcoincommons.sv2.pool;
 
+import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -9,6 +10,7 @@ import org.agrona.concurrent.EpochClock;
 import org.bitcoincommons.sv2.bitcoin.Merkle;
 import org.bitcoincommons.sv2.bitcoin.Sha256d;
 import org.bitcoincommons.sv2.bitcoin.Target;
+import org.bitcoincommons.sv2.hash.HeaderHasher;
 
 /**
  * Validates shares in batches on the logic thread (PROTOCOL.md §5.3): the cheap checks and the 80-byte
@@ -39,6 +41,8 @@ public final class ShareProcessor
     private final byte[] batchExtranonce;
     private final byte[] headers;
     private final byte[] hashes;
+    private final MemorySegment headersSegment;
+    private final MemorySegment hashesSegment;
     private int count;
 
     private final Channel[] pending;
@@ -72,6 +76,8 @@ public final class ShareProcessor
         this.batchExtranonce = new byte[maxBatch * 32];
         this.headers = new byte[maxBatch * 80];
         this.hashes = new byte[maxBatch * 32];
+        this.headersSegment = MemorySegment.ofArray(headers);
+        this.hashesSegment = MemorySegment.ofArray(hashes);
         this.pending = new Channel[maxBatch];
         this.seen = new LongHashSet(Math.max(64, duplicateWindow * 2));
         this.seenBefore = new LongHashSet(Math.max(64, duplicateWindow * 2));
@@ -188,7 +194,7 @@ public final class ShareProcessor
         final int n = count;
         if (n > 0)
         {
-            hasher.sha256d(headers, n, hashes);
+            hasher.hash(headersSegment, n, hashesSegment);
             for (int i = 0; i < n; i++)
             {
                 settle(i);
