@@ -226,6 +226,39 @@ public final class WireWriter
         return this;
     }
 
+    /** SEQ0_255 / SEQ0_64K of a byte-array element type (U256, B0_16M, ...). */
+    public WireWriter byteArraySequence(final FieldType type, final String field, final List<byte[]> values)
+    {
+        sequenceCount(type.shape(), field, values.size());
+        for (final byte[] value : values)
+        {
+            value(type.element(), field, value);
+        }
+        return this;
+    }
+
+    /** SEQ0_64K[U16]. */
+    public WireWriter u16Sequence(final String field, final int[] values)
+    {
+        sequenceCount(FieldType.Shape.SEQ0_64K, field, values.length);
+        for (final int value : values)
+        {
+            u16(field, value);
+        }
+        return this;
+    }
+
+    /** SEQ0_64K[U32]. */
+    public WireWriter u32Sequence(final String field, final long[] values)
+    {
+        sequenceCount(FieldType.Shape.SEQ0_64K, field, values.length);
+        for (final long value : values)
+        {
+            u32(field, value);
+        }
+        return this;
+    }
+
     private WireWriter fixed(final int size, final String field, final byte[] value)
     {
         if (value.length != size)
