@@ -181,49 +181,63 @@ public final class Bech32
     }
 
     /**
-     * Regroup bits, e.g. 8 → 5 (with padding) for encoding a witness program and 5 → 8 (strict) for decoding.
-     *
-     * @param pad on 8 → 5 pad the last group with zeros; when false (5 → 8) leftover bits must be fewer than
-     *            {@code fromBits} and all zero.
+     * Regroup bytes into 5-bit symbols, zero-padding the last symbol (encoding a witness program).
      */
-    static byte[] convertBits(final byte[] in, final int fromBits, final int toBits, final boolean pad)
+    static byte[] toFiveBit(final byte[] bytes)
     {
+        final byte[] out = new byte[(bytes.length * 8 + 4) / 5];
         int acc = 0;
         int bits = 0;
-        final int maxValue = (1 << toBits) - 1;
-        final byte[] out = new byte[(in.length * fromBits + toBits - 1) / toBits];
         int length = 0;
-        for (final byte b : in)
+        for (final byte b : bytes)
         {
-            final int value = b & 0xff;
-            if ((value >>> fromBits) != 0)
+            acc = (acc << 8) | (b & 0xff);
+            bits += 8;
+            while (bits >= 5)
+            {
+                bits -= 5;
+                out[length++] = (byte)((acc >>> bits) & 31);
+            }
+        }
+        if (bits > 0)
+        {
+            out[length++] = (byte)((acc << (5 - bits)) & 31);
+        }
+        return out;
+    }
+
+    /**
+     * Regroup 5-bit symbols into bytes; leftover bits must be fewer than 5 and all zero (BIP173 decoding rule).
+     */
+    static byte[] fromFiveBit(final byte[] symbols)
+    {
+        final byte[] out = new byte[symbols.length * 5 / 8];
+        int acc = 0;
+        int bits = 0;
+        int length = 0;
+        for (final byte s : symbols)
+        {
+            if ((s & ~31) != 0)
             {
                 throw new MalformedDataException("bech32: symbol out of range");
             }
-            acc = (acc << fromBits) | value;
-            bits += fromBits;
-            while (bits >= toBits)
+            acc = ((acc << 5) | s) & 0xfff;
+            bits += 5;
+            if (bits >= 8)
             {
-                bits -= toBits;
-                out[length++] = (byte)((acc >>> bits) & maxValue);
+                bits -= 8;
+                out[length++] = (byte)(acc >>> bits);
             }
         }
-        if (pad)
-        {
-            if (bits > 0)
-            {
-                out[length++] = (byte)((acc << (toBits - bits)) & maxValue);
-            }
-        }
-        else if (bits >= fromBits)
+        if (bits >= 5)
         {
             throw new MalformedDataException("bech32: more than 4 bits of padding");
         }
-        else if (((acc << (toBits - bits)) & maxValue) != 0)
+        if ((acc & ((1 << bits) - 1)) != 0)
         {
             throw new MalformedDataException("bech32: non-zero padding");
         }
-        return java.util.Arrays.copyOf(out, length);
+        return out;
     }
 
     private static void checkHrp(final String hrp)

@@ -55,7 +55,7 @@ public final class SegwitAddress
         {
             throw new MalformedDataException("segwit address: invalid witness version " + version);
         }
-        final byte[] program = Bech32.convertBits(java.util.Arrays.copyOfRange(data, 1, data.length), 5, 8, false);
+        final byte[] program = Bech32.fromFiveBit(java.util.Arrays.copyOfRange(data, 1, data.length));
         checkProgram(version, program);
         final Bech32.Encoding expected = version == 0 ? Bech32.Encoding.BECH32 : Bech32.Encoding.BECH32M;
         if (decoded.encoding() != expected)
@@ -73,7 +73,7 @@ public final class SegwitAddress
             throw new IllegalArgumentException("witness version must be 0..16: " + version);
         }
         checkProgram(version, program);
-        final byte[] five = Bech32.convertBits(program, 8, 5, true);
+        final byte[] five = Bech32.toFiveBit(program);
         final byte[] data = new byte[five.length + 1];
         data[0] = (byte)version;
         System.arraycopy(five, 0, data, 1, five.length);
