@@ -44,6 +44,7 @@ public class BitcoinPrimitivesBench
     private UnsafeBuffer directHeader;
     private UnsafeBuffer hashBuffer;
     private UnsafeBuffer targetBuffer;
+    private UnsafeBuffer frame;
     private int nonce;
 
     @Setup
@@ -64,6 +65,10 @@ public class BitcoinPrimitivesBench
         {
             coinbase[i] = (byte)(i * 13);
         }
+        // a received job frame: prefix (150) | extranonce (16) | suffix (54) | path (12 x 32)
+        frame = new UnsafeBuffer(ByteBuffer.allocateDirect(coinbase.length + path.length));
+        frame.putBytes(0, coinbase);
+        frame.putBytes(coinbase.length, path);
     }
 
     @Benchmark
@@ -101,6 +106,16 @@ public class BitcoinPrimitivesBench
     {
         coinbase[100] = (byte)nonce++;
         Merkle.coinbaseRoot(sha, coinbase, 0, coinbase.length, path, 0, 12, root, 0);
+        return root;
+    }
+
+    @Benchmark
+    public byte[] coinbaseMerkleRoot12Streamed()
+    {
+        final byte[] extranonce = hash;
+        extranonce[0] = (byte)nonce++;
+        sha.update(frame, 0, 150).update(extranonce, 0, 16).update(frame, 166, 54).finish(root, 0);
+        Merkle.fold(sha, root, 0, frame, coinbase.length, 12, 0);
         return root;
     }
 }
