@@ -3,6 +3,8 @@ package org.bitcoincommons.sv2.bitcoin;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.agrona.DirectBuffer;
+
 /**
  * Bitcoin's transaction merkle tree (odd rows duplicate their last node), with all hashes 32 bytes in internal
  * order. List-based methods are cold-path (job building); the {@code fold} methods on a {@link Sha256d} and caller
@@ -128,6 +130,28 @@ public final class Merkle
             else
             {
                 sha.node(hash, hashOffset, path, sibling, hash, hashOffset);
+            }
+        }
+    }
+
+    /**
+     * {@link #fold(Sha256d, byte[], int, byte[], int, int, int)} with the path read from a buffer (e.g. an SV2
+     * {@code merkle_path} SEQ0_255[U256] body in a received frame). No allocation.
+     */
+    public static void fold(
+        final Sha256d sha, final byte[] hash, final int hashOffset,
+        final DirectBuffer path, final int pathOffset, final int count, final int index)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            final int sibling = pathOffset + i * HASH_LENGTH;
+            if (((index >>> i) & 1) != 0)
+            {
+                sha.update(path, sibling, HASH_LENGTH).update(hash, hashOffset, HASH_LENGTH).finish(hash, hashOffset);
+            }
+            else
+            {
+                sha.update(hash, hashOffset, HASH_LENGTH).update(path, sibling, HASH_LENGTH).finish(hash, hashOffset);
             }
         }
     }

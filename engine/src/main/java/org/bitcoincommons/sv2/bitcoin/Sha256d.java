@@ -67,7 +67,7 @@ public final class Sha256d
     public void digest(
         final DirectBuffer buffer, final int offset, final int length, final MutableDirectBuffer out, final int outOffset)
     {
-        update(buffer, offset, length);
+        feed(buffer, offset, length);
         finishInto(scratch, 0);
         out.putBytes(outOffset, scratch, 0, HASH_LENGTH);
     }
@@ -78,7 +78,7 @@ public final class Sha256d
     public void digest(
         final DirectBuffer buffer, final int offset, final int length, final byte[] out, final int outOffset)
     {
-        update(buffer, offset, length);
+        feed(buffer, offset, length);
         finishInto(out, outOffset);
     }
 
@@ -95,7 +95,43 @@ public final class Sha256d
         finishInto(out, outOffset);
     }
 
-    private void update(final DirectBuffer buffer, final int offset, final int length)
+    /**
+     * Streaming form: feed pieces with {@link #update} then call {@link #finish}. Lets a coinbase be hashed as
+     * prefix, extranonce and suffix without joining them. {@link #reset} drops a half-fed message.
+     */
+    public Sha256d reset()
+    {
+        digest.reset();
+        return this;
+    }
+
+    public Sha256d update(final byte[] data, final int offset, final int length)
+    {
+        digest.update(data, offset, length);
+        return this;
+    }
+
+    public Sha256d update(final DirectBuffer buffer, final int offset, final int length)
+    {
+        feed(buffer, offset, length);
+        return this;
+    }
+
+    /**
+     * Complete the streamed message: sha256d into {@code out[outOffset, outOffset+32)}; the instance is then reset.
+     */
+    public void finish(final byte[] out, final int outOffset)
+    {
+        finishInto(out, outOffset);
+    }
+
+    public void finish(final MutableDirectBuffer out, final int outOffset)
+    {
+        finishInto(scratch, 0);
+        out.putBytes(outOffset, scratch, 0, HASH_LENGTH);
+    }
+
+    private void feed(final DirectBuffer buffer, final int offset, final int length)
     {
         buffer.boundsCheck(offset, length);
         final byte[] array = buffer.byteArray();

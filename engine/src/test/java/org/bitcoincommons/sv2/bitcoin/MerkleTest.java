@@ -67,6 +67,24 @@ class MerkleTest
     }
 
     @Test
+    void foldWithPathInADirectBufferMatchesTheArrayFold()
+    {
+        final List<byte[]> txids = leaves(BLOCK_100000_TXIDS);
+        for (int index = 0; index < 4; index++)
+        {
+            final List<byte[]> branch = Merkle.branch(txids, index);
+            final org.agrona.concurrent.UnsafeBuffer path =
+                new org.agrona.concurrent.UnsafeBuffer(java.nio.ByteBuffer.allocateDirect(7 + 64));
+            path.putBytes(7, branch.get(0));
+            path.putBytes(7 + 32, branch.get(1));
+            final byte[] hash = new byte[40];
+            System.arraycopy(txids.get(index), 0, hash, 3, 32);
+            Merkle.fold(new Sha256d(), hash, 3, path, 7, 2, index);
+            assertEquals(BLOCK_100000_ROOT, HashOrder.toDisplayHex(java.util.Arrays.copyOfRange(hash, 3, 35)));
+        }
+    }
+
+    @Test
     void oddRowsDuplicateTheLastNode()
     {
         // three leaves: root = H(H(a||b) || H(c||c)), computed by hand with Sha256d.hash over concatenations

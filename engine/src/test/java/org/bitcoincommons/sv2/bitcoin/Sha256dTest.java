@@ -79,4 +79,27 @@ class Sha256dTest
         new Sha256d().node(out, 0, right, 0, out, 0);
         assertArrayEquals(oracle(both), out);
     }
+
+    @Test
+    void streamingPiecesEqualTheJoinedMessage() throws Exception
+    {
+        final byte[] prefix = Hex.decode("01000000010000000000000000000000000000000000000000000000000000000000000000ffffffff08");
+        final byte[] extranonce = Hex.decode("0011223344556677");
+        final byte[] suffix = Hex.decode("ffffffff0100f2052a010000000151" + "00000000");
+        final byte[] joined = MerkleTest.concat(MerkleTest.concat(prefix, extranonce), suffix);
+        final Sha256d sha = new Sha256d();
+        final byte[] out = new byte[32];
+        sha.update(prefix, 0, prefix.length)
+            .update(new UnsafeBuffer(extranonce), 0, extranonce.length)
+            .update(suffix, 0, suffix.length)
+            .finish(out, 0);
+        assertArrayEquals(oracle(joined), out);
+        // a half-fed message is dropped by reset
+        sha.update(prefix, 0, 5).reset().update(joined, 0, joined.length);
+        final UnsafeBuffer outBuffer = new UnsafeBuffer(new byte[40]);
+        sha.finish(outBuffer, 8);
+        final byte[] fromBuffer = new byte[32];
+        outBuffer.getBytes(8, fromBuffer);
+        assertArrayEquals(oracle(joined), fromBuffer);
+    }
 }
