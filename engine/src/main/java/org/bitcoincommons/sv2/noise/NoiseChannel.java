@@ -26,8 +26,15 @@ public final class NoiseChannel implements AutoCloseable
     private static final int HANDSHAKING = 0;
     private static final int ESTABLISHED = 1;
     private static final int TIMED_OUT = 2;
-    private static final int INITIAL_BUFFER_LENGTH = TransportCipher.ENCRYPTED_HEADER_LENGTH
-        + TransportCipher.encryptedPayloadLength(TransportCipher.MAX_CHUNK_PLAINTEXT);
+    /**
+     * Buffers start small and grow to the largest frame seen: an idle mining connection costs about 5 KiB of heap
+     * here, not the 64 KiB a maximum-size Noise message would need.
+     */
+    private static final int INITIAL_BUFFER_LENGTH = 1024;
+    /** Socket read buffer: many small frames per read(2) under load. */
+    private static final int SOCKET_READ_BUFFER = 2048;
+    /** Queued frames are written in one write(2) once they reach this many bytes, or at {@link #flush()}. */
+    private static final int SEND_COALESCE_LIMIT = 64 * 1024;
 
     private final InputStream in;
     private final OutputStream out;
@@ -44,6 +51,7 @@ public final class NoiseChannel implements AutoCloseable
     private final byte[] sendHeader = new byte[TransportCipher.HEADER_LENGTH];
     private final UnsafeBuffer sendHeaderView = new UnsafeBuffer(sendHeader);
     private byte[] sendBuffer = new byte[INITIAL_BUFFER_LENGTH];
+    private int sendFill;
 
     private NoiseChannel(
         final InputStream in, final OutputStream out, final Closeable transport, final int maxPayloadLength,
@@ -61,7 +69,7 @@ public final class NoiseChannel implements AutoCloseable
     public static NoiseChannel connect(final Socket socket, final NoiseConfig config) throws IOException
     {
         socket.setTcpNoDelay(true);
-        return connect(new BufferedInputStream(socket.getInputStream(), INITIAL_BUFFER_LENGTH),
+        return connect(new BufferedInputStream(socket.getInputStream(), SOCKET_READ_BUFFER),
             socket.getOutputStream(), socket, config);
     }
 
@@ -69,7 +77,7 @@ public final class NoiseChannel implements AutoCloseable
     public static NoiseChannel accept(final Socket socket, final NoiseConfig config) throws IOException
     {
         socket.setTcpNoDelay(true);
-        return accept(new BufferedInputStream(socket.getInputStream(), INITIAL_BUFFER_LENGTH),
+        return accept(new BufferedInputStream(socket.getInputStream(), SOCKET_READ_BUFFER),
             socket.getOutputStream(), socket, config);
     }
 
@@ -173,6 +181,35 @@ public final class NoiseChannel implements AutoCloseable
      */
     public int readFrame(final MutableDirectBuffer dst, final int offset) throws IOException
     {
+        if (offset < 0 || offset > dst.capacity())
+        {
+            throw new IllegalArgumentException("offset " + offset + " outside the destination buffer");
+        }
+        final int frameLength = readFrame(dst.capacity() - offset);
+        dst.putBytes(offset, receiveBuffer, 0, frameLength);
+        return frameLength;
+    }
+
+    /**
+     * Reads, authenticates and decrypts one frame into this channel's own buffer, without copying: the frame is
+     * {@link #frameBuffer()} [0, returned length) and stays valid until the next read.
+     *
+     * @return the frame length (6 + msg_length).
+     * @throws NoiseException EOF, BAD_MAC, FRAME_TOO_LARGE, NONCE_EXHAUSTED; each closes the connection.
+     */
+    public int readFrame() throws IOException
+    {
+        return readFrame(Integer.MAX_VALUE);
+    }
+
+    /** The buffer the last {@link #readFrame()} decrypted into (the frame starts at offset 0). */
+    public DirectBuffer frameBuffer()
+    {
+        return receiveView;
+    }
+
+    private int readFrame(final int capacity) throws IOException
+    {
         try
         {
             readFully(receivedHeader, 0, TransportCipher.ENCRYPTED_HEADER_LENGTH, true);
@@ -184,7 +221,7 @@ public final class NoiseChannel implements AutoCloseable
                 throw new NoiseException(NoiseException.Reason.FRAME_TOO_LARGE,
                     "msg_length " + payloadLength + " exceeds the maximum " + maxPayloadLength);
             }
-            if (offset + frameLength > dst.capacity())
+            if (frameLength > capacity)
             {
                 throw new NoiseException(NoiseException.Reason.FRAME_TOO_LARGE,
                     "frame of " + frameLength + " bytes does not fit the destination buffer");
@@ -194,7 +231,6 @@ public final class NoiseChannel implements AutoCloseable
             readFully(receiveBuffer, TransportCipher.HEADER_LENGTH, cipherLength, false);
             cipher.decryptPayload(receiveBuffer, TransportCipher.HEADER_LENGTH, payloadLength, receiveBuffer,
                 TransportCipher.HEADER_LENGTH);
-            dst.putBytes(offset, receiveBuffer, 0, frameLength);
             return frameLength;
         }
         catch (final NoiseException ex)
@@ -211,6 +247,16 @@ public final class NoiseChannel implements AutoCloseable
      * @throws NoiseException FRAME_TOO_LARGE or NONCE_EXHAUSTED; each closes the connection.
      */
     public void writeFrame(final DirectBuffer src, final int offset, final int length) throws IOException
+    {
+        queueFrame(src, offset, length);
+        flush();
+    }
+
+    /**
+     * Encrypts one plaintext frame into the send buffer without writing it, so that a burst of frames goes out in one
+     * write(2) at {@link #flush()} (or once 64 KiB are queued). Same checks as {@link #writeFrame}.
+     */
+    public void queueFrame(final DirectBuffer src, final int offset, final int length) throws IOException
     {
         if (length < TransportCipher.HEADER_LENGTH)
         {
@@ -230,9 +276,14 @@ public final class NoiseChannel implements AutoCloseable
                 throw new NoiseException(NoiseException.Reason.FRAME_TOO_LARGE,
                     "payload " + payloadLength + " exceeds the maximum " + maxPayloadLength);
             }
-            ensureSendCapacity(TransportCipher.ENCRYPTED_HEADER_LENGTH
-                + TransportCipher.encryptedPayloadLength(payloadLength));
-            int position = cipher.encryptHeader(sendHeader, 0, sendBuffer, 0);
+            final int encryptedLength = TransportCipher.ENCRYPTED_HEADER_LENGTH
+                + TransportCipher.encryptedPayloadLength(payloadLength);
+            if (sendFill > 0 && sendFill + encryptedLength > SEND_COALESCE_LIMIT)
+            {
+                writeQueued();
+            }
+            ensureSendCapacity(sendFill + encryptedLength);
+            int position = sendFill + cipher.encryptHeader(sendHeader, 0, sendBuffer, sendFill);
             int done = 0;
             while (done < payloadLength)
             {
@@ -241,13 +292,29 @@ public final class NoiseChannel implements AutoCloseable
                 position += cipher.encryptChunk(sendBuffer, position, n, sendBuffer, position);
                 done += n;
             }
-            out.write(sendBuffer, 0, position);
-            out.flush();
+            sendFill = position;
         }
         catch (final NoiseException ex)
         {
             closeQuietly();
             throw ex;
+        }
+    }
+
+    /** Writes every queued frame to the stream and flushes it. */
+    public void flush() throws IOException
+    {
+        writeQueued();
+        out.flush();
+    }
+
+    private void writeQueued() throws IOException
+    {
+        if (sendFill > 0)
+        {
+            final int n = sendFill;
+            sendFill = 0;
+            out.write(sendBuffer, 0, n);
         }
     }
 
@@ -282,7 +349,9 @@ public final class NoiseChannel implements AutoCloseable
     {
         if (sendBuffer.length < needed)
         {
-            sendBuffer = new byte[Math.max(needed, Math.min(2 * sendBuffer.length, maxBufferLength()))];
+            final byte[] bigger = new byte[Math.max(needed, 2 * sendBuffer.length)];
+            System.arraycopy(sendBuffer, 0, bigger, 0, sendFill);
+            sendBuffer = bigger;
         }
     }
 
