@@ -55,7 +55,7 @@ public record EngineConfig(
         final EngineConfig config = new EngineConfig(
             StratumV2Config.read(root.table("stratum_v2")),
             PoolConfig.read(root.table("pool"), baseDir),
-            TemplateConfig.read(root.table("template"), baseDir),
+            TemplateConfig.read(root.table("template")),
             ApiConfig.read(root.table("api")));
         root.rejectUnknown();
         return config;

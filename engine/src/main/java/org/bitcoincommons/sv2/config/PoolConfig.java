@@ -14,7 +14,10 @@ import java.nio.file.Path;
  * @param extranonceSize      rollable extranonce bytes given to extended channels
  * @param ringSize            Disruptor ring size, a power of two
  * @param maxConnections      further connections are refused
- * @param outboundQueueFrames frames queued to a slow reader before its connection is closed
+ * @param outboundQueueBytes  bytes of frames queued to a slow reader before its connection is closed
+ * @param minHashrate         the lowest hashrate a channel is believed to have, H/s (SRI's min_allowed_hashrate)
+ * @param duplicateWindow     accepted shares remembered for duplicate detection (two windows are kept)
+ * @param maxBatch            shares hashed per kernel call at most
  */
 public record PoolConfig(
     double sharesPerMinute,
@@ -25,7 +28,10 @@ public record PoolConfig(
     int extranonceSize,
     int ringSize,
     int maxConnections,
-    int outboundQueueFrames)
+    int outboundQueueBytes,
+    double minHashrate,
+    int duplicateWindow,
+    int maxBatch)
 {
     static PoolConfig read(final TomlReader t, final Path baseDir)
     {
@@ -53,7 +59,10 @@ public record PoolConfig(
             (int)t.integer("extranonce_size", 8, 1, 16),
             ring,
             (int)t.integer("max_connections", 20_000, 1, 1_000_000),
-            (int)t.integer("outbound_queue_frames", 1024, 16, 1 << 20));
+            (int)t.integer("outbound_queue_bytes", 16 * 1024, 1024, 1 << 24),
+            t.number("min_hashrate", 1.0, 0.0, 1e30),
+            (int)t.integer("duplicate_window", 1 << 20, 1024, 1 << 26),
+            (int)t.integer("max_batch", 256, 1, 4096));
     }
 
     static Path resolve(final Path baseDir, final String p)

@@ -1,71 +1,41 @@
 package org.bitcoincommons.sv2.config;
 
-import java.net.URI;
-import java.nio.file.Path;
-
 /**
- * {@code [template]}: where block templates come from.
+ * {@code [template]}: where block templates come from. This version has the embedded chain; a bitcoind
+ * (getblocktemplate) or SV2 Template Provider source is refused with a clear message rather than accepted and ignored.
  *
- * @param source          "embedded" (a regtest-like chain inside the process) or "bitcoind" (JSON-RPC)
- * @param network         "regtest", "testnet", "signet" or "mainnet": picks address prefixes and rules
- * @param embeddedBits    compact target of the embedded chain, hex (default 207fffff, regtest's)
- * @param rpcUrl          bitcoind JSON-RPC URL
- * @param rpcUser         basic-auth user (or empty with a cookie file)
- * @param rpcPassword     basic-auth password
- * @param rpcCookieFile   bitcoind's .cookie file, read at each (re)connect
- * @param pollIntervalMs  getblocktemplate long-poll fallback interval
+ * @param source                "embedded": a regtest-like chain inside the process
+ * @param network               "regtest" (the embedded chain's rules)
+ * @param embeddedBits          compact target of the embedded chain's blocks (default 207fffff, regtest's)
+ * @param embeddedTransactions  synthetic transactions per embedded template (exercise merkle paths and witness
+ *                              commitments)
  */
-public record TemplateConfig(
-    String source,
-    String network,
-    String embeddedBits,
-    URI rpcUrl,
-    String rpcUser,
-    String rpcPassword,
-    Path rpcCookieFile,
-    long pollIntervalMs)
+public record TemplateConfig(String source, String network, int embeddedBits, int embeddedTransactions)
 {
-    static TemplateConfig read(final TomlReader t, final Path baseDir)
+    static TemplateConfig read(final TomlReader t)
     {
         final String source = t.string("source", "embedded");
-        if (!source.equals("embedded") && !source.equals("bitcoind"))
+        if (!source.equals("embedded"))
         {
-            throw new ConfigException(t.key("source") + ": must be \"embedded\" or \"bitcoind\" (got \"" + source + "\")");
+            throw new ConfigException(t.key("source") + ": only \"embedded\" is available in this version (got \"" +
+                source + "\")");
         }
         final String network = t.string("network", "regtest");
-        if (!network.matches("regtest|testnet|testnet4|signet|mainnet"))
+        if (!network.equals("regtest"))
         {
-            throw new ConfigException(t.key("network") + ": must be regtest, testnet, testnet4, signet or mainnet (got \"" + network + "\")");
+            throw new ConfigException(t.key("network") + ": the embedded chain is regtest-like; use \"regtest\" (got \"" +
+                network + "\")");
         }
         final String bits = t.string("embedded_bits", "207fffff");
         if (!bits.matches("[0-9a-fA-F]{8}"))
         {
             throw new ConfigException(t.key("embedded_bits") + ": must be 8 hex digits (got \"" + bits + "\")");
         }
-        final String url = t.string("rpc_url", "http://127.0.0.1:18443/");
-        final URI uri;
-        try
+        final int b = Integer.parseUnsignedInt(bits, 16);
+        if ((b & 0x00800000) != 0 || (b & 0x007fffff) == 0 || (b >>> 24) > 32 || (b >>> 24) < 3)
         {
-            uri = URI.create(url);
-            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()))
-            {
-                throw new IllegalArgumentException("scheme must be http or https");
-            }
+            throw new ConfigException(t.key("embedded_bits") + ": not a valid compact target (got \"" + bits + "\")");
         }
-        catch (final IllegalArgumentException ex)
-        {
-            throw new ConfigException(t.key("rpc_url") + ": not a usable URL (" + ex.getMessage() + ")");
-        }
-        final String cookie = t.string("rpc_cookie_file", "");
-        final TemplateConfig c = new TemplateConfig(
-            source, network, bits.toLowerCase(java.util.Locale.ROOT), uri,
-            t.string("rpc_user", ""), t.string("rpc_password", ""),
-            cookie.isEmpty() ? null : PoolConfig.resolve(baseDir, cookie),
-            t.integer("poll_interval_ms", 1000, 50, 60_000));
-        if (source.equals("embedded") && !network.equals("regtest"))
-        {
-            throw new ConfigException(t.key("network") + ": the embedded chain is regtest-like; use network = \"regtest\" with source = \"embedded\"");
-        }
-        return c;
+        return new TemplateConfig(source, network, b, (int)t.integer("embedded_transactions", 3, 0, 1000));
     }
 }

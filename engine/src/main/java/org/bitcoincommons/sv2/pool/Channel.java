@@ -47,7 +47,7 @@ final class Channel
 
     Channel(final int channelId, final MiningDownstream downstream, final boolean extended, final int workerId,
         final String userIdentity, final byte[] extranoncePrefix, final int extranonceSize, final int groupChannelId,
-        final long nowSec)
+        final long nowSec, final double minHashrate)
     {
         this.channelId = channelId;
         this.downstream = downstream;
@@ -57,7 +57,7 @@ final class Channel
         this.extranoncePrefix = extranoncePrefix;
         this.extranonceSize = extranonceSize;
         this.groupChannelId = groupChannelId;
-        this.vardiff = new Vardiff(nowSec);
+        this.vardiff = new Vardiff(nowSec, minHashrate);
         this.slotMerkleRoot = extended ? null : new byte[JOB_SLOTS][32];
         java.util.Arrays.fill(slotJobId, -1);
     }

@@ -48,6 +48,7 @@ public final class PoolLogic
     private final EpochClock clock;
     private final double sharesPerMinute;
     private final int extranonceSize;
+    private final double minHashrate;
     private final ShareProcessor shares;
     private int nextChannelId = 1;
 
@@ -58,8 +59,9 @@ public final class PoolLogic
 
     public PoolLogic(final ShareAccounting accounting, final HeaderHasher hasher, final BlockSink blockSink,
         final EpochClock clock, final double sharesPerMinute, final int extranonceSize, final int maxBatch,
-        final int duplicateWindow)
+        final int duplicateWindow, final double minHashrate)
     {
+        this.minHashrate = minHashrate;
         this.accounting = accounting;
         this.clock = clock;
         this.sharesPerMinute = sharesPerMinute;
@@ -115,7 +117,7 @@ public final class PoolLogic
             group = d.groupChannelId;
         }
         final Channel c = new Channel(channelId, wire, false, accounting.workerId(userIdentity), userIdentity, prefix, 0,
-            group, clock.time() / 1000);
+            group, clock.time() / 1000, minHashrate);
         initTarget(c, nominalHashrate, maxTarget);
         register(d, c);
         wire.openStandardMiningChannelSuccess(requestId, channelId, c.target, prefix, group);
@@ -145,7 +147,7 @@ public final class PoolLogic
         final byte[] prefix = new byte[CHANNEL_PREFIX_LENGTH];
         writeChannelPrefix(prefix, channelId);
         final Channel c = new Channel(channelId, wire, true, accounting.workerId(userIdentity), userIdentity, prefix,
-            extranonceSize, 0, clock.time() / 1000);
+            extranonceSize, 0, clock.time() / 1000, minHashrate);
         initTarget(c, nominalHashrate, maxTarget);
         register(d, c);
         wire.openExtendedMiningChannelSuccess(requestId, channelId, c.target, extranonceSize, prefix, 0);
@@ -168,7 +170,7 @@ public final class PoolLogic
             return;
         }
         System.arraycopy(maxTarget, 0, c.maxTarget, 0, 32);
-        c.hashrate = Math.max(nominalHashrate, Vardiff.MIN_HASHRATE);
+        c.hashrate = Math.max(nominalHashrate, minHashrate);
         c.vardiff.reset(clock.time() / 1000);
         applyTarget(c, targetFor(c.hashrate, c.maxTarget));
     }
@@ -361,7 +363,7 @@ public final class PoolLogic
     private void initTarget(final Channel c, final float nominalHashrate, final byte[] maxTarget)
     {
         System.arraycopy(maxTarget, 0, c.maxTarget, 0, 32);
-        c.hashrate = Math.max(nominalHashrate, Vardiff.MIN_HASHRATE);
+        c.hashrate = Math.max(nominalHashrate, minHashrate);
         final byte[] t = targetFor(c.hashrate, c.maxTarget);
         System.arraycopy(t, 0, c.target, 0, 32);
     }

@@ -11,12 +11,13 @@ package org.bitcoincommons.sv2.pool;
  *       45% after 180 s, 30% after 240 s, 15% after 300 s;</li>
  *   <li>no shares at all: ease by /1.5 (<= 30 s), /2 (< 60 s) or /3, at most two silent eases in a row;</li>
  *   <li>a deviation over 1000% moves by x10 (<= 30 s), x5 (< 60 s) or x3 only;</li>
- *   <li>never below the minimum hashrate (1 H/s).</li>
+ *   <li>never below the minimum hashrate (1 H/s unless configured).</li>
  * </ul>
  * Owned by the pool logic thread. Time is passed in (seconds) so that behaviour is testable.
  */
 public final class Vardiff
 {
+    /** SRI's default floor, H/s. */
     public static final double MIN_HASHRATE = 1.0;
     static final int MAX_SILENT_EASES = 2;
 
@@ -27,13 +28,20 @@ public final class Vardiff
         double hashrate(double sharesPerMinute);
     }
 
+    private final double minHashrate;
     private long windowStartSec;
     private int sharesInWindow;
     private int silentEases;
 
     public Vardiff(final long nowSec)
     {
+        this(nowSec, MIN_HASHRATE);
+    }
+
+    public Vardiff(final long nowSec, final double minHashrate)
+    {
         this.windowStartSec = nowSec;
+        this.minHashrate = minHashrate;
     }
 
     /** Counts one accepted share. */
@@ -67,7 +75,7 @@ public final class Vardiff
         {
             return Double.NaN;
         }
-        final double belief = Double.isFinite(hashrate) ? Math.max(hashrate, MIN_HASHRATE) : MIN_HASHRATE;
+        final double belief = Double.isFinite(hashrate) ? Math.max(hashrate, minHashrate) : minHashrate;
         final double realizedSpm = sharesInWindow / (elapsed / 60.0);
         if (realizedSpm > 0.0)
         {
@@ -101,7 +109,7 @@ public final class Vardiff
             estimate = elapsed <= 30 ? belief * 10.0 : elapsed < 60 ? belief * 5.0 : belief * 3.0;
         }
         reset(nowSec);
-        return Math.max(estimate, MIN_HASHRATE);
+        return Math.max(estimate, minHashrate);
     }
 
     public void reset(final long nowSec)

@@ -89,7 +89,8 @@ class EngineConfigTest
         assertMessage("stratum_v2.merge_mining_fee.commons_address: is required",
             "[stratum_v2.merge_mining_fee]\nenabled = true\nauto_distribute = true");
         assertMessage("pool.ring_size: must be a power of two", "[pool]\nring_size = 1000");
-        assertMessage("template.source: must be \"embedded\" or \"bitcoind\"", "[template]\nsource = \"btcd\"");
+        assertMessage("template.source: only \"embedded\" is available", "[template]\nsource = \"bitcoind\"");
+        assertMessage("template.embedded_bits: not a valid compact target", "[template]\nembedded_bits = \"20800000\"");
         assertMessage("stratum_v2.transport_preference: must be", "[stratum_v2]\ntransport_preference = \"udp\"");
         assertMessage("unknown key pool.share_per_minute", "[pool]\nshare_per_minute = 6");
         assertMessage("unknown keys bogus, pool.x", "bogus = 1\n[pool]\nx = 2");

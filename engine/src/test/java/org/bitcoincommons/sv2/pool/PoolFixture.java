@@ -77,7 +77,7 @@ final class PoolFixture
             {
                 candidates.add(candidate);
             }
-        }, clock, 6.0, extranonceSize, 64, 1 << 16);
+        }, clock, 6.0, extranonceSize, 64, 1 << 16, 1.0);
         jobs = new JobFactory(new byte[] {0x51}, "/test/".getBytes(), logic.extranonceLength(), t -> JobFactory.Decoration.NONE);
         chain.start((t, newTip) -> logic.newJob(jobs.create(t), newTip));
     }

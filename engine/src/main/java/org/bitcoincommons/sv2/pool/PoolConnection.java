@@ -1,0 +1,589 @@
+package org.bitcoincommons.sv2.pool;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.agrona.DirectBuffer;
+import org.bitcoincommons.sv2.codec.CodecException;
+import org.bitcoincommons.sv2.codec.FrameHeaderFlyweight;
+import org.bitcoincommons.sv2.codec.common.CommonProtocol;
+import org.bitcoincommons.sv2.codec.common.Reconnect;
+import org.bitcoincommons.sv2.codec.common.SetupConnection;
+import org.bitcoincommons.sv2.codec.common.SetupConnectionError;
+import org.bitcoincommons.sv2.codec.common.SetupConnectionSuccess;
+import org.bitcoincommons.sv2.codec.ext.ExtensionNegotiationProtocol;
+import org.bitcoincommons.sv2.codec.ext.RequestExtensions;
+import org.bitcoincommons.sv2.codec.ext.RequestExtensionsError;
+import org.bitcoincommons.sv2.codec.mining.CloseChannel;
+import org.bitcoincommons.sv2.codec.mining.MiningProtocol;
+import org.bitcoincommons.sv2.codec.mining.OpenExtendedMiningChannel;
+import org.bitcoincommons.sv2.codec.mining.OpenExtendedMiningChannelSuccess;
+import org.bitcoincommons.sv2.codec.mining.OpenMiningChannelError;
+import org.bitcoincommons.sv2.codec.mining.OpenStandardMiningChannel;
+import org.bitcoincommons.sv2.codec.mining.OpenStandardMiningChannelSuccess;
+import org.bitcoincommons.sv2.codec.mining.SetCustomMiningJob;
+import org.bitcoincommons.sv2.codec.mining.SetCustomMiningJobError;
+import org.bitcoincommons.sv2.codec.mining.SetGroupChannel;
+import org.bitcoincommons.sv2.codec.mining.SubmitSharesExtended;
+import org.bitcoincommons.sv2.codec.mining.SubmitSharesStandard;
+import org.bitcoincommons.sv2.codec.mining.UpdateChannel;
+import org.bitcoincommons.sv2.codec.mining.UpdateChannelError;
+import org.bitcoincommons.sv2.noise.NoiseChannel;
+import org.bitcoincommons.sv2.noise.NoiseConfig;
+import org.bitcoincommons.sv2.noise.NoiseException;
+import org.bitcoincommons.sv2.pipeline.PipelineEvent;
+import org.bitcoincommons.sv2.pipeline.SharePipeline;
+import org.bitcoincommons.sv2.transport.FrameSink;
+import org.bitcoincommons.sv2.transport.OutboundQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One downstream SV2 mining connection on the pool side: Noise NX responder, SetupConnection, then every client
+ * message decoded on this connection's virtual thread and handed to the share ring; everything the pool sends goes
+ * through the connection's bounded {@link OutboundQueue}. Faults (a bad handshake, a malformed frame, a message
+ * that is not valid in this state, a peer that stops reading) end this connection only, with a logged reason.
+ */
+public final class PoolConnection implements MiningDownstream
+{
+    private static final Logger LOG = LoggerFactory.getLogger(PoolConnection.class);
+    /** The protocol version this pool speaks (SetupConnection min/max). */
+    public static final int PROTOCOL_VERSION = 2;
+    static final int FLAG_REQUIRES_STANDARD_JOBS = 1;
+    static final int FLAG_REQUIRES_WORK_SELECTION = 1 << 1;
+    static final int FLAG_REQUIRES_VERSION_ROLLING = 1 << 2;
+
+    private final long id;
+    private final Socket socket;
+    private final SharePipeline pipeline;
+    private final NoiseConfig noise;
+    private final int outboundBytes;
+    private final int maxFrameBytes;
+    private final PoolMetrics metrics;
+    /** Encoders used by the logic thread (shared by every connection, confined to that thread). */
+    private final MiningFrames logicFrames;
+    /** Encoders used by this connection's reader thread. */
+    private final MiningFrames readerFrames = new MiningFrames();
+    private final SubmitSharesStandard standard = new SubmitSharesStandard();
+    private final SubmitSharesExtended extended = new SubmitSharesExtended();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private NoiseChannel channel;
+    private OutboundQueue queue;
+    private volatile String closeReason;
+
+    public PoolConnection(final long id, final Socket socket, final SharePipeline pipeline, final NoiseConfig noise,
+        final int outboundBytes, final int maxFrameBytes, final PoolMetrics metrics, final MiningFrames logicFrames)
+    {
+        this.id = id;
+        this.socket = socket;
+        this.pipeline = pipeline;
+        this.noise = noise;
+        this.outboundBytes = outboundBytes;
+        this.maxFrameBytes = maxFrameBytes;
+        this.metrics = metrics;
+        this.logicFrames = logicFrames;
+    }
+
+    @Override
+    public long connectionId()
+    {
+        return id;
+    }
+
+    /** Runs the connection until it ends; called on its own virtual thread. */
+    public void serve() throws IOException
+    {
+        metrics.connectionsAccepted.increment();
+        boolean opened = false;
+        try
+        {
+            try
+            {
+                channel = NoiseChannel.accept(socket, noise);
+            }
+            catch (final NoiseException ex)
+            {
+                metrics.handshakeFailures.increment();
+                LOG.info("connection {} from {}: handshake failed: {}", id, socket.getRemoteSocketAddress(), ex.getMessage());
+                return;
+            }
+            queue = new OutboundQueue(outboundBytes, new FrameSink()
+            {
+                @Override
+                public void write(final DirectBuffer buffer, final int offset, final int length) throws IOException
+                {
+                    channel.queueFrame(buffer, offset, length);
+                }
+
+                @Override
+                public void flush() throws IOException
+                {
+                    channel.flush();
+                }
+            });
+            queue.start("sv2-out-" + id);
+            final int flags = setup();
+            if (flags < 0)
+            {
+                return;
+            }
+            publishOpened((flags & FLAG_REQUIRES_STANDARD_JOBS) != 0);
+            opened = true;
+            readLoop();
+        }
+        catch (final NoiseException ex)
+        {
+            if (ex.reason() != NoiseException.Reason.EOF && !closed.get())
+            {
+                metrics.protocolErrors.increment();
+                LOG.info("connection {}: {}", id, ex.getMessage());
+            }
+        }
+        catch (final CodecException ex)
+        {
+            metrics.protocolErrors.increment();
+            LOG.info("connection {}: malformed frame: {}", id, ex.getMessage());
+        }
+        catch (final ProtocolViolation ex)
+        {
+            metrics.protocolErrors.increment();
+            LOG.info("connection {}: protocol violation: {}", id, ex.getMessage());
+        }
+        catch (final IOException ex)
+        {
+            if (!closed.get())
+            {
+                LOG.debug("connection {}: {}", id, ex.toString());
+            }
+        }
+        finally
+        {
+            if (opened)
+            {
+                publish(PipelineEvent.CONNECTION_CLOSED);
+            }
+            if (closeReason != null)
+            {
+                LOG.info("connection {} closed by the pool: {}", id, closeReason);
+            }
+            closeTransport();
+            metrics.connectionsClosed.increment();
+        }
+    }
+
+    /** Reads SetupConnection within the handshake timeout; returns its flags, or -1 after refusing it. */
+    private int setup() throws IOException
+    {
+        socket.setSoTimeout((int)Math.max(1, noise.handshakeTimeoutMs()));
+        final int length;
+        try
+        {
+            length = channel.readFrame();
+        }
+        catch (final SocketTimeoutException ex)
+        {
+            metrics.setupFailures.increment();
+            LOG.info("connection {}: no SetupConnection within {} ms", id, noise.handshakeTimeoutMs());
+            return -1;
+        }
+        socket.setSoTimeout(0);
+        final DirectBuffer b = channel.frameBuffer();
+        checkLength(b, length);
+        if (FrameHeaderFlyweight.extensionType(b, 0) != 0 ||
+            FrameHeaderFlyweight.msgType(b, 0) != CommonProtocol.MESSAGE_TYPE_SETUP_CONNECTION)
+        {
+            throw new ProtocolViolation("the first message must be SetupConnection, got type 0x" +
+                Integer.toHexString(FrameHeaderFlyweight.msgType(b, 0)));
+        }
+        final SetupConnection s = SetupConnection.decode(b, FrameHeaderFlyweight.HEADER_LENGTH, length - FrameHeaderFlyweight.HEADER_LENGTH);
+        final String refusal;
+        long badFlags = 0;
+        if (s.protocol() != CommonProtocol.PROTOCOL_MINING)
+        {
+            refusal = "unsupported-protocol";
+        }
+        else if (s.minVersion() > PROTOCOL_VERSION || s.maxVersion() < PROTOCOL_VERSION)
+        {
+            refusal = "protocol-version-mismatch";
+        }
+        else if ((s.flags() & FLAG_REQUIRES_WORK_SELECTION) != 0)
+        {
+            // Custom jobs need Job Declaration; this pool builds its own templates.
+            refusal = "unsupported-feature-flags";
+            badFlags = FLAG_REQUIRES_WORK_SELECTION;
+        }
+        else
+        {
+            refusal = null;
+        }
+        if (refusal != null)
+        {
+            metrics.setupFailures.increment();
+            readerFrames.message(queue, new SetupConnectionError(badFlags, refusal));
+            LOG.info("connection {}: SetupConnection refused: {} (protocol {}, versions {}..{}, flags 0x{})", id, refusal,
+                s.protocol(), s.minVersion(), s.maxVersion(), Long.toHexString(s.flags()));
+            queue.close(1000);
+            return -1;
+        }
+        readerFrames.message(queue, new SetupConnectionSuccess(PROTOCOL_VERSION, 0));
+        LOG.debug("connection {}: mining setup from {} {} {} (flags 0x{})", id, s.vendor(), s.hardwareVersion(),
+            s.firmware(), Long.toHexString(s.flags()));
+        return (int)s.flags();
+    }
+
+    private void readLoop() throws IOException
+    {
+        final int payload = FrameHeaderFlyweight.HEADER_LENGTH;
+        while (true)
+        {
+            final int length = channel.readFrame();
+            metrics.framesIn.increment();
+            final DirectBuffer b = channel.frameBuffer();
+            checkLength(b, length);
+            final int extension = FrameHeaderFlyweight.extensionType(b, 0) & FrameHeaderFlyweight.EXTENSION_ID_MASK;
+            final int type = FrameHeaderFlyweight.msgType(b, 0);
+            final int msgLength = length - payload;
+            if (extension == ExtensionNegotiationProtocol.EXTENSION_TYPE)
+            {
+                negotiate(type, b, msgLength);
+                continue;
+            }
+            if (extension != 0)
+            {
+                continue;   // unknown extensions are ignored (spec 3.4): we are not a proxy
+            }
+            switch (type)
+            {
+                case MiningProtocol.MESSAGE_TYPE_SUBMIT_SHARES_STANDARD -> submitStandard(b, msgLength);
+                case MiningProtocol.MESSAGE_TYPE_SUBMIT_SHARES_EXTENDED -> submitExtended(b, msgLength);
+                case MiningProtocol.MESSAGE_TYPE_OPEN_STANDARD_MINING_CHANNEL ->
+                    openStandard(OpenStandardMiningChannel.decode(b, payload, msgLength));
+                case MiningProtocol.MESSAGE_TYPE_OPEN_EXTENDED_MINING_CHANNEL ->
+                    openExtended(OpenExtendedMiningChannel.decode(b, payload, msgLength));
+                case MiningProtocol.MESSAGE_TYPE_UPDATE_CHANNEL -> update(UpdateChannel.decode(b, payload, msgLength));
+                case MiningProtocol.MESSAGE_TYPE_CLOSE_CHANNEL -> close(CloseChannel.decode(b, payload, msgLength));
+                case MiningProtocol.MESSAGE_TYPE_SET_CUSTOM_MINING_JOB ->
+                {
+                    final SetCustomMiningJob m = SetCustomMiningJob.decode(b, payload, msgLength);
+                    readerFrames.message(queue, new SetCustomMiningJobError(m.channelId(), m.requestId(), "jd-not-supported"));
+                }
+                case CommonProtocol.MESSAGE_TYPE_SETUP_CONNECTION ->
+                    throw new ProtocolViolation("SetupConnection sent twice");
+                default -> throw new ProtocolViolation("message type 0x" + Integer.toHexString(type) +
+                    " is not one a mining client may send");
+            }
+        }
+    }
+
+    private void checkLength(final DirectBuffer b, final int length)
+    {
+        if (length - FrameHeaderFlyweight.HEADER_LENGTH > maxFrameBytes)
+        {
+            throw new ProtocolViolation("frame of " + length + " bytes exceeds max_frame_bytes " + maxFrameBytes);
+        }
+    }
+
+    private void negotiate(final int type, final DirectBuffer b, final int msgLength)
+    {
+        if (type != ExtensionNegotiationProtocol.MESSAGE_TYPE_REQUEST_EXTENSIONS)
+        {
+            throw new ProtocolViolation("extension negotiation message 0x" + Integer.toHexString(type) + " from a client");
+        }
+        final RequestExtensions r = RequestExtensions.decode(b, FrameHeaderFlyweight.HEADER_LENGTH, msgLength);
+        // No optional extension is offered yet: every requested one is unsupported, none is required.
+        readerFrames.message(queue, new RequestExtensionsError(r.requestId(), r.requestedExtensions(), new int[0]));
+    }
+
+    private void submitStandard(final DirectBuffer b, final int msgLength)
+    {
+        standard.wrap(b, FrameHeaderFlyweight.HEADER_LENGTH, msgLength);
+        final long seq = pipeline.claim();
+        try
+        {
+            final PipelineEvent e = pipeline.event(seq);
+            e.type = PipelineEvent.SUBMIT_STANDARD;
+            e.source = this;
+            e.channelId = (int)standard.channelId();
+            e.sequenceNumber = (int)standard.sequenceNumber();
+            e.jobId = (int)standard.jobId();
+            e.nonce = (int)standard.nonce();
+            e.ntime = (int)standard.ntime();
+            e.version = (int)standard.version();
+        }
+        finally
+        {
+            pipeline.publish(seq);
+        }
+    }
+
+    private void submitExtended(final DirectBuffer b, final int msgLength)
+    {
+        extended.wrap(b, FrameHeaderFlyweight.HEADER_LENGTH, msgLength);
+        final long seq = pipeline.claim();
+        try
+        {
+            final PipelineEvent e = pipeline.event(seq);
+            e.type = PipelineEvent.SUBMIT_EXTENDED;
+            e.source = this;
+            e.channelId = (int)extended.channelId();
+            e.sequenceNumber = (int)extended.sequenceNumber();
+            e.jobId = (int)extended.jobId();
+            e.nonce = (int)extended.nonce();
+            e.ntime = (int)extended.ntime();
+            e.version = (int)extended.version();
+            e.extranonceLength = extended.extranonceLength();
+            b.getBytes(extended.extranonceOffset(), e.extranonce, 0, e.extranonceLength);
+        }
+        finally
+        {
+            pipeline.publish(seq);
+        }
+    }
+
+    private void openStandard(final OpenStandardMiningChannel m)
+    {
+        final long seq = pipeline.claim();
+        try
+        {
+            final PipelineEvent e = pipeline.event(seq);
+            e.type = PipelineEvent.OPEN_STANDARD_CHANNEL;
+            e.source = this;
+            e.requestId = (int)m.requestId();
+            e.userIdentity = m.userIdentity();
+            e.nominalHashrate = m.nominalHashRate();
+            System.arraycopy(m.maxTarget(), 0, e.maxTarget, 0, 32);
+        }
+        finally
+        {
+            pipeline.publish(seq);
+        }
+    }
+
+    private void openExtended(final OpenExtendedMiningChannel m)
+    {
+        final long seq = pipeline.claim();
+        try
+        {
+            final PipelineEvent e = pipeline.event(seq);
+            e.type = PipelineEvent.OPEN_EXTENDED_CHANNEL;
+            e.source = this;
+            e.requestId = (int)m.requestId();
+            e.userIdentity = m.userIdentity();
+            e.nominalHashrate = m.nominalHashRate();
+            System.arraycopy(m.maxTarget(), 0, e.maxTarget, 0, 32);
+            e.minExtranonceSize = m.minExtranonceSize();
+        }
+        finally
+        {
+            pipeline.publish(seq);
+        }
+    }
+
+    private void update(final UpdateChannel m)
+    {
+        final long seq = pipeline.claim();
+        try
+        {
+            final PipelineEvent e = pipeline.event(seq);
+            e.type = PipelineEvent.UPDATE_CHANNEL;
+            e.source = this;
+            e.channelId = (int)m.channelId();
+            e.nominalHashrate = m.nominalHashRate();
+            System.arraycopy(m.maximumTarget(), 0, e.maxTarget, 0, 32);
+        }
+        finally
+        {
+            pipeline.publish(seq);
+        }
+    }
+
+    private void close(final CloseChannel m)
+    {
+        final long seq = pipeline.claim();
+        try
+        {
+            final PipelineEvent e = pipeline.event(seq);
+            e.type = PipelineEvent.CLOSE_CHANNEL;
+            e.source = this;
+            e.channelId = (int)m.channelId();
+        }
+        finally
+        {
+            pipeline.publish(seq);
+        }
+    }
+
+    private void publishOpened(final boolean requiresStandardJobs)
+    {
+        final long seq = pipeline.claim();
+        try
+        {
+            final PipelineEvent e = pipeline.event(seq);
+            e.type = PipelineEvent.CONNECTION_OPENED;
+            e.source = this;
+            e.flag = requiresStandardJobs;
+        }
+        finally
+        {
+            pipeline.publish(seq);
+        }
+    }
+
+    private void publish(final int type)
+    {
+        final long seq = pipeline.claim();
+        try
+        {
+            final PipelineEvent e = pipeline.event(seq);
+            e.type = type;
+            e.source = this;
+        }
+        finally
+        {
+            pipeline.publish(seq);
+        }
+    }
+
+    // ---- MiningDownstream: called on the pool logic thread ----
+
+    private void sent(final boolean ok)
+    {
+        if (!ok && !closed.get())
+        {
+            metrics.slowReaders.increment();
+            disconnect("outbound queue full (" + outboundBytes + " bytes): the peer is not reading");
+        }
+    }
+
+    @Override
+    public void openStandardMiningChannelSuccess(final int requestId, final int channelId, final byte[] target,
+        final byte[] extranoncePrefix, final int groupChannelId)
+    {
+        sent(logicFrames.message(queue, new OpenStandardMiningChannelSuccess(requestId & 0xffffffffL,
+            channelId & 0xffffffffL, target, extranoncePrefix, groupChannelId & 0xffffffffL)));
+    }
+
+    @Override
+    public void openExtendedMiningChannelSuccess(final int requestId, final int channelId, final byte[] target,
+        final int extranonceSize, final byte[] extranoncePrefix, final int groupChannelId)
+    {
+        sent(logicFrames.message(queue, new OpenExtendedMiningChannelSuccess(requestId & 0xffffffffL,
+            channelId & 0xffffffffL, target, extranonceSize, extranoncePrefix, groupChannelId & 0xffffffffL)));
+    }
+
+    @Override
+    public void openMiningChannelError(final int requestId, final String errorCode)
+    {
+        sent(logicFrames.message(queue, new OpenMiningChannelError(requestId & 0xffffffffL, errorCode)));
+    }
+
+    @Override
+    public void updateChannelError(final int channelId, final String errorCode)
+    {
+        sent(logicFrames.message(queue, new UpdateChannelError(channelId & 0xffffffffL, errorCode)));
+    }
+
+    @Override
+    public void newMiningJob(final int channelId, final int jobId, final long minNtime, final int version,
+        final byte[] merkleRoot)
+    {
+        sent(logicFrames.newMiningJob(queue, channelId, jobId, minNtime, version, merkleRoot));
+    }
+
+    @Override
+    public void newExtendedMiningJob(final int channelId, final int jobId, final long minNtime, final int version,
+        final boolean versionRollingAllowed, final byte[] merklePath, final int pathCount, final byte[] coinbaseTxPrefix,
+        final byte[] coinbaseTxSuffix)
+    {
+        sent(logicFrames.newExtendedMiningJob(queue, channelId, jobId, minNtime, version, versionRollingAllowed,
+            merklePath, pathCount, coinbaseTxPrefix, coinbaseTxSuffix));
+    }
+
+    @Override
+    public void setNewPrevHash(final int channelId, final int jobId, final byte[] prevHash, final int minNtime,
+        final int nbits)
+    {
+        sent(logicFrames.setNewPrevHash(queue, channelId, jobId, prevHash, minNtime, nbits));
+    }
+
+    @Override
+    public void setTarget(final int channelId, final byte[] maximumTarget)
+    {
+        sent(logicFrames.setTarget(queue, channelId, maximumTarget));
+    }
+
+    @Override
+    public void setGroupChannel(final int groupChannelId, final int[] channelIds, final int count)
+    {
+        final long[] ids = new long[count];
+        for (int i = 0; i < count; i++)
+        {
+            ids[i] = channelIds[i] & 0xffffffffL;
+        }
+        sent(logicFrames.message(queue, new SetGroupChannel(groupChannelId & 0xffffffffL, ids)));
+    }
+
+    @Override
+    public void submitSharesSuccess(final int channelId, final int lastSequenceNumber, final int newSubmitsAcceptedCount,
+        final long newSharesSum)
+    {
+        sent(logicFrames.submitSharesSuccess(queue, channelId, lastSequenceNumber, newSubmitsAcceptedCount, newSharesSum));
+    }
+
+    @Override
+    public void submitSharesError(final int channelId, final int sequenceNumber, final ShareError error)
+    {
+        sent(logicFrames.submitSharesError(queue, channelId, sequenceNumber, error.ascii()));
+    }
+
+    @Override
+    public void closeChannel(final int channelId, final String reasonCode)
+    {
+        sent(logicFrames.message(queue, new CloseChannel(channelId & 0xffffffffL, reasonCode)));
+    }
+
+    /** Asks the miner to reconnect elsewhere (or to the same place with an empty host and port 0). Any thread. */
+    public void reconnect(final String host, final int port)
+    {
+        new MiningFrames().message(queue, new Reconnect(host, port));
+    }
+
+    @Override
+    public void disconnect(final String reason)
+    {
+        if (closed.compareAndSet(false, true))
+        {
+            closeReason = reason;
+            closeTransport();
+        }
+    }
+
+    /** Closes the queue (letting queued frames drain briefly) and the socket; unblocks the reader. */
+    private void closeTransport()
+    {
+        closed.set(true);
+        if (queue != null)
+        {
+            queue.close(closeReason == null ? 200 : 0);
+        }
+        try
+        {
+            socket.close();
+        }
+        catch (final IOException ignored)
+        {
+            // closing anyway
+        }
+    }
+
+    /** A message that is well-formed but not allowed here: ends the connection. */
+    static final class ProtocolViolation extends RuntimeException
+    {
+        ProtocolViolation(final String message)
+        {
+            super(message, null, false, false);
+        }
+    }
+}
