@@ -49,7 +49,7 @@ public final class AddressCodec
         {
             payload = base58.decodeCheck(address);
         }
-        catch (final IllegalArgumentException ex)
+        catch (final RuntimeException ex)
         {
             throw new MalformedDataException("address '" + address + "' is neither " + network.segwitHrp() +
                 " segwit nor valid base58check: " + ex.getMessage());

@@ -27,6 +27,13 @@ class Sha256dTest
     }
 
     @Test
+    void singleSha256KnownAnswerFromFips180()
+    {
+        assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+            Hex.encode(Sha256d.sha256("abc".getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
+    }
+
+    @Test
     void allVariantsMatchTwoIndependentMessageDigests() throws Exception
     {
         final Sha256d sha = new Sha256d();
