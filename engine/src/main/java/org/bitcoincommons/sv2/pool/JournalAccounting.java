@@ -68,6 +68,57 @@ public final class JournalAccounting implements ShareAccounting
         state.blockFound(now, chainIndex, workerId, height, blockHash);
     }
 
+    /** Names chain {@code index} (0 is bitcoin) in the journal. Logic thread. */
+    public void chain(final int index, final String name)
+    {
+        final long now = clock.time();
+        writer.chain(now, index, name);
+        state.chain(now, index, name);
+    }
+
+    public void auxSubmitted(final int index, final byte[] hash)
+    {
+        final long now = clock.time();
+        writer.auxSubmitted(now, index, hash);
+        state.auxSubmitted(now, index, hash);
+    }
+
+    public void auxAccepted(final int index, final byte[] hash)
+    {
+        final long now = clock.time();
+        writer.auxAccepted(now, index, hash);
+        state.auxAccepted(now, index, hash);
+    }
+
+    public void auxRejected(final int index, final byte[] hash, final String reason)
+    {
+        final long now = clock.time();
+        writer.auxRejected(now, index, hash, reason);
+        state.auxRejected(now, index, hash, reason);
+    }
+
+    public void reward(final int index, final long amount, final byte[] hash)
+    {
+        final long now = clock.time();
+        writer.reward(now, index, amount, hash);
+        state.reward(now, index, amount, hash);
+    }
+
+    public void fee(final int index, final long amount, final String contributorId)
+    {
+        final long now = clock.time();
+        writer.fee(now, index, amount, contributorId);
+        state.fee(now, index, amount, contributorId);
+    }
+
+    public void distribution(final int index, final long core, final long grants, final long audits,
+        final long operations)
+    {
+        final long now = clock.time();
+        writer.distribution(now, index, core, grants, audits, operations);
+        state.distribution(now, index, core, grants, audits, operations);
+    }
+
     @Override
     public void flush()
     {

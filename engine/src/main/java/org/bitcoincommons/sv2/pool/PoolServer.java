@@ -1,0 +1,321 @@
+package org.bitcoincommons.sv2.pool;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.SystemEpochClock;
+import org.bitcoincommons.sv2.bitcoin.AddressCodec;
+import org.bitcoincommons.sv2.bitcoin.Base58;
+import org.bitcoincommons.sv2.bitcoin.Network;
+import org.bitcoincommons.sv2.config.ConfigException;
+import org.bitcoincommons.sv2.config.EngineConfig;
+import org.bitcoincommons.sv2.hash.HashBackend;
+import org.bitcoincommons.sv2.hash.HashBackends;
+import org.bitcoincommons.sv2.journal.AccountingState;
+import org.bitcoincommons.sv2.journal.Journal;
+import org.bitcoincommons.sv2.journal.JournalReader;
+import org.bitcoincommons.sv2.merge.RevenueSplit;
+import org.bitcoincommons.sv2.noise.AuthorityKeys;
+import org.bitcoincommons.sv2.noise.NoiseConfig;
+import org.bitcoincommons.sv2.pipeline.PipelineEvent;
+import org.bitcoincommons.sv2.pipeline.SharePipeline;
+import org.bitcoincommons.sv2.template.EmbeddedChain;
+import org.bitcoincommons.sv2.template.Template;
+import org.bitcoincommons.sv2.template.TemplateSource;
+import org.bitcoincommons.sv2.transport.TcpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pool role, assembled from its configuration: journal (replayed at start), hashing backend, share ring and
+ * logic thread, template source, block submitter, and the SV2 TCP listener. {@link #start()} then {@link #close()}.
+ */
+public final class PoolServer implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(PoolServer.class);
+    private static final long TICK_MS = 1000;
+
+    private final EngineConfig config;
+    private final EpochClock clock;
+    private final PoolMetrics metrics = new PoolMetrics();
+    private final MiningFrames logicFrames = new MiningFrames();
+    private final NoiseConfig noise;
+    private final String authorityPublicKey;
+    private final long startMs;
+
+    private Journal journal;
+    private JournalAccounting accounting;
+    private HashBackend hash;
+    private PoolLogic logic;
+    private SharePipeline pipeline;
+    private EmbeddedChain chain;
+    private TemplateSource source;
+    private JobFactory jobs;
+    private BlockSubmitter submitter;
+    private TcpServer tcp;
+    private Thread ticker;
+    private volatile boolean running;
+    private volatile PoolStatus status = PoolStatus.EMPTY;
+    private final ArrayDeque<double[]> hashrateWindow = new ArrayDeque<>();
+
+    public PoolServer(final EngineConfig config)
+    {
+        this(config, SystemEpochClock.INSTANCE);
+    }
+
+    public PoolServer(final EngineConfig config, final EpochClock clock)
+    {
+        this.config = config;
+        this.clock = clock;
+        this.startMs = clock.time();
+        final var nc = config.stratumV2().noise();
+        final byte[] secret;
+        if (nc.hasKeys())
+        {
+            try
+            {
+                secret = AuthorityKeys.decodeSecret(nc.authoritySecretKey());
+                final byte[] pub = AuthorityKeys.decodePublic(nc.authorityPublicKey());
+                if (!java.util.Arrays.equals(pub, AuthorityKeys.publicOf(secret)))
+                {
+                    throw new ConfigException("stratum_v2.noise.authority_public_key: does not belong to authority_secret_key");
+                }
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new ConfigException("stratum_v2.noise: " + ex.getMessage(), ex);
+            }
+        }
+        else
+        {
+            secret = AuthorityKeys.generateSecret(new SecureRandom());
+        }
+        this.authorityPublicKey = AuthorityKeys.encodePublic(AuthorityKeys.publicOf(secret));
+        if (!nc.hasKeys())
+        {
+            LOG.warn("no [stratum_v2.noise] authority keys configured: using an ephemeral authority {} " +
+                "(miners must be given this key; set keys from `bin/sv2 keys generate` for production)", authorityPublicKey);
+        }
+        this.noise = new NoiseConfig()
+            .authoritySecretKey(secret)
+            .authorityPublicKey(AuthorityKeys.publicOf(secret))
+            .certValiditySec(nc.certValiditySec())
+            .handshakeTimeoutMs(config.stratumV2().handshakeTimeoutMs())
+            .maxPayloadLength(config.stratumV2().maxFrameBytes());
+    }
+
+    /** Starts every part; returns once the listener is bound. */
+    public synchronized void start() throws IOException
+    {
+        final var pc = config.pool();
+        journal = Journal.open(pc.journalDir());
+        final AccountingState state = new AccountingState();
+        try (JournalReader r = journal.reader())
+        {
+            final long n = r.readAll(state);
+            if (n > 0)
+            {
+                LOG.info("journal {}: replayed {} events ({} shares accepted, {} blocks found)", pc.journalDir(), n,
+                    state.sharesAccepted(), state.toMap().get("blocks_found"));
+            }
+        }
+        accounting = new JournalAccounting(journal.writer(), state, clock);
+        hash = HashBackends.create(pc.hashImpl());
+        LOG.info("share hashing: {} ({} kernel)", hash.impl(), hash.kernel());
+
+        chain = new EmbeddedChain(config.template().embeddedBits(), config.template().embeddedTransactions(), clock);
+        source = chain;
+        submitter = new BlockSubmitter(source, metrics, null, this::blockAccepted);
+        logic = new PoolLogic(accounting, hash, submitter, clock, pc.sharesPerMinute(), pc.extranonceSize(),
+            pc.maxBatch(), pc.duplicateWindow(), pc.minHashrate());
+        jobs = new JobFactory(payoutScript(), pc.poolSignature().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+            logic.extranonceLength(), t -> JobFactory.Decoration.NONE);
+        pipeline = new SharePipeline(pc.ringSize(), new PoolEventProcessor(logic, this::onTick));
+        pipeline.start();
+        running = true;
+        source.start(this::onTemplate);
+
+        if (config.stratumV2().enabled())
+        {
+            tcp = new TcpServer("sv2", config.stratumV2().listenAddr(), pc.maxConnections(), (socket, id) ->
+                new PoolConnection(id, socket, pipeline, noise, pc.outboundQueueBytes(), config.stratumV2().maxFrameBytes(),
+                    metrics, logicFrames).serve());
+            tcp.start();
+            LOG.info("SV2 pool listening on {} (Noise NX, authority {})", tcp.localAddress(), authorityPublicKey);
+        }
+        ticker = Thread.ofPlatform().daemon().name("sv2-ticker").start(this::tickLoop);
+    }
+
+    private byte[] payoutScript()
+    {
+        final String address = config.pool().coinbaseAddress();
+        if (address.isEmpty())
+        {
+            return new byte[] {0x51};   // OP_TRUE: anyone can spend (embedded chain only)
+        }
+        try
+        {
+            return new AddressCodec(Network.REGTEST, Base58::decodeCheck).scriptPubKey(address);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ConfigException("pool.coinbase_address: " + ex.getMessage(), ex);
+        }
+    }
+
+    private void onTemplate(final Template template, final boolean newTip)
+    {
+        final Job job = jobs.create(template);
+        final long seq = pipeline.claim();
+        try
+        {
+            final PipelineEvent e = pipeline.event(seq);
+            e.type = PipelineEvent.NEW_JOB;
+            e.job = job;
+            e.flag = newTip;
+        }
+        finally
+        {
+            pipeline.publish(seq);
+        }
+    }
+
+    /**
+     * A bitcoin block of ours was accepted: its coinbase value is the pool's reward, journaled on the logic thread
+     * with the fee (when enabled) and the 60/25/10/5 distribution of the rest.
+     */
+    private void blockAccepted(final BlockCandidate candidate)
+    {
+        final long amount = candidate.job().template().coinbaseValue();
+        final byte[] hash = candidate.hash();
+        final var fee = config.stratumV2().mergeMiningFee();
+        final RevenueSplit.Shares split = RevenueSplit.split(amount, fee.enabled() ? fee.feePercentage() : 0);
+        pipeline.execute(() ->
+        {
+            accounting.reward(0, amount, hash);
+            if (split.fee() > 0)
+            {
+                accounting.fee(0, split.fee(), fee.contributorId());
+            }
+            accounting.distribution(0, split.coreDevelopment(), split.grants(), split.audits(), split.operations());
+        });
+    }
+
+    private void tickLoop()
+    {
+        while (running)
+        {
+            LockSupport.parkNanos(TICK_MS * 1_000_000L);
+            if (!running)
+            {
+                return;
+            }
+            final long seq = pipeline.claim();
+            try
+            {
+                pipeline.event(seq).type = PipelineEvent.TICK;
+            }
+            finally
+            {
+                pipeline.publish(seq);
+            }
+        }
+    }
+
+    /** On the logic thread, once per tick: snapshots for other threads. */
+    private void onTick()
+    {
+        accounting.publishSnapshot();
+        final long now = clock.time();
+        final AccountingState s = accounting.state();
+        hashrateWindow.addLast(new double[] {now, s.shareDifficultySum()});
+        while (hashrateWindow.size() > 2 && now - hashrateWindow.peekFirst()[0] > 60_000)
+        {
+            hashrateWindow.removeFirst();
+        }
+        final double[] first = hashrateWindow.peekFirst();
+        final double seconds = (now - first[0]) / 1000.0;
+        final double hashrate = seconds > 0 ? (s.shareDifficultySum() - first[1]) * 4294967296.0 / seconds : 0.0;
+        final ShareProcessor sp = logic.shares();
+        status = new PoolStatus(now, (now - startMs) / 1000, tcp == null ? 0 : tcp.openConnections(),
+            logic.channelCount(), sp.accepted(), sp.rejected(), sp.blocks(), metrics.blocksAccepted.sum(),
+            metrics.blocksRejected.sum(), source.tipHeight(), hashrate, s.events());
+    }
+
+    public PoolStatus status()
+    {
+        return status;
+    }
+
+    public PoolMetrics metrics()
+    {
+        return metrics;
+    }
+
+    /** Accounting totals as of the last tick ({@code bin/sv2 replay --json} shape). */
+    public Map<String, Object> accounting()
+    {
+        return accounting.snapshot();
+    }
+
+    public InetSocketAddress sv2Address()
+    {
+        return tcp.localAddress();
+    }
+
+    public String authorityPublicKey()
+    {
+        return authorityPublicKey;
+    }
+
+    public EmbeddedChain chain()
+    {
+        return chain;
+    }
+
+    public HashBackend hashBackend()
+    {
+        return hash;
+    }
+
+    /** Stops accepting, closes connections, drains the ring (every accepted share journaled), closes the journal. */
+    @Override
+    public synchronized void close()
+    {
+        if (!running)
+        {
+            return;
+        }
+        running = false;
+        if (tcp != null)
+        {
+            tcp.close();
+        }
+        if (ticker != null)
+        {
+            ticker.interrupt();
+        }
+        if (pipeline != null)
+        {
+            pipeline.close();
+        }
+        if (submitter != null)
+        {
+            submitter.close();
+        }
+        if (source != null)
+        {
+            source.close();
+        }
+        if (journal != null)
+        {
+            journal.close();
+        }
+        LOG.info("pool stopped");
+    }
+}
