@@ -48,6 +48,7 @@ public final class EmbeddedChain implements TemplateSource
     private long nextTemplateId = 1;
     private long accepted;
     private long rejected;
+    private final java.util.Map<String, Long> rejectReasons = new java.util.TreeMap<>();
 
     /**
      * @param bits                   compact target of every block (regtest: 0x207fffff)
@@ -108,6 +109,12 @@ public final class EmbeddedChain implements TemplateSource
         return rejected;
     }
 
+    /** Rejected blocks by reason (the part before any ':'). */
+    public synchronized java.util.Map<String, Long> rejectReasons()
+    {
+        return new java.util.TreeMap<>(rejectReasons);
+    }
+
     @Override
     public String submitBlock(final byte[] raw)
     {
@@ -119,6 +126,7 @@ public final class EmbeddedChain implements TemplateSource
             if (reason != null)
             {
                 rejected++;
+                rejectReasons.merge(reason.split(":")[0], 1L, Long::sum);
                 LOG.warn("embedded chain rejected a block: {}", reason);
                 return reason;
             }

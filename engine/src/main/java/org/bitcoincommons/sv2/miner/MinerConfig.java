@@ -1,0 +1,76 @@
+package org.bitcoincommons.sv2.miner;
+
+import java.net.InetSocketAddress;
+
+/**
+ * How a miner connects and mines.
+ *
+ * @param pool               the pool's SV2 address
+ * @param authorityPublicKey the pool's authority x-only key (32 bytes) to verify its certificate; null skips the check
+ * @param user               user_identity of the channel (e.g. "alice.rig1")
+ * @param threads            hashing threads; 0 connects and opens a channel without hashing
+ * @param extended           open an extended channel (rolls its own extranonce) instead of a standard one
+ * @param nominalHashrate    announced hashrate, H/s; 0 measures it at start
+ * @param hashImpl           "auto", "ffm", "jna" or "java"
+ * @param backoffMinMs       first reconnect delay; doubles up to backoffMaxMs
+ * @param backoffMaxMs       longest reconnect delay
+ * @param handshakeTimeoutMs Noise handshake and setup deadline
+ */
+public record MinerConfig(
+    InetSocketAddress pool,
+    byte[] authorityPublicKey,
+    String user,
+    int threads,
+    boolean extended,
+    double nominalHashrate,
+    String hashImpl,
+    long backoffMinMs,
+    long backoffMaxMs,
+    long handshakeTimeoutMs)
+{
+    public MinerConfig withPool(final InetSocketAddress address)
+    {
+        return new MinerConfig(address, authorityPublicKey, user, threads, extended, nominalHashrate, hashImpl,
+            backoffMinMs, backoffMaxMs, handshakeTimeoutMs);
+    }
+
+    /** Parses {@code tcp://host:port}, {@code stratum2+tcp://host:port[/key]} or {@code host:port}. */
+    public static InetSocketAddress parsePoolUrl(final String url)
+    {
+        String s = url;
+        final int scheme = s.indexOf("://");
+        if (scheme >= 0)
+        {
+            s = s.substring(scheme + 3);
+        }
+        final int slash = s.indexOf('/');
+        if (slash >= 0)
+        {
+            s = s.substring(0, slash);
+        }
+        final int colon = s.lastIndexOf(':');
+        if (colon <= 0)
+        {
+            throw new IllegalArgumentException("pool address must be host:port, got \"" + url + "\"");
+        }
+        String host = s.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]"))
+        {
+            host = host.substring(1, host.length() - 1);
+        }
+        final int port;
+        try
+        {
+            port = Integer.parseInt(s.substring(colon + 1));
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException("pool port must be a number, got \"" + url + "\"");
+        }
+        if (port <= 0 || port > 65535)
+        {
+            throw new IllegalArgumentException("pool port must be 1..65535, got " + port);
+        }
+        return new InetSocketAddress(host, port);
+    }
+}

@@ -1,0 +1,347 @@
+package org.bitcoincommons.sv2.miner;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.bitcoincommons.sv2.codec.FrameHeaderFlyweight;
+import org.bitcoincommons.sv2.codec.Message;
+import org.bitcoincommons.sv2.codec.common.CommonProtocol;
+import org.bitcoincommons.sv2.codec.common.Reconnect;
+import org.bitcoincommons.sv2.codec.common.SetupConnection;
+import org.bitcoincommons.sv2.codec.common.SetupConnectionError;
+import org.bitcoincommons.sv2.codec.mining.CloseChannel;
+import org.bitcoincommons.sv2.codec.mining.MiningProtocol;
+import org.bitcoincommons.sv2.codec.mining.NewExtendedMiningJob;
+import org.bitcoincommons.sv2.codec.mining.NewMiningJob;
+import org.bitcoincommons.sv2.codec.mining.OpenExtendedMiningChannel;
+import org.bitcoincommons.sv2.codec.mining.OpenExtendedMiningChannelSuccess;
+import org.bitcoincommons.sv2.codec.mining.OpenMiningChannelError;
+import org.bitcoincommons.sv2.codec.mining.OpenStandardMiningChannel;
+import org.bitcoincommons.sv2.codec.mining.OpenStandardMiningChannelSuccess;
+import org.bitcoincommons.sv2.codec.mining.SetExtranoncePrefix;
+import org.bitcoincommons.sv2.codec.mining.SetNewPrevHash;
+import org.bitcoincommons.sv2.codec.mining.SetTarget;
+import org.bitcoincommons.sv2.codec.mining.SubmitSharesError;
+import org.bitcoincommons.sv2.codec.mining.SubmitSharesExtended;
+import org.bitcoincommons.sv2.codec.mining.SubmitSharesStandard;
+import org.bitcoincommons.sv2.codec.mining.SubmitSharesSuccess;
+import org.bitcoincommons.sv2.noise.NoiseChannel;
+import org.bitcoincommons.sv2.noise.NoiseConfig;
+import org.bitcoincommons.sv2.transport.FrameSink;
+import org.bitcoincommons.sv2.transport.OutboundQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection of a {@link MinerClient}: handshake, setup, channel, then the pool's messages on this (virtual)
+ * thread. Hashing threads submit through {@link #submit}.
+ */
+final class MinerSession implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(MinerSession.class);
+    private static final int HEADER = FrameHeaderFlyweight.HEADER_LENGTH;
+
+    private record JobInfo(int jobId, long minNtime, int version, boolean rolling, byte[] merkleRoot,
+        byte[] coinbasePrefix, byte[] coinbaseSuffix, byte[] merklePath)
+    {
+    }
+
+    private final MinerClient client;
+    private final InetSocketAddress address;
+    private final MinerConfig config;
+    private final double hashrate;
+    private final Socket socket = new Socket();
+    private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[4096]);
+    private final Map<Integer, JobInfo> jobs = new HashMap<>();
+    private NoiseChannel channel;
+    private OutboundQueue queue;
+    private volatile boolean ready;
+    private int channelId = -1;
+    private int groupChannelId = -1;
+    private byte[] extranoncePrefix = new byte[0];
+    private int extranonceSize;
+    private byte[] target;
+    private byte[] prevHash;
+    private int nbits;
+    private int prevMinNtime;
+    private JobInfo active;
+    private long generation;
+
+    MinerSession(final MinerClient client, final InetSocketAddress address, final MinerConfig config, final double hashrate)
+    {
+        this.client = client;
+        this.address = address;
+        this.config = config;
+        this.hashrate = hashrate;
+    }
+
+    boolean ready()
+    {
+        return ready;
+    }
+
+    int channelId()
+    {
+        return channelId;
+    }
+
+    void run() throws IOException
+    {
+        socket.connect(address, (int)config.handshakeTimeoutMs());
+        final NoiseConfig nc = new NoiseConfig().handshakeTimeoutMs(config.handshakeTimeoutMs());
+        if (config.authorityPublicKey() != null)
+        {
+            nc.authorityPublicKey(config.authorityPublicKey());
+        }
+        channel = NoiseChannel.connect(socket, nc);
+        queue = new OutboundQueue(64 * 1024, new FrameSink()
+        {
+            @Override
+            public void write(final DirectBuffer buffer, final int offset, final int length) throws IOException
+            {
+                channel.queueFrame(buffer, offset, length);
+            }
+
+            @Override
+            public void flush() throws IOException
+            {
+                channel.flush();
+            }
+        });
+        queue.start("sv2-miner-out");
+        final long flags = (config.extended() ? 0 : CommonProtocol.FLAG_REQUIRES_STANDARD_JOBS) |
+            CommonProtocol.FLAG_REQUIRES_VERSION_ROLLING;
+        send(new SetupConnection(CommonProtocol.PROTOCOL_MINING, 2, 2, flags, address.getHostString(), address.getPort(),
+            "bitcoincommons", "cpu", "sv2-java", config.user()));
+        socket.setSoTimeout((int)config.handshakeTimeoutMs());
+        final int len = channel.readFrame();
+        final DirectBuffer b = channel.frameBuffer();
+        final int type = FrameHeaderFlyweight.msgType(b, 0);
+        if (type == CommonProtocol.MESSAGE_TYPE_SETUP_CONNECTION_ERROR)
+        {
+            final SetupConnectionError e = SetupConnectionError.decode(b, HEADER, len - HEADER);
+            throw new IOException("pool refused SetupConnection: " + e.errorCode());
+        }
+        if (type != CommonProtocol.MESSAGE_TYPE_SETUP_CONNECTION_SUCCESS)
+        {
+            throw new IOException("expected SetupConnection.Success, got message type 0x" + Integer.toHexString(type));
+        }
+        socket.setSoTimeout(0);
+        final byte[] maxTarget = new byte[32];
+        java.util.Arrays.fill(maxTarget, (byte)0xff);
+        if (config.extended())
+        {
+            send(new OpenExtendedMiningChannel(1, config.user(), (float)hashrate, maxTarget, 4));
+        }
+        else
+        {
+            send(new OpenStandardMiningChannel(1, config.user(), (float)hashrate, maxTarget));
+        }
+        while (true)
+        {
+            final int n = channel.readFrame();
+            handle(channel.frameBuffer(), n);
+        }
+    }
+
+    private void handle(final DirectBuffer b, final int length)
+    {
+        final int type = FrameHeaderFlyweight.msgType(b, 0);
+        final int extension = FrameHeaderFlyweight.extensionType(b, 0) & FrameHeaderFlyweight.EXTENSION_ID_MASK;
+        final int payload = length - HEADER;
+        if (extension != 0)
+        {
+            return;
+        }
+        switch (type)
+        {
+            case MiningProtocol.MESSAGE_TYPE_OPEN_STANDARD_MINING_CHANNEL_SUCCESS ->
+            {
+                final OpenStandardMiningChannelSuccess m = OpenStandardMiningChannelSuccess.decode(b, HEADER, payload);
+                channelId = (int)m.channelId();
+                groupChannelId = (int)m.groupChannelId();
+                extranoncePrefix = m.extranoncePrefix();
+                target = m.target();
+                ready = true;
+                LOG.info("miner: standard channel {} open for {}", channelId, config.user());
+            }
+            case MiningProtocol.MESSAGE_TYPE_OPEN_EXTENDED_MINING_CHANNEL_SUCCESS ->
+            {
+                final OpenExtendedMiningChannelSuccess m = OpenExtendedMiningChannelSuccess.decode(b, HEADER, payload);
+                channelId = (int)m.channelId();
+                groupChannelId = (int)m.groupChannelId();
+                extranoncePrefix = m.extranoncePrefix();
+                extranonceSize = m.extranonceSize();
+                target = m.target();
+                ready = true;
+                LOG.info("miner: extended channel {} open for {} ({} extranonce bytes)", channelId, config.user(),
+                    extranonceSize);
+            }
+            case MiningProtocol.MESSAGE_TYPE_OPEN_MINING_CHANNEL_ERROR ->
+                throw new IllegalStateException("pool refused the channel: " +
+                    OpenMiningChannelError.decode(b, HEADER, payload).errorCode());
+            case MiningProtocol.MESSAGE_TYPE_NEW_MINING_JOB ->
+            {
+                final NewMiningJob m = new NewMiningJob().wrap(b, HEADER, payload);
+                final byte[] root = new byte[32];
+                b.getBytes(m.merkleRootOffset(), root);
+                addJob(new JobInfo((int)m.jobId(), m.hasMinNtime() ? m.minNtime() : -1, (int)m.version(), true, root,
+                    null, null, null));
+            }
+            case MiningProtocol.MESSAGE_TYPE_NEW_EXTENDED_MINING_JOB ->
+            {
+                final NewExtendedMiningJob m = new NewExtendedMiningJob().wrap(b, HEADER, payload);
+                final byte[] path = new byte[32 * m.merklePathCount()];
+                b.getBytes(m.merklePathOffset(), path);
+                final byte[] prefix = new byte[m.coinbaseTxPrefixLength() + extranoncePrefix.length];
+                b.getBytes(m.coinbaseTxPrefixOffset(), prefix, 0, m.coinbaseTxPrefixLength());
+                System.arraycopy(extranoncePrefix, 0, prefix, m.coinbaseTxPrefixLength(), extranoncePrefix.length);
+                final byte[] suffix = new byte[m.coinbaseTxSuffixLength()];
+                b.getBytes(m.coinbaseTxSuffixOffset(), suffix);
+                addJob(new JobInfo((int)m.jobId(), m.hasMinNtime() ? m.minNtime() : -1, (int)m.version(),
+                    m.versionRollingAllowed(), null, prefix, suffix, path));
+            }
+            case MiningProtocol.MESSAGE_TYPE_SET_NEW_PREV_HASH ->
+            {
+                final SetNewPrevHash m = new SetNewPrevHash().wrap(b, HEADER, payload);
+                prevHash = new byte[32];
+                b.getBytes(HEADER + 8, prevHash);
+                nbits = (int)m.nbits();
+                prevMinNtime = (int)m.minNtime();
+                final JobInfo j = jobs.get((int)m.jobId());
+                jobs.clear();
+                if (j != null)
+                {
+                    jobs.put(j.jobId(), j);
+                    active = j;
+                    publish();
+                }
+            }
+            case MiningProtocol.MESSAGE_TYPE_SET_TARGET ->
+            {
+                target = new byte[32];
+                b.getBytes(HEADER + 4, target);
+                client.stats().targets.increment();
+                publish();
+            }
+            case MiningProtocol.MESSAGE_TYPE_SUBMIT_SHARES_SUCCESS ->
+            {
+                final SubmitSharesSuccess m = new SubmitSharesSuccess().wrap(b, HEADER, payload);
+                client.stats().sharesAccepted.add(m.newSubmitsAcceptedCount());
+            }
+            case MiningProtocol.MESSAGE_TYPE_SUBMIT_SHARES_ERROR ->
+            {
+                final SubmitSharesError m = new SubmitSharesError().wrap(b, HEADER, payload);
+                client.stats().rejected(m.errorCode(), 1);
+            }
+            case MiningProtocol.MESSAGE_TYPE_SET_EXTRANONCE_PREFIX ->
+                extranoncePrefix = SetExtranoncePrefix.decode(b, HEADER, payload).extranoncePrefix();
+            case MiningProtocol.MESSAGE_TYPE_CLOSE_CHANNEL ->
+                throw new IllegalStateException("pool closed the channel: " + CloseChannel.decode(b, HEADER, payload).reasonCode());
+            case CommonProtocol.MESSAGE_TYPE_RECONNECT ->
+            {
+                final Reconnect r = Reconnect.decode(b, HEADER, payload);
+                final String host = r.newHost().isEmpty() ? address.getHostString() : r.newHost();
+                final int port = r.newPort() == 0 ? address.getPort() : r.newPort();
+                client.redirect(new InetSocketAddress(host, port));
+                throw new IllegalStateException("pool asked to reconnect to " + host + ":" + port);
+            }
+            default ->
+            {
+                // SetGroupChannel, ChannelEndpointChanged and the rest need no action from a miner.
+            }
+        }
+    }
+
+    private void addJob(final JobInfo j)
+    {
+        jobs.put(j.jobId(), j);
+        if (j.minNtime() >= 0 && prevHash != null)
+        {
+            active = j;
+            publish();
+        }
+    }
+
+    private void publish()
+    {
+        final JobInfo j = active;
+        if (j == null || prevHash == null || target == null)
+        {
+            return;
+        }
+        final int minNtime = j.minNtime() >= 0 ? (int)Math.max(j.minNtime(), Integer.toUnsignedLong(prevMinNtime)) : prevMinNtime;
+        client.publish(new Work(++generation, channelId, j.jobId(), j.version(), j.rolling(), prevHash, nbits, minNtime,
+            target, j.merkleRoot(), j.coinbasePrefix(), j.coinbaseSuffix(), j.merklePath(), extranonceSize));
+    }
+
+    /** Called by hashing threads. */
+    void submit(final Work w, final int nonce, final int ntime, final int version, final byte[] extranonce)
+    {
+        final OutboundQueue q = queue;
+        if (q == null)
+        {
+            return;
+        }
+        final int seq = client.nextSequence();
+        if (extranonce == null)
+        {
+            final int index = q.claim(HEADER + SubmitSharesStandard.BLOCK_LENGTH);
+            if (index < 0)
+            {
+                return;
+            }
+            final MutableDirectBuffer buf = q.buffer();
+            final SubmitSharesStandard m = new SubmitSharesStandard().wrapForEncode(buf, index + HEADER);
+            m.channelId(w.channelId() & 0xffffffffL).sequenceNumber(seq & 0xffffffffL).jobId(w.jobId() & 0xffffffffL)
+                .nonce(nonce & 0xffffffffL).ntime(ntime & 0xffffffffL).version(version & 0xffffffffL);
+            m.writeHeader(buf, index);
+            q.commit(index);
+        }
+        else
+        {
+            final int index = q.claim(HEADER + SubmitSharesExtended.BLOCK_LENGTH + extranonce.length);
+            if (index < 0)
+            {
+                return;
+            }
+            final MutableDirectBuffer buf = q.buffer();
+            final SubmitSharesExtended m = new SubmitSharesExtended().wrapForEncode(buf, index + HEADER);
+            m.channelId(w.channelId() & 0xffffffffL).sequenceNumber(seq & 0xffffffffL).jobId(w.jobId() & 0xffffffffL)
+                .nonce(nonce & 0xffffffffL).ntime(ntime & 0xffffffffL).version(version & 0xffffffffL)
+                .extranonce(new UnsafeBuffer(extranonce), 0, extranonce.length);
+            m.writeHeader(buf, index);
+            q.commit(index);
+        }
+        client.stats().sharesSubmitted.increment();
+    }
+
+    private void send(final Message m)
+    {
+        final int length = m.encodeFrame(scratch, 0);
+        final int index = queue.claim(length);
+        if (index < 0)
+        {
+            throw new IllegalStateException("outbound queue full");
+        }
+        queue.buffer().putBytes(index, scratch, 0, length);
+        queue.commit(index);
+    }
+
+    @Override
+    public void close()
+    {
+        ready = false;
+        if (queue != null)
+        {
+            queue.close(100);
+        }
+        MinerClient.closeQuietly(socket);
+    }
+}

@@ -1,0 +1,28 @@
+package org.bitcoincommons.sv2.miner;
+
+/**
+ * One unit of work for the hashing threads: an active job on the current prev hash with the target it must meet.
+ * Immutable; replaced whenever a job, prev hash or target changes.
+ *
+ * @param generation   increases with every new work: threads drop old work at the next check
+ * @param merkleRoot   standard channels: the job's root; extended: null (each thread builds its own)
+ * @param coinbasePrefix extended channels: coinbase_tx_prefix + extranonce_prefix (the miner's part follows)
+ * @param extranonceSize extended channels: rollable bytes
+ */
+record Work(
+    long generation,
+    int channelId,
+    int jobId,
+    int version,
+    boolean versionRollingAllowed,
+    byte[] prevHash,
+    int nbits,
+    int minNtime,
+    byte[] target,
+    byte[] merkleRoot,
+    byte[] coinbasePrefix,
+    byte[] coinbaseSuffix,
+    byte[] merklePath,
+    int extranonceSize)
+{
+}
