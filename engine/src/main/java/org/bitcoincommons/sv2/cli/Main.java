@@ -16,6 +16,9 @@ import picocli.CommandLine.Command;
     description = "Stratum V2 mining-pool engine with merged mining.",
     subcommands = {
         VersionCommand.class,
+        PoolCommand.class,
+        MinerCommand.class,
+        DemoCommand.class,
         ReplayCommand.class,
         FrameCommand.class,
         KeysCommand.class,

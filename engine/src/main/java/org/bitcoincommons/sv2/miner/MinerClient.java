@@ -80,7 +80,8 @@ public final class MinerClient implements AutoCloseable
             return;
         }
         running = true;
-        nominalHashrate = config.nominalHashrate() > 0 ? config.nominalHashrate() : measureHashrate();
+        nominalHashrate = config.nominalHashrate() > 0 ? config.nominalHashrate()
+            : config.threads() == 0 ? 1.0 : measureHashrate(config.hashImpl(), config.threads());
         for (int i = 0; i < config.threads(); i++)
         {
             final int index = i;
@@ -235,14 +236,10 @@ public final class MinerClient implements AutoCloseable
         return root;
     }
 
-    /** Hashes per second of this machine with the configured kernel and threads (a short scan). */
-    private double measureHashrate()
+    /** Hashes per second of this machine with the given kernel and threads (a short scan on one thread, scaled). */
+    public static double measureHashrate(final String hashImpl, final int threads)
     {
-        if (config.threads() == 0)
-        {
-            return 1.0;
-        }
-        final HashBackend scanner = HashBackends.create(config.hashImpl());
+        final HashBackend scanner = HashBackends.create(hashImpl);
         try (Arena arena = Arena.ofConfined())
         {
             final MemorySegment prefix = arena.allocate(76);
@@ -253,7 +250,7 @@ public final class MinerClient implements AutoCloseable
             final long t0 = System.nanoTime();
             scanner.scan(prefix, 0, count, target, found, MAX_FOUND);
             final double perThread = count / ((System.nanoTime() - t0) / 1e9);
-            return perThread * config.threads();
+            return perThread * threads;
         }
     }
 

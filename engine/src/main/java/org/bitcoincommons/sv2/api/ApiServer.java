@@ -1,0 +1,145 @@
+package org.bitcoincommons.sv2.api;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.function.DoubleSupplier;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.bitcoincommons.sv2.pool.PoolMetrics;
+import org.bitcoincommons.sv2.pool.PoolServer;
+import org.bitcoincommons.sv2.pool.PoolStatus;
+
+/**
+ * The pool's HTTP face (JDK HttpServer on virtual threads): Prometheus {@code /metrics}, JSON {@code /api/status}
+ * and {@code /api/accounting} (the shape {@code bin/sv2 replay --json} prints), and a dashboard at {@code /}.
+ * Everything read here is a snapshot the pool publishes once per second; nothing touches the hot path.
+ */
+public final class ApiServer implements AutoCloseable
+{
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpServer server;
+    private final PoolServer pool;
+    private final byte[] dashboard;
+
+    public ApiServer(final InetSocketAddress address, final PoolServer pool) throws IOException
+    {
+        this.pool = pool;
+        this.server = HttpServer.create(address, 64);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        try (InputStream in = ApiServer.class.getResourceAsStream("dashboard.html"))
+        {
+            dashboard = in == null ? "<h1>sv2</h1>".getBytes(StandardCharsets.UTF_8) : in.readAllBytes();
+        }
+        final PrometheusRegistry registry = new PrometheusRegistry();
+        registerMetrics(registry);
+        server.createContext("/metrics", new MetricsHandler(registry));
+        server.createContext("/api/status", ex -> json(ex, status(pool.status())));
+        server.createContext("/api/accounting", ex -> json(ex, pool.accounting()));
+        server.createContext("/", this::root);
+    }
+
+    public void start()
+    {
+        server.start();
+    }
+
+    public InetSocketAddress address()
+    {
+        return server.getAddress();
+    }
+
+    private void registerMetrics(final PrometheusRegistry registry)
+    {
+        final PoolMetrics m = pool.metrics();
+        counter(registry, "sv2_shares_accepted", "Shares accepted", () -> pool.status().sharesAccepted());
+        counter(registry, "sv2_shares_rejected", "Shares rejected (any SubmitShares.Error)", () -> pool.status().sharesRejected());
+        counter(registry, "sv2_blocks_found", "Shares that met the network target", () -> pool.status().blocksFound());
+        counter(registry, "sv2_blocks_accepted", "Blocks the template source accepted", () -> m.blocksAccepted.sum());
+        counter(registry, "sv2_blocks_rejected", "Blocks the template source rejected", () -> m.blocksRejected.sum());
+        counter(registry, "sv2_connections_accepted", "TCP connections accepted", () -> m.connectionsAccepted.sum());
+        counter(registry, "sv2_handshake_failures", "Noise handshakes that failed or timed out", () -> m.handshakeFailures.sum());
+        counter(registry, "sv2_setup_failures", "SetupConnection refused or missing", () -> m.setupFailures.sum());
+        counter(registry, "sv2_protocol_errors", "Connections closed for a malformed or misplaced message", () -> m.protocolErrors.sum());
+        counter(registry, "sv2_slow_readers", "Connections closed because their outbound queue filled", () -> m.slowReaders.sum());
+        counter(registry, "sv2_frames_in", "Frames received", () -> m.framesIn.sum());
+        counter(registry, "sv2_journal_events", "Accounting events in the journal", () -> pool.status().journalEvents());
+        gauge(registry, "sv2_connections", "Open connections", () -> pool.status().connections());
+        gauge(registry, "sv2_channels", "Open channels", () -> pool.status().channels());
+        gauge(registry, "sv2_hashrate_hps", "Hashrate estimated from accepted shares over the last minute, H/s",
+            () -> pool.status().hashrate());
+        gauge(registry, "sv2_chain_height", "Height of the template source's chain tip", () -> pool.status().height());
+    }
+
+    private static void counter(final PrometheusRegistry r, final String name, final String help, final DoubleSupplier v)
+    {
+        CounterWithCallback.builder().name(name).help(help).callback(cb -> cb.call(v.getAsDouble())).register(r);
+    }
+
+    private static void gauge(final PrometheusRegistry r, final String name, final String help, final DoubleSupplier v)
+    {
+        GaugeWithCallback.builder().name(name).help(help).callback(cb -> cb.call(v.getAsDouble())).register(r);
+    }
+
+    static Map<String, Object> status(final PoolStatus s)
+    {
+        final Map<String, Object> m = new LinkedHashMap<>();
+        m.put("time_ms", s.timeMs());
+        m.put("uptime_sec", s.uptimeSec());
+        m.put("height", s.height());
+        m.put("hashrate", s.hashrate());
+        m.put("connections", s.connections());
+        m.put("channels", s.channels());
+        m.put("shares_accepted", s.sharesAccepted());
+        m.put("shares_rejected", s.sharesRejected());
+        m.put("blocks_found", s.blocksFound());
+        m.put("blocks_accepted", s.blocksAccepted());
+        m.put("blocks_rejected", s.blocksRejected());
+        m.put("journal_events", s.journalEvents());
+        return m;
+    }
+
+    private void root(final HttpExchange ex) throws IOException
+    {
+        if (!ex.getRequestURI().getPath().equals("/"))
+        {
+            send(ex, 404, "text/plain", "not found\n".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        send(ex, 200, "text/html; charset=utf-8", dashboard);
+    }
+
+    private static void json(final HttpExchange ex, final Object value) throws IOException
+    {
+        send(ex, 200, "application/json", JSON.writeValueAsBytes(value));
+    }
+
+    private static void send(final HttpExchange ex, final int code, final String type, final byte[] body) throws IOException
+    {
+        ex.getResponseHeaders().set("Content-Type", type);
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        ex.sendResponseHeaders(code, body.length);
+        try (OutputStream out = ex.getResponseBody())
+        {
+            out.write(body);
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        server.stop(0);
+    }
+}

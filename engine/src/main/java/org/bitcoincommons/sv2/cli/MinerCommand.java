@@ -1,0 +1,142 @@
+package org.bitcoincommons.sv2.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.bitcoincommons.sv2.miner.MinerClient;
+import org.bitcoincommons.sv2.miner.MinerConfig;
+import org.bitcoincommons.sv2.miner.MinerStats;
+import org.bitcoincommons.sv2.noise.AuthorityKeys;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bin/sv2 miner --pool tcp://HOST:PORT --authority-pubkey KEY --user NAME --threads N}: a CPU miner.
+ */
+@Command(name = "miner", description = "Mine against an SV2 pool (until SIGTERM).")
+public final class MinerCommand implements Runnable
+{
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--pool", required = true, paramLabel = "URL",
+        description = "tcp://HOST:PORT, stratum2+tcp://HOST:PORT[/KEY] or HOST:PORT.")
+    String pool;
+
+    @Option(names = "--authority-pubkey", paramLabel = "KEY",
+        description = "The pool's authority public key (base58check); the certificate is verified against it. " +
+            "Taken from a stratum2+tcp URL when given there.")
+    String authority;
+
+    @Option(names = "--user", defaultValue = "miner", description = "user_identity (default ${DEFAULT-VALUE}).")
+    String user;
+
+    @Option(names = "--threads", defaultValue = "1", description = "Hashing threads (default ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--extended", description = "Open an extended channel (roll extranonce) instead of a standard one.")
+    boolean extended;
+
+    @Option(names = "--hashrate", defaultValue = "0", description = "Nominal hashrate to announce, H/s (0: measure).")
+    double hashrate;
+
+    @Option(names = "--hash-impl", defaultValue = "auto", description = "auto, ffm, jna or java (default ${DEFAULT-VALUE}).")
+    String hashImpl;
+
+    @Option(names = "--insecure", description = "Do not verify the pool's certificate (no authority key).")
+    boolean insecure;
+
+    @Option(names = "--status-interval", defaultValue = "10", paramLabel = "SEC",
+        description = "Seconds between status lines (default ${DEFAULT-VALUE}); 0 for none.")
+    int statusIntervalSec;
+
+    @Override
+    public void run()
+    {
+        final MinerConfig config = config();
+        final PrintWriter out = spec.commandLine().getOut();
+        final MinerClient miner = new MinerClient(config);
+        final CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            miner.close();
+            stopped.countDown();
+        }, "sv2-miner-shutdown"));
+        miner.start();
+        out.printf("miner: %s -> %s, %d thread(s), announcing %s%n", user, config.pool(), threads,
+            PoolCommand.hashrate(miner.nominalHashrate()));
+        out.flush();
+        long lastHashes = 0;
+        long lastNs = System.nanoTime();
+        try
+        {
+            while (!stopped.await(Math.max(1, statusIntervalSec), TimeUnit.SECONDS))
+            {
+                if (statusIntervalSec > 0)
+                {
+                    final MinerStats s = miner.stats();
+                    final long h = s.hashes.sum();
+                    final long now = System.nanoTime();
+                    out.printf("%s | %s | shares %d submitted, %d accepted, %d rejected %s%n",
+                        miner.connected() ? "connected" : "connecting",
+                        PoolCommand.hashrate((h - lastHashes) / ((now - lastNs) / 1e9)),
+                        s.sharesSubmitted.sum(), s.sharesAccepted.sum(), s.sharesRejected.sum(),
+                        s.rejectReasons.isEmpty() ? "" : s.rejectReasons.toString());
+                    out.flush();
+                    lastHashes = h;
+                    lastNs = now;
+                }
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    MinerConfig config()
+    {
+        final java.net.InetSocketAddress address;
+        try
+        {
+            address = MinerConfig.parsePoolUrl(pool);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new CliException(ExitCode.BAD_INPUT, "--pool: " + ex.getMessage());
+        }
+        String key = authority;
+        if (key == null && pool.startsWith("stratum2+tcp://") && pool.indexOf('/', "stratum2+tcp://".length()) > 0)
+        {
+            key = pool.substring(pool.indexOf('/', "stratum2+tcp://".length()) + 1);
+        }
+        byte[] pub = null;
+        if (key != null && !key.isEmpty())
+        {
+            try
+            {
+                pub = AuthorityKeys.decodePublic(key);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new CliException(ExitCode.BAD_INPUT, "--authority-pubkey: " + ex.getMessage());
+            }
+        }
+        else if (!insecure)
+        {
+            throw new CliException(ExitCode.BAD_INPUT,
+                "--authority-pubkey is required to verify the pool (or pass --insecure to skip the check)");
+        }
+        if (threads < 0 || threads > 1024)
+        {
+            throw new CliException(ExitCode.BAD_INPUT, "--threads must be 0..1024");
+        }
+        if (!hashImpl.matches("auto|ffm|jna|java"))
+        {
+            throw new CliException(ExitCode.BAD_INPUT, "--hash-impl must be auto, ffm, jna or java");
+        }
+        return new MinerConfig(address, pub, user, threads, extended, hashrate, hashImpl, 500, 30_000, 10_000);
+    }
+}
