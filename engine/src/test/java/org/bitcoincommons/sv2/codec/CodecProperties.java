@@ -15,6 +15,7 @@ import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -229,6 +230,24 @@ class CodecProperties
         }
         assertEquals(fieldsLength, n);
         assertArrayEquals(Arrays.copyOfRange(frame, HEADER, HEADER + fieldsLength), Arrays.copyOf(out.byteArray(), n));
+    }
+
+    @Property(tries = 1000, edgeCases = EdgeCasesMode.NONE)
+    void everyPrimitiveAndShapeRoundTrips(@ForAll("allTypes") final Map<String, Object> values)
+    {
+        final UnsafeBuffer out = new UnsafeBuffer(new byte[8192]);
+        final int n = SchemaCodec.encode(WireTest.ALL_TYPES, values, List.of(), out, 0);
+        final DecodedMessage d = SchemaCodec.decode(WireTest.ALL_TYPES, out, 0, n);
+        for (final FieldSpec f : WireTest.ALL_TYPES.fields())
+        {
+            assertSameValue(values.get(f.name()), d.field(f.name()), f.name());
+        }
+    }
+
+    @Provide
+    Arbitrary<Map<String, Object>> allTypes()
+    {
+        return values(WireTest.ALL_TYPES);
     }
 
     @Property(tries = 3000)
