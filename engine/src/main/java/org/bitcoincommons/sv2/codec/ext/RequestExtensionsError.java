@@ -9,14 +9,16 @@ import org.bitcoincommons.sv2.codec.WireWriter;
 /**
  * RequestExtensions.Error (extension 0x0001, type 0x02).
  */
-public record RequestExtensionsError(int requestId, int[] unsupportedExtensions, int[] requiredExtensions) implements Message
+public record RequestExtensionsError(
+    int requestId, int[] unsupportedExtensions, int[] requiredExtensions) implements Message
 {
     public static final MessageSchema SCHEMA = ExtensionNegotiationProtocol.REQUEST_EXTENSIONS_ERROR;
 
     public static RequestExtensionsError decode(final DirectBuffer buffer, final int offset, final int length)
     {
         final WireReader r = new WireReader(buffer, offset, length, SCHEMA.name());
-        final RequestExtensionsError m = new RequestExtensionsError(r.u16("request_id"), r.u16Sequence("unsupported_extensions"), r.u16Sequence("required_extensions"));
+        final RequestExtensionsError m = new RequestExtensionsError(
+            r.u16("request_id"), r.u16Sequence("unsupported_extensions"), r.u16Sequence("required_extensions"));
         r.finish();
         return m;
     }

@@ -16,7 +16,8 @@ public record RequestExtensionsSuccess(int requestId, int[] supportedExtensions)
     public static RequestExtensionsSuccess decode(final DirectBuffer buffer, final int offset, final int length)
     {
         final WireReader r = new WireReader(buffer, offset, length, SCHEMA.name());
-        final RequestExtensionsSuccess m = new RequestExtensionsSuccess(r.u16("request_id"), r.u16Sequence("supported_extensions"));
+        final RequestExtensionsSuccess m = new RequestExtensionsSuccess(
+            r.u16("request_id"), r.u16Sequence("supported_extensions"));
         r.finish();
         return m;
     }

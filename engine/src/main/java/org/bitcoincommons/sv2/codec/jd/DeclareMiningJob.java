@@ -11,7 +11,8 @@ import org.bitcoincommons.sv2.codec.WireWriter;
 /**
  * DeclareMiningJob (0x57, JDC to JDS, spec 6.4.4). The coinbase parts keep their BIP141 fields.
  */
-public record DeclareMiningJob(long requestId, byte[] miningJobToken, long version, byte[] coinbaseTxPrefix, byte[] coinbaseTxSuffix,
+public record DeclareMiningJob(
+    long requestId, byte[] miningJobToken, long version, byte[] coinbaseTxPrefix, byte[] coinbaseTxSuffix,
     List<byte[]> wtxidList, byte[] excessData) implements Message
 {
     public static final MessageSchema SCHEMA = JobDeclarationProtocol.DECLARE_MINING_JOB;
@@ -19,7 +20,8 @@ public record DeclareMiningJob(long requestId, byte[] miningJobToken, long versi
     public static DeclareMiningJob decode(final DirectBuffer buffer, final int offset, final int length)
     {
         final WireReader r = new WireReader(buffer, offset, length, SCHEMA.name());
-        final DeclareMiningJob m = new DeclareMiningJob(r.u32("request_id"), r.b0_255("mining_job_token"), r.u32("version"),
+        final DeclareMiningJob m = new DeclareMiningJob(
+            r.u32("request_id"), r.b0_255("mining_job_token"), r.u32("version"),
             r.b0_64K("coinbase_tx_prefix"), r.b0_64K("coinbase_tx_suffix"),
             r.byteArraySequence(SCHEMA.field("wtxid_list").type(), "wtxid_list"), r.b0_64K("excess_data"));
         r.finish();

@@ -16,7 +16,8 @@ public record DeclareMiningJobError(long requestId, String errorCode, byte[] err
     public static DeclareMiningJobError decode(final DirectBuffer buffer, final int offset, final int length)
     {
         final WireReader r = new WireReader(buffer, offset, length, SCHEMA.name());
-        final DeclareMiningJobError m = new DeclareMiningJobError(r.u32("request_id"), r.str0_255("error_code"), r.b0_64K("error_details"));
+        final DeclareMiningJobError m = new DeclareMiningJobError(
+            r.u32("request_id"), r.str0_255("error_code"), r.b0_64K("error_details"));
         r.finish();
         return m;
     }

@@ -16,7 +16,8 @@ public record DeclareMiningJobSuccess(long requestId, byte[] newMiningJobToken) 
     public static DeclareMiningJobSuccess decode(final DirectBuffer buffer, final int offset, final int length)
     {
         final WireReader r = new WireReader(buffer, offset, length, SCHEMA.name());
-        final DeclareMiningJobSuccess m = new DeclareMiningJobSuccess(r.u32("request_id"), r.b0_255("new_mining_job_token"));
+        final DeclareMiningJobSuccess m = new DeclareMiningJobSuccess(
+            r.u32("request_id"), r.b0_255("new_mining_job_token"));
         r.finish();
         return m;
     }

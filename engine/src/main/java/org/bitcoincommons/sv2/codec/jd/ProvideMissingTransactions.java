@@ -16,7 +16,8 @@ public record ProvideMissingTransactions(long requestId, int[] unknownTxPosition
     public static ProvideMissingTransactions decode(final DirectBuffer buffer, final int offset, final int length)
     {
         final WireReader r = new WireReader(buffer, offset, length, SCHEMA.name());
-        final ProvideMissingTransactions m = new ProvideMissingTransactions(r.u32("request_id"), r.u16Sequence("unknown_tx_position_list"));
+        final ProvideMissingTransactions m = new ProvideMissingTransactions(
+            r.u32("request_id"), r.u16Sequence("unknown_tx_position_list"));
         r.finish();
         return m;
     }

@@ -18,7 +18,8 @@ public record ProvideMissingTransactionsSuccess(long requestId, List<byte[]> tra
     public static ProvideMissingTransactionsSuccess decode(final DirectBuffer buffer, final int offset, final int length)
     {
         final WireReader r = new WireReader(buffer, offset, length, SCHEMA.name());
-        final ProvideMissingTransactionsSuccess m = new ProvideMissingTransactionsSuccess(r.u32("request_id"), r.byteArraySequence(SCHEMA.field("transaction_list").type(), "transaction_list"));
+        final ProvideMissingTransactionsSuccess m = new ProvideMissingTransactionsSuccess(
+            r.u32("request_id"), r.byteArraySequence(SCHEMA.field("transaction_list").type(), "transaction_list"));
         r.finish();
         return m;
     }

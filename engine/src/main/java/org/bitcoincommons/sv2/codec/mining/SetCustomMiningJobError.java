@@ -16,7 +16,8 @@ public record SetCustomMiningJobError(long channelId, long requestId, String err
     public static SetCustomMiningJobError decode(final DirectBuffer buffer, final int offset, final int length)
     {
         final WireReader r = new WireReader(buffer, offset, length, SCHEMA.name());
-        final SetCustomMiningJobError m = new SetCustomMiningJobError(r.u32("channel_id"), r.u32("request_id"), r.str0_255("error_code"));
+        final SetCustomMiningJobError m = new SetCustomMiningJobError(
+            r.u32("channel_id"), r.u32("request_id"), r.str0_255("error_code"));
         r.finish();
         return m;
     }

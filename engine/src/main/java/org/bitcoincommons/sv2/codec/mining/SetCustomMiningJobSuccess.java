@@ -16,7 +16,8 @@ public record SetCustomMiningJobSuccess(long channelId, long requestId, long job
     public static SetCustomMiningJobSuccess decode(final DirectBuffer buffer, final int offset, final int length)
     {
         final WireReader r = new WireReader(buffer, offset, length, SCHEMA.name());
-        final SetCustomMiningJobSuccess m = new SetCustomMiningJobSuccess(r.u32("channel_id"), r.u32("request_id"), r.u32("job_id"));
+        final SetCustomMiningJobSuccess m = new SetCustomMiningJobSuccess(
+            r.u32("channel_id"), r.u32("request_id"), r.u32("job_id"));
         r.finish();
         return m;
     }

@@ -16,7 +16,8 @@ public record UpdateChannel(long channelId, float nominalHashRate, byte[] maximu
     public static UpdateChannel decode(final DirectBuffer buffer, final int offset, final int length)
     {
         final WireReader r = new WireReader(buffer, offset, length, SCHEMA.name());
-        final UpdateChannel m = new UpdateChannel(r.u32("channel_id"), r.f32("nominal_hash_rate"), r.u256("maximum_target"));
+        final UpdateChannel m = new UpdateChannel(
+            r.u32("channel_id"), r.f32("nominal_hash_rate"), r.u256("maximum_target"));
         r.finish();
         return m;
     }

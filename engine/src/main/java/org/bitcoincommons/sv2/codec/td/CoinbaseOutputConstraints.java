@@ -9,14 +9,16 @@ import org.bitcoincommons.sv2.codec.WireWriter;
 /**
  * CoinbaseOutputConstraints (0x70, spec 7.1): size in bytes and sigops the pool adds to the coinbase.
  */
-public record CoinbaseOutputConstraints(long coinbaseOutputMaxAdditionalSize, int coinbaseOutputMaxAdditionalSigops) implements Message
+public record CoinbaseOutputConstraints(
+    long coinbaseOutputMaxAdditionalSize, int coinbaseOutputMaxAdditionalSigops) implements Message
 {
     public static final MessageSchema SCHEMA = TemplateDistributionProtocol.COINBASE_OUTPUT_CONSTRAINTS;
 
     public static CoinbaseOutputConstraints decode(final DirectBuffer buffer, final int offset, final int length)
     {
         final WireReader r = new WireReader(buffer, offset, length, SCHEMA.name());
-        final CoinbaseOutputConstraints m = new CoinbaseOutputConstraints(r.u32("coinbase_output_max_additional_size"), r.u16("coinbase_output_max_additional_sigops"));
+        final CoinbaseOutputConstraints m = new CoinbaseOutputConstraints(
+            r.u32("coinbase_output_max_additional_size"), r.u16("coinbase_output_max_additional_sigops"));
         r.finish();
         return m;
     }

@@ -12,7 +12,8 @@ import org.bitcoincommons.sv2.codec.WireWriter;
  * NewTemplate (0x71, spec 7.2). coinbase_tx_outputs has no CompactSize prefix (coinbase_tx_outputs_count
  * gives the count) and includes the witness commitment; coinbase_tx_value_remaining is in satoshis.
  */
-public record NewTemplate(long templateId, boolean futureTemplate, long version, long coinbaseTxVersion, byte[] coinbasePrefix,
+public record NewTemplate(
+    long templateId, boolean futureTemplate, long version, long coinbaseTxVersion, byte[] coinbasePrefix,
     long coinbaseTxInputSequence, long coinbaseTxValueRemaining, long coinbaseTxOutputsCount, byte[] coinbaseTxOutputs,
     long coinbaseTxLocktime, List<byte[]> merklePath) implements Message
 {
@@ -21,7 +22,8 @@ public record NewTemplate(long templateId, boolean futureTemplate, long version,
     public static NewTemplate decode(final DirectBuffer buffer, final int offset, final int length)
     {
         final WireReader r = new WireReader(buffer, offset, length, SCHEMA.name());
-        final NewTemplate m = new NewTemplate(r.u64("template_id"), r.bool("future_template"), r.u32("version"), r.u32("coinbase_tx_version"),
+        final NewTemplate m = new NewTemplate(
+            r.u64("template_id"), r.bool("future_template"), r.u32("version"), r.u32("coinbase_tx_version"),
             r.b0_255("coinbase_prefix"), r.u32("coinbase_tx_input_sequence"), r.u64("coinbase_tx_value_remaining"),
             r.u32("coinbase_tx_outputs_count"), r.b0_64K("coinbase_tx_outputs"), r.u32("coinbase_tx_locktime"),
             r.byteArraySequence(SCHEMA.field("merkle_path").type(), "merkle_path"));

@@ -16,7 +16,8 @@ public record RequestTransactionDataError(long templateId, String errorCode) imp
     public static RequestTransactionDataError decode(final DirectBuffer buffer, final int offset, final int length)
     {
         final WireReader r = new WireReader(buffer, offset, length, SCHEMA.name());
-        final RequestTransactionDataError m = new RequestTransactionDataError(r.u64("template_id"), r.str0_255("error_code"));
+        final RequestTransactionDataError m = new RequestTransactionDataError(
+            r.u64("template_id"), r.str0_255("error_code"));
         r.finish();
         return m;
     }

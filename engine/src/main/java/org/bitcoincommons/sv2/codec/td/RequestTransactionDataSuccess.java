@@ -11,14 +11,16 @@ import org.bitcoincommons.sv2.codec.WireWriter;
 /**
  * RequestTransactionData.Success (0x74, spec 7.5): serialized transactions of the template.
  */
-public record RequestTransactionDataSuccess(long templateId, byte[] excessData, List<byte[]> transactionList) implements Message
+public record RequestTransactionDataSuccess(
+    long templateId, byte[] excessData, List<byte[]> transactionList) implements Message
 {
     public static final MessageSchema SCHEMA = TemplateDistributionProtocol.REQUEST_TRANSACTION_DATA_SUCCESS;
 
     public static RequestTransactionDataSuccess decode(final DirectBuffer buffer, final int offset, final int length)
     {
         final WireReader r = new WireReader(buffer, offset, length, SCHEMA.name());
-        final RequestTransactionDataSuccess m = new RequestTransactionDataSuccess(r.u64("template_id"), r.b0_64K("excess_data"),
+        final RequestTransactionDataSuccess m = new RequestTransactionDataSuccess(
+            r.u64("template_id"), r.b0_64K("excess_data"),
             r.byteArraySequence(SCHEMA.field("transaction_list").type(), "transaction_list"));
         r.finish();
         return m;
