@@ -48,6 +48,7 @@ public final class ApiServer implements AutoCloseable
         server.createContext("/metrics", new MetricsHandler(registry));
         server.createContext("/api/status", ex -> json(ex, status(pool.status())));
         server.createContext("/api/accounting", ex -> json(ex, pool.accounting()));
+        server.createContext("/api/memory", ex -> json(ex, memory("gc=1".equals(ex.getRequestURI().getQuery()))));
         server.createContext("/", this::root);
     }
 
@@ -109,6 +110,51 @@ public final class ApiServer implements AutoCloseable
         m.put("blocks_rejected", s.blocksRejected());
         m.put("journal_events", s.journalEvents());
         return m;
+    }
+
+    /**
+     * Heap in use (after a full collection when {@code gc}), direct buffers and the process's resident set: how the
+     * load benchmark measures memory per connection. Cold path; {@code gc} is for benchmarks, not for scraping.
+     */
+    Map<String, Object> memory(final boolean gc)
+    {
+        if (gc)
+        {
+            System.gc();
+            System.gc();
+        }
+        final Map<String, Object> m = new LinkedHashMap<>();
+        m.put("heap_used_bytes", java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        long direct = 0;
+        for (final var pool : java.lang.management.ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class))
+        {
+            direct += pool.getMemoryUsed();
+        }
+        m.put("direct_bytes", direct);
+        m.put("rss_bytes", rssBytes());
+        m.put("connections", pool.status().connections());
+        m.put("threads", Thread.activeCount());
+        return m;
+    }
+
+    /** VmRSS from /proc/self/status, or -1 where there is none. */
+    static long rssBytes()
+    {
+        try
+        {
+            for (final String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")))
+            {
+                if (line.startsWith("VmRSS:"))
+                {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return -1;
+        }
+        return -1;
     }
 
     private void root(final HttpExchange ex) throws IOException

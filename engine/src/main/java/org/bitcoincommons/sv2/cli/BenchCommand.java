@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     description = "Measure throughput without JMH (see the subcommands).",
     subcommands = {
         BenchHashCommand.class,
+        BenchLoadCommand.class,
     })
 public final class BenchCommand implements Runnable
 {

@@ -1,0 +1,266 @@
+package org.bitcoincommons.sv2.cli;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.bitcoincommons.sv2.loadgen.LoadGenerator;
+import org.bitcoincommons.sv2.noise.AuthorityKeys;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bin/sv2 bench load}: the end-to-end load benchmark. By default it starts a pool in a child process (its own
+ * file-descriptor limit and heap) on the embedded chain, connects N simulated miners over encrypted loopback, drives
+ * shares flat out or at a rate, and prints accepted shares/s, acknowledgement latency percentiles, bytes on the wire
+ * per share, and the pool's heap and RSS per connection.
+ */
+@Command(name = "load", description = "End-to-end load: N encrypted miners against a pool (started as a child process).")
+public final class BenchLoadCommand implements Runnable
+{
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--connections", defaultValue = "100", description = "Simulated miners (default ${DEFAULT-VALUE}).")
+    int connections;
+
+    @Option(names = "--seconds", defaultValue = "10", description = "Measured seconds (default ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--warmup", defaultValue = "5", description = "Warm-up seconds (default ${DEFAULT-VALUE}).")
+    double warmup;
+
+    @Option(names = "--rate", defaultValue = "0", description = "Total shares/s offered; 0 = flat out (default ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--inflight", defaultValue = "512", description = "Unacknowledged shares per connection (default ${DEFAULT-VALUE}).")
+    int inflight;
+
+    @Option(names = "--batch", defaultValue = "16", description = "Shares per write per connection (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--pool", description = "Use a running pool at HOST:PORT instead of starting one (memory is then not measured).")
+    String pool;
+
+    @Option(names = "--authority-pubkey", description = "With --pool: its authority public key.")
+    String authority;
+
+    @Option(names = "--pool-heap", defaultValue = "2g", description = "-Xmx of the child pool (default ${DEFAULT-VALUE}).")
+    String poolHeap;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Override
+    public void run()
+    {
+        if (connections < 1 || batch < 1 || inflight < batch)
+        {
+            throw new CliException(ExitCode.BAD_INPUT, "need --connections >= 1, --batch >= 1 and --inflight >= --batch");
+        }
+        Process child = null;
+        Path tmp = null;
+        try
+        {
+            final InetSocketAddress address;
+            final byte[] pub;
+            URI api = null;
+            if (pool != null)
+            {
+                address = org.bitcoincommons.sv2.miner.MinerConfig.parsePoolUrl(pool);
+                pub = authority == null ? null : AuthorityKeys.decodePublic(authority);
+            }
+            else
+            {
+                tmp = Files.createTempDirectory("sv2-bench-load");
+                final byte[] secret = AuthorityKeys.generateSecret(new SecureRandom());
+                pub = AuthorityKeys.publicOf(secret);
+                final int sv2Port = freePort();
+                final int apiPort = freePort();
+                address = new InetSocketAddress("127.0.0.1", sv2Port);
+                api = URI.create("http://127.0.0.1:" + apiPort);
+                final Path config = tmp.resolve("pool.toml");
+                Files.writeString(config, """
+                    [stratum_v2]
+                    listen_addr = "127.0.0.1:%d"
+                    handshake_timeout_ms = 60000
+                    [stratum_v2.noise]
+                    authority_public_key = "%s"
+                    authority_secret_key = "%s"
+                    [pool]
+                    journal_dir = "%s"
+                    min_hashrate = 0.000001
+                    max_connections = 20000
+                    [template]
+                    embedded_bits = "1a00ffff"
+                    [api]
+                    listen_addr = "127.0.0.1:%d"
+                    """.formatted(sv2Port, AuthorityKeys.encodePublic(pub), AuthorityKeys.encodeSecret(secret),
+                    tmp.resolve("journal").toString().replace("\\", "/"), apiPort));
+                child = startPool(config, tmp.resolve("pool.log"));
+                waitReady(api, child);
+            }
+            final JsonNode before = api == null ? null : memory(api);
+            final LoadGenerator lg = new LoadGenerator(new LoadGenerator.Options(address, pub, connections, rate,
+                (long)(warmup * 1000), (long)(seconds * 1000), inflight, batch, 30_000));
+            final LoadGenerator.Result r = lg.run();
+            Thread.sleep(1500);
+            final JsonNode during = api == null ? null : memory(api);
+            final int open = lg.openConnections();
+            lg.close();
+            print(r, open, before, during);
+        }
+        catch (final IOException ex)
+        {
+            throw new CliException(ExitCode.FAILURE, ex.getMessage());
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        finally
+        {
+            if (child != null)
+            {
+                child.destroy();
+                try
+                {
+                    child.waitFor();
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (tmp != null)
+            {
+                deleteQuietly(tmp);
+            }
+        }
+    }
+
+    private void print(final LoadGenerator.Result r, final int open, final JsonNode before, final JsonNode during)
+    {
+        final Map<String, Object> m = new LinkedHashMap<>();
+        m.put("connections", r.connections());
+        m.put("connections_open_at_end", open);
+        m.put("connect_failures", r.connectFailures());
+        m.put("connect_seconds", r.connectSeconds());
+        m.put("offered_rate", rate);
+        m.put("seconds", r.seconds());
+        m.put("shares_accepted", r.sharesAccepted());
+        m.put("shares_rejected", r.sharesRejected());
+        m.put("accepted_shares_per_second", r.sharesPerSecond());
+        m.put("ack_latency_us", Map.of("p50", r.p50Us(), "p99", r.p99Us(), "p99_9", r.p999Us(), "max", r.maxUs()));
+        m.put("wire_bytes_per_share", r.bytesPerShare());
+        if (before != null && during != null)
+        {
+            final long heap = during.get("heap_used_bytes").asLong();
+            final long heap0 = before.get("heap_used_bytes").asLong();
+            final long rss = during.get("rss_bytes").asLong();
+            final long rss0 = before.get("rss_bytes").asLong();
+            final long direct = during.get("direct_bytes").asLong() - before.get("direct_bytes").asLong();
+            m.put("pool_heap_bytes", heap);
+            m.put("pool_rss_bytes", rss);
+            m.put("pool_heap_per_connection_bytes", open == 0 ? 0 : (heap - heap0) / open);
+            m.put("pool_direct_per_connection_bytes", open == 0 ? 0 : direct / open);
+            m.put("pool_rss_per_connection_bytes", open == 0 ? 0 : (rss - rss0) / open);
+            m.put("pool_heap_for_1m_connections_bytes_extrapolated", open == 0 ? 0 : heap0 + (heap - heap0) * 1_000_000L / open);
+        }
+        final var out = spec.commandLine().getOut();
+        if (json)
+        {
+            out.println(Json.MAPPER.valueToTree(m).toString());
+        }
+        else
+        {
+            m.forEach((k, v) -> out.println(k + ": " + v));
+        }
+    }
+
+    private Process startPool(final Path config, final Path log) throws IOException
+    {
+        final String java = ProcessHandle.current().info().command().orElse("java");
+        final List<String> cmd = new ArrayList<>();
+        cmd.add(java);
+        final String root = System.getProperty("sv2.root.dir");
+        if (root != null && Files.exists(Path.of(root, "etc/jvm.flags")))
+        {
+            cmd.add("@" + Path.of(root, "etc/jvm.flags"));
+        }
+        cmd.add("-Xmx" + poolHeap);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Main.class.getName());
+        cmd.add("pool");
+        cmd.add("--config");
+        cmd.add(config.toString());
+        cmd.add("--status-interval");
+        cmd.add("0");
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static void waitReady(final URI api, final Process child) throws IOException, InterruptedException
+    {
+        final long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline)
+        {
+            if (!child.isAlive())
+            {
+                throw new IOException("the pool exited with code " + child.exitValue());
+            }
+            try
+            {
+                memory(api);
+                return;
+            }
+            catch (final IOException ex)
+            {
+                Thread.sleep(200);
+            }
+        }
+        throw new IOException("the pool did not start within 60 s");
+    }
+
+    private static JsonNode memory(final URI api) throws IOException, InterruptedException
+    {
+        final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        final HttpResponse<String> r = http.send(HttpRequest.newBuilder(api.resolve("/api/memory?gc=1"))
+            .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        return Json.MAPPER.readTree(r.body());
+    }
+
+    private static int freePort() throws IOException
+    {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))
+        {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void deleteQuietly(final Path dir)
+    {
+        try (var files = Files.walk(dir))
+        {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        catch (final IOException ignored)
+        {
+            // temporary files only
+        }
+    }
+}

@@ -1,0 +1,372 @@
+package org.bitcoincommons.sv2.loadgen;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.bitcoincommons.sv2.codec.FrameHeaderFlyweight;
+import org.bitcoincommons.sv2.codec.Message;
+import org.bitcoincommons.sv2.codec.common.CommonProtocol;
+import org.bitcoincommons.sv2.codec.common.SetupConnection;
+import org.bitcoincommons.sv2.codec.mining.MiningProtocol;
+import org.bitcoincommons.sv2.codec.mining.NewMiningJob;
+import org.bitcoincommons.sv2.codec.mining.OpenStandardMiningChannel;
+import org.bitcoincommons.sv2.codec.mining.OpenStandardMiningChannelSuccess;
+import org.bitcoincommons.sv2.codec.mining.SetNewPrevHash;
+import org.bitcoincommons.sv2.codec.mining.SubmitSharesStandard;
+import org.bitcoincommons.sv2.codec.mining.SubmitSharesSuccess;
+import org.bitcoincommons.sv2.noise.NoiseChannel;
+import org.bitcoincommons.sv2.noise.NoiseConfig;
+
+/**
+ * The end-to-end load generator: N simulated miners, each a real encrypted SV2 connection with a standard channel,
+ * submitting shares that meet the (maximum) target the pool gives a near-zero hashrate, flat out or at a total rate.
+ * It measures accepted shares/s, acknowledgement latency (send to SubmitShares.Success, HdrHistogram), and bytes on
+ * the wire per share. It does not hash: the pool does all the validation work.
+ */
+public final class LoadGenerator
+{
+    /**
+     * @param connections  simulated miners
+     * @param rate         total shares/s to offer; 0 = as fast as the pool acknowledges
+     * @param warmupMs     load before measuring
+     * @param durationMs   measured time
+     * @param inflight     unacknowledged shares allowed per connection
+     * @param batch        shares written per flush
+     */
+    public record Options(InetSocketAddress pool, byte[] authority, int connections, double rate, long warmupMs,
+        long durationMs, int inflight, int batch, long connectTimeoutMs)
+    {
+    }
+
+    /** What one run measured. Latencies in microseconds. */
+    public record Result(int connections, int connectFailures, double connectSeconds, long sharesAccepted,
+        long sharesRejected, double sharesPerSecond, double p50Us, double p99Us, double p999Us, double maxUs,
+        double bytesPerShare, double seconds)
+    {
+    }
+
+    private final Options options;
+    private final Recorder latency = new Recorder(3_600_000_000_000L, 3);
+    private final LongAdder accepted = new LongAdder();
+    private final LongAdder rejected = new LongAdder();
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
+    private final AtomicInteger connectFailures = new AtomicInteger();
+    private volatile boolean measuring;
+    private volatile boolean paused;
+    private volatile boolean stop;
+    private final List<Miner> miners = new ArrayList<>();
+
+    public LoadGenerator(final Options options)
+    {
+        this.options = options;
+    }
+
+    /**
+     * Connects every miner, runs warm-up then the measured interval, and reports. The connections stay open (idle)
+     * until {@link #close()}, so that the pool's memory per connection can be read.
+     */
+    public Result run() throws InterruptedException
+    {
+        final CountDownLatch ready = new CountDownLatch(options.connections());
+        final long t0 = System.nanoTime();
+        final java.util.concurrent.Semaphore connecting = new java.util.concurrent.Semaphore(64);
+        for (int i = 0; i < options.connections(); i++)
+        {
+            final Miner m = new Miner(i, ready, connecting);
+            miners.add(m);
+            m.thread = Thread.ofVirtual().name("load-" + i).start(m::run);
+        }
+        ready.await(options.connectTimeoutMs() + 60_000, TimeUnit.MILLISECONDS);
+        final double connectSeconds = (System.nanoTime() - t0) / 1e9;
+        for (final Miner m : miners)
+        {
+            m.go = true;
+            LockSupport.unpark(m.thread);
+        }
+        Thread.sleep(options.warmupMs());
+        latency.reset();
+        final long a0 = accepted.sum();
+        final long r0 = rejected.sum();
+        final long b0 = bytesIn.sum() + bytesOut.sum();
+        measuring = true;
+        final long m0 = System.nanoTime();
+        Thread.sleep(options.durationMs());
+        final long a1 = accepted.sum();
+        final long r1 = rejected.sum();
+        final long b1 = bytesIn.sum() + bytesOut.sum();
+        final double seconds = (System.nanoTime() - m0) / 1e9;
+        measuring = false;
+        final Histogram h = latency.getIntervalHistogram();
+        paused = true;
+        final long acceptedShares = a1 - a0;
+        return new Result(options.connections() - connectFailures.get(), connectFailures.get(), connectSeconds,
+            acceptedShares, r1 - r0, acceptedShares / seconds,
+            h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
+            h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0,
+            acceptedShares == 0 ? 0 : (double)(b1 - b0) / acceptedShares, seconds);
+    }
+
+    /** Miners whose connection is still up. */
+    public int openConnections()
+    {
+        int open = 0;
+        for (final Miner m : miners)
+        {
+            open += m.open ? 1 : 0;
+        }
+        return open;
+    }
+
+    /** Closes every connection. */
+    public void close()
+    {
+        stop = true;
+        for (final Miner m : miners)
+        {
+            m.close();
+        }
+    }
+
+    /** One simulated miner: its own socket, Noise channel, reader and writer virtual threads. */
+    private final class Miner
+    {
+        private final int index;
+        private final CountDownLatch ready;
+        private final java.util.concurrent.Semaphore connecting;
+        private final UnsafeBuffer out = new UnsafeBuffer(new byte[512]);
+        private final SubmitSharesStandard submit = new SubmitSharesStandard();
+        private final long[] sentAtNs;
+        private final int mask;
+        private final AtomicInteger inflight = new AtomicInteger();
+        private Socket socket;
+        private NoiseChannel channel;
+        private volatile Thread thread;
+        private volatile boolean go;
+        volatile boolean open;
+        private int channelId;
+        private int jobId;
+        private int version;
+        private int ntime;
+
+        Miner(final int index, final CountDownLatch ready, final java.util.concurrent.Semaphore connecting)
+        {
+            this.index = index;
+            this.ready = ready;
+            this.connecting = connecting;
+            final int size = Integer.highestOneBit(Math.max(2, options.inflight()) * 2 - 1) << 1;
+            this.sentAtNs = new long[size];
+            this.mask = size - 1;
+        }
+
+        void run()
+        {
+            try
+            {
+                connecting.acquire();
+                try
+                {
+                    connect();
+                }
+                finally
+                {
+                    connecting.release();
+                }
+            }
+            catch (final Exception ex)
+            {
+                connectFailures.incrementAndGet();
+                ready.countDown();
+                close();
+                return;
+            }
+            open = true;
+            ready.countDown();
+            while (!go && !stop)
+            {
+                LockSupport.park();
+            }
+            Thread.ofVirtual().name("load-read-" + index).start(this::readLoop);
+            try
+            {
+                sendLoop();
+            }
+            catch (final IOException ex)
+            {
+                open = false;
+            }
+        }
+
+        private void connect() throws IOException
+        {
+            socket = new Socket();
+            socket.connect(options.pool(), (int)options.connectTimeoutMs());
+            socket.setTcpNoDelay(true);
+            final var in = new BufferedInputStream(CountingStreams.in(socket.getInputStream(), bytesIn), 2048);
+            final var os = CountingStreams.out(socket.getOutputStream(), bytesOut);
+            final NoiseConfig nc = new NoiseConfig().handshakeTimeoutMs(options.connectTimeoutMs());
+            if (options.authority() != null)
+            {
+                nc.authorityPublicKey(options.authority());
+            }
+            channel = NoiseChannel.connect(in, os, socket, nc);
+            send(new SetupConnection(CommonProtocol.PROTOCOL_MINING, 2, 2,
+                CommonProtocol.FLAG_REQUIRES_STANDARD_JOBS | CommonProtocol.FLAG_REQUIRES_VERSION_ROLLING,
+                "127.0.0.1", options.pool().getPort(), "loadgen", "", "", "load-" + index));
+            final byte[] max = new byte[32];
+            java.util.Arrays.fill(max, (byte)0xff);
+            send(new OpenStandardMiningChannel(1, "load." + index, 0.0f, max));
+            boolean haveJob = false;
+            boolean havePrev = false;
+            while (!(haveJob && havePrev))
+            {
+                final int n = channel.readFrame();
+                final DirectBuffer b = channel.frameBuffer();
+                final int type = FrameHeaderFlyweight.msgType(b, 0);
+                if (type == CommonProtocol.MESSAGE_TYPE_SETUP_CONNECTION_ERROR ||
+                    type == MiningProtocol.MESSAGE_TYPE_OPEN_MINING_CHANNEL_ERROR)
+                {
+                    throw new IOException("refused by the pool");
+                }
+                if (type == MiningProtocol.MESSAGE_TYPE_OPEN_STANDARD_MINING_CHANNEL_SUCCESS)
+                {
+                    channelId = (int)OpenStandardMiningChannelSuccess.decode(b, 6, n - 6).channelId();
+                }
+                else if (type == MiningProtocol.MESSAGE_TYPE_NEW_MINING_JOB)
+                {
+                    final NewMiningJob j = new NewMiningJob().wrap(b, 6, n - 6);
+                    jobId = (int)j.jobId();
+                    version = (int)j.version();
+                    haveJob = true;
+                }
+                else if (type == MiningProtocol.MESSAGE_TYPE_SET_NEW_PREV_HASH)
+                {
+                    final SetNewPrevHash p = new SetNewPrevHash().wrap(b, 6, n - 6);
+                    jobId = (int)p.jobId();
+                    ntime = (int)p.minNtime();
+                    havePrev = true;
+                }
+            }
+        }
+
+        private void send(final Message m) throws IOException
+        {
+            final int len = m.encodeFrame(out, 0);
+            channel.writeFrame(out, 0, len);
+        }
+
+        private void sendLoop() throws IOException
+        {
+            final double perConnectionRate = options.rate() / options.connections();
+            final long intervalNs = perConnectionRate > 0 ? (long)(options.batch() * 1e9 / perConnectionRate) : 0;
+            long next = System.nanoTime() + (intervalNs > 0 ? (long)(Math.random() * intervalNs) : 0);
+            int seq = 0;
+            final int frame = FrameHeaderFlyweight.HEADER_LENGTH + SubmitSharesStandard.BLOCK_LENGTH;
+            while (!stop && !paused)
+            {
+                if (intervalNs > 0)
+                {
+                    final long wait = next - System.nanoTime();
+                    if (wait > 0)
+                    {
+                        LockSupport.parkNanos(wait);
+                        continue;
+                    }
+                    next += intervalNs;
+                }
+                while (inflight.get() + options.batch() > options.inflight() && !stop && !paused)
+                {
+                    LockSupport.park();
+                }
+                final long now = System.nanoTime();
+                for (int i = 0; i < options.batch(); i++)
+                {
+                    seq++;
+                    submit.wrapForEncode(out, FrameHeaderFlyweight.HEADER_LENGTH)
+                        .channelId(channelId & 0xffffffffL).sequenceNumber(seq & 0xffffffffL).jobId(jobId & 0xffffffffL)
+                        .nonce(seq & 0xffffffffL).ntime(ntime & 0xffffffffL).version(version & 0xffffffffL);
+                    submit.writeHeader(out, 0);
+                    sentAtNs[seq & mask] = now;
+                    channel.queueFrame(out, 0, frame);
+                }
+                inflight.addAndGet(options.batch());
+                channel.flush();
+            }
+        }
+
+        private void readLoop()
+        {
+            final SubmitSharesSuccess ok = new SubmitSharesSuccess();
+            try
+            {
+                while (!stop)
+                {
+                    final int n = channel.readFrame();
+                    final DirectBuffer b = channel.frameBuffer();
+                    final int type = FrameHeaderFlyweight.msgType(b, 0);
+                    if (type == MiningProtocol.MESSAGE_TYPE_SUBMIT_SHARES_SUCCESS)
+                    {
+                        ok.wrap(b, 6, n - 6);
+                        final int count = (int)ok.newSubmitsAcceptedCount();
+                        final int last = (int)ok.lastSequenceNumber();
+                        final long now = System.nanoTime();
+                        if (measuring)
+                        {
+                            for (int s = last - count + 1; s <= last; s++)
+                            {
+                                latency.recordValue(Math.max(1, now - sentAtNs[s & mask]));
+                            }
+                        }
+                        accepted.add(count);
+                        inflight.addAndGet(-count);
+                        LockSupport.unpark(thread);
+                    }
+                    else if (type == MiningProtocol.MESSAGE_TYPE_SUBMIT_SHARES_ERROR)
+                    {
+                        rejected.increment();
+                        inflight.decrementAndGet();
+                        LockSupport.unpark(thread);
+                    }
+                }
+            }
+            catch (final IOException ex)
+            {
+                open = false;
+                LockSupport.unpark(thread);
+            }
+        }
+
+        void close()
+        {
+            open = false;
+            if (socket != null)
+            {
+                try
+                {
+                    socket.close();
+                }
+                catch (final IOException ignored)
+                {
+                    // closing anyway
+                }
+            }
+            if (thread != null)
+            {
+                LockSupport.unpark(thread);
+            }
+        }
+    }
+}
