@@ -59,7 +59,7 @@ public record PoolConfig(
             (int)t.integer("extranonce_size", 8, 1, 16),
             ring,
             (int)t.integer("max_connections", 20_000, 1, 1_000_000),
-            (int)t.integer("outbound_queue_bytes", 16 * 1024, 1024, 1 << 24),
+            (int)t.integer("outbound_queue_bytes", 8 * 1024, 1024, 1 << 24),
             t.number("min_hashrate", 1.0, 0.0, 1e30),
             (int)t.integer("duplicate_window", 1 << 20, 1024, 1 << 26),
             (int)t.integer("max_batch", 256, 1, 4096));

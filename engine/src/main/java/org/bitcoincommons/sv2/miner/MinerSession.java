@@ -114,7 +114,6 @@ final class MinerSession implements AutoCloseable
                 channel.flush();
             }
         });
-        queue.start("sv2-miner-out");
         final long flags = (config.extended() ? 0 : CommonProtocol.FLAG_REQUIRES_STANDARD_JOBS) |
             CommonProtocol.FLAG_REQUIRES_VERSION_ROLLING;
         send(new SetupConnection(CommonProtocol.PROTOCOL_MINING, 2, 2, flags, address.getHostString(), address.getPort(),

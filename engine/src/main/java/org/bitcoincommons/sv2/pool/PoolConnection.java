@@ -64,8 +64,6 @@ public final class PoolConnection implements MiningDownstream
     private final PoolMetrics metrics;
     /** Encoders used by the logic thread (shared by every connection, confined to that thread). */
     private final MiningFrames logicFrames;
-    /** Encoders used by this connection's reader thread. */
-    private final MiningFrames readerFrames = new MiningFrames();
     private final SubmitSharesStandard standard = new SubmitSharesStandard();
     private final SubmitSharesExtended extended = new SubmitSharesExtended();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -123,7 +121,6 @@ public final class PoolConnection implements MiningDownstream
                     channel.flush();
                 }
             });
-            queue.start("sv2-out-" + id);
             final int flags = setup();
             if (flags < 0)
             {
@@ -221,13 +218,13 @@ public final class PoolConnection implements MiningDownstream
         if (refusal != null)
         {
             metrics.setupFailures.increment();
-            readerFrames.message(queue, new SetupConnectionError(badFlags, refusal));
+            new MiningFrames().message(queue, new SetupConnectionError(badFlags, refusal));
             LOG.info("connection {}: SetupConnection refused: {} (protocol {}, versions {}..{}, flags 0x{})", id, refusal,
                 s.protocol(), s.minVersion(), s.maxVersion(), Long.toHexString(s.flags()));
             queue.close(1000);
             return -1;
         }
-        readerFrames.message(queue, new SetupConnectionSuccess(PROTOCOL_VERSION, 0));
+        new MiningFrames().message(queue, new SetupConnectionSuccess(PROTOCOL_VERSION, 0));
         LOG.debug("connection {}: mining setup from {} {} {} (flags 0x{})", id, s.vendor(), s.hardwareVersion(),
             s.firmware(), Long.toHexString(s.flags()));
         return (int)s.flags();
@@ -267,7 +264,7 @@ public final class PoolConnection implements MiningDownstream
                 case MiningProtocol.MESSAGE_TYPE_SET_CUSTOM_MINING_JOB ->
                 {
                     final SetCustomMiningJob m = SetCustomMiningJob.decode(b, payload, msgLength);
-                    readerFrames.message(queue, new SetCustomMiningJobError(m.channelId(), m.requestId(), "jd-not-supported"));
+                    new MiningFrames().message(queue, new SetCustomMiningJobError(m.channelId(), m.requestId(), "jd-not-supported"));
                 }
                 case CommonProtocol.MESSAGE_TYPE_SETUP_CONNECTION ->
                     throw new ProtocolViolation("SetupConnection sent twice");
@@ -293,7 +290,7 @@ public final class PoolConnection implements MiningDownstream
         }
         final RequestExtensions r = RequestExtensions.decode(b, FrameHeaderFlyweight.HEADER_LENGTH, msgLength);
         // No optional extension is offered yet: every requested one is unsupported, none is required.
-        readerFrames.message(queue, new RequestExtensionsError(r.requestId(), r.requestedExtensions(), new int[0]));
+        new MiningFrames().message(queue, new RequestExtensionsError(r.requestId(), r.requestedExtensions(), new int[0]));
     }
 
     private void submitStandard(final DirectBuffer b, final int msgLength)

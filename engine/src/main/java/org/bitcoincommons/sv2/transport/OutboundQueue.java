@@ -13,11 +13,15 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 /**
- * The bounded queue of frames waiting to go to one connection, and the virtual thread that writes them. Any thread
- * may enqueue (the pool logic thread, the connection's reader); frames are encoded straight into the ring
+ * The bounded queue of frames waiting to go to one connection, and the writer that sends them. Any thread may
+ * enqueue (the pool logic thread, the connection's reader); frames are encoded straight into the ring
  * ({@link #claim}/{@link #commit}), so nothing is allocated per frame. The queue never blocks a producer: when it is
  * full the peer is not reading, and {@link #claim} returns -1 so that the caller drops the connection. The ring is
  * off-heap.
+ * <p>
+ * The writer is a virtual thread started when frames arrive and ended when the queue is empty, so an idle
+ * connection holds no writer stack; at most one writer runs at a time (the {@code scheduled} flag), which also
+ * orders its writes after the previous writer's.
  */
 public final class OutboundQueue implements AutoCloseable
 {
@@ -26,11 +30,11 @@ public final class OutboundQueue implements AutoCloseable
 
     private final RingBuffer ring;
     private final FrameSink sink;
-    private final AtomicBoolean signalled = new AtomicBoolean();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final Runnable drain = this::drainLoop;
     private final MessageHandler writeHandler;
     private volatile boolean closed;
     private volatile IOException failure;
-    private Thread writer;
     private long framesWritten;
 
     /**
@@ -57,12 +61,6 @@ public final class OutboundQueue implements AutoCloseable
         };
     }
 
-    /** Starts the writer thread; {@code name} names it in thread dumps. */
-    public void start(final String name)
-    {
-        writer = Thread.ofVirtual().name(name).start(this::writeLoop);
-    }
-
     /**
      * Reserves {@code length} bytes for one frame. Returns the index to encode at in {@link #buffer()}, or -1 when
      * the queue is full or closed (the caller closes the connection).
@@ -86,9 +84,9 @@ public final class OutboundQueue implements AutoCloseable
     public void commit(final int index)
     {
         ring.commit(index);
-        if (!signalled.getAndSet(true))
+        if (scheduled.compareAndSet(false, true))
         {
-            LockSupport.unpark(writer);
+            Thread.startVirtualThread(drain);
         }
     }
 
@@ -126,37 +124,31 @@ public final class OutboundQueue implements AutoCloseable
         return ring.size();
     }
 
-    private void writeLoop()
+    private void drainLoop()
     {
         try
         {
-            while (!closed)
+            do
             {
-                signalled.set(false);
-                int n;
                 int total = 0;
-                while ((n = ring.read(writeHandler, DRAIN_LIMIT)) > 0)
+                int n;
+                while (!closed && (n = ring.read(writeHandler, DRAIN_LIMIT)) > 0)
                 {
                     total += n;
-                    if (closed)
-                    {
-                        return;
-                    }
                 }
-                if (total > 0)
+                if (total > 0 && !closed)
                 {
                     sink.flush();
                 }
-                if (!signalled.get() && ring.size() == 0)
-                {
-                    LockSupport.park(this);
-                }
+                scheduled.set(false);
             }
+            while (!closed && ring.size() > 0 && scheduled.compareAndSet(false, true));
         }
         catch (final IOException ex)
         {
             failure = ex;
             closed = true;
+            scheduled.set(false);
         }
     }
 
@@ -164,9 +156,8 @@ public final class OutboundQueue implements AutoCloseable
     public void close(final long lingerMs)
     {
         final long deadline = System.currentTimeMillis() + lingerMs;
-        while (!closed && ring.size() > 0 && System.currentTimeMillis() < deadline)
+        while (!closed && (ring.size() > 0 || scheduled.get()) && System.currentTimeMillis() < deadline)
         {
-            LockSupport.unpark(writer);
             LockSupport.parkNanos(1_000_000);
         }
         close();
@@ -176,9 +167,5 @@ public final class OutboundQueue implements AutoCloseable
     public void close()
     {
         closed = true;
-        if (writer != null)
-        {
-            LockSupport.unpark(writer);
-        }
     }
 }
