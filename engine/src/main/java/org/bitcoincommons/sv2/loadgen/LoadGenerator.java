@@ -81,6 +81,13 @@ public final class LoadGenerator
      */
     public Result run() throws InterruptedException
     {
+        final double connectSeconds = start();
+        return measure(connectSeconds);
+    }
+
+    /** Connects every miner and lets them submit; returns the seconds connecting took. */
+    public double start() throws InterruptedException
+    {
         final CountDownLatch ready = new CountDownLatch(options.connections());
         final long t0 = System.nanoTime();
         final java.util.concurrent.Semaphore connecting = new java.util.concurrent.Semaphore(64);
@@ -97,6 +104,18 @@ public final class LoadGenerator
             m.go = true;
             LockSupport.unpark(m.thread);
         }
+        return connectSeconds;
+    }
+
+    /** Every share the pool has acknowledged so far (SubmitShares.Success counts). */
+    public long acceptedTotal()
+    {
+        return accepted.sum();
+    }
+
+    /** Warm-up, then the measured interval; the miners stay connected but stop submitting. */
+    public Result measure(final double connectSeconds) throws InterruptedException
+    {
         Thread.sleep(options.warmupMs());
         latency.reset();
         final long a0 = accepted.sum();
