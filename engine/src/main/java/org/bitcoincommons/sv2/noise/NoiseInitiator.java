@@ -71,7 +71,7 @@ public final class NoiseInitiator
         decrypt(src, staticOffset + EllSwift.LENGTH + ChaCha20Poly1305.TAG_LENGTH,
             SignatureNoiseMessage.LENGTH + ChaCha20Poly1305.TAG_LENGTH, cert, "certificate");
 
-        serverStaticXOnly = EllSwift.decode(remoteStatic, 0).getEncoded();
+        serverStaticXOnly = EllSwift.decodeToBytes(remoteStatic, 0);
         certificate = cert;
         SignatureNoiseMessage.verify(sha, schnorr, cert, serverStaticXOnly, authorityPublicKey,
             clock.instant().getEpochSecond());

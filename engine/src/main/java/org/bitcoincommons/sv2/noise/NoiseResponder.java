@@ -63,7 +63,7 @@ public final class NoiseResponder
         final long nowSec = clock.instant().getEpochSecond();
         final byte[] auxRand = new byte[32];
         random.auxRand(auxRand);
-        final byte[] staticXOnly = EllSwift.decode(staticKey.encoded(), 0).getEncoded();
+        final byte[] staticXOnly = EllSwift.decodeToBytes(staticKey.encoded(), 0);
         final byte[] cert = SignatureNoiseMessage.sign(sha, schnorr, authoritySecretKey, 0, nowSec,
             nowSec + certValiditySec, staticXOnly, auxRand);
         state.encryptAndHash(cert, 0, cert.length, dst, offset);

@@ -2,7 +2,6 @@ package org.bitcoincommons.sv2.noise;
 
 import java.math.BigInteger;
 
-import org.bouncycastle.math.ec.ECPoint;
 
 /**
  * BIP340 Schnorr signatures over secp256k1: 32-byte x-only public keys, 64-byte signatures {@code R.x || s}.
@@ -34,7 +33,7 @@ public final class Schnorr
         {
             throw new IllegalArgumentException("secret key out of range [1, n)");
         }
-        return Secp256k1.xBytes(Secp256k1.mulG(d));
+        return Secp256k1.mulG(d).xBytes();
     }
 
     /**
@@ -49,9 +48,9 @@ public final class Schnorr
         {
             throw new IllegalArgumentException("secret key out of range [1, n)");
         }
-        final ECPoint p = Secp256k1.mulG(d0);
-        final BigInteger d = Secp256k1.hasEvenY(p) ? d0 : Secp256k1.N.subtract(d0);
-        final byte[] pBytes = Secp256k1.xBytes(p);
+        final AffinePoint p = Secp256k1.mulG(d0);
+        final BigInteger d = p.hasEvenY() ? d0 : Secp256k1.N.subtract(d0);
+        final byte[] pBytes = p.xBytes();
         final byte[] t = Secp256k1.toBytes(d);
         final byte[] auxHash = sha.tagged(auxTag, auxRand);
         for (int i = 0; i < 32; i++)
@@ -63,9 +62,9 @@ public final class Schnorr
         {
             throw new IllegalStateException("BIP340 nonce is zero (negligible probability)");
         }
-        final ECPoint r = Secp256k1.mulG(k0);
-        final BigInteger k = Secp256k1.hasEvenY(r) ? k0 : Secp256k1.N.subtract(k0);
-        final byte[] rBytes = Secp256k1.xBytes(r);
+        final AffinePoint r = Secp256k1.mulG(k0);
+        final BigInteger k = r.hasEvenY() ? k0 : Secp256k1.N.subtract(k0);
+        final byte[] rBytes = r.xBytes();
         final BigInteger e = new BigInteger(1, sha.tagged(challengeTag, rBytes, pBytes, message)).mod(Secp256k1.N);
         final byte[] sig = new byte[SIGNATURE_LENGTH];
         System.arraycopy(rBytes, 0, sig, 0, 32);
@@ -85,7 +84,7 @@ public final class Schnorr
         {
             return false;
         }
-        final ECPoint p = Secp256k1.liftX(Secp256k1.fe(px));
+        final AffinePoint p = Secp256k1.liftX(Secp256k1.fe(publicKey, 0));
         if (p == null)
         {
             return false;
@@ -98,12 +97,11 @@ public final class Schnorr
         }
         final byte[] rBytes = java.util.Arrays.copyOfRange(signature, 0, 32);
         final BigInteger e = new BigInteger(1, sha.tagged(challengeTag, rBytes, publicKey, message)).mod(Secp256k1.N);
-        final ECPoint bigR = org.bouncycastle.math.ec.ECAlgorithms
-            .sumOfTwoMultiplies(Secp256k1.G, s, p, Secp256k1.N.subtract(e)).normalize();
-        if (bigR.isInfinity() || !Secp256k1.hasEvenY(bigR))
+        final AffinePoint bigR = Secp256k1.mulGAdd(s, p, Secp256k1.N.subtract(e));
+        if (bigR == null || !bigR.hasEvenY())
         {
             return false;
         }
-        return bigR.getAffineXCoord().toBigInteger().equals(r);
+        return Secp256k1.toInt(bigR.xBytes(), 0).equals(r);
     }
 }
