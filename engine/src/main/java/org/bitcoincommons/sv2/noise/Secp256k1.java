@@ -182,7 +182,7 @@ public final class Secp256k1
         final int rowBase = window * ENTRIES * 8;
         for (int j = 0; j < ENTRIES; j++)
         {
-            final long mask = -(long)(((j + 1) ^ digit) == 0 ? 1 : 0);
+            final long mask = (long)(((j + 1) ^ digit) - 1) >> 63;
             final int base = rowBase + j * 8;
             for (int i = 0; i < 4; i++)
             {
@@ -276,7 +276,7 @@ public final class Secp256k1
         boolean infinity = true;
         for (int j = 1; j < table.length; j++)
         {
-            final long mask = -(long)((j ^ digit) == 0 ? 1 : 0);
+            final long mask = (long)((j ^ digit) - 1) >> 63;
             final JacobianPoint t = table[j];
             for (int i = 0; i < 4; i++)
             {
