@@ -59,7 +59,18 @@ public final class EllSwift
     /** Decodes 64 bytes at offset to the x-coordinate (canonical limbs) they encode; every input decodes. */
     public static long[] decode(final byte[] encoded, final int offset)
     {
-        return xswiftec(Secp256k1.fe(encoded, offset), Secp256k1.fe(encoded, offset + 32));
+        return xswiftec(Secp256k1.fe(encoded, offset), Secp256k1.fe(encoded, offset + 32), null);
+    }
+
+    /**
+     * Decodes 64 bytes at offset to a curve point with that x-coordinate (either y; x-only ECDH does not care),
+     * reusing the square root found while decoding.
+     */
+    public static AffinePoint decodePoint(final byte[] encoded, final int offset)
+    {
+        final long[] y = new long[4];
+        final long[] x = xswiftec(Secp256k1.fe(encoded, offset), Secp256k1.fe(encoded, offset + 32), y);
+        return new AffinePoint(x, y);
     }
 
     /** 32-byte big-endian x-coordinate encoded by 64 bytes at offset. */
@@ -70,6 +81,14 @@ public final class EllSwift
 
     /** BIP324 {@code xswiftec(u, t)}, with one field inversion for all three divisions. */
     static long[] xswiftec(final long[] u0, final long[] t0)
+    {
+        return xswiftec(u0, t0, null);
+    }
+
+    /**
+     * BIP324 {@code xswiftec(u, t)}; when yOut is given, also a y with y^2 = x^3 + 7 (canonical limbs).
+     */
+    private static long[] xswiftec(final long[] u0, final long[] t0, final long[] yOut)
     {
         final long[] u = FieldP.isZero(u0) ? ONE.clone() : u0.clone();
         final long[] t = FieldP.isZero(t0) ? ONE.clone() : t0.clone();
@@ -112,7 +131,7 @@ public final class EllSwift
         FieldP.sqr(x, y);
         FieldP.mulInt(x, x, 4);
         FieldP.add(x, x, u);
-        if (Secp256k1.isValidX(x))
+        if (validX(x, yOut))
         {
             FieldP.normalize(x);
             return x;
@@ -123,7 +142,7 @@ public final class EllSwift
         FieldP.negate(x, xOverY);
         FieldP.sub(x, x, u);
         FieldP.mul(x, x, HALF);
-        if (Secp256k1.isValidX(x))
+        if (validX(x, yOut))
         {
             FieldP.normalize(x);
             return x;
@@ -131,7 +150,22 @@ public final class EllSwift
         FieldP.sub(x, xOverY, u);
         FieldP.mul(x, x, HALF);
         FieldP.normalize(x);
+        if (yOut != null)
+        {
+            validX(x, yOut);
+        }
         return x;
+    }
+
+    /** Whether x is on the curve; if so and yOut is given, stores sqrt(x^3 + 7) there. */
+    private static boolean validX(final long[] x, final long[] yOut)
+    {
+        final long[] rhs = new long[4];
+        Secp256k1.curveRhs(rhs, x);
+        final long[] y = yOut != null ? yOut : new long[4];
+        final boolean valid = FieldP.sqrt(y, rhs);
+        FieldP.normalize(y);
+        return valid;
     }
 
     /**
@@ -252,12 +286,26 @@ public final class EllSwift
         return encode(Secp256k1.mulG(secret).x(), random);
     }
 
+    /** A fresh key pair: the secret, a random encoding of its public key, and the public key's x (32 bytes). */
+    public static EllSwiftKeyPair keyPair(final BigInteger secret, final SecureRandom random)
+    {
+        final long[] x = Secp256k1.mulG(secret).x();
+        return new EllSwiftKeyPair(secret, encode(x, random), FieldP.toBytes(x));
+    }
+
     /** BIP324 {@code ellswift_ecdh_xonly}: the 32-byte x-coordinate of secret * lift_x(decode(theirs)). */
     public static byte[] ecdhX(final byte[] theirs, final int offset, final BigInteger secret)
     {
-        // decode always yields a valid x, so lift_x never fails; secret in [1, n) never gives infinity.
-        final AffinePoint point = Secp256k1.liftX(decode(theirs, offset));
-        return Secp256k1.mul(point, secret).xBytes();
+        return ecdhX(decodePoint(theirs, offset), secret);
+    }
+
+    /**
+     * x-coordinate of secret * point, for a point from {@link #decodePoint}: the sign of y does not change the
+     * x-coordinate of the product. secret in [1, n) never gives infinity.
+     */
+    public static byte[] ecdhX(final AffinePoint theirs, final BigInteger secret)
+    {
+        return Secp256k1.mul(theirs, secret).xBytes();
     }
 
     /** Copies 64 bytes, for callers that keep an encoding. */
