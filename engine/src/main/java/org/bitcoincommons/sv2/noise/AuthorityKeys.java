@@ -51,7 +51,7 @@ public final class AuthorityKeys
         }
         final byte[] xOnly = java.util.Arrays.copyOfRange(payload, 2, 34);
         final BigInteger x = Secp256k1.toInt(xOnly, 0);
-        if (x.compareTo(Secp256k1.P) >= 0 || Secp256k1.liftX(Secp256k1.fe(x)) == null)
+        if (x.compareTo(Secp256k1.P) >= 0 || Secp256k1.liftX(Secp256k1.fe(xOnly, 0)) == null)
         {
             throw new IllegalArgumentException("authority public key is not a point on secp256k1");
         }

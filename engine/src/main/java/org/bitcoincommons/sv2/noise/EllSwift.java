@@ -4,68 +4,168 @@ import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.util.Arrays;
 
-import org.bouncycastle.math.ec.ECFieldElement;
-import org.bouncycastle.math.ec.ECPoint;
-
 /**
  * ElligatorSwift encoding of secp256k1 x-coordinates (BIP324): 64 bytes {@code u(32) || t(32)}, each a big-endian
- * integer taken mod p. Decoding is {@code xswiftec(u, t)}; encoding picks random u and one of eight inverse cases
- * until {@code xswiftec_inv} succeeds. Stateless and thread-safe apart from the caller's {@link SecureRandom}.
+ * integer taken mod p. Decoding is {@code xswiftec(u, t)}; encoding picks a random u and one of eight inverse cases
+ * until {@code xswiftec_inv} succeeds. Field elements are {@link FieldP} limbs. Thread-safe apart from the caller's
+ * {@link SecureRandom}.
  */
 public final class EllSwift
 {
     /** Encoded length, bytes. */
     public static final int LENGTH = 64;
 
+    private static final long[] ONE = {1, 0, 0, 0};
+    private static final long[] SEVEN = {7, 0, 0, 0};
     /**
-     * The square root of -3 mod p that BIP324 uses: (-3)^((p+1)/4). The choice of root matters: the other one swaps
-     * the second and third decoding candidates.
+     * The square root of -3 that BIP324 uses, (-3)^((p+1)/4). The choice matters: the other root swaps the second and
+     * third decoding candidates.
      */
-    private static final ECFieldElement SQRT_MINUS_3 = Secp256k1.fe(
-        Secp256k1.P.subtract(BigInteger.valueOf(3)).modPow(Secp256k1.P.add(BigInteger.ONE).shiftRight(2), Secp256k1.P));
-    private static final ECFieldElement ONE = Secp256k1.fe(1);
-    private static final ECFieldElement TWO = Secp256k1.fe(2);
-    private static final ECFieldElement FOUR = Secp256k1.fe(4);
-    private static final ECFieldElement HALF = TWO.invert();
+    private static final long[] SQRT_MINUS_3 = sqrtMinus3();
+    /** 1/2 mod p. */
+    private static final long[] HALF = half();
     /** (sqrt(-3) - 1) / 2. */
-    private static final ECFieldElement C_INV = SQRT_MINUS_3.subtract(ONE).multiply(HALF);
+    private static final long[] C_INV = cInv();
 
     private EllSwift()
     {
     }
 
-    /**
-     * Decodes 64 bytes at offset to the x-coordinate they encode. Every 64-byte string decodes to a valid x.
-     */
-    public static ECFieldElement decode(final byte[] encoded, final int offset)
+    private static long[] sqrtMinus3()
     {
-        return xswiftec(Secp256k1.fe(Secp256k1.toInt(encoded, offset)), Secp256k1.fe(Secp256k1.toInt(encoded, offset + 32)));
+        final long[] minus3 = new long[4];
+        FieldP.negate(minus3, new long[] {3, 0, 0, 0});
+        final long[] r = new long[4];
+        FieldP.sqrt(r, minus3);
+        FieldP.normalize(r);
+        return r;
     }
 
-    /** BIP324 {@code xswiftec(u, t)}. */
-    static ECFieldElement xswiftec(final ECFieldElement u0, final ECFieldElement t0)
+    private static long[] half()
     {
-        final ECFieldElement u = u0.isZero() ? ONE : u0;
-        ECFieldElement t = t0.isZero() ? ONE : t0;
-        final ECFieldElement u3plus7 = u.square().multiply(u).add(Secp256k1.B);
-        if (u3plus7.add(t.square()).isZero())
+        final long[] r = new long[4];
+        FieldP.inv(r, new long[] {2, 0, 0, 0});
+        return r;
+    }
+
+    private static long[] cInv()
+    {
+        final long[] r = new long[4];
+        FieldP.sub(r, SQRT_MINUS_3, ONE);
+        FieldP.mul(r, r, HALF);
+        return r;
+    }
+
+    /** Decodes 64 bytes at offset to the x-coordinate (canonical limbs) they encode; every input decodes. */
+    public static long[] decode(final byte[] encoded, final int offset)
+    {
+        return xswiftec(Secp256k1.fe(encoded, offset), Secp256k1.fe(encoded, offset + 32), null);
+    }
+
+    /**
+     * Decodes 64 bytes at offset to a curve point with that x-coordinate (either y; x-only ECDH does not care),
+     * reusing the square root found while decoding.
+     */
+    public static AffinePoint decodePoint(final byte[] encoded, final int offset)
+    {
+        final long[] y = new long[4];
+        final long[] x = xswiftec(Secp256k1.fe(encoded, offset), Secp256k1.fe(encoded, offset + 32), y);
+        return new AffinePoint(x, y);
+    }
+
+    /** 32-byte big-endian x-coordinate encoded by 64 bytes at offset. */
+    public static byte[] decodeToBytes(final byte[] encoded, final int offset)
+    {
+        return FieldP.toBytes(decode(encoded, offset));
+    }
+
+    /** BIP324 {@code xswiftec(u, t)}, with one field inversion for all three divisions. */
+    static long[] xswiftec(final long[] u0, final long[] t0)
+    {
+        return xswiftec(u0, t0, null);
+    }
+
+    /**
+     * BIP324 {@code xswiftec(u, t)}; when yOut is given, also a y with y^2 = x^3 + 7 (canonical limbs).
+     */
+    private static long[] xswiftec(final long[] u0, final long[] t0, final long[] yOut)
+    {
+        final long[] u = FieldP.isZero(u0) ? ONE.clone() : u0.clone();
+        final long[] t = FieldP.isZero(t0) ? ONE.clone() : t0.clone();
+        final long[] u3p7 = new long[4];
+        Secp256k1.curveRhs(u3p7, u);
+        final long[] tt = new long[4];
+        FieldP.sqr(tt, t);
+        final long[] check = new long[4];
+        FieldP.add(check, u3p7, tt);
+        if (FieldP.isZero(check))
         {
-            t = t.add(t);
+            FieldP.add(t, t, t);
+            FieldP.sqr(tt, t);
         }
-        final ECFieldElement bigX = u3plus7.subtract(t.square()).multiply(t.add(t).invert());
-        final ECFieldElement bigY = bigX.add(t).multiply(SQRT_MINUS_3.multiply(u).invert());
-        final ECFieldElement x1 = u.add(FOUR.multiply(bigY.square()));
-        if (Secp256k1.isValidX(x1))
+        // X = n1 / d1 with n1 = u^3 + 7 - t^2, d1 = 2t; Y = (X + t) / d2 with d2 = sqrt(-3) u
+        //   = (n1 + t d1) / (d1 d2); X / Y = n1 d2 / (n1 + t d1). Neither denominator is zero here.
+        final long[] n1 = new long[4];
+        FieldP.sub(n1, u3p7, tt);
+        final long[] d1 = new long[4];
+        FieldP.add(d1, t, t);
+        final long[] d2 = new long[4];
+        FieldP.mul(d2, SQRT_MINUS_3, u);
+        final long[] yNum = new long[4];
+        FieldP.mul(yNum, t, d1);
+        FieldP.add(yNum, yNum, n1);
+        final long[] d1d2 = new long[4];
+        FieldP.mul(d1d2, d1, d2);
+        // One inversion of d1d2 * yNum gives both 1/d1d2 and 1/yNum.
+        final long[] all = new long[4];
+        FieldP.mul(all, d1d2, yNum);
+        FieldP.inv(all, all);
+        final long[] invD1d2 = new long[4];
+        FieldP.mul(invD1d2, all, yNum);
+        final long[] invYNum = new long[4];
+        FieldP.mul(invYNum, all, d1d2);
+
+        final long[] y = new long[4];
+        FieldP.mul(y, yNum, invD1d2);
+        final long[] x = new long[4];
+        FieldP.sqr(x, y);
+        FieldP.mulInt(x, x, 4);
+        FieldP.add(x, x, u);
+        if (validX(x, yOut))
         {
-            return x1;
+            FieldP.normalize(x);
+            return x;
         }
-        final ECFieldElement xOverY = bigX.multiply(bigY.invert());
-        final ECFieldElement x2 = xOverY.negate().subtract(u).multiply(HALF);
-        if (Secp256k1.isValidX(x2))
+        final long[] xOverY = new long[4];
+        FieldP.mul(xOverY, n1, d2);
+        FieldP.mul(xOverY, xOverY, invYNum);
+        FieldP.negate(x, xOverY);
+        FieldP.sub(x, x, u);
+        FieldP.mul(x, x, HALF);
+        if (validX(x, yOut))
         {
-            return x2;
+            FieldP.normalize(x);
+            return x;
         }
-        return xOverY.subtract(u).multiply(HALF);
+        FieldP.sub(x, xOverY, u);
+        FieldP.mul(x, x, HALF);
+        FieldP.normalize(x);
+        if (yOut != null)
+        {
+            validX(x, yOut);
+        }
+        return x;
+    }
+
+    /** Whether x is on the curve; if so and yOut is given, stores sqrt(x^3 + 7) there. */
+    private static boolean validX(final long[] x, final long[] yOut)
+    {
+        final long[] rhs = new long[4];
+        Secp256k1.curveRhs(rhs, x);
+        final long[] y = yOut != null ? yOut : new long[4];
+        final boolean valid = FieldP.sqrt(y, rhs);
+        FieldP.normalize(y);
+        return valid;
     }
 
     /**
@@ -73,83 +173,108 @@ public final class EllSwift
      *
      * @param caseIndex 0..7.
      */
-    static ECFieldElement xswiftecInv(final ECFieldElement x, final ECFieldElement u, final int caseIndex)
+    static long[] xswiftecInv(final long[] x, final long[] u, final int caseIndex)
     {
-        final ECFieldElement u2 = u.square();
-        final ECFieldElement u3plus7 = u2.multiply(u).add(Secp256k1.B);
-        final ECFieldElement v;
-        final ECFieldElement s;
+        final long[] u2 = new long[4];
+        FieldP.sqr(u2, u);
+        final long[] u3p7 = new long[4];
+        FieldP.mul(u3p7, u2, u);
+        FieldP.add(u3p7, u3p7, SEVEN);
+        final long[] v = new long[4];
+        final long[] s = new long[4];
+        final long[] t = new long[4];
         if ((caseIndex & 2) == 0)
         {
-            final ECFieldElement minusXMinusU = x.add(u).negate();
+            final long[] minusXMinusU = new long[4];
+            FieldP.add(minusXMinusU, x, u);
+            FieldP.negate(minusXMinusU, minusXMinusU);
             if (Secp256k1.isValidX(minusXMinusU))
             {
                 return null;
             }
-            v = (caseIndex & 1) == 0 ? x : minusXMinusU;
-            final ECFieldElement denominator = u2.add(u.multiply(v)).add(v.square());
-            if (denominator.isZero())
+            FieldP.set(v, (caseIndex & 1) == 0 ? x : minusXMinusU);
+            // s = -(u^3 + 7) / (u^2 + u v + v^2)
+            final long[] den = new long[4];
+            FieldP.mul(den, u, v);
+            FieldP.add(den, den, u2);
+            FieldP.sqr(t, v);
+            FieldP.add(den, den, t);
+            if (FieldP.isZero(den))
             {
                 return null;
             }
-            s = u3plus7.negate().multiply(denominator.invert());
+            FieldP.inv(den, den);
+            FieldP.negate(s, u3p7);
+            FieldP.mul(s, s, den);
         }
         else
         {
-            s = x.subtract(u);
-            if (s.isZero())
+            FieldP.sub(s, x, u);
+            if (FieldP.isZero(s))
             {
                 return null;
             }
-            final ECFieldElement inner = FOUR.multiply(u3plus7).add(Secp256k1.fe(3).multiply(s).multiply(u2));
-            ECFieldElement r = s.negate().multiply(inner).sqrt();
-            if (r == null)
+            // r = sqrt(-s (4 (u^3 + 7) + 3 s u^2))
+            final long[] r = new long[4];
+            FieldP.mul(r, s, u2);
+            FieldP.mulInt(r, r, 3);
+            FieldP.mulInt(t, u3p7, 4);
+            FieldP.add(r, r, t);
+            FieldP.mul(r, r, s);
+            FieldP.negate(r, r);
+            if (!FieldP.sqrt(r, r))
             {
                 return null;
             }
             if ((caseIndex & 1) != 0)
             {
-                if (r.isZero())
+                if (FieldP.isZero(r))
                 {
                     return null;
                 }
-                r = r.negate();
+                FieldP.negate(r, r);
             }
-            v = r.multiply(s.invert()).subtract(u).multiply(HALF);
+            // v = (r / s - u) / 2
+            FieldP.inv(t, s);
+            FieldP.mul(v, r, t);
+            FieldP.sub(v, v, u);
+            FieldP.mul(v, v, HALF);
         }
-        ECFieldElement w = s.sqrt();
-        if (w == null)
+        final long[] w = new long[4];
+        if (!FieldP.sqrt(w, s))
         {
             return null;
         }
         if ((caseIndex & 4) != 0)
         {
-            w = w.negate();
+            FieldP.negate(w, w);
         }
-        return w.multiply(u.multiply(C_INV).subtract(v));
+        // t = w (u (sqrt(-3) - 1) / 2 - v)
+        FieldP.mul(t, u, C_INV);
+        FieldP.sub(t, t, v);
+        FieldP.mul(t, t, w);
+        FieldP.normalize(t);
+        return t;
     }
 
-    /**
-     * A fresh random 64-byte encoding of x: random u in [1, p) and a random case until the inverse exists.
-     */
-    public static byte[] encode(final ECFieldElement x, final SecureRandom random)
+    /** A fresh random 64-byte encoding of x: random u in [1, p) and a random case until the inverse exists. */
+    public static byte[] encode(final long[] x, final SecureRandom random)
     {
         final byte[] out = new byte[LENGTH];
-        final byte[] uBytes = new byte[32];
+        final long[] u = new long[4];
         while (true)
         {
-            random.nextBytes(uBytes);
-            final BigInteger uInt = new BigInteger(1, uBytes);
+            random.nextBytes(out);
+            final BigInteger uInt = new BigInteger(1, Arrays.copyOf(out, 32));
             if (uInt.signum() == 0 || uInt.compareTo(Secp256k1.P) >= 0)
             {
                 continue;
             }
-            final ECFieldElement u = Secp256k1.fe(uInt);
-            final ECFieldElement t = xswiftecInv(x, u, random.nextInt(8));
+            FieldP.fromBytes(u, out, 0);
+            final long[] t = xswiftecInv(x, u, out[32] & 7);
             if (t != null)
             {
-                System.arraycopy(uBytes, 0, out, 0, 32);
-                System.arraycopy(t.getEncoded(), 0, out, 32, 32);
+                FieldP.toBytes(t, out, 32);
                 return out;
             }
         }
@@ -158,18 +283,29 @@ public final class EllSwift
     /** A fresh random encoding of the public key secret * G. */
     public static byte[] encodePublic(final BigInteger secret, final SecureRandom random)
     {
-        final ECPoint pub = Secp256k1.mulG(secret);
-        return encode(pub.getAffineXCoord(), random);
+        return encode(Secp256k1.mulG(secret).x(), random);
+    }
+
+    /** A fresh key pair: the secret, a random encoding of its public key, and the public key's x (32 bytes). */
+    public static EllSwiftKeyPair keyPair(final BigInteger secret, final SecureRandom random)
+    {
+        final long[] x = Secp256k1.mulG(secret).x();
+        return new EllSwiftKeyPair(secret, encode(x, random), FieldP.toBytes(x));
+    }
+
+    /** BIP324 {@code ellswift_ecdh_xonly}: the 32-byte x-coordinate of secret * lift_x(decode(theirs)). */
+    public static byte[] ecdhX(final byte[] theirs, final int offset, final BigInteger secret)
+    {
+        return ecdhX(decodePoint(theirs, offset), secret);
     }
 
     /**
-     * BIP324 {@code ellswift_ecdh_xonly}: the 32-byte x-coordinate of secret * lift_x(decode(theirs)).
+     * x-coordinate of secret * point, for a point from {@link #decodePoint}: the sign of y does not change the
+     * x-coordinate of the product. secret in [1, n) never gives infinity.
      */
-    public static byte[] ecdhX(final byte[] theirs, final int offset, final BigInteger secret)
+    public static byte[] ecdhX(final AffinePoint theirs, final BigInteger secret)
     {
-        final ECPoint point = Secp256k1.liftX(decode(theirs, offset));
-        // decode always yields a valid x, so point is never null.
-        return Secp256k1.xBytes(Secp256k1.mul(point, secret));
+        return Secp256k1.mul(theirs, secret).xBytes();
     }
 
     /** Copies 64 bytes, for callers that keep an encoding. */

@@ -35,7 +35,14 @@ public final class EllSwiftEcdh
      */
     public byte[] sharedSecret(final BigInteger secret, final byte[] ours, final byte[] theirs, final Role role)
     {
-        final byte[] x = EllSwift.ecdhX(theirs, 0, secret);
+        return sharedSecret(secret, ours, theirs, EllSwift.decodePoint(theirs, 0), role);
+    }
+
+    /** As above with the peer's encoding already decoded by {@link EllSwift#decodePoint}. */
+    public byte[] sharedSecret(
+        final BigInteger secret, final byte[] ours, final byte[] theirs, final AffinePoint theirPoint, final Role role)
+    {
+        final byte[] x = EllSwift.ecdhX(theirPoint, secret);
         return role == Role.INITIATOR ? sha.tagged(tag, ours, theirs, x) : sha.tagged(tag, theirs, ours, x);
     }
 }

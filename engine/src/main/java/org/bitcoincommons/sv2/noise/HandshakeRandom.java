@@ -34,7 +34,7 @@ public interface HandshakeRandom
                     secret = new BigInteger(1, bytes);
                 }
                 while (!Secp256k1.isValidSecret(secret));
-                return new EllSwiftKeyPair(secret, EllSwift.encodePublic(secret, random));
+                return EllSwift.keyPair(secret, random);
             }
 
             @Override

@@ -94,7 +94,7 @@ public final class NoiseChannel implements AutoCloseable
         final Watchdog watchdog = new Watchdog(transport, config.handshakeTimeoutMs());
         try
         {
-            final NoiseInitiator initiator = new NoiseInitiator(config.authorityPublicKey(), config.random(),
+            final NoiseInitiator initiator = new NoiseInitiator(config.authorityVerifyKey(), config.random(),
                 config.clock());
             final byte[] act1 = new byte[NoiseInitiator.ACT1_LENGTH];
             initiator.writeAct1(act1, 0);
@@ -131,7 +131,7 @@ public final class NoiseChannel implements AutoCloseable
         {
             final byte[] act1 = new byte[NoiseInitiator.ACT1_LENGTH];
             readHandshake(in, act1, NoiseException.Reason.BAD_ACT1, watchdog);
-            final NoiseResponder responder = new NoiseResponder(config.authoritySecretKey(), config.certValiditySec(),
+            final NoiseResponder responder = new NoiseResponder(config.authoritySigningKey(), config.certValiditySec(),
                 config.random(), config.clock());
             final byte[] act2 = new byte[NoiseInitiator.ACT2_LENGTH];
             final TransportCipher cipher = responder.readAct1WriteAct2(act1, 0, act2, 0);

@@ -21,6 +21,8 @@ public final class NoiseConfig
     private byte[] authoritySecretKey;
     private InstantSource clock = InstantSource.system();
     private HandshakeRandom random;
+    private volatile SchnorrPublicKey authorityVerifyKey;
+    private volatile SchnorrKeyPair authoritySigningKey;
 
     public long handshakeTimeoutMs()
     {
@@ -67,6 +69,7 @@ public final class NoiseConfig
     public NoiseConfig authorityPublicKey(final byte[] xOnly)
     {
         authorityPublicKey = xOnly == null ? null : xOnly.clone();
+        authorityVerifyKey = null;
         return this;
     }
 
@@ -79,6 +82,7 @@ public final class NoiseConfig
     public NoiseConfig authoritySecretKey(final byte[] secret)
     {
         authoritySecretKey = secret == null ? null : secret.clone();
+        authoritySigningKey = null;
         return this;
     }
 
@@ -105,7 +109,19 @@ public final class NoiseConfig
         return this;
     }
 
-    /** Validates and fills defaults; returns this. */
+    /** The authority public key prepared for verification, after {@link #conclude()}; null if none. */
+    SchnorrPublicKey authorityVerifyKey()
+    {
+        return authorityVerifyKey;
+    }
+
+    /** The authority signing key prepared once, after {@link #conclude()}; null if none. */
+    SchnorrKeyPair authoritySigningKey()
+    {
+        return authoritySigningKey;
+    }
+
+    /** Validates, prepares the authority keys and fills defaults; returns this. */
     public NoiseConfig conclude()
     {
         if (handshakeTimeoutMs <= 0)
@@ -123,6 +139,15 @@ public final class NoiseConfig
         if (random == null)
         {
             random = HandshakeRandom.secure(new SecureRandom());
+        }
+        // Prepared once and reused by every connection that concludes this config again.
+        if (authorityVerifyKey == null && authorityPublicKey != null)
+        {
+            authorityVerifyKey = SchnorrPublicKey.of(authorityPublicKey);
+        }
+        if (authoritySigningKey == null && authoritySecretKey != null)
+        {
+            authoritySigningKey = SchnorrKeyPair.of(authoritySecretKey);
         }
         return this;
     }

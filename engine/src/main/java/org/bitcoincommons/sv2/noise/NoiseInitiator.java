@@ -17,7 +17,7 @@ public final class NoiseInitiator
     private final Schnorr schnorr = new Schnorr(sha);
     private final EllSwiftEcdh ecdh = new EllSwiftEcdh(sha);
     private final SymmetricState state = new SymmetricState(sha);
-    private final byte[] authorityPublicKey;
+    private final SchnorrPublicKey authorityPublicKey;
     private final HandshakeRandom random;
     private final InstantSource clock;
     private EllSwiftKeyPair ephemeral;
@@ -25,12 +25,13 @@ public final class NoiseInitiator
     private byte[] certificate;
 
     /**
-     * @param authorityPublicKey 32-byte x-only authority key the server certificate must be signed by, or null to
-     *                           accept any signature (SRI's behaviour without a configured key).
+     * @param authorityPublicKey authority key the server certificate must be signed by, or null to accept any
+     *                           signature (SRI's behaviour without a configured key).
      */
-    public NoiseInitiator(final byte[] authorityPublicKey, final HandshakeRandom random, final InstantSource clock)
+    public NoiseInitiator(
+        final SchnorrPublicKey authorityPublicKey, final HandshakeRandom random, final InstantSource clock)
     {
-        this.authorityPublicKey = authorityPublicKey == null ? null : authorityPublicKey.clone();
+        this.authorityPublicKey = authorityPublicKey;
         this.random = random;
         this.clock = clock;
     }
@@ -64,14 +65,15 @@ public final class NoiseInitiator
         final byte[] remoteStatic = new byte[EllSwift.LENGTH];
         final int staticOffset = srcOffset + EllSwift.LENGTH;
         decrypt(src, staticOffset, EllSwift.LENGTH + ChaCha20Poly1305.TAG_LENGTH, remoteStatic, "static key");
-        state.mixKey(ecdh.sharedSecret(ephemeral.secret(), ephemeral.encoded(), remoteStatic,
+        final AffinePoint remoteStaticPoint = EllSwift.decodePoint(remoteStatic, 0);
+        state.mixKey(ecdh.sharedSecret(ephemeral.secret(), ephemeral.encoded(), remoteStatic, remoteStaticPoint,
             EllSwiftEcdh.Role.INITIATOR));
 
         final byte[] cert = new byte[SignatureNoiseMessage.LENGTH];
         decrypt(src, staticOffset + EllSwift.LENGTH + ChaCha20Poly1305.TAG_LENGTH,
             SignatureNoiseMessage.LENGTH + ChaCha20Poly1305.TAG_LENGTH, cert, "certificate");
 
-        serverStaticXOnly = EllSwift.decode(remoteStatic, 0).getEncoded();
+        serverStaticXOnly = remoteStaticPoint.xBytes();
         certificate = cert;
         SignatureNoiseMessage.verify(sha, schnorr, cert, serverStaticXOnly, authorityPublicKey,
             clock.instant().getEpochSecond());

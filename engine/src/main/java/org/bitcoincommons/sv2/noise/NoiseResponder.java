@@ -14,24 +14,20 @@ public final class NoiseResponder
     private final Schnorr schnorr = new Schnorr(sha);
     private final EllSwiftEcdh ecdh = new EllSwiftEcdh(sha);
     private final SymmetricState state = new SymmetricState(sha);
-    private final byte[] authoritySecretKey;
+    private final SchnorrKeyPair authority;
     private final long certValiditySec;
     private final HandshakeRandom random;
     private final InstantSource clock;
 
     /**
-     * @param authoritySecretKey 32-byte secret key of the authority that signs certificates.
-     * @param certValiditySec    not_valid_after - valid_from of each certificate, seconds.
+     * @param authority       the authority key pair that signs certificates.
+     * @param certValiditySec not_valid_after - valid_from of each certificate, seconds.
      */
     public NoiseResponder(
-        final byte[] authoritySecretKey, final long certValiditySec, final HandshakeRandom random,
+        final SchnorrKeyPair authority, final long certValiditySec, final HandshakeRandom random,
         final InstantSource clock)
     {
-        if (authoritySecretKey == null || authoritySecretKey.length != 32)
-        {
-            throw new IllegalArgumentException("authority secret key must be 32 bytes");
-        }
-        this.authoritySecretKey = authoritySecretKey.clone();
+        this.authority = authority;
         this.certValiditySec = certValiditySec;
         this.random = random;
         this.clock = clock;
@@ -44,6 +40,7 @@ public final class NoiseResponder
         final int dstOffset) throws NoiseException
     {
         final byte[] remoteEphemeral = EllSwift.copy(src, srcOffset);
+        final AffinePoint remoteEphemeralPoint = EllSwift.decodePoint(remoteEphemeral, 0);
         state.mixHash(remoteEphemeral, 0, EllSwift.LENGTH);
         state.mixHash(remoteEphemeral, 0, 0);
 
@@ -52,20 +49,19 @@ public final class NoiseResponder
 
         System.arraycopy(ephemeral.encoded(), 0, dst, dstOffset, EllSwift.LENGTH);
         state.mixHash(ephemeral.encoded(), 0, EllSwift.LENGTH);
-        state.mixKey(ecdh.sharedSecret(ephemeral.secret(), ephemeral.encoded(), remoteEphemeral,
+        state.mixKey(ecdh.sharedSecret(ephemeral.secret(), ephemeral.encoded(), remoteEphemeral, remoteEphemeralPoint,
             EllSwiftEcdh.Role.RESPONDER));
 
         int offset = dstOffset + EllSwift.LENGTH;
         offset += state.encryptAndHash(staticKey.encoded(), 0, EllSwift.LENGTH, dst, offset);
-        state.mixKey(ecdh.sharedSecret(staticKey.secret(), staticKey.encoded(), remoteEphemeral,
+        state.mixKey(ecdh.sharedSecret(staticKey.secret(), staticKey.encoded(), remoteEphemeral, remoteEphemeralPoint,
             EllSwiftEcdh.Role.RESPONDER));
 
         final long nowSec = clock.instant().getEpochSecond();
         final byte[] auxRand = new byte[32];
         random.auxRand(auxRand);
-        final byte[] staticXOnly = EllSwift.decode(staticKey.encoded(), 0).getEncoded();
-        final byte[] cert = SignatureNoiseMessage.sign(sha, schnorr, authoritySecretKey, 0, nowSec,
-            nowSec + certValiditySec, staticXOnly, auxRand);
+        final byte[] cert = SignatureNoiseMessage.sign(sha, schnorr, authority, 0, nowSec,
+            nowSec + certValiditySec, staticKey.xOnly(), auxRand);
         state.encryptAndHash(cert, 0, cert.length, dst, offset);
 
         final byte[] k1 = new byte[32];

@@ -1,12 +1,14 @@
 package org.bitcoincommons.sv2.noise;
 
 import java.math.BigInteger;
-
-import org.bouncycastle.math.ec.ECPoint;
+import java.util.Arrays;
 
 /**
  * BIP340 Schnorr signatures over secp256k1: 32-byte x-only public keys, 64-byte signatures {@code R.x || s}.
  * Not thread-safe (owns a {@link Sha256}).
+ * <p>
+ * Side channels: the nonce point uses the generator table (row scans); the final {@code k + e d mod n} uses
+ * BigInteger, which is not constant time.
  */
 public final class Schnorr
 {
@@ -29,12 +31,7 @@ public final class Schnorr
     /** The x-only public key of a 32-byte secret key. */
     public static byte[] publicKey(final byte[] secretKey)
     {
-        final BigInteger d = Secp256k1.toInt(secretKey, 0);
-        if (!Secp256k1.isValidSecret(d))
-        {
-            throw new IllegalArgumentException("secret key out of range [1, n)");
-        }
-        return Secp256k1.xBytes(Secp256k1.mulG(d));
+        return SchnorrKeyPair.of(secretKey).publicKey();
     }
 
     /**
@@ -44,14 +41,14 @@ public final class Schnorr
      */
     public byte[] sign(final byte[] secretKey, final byte[] message, final byte[] auxRand)
     {
-        final BigInteger d0 = Secp256k1.toInt(secretKey, 0);
-        if (!Secp256k1.isValidSecret(d0))
-        {
-            throw new IllegalArgumentException("secret key out of range [1, n)");
-        }
-        final ECPoint p = Secp256k1.mulG(d0);
-        final BigInteger d = Secp256k1.hasEvenY(p) ? d0 : Secp256k1.N.subtract(d0);
-        final byte[] pBytes = Secp256k1.xBytes(p);
+        return sign(SchnorrKeyPair.of(secretKey), message, auxRand);
+    }
+
+    /** Signs message (any length) with a prepared key pair and 32 bytes of auxiliary randomness. */
+    public byte[] sign(final SchnorrKeyPair key, final byte[] message, final byte[] auxRand)
+    {
+        final BigInteger d = key.evenYSecret();
+        final byte[] pBytes = key.publicKeyNoCopy();
         final byte[] t = Secp256k1.toBytes(d);
         final byte[] auxHash = sha.tagged(auxTag, auxRand);
         for (int i = 0; i < 32; i++)
@@ -63,9 +60,9 @@ public final class Schnorr
         {
             throw new IllegalStateException("BIP340 nonce is zero (negligible probability)");
         }
-        final ECPoint r = Secp256k1.mulG(k0);
-        final BigInteger k = Secp256k1.hasEvenY(r) ? k0 : Secp256k1.N.subtract(k0);
-        final byte[] rBytes = Secp256k1.xBytes(r);
+        final AffinePoint r = Secp256k1.mulG(k0);
+        final BigInteger k = r.hasEvenY() ? k0 : Secp256k1.N.subtract(k0);
+        final byte[] rBytes = r.xBytes();
         final BigInteger e = new BigInteger(1, sha.tagged(challengeTag, rBytes, pBytes, message)).mod(Secp256k1.N);
         final byte[] sig = new byte[SIGNATURE_LENGTH];
         System.arraycopy(rBytes, 0, sig, 0, 32);
@@ -76,17 +73,14 @@ public final class Schnorr
     /** BIP340 verification of a 64-byte signature by a 32-byte x-only public key over message (any length). */
     public boolean verify(final byte[] publicKey, final byte[] message, final byte[] signature)
     {
-        if (publicKey.length != 32 || signature.length != SIGNATURE_LENGTH)
-        {
-            return false;
-        }
-        final BigInteger px = Secp256k1.toInt(publicKey, 0);
-        if (px.compareTo(Secp256k1.P) >= 0)
-        {
-            return false;
-        }
-        final ECPoint p = Secp256k1.liftX(Secp256k1.fe(px));
-        if (p == null)
+        final SchnorrPublicKey key = SchnorrPublicKey.liftOrNull(publicKey);
+        return key != null && verify(key, message, signature);
+    }
+
+    /** BIP340 verification with a prepared public key. */
+    public boolean verify(final SchnorrPublicKey key, final byte[] message, final byte[] signature)
+    {
+        if (signature.length != SIGNATURE_LENGTH)
         {
             return false;
         }
@@ -96,14 +90,14 @@ public final class Schnorr
         {
             return false;
         }
-        final byte[] rBytes = java.util.Arrays.copyOfRange(signature, 0, 32);
-        final BigInteger e = new BigInteger(1, sha.tagged(challengeTag, rBytes, publicKey, message)).mod(Secp256k1.N);
-        final ECPoint bigR = org.bouncycastle.math.ec.ECAlgorithms
-            .sumOfTwoMultiplies(Secp256k1.G, s, p, Secp256k1.N.subtract(e)).normalize();
-        if (bigR.isInfinity() || !Secp256k1.hasEvenY(bigR))
+        final byte[] rBytes = Arrays.copyOfRange(signature, 0, 32);
+        final BigInteger e = new BigInteger(1, sha.tagged(challengeTag, rBytes, key.xOnlyNoCopy(), message))
+            .mod(Secp256k1.N);
+        final AffinePoint bigR = Secp256k1.mulGAdd(s, key.point(), Secp256k1.N.subtract(e));
+        if (bigR == null || !bigR.hasEvenY())
         {
             return false;
         }
-        return bigR.getAffineXCoord().toBigInteger().equals(r);
+        return Arrays.equals(bigR.xBytes(), rBytes);
     }
 }

@@ -3,47 +3,76 @@ package org.bitcoincommons.sv2.noise;
 import java.math.BigInteger;
 import java.util.Arrays;
 
-import org.bouncycastle.asn1.x9.X9ECParameters;
-import org.bouncycastle.crypto.ec.CustomNamedCurves;
-import org.bouncycastle.math.ec.ECCurve;
-import org.bouncycastle.math.ec.ECFieldElement;
-import org.bouncycastle.math.ec.ECMultiplier;
-import org.bouncycastle.math.ec.ECPoint;
-import org.bouncycastle.math.ec.FixedPointCombMultiplier;
-
 /**
- * secp256k1 group operations on BouncyCastle's specialised curve code (its SecP256K1 field arithmetic, GLV
- * endomorphism with wNAF for variable-base multiplication, and a precomputed fixed-point comb for the generator).
- * Stateless and thread-safe. Byte encodings are 32-byte big-endian as in BIP340/BIP324.
+ * secp256k1 group operations on our own {@link FieldP} arithmetic: Jacobian points, variable-base multiplication
+ * with the GLV endomorphism (two 129-bit halves, 4-bit fixed windows, 132 doublings), and a precomputed table of 64 x 15 affine multiples of G (one mixed addition per
+ * 4-bit window, no doublings) for the generator. Stateless and thread-safe (each call has its own scratch).
+ * Scalars are BigIntegers (cold arithmetic mod n); field and group work is on limbs.
  * <p>
- * Constant time: secret scalars times G go through the comb multiplier, which does a fixed number of table lookups
- * and additions per scalar; ECDH uses BouncyCastle's GLV/wNAF multiplier, which is not constant time (see
- * jmh-results/noise.md).
+ * Side channels: table entries are selected by scanning the whole row with masks, so the memory access pattern does
+ * not depend on the scalar; skipping zero digits and the exceptional cases of the addition formulas do branch on
+ * data. See jmh-results/noise.md.
  */
 public final class Secp256k1
 {
-    private static final X9ECParameters PARAMS = CustomNamedCurves.getByName("secp256k1");
-    /** The curve. */
-    public static final ECCurve CURVE = PARAMS.getCurve();
-    /** The generator G. */
-    public static final ECPoint G = PARAMS.getG();
     /** The group order n. */
-    public static final BigInteger N = PARAMS.getN();
+    public static final BigInteger N = new BigInteger("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141", 16);
     /** The field prime p. */
-    public static final BigInteger P = CURVE.getField().getCharacteristic();
-    /** Curve constant b = 7. */
-    public static final ECFieldElement B = CURVE.getB();
+    public static final BigInteger P = new BigInteger("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFC2F", 16);
+    /** The generator. */
+    public static final AffinePoint G = new AffinePoint(
+        limbs("79BE667EF9DCBBAC55A06295CE870B07029BFCDB2DCE28D959F2815B16F81798"),
+        limbs("483ADA7726A3C4655DA4FBFC0E1108A8FD17B448A68554199C47D08FFB10D4B8"));
 
-    private static final ECMultiplier COMB = new FixedPointCombMultiplier();
+    private static final int WINDOWS = 64;
+    private static final int ENTRIES = 15;
+    /** G_TABLE[(w * 15 + j) * 8 ..] = affine x (4 limbs), y (4 limbs) of (j + 1) * 16^w * G. */
+    private static final long[] G_TABLE = buildGeneratorTable();
+    private static final long[] SEVEN = {7, 0, 0, 0};
 
-    static
-    {
-        // Build the comb table for G once, so the first handshake does not pay for it.
-        COMB.multiply(G, BigInteger.ONE);
-    }
+    /** Cube root of unity mod p: lambda * (x, y) = (BETA * x, y). */
+    private static final long[] BETA = limbs("7AE96A2B657C07106E64479EAC3434E99CF0497512F58995C1396C28719501EE");
+    /** Lattice basis for the GLV split (a1, b1), (a2, b2) with b2 = a1; see Guide to ECC, 3.5. */
+    private static final BigInteger GLV_A1 = new BigInteger("3086D221A7D46BCDE86C90E49284EB15", 16);
+    private static final BigInteger GLV_MINUS_B1 = new BigInteger("E4437ED6010E88286F547FA90ABFE4C3", 16);
+    private static final BigInteger GLV_A2 = new BigInteger("114CA50F7A8E2F3F657C1108D9D44CFD8", 16);
+    private static final BigInteger GLV_B2 = GLV_A1;
+    private static final BigInteger HALF_N = N.shiftRight(1);
+    /** 4-bit windows covering the 129-bit GLV halves. */
+    private static final int GLV_WINDOWS = 33;
 
     private Secp256k1()
     {
+    }
+
+    private static long[] limbs(final String hex)
+    {
+        final long[] r = new long[4];
+        FieldP.fromBytes(r, toBytes(new BigInteger(hex, 16)), 0);
+        return r;
+    }
+
+    private static long[] buildGeneratorTable()
+    {
+        final long[] table = new long[WINDOWS * ENTRIES * 8];
+        final PointMath math = new PointMath();
+        final JacobianPoint base = new JacobianPoint().setAffine(G.x(), G.y());
+        final JacobianPoint acc = new JacobianPoint();
+        final long[] ax = new long[4];
+        final long[] ay = new long[4];
+        for (int w = 0; w < WINDOWS; w++)
+        {
+            acc.set(base);
+            for (int j = 0; j < ENTRIES; j++)
+            {
+                acc.toAffine(ax, ay);
+                System.arraycopy(ax, 0, table, (w * ENTRIES + j) * 8, 4);
+                System.arraycopy(ay, 0, table, (w * ENTRIES + j) * 8 + 4, 4);
+                math.add(acc, acc, base);
+            }
+            base.set(acc);
+        }
+        return table;
     }
 
     /** Unsigned big-endian integer of 32 bytes at offset. */
@@ -68,75 +97,214 @@ public final class Secp256k1
         return out;
     }
 
-    /** Field element of an integer, reduced mod p. */
-    public static ECFieldElement fe(final BigInteger v)
-    {
-        return CURVE.fromBigInteger(v.mod(P));
-    }
-
-    /** Field element of a small integer. */
-    public static ECFieldElement fe(final long v)
-    {
-        return fe(BigInteger.valueOf(v));
-    }
-
     /** True when 1 <= k < n. */
     public static boolean isValidSecret(final BigInteger k)
     {
         return k.signum() > 0 && k.compareTo(N) < 0;
     }
 
-    /** k * G, normalised (affine). k is treated as secret. */
-    public static ECPoint mulG(final BigInteger k)
+    /** Field element (limbs) of 32 big-endian bytes at offset, reduced mod p. */
+    public static long[] fe(final byte[] bytes, final int offset)
     {
-        return COMB.multiply(G, k).normalize();
+        final long[] r = new long[4];
+        FieldP.fromBytes(r, bytes, offset);
+        FieldP.normalize(r);
+        return r;
     }
 
-    /** k * point, normalised (affine). */
-    public static ECPoint mul(final ECPoint point, final BigInteger k)
+    /** x^3 + 7 into r. */
+    static void curveRhs(final long[] r, final long[] x)
     {
-        return point.multiply(k).normalize();
-    }
-
-    /** x^3 + 7. */
-    public static ECFieldElement curveRhs(final ECFieldElement x)
-    {
-        return x.square().multiply(x).add(B);
+        final long[] t = new long[4];
+        FieldP.sqr(t, x);
+        FieldP.mul(t, t, x);
+        FieldP.add(r, t, SEVEN);
     }
 
     /** Whether x is the x-coordinate of a curve point. */
-    public static boolean isValidX(final ECFieldElement x)
+    public static boolean isValidX(final long[] x)
     {
-        return isSquare(curveRhs(x));
-    }
-
-    /** Whether a is a square in the field (0 counts as a square). */
-    public static boolean isSquare(final ECFieldElement a)
-    {
-        return a.isZero() || a.sqrt() != null;
+        final long[] rhs = new long[4];
+        curveRhs(rhs, x);
+        return FieldP.isSquare(rhs);
     }
 
     /** The point with x-coordinate x and even y, or null if x is not on the curve (BIP340 lift_x). */
-    public static ECPoint liftX(final ECFieldElement x)
+    public static AffinePoint liftX(final long[] x)
     {
-        final ECFieldElement y = curveRhs(x).sqrt();
-        if (y == null)
+        final long[] rhs = new long[4];
+        curveRhs(rhs, x);
+        final long[] y = new long[4];
+        if (!FieldP.sqrt(y, rhs))
         {
             return null;
         }
-        final ECFieldElement evenY = y.testBitZero() ? y.negate() : y;
-        return CURVE.createPoint(x.toBigInteger(), evenY.toBigInteger());
+        FieldP.normalize(y);
+        if ((y[0] & 1) != 0)
+        {
+            FieldP.negate(y, y);
+            FieldP.normalize(y);
+        }
+        final long[] cx = x.clone();
+        FieldP.normalize(cx);
+        return new AffinePoint(cx, y);
     }
 
-    /** Whether an affine point has an even y-coordinate. */
-    public static boolean hasEvenY(final ECPoint normalized)
+    /** k * G for a secret k in [1, n); never infinity for such k. */
+    public static AffinePoint mulG(final BigInteger k)
     {
-        return !normalized.getAffineYCoord().testBitZero();
+        final JacobianPoint acc = new JacobianPoint();
+        mulGInto(acc, toBytes(k), new PointMath());
+        return affine(acc);
     }
 
-    /** 32-byte big-endian x-coordinate of an affine point. */
-    public static byte[] xBytes(final ECPoint normalized)
+    private static void mulGInto(final JacobianPoint acc, final byte[] scalar, final PointMath math)
     {
-        return normalized.getAffineXCoord().getEncoded();
+        final long[] sx = new long[4];
+        final long[] sy = new long[4];
+        acc.setInfinity();
+        for (int w = 0; w < WINDOWS; w++)
+        {
+            final int digit = nibble(scalar, w);
+            selectAffine(w, digit, sx, sy);
+            if (digit != 0)
+            {
+                math.addAffine(acc, acc, sx, sy);
+            }
+        }
+    }
+
+    /** Scans the whole row so the access pattern does not depend on digit. */
+    private static void selectAffine(final int window, final int digit, final long[] x, final long[] y)
+    {
+        Arrays.fill(x, 0);
+        Arrays.fill(y, 0);
+        final int rowBase = window * ENTRIES * 8;
+        for (int j = 0; j < ENTRIES; j++)
+        {
+            final long mask = (long)(((j + 1) ^ digit) - 1) >> 63;
+            final int base = rowBase + j * 8;
+            for (int i = 0; i < 4; i++)
+            {
+                x[i] |= G_TABLE[base + i] & mask;
+                y[i] |= G_TABLE[base + 4 + i] & mask;
+            }
+        }
+    }
+
+    private static int nibble(final byte[] bigEndian32, final int window)
+    {
+        final int b = bigEndian32[31 - (window >>> 1)] & 0xff;
+        return (window & 1) == 0 ? b & 15 : b >>> 4;
+    }
+
+    /** k * point for 0 <= k < 2^256; null if the result is infinity. */
+    public static AffinePoint mul(final AffinePoint point, final BigInteger k)
+    {
+        final JacobianPoint acc = new JacobianPoint();
+        mulInto(acc, point, k, new PointMath());
+        return affine(acc);
+    }
+
+    private static void mulInto(final JacobianPoint acc, final AffinePoint point, final BigInteger scalar,
+        final PointMath math)
+    {
+        // GLV: k = k1 + k2 * lambda (mod n) with |k1|, |k2| < 2^129, and lambda * (x, y) = (beta * x, y).
+        final BigInteger k = scalar.mod(N);
+        final BigInteger c1 = GLV_B2.multiply(k).add(HALF_N).divide(N);
+        final BigInteger c2 = GLV_MINUS_B1.multiply(k).add(HALF_N).divide(N);
+        final BigInteger k1 = k.subtract(c1.multiply(GLV_A1)).subtract(c2.multiply(GLV_A2));
+        final BigInteger k2 = c1.multiply(GLV_MINUS_B1).subtract(c2.multiply(GLV_B2));
+        final byte[] digits1 = toBytes(k1.abs());
+        final byte[] digits2 = toBytes(k2.abs());
+
+        final JacobianPoint[] table1 = new JacobianPoint[ENTRIES + 1];
+        final JacobianPoint[] table2 = new JacobianPoint[ENTRIES + 1];
+        final long[] y1 = point.y().clone();
+        if (k1.signum() < 0)
+        {
+            FieldP.negate(y1, y1);
+        }
+        table1[0] = new JacobianPoint();
+        table2[0] = new JacobianPoint();
+        table1[1] = new JacobianPoint().setAffine(point.x(), y1);
+        for (int j = 2; j <= ENTRIES; j++)
+        {
+            table1[j] = new JacobianPoint();
+            math.addAffine(table1[j], table1[j - 1], point.x(), y1);
+        }
+        final boolean flip = k1.signum() * k2.signum() < 0;
+        for (int j = 1; j <= ENTRIES; j++)
+        {
+            final JacobianPoint t = new JacobianPoint().set(table1[j]);
+            FieldP.mul(t.x, t.x, BETA);
+            if (flip)
+            {
+                FieldP.negate(t.y, t.y);
+            }
+            table2[j] = t;
+        }
+
+        final JacobianPoint selected = new JacobianPoint();
+        acc.setInfinity();
+        for (int w = GLV_WINDOWS - 1; w >= 0; w--)
+        {
+            math.dbl(acc, acc);
+            math.dbl(acc, acc);
+            math.dbl(acc, acc);
+            math.dbl(acc, acc);
+            final int d1 = nibble(digits1, w);
+            select(table1, d1, selected);
+            if (d1 != 0)
+            {
+                math.add(acc, acc, selected);
+            }
+            final int d2 = nibble(digits2, w);
+            select(table2, d2, selected);
+            if (d2 != 0)
+            {
+                math.add(acc, acc, selected);
+            }
+        }
+    }
+
+    private static void select(final JacobianPoint[] table, final int digit, final JacobianPoint out)
+    {
+        Arrays.fill(out.x, 0);
+        Arrays.fill(out.y, 0);
+        Arrays.fill(out.z, 0);
+        boolean infinity = true;
+        for (int j = 1; j < table.length; j++)
+        {
+            final long mask = (long)((j ^ digit) - 1) >> 63;
+            final JacobianPoint t = table[j];
+            for (int i = 0; i < 4; i++)
+            {
+                out.x[i] |= t.x[i] & mask;
+                out.y[i] |= t.y[i] & mask;
+                out.z[i] |= t.z[i] & mask;
+            }
+            infinity &= mask == 0 || t.infinity;
+        }
+        out.infinity = infinity;
+    }
+
+    /** a * G + b * point; null if the result is infinity. */
+    public static AffinePoint mulGAdd(final BigInteger a, final AffinePoint point, final BigInteger b)
+    {
+        final PointMath math = new PointMath();
+        final JacobianPoint left = new JacobianPoint();
+        mulGInto(left, toBytes(a), math);
+        final JacobianPoint right = new JacobianPoint();
+        mulInto(right, point, b, math);
+        math.add(left, left, right);
+        return affine(left);
+    }
+
+    private static AffinePoint affine(final JacobianPoint p)
+    {
+        final long[] x = new long[4];
+        final long[] y = new long[4];
+        return p.toAffine(x, y) ? new AffinePoint(x, y) : null;
     }
 }

@@ -46,7 +46,7 @@ public final class SignatureNoiseMessage
      * @param auxRand 32 bytes of BIP340 aux randomness.
      */
     public static byte[] sign(
-        final Sha256 sha, final Schnorr schnorr, final byte[] authoritySecretKey, final int version,
+        final Sha256 sha, final Schnorr schnorr, final SchnorrKeyPair authority, final int version,
         final long validFromSec, final long notValidAfterSec, final byte[] staticXOnly, final byte[] auxRand)
     {
         final byte[] cert = new byte[LENGTH];
@@ -54,7 +54,7 @@ public final class SignatureNoiseMessage
         buffer.putShort(VERSION_FIELD_OFFSET, (short)version, LITTLE_ENDIAN);
         buffer.putInt(VALID_FROM_FIELD_OFFSET, (int)validFromSec, LITTLE_ENDIAN);
         buffer.putInt(NOT_VALID_AFTER_FIELD_OFFSET, (int)notValidAfterSec, LITTLE_ENDIAN);
-        final byte[] signature = schnorr.sign(authoritySecretKey, signedHash(sha, cert, staticXOnly), auxRand);
+        final byte[] signature = schnorr.sign(authority, signedHash(sha, cert, staticXOnly), auxRand);
         System.arraycopy(signature, 0, cert, SIGNATURE_FIELD_OFFSET, Schnorr.SIGNATURE_LENGTH);
         return cert;
     }
@@ -78,11 +78,11 @@ public final class SignatureNoiseMessage
      * Checks the validity window (with {@link #TIME_LEEWAY_SEC}) and, when an authority key is given, the signature.
      * SRI skips the signature check when no authority key is configured; so do we.
      *
-     * @param authorityPublicKey 32-byte x-only key, or null to skip the signature check.
+     * @param authorityPublicKey the authority key, or null to skip the signature check.
      */
     public static void verify(
         final Sha256 sha, final Schnorr schnorr, final byte[] certificate, final byte[] staticXOnly,
-        final byte[] authorityPublicKey, final long nowSec) throws NoiseException
+        final SchnorrPublicKey authorityPublicKey, final long nowSec) throws NoiseException
     {
         final long validFrom = validFromSec(certificate);
         final long notValidAfter = notValidAfterSec(certificate);

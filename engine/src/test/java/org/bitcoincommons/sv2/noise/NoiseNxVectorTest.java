@@ -51,8 +51,8 @@ class NoiseNxVectorTest
         final Sha256 sha = new Sha256();
         final Schnorr schnorr = new Schnorr(sha);
         assertArrayEquals(hex("authority_pub_xonly"), Schnorr.publicKey(hex("authority_priv")));
-        assertArrayEquals(hex("responder_static_xonly"), EllSwift.decode(hex("responder_static_ellswift"), 0).getEncoded());
-        final byte[] cert = SignatureNoiseMessage.sign(sha, schnorr, hex("authority_priv"), v.get("cert_version").asInt(),
+        assertArrayEquals(hex("responder_static_xonly"), EllSwift.decodeToBytes(hex("responder_static_ellswift"), 0));
+        final byte[] cert = SignatureNoiseMessage.sign(sha, schnorr, SchnorrKeyPair.of(hex("authority_priv")), v.get("cert_version").asInt(),
             v.get("cert_valid_from").asLong(), v.get("cert_not_valid_after").asLong(), hex("responder_static_xonly"),
             hex("schnorr_aux_rand"));
         assertArrayEquals(hex("cert_signed_msg_hash(m)"), SignatureNoiseMessage.signedHash(sha, cert, hex("responder_static_xonly")));
@@ -71,9 +71,9 @@ class NoiseNxVectorTest
     {
         final InstantSource clock = InstantSource.fixed(Instant.ofEpochSecond(v.get("cert_valid_from").asLong()));
         final byte[] aux = hex("schnorr_aux_rand");
-        final NoiseInitiator initiator = new NoiseInitiator(hex("authority_pub_xonly"),
+        final NoiseInitiator initiator = new NoiseInitiator(SchnorrPublicKey.of(hex("authority_pub_xonly")),
             new FixedHandshakeRandom(aux, key("initiator_ephemeral")), clock);
-        final NoiseResponder responder = new NoiseResponder(hex("authority_priv"),
+        final NoiseResponder responder = new NoiseResponder(SchnorrKeyPair.of(hex("authority_priv")),
             v.get("cert_not_valid_after").asLong() - v.get("cert_valid_from").asLong(),
             new FixedHandshakeRandom(aux, key("responder_ephemeral"), key("responder_static")), clock);
 

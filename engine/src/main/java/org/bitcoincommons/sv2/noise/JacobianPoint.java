@@ -1,0 +1,56 @@
+package org.bitcoincommons.sv2.noise;
+
+/**
+ * A mutable secp256k1 point in Jacobian coordinates (x = X/Z^2, y = Y/Z^3) over {@link FieldP} limbs, or the point at
+ * infinity. Arithmetic lives in {@link PointMath}. Not thread-safe.
+ */
+final class JacobianPoint
+{
+    final long[] x = new long[4];
+    final long[] y = new long[4];
+    final long[] z = new long[4];
+    boolean infinity = true;
+
+    JacobianPoint setInfinity()
+    {
+        infinity = true;
+        return this;
+    }
+
+    JacobianPoint setAffine(final long[] ax, final long[] ay)
+    {
+        FieldP.set(x, ax);
+        FieldP.set(y, ay);
+        FieldP.setInt(z, 1);
+        infinity = false;
+        return this;
+    }
+
+    JacobianPoint set(final JacobianPoint other)
+    {
+        FieldP.set(x, other.x);
+        FieldP.set(y, other.y);
+        FieldP.set(z, other.z);
+        infinity = other.infinity;
+        return this;
+    }
+
+    /** Affine coordinates into ax, ay (canonical); returns false for infinity. */
+    boolean toAffine(final long[] ax, final long[] ay)
+    {
+        if (infinity)
+        {
+            return false;
+        }
+        final long[] zInv = new long[4];
+        final long[] zInv2 = new long[4];
+        FieldP.inv(zInv, z);
+        FieldP.sqr(zInv2, zInv);
+        FieldP.mul(ax, x, zInv2);
+        FieldP.mul(zInv2, zInv2, zInv);
+        FieldP.mul(ay, y, zInv2);
+        FieldP.normalize(ax);
+        FieldP.normalize(ay);
+        return true;
+    }
+}
