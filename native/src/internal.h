@@ -8,6 +8,8 @@
 #define SV2_HIDDEN __attribute__((visibility("hidden")))
 #define SV2_HEADER_LEN 80
 #define SV2_HASH_LEN 32
+#define SV2_MIDSTATE_LEN 32
+#define SV2_MID_RECORD_LEN 48
 
 extern SV2_HIDDEN const uint32_t sv2_k256[64];
 extern SV2_HIDDEN const uint32_t sv2_iv256[8];
@@ -64,6 +66,12 @@ SV2_HIDDEN int sv2_scan_candidate(sv2_scan_ctx *ctx, uint32_t nonce);
 typedef void (*sv2_hash_fn)(const uint8_t *headers80, uint32_t count, uint8_t *out32);
 typedef void (*sv2_scan_fn)(sv2_scan_ctx *ctx, uint32_t nonce_start, uint32_t count);
 
+SV2_HIDDEN void sv2_mid_portable(const uint8_t *records48, uint32_t count, uint8_t *out32);
+SV2_HIDDEN void sv2_mid_shani1(const uint8_t *records48, uint32_t count, uint8_t *out32);
+SV2_HIDDEN void sv2_mid_shani2(const uint8_t *records48, uint32_t count, uint8_t *out32);
+SV2_HIDDEN void sv2_mid_shani4(const uint8_t *records48, uint32_t count, uint8_t *out32);
+SV2_HIDDEN void sv2_mid_avx2(const uint8_t *records48, uint32_t count, uint8_t *out32);
+SV2_HIDDEN void sv2_mid_avx512(const uint8_t *records48, uint32_t count, uint8_t *out32);
 SV2_HIDDEN void sv2_hash_portable(const uint8_t *headers80, uint32_t count, uint8_t *out32);
 SV2_HIDDEN void sv2_scan_portable(sv2_scan_ctx *ctx, uint32_t nonce_start, uint32_t count);
 

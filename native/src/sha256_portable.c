@@ -123,6 +123,25 @@ void sv2_sha256d_header_portable(const uint8_t header[80], uint8_t out[32])
     }
 }
 
+void sv2_mid_portable(const uint8_t *records48, uint32_t count, uint8_t *out32)
+{
+    for (uint32_t i = 0; i < count; i++)
+    {
+        const uint8_t *r = records48 + (uint64_t)i * SV2_MID_RECORD_LEN;
+        uint32_t st[8];
+        uint32_t w[16];
+        uint32_t h2[8];
+        memcpy(st, r, SV2_MIDSTATE_LEN);
+        header_tail_words(r + SV2_MIDSTATE_LEN, w);
+        sv2_compress_words(st, w);
+        second_hash(st, h2);
+        for (int j = 0; j < 8; j++)
+        {
+            sv2_wr_be32(out32 + (uint64_t)i * SV2_HASH_LEN + 4 * j, h2[j]);
+        }
+    }
+}
+
 int sv2_meets_target(const uint8_t hash[32], const uint8_t target[32])
 {
     for (int i = 31; i >= 0; i--)

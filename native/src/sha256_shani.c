@@ -102,21 +102,38 @@ INLINE void second_n(const int n, __m128i *abef, __m128i *cdgh)
     compress_n(n, abef, cdgh, m);
 }
 
-INLINE void hash_n(const int n, const uint8_t *h, uint8_t *out)
+/*
+ * sha256d of n records at r. mid = 0: records are 80-byte headers. mid = 1: records are 48 bytes, a
+ * midstate (8 state words, native order) then the header's last 16 bytes (see sv2hash.h).
+ */
+INLINE void hash_n(const int n, const int mid, const uint8_t *r, uint8_t *out)
 {
+    const int stride = mid ? SV2_MID_RECORD_LEN : SV2_HEADER_LEN;
+    const int tail = mid ? SV2_MIDSTATE_LEN : 64;
     __m128i abef[4], cdgh[4], m[4][4];
-    for (int s = 0; s < n; s++)
+    if (mid)
     {
-        iv_shani(&abef[s], &cdgh[s]);
-        for (int i = 0; i < 4; i++)
+        for (int s = 0; s < n; s++)
         {
-            m[s][i] = load_be(h + SV2_HEADER_LEN * s + 16 * i);
+            to_shani(_mm_loadu_si128((const __m128i *)(r + stride * s)),
+                     _mm_loadu_si128((const __m128i *)(r + stride * s + 16)), &abef[s], &cdgh[s]);
         }
     }
-    compress_n(n, abef, cdgh, m);
+    else
+    {
+        for (int s = 0; s < n; s++)
+        {
+            iv_shani(&abef[s], &cdgh[s]);
+            for (int i = 0; i < 4; i++)
+            {
+                m[s][i] = load_be(r + stride * s + 16 * i);
+            }
+        }
+        compress_n(n, abef, cdgh, m);
+    }
     for (int s = 0; s < n; s++)
     {
-        m[s][0] = load_be(h + SV2_HEADER_LEN * s + 64);
+        m[s][0] = load_be(r + stride * s + tail);
         m[s][1] = _mm_set_epi32(0, 0, 0, (int)0x80000000u);
         m[s][2] = _mm_setzero_si128();
         m[s][3] = _mm_set_epi32(640, 0, 0, 0);
@@ -132,42 +149,59 @@ INLINE void hash_n(const int n, const uint8_t *h, uint8_t *out)
     }
 }
 
+/* Runs groups of up to maxn streams over count records, then smaller groups for the rest. */
+INLINE void drive(const int maxn, const int mid, const uint8_t *r, uint32_t count, uint8_t *out)
+{
+    const uint64_t stride = mid ? SV2_MID_RECORD_LEN : SV2_HEADER_LEN;
+    uint32_t i = 0;
+    if (maxn >= 4)
+    {
+        for (; i + 4 <= count; i += 4)
+        {
+            hash_n(4, mid, r + i * stride, out + (uint64_t)i * SV2_HASH_LEN);
+        }
+    }
+    if (maxn >= 2)
+    {
+        for (; i + 2 <= count; i += 2)
+        {
+            hash_n(2, mid, r + i * stride, out + (uint64_t)i * SV2_HASH_LEN);
+        }
+    }
+    for (; i < count; i++)
+    {
+        hash_n(1, mid, r + i * stride, out + (uint64_t)i * SV2_HASH_LEN);
+    }
+}
+
 void sv2_hash_shani1(const uint8_t *headers80, uint32_t count, uint8_t *out32)
 {
-    for (uint32_t i = 0; i < count; i++)
-    {
-        hash_n(1, headers80 + (uint64_t)i * SV2_HEADER_LEN, out32 + (uint64_t)i * SV2_HASH_LEN);
-    }
+    drive(1, 0, headers80, count, out32);
 }
 
 void sv2_hash_shani2(const uint8_t *headers80, uint32_t count, uint8_t *out32)
 {
-    uint32_t i = 0;
-    for (; i + 2 <= count; i += 2)
-    {
-        hash_n(2, headers80 + (uint64_t)i * SV2_HEADER_LEN, out32 + (uint64_t)i * SV2_HASH_LEN);
-    }
-    for (; i < count; i++)
-    {
-        hash_n(1, headers80 + (uint64_t)i * SV2_HEADER_LEN, out32 + (uint64_t)i * SV2_HASH_LEN);
-    }
+    drive(2, 0, headers80, count, out32);
 }
 
 void sv2_hash_shani4(const uint8_t *headers80, uint32_t count, uint8_t *out32)
 {
-    uint32_t i = 0;
-    for (; i + 4 <= count; i += 4)
-    {
-        hash_n(4, headers80 + (uint64_t)i * SV2_HEADER_LEN, out32 + (uint64_t)i * SV2_HASH_LEN);
-    }
-    for (; i + 2 <= count; i += 2)
-    {
-        hash_n(2, headers80 + (uint64_t)i * SV2_HEADER_LEN, out32 + (uint64_t)i * SV2_HASH_LEN);
-    }
-    for (; i < count; i++)
-    {
-        hash_n(1, headers80 + (uint64_t)i * SV2_HEADER_LEN, out32 + (uint64_t)i * SV2_HASH_LEN);
-    }
+    drive(4, 0, headers80, count, out32);
+}
+
+void sv2_mid_shani1(const uint8_t *records48, uint32_t count, uint8_t *out32)
+{
+    drive(1, 1, records48, count, out32);
+}
+
+void sv2_mid_shani2(const uint8_t *records48, uint32_t count, uint8_t *out32)
+{
+    drive(2, 1, records48, count, out32);
+}
+
+void sv2_mid_shani4(const uint8_t *records48, uint32_t count, uint8_t *out32)
+{
+    drive(4, 1, records48, count, out32);
 }
 
 /* Scans n nonces at a time from the midstate: two compressions per nonce. */

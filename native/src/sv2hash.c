@@ -7,6 +7,10 @@ static const sv2_hash_fn HASH_KERNELS[SV2_KERNEL_COUNT] = {
     0, sv2_hash_portable, sv2_hash_shani1, sv2_hash_shani2, sv2_hash_shani4, sv2_hash_avx2, sv2_hash_avx512,
 };
 
+static const sv2_hash_fn MID_KERNELS[SV2_KERNEL_COUNT] = {
+    0, sv2_mid_portable, sv2_mid_shani1, sv2_mid_shani2, sv2_mid_shani4, sv2_mid_avx2, sv2_mid_avx512,
+};
+
 static const sv2_scan_fn SCAN_KERNELS[SV2_KERNEL_COUNT] = {
     0, sv2_scan_portable, sv2_scan_shani1, sv2_scan_shani2, sv2_scan_shani4, sv2_scan_avx2, sv2_scan_avx512,
 };
@@ -162,14 +166,10 @@ void sv2_sha256d_headers(const uint8_t *headers80, uint32_t count, uint8_t *out3
     sv2_sha256d_headers_k(forced, headers80, count, out32);
 }
 
-int32_t sv2_check_headers_k(int32_t kernel, const uint8_t *headers80, const uint8_t *targets32le, uint32_t count,
-                            uint8_t *ok, uint8_t *out32)
+/* Hashes count records with fn, then compares each digest with its target. */
+static int32_t check_records(sv2_hash_fn fn, uint64_t stride, const uint8_t *records, const uint8_t *targets32le,
+                             uint32_t count, uint8_t *ok, uint8_t *out32)
 {
-    const int32_t k = resolve(kernel, default_hash);
-    if (k < 0)
-    {
-        return -1;
-    }
     /* Hash in chunks through a stack buffer when the caller does not want the digests. */
     enum { CHUNK = 64 };
     uint8_t scratch[CHUNK * SV2_HASH_LEN] __attribute__((aligned(64)));
@@ -178,7 +178,7 @@ int32_t sv2_check_headers_k(int32_t kernel, const uint8_t *headers80, const uint
     {
         const uint32_t n = count - i < CHUNK ? count - i : CHUNK;
         uint8_t *hashes = out32 ? out32 + (uint64_t)i * SV2_HASH_LEN : scratch;
-        HASH_KERNELS[k](headers80 + (uint64_t)i * SV2_HEADER_LEN, n, hashes);
+        fn(records + i * stride, n, hashes);
         for (uint32_t j = 0; j < n; j++)
         {
             const int m = sv2_meets_target(hashes + (uint64_t)j * SV2_HASH_LEN,
@@ -189,6 +189,59 @@ int32_t sv2_check_headers_k(int32_t kernel, const uint8_t *headers80, const uint
         i += n;
     }
     return met;
+}
+
+int32_t sv2_check_headers_k(int32_t kernel, const uint8_t *headers80, const uint8_t *targets32le, uint32_t count,
+                            uint8_t *ok, uint8_t *out32)
+{
+    const int32_t k = resolve(kernel, default_hash);
+    if (k < 0)
+    {
+        return -1;
+    }
+    return check_records(HASH_KERNELS[k], SV2_HEADER_LEN, headers80, targets32le, count, ok, out32);
+}
+
+void sv2_midstate(const uint8_t *first64, uint8_t *midstate32)
+{
+    uint32_t st[8];
+    memcpy(st, sv2_iv256, 32);
+    sv2_compress_block(st, first64);
+    memcpy(midstate32, st, 32);
+}
+
+int32_t sv2_sha256d_midstates_k(int32_t kernel, const uint8_t *records48, uint32_t count, uint8_t *out32)
+{
+    const int32_t k = resolve(kernel, default_hash);
+    if (k < 0)
+    {
+        return -1;
+    }
+    MID_KERNELS[k](records48, count, out32);
+    return 0;
+}
+
+void sv2_sha256d_midstates(const uint8_t *records48, uint32_t count, uint8_t *out32)
+{
+    sv2_sha256d_midstates_k(forced, records48, count, out32);
+}
+
+int32_t sv2_check_midstates_k(int32_t kernel, const uint8_t *records48, const uint8_t *targets32le, uint32_t count,
+                              uint8_t *ok, uint8_t *out32)
+{
+    const int32_t k = resolve(kernel, default_hash);
+    if (k < 0)
+    {
+        return -1;
+    }
+    return check_records(MID_KERNELS[k], SV2_MID_RECORD_LEN, records48, targets32le, count, ok, out32);
+}
+
+uint32_t sv2_check_midstates(const uint8_t *records48, const uint8_t *targets32le, uint32_t count, uint8_t *ok,
+                             uint8_t *out32)
+{
+    const int32_t r = sv2_check_midstates_k(forced, records48, targets32le, count, ok, out32);
+    return r < 0 ? 0 : (uint32_t)r;
 }
 
 uint32_t sv2_check_headers(const uint8_t *headers80, const uint8_t *targets32le, uint32_t count, uint8_t *ok,

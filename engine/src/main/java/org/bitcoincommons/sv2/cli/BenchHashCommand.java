@@ -23,11 +23,13 @@ import picocli.CommandLine.Option;
 /**
  * {@code bin/sv2 bench hash}: SHA-256d of 80-byte headers per second on one thread, without JMH.
  * <p>
- * Names in {@code implementations}: {@code ffm}, {@code jna}, {@code java} are batch validation
- * ({@code HeaderHasher.hash}, full headers, default kernel) through each way of reaching the code;
- * {@code ffm-<kernel>} is batch validation forced onto one native kernel ({@code portable},
- * {@code sha-ni}, {@code sha-ni-x2}, {@code sha-ni-x4}, {@code avx2}, {@code avx512});
- * {@code ffm-scan-<kernel>} is miner scanning (midstate, nonces per second) on one kernel.
+ * Names in {@code implementations}: {@code ffm}, {@code jna}, {@code java} are batch validation of full
+ * 80-byte headers ({@code HeaderHasher.hash}, three compressions, default kernel) through each way of
+ * reaching the code; {@code <impl>-midstate} is batch validation of 48-byte midstate records
+ * ({@code hashMidstates}, two compressions); {@code ffm-<kernel>} and {@code ffm-midstate-<kernel>} are
+ * the same forced onto one native kernel ({@code portable}, {@code sha-ni}, {@code sha-ni-x2},
+ * {@code sha-ni-x4}, {@code avx2}, {@code avx512}); {@code ffm-scan-<kernel>} is miner scanning
+ * (midstate, nonces per second) on one kernel.
  * {@code messagedigest} is java.security.MessageDigest (two digests per header); {@code shani_limit}
  * is chained single-block SHA-NI compressions per second divided by two (a header with a midstate
  * costs two compressions). Entries that cannot run here are left out; shani_limit is 0 without SHA-NI.
@@ -71,12 +73,23 @@ public final class BenchHashCommand implements Runnable
             MemorySegment.copy(MemorySegment.ofArray(random), 0, headers, 0, random.length);
             final MemorySegment hashes = arena.allocate((long)batch * HeaderHasher.HASH_LENGTH, 64);
 
+            final MemorySegment records = arena.allocate((long)batch * HeaderHasher.MIDSTATE_RECORD_LENGTH, 64);
+            final HashBackend java = HashBackends.create(HashImpl.JAVA, HashKernel.AUTO, HashKernel.AUTO);
+            for (int i = 0; i < batch; i++)
+            {
+                java.midstate(headers.asSlice((long)i * HeaderHasher.HEADER_LENGTH, HeaderHasher.HEADER_LENGTH),
+                    records.asSlice((long)i * HeaderHasher.MIDSTATE_RECORD_LENGTH, HeaderHasher.MIDSTATE_LENGTH));
+                MemorySegment.copy(headers, (long)i * HeaderHasher.HEADER_LENGTH + HeaderHasher.TAIL_OFFSET, records,
+                    (long)i * HeaderHasher.MIDSTATE_RECORD_LENGTH + HeaderHasher.MIDSTATE_LENGTH, HeaderHasher.TAIL_LENGTH);
+            }
             for (final HashImpl impl : new HashImpl[] {HashImpl.FFM, HashImpl.JNA, HashImpl.JAVA})
             {
                 final HashBackend b = tryCreate(impl, HashKernel.AUTO);
                 if (b != null)
                 {
                     impls.put(impl.configName(), rate(() -> { b.hash(headers, batch, hashes); return batch; }));
+                    impls.put(impl.configName() + "-midstate",
+                        rate(() -> { b.hashMidstates(records, batch, hashes); return batch; }));
                 }
             }
             for (final HashKernel k : HashBackends.availableKernels())
@@ -85,6 +98,8 @@ public final class BenchHashCommand implements Runnable
                 if (b != null)
                 {
                     impls.put("ffm-" + k.kernelName(), rate(() -> { b.hash(headers, batch, hashes); return batch; }));
+                    impls.put("ffm-midstate-" + k.kernelName(),
+                        rate(() -> { b.hashMidstates(records, batch, hashes); return batch; }));
                 }
             }
             final MemorySegment prefix = headers.asSlice(0, 76);
@@ -159,10 +174,10 @@ public final class BenchHashCommand implements Runnable
         };
     }
 
-    /** Runs the step for a quarter of the time to warm up, then measures; returns units per second. */
+    /** Warms up (half a second, or the whole duration if shorter), then measures; returns units per second. */
     private double rate(final LongSupplier step)
     {
-        final long warmNs = (long)(seconds * 0.25e9);
+        final long warmNs = (long)(Math.max(seconds * 0.25, Math.min(seconds, 0.5)) * 1e9);
         final long measureNs = (long)(seconds * 1e9);
         long t0 = System.nanoTime();
         while (System.nanoTime() - t0 < warmNs)

@@ -1,6 +1,7 @@
 package org.bitcoincommons.sv2.hash;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
 
 /**
  * The native kernel through FFM downcalls. Stateless apart from the chosen kernels, so it is in fact
@@ -52,21 +53,13 @@ final class FfmBackend implements HashBackend
     @Override
     public void hash(final MemorySegment headers, final int count, final MemorySegment hashes)
     {
-        SegmentChecks.records(headers, count, HEADER_LENGTH, "headers");
-        SegmentChecks.records(hashes, count, HASH_LENGTH, "hashes");
-        final int rc;
-        try
-        {
-            rc = (int)FfmLibrary.HANDLES.hash().invokeExact(hashKernel, headers, count, hashes);
-        }
-        catch (final Throwable ex)
-        {
-            throw new IllegalStateException(ex);
-        }
-        if (rc != 0)
-        {
-            throw new IllegalStateException("sv2_sha256d_headers_k failed: " + rc);
-        }
+        hashRecords(FfmLibrary.HANDLES.hash(), headers, HEADER_LENGTH, count, hashes);
+    }
+
+    @Override
+    public void hashMidstates(final MemorySegment records, final int count, final MemorySegment hashes)
+    {
+        hashRecords(FfmLibrary.HANDLES.hashMidstates(), records, MIDSTATE_RECORD_LENGTH, count, hashes);
     }
 
     @Override
@@ -74,7 +67,59 @@ final class FfmBackend implements HashBackend
         final MemorySegment headers, final MemorySegment targets, final int count, final MemorySegment ok,
         final MemorySegment hashes)
     {
-        SegmentChecks.records(headers, count, HEADER_LENGTH, "headers");
+        return checkRecords(FfmLibrary.HANDLES.check(), headers, HEADER_LENGTH, targets, count, ok, hashes);
+    }
+
+    @Override
+    public int checkMidstates(
+        final MemorySegment records, final MemorySegment targets, final int count, final MemorySegment ok,
+        final MemorySegment hashes)
+    {
+        return checkRecords(FfmLibrary.HANDLES.checkMidstates(), records, MIDSTATE_RECORD_LENGTH, targets, count, ok,
+            hashes);
+    }
+
+    @Override
+    public void midstate(final MemorySegment header, final MemorySegment midstate)
+    {
+        SegmentChecks.records(header, 1, TAIL_OFFSET, "header");
+        SegmentChecks.records(midstate, 1, MIDSTATE_LENGTH, "midstate");
+        try
+        {
+            FfmLibrary.HANDLES.midstate().invokeExact(header, midstate);
+        }
+        catch (final Throwable ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private void hashRecords(
+        final MethodHandle handle, final MemorySegment records, final int recordLength, final int count,
+        final MemorySegment hashes)
+    {
+        SegmentChecks.records(records, count, recordLength, "records");
+        SegmentChecks.records(hashes, count, HASH_LENGTH, "hashes");
+        final int rc;
+        try
+        {
+            rc = (int)handle.invokeExact(hashKernel, records, count, hashes);
+        }
+        catch (final Throwable ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+        if (rc != 0)
+        {
+            throw new IllegalStateException("native hash failed: " + rc);
+        }
+    }
+
+    private int checkRecords(
+        final MethodHandle handle, final MemorySegment records, final int recordLength, final MemorySegment targets,
+        final int count, final MemorySegment ok, final MemorySegment hashes)
+    {
+        SegmentChecks.records(records, count, recordLength, "records");
         SegmentChecks.records(targets, count, TARGET_LENGTH, "targets");
         SegmentChecks.records(ok, count, 1, "ok");
         final MemorySegment out = SegmentChecks.optional(hashes) ? hashes : MemorySegment.NULL;
@@ -85,7 +130,7 @@ final class FfmBackend implements HashBackend
         final int met;
         try
         {
-            met = (int)FfmLibrary.HANDLES.check().invokeExact(hashKernel, headers, targets, count, ok, out);
+            met = (int)handle.invokeExact(hashKernel, records, targets, count, ok, out);
         }
         catch (final Throwable ex)
         {
@@ -93,7 +138,7 @@ final class FfmBackend implements HashBackend
         }
         if (met < 0)
         {
-            throw new IllegalStateException("sv2_check_headers_k failed: " + met);
+            throw new IllegalStateException("native check failed: " + met);
         }
         return met;
     }

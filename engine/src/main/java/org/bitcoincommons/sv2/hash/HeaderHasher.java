@@ -11,6 +11,13 @@ import java.lang.foreign.MemorySegment;
  *   targets  count * 32 bytes, target i at i * TARGET_LENGTH, 256-bit unsigned little-endian (SV2 U256)
  *   ok       count bytes, 1 where hash i (read as LE 256-bit) &lt;= target i, else 0
  * </pre>
+ * When many headers share their first 64 bytes (one job, version and merkle root), compute the
+ * {@link #midstate} once and validate 48-byte midstate records instead: two compressions per header
+ * instead of three.
+ * <pre>
+ *   record   bytes 0..31 the midstate (8 SHA-256 state words, native byte order; opaque to callers),
+ *            bytes 32..47 the header's last 16 bytes (merkle root tail, ntime, nbits, nonce)
+ * </pre>
  * Segments may be heap ({@code MemorySegment.ofArray}) or native; wrap them once and reuse them, and
  * no call allocates. An instance is confined to one thread (the validation handler); make one per thread.
  */
@@ -19,6 +26,11 @@ public interface HeaderHasher
     int HEADER_LENGTH = 80;
     int HASH_LENGTH = 32;
     int TARGET_LENGTH = 32;
+    int MIDSTATE_LENGTH = 32;
+    int MIDSTATE_RECORD_LENGTH = 48;
+    /** Offset in a header, and length, of the part a midstate record carries after the midstate. */
+    int TAIL_OFFSET = 64;
+    int TAIL_LENGTH = 16;
 
     /**
      * Hashes {@code count} headers into {@code hashes}.
@@ -35,4 +47,16 @@ public interface HeaderHasher
      * @throws IllegalArgumentException if a segment is shorter than {@code count} records.
      */
     int check(MemorySegment headers, MemorySegment targets, int count, MemorySegment ok, MemorySegment hashes);
+
+    /**
+     * Writes the midstate of {@code header}'s first 64 bytes into {@code midstate} (32 bytes), the first
+     * part of a midstate record. Once per job, version and merkle root.
+     */
+    void midstate(MemorySegment header, MemorySegment midstate);
+
+    /** Like {@link #hash} for {@code count} 48-byte midstate records. */
+    void hashMidstates(MemorySegment records, int count, MemorySegment hashes);
+
+    /** Like {@link #check} for {@code count} 48-byte midstate records. */
+    int checkMidstates(MemorySegment records, MemorySegment targets, int count, MemorySegment ok, MemorySegment hashes);
 }

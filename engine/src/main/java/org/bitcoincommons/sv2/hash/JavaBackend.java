@@ -39,16 +39,39 @@ final class JavaBackend implements HashBackend
     /** digest = SHA-256d of the header at {@code offset}. */
     private void hashHeader(final MemorySegment headers, final long offset)
     {
+        firstBlock(headers, offset, state);
+        finish(headers, offset + TAIL_OFFSET);
+    }
+
+    /** digest = SHA-256d of the midstate record at {@code offset}. */
+    private void hashRecord(final MemorySegment records, final long offset)
+    {
+        for (int i = 0; i < 8; i++)
+        {
+            state[i] = records.get(ValueLayout.JAVA_INT_UNALIGNED, offset + 4L * i);
+        }
+        finish(records, offset + MIDSTATE_LENGTH);
+    }
+
+    /** into = IV compressed with the 64 bytes at {@code offset}. */
+    private void firstBlock(final MemorySegment bytes, final long offset, final int[] into)
+    {
         final int[] w = sha.w;
-        System.arraycopy(JavaSha256.IV, 0, state, 0, 8);
+        System.arraycopy(JavaSha256.IV, 0, into, 0, 8);
         for (int i = 0; i < 16; i++)
         {
-            w[i] = headers.get(BE_INT, offset + 4L * i);
+            w[i] = bytes.get(BE_INT, offset + 4L * i);
         }
-        sha.compress(state);
+        sha.compress(into);
+    }
+
+    /** digest = the second block (16 header bytes at {@code tailOffset}) on {@link #state}, then the second hash. */
+    private void finish(final MemorySegment bytes, final long tailOffset)
+    {
+        final int[] w = sha.w;
         for (int i = 0; i < 4; i++)
         {
-            w[i] = headers.get(BE_INT, offset + 64 + 4L * i);
+            w[i] = bytes.get(BE_INT, tailOffset + 4L * i);
         }
         secondBlockPadding(w);
         sha.compress(state);
@@ -89,16 +112,42 @@ final class JavaBackend implements HashBackend
         return true;
     }
 
+    /** The two record layouts of batch validation. */
+    private enum Records
+    {
+        HEADERS(HEADER_LENGTH),
+        MIDSTATES(MIDSTATE_RECORD_LENGTH);
+
+        final int length;
+
+        Records(final int length)
+        {
+            this.length = length;
+        }
+    }
+
+    private void hashOne(final Records kind, final MemorySegment records, final long offset)
+    {
+        if (kind == Records.HEADERS)
+        {
+            hashHeader(records, offset);
+        }
+        else
+        {
+            hashRecord(records, offset);
+        }
+    }
+
     @Override
     public void hash(final MemorySegment headers, final int count, final MemorySegment hashes)
     {
-        SegmentChecks.records(headers, count, HEADER_LENGTH, "headers");
-        SegmentChecks.records(hashes, count, HASH_LENGTH, "hashes");
-        for (int i = 0; i < count; i++)
-        {
-            hashHeader(headers, (long)i * HEADER_LENGTH);
-            writeDigest(hashes, (long)i * HASH_LENGTH);
-        }
+        hashRecords(Records.HEADERS, headers, count, hashes);
+    }
+
+    @Override
+    public void hashMidstates(final MemorySegment records, final int count, final MemorySegment hashes)
+    {
+        hashRecords(Records.MIDSTATES, records, count, hashes);
     }
 
     @Override
@@ -106,7 +155,45 @@ final class JavaBackend implements HashBackend
         final MemorySegment headers, final MemorySegment targets, final int count, final MemorySegment ok,
         final MemorySegment hashes)
     {
-        SegmentChecks.records(headers, count, HEADER_LENGTH, "headers");
+        return checkRecords(Records.HEADERS, headers, targets, count, ok, hashes);
+    }
+
+    @Override
+    public int checkMidstates(
+        final MemorySegment records, final MemorySegment targets, final int count, final MemorySegment ok,
+        final MemorySegment hashes)
+    {
+        return checkRecords(Records.MIDSTATES, records, targets, count, ok, hashes);
+    }
+
+    @Override
+    public void midstate(final MemorySegment header, final MemorySegment midstate)
+    {
+        SegmentChecks.records(header, 1, TAIL_OFFSET, "header");
+        SegmentChecks.records(midstate, 1, MIDSTATE_LENGTH, "midstate");
+        firstBlock(header, 0, state);
+        for (int i = 0; i < 8; i++)
+        {
+            midstate.set(ValueLayout.JAVA_INT_UNALIGNED, 4L * i, state[i]);
+        }
+    }
+
+    private void hashRecords(final Records kind, final MemorySegment records, final int count, final MemorySegment hashes)
+    {
+        SegmentChecks.records(records, count, kind.length, "records");
+        SegmentChecks.records(hashes, count, HASH_LENGTH, "hashes");
+        for (int i = 0; i < count; i++)
+        {
+            hashOne(kind, records, (long)i * kind.length);
+            writeDigest(hashes, (long)i * HASH_LENGTH);
+        }
+    }
+
+    private int checkRecords(
+        final Records kind, final MemorySegment records, final MemorySegment targets, final int count,
+        final MemorySegment ok, final MemorySegment hashes)
+    {
+        SegmentChecks.records(records, count, kind.length, "records");
         SegmentChecks.records(targets, count, TARGET_LENGTH, "targets");
         SegmentChecks.records(ok, count, 1, "ok");
         final boolean wantHashes = SegmentChecks.optional(hashes);
@@ -117,7 +204,7 @@ final class JavaBackend implements HashBackend
         int met = 0;
         for (int i = 0; i < count; i++)
         {
-            hashHeader(headers, (long)i * HEADER_LENGTH);
+            hashOne(kind, records, (long)i * kind.length);
             if (wantHashes)
             {
                 writeDigest(hashes, (long)i * HASH_LENGTH);
@@ -140,12 +227,7 @@ final class JavaBackend implements HashBackend
             return 0;
         }
         final int[] w = sha.w;
-        System.arraycopy(JavaSha256.IV, 0, midstate, 0, 8);
-        for (int i = 0; i < 16; i++)
-        {
-            w[i] = prefix76.get(BE_INT, 4L * i);
-        }
-        sha.compress(midstate);
+        firstBlock(prefix76, 0, midstate);
         final int tail0 = prefix76.get(BE_INT, 64);
         final int tail1 = prefix76.get(BE_INT, 68);
         final int tail2 = prefix76.get(BE_INT, 72);

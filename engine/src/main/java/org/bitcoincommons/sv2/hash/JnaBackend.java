@@ -64,34 +64,42 @@ final class JnaBackend implements HashBackend
         return current.byteSize() >= bytes ? current : arena.allocate(Math.max(bytes, 2 * current.byteSize()), 64);
     }
 
+    /** The two record layouts of batch validation. */
+    private enum Records
+    {
+        HEADERS(HEADER_LENGTH),
+        MIDSTATES(MIDSTATE_RECORD_LENGTH);
+
+        final int length;
+
+        Records(final int length)
+        {
+            this.length = length;
+        }
+    }
+
+    /** Native memory holding {@code bytes} of {@code segment}: the segment itself, or a staged copy. */
+    private MemorySegment stagedIn(final MemorySegment segment, final long bytes)
+    {
+        if (segment.isNative())
+        {
+            return segment;
+        }
+        scratchIn = grow(scratchIn, bytes);
+        MemorySegment.copy(segment, 0, scratchIn, 0, bytes);
+        return scratchIn;
+    }
+
     @Override
     public void hash(final MemorySegment headers, final int count, final MemorySegment hashes)
     {
-        SegmentChecks.records(headers, count, HEADER_LENGTH, "headers");
-        SegmentChecks.records(hashes, count, HASH_LENGTH, "hashes");
-        final long inBytes = (long)count * HEADER_LENGTH;
-        final long outBytes = (long)count * HASH_LENGTH;
-        final MemorySegment in;
-        if (headers.isNative())
-        {
-            in = headers;
-        }
-        else
-        {
-            scratchIn = grow(scratchIn, inBytes);
-            MemorySegment.copy(headers, 0, scratchIn, 0, inBytes);
-            in = scratchIn;
-        }
-        final MemorySegment out = hashes.isNative() ? hashes : (scratchHashes = grow(scratchHashes, outBytes));
-        final int rc = JnaLibrary.sv2_sha256d_headers_k(hashKernel, in.address(), count, out.address());
-        if (rc != 0)
-        {
-            throw new IllegalStateException("sv2_sha256d_headers_k failed: " + rc);
-        }
-        if (out != hashes)
-        {
-            MemorySegment.copy(out, 0, hashes, 0, outBytes);
-        }
+        hashRecords(Records.HEADERS, headers, count, hashes);
+    }
+
+    @Override
+    public void hashMidstates(final MemorySegment records, final int count, final MemorySegment hashes)
+    {
+        hashRecords(Records.MIDSTATES, records, count, hashes);
     }
 
     @Override
@@ -99,7 +107,58 @@ final class JnaBackend implements HashBackend
         final MemorySegment headers, final MemorySegment targets, final int count, final MemorySegment ok,
         final MemorySegment hashes)
     {
-        SegmentChecks.records(headers, count, HEADER_LENGTH, "headers");
+        return checkRecords(Records.HEADERS, headers, targets, count, ok, hashes);
+    }
+
+    @Override
+    public int checkMidstates(
+        final MemorySegment records, final MemorySegment targets, final int count, final MemorySegment ok,
+        final MemorySegment hashes)
+    {
+        return checkRecords(Records.MIDSTATES, records, targets, count, ok, hashes);
+    }
+
+    @Override
+    public void midstate(final MemorySegment header, final MemorySegment midstate)
+    {
+        SegmentChecks.records(header, 1, TAIL_OFFSET, "header");
+        SegmentChecks.records(midstate, 1, MIDSTATE_LENGTH, "midstate");
+        final MemorySegment in = stagedIn(header, TAIL_OFFSET);
+        final MemorySegment out = midstate.isNative() ? midstate : (scratchHashes = grow(scratchHashes, MIDSTATE_LENGTH));
+        JnaLibrary.sv2_midstate(in.address(), out.address());
+        if (out != midstate)
+        {
+            MemorySegment.copy(out, 0, midstate, 0, MIDSTATE_LENGTH);
+        }
+    }
+
+    private void hashRecords(final Records kind, final MemorySegment records, final int count, final MemorySegment hashes)
+    {
+        SegmentChecks.records(records, count, kind.length, "records");
+        SegmentChecks.records(hashes, count, HASH_LENGTH, "hashes");
+        final long outBytes = (long)count * HASH_LENGTH;
+        final MemorySegment in = stagedIn(records, (long)count * kind.length);
+        final MemorySegment out = hashes.isNative() ? hashes : (scratchHashes = grow(scratchHashes, outBytes));
+        final int rc = switch (kind)
+        {
+            case HEADERS -> JnaLibrary.sv2_sha256d_headers_k(hashKernel, in.address(), count, out.address());
+            case MIDSTATES -> JnaLibrary.sv2_sha256d_midstates_k(hashKernel, in.address(), count, out.address());
+        };
+        if (rc != 0)
+        {
+            throw new IllegalStateException("native hash failed: " + rc);
+        }
+        if (out != hashes)
+        {
+            MemorySegment.copy(out, 0, hashes, 0, outBytes);
+        }
+    }
+
+    private int checkRecords(
+        final Records kind, final MemorySegment records, final MemorySegment targets, final int count,
+        final MemorySegment ok, final MemorySegment hashes)
+    {
+        SegmentChecks.records(records, count, kind.length, "records");
         SegmentChecks.records(targets, count, TARGET_LENGTH, "targets");
         SegmentChecks.records(ok, count, 1, "ok");
         final boolean wantHashes = SegmentChecks.optional(hashes);
@@ -107,16 +166,9 @@ final class JnaBackend implements HashBackend
         {
             SegmentChecks.records(hashes, count, HASH_LENGTH, "hashes");
         }
-        final long inBytes = (long)count * HEADER_LENGTH;
         final long tBytes = (long)count * TARGET_LENGTH;
         final long outBytes = (long)count * HASH_LENGTH;
-        MemorySegment in = headers;
-        if (!headers.isNative())
-        {
-            scratchIn = grow(scratchIn, inBytes);
-            MemorySegment.copy(headers, 0, scratchIn, 0, inBytes);
-            in = scratchIn;
-        }
+        final MemorySegment in = stagedIn(records, (long)count * kind.length);
         MemorySegment t = targets;
         if (!targets.isNative())
         {
@@ -132,11 +184,16 @@ final class JnaBackend implements HashBackend
             out = hashes.isNative() ? hashes : (scratchHashes = grow(scratchHashes, outBytes));
             outAddress = out.address();
         }
-        final int met = JnaLibrary.sv2_check_headers_k(
-            hashKernel, in.address(), t.address(), count, okOut.address(), outAddress);
+        final int met = switch (kind)
+        {
+            case HEADERS -> JnaLibrary.sv2_check_headers_k(
+                hashKernel, in.address(), t.address(), count, okOut.address(), outAddress);
+            case MIDSTATES -> JnaLibrary.sv2_check_midstates_k(
+                hashKernel, in.address(), t.address(), count, okOut.address(), outAddress);
+        };
         if (met < 0)
         {
-            throw new IllegalStateException("sv2_check_headers_k failed: " + met);
+            throw new IllegalStateException("native check failed: " + met);
         }
         if (okOut != ok)
         {

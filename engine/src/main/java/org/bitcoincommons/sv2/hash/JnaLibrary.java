@@ -54,5 +54,11 @@ final class JnaLibrary
 
     static native int sv2_check_headers_k(int kernel, long headers, long targets, int count, long ok, long out);
 
+    static native void sv2_midstate(long first64, long midstate32);
+
+    static native int sv2_sha256d_midstates_k(int kernel, long records, int count, long out);
+
+    static native int sv2_check_midstates_k(int kernel, long records, long targets, int count, long ok, long out);
+
     static native int sv2_scan_k(int kernel, long prefix, int nonceStart, int count, long target, long found, int maxFound);
 }

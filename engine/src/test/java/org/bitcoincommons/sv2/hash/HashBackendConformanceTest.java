@@ -223,4 +223,58 @@ class HashBackendConformanceTest
         assertThrows(IllegalArgumentException.class, () -> b.scan(MemorySegment.ofArray(new byte[76]), 0, 1L << 32,
             MemorySegment.ofArray(new byte[32]), MemorySegment.ofArray(new int[1]), 1));
     }
+
+    /** Builds 48-byte midstate records for the headers with the backend's own midstate(). */
+    private static byte[] midstateRecords(final HashBackend b, final byte[] headers, final int count)
+    {
+        final byte[] records = new byte[count * HeaderHasher.MIDSTATE_RECORD_LENGTH];
+        final MemorySegment h = MemorySegment.ofArray(headers);
+        final MemorySegment r = MemorySegment.ofArray(records);
+        for (int i = 0; i < count; i++)
+        {
+            b.midstate(h.asSlice((long)i * 80, 80), r.asSlice((long)i * 48, 32));
+            MemorySegment.copy(h, (long)i * 80 + 64, r, (long)i * 48 + 32, 16);
+        }
+        return records;
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("backends")
+    void midstateRecordsHashLikeMessageDigest(final HashImpl impl, final HashKernel kernel)
+    {
+        final HashBackend b = backend(impl, kernel);
+        final int n = 203;
+        final byte[] headers = randomHeaders(n, 17);
+        final byte[] want = expectedHashes(headers, n);
+        final byte[] records = midstateRecords(b, headers, n);
+        // The record layout is shared: pure Java's midstates are byte-for-byte the native ones.
+        assertArrayEquals(midstateRecords(new JavaBackend(), headers, n), records);
+        for (final int count : new int[] {0, 1, 3, 4, 7, 16, 17, 33, n})
+        {
+            final byte[] got = new byte[n * 32];
+            b.hashMidstates(MemorySegment.ofArray(records), count, MemorySegment.ofArray(got));
+            assertArrayEquals(Arrays.copyOf(want, count * 32), Arrays.copyOf(got, count * 32), "count " + count);
+        }
+        // checkMidstates against targets equal to / one byte off each hash, like check().
+        final byte[] targets = want.clone();
+        for (int i = 0; i < n; i += 2)
+        {
+            targets[i * 32 + 31] = (byte)(targets[i * 32 + 31] == 0 ? 0 : targets[i * 32 + 31] - 1);
+            targets[i * 32 + (i % 31)] ^= (byte)0x40;
+        }
+        final byte[] ok = new byte[n];
+        final byte[] hashes = new byte[n * 32];
+        final int met = b.checkMidstates(MemorySegment.ofArray(records), MemorySegment.ofArray(targets), n,
+            MemorySegment.ofArray(ok), MemorySegment.ofArray(hashes));
+        assertArrayEquals(want, hashes);
+        int expected = 0;
+        for (int i = 0; i < n; i++)
+        {
+            final boolean meets = Sha256dOracle.le(want, i * 32).compareTo(Sha256dOracle.le(targets, i * 32)) <= 0;
+            assertEquals(meets ? 1 : 0, ok[i], "record " + i);
+            expected += meets ? 1 : 0;
+        }
+        assertEquals(expected, met);
+        assertTrue(expected > n / 3 && expected < n, "targets should split the batch: " + expected);
+    }
 }

@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Each native kernel through FFM, one thread: {@code batch} = full-header batch validation of 1024
- * headers (headers/s); {@code scan} = miner scanning with a midstate over 65536 nonces per call
+ * headers (headers/s); {@code midstate} = the same headers as 48-byte midstate records; {@code scan} = miner scanning with a midstate over 65536 nonces per call
  * against an unreachable target (nonces/s). A kernel this CPU lacks fails at setup, and JMH reports
  * that run as failed.
  */
@@ -43,6 +43,7 @@ public class HashKernelBench
     private HashBackend backend;
     private MemorySegment headers;
     private MemorySegment hashes;
+    private MemorySegment records;
     private MemorySegment prefix;
     private MemorySegment target;
     private MemorySegment found;
@@ -59,6 +60,12 @@ public class HashKernelBench
         headers = arena.allocate(random.length, 64);
         MemorySegment.copy(MemorySegment.ofArray(random), 0, headers, 0, random.length);
         hashes = arena.allocate(BATCH * 32, 64);
+        records = arena.allocate(BATCH * 48, 64);
+        for (int i = 0; i < BATCH; i++)
+        {
+            backend.midstate(headers.asSlice(i * 80L, 80), records.asSlice(i * 48L, 32));
+            MemorySegment.copy(headers, i * 80L + 64, records, i * 48L + 32, 16);
+        }
         prefix = headers.asSlice(0, 76);
         target = arena.allocate(32, 64);
         found = arena.allocate(64, 64);
@@ -75,6 +82,14 @@ public class HashKernelBench
     public byte batch()
     {
         backend.hash(headers, BATCH, hashes);
+        return hashes.get(ValueLayout.JAVA_BYTE, 0);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public byte midstate()
+    {
+        backend.hashMidstates(records, BATCH, hashes);
         return hashes.get(ValueLayout.JAVA_BYTE, 0);
     }
 
