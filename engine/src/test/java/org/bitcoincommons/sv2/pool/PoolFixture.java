@@ -70,7 +70,9 @@ final class PoolFixture
     PoolFixture(final int bits, final int extranonceSize)
     {
         chain = new EmbeddedChain(bits, 3, clock);
-        logic = new PoolLogic(accounting, new MessageDigestHasher(), new BlockSink()
+        // The pure-Java kernel (itself checked against MessageDigest in the hash tests); the expectations below are
+        // computed with MessageDigest, so the pool's hashing is cross-checked here too.
+        logic = new PoolLogic(accounting, org.bitcoincommons.sv2.hash.HashBackends.create("java"), new BlockSink()
         {
             @Override
             public void blockFound(final BlockCandidate candidate)
@@ -103,41 +105,6 @@ final class PoolFixture
         catch (final Exception ex)
         {
             throw new IllegalStateException(ex);
-        }
-    }
-
-    /** An independent hasher for tests: java.security.MessageDigest, one header at a time. */
-    static final class MessageDigestHasher implements org.bitcoincommons.sv2.hash.HeaderHasher
-    {
-        @Override
-        public void hash(final java.lang.foreign.MemorySegment headers, final int count,
-            final java.lang.foreign.MemorySegment hashes)
-        {
-            for (int i = 0; i < count; i++)
-            {
-                final byte[] h = sha256d(headers.asSlice(i * 80L, 80).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
-                java.lang.foreign.MemorySegment.copy(java.lang.foreign.MemorySegment.ofArray(h), 0, hashes, i * 32L, 32);
-            }
-        }
-
-        @Override
-        public int check(final java.lang.foreign.MemorySegment headers, final java.lang.foreign.MemorySegment targets,
-            final int count, final java.lang.foreign.MemorySegment ok, final java.lang.foreign.MemorySegment hashes)
-        {
-            int met = 0;
-            for (int i = 0; i < count; i++)
-            {
-                final byte[] h = sha256d(headers.asSlice(i * 80L, 80).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
-                final byte[] t = targets.asSlice(i * 32L, 32).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
-                final boolean meets = le(h).compareTo(le(t)) <= 0;
-                ok.set(java.lang.foreign.ValueLayout.JAVA_BYTE, i, (byte)(meets ? 1 : 0));
-                if (!hashes.equals(java.lang.foreign.MemorySegment.NULL))
-                {
-                    java.lang.foreign.MemorySegment.copy(java.lang.foreign.MemorySegment.ofArray(h), 0, hashes, i * 32L, 32);
-                }
-                met += meets ? 1 : 0;
-            }
-            return met;
         }
     }
 
