@@ -62,6 +62,9 @@ public final class BenchLoadCommand implements Runnable
     @Option(names = "--pool-heap", defaultValue = "2g", description = "-Xmx of the child pool (default ${DEFAULT-VALUE}).")
     String poolHeap;
 
+    @Option(names = "--pool-jvm-opt", description = "Extra JVM option for the child pool (repeatable), e.g. a JFR recording.")
+    List<String> poolJvmOpts = new ArrayList<>();
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -203,6 +206,7 @@ public final class BenchLoadCommand implements Runnable
             cmd.add("@" + Path.of(root, "etc/jvm.flags"));
         }
         cmd.add("-Xmx" + poolHeap);
+        cmd.addAll(poolJvmOpts);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Main.class.getName());

@@ -14,7 +14,8 @@ import java.nio.file.Path;
  * @param extranonceSize      rollable extranonce bytes given to extended channels
  * @param ringSize            Disruptor ring size, a power of two
  * @param maxConnections      further connections are refused
- * @param outboundQueueBytes  bytes of frames queued to a slow reader before its connection is closed
+ * @param outboundQueueBytes  bytes of frames queued to a slow reader before its connection is closed (the queue
+ *                            starts at 4 KiB off-heap and doubles during bursts up to this)
  * @param minHashrate         the lowest hashrate a channel is believed to have, H/s (SRI's min_allowed_hashrate)
  * @param duplicateWindow     accepted shares remembered for duplicate detection (two windows are kept)
  * @param maxBatch            shares hashed per kernel call at most
@@ -59,7 +60,7 @@ public record PoolConfig(
             (int)t.integer("extranonce_size", 8, 1, 16),
             ring,
             (int)t.integer("max_connections", 20_000, 1, 1_000_000),
-            (int)t.integer("outbound_queue_bytes", 8 * 1024, 1024, 1 << 24),
+            (int)t.integer("outbound_queue_bytes", 256 * 1024, 4096, 1 << 26),
             t.number("min_hashrate", 1.0, 0.0, 1e30),
             (int)t.integer("duplicate_window", 1 << 20, 1024, 1 << 26),
             (int)t.integer("max_batch", 256, 1, 4096));

@@ -100,7 +100,7 @@ final class MinerSession implements AutoCloseable
             nc.authorityPublicKey(config.authorityPublicKey());
         }
         channel = NoiseChannel.connect(socket, nc);
-        queue = new OutboundQueue(64 * 1024, new FrameSink()
+        queue = new OutboundQueue(16 * 1024, 1 << 20, new FrameSink()
         {
             @Override
             public void write(final DirectBuffer buffer, final int offset, final int length) throws IOException
@@ -289,6 +289,17 @@ final class MinerSession implements AutoCloseable
             return;
         }
         final int seq = client.nextSequence();
+        // The queue has one producer at a time: hashing threads and this session take turns.
+        synchronized (q)
+        {
+            submitLocked(q, w, seq, nonce, ntime, version, extranonce);
+        }
+        client.stats().sharesSubmitted.increment();
+    }
+
+    private static void submitLocked(final OutboundQueue q, final Work w, final int seq, final int nonce, final int ntime,
+        final int version, final byte[] extranonce)
+    {
         if (extranonce == null)
         {
             final int index = q.claim(HEADER + SubmitSharesStandard.BLOCK_LENGTH);
@@ -318,19 +329,21 @@ final class MinerSession implements AutoCloseable
             m.writeHeader(buf, index);
             q.commit(index);
         }
-        client.stats().sharesSubmitted.increment();
     }
 
     private void send(final Message m)
     {
         final int length = m.encodeFrame(scratch, 0);
-        final int index = queue.claim(length);
-        if (index < 0)
+        synchronized (queue)
         {
-            throw new IllegalStateException("outbound queue full");
+            final int index = queue.claim(length);
+            if (index < 0)
+            {
+                throw new IllegalStateException("outbound queue full");
+            }
+            queue.buffer().putBytes(index, scratch, 0, length);
+            queue.commit(index);
         }
-        queue.buffer().putBytes(index, scratch, 0, length);
-        queue.commit(index);
     }
 
     @Override

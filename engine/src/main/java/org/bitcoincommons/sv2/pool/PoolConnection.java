@@ -54,6 +54,8 @@ public final class PoolConnection implements MiningDownstream
     static final int FLAG_REQUIRES_STANDARD_JOBS = 1;
     static final int FLAG_REQUIRES_WORK_SELECTION = 1 << 1;
     static final int FLAG_REQUIRES_VERSION_ROLLING = 1 << 2;
+    /** Outbound queue to start with; it grows up to the configured limit during bursts. */
+    static final int INITIAL_QUEUE_BYTES = 4096;
 
     private final long id;
     private final Socket socket;
@@ -107,7 +109,7 @@ public final class PoolConnection implements MiningDownstream
                 LOG.info("connection {} from {}: handshake failed: {}", id, socket.getRemoteSocketAddress(), ex.getMessage());
                 return;
             }
-            queue = new OutboundQueue(outboundBytes, new FrameSink()
+            queue = new OutboundQueue(INITIAL_QUEUE_BYTES, outboundBytes, new FrameSink()
             {
                 @Override
                 public void write(final DirectBuffer buffer, final int offset, final int length) throws IOException
@@ -264,7 +266,7 @@ public final class PoolConnection implements MiningDownstream
                 case MiningProtocol.MESSAGE_TYPE_SET_CUSTOM_MINING_JOB ->
                 {
                     final SetCustomMiningJob m = SetCustomMiningJob.decode(b, payload, msgLength);
-                    new MiningFrames().message(queue, new SetCustomMiningJobError(m.channelId(), m.requestId(), "jd-not-supported"));
+                    sendFromReader(new SetCustomMiningJobError(m.channelId(), m.requestId(), "jd-not-supported"));
                 }
                 case CommonProtocol.MESSAGE_TYPE_SETUP_CONNECTION ->
                     throw new ProtocolViolation("SetupConnection sent twice");
@@ -290,7 +292,7 @@ public final class PoolConnection implements MiningDownstream
         }
         final RequestExtensions r = RequestExtensions.decode(b, FrameHeaderFlyweight.HEADER_LENGTH, msgLength);
         // No optional extension is offered yet: every requested one is unsupported, none is required.
-        new MiningFrames().message(queue, new RequestExtensionsError(r.requestId(), r.requestedExtensions(), new int[0]));
+        sendFromReader(new RequestExtensionsError(r.requestId(), r.requestedExtensions(), new int[0]));
     }
 
     private void submitStandard(final DirectBuffer b, final int msgLength)
@@ -544,7 +546,16 @@ public final class PoolConnection implements MiningDownstream
     /** Asks the miner to reconnect elsewhere (or to the same place with an empty host and port 0). Any thread. */
     public void reconnect(final String host, final int port)
     {
-        new MiningFrames().message(queue, new Reconnect(host, port));
+        sendFromReader(new Reconnect(host, port));
+    }
+
+    /**
+     * Once the connection is open the logic thread is the queue's only producer: the reader's rare replies go
+     * through the ring as tasks.
+     */
+    private void sendFromReader(final org.bitcoincommons.sv2.codec.Message m)
+    {
+        pipeline.execute(() -> sent(logicFrames.message(queue, m)));
     }
 
     @Override

@@ -5,47 +5,69 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
+import org.agrona.BitUtil;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 /**
- * The bounded queue of frames waiting to go to one connection, and the writer that sends them. Any thread may
- * enqueue (the pool logic thread, the connection's reader); frames are encoded straight into the ring
- * ({@link #claim}/{@link #commit}), so nothing is allocated per frame. The queue never blocks a producer: when it is
- * full the peer is not reading, and {@link #claim} returns -1 so that the caller drops the connection. The ring is
- * off-heap.
+ * The queue of frames waiting to go to one connection, and the writer that sends them.
  * <p>
- * The writer is a virtual thread started when frames arrive and ended when the queue is empty, so an idle
- * connection holds no writer stack; at most one writer runs at a time (the {@code scheduled} flag), which also
- * orders its writes after the previous writer's.
+ * One producer thread at a time encodes frames straight into the queue ({@link #claim}/{@link #commit}), so nothing
+ * is allocated per frame; the pool logic thread is the producer once a connection is open (before that, the
+ * connection's reader). The queue starts small (off-heap) and doubles when a burst does not fit, up to a limit: a
+ * peer that lets that much pile up unread is not reading, and {@link #claim} returns -1 so that the caller drops it.
+ * <p>
+ * The writer is a virtual thread started when frames arrive and ended when the queue is empty, so an idle connection
+ * holds no writer stack; at most one writer runs at a time (the {@code scheduled} flag), which also orders its writes
+ * after the previous writer's. Segments are read oldest first; the producer never writes an older segment again.
  */
 public final class OutboundQueue implements AutoCloseable
 {
     private static final int FRAME_MSG_TYPE = 1;
     private static final int DRAIN_LIMIT = 256;
 
-    private final RingBuffer ring;
+    /** One ring of the chain; {@code next} is set by the producer when it moves on. */
+    private static final class Segment
+    {
+        final RingBuffer ring;
+        volatile Segment next;
+
+        Segment(final int capacity)
+        {
+            ring = new OneToOneRingBuffer(new UnsafeBuffer(
+                ByteBuffer.allocateDirect(capacity + RingBufferDescriptor.TRAILER_LENGTH)));
+        }
+    }
+
     private final FrameSink sink;
+    private final int maxBytes;
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final Runnable drain = this::drainLoop;
     private final MessageHandler writeHandler;
+    /** Producer side. */
+    private Segment tail;
+    private int capacity;
+    /** Writer side (read by the producer for the backlog estimate). */
+    private volatile Segment head;
     private volatile boolean closed;
     private volatile IOException failure;
     private long framesWritten;
 
     /**
-     * @param capacityBytes ring capacity, a power of two (frames plus 8 bytes of record header each)
+     * @param initialBytes first ring's capacity (rounded up to a power of two)
+     * @param maxBytes     the most that may wait unwritten before {@link #claim} gives up
      */
-    public OutboundQueue(final int capacityBytes, final FrameSink sink)
+    public OutboundQueue(final int initialBytes, final int maxBytes, final FrameSink sink)
     {
-        final int cap = org.agrona.BitUtil.findNextPositivePowerOfTwo(Math.max(1024, capacityBytes));
-        this.ring = new ManyToOneRingBuffer(new UnsafeBuffer(
-            ByteBuffer.allocateDirect(cap + RingBufferDescriptor.TRAILER_LENGTH)));
         this.sink = sink;
+        this.capacity = BitUtil.findNextPositivePowerOfTwo(Math.max(1024, initialBytes));
+        this.maxBytes = Math.max(capacity, maxBytes);
+        this.tail = new Segment(capacity);
+        this.head = tail;
         this.writeHandler = (msgTypeId, buffer, index, length) ->
         {
             try
@@ -63,7 +85,7 @@ public final class OutboundQueue implements AutoCloseable
 
     /**
      * Reserves {@code length} bytes for one frame. Returns the index to encode at in {@link #buffer()}, or -1 when
-     * the queue is full or closed (the caller closes the connection).
+     * the queue holds its limit or is closed (the caller closes the connection).
      */
     public int claim(final int length)
     {
@@ -71,19 +93,33 @@ public final class OutboundQueue implements AutoCloseable
         {
             return -1;
         }
-        final int index = ring.tryClaim(FRAME_MSG_TYPE, length);
-        return index > 0 ? index : -1;
+        int index = tail.ring.tryClaim(FRAME_MSG_TYPE, length);
+        while (index < 0)
+        {
+            final int bigger = capacity * 2;
+            if (bigger > maxBytes || backlogBytes() + length > maxBytes)
+            {
+                return -1;
+            }
+            capacity = bigger;
+            final Segment next = new Segment(bigger);
+            tail.next = next;
+            tail = next;
+            index = tail.ring.tryClaim(FRAME_MSG_TYPE, length);
+        }
+        return index;
     }
 
+    /** The buffer of the last {@link #claim}. */
     public MutableDirectBuffer buffer()
     {
-        return ring.buffer();
+        return tail.ring.buffer();
     }
 
-    /** Publishes a claimed frame and wakes the writer. */
+    /** Publishes the claimed frame and makes sure a writer runs. */
     public void commit(final int index)
     {
-        ring.commit(index);
+        tail.ring.commit(index);
         if (scheduled.compareAndSet(false, true))
         {
             Thread.startVirtualThread(drain);
@@ -93,13 +129,7 @@ public final class OutboundQueue implements AutoCloseable
     /** Gives up a claimed frame. */
     public void abort(final int index)
     {
-        ring.abort(index);
-    }
-
-    /** The largest frame that fits. */
-    public int maxFrameLength()
-    {
-        return ring.maxMsgLength();
+        tail.ring.abort(index);
     }
 
     public boolean closed()
@@ -118,10 +148,27 @@ public final class OutboundQueue implements AutoCloseable
         return framesWritten;
     }
 
-    /** Bytes waiting. */
+    /** Bytes waiting (approximate while a writer runs). */
     public int backlogBytes()
     {
-        return ring.size();
+        int n = 0;
+        for (Segment s = head; s != null; s = s.next)
+        {
+            n += s.ring.size();
+        }
+        return n;
+    }
+
+    private boolean empty()
+    {
+        for (Segment s = head; s != null; s = s.next)
+        {
+            if (s.ring.size() > 0)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void drainLoop()
@@ -131,10 +178,19 @@ public final class OutboundQueue implements AutoCloseable
             do
             {
                 int total = 0;
-                int n;
-                while (!closed && (n = ring.read(writeHandler, DRAIN_LIMIT)) > 0)
+                while (!closed)
                 {
+                    final int n = head.ring.read(writeHandler, DRAIN_LIMIT);
                     total += n;
+                    if (n == 0)
+                    {
+                        final Segment next = head.next;
+                        if (next == null || head.ring.size() > 0)
+                        {
+                            break;
+                        }
+                        head = next;   // the producer has moved on; this segment is finished
+                    }
                 }
                 if (total > 0 && !closed)
                 {
@@ -142,7 +198,7 @@ public final class OutboundQueue implements AutoCloseable
                 }
                 scheduled.set(false);
             }
-            while (!closed && ring.size() > 0 && scheduled.compareAndSet(false, true));
+            while (!closed && !empty() && scheduled.compareAndSet(false, true));
         }
         catch (final IOException ex)
         {
@@ -152,11 +208,11 @@ public final class OutboundQueue implements AutoCloseable
         }
     }
 
-    /** Stops the writer after it has written what is queued (best effort, bounded by {@code lingerMs}). */
+    /** Stops after what is queued has been written (best effort, bounded by {@code lingerMs}). */
     public void close(final long lingerMs)
     {
         final long deadline = System.currentTimeMillis() + lingerMs;
-        while (!closed && (ring.size() > 0 || scheduled.get()) && System.currentTimeMillis() < deadline)
+        while (!closed && (!empty() || scheduled.get()) && System.currentTimeMillis() < deadline)
         {
             LockSupport.parkNanos(1_000_000);
         }
