@@ -21,6 +21,8 @@ package org.bitcoincommons.sv2.journal;
  * REWARD           chain u32  | amount u64 (chain's smallest unit) | hash 32
  * FEE              chain u32  | amount u64 | contributor (u8 length + UTF-8)
  * DISTRIBUTION     chain u32  | core u64 | grants u64 | audits u64 | operations u64
+ * SHARE_BATCH      count u32  | count x (worker u32 | channel u32 | sequence u32 | job u32 | difficulty f64 |
+ *                                        chain_mask u64)        the shares of one validation batch, one document
  * </pre>
  * A share's {@code chain_mask} has bit i set when the job it was mined on committed to chain i, so one proof
  * of work is credited to every chain it was merge-mined for.
@@ -37,6 +39,10 @@ public final class JournalEvent
     public static final byte REWARD = 8;
     public static final byte FEE = 9;
     public static final byte DISTRIBUTION = 10;
+    public static final byte SHARE_BATCH = 11;
+
+    /** Bytes of one share record inside a SHARE_BATCH. */
+    public static final int SHARE_RECORD_LENGTH = 32;
 
     /** The chain index of the parent chain. */
     public static final int BITCOIN = 0;
@@ -64,6 +70,7 @@ public final class JournalEvent
             case REWARD -> "reward";
             case FEE -> "fee";
             case DISTRIBUTION -> "distribution";
+            case SHARE_BATCH -> "share_batch";
             default -> "unknown(" + type + ")";
         };
     }

@@ -105,6 +105,24 @@ public final class JournalReader implements AutoCloseable
                 final long mask = b.readLong();
                 l.shareAccepted(timeMs, worker, channel, seq, job, difficulty, mask);
             }
+            case JournalEvent.SHARE_BATCH ->
+            {
+                final int count = b.readInt();
+                if (count < 0 || (long)count * JournalEvent.SHARE_RECORD_LENGTH != b.readRemaining())
+                {
+                    throw new JournalException("share batch of " + count + " records has " + b.readRemaining() + " bytes");
+                }
+                for (int i = 0; i < count; i++)
+                {
+                    final int worker = b.readInt();
+                    final int channel = b.readInt();
+                    final int seq = b.readInt();
+                    final int job = b.readInt();
+                    final double difficulty = b.readDouble();
+                    final long mask = b.readLong();
+                    l.shareAccepted(timeMs, worker, channel, seq, job, difficulty, mask);
+                }
+            }
             case JournalEvent.WORKER ->
             {
                 final int id = b.readInt();

@@ -36,6 +36,31 @@ public final class JournalWriter implements AutoCloseable
         }
     }
 
+    /**
+     * Appends every share of {@code batch} as one SHARE_BATCH document, then clears it. Allocates nothing.
+     */
+    public void shareBatch(final long timeMs, final ShareBatch batch)
+    {
+        if (batch.count() == 0)
+        {
+            return;
+        }
+        try (DocumentContext dc = appender.writingDocument())
+        {
+            final Bytes<?> b = dc.wire().bytes();
+            b.writeByte(JournalEvent.SHARE_BATCH);
+            b.writeLong(timeMs);
+            b.writeInt(batch.count());
+            final org.agrona.DirectBuffer r = batch.records();
+            final int length = batch.length();
+            for (int i = 0; i < length; i += 8)
+            {
+                b.writeLong(r.getLong(i, java.nio.ByteOrder.LITTLE_ENDIAN));
+            }
+        }
+        batch.clear();
+    }
+
     public void worker(final long timeMs, final int workerId, final String name)
     {
         named(JournalEvent.WORKER, timeMs, workerId, name);

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.agrona.concurrent.EpochClock;
 import org.bitcoincommons.sv2.journal.AccountingState;
 import org.bitcoincommons.sv2.journal.JournalWriter;
+import org.bitcoincommons.sv2.journal.ShareBatch;
 
 /**
  * The pool's accounting: every event is appended to the Chronicle journal and then applied to the
@@ -21,6 +22,9 @@ public final class JournalAccounting implements ShareAccounting
     private final Map<String, Integer> workerIds = new HashMap<>();
     private int nextWorkerId;
     private volatile Map<String, Object> snapshot;
+    /** Accepted shares of the current validation batch, journaled together at {@link #flush()}. */
+    private final ShareBatch shares = new ShareBatch(4096);
+    private long batchTimeMs;
 
     /**
      * @param state the state replayed from the journal at start-up, so counters and worker ids continue
@@ -45,6 +49,7 @@ public final class JournalAccounting implements ShareAccounting
         }
         final int id = nextWorkerId++;
         workerIds.put(userIdentity, id);
+        writeShares();
         final long now = clock.time();
         writer.worker(now, id, userIdentity);
         state.worker(now, id, userIdentity);
@@ -55,14 +60,23 @@ public final class JournalAccounting implements ShareAccounting
     public void shareAccepted(final int workerId, final int channelId, final int sequenceNumber, final int jobId,
         final double difficulty, final long chainMask)
     {
-        final long now = clock.time();
-        writer.shareAccepted(now, workerId, channelId, sequenceNumber, jobId, difficulty, chainMask);
-        state.shareAccepted(now, workerId, channelId, sequenceNumber, jobId, difficulty, chainMask);
+        if (shares.count() == 0)
+        {
+            batchTimeMs = clock.time();
+        }
+        else if (shares.full())
+        {
+            writeShares();
+            batchTimeMs = clock.time();
+        }
+        shares.add(workerId, channelId, sequenceNumber, jobId, difficulty, chainMask);
+        state.shareAccepted(batchTimeMs, workerId, channelId, sequenceNumber, jobId, difficulty, chainMask);
     }
 
     @Override
     public void blockFound(final int chainIndex, final int workerId, final long height, final byte[] blockHash)
     {
+        writeShares();
         final long now = clock.time();
         writer.blockFound(now, chainIndex, workerId, height, blockHash);
         state.blockFound(now, chainIndex, workerId, height, blockHash);
@@ -71,6 +85,7 @@ public final class JournalAccounting implements ShareAccounting
     /** Names chain {@code index} (0 is bitcoin) in the journal. Logic thread. */
     public void chain(final int index, final String name)
     {
+        writeShares();
         final long now = clock.time();
         writer.chain(now, index, name);
         state.chain(now, index, name);
@@ -78,6 +93,7 @@ public final class JournalAccounting implements ShareAccounting
 
     public void auxSubmitted(final int index, final byte[] hash)
     {
+        writeShares();
         final long now = clock.time();
         writer.auxSubmitted(now, index, hash);
         state.auxSubmitted(now, index, hash);
@@ -85,6 +101,7 @@ public final class JournalAccounting implements ShareAccounting
 
     public void auxAccepted(final int index, final byte[] hash)
     {
+        writeShares();
         final long now = clock.time();
         writer.auxAccepted(now, index, hash);
         state.auxAccepted(now, index, hash);
@@ -92,6 +109,7 @@ public final class JournalAccounting implements ShareAccounting
 
     public void auxRejected(final int index, final byte[] hash, final String reason)
     {
+        writeShares();
         final long now = clock.time();
         writer.auxRejected(now, index, hash, reason);
         state.auxRejected(now, index, hash, reason);
@@ -99,6 +117,7 @@ public final class JournalAccounting implements ShareAccounting
 
     public void reward(final int index, final long amount, final byte[] hash)
     {
+        writeShares();
         final long now = clock.time();
         writer.reward(now, index, amount, hash);
         state.reward(now, index, amount, hash);
@@ -106,6 +125,7 @@ public final class JournalAccounting implements ShareAccounting
 
     public void fee(final int index, final long amount, final String contributorId)
     {
+        writeShares();
         final long now = clock.time();
         writer.fee(now, index, amount, contributorId);
         state.fee(now, index, amount, contributorId);
@@ -114,15 +134,28 @@ public final class JournalAccounting implements ShareAccounting
     public void distribution(final int index, final long core, final long grants, final long audits,
         final long operations)
     {
+        writeShares();
         final long now = clock.time();
         writer.distribution(now, index, core, grants, audits, operations);
         state.distribution(now, index, core, grants, audits, operations);
     }
 
+    /**
+     * Journals the batch's accepted shares as one document. Once Chronicle's append returns the document is in the
+     * memory-mapped file and survives the death of this process; acknowledgements are queued only after this.
+     */
     @Override
     public void flush()
     {
-        // Chronicle appends are already in the mapped file; nothing is buffered in this process.
+        writeShares();
+    }
+
+    private void writeShares()
+    {
+        if (shares.count() > 0)
+        {
+            writer.shareBatch(batchTimeMs, shares);
+        }
     }
 
     /** Called on the logic thread (each tick): publishes a copy of the totals for other threads. */

@@ -136,6 +136,48 @@ class JournalTest
     }
 
     @Test
+    void shareBatchesReplayShareByShareInOrder()
+    {
+        final AccountingState live = new AccountingState();
+        final java.util.List<String> seen = new java.util.ArrayList<>();
+        try (Journal j = Journal.open(dir); JournalWriter w = j.writer())
+        {
+            w.worker(1, 0, "a");
+            live.worker(1, 0, "a");
+            final ShareBatch batch = new ShareBatch(3);
+            for (int i = 0; i < 7; i++)
+            {
+                if (!batch.add(0, 5, i, 9, 0.5 * i, i % 2 == 0 ? 1 : 3))
+                {
+                    w.shareBatch(100, batch);
+                    assertTrue(batch.add(0, 5, i, 9, 0.5 * i, i % 2 == 0 ? 1 : 3));
+                }
+                live.shareAccepted(100, 0, 5, i, 9, 0.5 * i, i % 2 == 0 ? 1 : 3);
+            }
+            w.shareBatch(100, batch);
+            assertEquals(0, batch.count());
+            w.shareBatch(100, batch);   // empty: writes nothing
+        }
+        final AccountingState replayed = new AccountingState();
+        final AccountingListener recorder = (AccountingListener)java.lang.reflect.Proxy.newProxyInstance(
+            AccountingListener.class.getClassLoader(), new Class<?>[] {AccountingListener.class}, (proxy, method, args) ->
+            {
+                if (method.getName().equals("shareAccepted"))
+                {
+                    seen.add(args[3] + ":" + args[5] + ":" + args[6]);
+                }
+                return method.invoke(replayed, args);
+            });
+        try (Journal j = Journal.openExisting(dir); JournalReader r = j.reader())
+        {
+            assertEquals(4, r.readAll(recorder), "one worker event and three batch documents");
+        }
+        assertEquals(java.util.List.of("0:0.0:1", "1:0.5:3", "2:1.0:1", "3:1.5:3", "4:2.0:1", "5:2.5:3", "6:3.0:1"), seen);
+        assertEquals(live.toMap().get("shares_accepted"), replayed.toMap().get("shares_accepted"));
+        assertEquals(live.toMap().get("chains"), replayed.toMap().get("chains"));
+    }
+
+    @Test
     void rejectsInvalidEventsAtTheWriter()
     {
         try (Journal j = Journal.open(dir); JournalWriter w = j.writer())
