@@ -49,6 +49,7 @@ public final class ApiServer implements AutoCloseable
         server.createContext("/api/status", ex -> json(ex, status(pool.status())));
         server.createContext("/api/accounting", ex -> json(ex, pool.accounting()));
         server.createContext("/api/memory", ex -> json(ex, memory("gc=1".equals(ex.getRequestURI().getQuery()))));
+        server.createContext("/api/reconnect", this::reconnect);
         server.createContext("/", this::root);
     }
 
@@ -155,6 +156,49 @@ public final class ApiServer implements AutoCloseable
             return -1;
         }
         return -1;
+    }
+
+    /** POST /api/reconnect?host=H&port=P: sends Reconnect to every miner (empty host / port 0 = same). */
+    private void reconnect(final HttpExchange ex) throws IOException
+    {
+        if (!"POST".equals(ex.getRequestMethod()))
+        {
+            send(ex, 405, "text/plain", "use POST\n".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        String host = "";
+        int port = 0;
+        final String query = ex.getRequestURI().getQuery();
+        try
+        {
+            if (query != null)
+            {
+                for (final String kv : query.split("&"))
+                {
+                    final int eq = kv.indexOf('=');
+                    final String k = eq < 0 ? kv : kv.substring(0, eq);
+                    final String v = eq < 0 ? "" : java.net.URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
+                    if (k.equals("host"))
+                    {
+                        host = v;
+                    }
+                    else if (k.equals("port"))
+                    {
+                        port = Integer.parseInt(v);
+                    }
+                }
+            }
+            if (port < 0 || port > 65535 || host.length() > 255)
+            {
+                throw new IllegalArgumentException("port must be 0..65535 and host at most 255 bytes");
+            }
+        }
+        catch (final IllegalArgumentException e)
+        {
+            send(ex, 400, "text/plain", (e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        json(ex, Map.of("reconnected", pool.reconnectAll(host, port)));
     }
 
     private void root(final HttpExchange ex) throws IOException

@@ -62,6 +62,7 @@ public final class PoolServer implements AutoCloseable
     private volatile boolean running;
     private volatile PoolStatus status = PoolStatus.EMPTY;
     private final ArrayDeque<double[]> hashrateWindow = new ArrayDeque<>();
+    private final java.util.Set<PoolConnection> connections = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public PoolServer(final EngineConfig config)
     {
@@ -143,8 +144,19 @@ public final class PoolServer implements AutoCloseable
         if (config.stratumV2().enabled())
         {
             tcp = new TcpServer("sv2", config.stratumV2().listenAddr(), pc.maxConnections(), (socket, id) ->
-                new PoolConnection(id, socket, pipeline, noise, pc.outboundQueueBytes(), config.stratumV2().maxFrameBytes(),
-                    metrics, logicFrames).serve());
+            {
+                final PoolConnection c = new PoolConnection(id, socket, pipeline, noise, pc.outboundQueueBytes(),
+                    config.stratumV2().maxFrameBytes(), metrics, logicFrames);
+                connections.add(c);
+                try
+                {
+                    c.serve();
+                }
+                finally
+                {
+                    connections.remove(c);
+                }
+            });
             tcp.start();
             LOG.info("SV2 pool listening on {} (Noise NX, authority {})", tcp.localAddress(), authorityPublicKey);
         }
@@ -245,6 +257,24 @@ public final class PoolServer implements AutoCloseable
         status = new PoolStatus(now, (now - startMs) / 1000, tcp == null ? 0 : tcp.openConnections(),
             logic.channelCount(), sp.accepted(), sp.rejected(), sp.blocks(), metrics.blocksAccepted.sum(),
             metrics.blocksRejected.sum(), source.tipHeight(), hashrate, s.events());
+    }
+
+    /**
+     * Sends Reconnect to every connected miner (an empty host or port 0 means "the same"): how an operator moves
+     * miners to another pool instance. Miners validate the new server against the same authority key.
+     *
+     * @return how many connections were asked
+     */
+    public int reconnectAll(final String host, final int port)
+    {
+        int n = 0;
+        for (final PoolConnection c : connections)
+        {
+            c.reconnect(host, port);
+            n++;
+        }
+        LOG.info("asked {} connection(s) to reconnect to {}:{}", n, host.isEmpty() ? "(same host)" : host, port);
+        return n;
     }
 
     public PoolStatus status()

@@ -21,12 +21,26 @@ final class PoolHarness implements AutoCloseable
 
     PoolHarness(final Path dir, final double blockDifficulty, final String extraToml) throws Exception
     {
+        this(dir, blockDifficulty, extraToml, null);
+    }
+
+    /** {@code authoritySecret}: the pool's authority key (two pools with the same key serve the same miners). */
+    PoolHarness(final Path dir, final double blockDifficulty, final String extraToml, final byte[] authoritySecret)
+        throws Exception
+    {
         journal = dir.resolve("journal");
+        final String noise = authoritySecret == null ? "" : """
+            [stratum_v2.noise]
+            authority_public_key = "%s"
+            authority_secret_key = "%s"
+            """.formatted(AuthorityKeys.encodePublic(AuthorityKeys.publicOf(authoritySecret)),
+            AuthorityKeys.encodeSecret(authoritySecret));
         final String bits = String.format("%08x", Target.toCompact(Target.fromDifficulty(blockDifficulty)));
         final EngineConfig config = EngineConfig.parse("""
             [stratum_v2]
             listen_addr = "127.0.0.1:0"
             handshake_timeout_ms = 2000
+            %s
             [pool]
             journal_dir = "%s"
             shares_per_minute = 600
@@ -35,7 +49,7 @@ final class PoolHarness implements AutoCloseable
             embedded_bits = "%s"
             [api]
             enabled = false
-            """.formatted(journal.toString().replace("\\", "/"), extraToml, bits), dir);
+            """.formatted(noise, journal.toString().replace("\\", "/"), extraToml, bits), dir);
         pool = new PoolServer(config);
         pool.start();
     }
