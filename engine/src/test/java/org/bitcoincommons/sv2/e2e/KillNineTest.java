@@ -96,6 +96,7 @@ class KillNineTest
         assertTrue(after > journaled + 1000, "restarted pool appended: " + journaled + " -> " + after);
         final String log = Files.readString(dir.resolve("pool2.log"));
         assertTrue(log.contains("replayed"), log);
+        assertTrue(log.contains("pool stopped"), "SIGTERM shuts the pool down cleanly: " + log);
     }
 
     private static long replayShares(final Path journal)
