@@ -352,7 +352,9 @@ class MergeMiningIntegrationTest
             && rskNode.acceptedBlocks().size() == 3, "the Bitcoin block landing on every aux chain");
 
         // accounting: the coordinator's counters, then the journal replayed equals the live state
-        await(() -> coordinator.metrics().accepted.sum() == 7, "seven accepted submissions");
+        await(() -> coordinator.metrics().accepted.sum() == 7 && coordinator.recorder().blocks(1) == 2
+            && coordinator.recorder().blocks(2) == 2 && coordinator.recorder().blocks(3) == 3,
+            "seven accepted submissions and their rewards");
         drainLogicThread();
         final AccountingState.ChainStats nmcStats = state.chainStats(1);
         assertEquals(2 * 50_0000_0000L, nmcStats.rewards());
