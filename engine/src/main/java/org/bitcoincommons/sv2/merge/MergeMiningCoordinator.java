@@ -9,10 +9,14 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.bitcoincommons.sv2.bitcoin.AddressCodec;
+import org.bitcoincommons.sv2.bitcoin.Base58;
+import org.bitcoincommons.sv2.bitcoin.Network;
 import org.bitcoincommons.sv2.bitcoin.Sha256d;
 import org.bitcoincommons.sv2.bitcoin.Target;
 import org.bitcoincommons.sv2.bitcoin.TxSerialization;
 import org.bitcoincommons.sv2.config.AuxChainConfig;
+import org.bitcoincommons.sv2.config.EngineConfig;
 import org.bitcoincommons.sv2.config.MergeMiningFeeConfig;
 import org.bitcoincommons.sv2.pool.BlockCandidate;
 import org.bitcoincommons.sv2.pool.BlockSink;
@@ -96,6 +100,34 @@ public final class MergeMiningCoordinator implements JobFactory.Decorator, AutoC
         this.accounting = accounting;
         this.recorder = new RewardRecorder(accounting, fee);
         this.refreshJobs = refreshJobs;
+    }
+
+    /**
+     * The coordinator the pool runs: chains from {@code [[merge.chains]]}, mined when
+     * {@code stratum_v2.merge_mining_enabled} and named in {@code secondary_chains}; the fee from
+     * {@code [stratum_v2.merge_mining_fee]}, its commons_address decoded for {@code network} when auto-distributed.
+     *
+     * @throws IllegalArgumentException when commons_address is not an address of {@code network}
+     */
+    public static MergeMiningCoordinator create(final EngineConfig config, final Network network,
+        final MergeAccounting accounting, final Runnable refreshJobs)
+    {
+        final MergeMiningFeeConfig fee = config.stratumV2().mergeMiningFee();
+        byte[] commons = null;
+        if (fee.enabled() && fee.autoDistribute())
+        {
+            try
+            {
+                commons = new AddressCodec(network, Base58::decodeCheck).scriptPubKey(fee.commonsAddress());
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new IllegalArgumentException("stratum_v2.merge_mining_fee.commons_address: " + ex.getMessage(), ex);
+            }
+        }
+        final List<String> enabled = config.merge().enabled(config.stratumV2()).stream()
+            .map(AuxChainConfig::name).toList();
+        return new MergeMiningCoordinator(config.merge().chains(), enabled, fee, commons, accounting, refreshJobs);
     }
 
     /** Names the chains in the journal and starts one poller per chain and the submitter. */

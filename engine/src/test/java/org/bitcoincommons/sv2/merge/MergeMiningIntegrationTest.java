@@ -103,81 +103,6 @@ class MergeMiningIntegrationTest
         }
     }
 
-    /** Runs every accounting call on "the logic thread" (this one): journal append, then state. */
-    private final class LogicThreadAccounting implements MergeAccounting
-    {
-        @Override
-        public void chain(final int chainIndex, final String name)
-        {
-            logicThread.add(() ->
-            {
-                writer.chain(clock.time(), chainIndex, name);
-                state.chain(clock.time(), chainIndex, name);
-            });
-        }
-
-        @Override
-        public void auxSubmitted(final int chainIndex, final byte[] hash)
-        {
-            logicThread.add(() ->
-            {
-                writer.auxSubmitted(clock.time(), chainIndex, hash);
-                state.auxSubmitted(clock.time(), chainIndex, hash);
-            });
-        }
-
-        @Override
-        public void auxAccepted(final int chainIndex, final byte[] hash)
-        {
-            logicThread.add(() ->
-            {
-                writer.auxAccepted(clock.time(), chainIndex, hash);
-                state.auxAccepted(clock.time(), chainIndex, hash);
-            });
-        }
-
-        @Override
-        public void auxRejected(final int chainIndex, final byte[] hash, final String reason)
-        {
-            logicThread.add(() ->
-            {
-                writer.auxRejected(clock.time(), chainIndex, hash, reason);
-                state.auxRejected(clock.time(), chainIndex, hash, reason);
-            });
-        }
-
-        @Override
-        public void reward(final int chainIndex, final long amount, final byte[] hash)
-        {
-            logicThread.add(() ->
-            {
-                writer.reward(clock.time(), chainIndex, amount, hash);
-                state.reward(clock.time(), chainIndex, amount, hash);
-            });
-        }
-
-        @Override
-        public void fee(final int chainIndex, final long amount, final String contributorId)
-        {
-            logicThread.add(() ->
-            {
-                writer.fee(clock.time(), chainIndex, amount, contributorId);
-                state.fee(clock.time(), chainIndex, amount, contributorId);
-            });
-        }
-
-        @Override
-        public void distribution(final int chainIndex, final long core, final long grants, final long audits,
-            final long operations)
-        {
-            logicThread.add(() ->
-            {
-                writer.distribution(clock.time(), chainIndex, core, grants, audits, operations);
-                state.distribution(clock.time(), chainIndex, core, grants, audits, operations);
-            });
-        }
-    }
-
     private void drainLogicThread()
     {
         Runnable r;
@@ -206,7 +131,7 @@ class MergeMiningIntegrationTest
         writer = journal.writer();
         state = new AccountingState();
         coordinator = new MergeMiningCoordinator(chains, chains.stream().map(AuxChainConfig::name).toList(), fee,
-            COMMONS_SCRIPT, new LogicThreadAccounting(), refreshes::incrementAndGet);
+            COMMONS_SCRIPT, new JournalMergeAccounting(logicThread::add, writer, state, clock), refreshes::incrementAndGet);
         chain = new EmbeddedChain(BTC_BITS, 3, clock);
         logic = new PoolLogic(new JournalAccounting(writer, state, clock), HashBackends.create(HashImpl.JAVA),
             coordinator.blockSink(new BlockSink()
