@@ -23,9 +23,12 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 import org.agrona.concurrent.EpochClock;
+import org.bitcoincommons.sv2.bitcoin.Merkle;
+import org.bitcoincommons.sv2.bitcoin.Sha256d;
 import org.bitcoincommons.sv2.bitcoin.Target;
 import org.bitcoincommons.sv2.bitcoin.Transaction;
 import org.bitcoincommons.sv2.bitcoin.TxOut;
+import org.bitcoincommons.sv2.bitcoin.TxSerialization;
 import org.bitcoincommons.sv2.config.AuxChainConfig;
 import org.bitcoincommons.sv2.config.MergeMiningFeeConfig;
 import org.bitcoincommons.sv2.hash.HashBackends;
@@ -318,7 +321,7 @@ class MergeMiningIntegrationTest
         assertFalse(coordinator.channels().get(0).up());
 
         // Bitcoin shares and blocks keep flowing, and chain seven accepts its proof
-        mineShare(meets(Target.fromCompact(AUX7_BITS)));
+        mineShare(meetsButNot(Target.fromCompact(AUX7_BITS), Target.fromCompact(BTC_BITS)));
         await(() -> aux7.acceptedBlocks().size() == 1, "chain seven accepting");
         mineShare(meets(Target.fromCompact(BTC_BITS)));
         assertEquals(1, bitcoinBlocks.size());
@@ -411,6 +414,40 @@ class MergeMiningIntegrationTest
         assertEquals(0, state.chainStats(1).unallocated());
     }
 
+    @Test
+    void aShareWithVersionBit8IsNoAuxPowProofButStillAnRskProof() throws Exception
+    {
+        final FakeAuxPowNode nmc = closeLater(new FakeAuxPowNode(1, AUX7_BITS));
+        final FakeRskNode rskNode = closeLater(new FakeRskNode(RSK_TARGET));
+        start(List.of(auxpow("namecoin", 1, nmc.url(), "", "", null, 2000), rsk(rskNode.url())), disabledFee());
+        awaitChains(2);
+        final Job job = refreshJob();
+        // the header a miner with the wide SV2 rolling mask (0x1fffffe0) may send: bit 8 set in the parent version
+        final byte[] coinbase = job.coinbase().serialize(miner.extranoncePrefix, TxSerialization.LEGACY);
+        final byte[] root = Sha256d.hash(coinbase);
+        Merkle.fold(new Sha256d(), root, 0, job.template().merklePath(), 0, job.template().merklePathCount(), 0);
+        final int version = job.template().version() | AuxPowVerifier.VERSION_AUXPOW;
+        final BigInteger auxTarget = Target.fromCompact(AUX7_BITS);
+        final MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        for (int nonce = 0; ; nonce++)
+        {
+            final byte[] header = ByteBuffer.allocate(80).order(ByteOrder.LITTLE_ENDIAN).putInt(version)
+                .put(job.template().prevHash()).put(root).putInt(job.template().minNtime()).putInt(job.template().nbits())
+                .putInt(nonce).array();
+            final byte[] hash = sha.digest(sha.digest(header));
+            if (le(hash).compareTo(auxTarget) <= 0 && le(hash).compareTo(Target.fromCompact(BTC_BITS)) > 0)
+            {
+                coordinator.enqueue(new BlockCandidate(job, header, hash, miner.extranoncePrefix, 0, "alice.rig"));
+                break;
+            }
+        }
+        await(() -> rskNode.acceptedBlocks().size() == 1, "RSK accepting the bit-8 share");
+        await(() -> coordinator.metrics().auxPowSkippedVersionBit.sum() == 1, "the AuxPoW chain skipped and counted");
+        assertEquals(1, coordinator.metrics().submissions.sum(), "no AuxPoW submission for a bit-8 parent");
+        assertEquals(0, nmc.acceptedBlocks().size());
+        assertTrue(nmc.rejectionReasons().isEmpty());
+    }
+
     private static MergeMiningFeeConfig disabledFee()
     {
         return new MergeMiningFeeConfig(false, 1, "", "", false);
@@ -426,6 +463,7 @@ class MergeMiningIntegrationTest
     private static final class Miner implements MiningDownstream
     {
         int channelId;
+        byte[] extranoncePrefix;
         int jobId;
         int version;
         byte[] merkleRoot;
@@ -449,6 +487,7 @@ class MergeMiningIntegrationTest
             final byte[] extranoncePrefix, final int groupChannelId)
         {
             this.channelId = channelId;
+            this.extranoncePrefix = extranoncePrefix.clone();
         }
 
         @Override
