@@ -60,6 +60,11 @@ class MergeCliTest
             MergeVectors.toFile(dir, "dogecoin_block894863.hex").toString(), "--json");
         assertEquals(ExitCode.OK, doge.exitCode(), doge.out() + doge.err());
         assertTrue(json(doge).get("parent_pow").asText().startsWith("parent PoW not checked"));
+        // forced to treat the Litecoin (scrypt) parent as SHA-256d, its hash is far above Dogecoin's target
+        final CliRunner forced = CliRunner.run("auxpow", "verify", "--hex",
+            MergeVectors.toFile(dir, "dogecoin_block894863.hex").toString(), "--json", "--parent-pow", "sha256d");
+        assertEquals(ExitCode.INVALID, forced.exitCode(), forced.out() + forced.err());
+        assertTrue(json(forced).get("reason").asText().startsWith(AuxPowFailure.PARENT_POW_TOO_WEAK.reason()));
 
         final CliRunner rpc = CliRunner.run("auxpow", "verify", "--hex",
             MergeVectors.toFile(dir, "dogecoin_4505708_getblock.json").toString(), "--json");

@@ -95,6 +95,29 @@ class NodeClientTest
     }
 
     @Test
+    void staleWorkIsRejectedByTheNode() throws Exception
+    {
+        try (FakeAuxPowNode node = new FakeAuxPowNode(1, EASY_BITS))
+        {
+            final AuxPowNodeClient client = new AuxPowNodeClient(rpc(node, JsonRpcClient.Version.V1, 2000, "", "", null),
+                AuxChainConfig.RpcStyle.CREATEAUXBLOCK, "N");
+            final AuxBlockTemplate before = client.createAuxBlock();
+            node.serveStale = true;
+            node.advanceTipElsewhere();
+            final AuxBlockTemplate stale = client.createAuxBlock();
+            assertArrayEquals(before.hash(), stale.hash(), "a stale node keeps serving the old block");
+            final RpcException ex = assertThrows(RpcException.class,
+                () -> client.submitAuxBlock(stale.hash(), proveAlone(stale.hash(), stale.targetLe())));
+            assertEquals(-8, ex.code());
+            assertTrue(ex.getMessage().contains("block hash unknown"));
+            node.serveStale = false;
+            final AuxBlockTemplate fresh = client.createAuxBlock();
+            assertFalse(java.util.Arrays.equals(before.hash(), fresh.hash()));
+            assertTrue(client.submitAuxBlock(fresh.hash(), proveAlone(fresh.hash(), fresh.targetLe())));
+        }
+    }
+
+    @Test
     void getAuxBlockStyle() throws Exception
     {
         try (FakeAuxPowNode node = new FakeAuxPowNode(98, EASY_BITS))
