@@ -80,11 +80,18 @@ public final class MergeMiningCoordinator implements JobFactory.Decorator, AutoC
         {
             throw new IllegalArgumentException("at most 63 aux chains");
         }
+        final java.util.Map<Integer, String> ids = new java.util.HashMap<>();
         for (int i = 0; i < configured.size(); i++)
         {
             final AuxChainConfig c = configured.get(i);
             if (enabled.contains(c.name()))
             {
+                final String other = c.kind() == AuxChainConfig.Kind.AUXPOW ? ids.putIfAbsent(c.chainId(), c.name()) : null;
+                if (other != null)
+                {
+                    throw new IllegalArgumentException("aux chains \"" + other + "\" and \"" + c.name()
+                        + "\" share chain id " + c.chainId() + ": they cannot be in one aux merkle tree");
+                }
                 final AuxChain chain = new AuxChain(c, i + 1);
                 chains.add(chain);
                 byIndex[chain.index] = chain;
@@ -426,6 +433,12 @@ public final class MergeMiningCoordinator implements JobFactory.Decorator, AutoC
             {
                 metrics.pollFailures.increment();
                 stateChanged(chain);
+            }
+            catch (final RuntimeException ex)
+            {
+                // e.g. a failing refreshJobs callback: keep polling, never let the chain's thread die
+                metrics.pollFailures.increment();
+                LOG.error("aux chain {}: unexpected failure while polling", chain.config.name(), ex);
             }
             try
             {

@@ -130,6 +130,21 @@ class CoordinatorFactoryTest
     }
 
     @Test
+    void twoChainsWithOneChainIdAreRefusedNamingBoth()
+    {
+        final java.net.URI url = java.net.URI.create("http://127.0.0.1:1/");
+        final List<org.bitcoincommons.sv2.config.AuxChainConfig> chains = List.of(
+            new org.bitcoincommons.sv2.config.AuxChainConfig("a", org.bitcoincommons.sv2.config.AuxChainConfig.Kind.AUXPOW,
+                5, url, "", "", null, 100, 100, "x", org.bitcoincommons.sv2.config.AuxChainConfig.RpcStyle.CREATEAUXBLOCK),
+            new org.bitcoincommons.sv2.config.AuxChainConfig("b", org.bitcoincommons.sv2.config.AuxChainConfig.Kind.AUXPOW,
+                5, url, "", "", null, 100, 100, "x", org.bitcoincommons.sv2.config.AuxChainConfig.RpcStyle.CREATEAUXBLOCK));
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> new MergeMiningCoordinator(
+            chains, List.of("a", "b"), EngineConfig.defaults(dir).stratumV2().mergeMiningFee(), null, new Recording(),
+            () -> { }));
+        assertEquals("aux chains \"a\" and \"b\" share chain id 5: they cannot be in one aux merkle tree", ex.getMessage());
+    }
+
+    @Test
     void noChainsAndNoFeeDecoratesNothing()
     {
         try (MergeMiningCoordinator c = MergeMiningCoordinator.create(EngineConfig.defaults(dir), Network.REGTEST,
