@@ -1,20 +1,15 @@
 package org.bitcoincommons.sv2.merge;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.bitcoincommons.sv2.bitcoin.AddressCodec;
 import org.bitcoincommons.sv2.bitcoin.Base58;
 import org.bitcoincommons.sv2.bitcoin.Network;
-import org.bitcoincommons.sv2.bitcoin.Sha256d;
-import org.bitcoincommons.sv2.bitcoin.Target;
-import org.bitcoincommons.sv2.bitcoin.TxSerialization;
 import org.bitcoincommons.sv2.config.AuxChainConfig;
 import org.bitcoincommons.sv2.config.EngineConfig;
 import org.bitcoincommons.sv2.config.MergeMiningFeeConfig;
@@ -61,6 +56,7 @@ public final class MergeMiningCoordinator implements JobFactory.Decorator, AutoC
     private final MergeMetrics metrics = new MergeMetrics();
     private final BlockingQueue<BlockCandidate> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final List<Thread> threads = new ArrayList<>();
+    private final AuxSubmitter submitter;
     private volatile AuxWorkSnapshot snapshot = AuxWorkSnapshot.EMPTY;
     private volatile boolean running;
 
@@ -107,6 +103,8 @@ public final class MergeMiningCoordinator implements JobFactory.Decorator, AutoC
         this.accounting = accounting;
         this.recorder = new RewardRecorder(accounting, fee);
         this.refreshJobs = refreshJobs;
+        this.submitter = new AuxSubmitter(byIndex, accounting, recorder, metrics, this::stateChanged,
+            chain -> wake[chain.index].release());
     }
 
     /**
@@ -273,145 +271,12 @@ public final class MergeMiningCoordinator implements JobFactory.Decorator, AutoC
             }
             try
             {
-                process(c);
+                submitter.process(c);
             }
             catch (final RuntimeException ex)
             {
                 LOG.error("aux submission failed unexpectedly", ex);
             }
-        }
-    }
-
-    private void process(final BlockCandidate c)
-    {
-        if (!(c.job().auxWork() instanceof AuxWorkSnapshot s) || s.isEmpty())
-        {
-            return;
-        }
-        final int version = (c.header()[0] & 0xff) | (c.header()[1] & 0xff) << 8 | (c.header()[2] & 0xff) << 16
-            | (c.header()[3] & 0xff) << 24;
-        byte[] coinbase = null;
-        for (final AuxWorkSnapshot.ChainWork w : s.chains())
-        {
-            if (!Target.hashMeetsTarget(c.hash(), 0, w.targetLe(), 0))
-            {
-                break; // loosest first: every later target is tighter
-            }
-            final AuxChain chain = byIndex[w.chainIndex()];
-            if (chain == null)
-            {
-                continue;
-            }
-            if (w.kind() == AuxChainConfig.Kind.AUXPOW && (version & AuxPowVerifier.VERSION_AUXPOW) != 0)
-            {
-                metrics.auxPowSkippedVersionBit.increment();
-                continue;
-            }
-            if (coinbase == null)
-            {
-                coinbase = c.job().coinbase().serialize(c.extranonce(), TxSerialization.LEGACY);
-            }
-            if (w.kind() == AuxChainConfig.Kind.AUXPOW)
-            {
-                submitAuxPow(chain, w, c, coinbase);
-            }
-            else
-            {
-                submitRsk(chain, w, c, coinbase);
-            }
-            wake[chain.index].release(); // a found block changes the chain's work: poll now
-        }
-    }
-
-    private void submitAuxPow(final AuxChain chain, final AuxWorkSnapshot.ChainWork w, final BlockCandidate c,
-        final byte[] coinbase)
-    {
-        final AuxPow proof = new AuxPow(coinbase, c.hash(), c.job().template().merklePath(), 0, w.chainBranch(),
-            w.slot(), c.header());
-        submitted(chain, w);
-        try
-        {
-            if (chain.auxPow.submitAuxBlock(w.blockHash(), proof))
-            {
-                accepted(chain, w);
-                if (Arrays.equals(chain.auxPow.bestBlockHash(), w.blockHash()))
-                {
-                    recorder.record(chain.index, w.reward(), w.blockHash());
-                }
-                else
-                {
-                    metrics.acceptedNotTip.increment();
-                }
-            }
-            else
-            {
-                rejected(chain, w, "rejected by the node (submitauxblock returned false)");
-            }
-        }
-        catch (final RpcException ex)
-        {
-            failed(chain, w, ex);
-        }
-    }
-
-    private void submitRsk(final AuxChain chain, final AuxWorkSnapshot.ChainWork w, final BlockCandidate c,
-        final byte[] coinbase)
-    {
-        final String layout = RskCommitment.positionProblem(coinbase);
-        submitted(chain, w);
-        if (layout != null)
-        {
-            rejected(chain, w, "coinbase layout: " + layout);
-            return;
-        }
-        final byte[] path = c.job().template().merklePath();
-        final List<byte[]> branch = new ArrayList<>(path.length / 32);
-        for (int i = 0; i < path.length; i += 32)
-        {
-            branch.add(Arrays.copyOfRange(path, i, i + 32));
-        }
-        try
-        {
-            final JsonNode info = chain.rsk.submitBitcoinBlockPartialMerkle(c.hash(), c.header(), coinbase,
-                Sha256d.hash(coinbase), branch, c.job().template().transactions().size() + 1);
-            accepted(chain, w);
-            LOG.info("RSK accepted a merged-mining solution: {}", info);
-            recorder.record(chain.index, w.reward(), w.blockHash());
-        }
-        catch (final RpcException ex)
-        {
-            failed(chain, w, ex);
-        }
-    }
-
-    private void submitted(final AuxChain chain, final AuxWorkSnapshot.ChainWork w)
-    {
-        chain.submitted.incrementAndGet();
-        metrics.submissions.increment();
-        accounting.auxSubmitted(chain.index, w.blockHash());
-    }
-
-    private void accepted(final AuxChain chain, final AuxWorkSnapshot.ChainWork w)
-    {
-        chain.accepted.incrementAndGet();
-        metrics.accepted.increment();
-        accounting.auxAccepted(chain.index, w.blockHash());
-    }
-
-    private void rejected(final AuxChain chain, final AuxWorkSnapshot.ChainWork w, final String reason)
-    {
-        chain.rejected.incrementAndGet();
-        metrics.rejected.increment();
-        accounting.auxRejected(chain.index, w.blockHash(), reason);
-    }
-
-    private void failed(final AuxChain chain, final AuxWorkSnapshot.ChainWork w, final RpcException ex)
-    {
-        rejected(chain, w, ex.getMessage());
-        if (ex.kind() != RpcException.Kind.RPC_ERROR)
-        {
-            chain.markDown(ex.getMessage());
-            stateChanged(chain);
         }
     }
 
