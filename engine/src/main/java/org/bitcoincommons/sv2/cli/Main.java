@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
         FrameCommand.class,
         KeysCommand.class,
         BenchCommand.class,
+        AuxpowCommand.class,
+        CoinbaseCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class Main implements Runnable

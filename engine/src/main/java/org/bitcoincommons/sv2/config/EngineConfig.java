@@ -17,7 +17,8 @@ public record EngineConfig(
     StratumV2Config stratumV2,
     PoolConfig pool,
     TemplateConfig template,
-    ApiConfig api)
+    ApiConfig api,
+    MergeConfig merge)
 {
     /** Reads and validates a TOML file. */
     public static EngineConfig load(final Path file)
@@ -52,11 +53,13 @@ public record EngineConfig(
                 .collect(Collectors.joining("; ")));
         }
         final TomlReader root = new TomlReader(result, "");
+        final StratumV2Config stratumV2 = StratumV2Config.read(root.table("stratum_v2"));
         final EngineConfig config = new EngineConfig(
-            StratumV2Config.read(root.table("stratum_v2")),
+            stratumV2,
             PoolConfig.read(root.table("pool"), baseDir),
             TemplateConfig.read(root.table("template")),
-            ApiConfig.read(root.table("api")));
+            ApiConfig.read(root.table("api")),
+            MergeConfig.read(root.table("merge"), baseDir, stratumV2));
         root.rejectUnknown();
         return config;
     }

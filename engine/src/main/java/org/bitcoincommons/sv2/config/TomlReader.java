@@ -65,13 +65,18 @@ final class TomlReader
         {
             return List.of();
         }
-        if (!(v instanceof TomlArray array) || (!array.isEmpty() && !array.containsTables()))
+        if (!(v instanceof TomlArray array))
         {
             throw new ConfigException(key(name) + ": must be an array of tables ([[" + key(name) + "]])");
         }
         final List<TomlReader> out = new ArrayList<>(array.size());
         for (int i = 0; i < array.size(); i++)
         {
+            // tomlj arrays are heterogeneous (TomlArray.containsTables() throws since 0.5): check each element
+            if (!(array.get(i) instanceof TomlTable))
+            {
+                throw new ConfigException(key(name) + "[" + i + "]: must be a table ([[" + key(name) + "]])");
+            }
             final TomlReader child = new TomlReader(array.getTable(i), key(name) + "[" + i + "]");
             children.add(child);
             out.add(child);

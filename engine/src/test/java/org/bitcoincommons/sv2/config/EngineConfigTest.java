@@ -63,7 +63,40 @@ class EngineConfigTest
             source = "embedded"
             [api]
             listen_addr = "127.0.0.1:0"
+            [[merge.chains]]
+            name = "namecoin"
+            kind = "auxpow"
+            chain_id = 1
+            rpc_url = "http://127.0.0.1:8336/"
+            rpc_cookie_file = "nmc/.cookie"
+            payout_address = "Nexample"
+            poll_interval_ms = 250
+            timeout_ms = 900
+            [[merge.chains]]
+            name = "rsk"
+            kind = "rsk"
+            rpc_url = "http://127.0.0.1:4444/"
+            rpc_user = "u"
+            rpc_password = "p"
+            [[merge.chains]]
+            name = "dogecoin"
+            kind = "auxpow"
+            chain_id = 98
+            rpc_url = "http://127.0.0.1:22555/"
+            rpc_style = "getauxblock"
             """, dir);
+        final AuxChainConfig nmc = c.merge().chains().get(0);
+        assertEquals(AuxChainConfig.Kind.AUXPOW, nmc.kind());
+        assertEquals(1, nmc.chainId());
+        assertEquals(dir.resolve("nmc/.cookie"), nmc.rpcCookieFile());
+        assertEquals(250, nmc.pollIntervalMs());
+        assertEquals(900, nmc.timeoutMs());
+        assertEquals("Nexample", nmc.payoutAddress());
+        assertEquals(AuxChainConfig.RpcStyle.GETAUXBLOCK, c.merge().chains().get(2).rpcStyle());
+        assertEquals(AuxChainConfig.Kind.RSK, c.merge().chains().get(1).kind());
+        assertEquals("u", c.merge().chains().get(1).rpcUser());
+        assertEquals(List.of("namecoin", "rsk"),
+            c.merge().enabled(c.stratumV2()).stream().map(AuxChainConfig::name).toList());
         assertEquals(4444, c.stratumV2().listenAddr().getPort());
         assertEquals(StratumV2Config.Transport.BOTH, c.stratumV2().transportPreference());
         assertEquals(List.of("namecoin", "rsk"), c.stratumV2().secondaryChains());
@@ -96,6 +129,20 @@ class EngineConfigTest
         assertMessage("unknown keys bogus, pool.x", "bogus = 1\n[pool]\nx = 2");
         assertMessage("stratum_v2: must be a table", "stratum_v2 = 5");
         assertMessage("line 2", "[pool]\nshares_per_minute = = 6");
+        final String nmc = "[[merge.chains]]\nname = \"nmc\"\nkind = \"auxpow\"\nchain_id = 1\n"
+            + "rpc_url = \"http://127.0.0.1:1/\"\npayout_address = \"N\"\n";
+        assertMessage("merge.chains[1].name: \"nmc\" is already used by merge.chains[0].name", nmc + nmc);
+        assertMessage("merge.chains[1].chain_id: chain id 1 of \"other\" is also the chain id of \"nmc\"",
+            nmc + nmc.replace("name = \"nmc\"", "name = \"other\""));
+        assertMessage("stratum_v2.secondary_chains[1]: \"doge\" is not configured",
+            "[stratum_v2]\nsecondary_chains = [\"nmc\", \"doge\"]\n" + nmc);
+        assertMessage("merge.chains[0].kind: must be \"auxpow\" or \"rsk\"", nmc.replace("\"auxpow\"", "\"pow\""));
+        assertMessage("merge.chains[0].chain_id: is required", nmc.replace("chain_id = 1\n", ""));
+        assertMessage("merge.chains[0].rpc_url: must be an http(s) URL", nmc.replace("http://127.0.0.1:1/", "ftp://x/"));
+        assertMessage("merge.chains[0].payout_address: is required", nmc.replace("payout_address = \"N\"\n", ""));
+        assertMessage("merge.chains[0].rpc_cookie_file: give either", nmc + "rpc_user = \"a\"\nrpc_cookie_file = \"c\"\n");
+        assertMessage("merge.chains[0].rpc_style: must be", nmc + "rpc_style = \"soap\"\n");
+        assertMessage("unknown key merge.chains[0].chainid", nmc + "chainid = 3\n");
     }
 
     @Test

@@ -1,0 +1,412 @@
+package org.bitcoincommons.sv2.merge;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import org.bitcoincommons.sv2.bitcoin.AddressCodec;
+import org.bitcoincommons.sv2.bitcoin.Base58;
+import org.bitcoincommons.sv2.bitcoin.Network;
+import org.bitcoincommons.sv2.config.AuxChainConfig;
+import org.bitcoincommons.sv2.config.EngineConfig;
+import org.bitcoincommons.sv2.config.MergeMiningFeeConfig;
+import org.bitcoincommons.sv2.pool.BlockCandidate;
+import org.bitcoincommons.sv2.pool.BlockSink;
+import org.bitcoincommons.sv2.pool.JobFactory;
+import org.bitcoincommons.sv2.template.Template;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Merge-mines the configured aux chains on top of the pool's Bitcoin jobs.
+ * <ul>
+ *   <li>Each enabled chain is polled on its own virtual thread every {@code poll_interval_ms}; when any chain's work
+ *       changes, or a chain goes down or comes back, a new immutable {@link AuxWorkSnapshot} is built and
+ *       {@code refreshJobs} is run (the pool then makes new jobs without waiting for a Bitcoin tip change).</li>
+ *   <li>As the job factory's {@link JobFactory.Decorator} (template thread), it puts ONE fabe6d6d commitment for all
+ *       AuxPoW chains in the scriptSig, the RSK tag output, and with auto_distribute the fee output paying
+ *       commons_address; the job carries the snapshot, a chain mask and the loosest aux target.</li>
+ *   <li>{@link #blockSink(BlockSink)}: a share meeting the loosest aux target, or a Bitcoin block, is queued (the
+ *       pool logic thread returns at once) and a virtual thread checks it against each chain's target, loosest first,
+ *       builds that chain's proof and submits it. A chain whose node is down is left out of new jobs until it
+ *       answers; Bitcoin mining never waits on an aux node.</li>
+ *   <li>Accounting goes through {@link MergeAccounting}; rewards through {@link RewardRecorder}.</li>
+ * </ul>
+ */
+public final class MergeMiningCoordinator implements JobFactory.Decorator, AutoCloseable
+{
+    /** Candidates waiting for the submitter; beyond this they are dropped and counted. */
+    public static final int QUEUE_CAPACITY = 4096;
+
+    private static final Logger LOG = LoggerFactory.getLogger(MergeMiningCoordinator.class);
+    private static final BlockCandidate STOP = new BlockCandidate(null, null, null, null, -1, null);
+
+    private final List<AuxChain> chains = new ArrayList<>();
+    private final AuxChain[] byIndex = new AuxChain[64];
+    private final Semaphore[] wake = new Semaphore[64];
+    private final Boolean[] reportedUp = new Boolean[64];
+    private final MergeMiningFeeConfig fee;
+    private final byte[] commonsScript;
+    private final MergeAccounting accounting;
+    private final RewardRecorder recorder;
+    private final Runnable refreshJobs;
+    private final MergeMetrics metrics = new MergeMetrics();
+    private final BlockingQueue<BlockCandidate> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    private final List<Thread> threads = new ArrayList<>();
+    private final AuxSubmitter submitter;
+    private volatile AuxWorkSnapshot snapshot = AuxWorkSnapshot.EMPTY;
+    private volatile boolean running;
+
+    /**
+     * @param configured    every {@code [[merge.chains]]} table in file order: chain i gets journal index i + 1
+     * @param enabled       names of the chains to mine (empty when merge mining is disabled)
+     * @param fee           the merged-mining fee
+     * @param commonsScript scriptPubKey paying commons_address (needed when the fee is auto-distributed), or null
+     * @param accounting    receives every accounting event, from the coordinator's threads
+     * @param refreshJobs   asks the pool for new jobs (called from poller threads: hand it to the template thread)
+     */
+    public MergeMiningCoordinator(final List<AuxChainConfig> configured, final List<String> enabled,
+        final MergeMiningFeeConfig fee, final byte[] commonsScript, final MergeAccounting accounting,
+        final Runnable refreshJobs)
+    {
+        if (configured.size() > 63)
+        {
+            throw new IllegalArgumentException("at most 63 aux chains");
+        }
+        final java.util.Map<Integer, String> ids = new java.util.HashMap<>();
+        for (int i = 0; i < configured.size(); i++)
+        {
+            final AuxChainConfig c = configured.get(i);
+            if (enabled.contains(c.name()))
+            {
+                final String other = c.kind() == AuxChainConfig.Kind.AUXPOW ? ids.putIfAbsent(c.chainId(), c.name()) : null;
+                if (other != null)
+                {
+                    throw new IllegalArgumentException("aux chains \"" + other + "\" and \"" + c.name()
+                        + "\" share chain id " + c.chainId() + ": they cannot be in one aux merkle tree");
+                }
+                final AuxChain chain = new AuxChain(c, i + 1);
+                chains.add(chain);
+                byIndex[chain.index] = chain;
+                wake[chain.index] = new Semaphore(0);
+            }
+        }
+        if (fee.enabled() && fee.autoDistribute() && commonsScript == null)
+        {
+            throw new IllegalArgumentException("auto_distribute needs the commons_address script");
+        }
+        this.fee = fee;
+        this.commonsScript = commonsScript == null ? null : commonsScript.clone();
+        this.accounting = accounting;
+        this.recorder = new RewardRecorder(accounting, fee);
+        this.refreshJobs = refreshJobs;
+        this.submitter = new AuxSubmitter(byIndex, accounting, recorder, metrics, this::stateChanged,
+            chain -> wake[chain.index].release());
+    }
+
+    /**
+     * The coordinator the pool runs: chains from {@code [[merge.chains]]}, mined when
+     * {@code stratum_v2.merge_mining_enabled} and named in {@code secondary_chains}; the fee from
+     * {@code [stratum_v2.merge_mining_fee]}, its commons_address decoded for {@code network} when auto-distributed.
+     *
+     * @throws IllegalArgumentException when commons_address is not an address of {@code network}
+     */
+    public static MergeMiningCoordinator create(final EngineConfig config, final Network network,
+        final MergeAccounting accounting, final Runnable refreshJobs)
+    {
+        final MergeMiningFeeConfig fee = config.stratumV2().mergeMiningFee();
+        byte[] commons = null;
+        if (fee.enabled() && fee.autoDistribute())
+        {
+            try
+            {
+                commons = new AddressCodec(network, Base58::decodeCheck).scriptPubKey(fee.commonsAddress());
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new IllegalArgumentException("stratum_v2.merge_mining_fee.commons_address: " + ex.getMessage(), ex);
+            }
+        }
+        final List<String> enabled = config.merge().enabled(config.stratumV2()).stream()
+            .map(AuxChainConfig::name).toList();
+        return new MergeMiningCoordinator(config.merge().chains(), enabled, fee, commons, accounting, refreshJobs);
+    }
+
+    /** Names the chains in the journal and starts one poller per chain and the submitter. */
+    public synchronized void start()
+    {
+        if (running)
+        {
+            return;
+        }
+        running = true;
+        for (final AuxChain c : chains)
+        {
+            accounting.chain(c.index, c.config.name());
+        }
+        for (final AuxChain c : chains)
+        {
+            threads.add(Thread.ofVirtual().name("merge-poll-" + c.config.name()).start(() -> pollLoop(c)));
+        }
+        threads.add(Thread.ofVirtual().name("merge-submit").start(this::submitLoop));
+    }
+
+    @Override
+    public void close()
+    {
+        synchronized (this)
+        {
+            if (!running)
+            {
+                return;
+            }
+            running = false;
+        }
+        for (final AuxChain c : chains)
+        {
+            wake[c.index].release();
+        }
+        queue.clear();
+        queue.offer(STOP);
+        for (final Thread t : threads)
+        {
+            t.interrupt();
+            try
+            {
+                t.join(5000);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        threads.clear();
+    }
+
+    // ---------------------------------------------------------------------------------------------- decorator
+
+    @Override
+    public JobFactory.Decoration decorate(final Template template)
+    {
+        final AuxWorkSnapshot s = snapshot;
+        final List<JobFactory.Output> outputs = new ArrayList<>(2);
+        if (fee.enabled() && fee.autoDistribute())
+        {
+            final long feeSats = RevenueSplit.percentOf(template.coinbaseValue(), fee.feePercentage());
+            if (feeSats > 0)
+            {
+                outputs.add(new JobFactory.Output(feeSats, commonsScript));
+            }
+        }
+        if (s.rsk() != null)
+        {
+            // last of our outputs: only the witness commitment and the locktime follow it (RSK allows 128 bytes)
+            outputs.add(new JobFactory.Output(0, RskCommitment.outputScript(s.rsk().blockHash())));
+        }
+        final AuxCommitment commitment = s.commitment();
+        final byte[] scriptSig = commitment == null ? new byte[0] : commitment.scriptSigPush();
+        if (s.isEmpty() && outputs.isEmpty())
+        {
+            return JobFactory.Decoration.NONE;
+        }
+        return new JobFactory.Decoration(scriptSig, List.copyOf(outputs), s.chainMask(), s.isEmpty() ? null : s,
+            s.maxTargetLe());
+    }
+
+    // ---------------------------------------------------------------------------------------------- candidates
+
+    /**
+     * Wraps the pool's Bitcoin block sink: Bitcoin blocks still go to it first, and every candidate (Bitcoin block
+     * or aux candidate) is also queued for the aux chains. Returns at once on the logic thread.
+     */
+    public BlockSink blockSink(final BlockSink bitcoin)
+    {
+        return new BlockSink()
+        {
+            @Override
+            public void blockFound(final BlockCandidate candidate)
+            {
+                bitcoin.blockFound(candidate);
+                enqueue(candidate);
+            }
+
+            @Override
+            public void auxCandidate(final BlockCandidate candidate)
+            {
+                enqueue(candidate);
+            }
+        };
+    }
+
+    /** Queues a candidate for the aux chains; never blocks. */
+    public void enqueue(final BlockCandidate candidate)
+    {
+        metrics.candidates.increment();
+        if (!queue.offer(candidate))
+        {
+            metrics.candidatesDropped.increment();
+        }
+    }
+
+    private void submitLoop()
+    {
+        while (running)
+        {
+            final BlockCandidate c;
+            try
+            {
+                c = queue.take();
+            }
+            catch (final InterruptedException ex)
+            {
+                return;
+            }
+            if (c == STOP)
+            {
+                return;
+            }
+            try
+            {
+                submitter.process(c);
+            }
+            catch (final RuntimeException ex)
+            {
+                LOG.error("aux submission failed unexpectedly", ex);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- polling
+
+    private void pollLoop(final AuxChain chain)
+    {
+        final Semaphore signal = wake[chain.index];
+        while (running)
+        {
+            try
+            {
+                if (chain.poll())
+                {
+                    stateChanged(chain);
+                }
+            }
+            catch (final RpcException ex)
+            {
+                metrics.pollFailures.increment();
+                stateChanged(chain);
+            }
+            catch (final RuntimeException ex)
+            {
+                // e.g. a failing refreshJobs callback: keep polling, never let the chain's thread die
+                metrics.pollFailures.increment();
+                LOG.error("aux chain {}: unexpected failure while polling", chain.config.name(), ex);
+            }
+            try
+            {
+                signal.tryAcquire(chain.config.pollIntervalMs(), TimeUnit.MILLISECONDS);
+                signal.drainPermits();
+            }
+            catch (final InterruptedException ex)
+            {
+                return;
+            }
+        }
+    }
+
+    /** Rebuilds the snapshot from every chain that is up, logs up/down flips once, and asks for new jobs. */
+    private void stateChanged(final AuxChain chain)
+    {
+        synchronized (this)
+        {
+            final boolean up = chain.up();
+            final Boolean before = reportedUp[chain.index];
+            if (before == null || before != up)
+            {
+                reportedUp[chain.index] = up;
+                if (up)
+                {
+                    LOG.info("aux chain {} is up ({})", chain.config.name(), chain.config.rpcUrl());
+                }
+                else
+                {
+                    if (Boolean.TRUE.equals(before))
+                    {
+                        metrics.chainsWentDown.increment();
+                    }
+                    LOG.warn("aux chain {} is down, left out of new jobs until it answers: {}", chain.config.name(),
+                        chain.lastError());
+                }
+            }
+            final List<AuxWorkSnapshot.ChainWork> work = new ArrayList<>(chains.size());
+            for (final AuxChain c : chains)
+            {
+                final AuxWorkSnapshot.ChainWork w = c.work();
+                if (c.up() && w != null)
+                {
+                    work.add(w);
+                }
+            }
+            final AuxWorkSnapshot next = AuxWorkSnapshot.build(work);
+            if (sameWork(snapshot, next))
+            {
+                return;
+            }
+            snapshot = next;
+            metrics.workChanges.increment();
+        }
+        refreshJobs.run();
+    }
+
+    private static boolean sameWork(final AuxWorkSnapshot a, final AuxWorkSnapshot b)
+    {
+        if (a.chains().size() != b.chains().size())
+        {
+            return false;
+        }
+        for (int i = 0; i < a.chains().size(); i++)
+        {
+            final AuxWorkSnapshot.ChainWork x = a.chains().get(i);
+            final AuxWorkSnapshot.ChainWork y = b.chains().get(i);
+            if (x.chainIndex() != y.chainIndex() || x.workId() != y.workId())
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------------------------------------- views
+
+    /** The current aux work (what the next job will commit to). */
+    public AuxWorkSnapshot snapshot()
+    {
+        return snapshot;
+    }
+
+    public MergeMetrics metrics()
+    {
+        return metrics;
+    }
+
+    /** The reward recorder; the pool also records Bitcoin (chain 0) blocks through it. */
+    public RewardRecorder recorder()
+    {
+        return recorder;
+    }
+
+    /** One view per enabled chain. */
+    public List<MergeMiningChannel> channels()
+    {
+        final List<MergeMiningChannel> out = new ArrayList<>(chains.size());
+        for (final AuxChain c : chains)
+        {
+            out.add(new MergeMiningChannel(c.config.name(), c.config.chainId(), c.index, c.workId(),
+                recorder.totalRewards(c.index), c.submitted.get(), c.accepted.get(), c.rejected.get(), c.up()));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,16 @@
+/**
+ * Merged mining: aux chains mined with the same proof of work as Bitcoin.
+ *
+ * <p>Public face for the pool: {@link org.bitcoincommons.sv2.merge.MergeMiningCoordinator} (create from the
+ * configuration, {@code start()}/{@code close()}, use it as the job factory's decorator and wrap the block sink with
+ * {@code blockSink(...)}), {@link org.bitcoincommons.sv2.merge.MergeAccounting} (implemented by
+ * {@link org.bitcoincommons.sv2.merge.JournalMergeAccounting}) and {@link org.bitcoincommons.sv2.merge.RewardRecorder}.
+ *
+ * <p>Building blocks, each tested on real chain data: {@link org.bitcoincommons.sv2.merge.AuxPow} (CAuxPow),
+ * {@link org.bitcoincommons.sv2.merge.AuxMerkleTree} (slot formula and chain branches),
+ * {@link org.bitcoincommons.sv2.merge.AuxCommitment} (fabe6d6d), {@link org.bitcoincommons.sv2.merge.RskCommitment}
+ * (RSKBLOCK:), {@link org.bitcoincommons.sv2.merge.AuxPowVerifier} (the aux chain's consensus checks), and the node
+ * clients {@link org.bitcoincommons.sv2.merge.AuxPowNodeClient} and {@link org.bitcoincommons.sv2.merge.RskNodeClient}
+ * over {@link org.bitcoincommons.sv2.merge.JsonRpcClient}.
+ */
+package org.bitcoincommons.sv2.merge;

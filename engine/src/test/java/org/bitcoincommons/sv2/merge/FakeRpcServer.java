@@ -1,0 +1,181 @@
+package org.bitcoincommons.sv2.merge;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * A JSON-RPC node over real HTTP on 127.0.0.1 (JDK HttpServer), for the aux chains that cannot run here. It can be
+ * told to answer slowly, to answer every call with a JSON-RPC error, to require basic auth or a cookie, and to go
+ * down (stop listening: connections are refused) and come back on the same port.
+ */
+abstract class FakeRpcServer implements AutoCloseable
+{
+    /** A JSON-RPC error the handler answers with. */
+    static final class RpcError extends Exception
+    {
+        final int code;
+
+        RpcError(final int code, final String message)
+        {
+            super(message);
+            this.code = code;
+        }
+    }
+
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final boolean jsonRpc2;
+    private HttpServer server;
+    private int port;
+    volatile long delayMs;
+    volatile RpcError failAll;
+    private volatile String expectedAuthorization;
+    final AtomicLong calls = new AtomicLong();
+    final AtomicLong authFailures = new AtomicLong();
+
+    FakeRpcServer(final boolean jsonRpc2)
+    {
+        this.jsonRpc2 = jsonRpc2;
+    }
+
+    final synchronized void listen() throws IOException
+    {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
+        server.createContext("/", this::exchange);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.start();
+        port = server.getAddress().getPort();
+    }
+
+    URI url()
+    {
+        return URI.create("http://127.0.0.1:" + port + "/");
+    }
+
+    /** Stops listening: new connections are refused. */
+    synchronized void down()
+    {
+        if (server != null)
+        {
+            server.stop(0);
+            server = null;
+        }
+    }
+
+    /** Listens again on the same port. */
+    synchronized void up() throws IOException
+    {
+        if (server == null)
+        {
+            listen();
+        }
+    }
+
+    void requireBasic(final String user, final String password)
+    {
+        expectedAuthorization = "Basic " + Base64.getEncoder().encodeToString(
+            (user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Writes a fresh {@code __cookie__:secret} file and requires it, as bitcoind-family nodes do at start-up. */
+    void requireCookie(final Path file, final String secret) throws IOException
+    {
+        Files.writeString(file, "__cookie__:" + secret);
+        requireBasic("__cookie__", secret);
+    }
+
+    @Override
+    public void close()
+    {
+        down();
+    }
+
+    /** Answers one call; {@code params} is the JSON array (possibly empty). */
+    abstract JsonNode handle(String method, JsonNode params) throws RpcError;
+
+    private void exchange(final HttpExchange ex) throws IOException
+    {
+        try (ex)
+        {
+            calls.incrementAndGet();
+            final String expected = expectedAuthorization;
+            if (expected != null && !expected.equals(ex.getRequestHeaders().getFirst("Authorization")))
+            {
+                authFailures.incrementAndGet();
+                ex.sendResponseHeaders(401, -1);
+                return;
+            }
+            final JsonNode request;
+            try (InputStream in = ex.getRequestBody())
+            {
+                request = MAPPER.readTree(in);
+            }
+            if (delayMs > 0)
+            {
+                try
+                {
+                    Thread.sleep(delayMs);
+                }
+                catch (final InterruptedException ie)
+                {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            final ObjectNode response = MAPPER.createObjectNode();
+            if (jsonRpc2)
+            {
+                response.put("jsonrpc", "2.0");
+            }
+            response.set("id", request.get("id"));
+            int status = 200;
+            try
+            {
+                final RpcError forced = failAll;
+                if (forced != null)
+                {
+                    throw forced;
+                }
+                final JsonNode params = request.has("params") ? request.get("params") : MAPPER.createArrayNode();
+                response.set("result", handle(request.path("method").asText(), params));
+                if (!jsonRpc2)
+                {
+                    response.putNull("error");
+                }
+            }
+            catch (final RpcError e)
+            {
+                // bitcoind answers errors with HTTP 500 and the error object; RSK with 200
+                status = jsonRpc2 ? 200 : 500;
+                if (!jsonRpc2)
+                {
+                    response.putNull("result");
+                }
+                response.putObject("error").put("code", e.code).put("message", e.getMessage());
+            }
+            final byte[] body = response.toString().getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "application/json");
+            ex.sendResponseHeaders(status, body.length);
+            try (OutputStream out = ex.getResponseBody())
+            {
+                out.write(body);
+            }
+        }
+    }
+}
