@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes block candidates off the logic thread and submits them to the template source, each on its own virtual
- * thread. Aux candidates go to the merged-mining layer, when there is one.
+ * Takes bitcoin block candidates off the logic thread and submits them to the template source, each on its own
+ * virtual thread. (Aux candidates are the merged-mining layer's, which wraps this sink.)
  */
 public final class BlockSubmitter implements BlockSink, AutoCloseable
 {
@@ -26,20 +26,13 @@ public final class BlockSubmitter implements BlockSink, AutoCloseable
 
     private final TemplateSource source;
     private final PoolMetrics metrics;
-    private final BlockSink aux;
     private final AcceptedListener acceptedListener;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
-    /**
-     * @param aux receives aux candidates and also every bitcoin block candidate (it may meet aux targets too); may
-     *            be null when nothing is merge-mined
-     */
-    public BlockSubmitter(final TemplateSource source, final PoolMetrics metrics, final BlockSink aux,
-        final AcceptedListener acceptedListener)
+    public BlockSubmitter(final TemplateSource source, final PoolMetrics metrics, final AcceptedListener acceptedListener)
     {
         this.source = source;
         this.metrics = metrics;
-        this.aux = aux;
         this.acceptedListener = acceptedListener;
     }
 
@@ -47,19 +40,6 @@ public final class BlockSubmitter implements BlockSink, AutoCloseable
     public void blockFound(final BlockCandidate candidate)
     {
         executor.execute(() -> submit(candidate));
-        if (aux != null)
-        {
-            aux.auxCandidate(candidate);
-        }
-    }
-
-    @Override
-    public void auxCandidate(final BlockCandidate candidate)
-    {
-        if (aux != null)
-        {
-            aux.auxCandidate(candidate);
-        }
     }
 
     private void submit(final BlockCandidate candidate)

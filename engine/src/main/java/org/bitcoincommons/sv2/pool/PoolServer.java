@@ -19,7 +19,9 @@ import org.bitcoincommons.sv2.hash.HashBackends;
 import org.bitcoincommons.sv2.journal.AccountingState;
 import org.bitcoincommons.sv2.journal.Journal;
 import org.bitcoincommons.sv2.journal.JournalReader;
-import org.bitcoincommons.sv2.merge.RevenueSplit;
+import org.bitcoincommons.sv2.merge.JournalMergeAccounting;
+import org.bitcoincommons.sv2.merge.MergeMiningCoordinator;
+import org.bitcoincommons.sv2.merge.RewardRecorder;
 import org.bitcoincommons.sv2.noise.AuthorityKeys;
 import org.bitcoincommons.sv2.noise.NoiseConfig;
 import org.bitcoincommons.sv2.pipeline.PipelineEvent;
@@ -57,6 +59,9 @@ public final class PoolServer implements AutoCloseable
     private TemplateSource source;
     private JobFactory jobs;
     private BlockSubmitter submitter;
+    private MergeMiningCoordinator merge;
+    private RewardRecorder rewards;
+    private volatile Template lastTemplate;
     private TcpServer tcp;
     private Thread ticker;
     private volatile boolean running;
@@ -131,14 +136,42 @@ public final class PoolServer implements AutoCloseable
 
         chain = new EmbeddedChain(config.template().embeddedBits(), config.template().embeddedTransactions(), clock);
         source = chain;
-        submitter = new BlockSubmitter(source, metrics, null, this::blockAccepted);
-        logic = new PoolLogic(accounting, hash, submitter, clock, pc.sharesPerMinute(), pc.extranonceSize(),
+        // Rewards, fees, distributions and aux outcomes are journaled on the logic thread, after the pending shares.
+        final JournalMergeAccounting rewardAccounting = new JournalMergeAccounting(task -> pipeline.execute(task),
+            accounting.writer(), accounting.state(), clock);
+        submitter = new BlockSubmitter(source, metrics, this::blockAccepted);
+        BlockSink sink = submitter;
+        JobFactory.Decorator decorator = t -> JobFactory.Decoration.NONE;
+        if (config.stratumV2().mergeMiningEnabled() && !config.merge().enabled(config.stratumV2()).isEmpty())
+        {
+            try
+            {
+                merge = MergeMiningCoordinator.create(config, Network.REGTEST, rewardAccounting, this::refreshJobs);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new ConfigException(ex.getMessage(), ex);
+            }
+            sink = merge.blockSink(submitter);
+            decorator = merge;
+            rewards = merge.recorder();
+        }
+        else
+        {
+            rewards = new RewardRecorder(rewardAccounting, config.stratumV2().mergeMiningFee());
+        }
+        logic = new PoolLogic(accounting, hash, sink, clock, pc.sharesPerMinute(), pc.extranonceSize(),
             pc.maxBatch(), pc.duplicateWindow(), pc.minHashrate());
         jobs = new JobFactory(payoutScript(), pc.poolSignature().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-            logic.extranonceLength(), t -> JobFactory.Decoration.NONE);
+            logic.extranonceLength(), decorator);
         pipeline = new SharePipeline(pc.ringSize(), new PoolEventProcessor(logic, this::onTick));
         pipeline.start();
         running = true;
+        if (merge != null)
+        {
+            merge.start();
+            LOG.info("merge-mining {} aux chain(s)", merge.channels().size());
+        }
         source.start(this::onTemplate);
 
         if (config.stratumV2().enabled())
@@ -180,8 +213,20 @@ public final class PoolServer implements AutoCloseable
         }
     }
 
-    private void onTemplate(final Template template, final boolean newTip)
+    /** The merged-mining layer's aux work changed: a new job on the same template carries the new commitment. */
+    private void refreshJobs()
     {
+        final Template t = lastTemplate;
+        if (t != null && running)
+        {
+            onTemplate(t, false);
+        }
+    }
+
+    /** Job ids must reach the logic thread in order, whichever thread (chain, aux poller) asks. */
+    private synchronized void onTemplate(final Template template, final boolean newTip)
+    {
+        lastTemplate = template;
         final Job job = jobs.create(template);
         final long seq = pipeline.claim();
         try
@@ -198,24 +243,12 @@ public final class PoolServer implements AutoCloseable
     }
 
     /**
-     * A bitcoin block of ours was accepted: its coinbase value is the pool's reward, journaled on the logic thread
-     * with the fee (when enabled) and the 60/25/10/5 distribution of the rest.
+     * A bitcoin block of ours was accepted: its coinbase value is the pool's reward, journaled (on the logic thread)
+     * with the fee when enabled and the 60/25/10/5 distribution of the rest.
      */
     private void blockAccepted(final BlockCandidate candidate)
     {
-        final long amount = candidate.job().template().coinbaseValue();
-        final byte[] hash = candidate.hash();
-        final var fee = config.stratumV2().mergeMiningFee();
-        final RevenueSplit.Shares split = RevenueSplit.split(amount, fee.enabled() ? fee.feePercentage() : 0);
-        pipeline.execute(() ->
-        {
-            accounting.reward(0, amount, hash);
-            if (split.fee() > 0)
-            {
-                accounting.fee(0, split.fee(), fee.contributorId());
-            }
-            accounting.distribution(0, split.coreDevelopment(), split.grants(), split.audits(), split.operations());
-        });
+        rewards.record(0, candidate.job().template().coinbaseValue(), candidate.hash());
     }
 
     private void tickLoop()
@@ -308,6 +341,12 @@ public final class PoolServer implements AutoCloseable
         return chain;
     }
 
+    /** The merged-mining coordinator, or null when nothing is merge-mined. */
+    public MergeMiningCoordinator merge()
+    {
+        return merge;
+    }
+
     public HashBackend hashBackend()
     {
         return hash;
@@ -315,13 +354,20 @@ public final class PoolServer implements AutoCloseable
 
     /** Stops accepting, closes connections, drains the ring (every accepted share journaled), closes the journal. */
     @Override
-    public synchronized void close()
+    public void close()
     {
-        if (!running)
+        synchronized (this)
         {
-            return;
+            if (!running)
+            {
+                return;
+            }
+            running = false;
         }
-        running = false;
+        if (merge != null)
+        {
+            merge.close();
+        }
         if (tcp != null)
         {
             tcp.close();
