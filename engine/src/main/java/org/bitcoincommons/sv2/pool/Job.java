@@ -32,7 +32,7 @@ public final class Job
     final long chainMask;
     /** Extra data the merged-mining layer attached (its aux work snapshot), or null. */
     final Object auxWork;
-    /** The lowest (hardest-to-miss) aux target, LE, or null when the job merge-mines nothing. */
+    /** The loosest (highest) aux target, LE, or null when the job merge-mines nothing: a share above it meets no aux chain. */
     final byte[] auxMaxTarget;
 
     public Job(final int jobId, final Template template, final Coinbase coinbase, final long chainMask,
