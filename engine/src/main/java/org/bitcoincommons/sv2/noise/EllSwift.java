@@ -15,8 +15,8 @@ public final class EllSwift
     /** Encoded length, bytes. */
     public static final int LENGTH = 64;
 
-    private static final long[] ONE = {1, 0, 0, 0};
-    private static final long[] SEVEN = {7, 0, 0, 0};
+    private static final long[] ONE = FieldP.of(1);
+    private static final long[] SEVEN = FieldP.of(7);
     /**
      * The square root of -3 that BIP324 uses, (-3)^((p+1)/4). The choice matters: the other root swaps the second and
      * third decoding candidates.
@@ -33,9 +33,9 @@ public final class EllSwift
 
     private static long[] sqrtMinus3()
     {
-        final long[] minus3 = new long[4];
-        FieldP.negate(minus3, new long[] {3, 0, 0, 0});
-        final long[] r = new long[4];
+        final long[] minus3 = new long[FieldP.LIMBS];
+        FieldP.negate(minus3, FieldP.of(3));
+        final long[] r = new long[FieldP.LIMBS];
         FieldP.sqrt(r, minus3);
         FieldP.normalize(r);
         return r;
@@ -43,14 +43,14 @@ public final class EllSwift
 
     private static long[] half()
     {
-        final long[] r = new long[4];
-        FieldP.inv(r, new long[] {2, 0, 0, 0});
+        final long[] r = new long[FieldP.LIMBS];
+        FieldP.inv(r, FieldP.of(2));
         return r;
     }
 
     private static long[] cInv()
     {
-        final long[] r = new long[4];
+        final long[] r = new long[FieldP.LIMBS];
         FieldP.sub(r, SQRT_MINUS_3, ONE);
         FieldP.mul(r, r, HALF);
         return r;
@@ -68,7 +68,7 @@ public final class EllSwift
      */
     public static AffinePoint decodePoint(final byte[] encoded, final int offset)
     {
-        final long[] y = new long[4];
+        final long[] y = new long[FieldP.LIMBS];
         final long[] x = xswiftec(Secp256k1.fe(encoded, offset), Secp256k1.fe(encoded, offset + 32), y);
         return new AffinePoint(x, y);
     }
@@ -92,11 +92,11 @@ public final class EllSwift
     {
         final long[] u = FieldP.isZero(u0) ? ONE.clone() : u0.clone();
         final long[] t = FieldP.isZero(t0) ? ONE.clone() : t0.clone();
-        final long[] u3p7 = new long[4];
+        final long[] u3p7 = new long[FieldP.LIMBS];
         Secp256k1.curveRhs(u3p7, u);
-        final long[] tt = new long[4];
+        final long[] tt = new long[FieldP.LIMBS];
         FieldP.sqr(tt, t);
-        final long[] check = new long[4];
+        final long[] check = new long[FieldP.LIMBS];
         FieldP.add(check, u3p7, tt);
         if (FieldP.isZero(check))
         {
@@ -105,29 +105,29 @@ public final class EllSwift
         }
         // X = n1 / d1 with n1 = u^3 + 7 - t^2, d1 = 2t; Y = (X + t) / d2 with d2 = sqrt(-3) u
         //   = (n1 + t d1) / (d1 d2); X / Y = n1 d2 / (n1 + t d1). Neither denominator is zero here.
-        final long[] n1 = new long[4];
+        final long[] n1 = new long[FieldP.LIMBS];
         FieldP.sub(n1, u3p7, tt);
-        final long[] d1 = new long[4];
+        final long[] d1 = new long[FieldP.LIMBS];
         FieldP.add(d1, t, t);
-        final long[] d2 = new long[4];
+        final long[] d2 = new long[FieldP.LIMBS];
         FieldP.mul(d2, SQRT_MINUS_3, u);
-        final long[] yNum = new long[4];
+        final long[] yNum = new long[FieldP.LIMBS];
         FieldP.mul(yNum, t, d1);
         FieldP.add(yNum, yNum, n1);
-        final long[] d1d2 = new long[4];
+        final long[] d1d2 = new long[FieldP.LIMBS];
         FieldP.mul(d1d2, d1, d2);
         // One inversion of d1d2 * yNum gives both 1/d1d2 and 1/yNum.
-        final long[] all = new long[4];
+        final long[] all = new long[FieldP.LIMBS];
         FieldP.mul(all, d1d2, yNum);
         FieldP.inv(all, all);
-        final long[] invD1d2 = new long[4];
+        final long[] invD1d2 = new long[FieldP.LIMBS];
         FieldP.mul(invD1d2, all, yNum);
-        final long[] invYNum = new long[4];
+        final long[] invYNum = new long[FieldP.LIMBS];
         FieldP.mul(invYNum, all, d1d2);
 
-        final long[] y = new long[4];
+        final long[] y = new long[FieldP.LIMBS];
         FieldP.mul(y, yNum, invD1d2);
-        final long[] x = new long[4];
+        final long[] x = new long[FieldP.LIMBS];
         FieldP.sqr(x, y);
         FieldP.mulInt(x, x, 4);
         FieldP.add(x, x, u);
@@ -136,7 +136,7 @@ public final class EllSwift
             FieldP.normalize(x);
             return x;
         }
-        final long[] xOverY = new long[4];
+        final long[] xOverY = new long[FieldP.LIMBS];
         FieldP.mul(xOverY, n1, d2);
         FieldP.mul(xOverY, xOverY, invYNum);
         FieldP.negate(x, xOverY);
@@ -160,9 +160,9 @@ public final class EllSwift
     /** Whether x is on the curve; if so and yOut is given, stores sqrt(x^3 + 7) there. */
     private static boolean validX(final long[] x, final long[] yOut)
     {
-        final long[] rhs = new long[4];
+        final long[] rhs = new long[FieldP.LIMBS];
         Secp256k1.curveRhs(rhs, x);
-        final long[] y = yOut != null ? yOut : new long[4];
+        final long[] y = yOut != null ? yOut : new long[FieldP.LIMBS];
         final boolean valid = FieldP.sqrt(y, rhs);
         FieldP.normalize(y);
         return valid;
@@ -175,17 +175,17 @@ public final class EllSwift
      */
     static long[] xswiftecInv(final long[] x, final long[] u, final int caseIndex)
     {
-        final long[] u2 = new long[4];
+        final long[] u2 = new long[FieldP.LIMBS];
         FieldP.sqr(u2, u);
-        final long[] u3p7 = new long[4];
+        final long[] u3p7 = new long[FieldP.LIMBS];
         FieldP.mul(u3p7, u2, u);
         FieldP.add(u3p7, u3p7, SEVEN);
-        final long[] v = new long[4];
-        final long[] s = new long[4];
-        final long[] t = new long[4];
+        final long[] v = new long[FieldP.LIMBS];
+        final long[] s = new long[FieldP.LIMBS];
+        final long[] t = new long[FieldP.LIMBS];
         if ((caseIndex & 2) == 0)
         {
-            final long[] minusXMinusU = new long[4];
+            final long[] minusXMinusU = new long[FieldP.LIMBS];
             FieldP.add(minusXMinusU, x, u);
             FieldP.negate(minusXMinusU, minusXMinusU);
             if (Secp256k1.isValidX(minusXMinusU))
@@ -194,7 +194,7 @@ public final class EllSwift
             }
             FieldP.set(v, (caseIndex & 1) == 0 ? x : minusXMinusU);
             // s = -(u^3 + 7) / (u^2 + u v + v^2)
-            final long[] den = new long[4];
+            final long[] den = new long[FieldP.LIMBS];
             FieldP.mul(den, u, v);
             FieldP.add(den, den, u2);
             FieldP.sqr(t, v);
@@ -215,7 +215,7 @@ public final class EllSwift
                 return null;
             }
             // r = sqrt(-s (4 (u^3 + 7) + 3 s u^2))
-            final long[] r = new long[4];
+            final long[] r = new long[FieldP.LIMBS];
             FieldP.mul(r, s, u2);
             FieldP.mulInt(r, r, 3);
             FieldP.mulInt(t, u3p7, 4);
@@ -240,7 +240,7 @@ public final class EllSwift
             FieldP.sub(v, v, u);
             FieldP.mul(v, v, HALF);
         }
-        final long[] w = new long[4];
+        final long[] w = new long[FieldP.LIMBS];
         if (!FieldP.sqrt(w, s))
         {
             return null;
@@ -261,7 +261,7 @@ public final class EllSwift
     public static byte[] encode(final long[] x, final SecureRandom random)
     {
         final byte[] out = new byte[LENGTH];
-        final long[] u = new long[4];
+        final long[] u = new long[FieldP.LIMBS];
         while (true)
         {
             random.nextBytes(out);

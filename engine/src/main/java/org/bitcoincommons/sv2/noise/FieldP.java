@@ -1,25 +1,36 @@
 package org.bitcoincommons.sv2.noise;
 
 /**
- * Arithmetic modulo the secp256k1 field prime p = 2^256 - 2^32 - 977 on four 64-bit little-endian limbs
- * ({@code long[4]}, limb 0 least significant). Results are kept below 2^256 but not necessarily below p
- * ("weakly reduced"); {@link #normalize} gives the canonical value. Uses 2^256 = C (mod p) with C = 2^32 + 977.
+ * Arithmetic modulo the secp256k1 field prime p = 2^256 - 2^32 - 977 on five 52-bit limbs ({@code long[5]}, limb 0
+ * least significant, value = sum limb[i] * 2^(52 i)).
  * <p>
- * Static methods on caller-owned arrays: no allocation and no branches in add/sub/negate/mul/sqr/normalize: carries
- * and borrows are computed with bit formulas (Hacker's Delight 2-16), so timing does not depend on the values. A
- * variant with {@code Long.compareUnsigned} carries looked 2x faster on fixed inputs (perfectly predicted branches)
- * but was slower in whole handshakes on random keys, so this one stays. Output may alias inputs.
- * The multiply is unrolled product scanning (written by a small generator, not copied).
+ * Every result is "weakly normal": limbs 0..3 below 2^53, limb 4 below 2^49, value below 2^257 and congruent to the
+ * true result; {@link #normalize} gives the canonical value in [0, p). Multiplication splits each 104-bit partial
+ * product into a 52-bit low part and a high part whose column sums fit a long, so no carries run between products;
+ * the columns are carried once and folded with 2^260 = R (mod p), R = 0x1000003D10. Subtraction adds 4p first so no
+ * limb goes negative. No branches and no allocation in add/sub/negate/mulInt/mul/sqr: timing does not depend on the
+ * values. Measured against the earlier 4x64-bit version with computed carries: about 1.6x faster squaring chains.
+ * Static methods on caller-owned arrays; outputs may alias inputs. The unrolled multiply and square come from a
+ * small generator of our own.
  */
 public final class FieldP
 {
+    /** Limbs per element. */
+    public static final int LIMBS = 5;
+    static final long M = 0xFFFFFFFFFFFFFL;
+    static final long M48 = 0xFFFFFFFFFFFFL;
     /** 2^256 mod p. */
     static final long C = 0x1000003D1L;
-    /** p as limbs. */
-    static final long P0 = 0xFFFFFFFEFFFFFC2FL;
-    static final long P1 = -1L;
-    static final long P2 = -1L;
-    static final long P3 = -1L;
+    /** 2^260 mod p. */
+    static final long R = 0x1000003D10L;
+    /** p in limbs. */
+    private static final long P0 = 0xFFFFEFFFFFC2FL;
+    private static final long P1 = M;
+    private static final long P4 = M48;
+    /** 4p in limbs: each limb exceeds any weakly normal limb, so 4p - b never goes negative. */
+    private static final long FOUR_P0 = P0 << 2;
+    private static final long FOUR_P1 = P1 << 2;
+    private static final long FOUR_P4 = P4 << 2;
 
     private FieldP()
     {
@@ -27,7 +38,15 @@ public final class FieldP
 
     public static long[] create()
     {
-        return new long[4];
+        return new long[LIMBS];
+    }
+
+    /** A new element holding a small non-negative integer (< 2^52). */
+    public static long[] of(final long v)
+    {
+        final long[] r = new long[LIMBS];
+        r[0] = v;
+        return r;
     }
 
     public static void set(final long[] r, final long[] a)
@@ -36,6 +55,7 @@ public final class FieldP
         r[1] = a[1];
         r[2] = a[2];
         r[3] = a[3];
+        r[4] = a[4];
     }
 
     public static void setInt(final long[] r, final long v)
@@ -44,37 +64,55 @@ public final class FieldP
         r[1] = 0;
         r[2] = 0;
         r[3] = 0;
+        r[4] = 0;
     }
 
-    /** Reads 32 big-endian bytes; the value may be >= p (it is weakly reduced below 2^256 as is). */
+    /** Reads 32 big-endian bytes; the value may be >= p (it is kept as is, below 2^256). */
     public static void fromBytes(final long[] r, final byte[] src, final int offset)
     {
-        for (int limb = 0; limb < 4; limb++)
+        final long w0 = word(src, offset + 24);
+        final long w1 = word(src, offset + 16);
+        final long w2 = word(src, offset + 8);
+        final long w3 = word(src, offset);
+        r[0] = w0 & M;
+        r[1] = ((w0 >>> 52) | (w1 << 12)) & M;
+        r[2] = ((w1 >>> 40) | (w2 << 24)) & M;
+        r[3] = ((w2 >>> 28) | (w3 << 36)) & M;
+        r[4] = w3 >>> 16;
+    }
+
+    private static long word(final byte[] src, final int offset)
+    {
+        long v = 0;
+        for (int i = 0; i < 8; i++)
         {
-            long v = 0;
-            final int base = offset + 24 - 8 * limb;
-            for (int i = 0; i < 8; i++)
-            {
-                v = (v << 8) | (src[base + i] & 0xffL);
-            }
-            r[limb] = v;
+            v = (v << 8) | (src[offset + i] & 0xffL);
         }
+        return v;
     }
 
     /** Writes the canonical value as 32 big-endian bytes. */
     public static void toBytes(final long[] a, final byte[] dst, final int offset)
     {
-        final long[] n = {a[0], a[1], a[2], a[3]};
+        final long[] n = a.clone();
         normalize(n);
-        for (int limb = 0; limb < 4; limb++)
+        final long w0 = n[0] | (n[1] << 52);
+        final long w1 = (n[1] >>> 12) | (n[2] << 40);
+        final long w2 = (n[2] >>> 24) | (n[3] << 28);
+        final long w3 = (n[3] >>> 36) | (n[4] << 16);
+        putWord(dst, offset, w3);
+        putWord(dst, offset + 8, w2);
+        putWord(dst, offset + 16, w1);
+        putWord(dst, offset + 24, w0);
+    }
+
+    private static void putWord(final byte[] dst, final int offset, final long w)
+    {
+        long v = w;
+        for (int i = 7; i >= 0; i--)
         {
-            long v = n[limb];
-            final int base = offset + 24 - 8 * limb;
-            for (int i = 7; i >= 0; i--)
-            {
-                dst[base + i] = (byte)v;
-                v >>>= 8;
-            }
+            dst[offset + i] = (byte)v;
+            v >>>= 8;
         }
     }
 
@@ -85,53 +123,77 @@ public final class FieldP
         return out;
     }
 
-    /** Carry out of s = a + b (+ carry in), as 0 or 1, without branches. */
-    private static long carry(final long a, final long b, final long s)
+    /** Carries limbs down to 52 bits and folds anything at or above 2^256 back in as a multiple of C. */
+    private static void weak(final long[] r, long r0, long r1, long r2, long r3, long r4)
     {
-        return ((a & b) | ((a | b) & ~s)) >>> 63;
+        r1 += r0 >>> 52;
+        r0 &= M;
+        r2 += r1 >>> 52;
+        r1 &= M;
+        r3 += r2 >>> 52;
+        r2 &= M;
+        r4 += r3 >>> 52;
+        r3 &= M;
+        r0 += (r4 >>> 48) * C;
+        r4 &= M48;
+        r1 += r0 >>> 52;
+        r0 &= M;
+        r[0] = r0;
+        r[1] = r1;
+        r[2] = r2;
+        r[3] = r3;
+        r[4] = r4;
     }
 
-    /** Borrow out of d = a - b (- borrow in), as 0 or 1, without branches. */
-    private static long borrow(final long a, final long b, final long d)
-    {
-        return ((~a & b) | (~(a ^ b) & d)) >>> 63;
-    }
-
-    /** Reduces to the canonical value in [0, p). */
+    /** Reduces to the canonical value in [0, p), limbs exactly 52 bits (limb 4: 48). */
     public static void normalize(final long[] r)
     {
-        normalizeInto(r, r[0], r[1], r[2], r[3]);
+        long r0 = r[0], r1 = r[1], r2 = r[2], r3 = r[3], r4 = r[4];
+        // Two carry passes leave a value below 2^256 with exact limbs.
+        for (int pass = 0; pass < 2; pass++)
+        {
+            r1 += r0 >>> 52;
+            r0 &= M;
+            r2 += r1 >>> 52;
+            r1 &= M;
+            r3 += r2 >>> 52;
+            r2 &= M;
+            r4 += r3 >>> 52;
+            r3 &= M;
+            r0 += (r4 >>> 48) * C;
+            r4 &= M48;
+        }
+        // value >= p iff value + C reaches 2^256; then value - p = value + C - 2^256. Select without branches.
+        long s0 = r0 + C;
+        long s1 = r1 + (s0 >>> 52);
+        s0 &= M;
+        long s2 = r2 + (s1 >>> 52);
+        s1 &= M;
+        long s3 = r3 + (s2 >>> 52);
+        s2 &= M;
+        long s4 = r4 + (s3 >>> 52);
+        s3 &= M;
+        final long overflow = s4 >>> 48;
+        s4 &= M48;
+        final long mask = -overflow;
+        r[0] = (s0 & mask) | (r0 & ~mask);
+        r[1] = (s1 & mask) | (r1 & ~mask);
+        r[2] = (s2 & mask) | (r2 & ~mask);
+        r[3] = (s3 & mask) | (r3 & ~mask);
+        r[4] = (s4 & mask) | (r4 & ~mask);
     }
 
-    private static void normalizeInto(final long[] r, final long a0, final long a1, final long a2, final long a3)
-    {
-        // a >= p iff a + C overflows 2^256 (since p = 2^256 - C); then a - p = a + C mod 2^256.
-        final long s0 = a0 + C;
-        long c = carry(a0, C, s0);
-        final long s1 = a1 + c;
-        c = carry(a1, 0, s1);
-        final long s2 = a2 + c;
-        c = carry(a2, 0, s2);
-        final long s3 = a3 + c;
-        c = carry(a3, 0, s3);
-        final long mask = -c;
-        r[0] = (s0 & mask) | (a0 & ~mask);
-        r[1] = (s1 & mask) | (a1 & ~mask);
-        r[2] = (s2 & mask) | (a2 & ~mask);
-        r[3] = (s3 & mask) | (a3 & ~mask);
-    }
-
-    /** Whether a = 0 mod p (a is 0 or p, the only values below 2^256 that are). */
+    /** Whether a = 0 mod p. */
     public static boolean isZero(final long[] a)
     {
-        final long zero = a[0] | a[1] | a[2] | a[3];
-        final long isP = (a[0] ^ P0) | (a[1] ^ P1) | (a[2] ^ P2) | (a[3] ^ P3);
-        return zero == 0 || isP == 0;
+        final long[] n = a.clone();
+        normalize(n);
+        return (n[0] | n[1] | n[2] | n[3] | n[4]) == 0;
     }
 
     public static boolean equal(final long[] a, final long[] b)
     {
-        final long[] d = new long[4];
+        final long[] d = new long[LIMBS];
         sub(d, a, b);
         return isZero(d);
     }
@@ -139,7 +201,7 @@ public final class FieldP
     /** Whether the canonical value is odd. */
     public static boolean isOdd(final long[] a)
     {
-        final long[] n = {a[0], a[1], a[2], a[3]};
+        final long[] n = a.clone();
         normalize(n);
         return (n[0] & 1) != 0;
     }
@@ -147,480 +209,351 @@ public final class FieldP
     /** r = a + b. */
     public static void add(final long[] r, final long[] a, final long[] b)
     {
-        final long a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
-        final long b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3];
-        final long s0 = a0 + b0;
-        long c = carry(a0, b0, s0);
-        final long s1 = a1 + b1 + c;
-        c = carry(a1, b1, s1);
-        final long s2 = a2 + b2 + c;
-        c = carry(a2, b2, s2);
-        final long s3 = a3 + b3 + c;
-        c = carry(a3, b3, s3);
-        // Fold a carry out of 2^256 as + C; a second wrap leaves the value below 2^34, so adding C cannot carry.
-        final long m = c * C;
-        long u0 = s0 + m;
-        c = carry(s0, m, u0);
-        final long u1 = s1 + c;
-        c = carry(s1, 0, u1);
-        final long u2 = s2 + c;
-        c = carry(s2, 0, u2);
-        final long u3 = s3 + c;
-        c = carry(s3, 0, u3);
-        u0 += c * C;
-        r[0] = u0;
-        r[1] = u1;
-        r[2] = u2;
-        r[3] = u3;
+        weak(r, a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3], a[4] + b[4]);
     }
 
-    /** r = a - b. */
+    /** r = a - b, computed as a + 4p - b. */
     public static void sub(final long[] r, final long[] a, final long[] b)
     {
-        final long a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
-        final long b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3];
-        final long d0 = a0 - b0;
-        long w = borrow(a0, b0, d0);
-        final long d1 = a1 - b1 - w;
-        w = borrow(a1, b1, d1);
-        final long d2 = a2 - b2 - w;
-        w = borrow(a2, b2, d2);
-        final long d3 = a3 - b3 - w;
-        w = borrow(a3, b3, d3);
-        // A borrow means we hold a - b + 2^256: subtract C to get a - b + p. If that borrows again the value is
-        // now just below 2^256, and subtracting C once more cannot borrow.
-        final long m = w * C;
-        long e0 = d0 - m;
-        w = borrow(d0, m, e0);
-        final long e1 = d1 - w;
-        w = borrow(d1, 0, e1);
-        final long e2 = d2 - w;
-        w = borrow(d2, 0, e2);
-        final long e3 = d3 - w;
-        w = borrow(d3, 0, e3);
-        e0 -= w * C;
-        r[0] = e0;
-        r[1] = e1;
-        r[2] = e2;
-        r[3] = e3;
+        weak(r, a[0] + FOUR_P0 - b[0], a[1] + FOUR_P1 - b[1], a[2] + FOUR_P1 - b[2], a[3] + FOUR_P1 - b[3],
+            a[4] + FOUR_P4 - b[4]);
     }
 
-    /** r = -a (canonical input not required). */
+    /** r = -a, computed as 4p - a. */
     public static void negate(final long[] r, final long[] a)
     {
-        // p - a is in (0, p] for a < p; for p <= a < 2^256 it borrows, and sub's fold handles that case.
-        final long a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
-        final long d0 = P0 - a0;
-        long w = borrow(P0, a0, d0);
-        final long d1 = P1 - a1 - w;
-        w = borrow(P1, a1, d1);
-        final long d2 = P2 - a2 - w;
-        w = borrow(P2, a2, d2);
-        final long d3 = P3 - a3 - w;
-        w = borrow(P3, a3, d3);
-        // Borrow: a > p, we hold p - a + 2^256 = 2p - a + C; subtract C. Cannot borrow again (value > 2^255).
-        final long m = w * C;
-        final long e0 = d0 - m;
-        w = borrow(d0, m, e0);
-        final long e1 = d1 - w;
-        w = borrow(d1, 0, e1);
-        final long e2 = d2 - w;
-        w = borrow(d2, 0, e2);
-        r[0] = e0;
-        r[1] = e1;
-        r[2] = e2;
-        r[3] = d3 - w;
+        weak(r, FOUR_P0 - a[0], FOUR_P1 - a[1], FOUR_P1 - a[2], FOUR_P1 - a[3], FOUR_P4 - a[4]);
     }
 
-    /** r = a * small (small < 2^31). */
+    /** r = a * small, 0 <= small <= 1024. */
     public static void mulInt(final long[] r, final long[] a, final long small)
     {
-        final long s0 = a[0] * small;
-        long carryWord = Math.unsignedMultiplyHigh(a[0], small);
-        long lo = a[1] * small;
-        final long s1 = lo + carryWord;
-        carryWord = Math.unsignedMultiplyHigh(a[1], small) + carry(lo, carryWord, s1);
-        lo = a[2] * small;
-        final long s2 = lo + carryWord;
-        carryWord = Math.unsignedMultiplyHigh(a[2], small) + carry(lo, carryWord, s2);
-        lo = a[3] * small;
-        final long s3 = lo + carryWord;
-        carryWord = Math.unsignedMultiplyHigh(a[3], small) + carry(lo, carryWord, s3);
-        reduce(r, s0, s1, s2, s3, carryWord, 0, 0, 0);
+        weak(r, a[0] * small, a[1] * small, a[2] * small, a[3] * small, a[4] * small);
     }
 
     /** r = a * b. */
     public static void mul(final long[] r, final long[] a, final long[] b)
     {
-        final long a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
-        final long b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3];
-        long r0 = 0, r1 = 0, r2 = 0, lo, hi, s;
-        lo = a0 * b0;
-        hi = Math.unsignedMultiplyHigh(a0, b0);
-        s = r0 + lo;
-        final long c0_0_0 = carry(r0, lo, s);
-        r0 = s;
-        s = r1 + hi + c0_0_0;
-        r2 += carry(r1, hi, s);
-        r1 = s;
-        final long t0 = r0;
-        r0 = r1;
-        r1 = r2;
-        r2 = 0;
-        lo = a0 * b1;
-        hi = Math.unsignedMultiplyHigh(a0, b1);
-        s = r0 + lo;
-        final long c1_0_0 = carry(r0, lo, s);
-        r0 = s;
-        s = r1 + hi + c1_0_0;
-        r2 += carry(r1, hi, s);
-        r1 = s;
-        lo = a1 * b0;
-        hi = Math.unsignedMultiplyHigh(a1, b0);
-        s = r0 + lo;
-        final long c1_1_0 = carry(r0, lo, s);
-        r0 = s;
-        s = r1 + hi + c1_1_0;
-        r2 += carry(r1, hi, s);
-        r1 = s;
-        final long t1 = r0;
-        r0 = r1;
-        r1 = r2;
-        r2 = 0;
-        lo = a0 * b2;
-        hi = Math.unsignedMultiplyHigh(a0, b2);
-        s = r0 + lo;
-        final long c2_0_0 = carry(r0, lo, s);
-        r0 = s;
-        s = r1 + hi + c2_0_0;
-        r2 += carry(r1, hi, s);
-        r1 = s;
-        lo = a1 * b1;
-        hi = Math.unsignedMultiplyHigh(a1, b1);
-        s = r0 + lo;
-        final long c2_1_0 = carry(r0, lo, s);
-        r0 = s;
-        s = r1 + hi + c2_1_0;
-        r2 += carry(r1, hi, s);
-        r1 = s;
-        lo = a2 * b0;
-        hi = Math.unsignedMultiplyHigh(a2, b0);
-        s = r0 + lo;
-        final long c2_2_0 = carry(r0, lo, s);
-        r0 = s;
-        s = r1 + hi + c2_2_0;
-        r2 += carry(r1, hi, s);
-        r1 = s;
-        final long t2 = r0;
-        r0 = r1;
-        r1 = r2;
-        r2 = 0;
-        lo = a0 * b3;
-        hi = Math.unsignedMultiplyHigh(a0, b3);
-        s = r0 + lo;
-        final long c3_0_0 = carry(r0, lo, s);
-        r0 = s;
-        s = r1 + hi + c3_0_0;
-        r2 += carry(r1, hi, s);
-        r1 = s;
-        lo = a1 * b2;
-        hi = Math.unsignedMultiplyHigh(a1, b2);
-        s = r0 + lo;
-        final long c3_1_0 = carry(r0, lo, s);
-        r0 = s;
-        s = r1 + hi + c3_1_0;
-        r2 += carry(r1, hi, s);
-        r1 = s;
-        lo = a2 * b1;
-        hi = Math.unsignedMultiplyHigh(a2, b1);
-        s = r0 + lo;
-        final long c3_2_0 = carry(r0, lo, s);
-        r0 = s;
-        s = r1 + hi + c3_2_0;
-        r2 += carry(r1, hi, s);
-        r1 = s;
-        lo = a3 * b0;
-        hi = Math.unsignedMultiplyHigh(a3, b0);
-        s = r0 + lo;
-        final long c3_3_0 = carry(r0, lo, s);
-        r0 = s;
-        s = r1 + hi + c3_3_0;
-        r2 += carry(r1, hi, s);
-        r1 = s;
-        final long t3 = r0;
-        r0 = r1;
-        r1 = r2;
-        r2 = 0;
-        lo = a1 * b3;
-        hi = Math.unsignedMultiplyHigh(a1, b3);
-        s = r0 + lo;
-        final long c4_1_0 = carry(r0, lo, s);
-        r0 = s;
-        s = r1 + hi + c4_1_0;
-        r2 += carry(r1, hi, s);
-        r1 = s;
-        lo = a2 * b2;
-        hi = Math.unsignedMultiplyHigh(a2, b2);
-        s = r0 + lo;
-        final long c4_2_0 = carry(r0, lo, s);
-        r0 = s;
-        s = r1 + hi + c4_2_0;
-        r2 += carry(r1, hi, s);
-        r1 = s;
-        lo = a3 * b1;
-        hi = Math.unsignedMultiplyHigh(a3, b1);
-        s = r0 + lo;
-        final long c4_3_0 = carry(r0, lo, s);
-        r0 = s;
-        s = r1 + hi + c4_3_0;
-        r2 += carry(r1, hi, s);
-        r1 = s;
-        final long t4 = r0;
-        r0 = r1;
-        r1 = r2;
-        r2 = 0;
-        lo = a2 * b3;
-        hi = Math.unsignedMultiplyHigh(a2, b3);
-        s = r0 + lo;
-        final long c5_2_0 = carry(r0, lo, s);
-        r0 = s;
-        s = r1 + hi + c5_2_0;
-        r2 += carry(r1, hi, s);
-        r1 = s;
-        lo = a3 * b2;
-        hi = Math.unsignedMultiplyHigh(a3, b2);
-        s = r0 + lo;
-        final long c5_3_0 = carry(r0, lo, s);
-        r0 = s;
-        s = r1 + hi + c5_3_0;
-        r2 += carry(r1, hi, s);
-        r1 = s;
-        final long t5 = r0;
-        r0 = r1;
-        r1 = r2;
-        r2 = 0;
-        lo = a3 * b3;
-        hi = Math.unsignedMultiplyHigh(a3, b3);
-        s = r0 + lo;
-        final long c6_3_0 = carry(r0, lo, s);
-        r0 = s;
-        s = r1 + hi + c6_3_0;
-        r2 += carry(r1, hi, s);
-        r1 = s;
-        final long t6 = r0;
-        r0 = r1;
-        r1 = r2;
-        r2 = 0;
-        final long t7 = r0;
-        reduce(r, t0, t1, t2, t3, t4, t5, t6, t7);
+        final long a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4];
+        final long b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3], b4 = b[4];
+        long p, q;
+        long l0 = 0, h0 = 0;
+        long l1 = 0, h1 = 0;
+        long l2 = 0, h2 = 0;
+        long l3 = 0, h3 = 0;
+        long l4 = 0, h4 = 0;
+        long l5 = 0, h5 = 0;
+        long l6 = 0, h6 = 0;
+        long l7 = 0, h7 = 0;
+        long l8 = 0, h8 = 0;
+        p = a0 * b0;
+        q = Math.multiplyHigh(a0, b0);
+        l0 += p & M;
+        h0 += (q << 12) | (p >>> 52);
+        p = a0 * b1;
+        q = Math.multiplyHigh(a0, b1);
+        l1 += p & M;
+        h1 += (q << 12) | (p >>> 52);
+        p = a0 * b2;
+        q = Math.multiplyHigh(a0, b2);
+        l2 += p & M;
+        h2 += (q << 12) | (p >>> 52);
+        p = a0 * b3;
+        q = Math.multiplyHigh(a0, b3);
+        l3 += p & M;
+        h3 += (q << 12) | (p >>> 52);
+        p = a0 * b4;
+        q = Math.multiplyHigh(a0, b4);
+        l4 += p & M;
+        h4 += (q << 12) | (p >>> 52);
+        p = a1 * b0;
+        q = Math.multiplyHigh(a1, b0);
+        l1 += p & M;
+        h1 += (q << 12) | (p >>> 52);
+        p = a1 * b1;
+        q = Math.multiplyHigh(a1, b1);
+        l2 += p & M;
+        h2 += (q << 12) | (p >>> 52);
+        p = a1 * b2;
+        q = Math.multiplyHigh(a1, b2);
+        l3 += p & M;
+        h3 += (q << 12) | (p >>> 52);
+        p = a1 * b3;
+        q = Math.multiplyHigh(a1, b3);
+        l4 += p & M;
+        h4 += (q << 12) | (p >>> 52);
+        p = a1 * b4;
+        q = Math.multiplyHigh(a1, b4);
+        l5 += p & M;
+        h5 += (q << 12) | (p >>> 52);
+        p = a2 * b0;
+        q = Math.multiplyHigh(a2, b0);
+        l2 += p & M;
+        h2 += (q << 12) | (p >>> 52);
+        p = a2 * b1;
+        q = Math.multiplyHigh(a2, b1);
+        l3 += p & M;
+        h3 += (q << 12) | (p >>> 52);
+        p = a2 * b2;
+        q = Math.multiplyHigh(a2, b2);
+        l4 += p & M;
+        h4 += (q << 12) | (p >>> 52);
+        p = a2 * b3;
+        q = Math.multiplyHigh(a2, b3);
+        l5 += p & M;
+        h5 += (q << 12) | (p >>> 52);
+        p = a2 * b4;
+        q = Math.multiplyHigh(a2, b4);
+        l6 += p & M;
+        h6 += (q << 12) | (p >>> 52);
+        p = a3 * b0;
+        q = Math.multiplyHigh(a3, b0);
+        l3 += p & M;
+        h3 += (q << 12) | (p >>> 52);
+        p = a3 * b1;
+        q = Math.multiplyHigh(a3, b1);
+        l4 += p & M;
+        h4 += (q << 12) | (p >>> 52);
+        p = a3 * b2;
+        q = Math.multiplyHigh(a3, b2);
+        l5 += p & M;
+        h5 += (q << 12) | (p >>> 52);
+        p = a3 * b3;
+        q = Math.multiplyHigh(a3, b3);
+        l6 += p & M;
+        h6 += (q << 12) | (p >>> 52);
+        p = a3 * b4;
+        q = Math.multiplyHigh(a3, b4);
+        l7 += p & M;
+        h7 += (q << 12) | (p >>> 52);
+        p = a4 * b0;
+        q = Math.multiplyHigh(a4, b0);
+        l4 += p & M;
+        h4 += (q << 12) | (p >>> 52);
+        p = a4 * b1;
+        q = Math.multiplyHigh(a4, b1);
+        l5 += p & M;
+        h5 += (q << 12) | (p >>> 52);
+        p = a4 * b2;
+        q = Math.multiplyHigh(a4, b2);
+        l6 += p & M;
+        h6 += (q << 12) | (p >>> 52);
+        p = a4 * b3;
+        q = Math.multiplyHigh(a4, b3);
+        l7 += p & M;
+        h7 += (q << 12) | (p >>> 52);
+        p = a4 * b4;
+        q = Math.multiplyHigh(a4, b4);
+        l8 += p & M;
+        h8 += (q << 12) | (p >>> 52);
+        final long d0 = l0;
+        final long d1 = l1 + h0;
+        final long d2 = l2 + h1;
+        final long d3 = l3 + h2;
+        final long d4 = l4 + h3;
+        final long d5 = l5 + h4;
+        final long d6 = l6 + h5;
+        final long d7 = l7 + h6;
+        final long d8 = l8 + h7;
+        final long d9 = h8;
+        long c = d5;
+        long e5 = c & M;
+        c = (c >>> 52) + d6;
+        final long e6 = c & M;
+        c = (c >>> 52) + d7;
+        final long e7 = c & M;
+        c = (c >>> 52) + d8;
+        final long e8 = c & M;
+        c = (c >>> 52) + d9;
+        final long e9 = c & M;
+        e5 += (c >>> 52) * R;
+        p = e5 * R;
+        q = Math.multiplyHigh(e5, R);
+        final long lo0 = p & M;
+        final long hi0 = (q << 12) | (p >>> 52);
+        p = e6 * R;
+        q = Math.multiplyHigh(e6, R);
+        final long lo1 = p & M;
+        final long hi1 = (q << 12) | (p >>> 52);
+        p = e7 * R;
+        q = Math.multiplyHigh(e7, R);
+        final long lo2 = p & M;
+        final long hi2 = (q << 12) | (p >>> 52);
+        p = e8 * R;
+        q = Math.multiplyHigh(e8, R);
+        final long lo3 = p & M;
+        final long hi3 = (q << 12) | (p >>> 52);
+        p = e9 * R;
+        q = Math.multiplyHigh(e9, R);
+        final long lo4 = p & M;
+        final long hi4 = (q << 12) | (p >>> 52);
+        // hi4 sits at 2^260 again: fold it once more (hi4 * R < 2^75, split)
+        p = hi4 * R;
+        q = Math.multiplyHigh(hi4, R);
+        long f0 = d0 + lo0 + (p & M);
+        long f1 = d1 + lo1 + hi0 + ((q << 12) | (p >>> 52));
+        long f2 = d2 + lo2 + hi1;
+        long f3 = d3 + lo3 + hi2;
+        long f4 = d4 + lo4 + hi3;
+        f1 += f0 >>> 52;
+        f0 &= M;
+        f2 += f1 >>> 52;
+        f1 &= M;
+        f3 += f2 >>> 52;
+        f2 &= M;
+        f4 += f3 >>> 52;
+        f3 &= M;
+        f0 += (f4 >>> 48) * C;
+        f4 &= M48;
+        f1 += f0 >>> 52;
+        f0 &= M;
+        r[0] = f0;
+        r[1] = f1;
+        r[2] = f2;
+        r[3] = f3;
+        r[4] = f4;
     }
 
     /** r = a^2. */
     public static void sqr(final long[] r, final long[] a)
     {
-        final long a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
-        long r0 = 0, r1 = 0, r2 = 0, lo, hi, s;
-        lo = a0 * a0;
-        hi = Math.unsignedMultiplyHigh(a0, a0);
-        s = r0 + lo;
-        final long c0_0_0 = carry(r0, lo, s);
-        r0 = s;
-        s = r1 + hi + c0_0_0;
-        r2 += carry(r1, hi, s);
-        r1 = s;
-        final long t0 = r0;
-        r0 = r1;
-        r1 = r2;
-        r2 = 0;
-        lo = a0 * a1;
-        hi = Math.unsignedMultiplyHigh(a0, a1);
-        s = r0 + lo;
-        final long c1_0_0 = carry(r0, lo, s);
-        r0 = s;
-        s = r1 + hi + c1_0_0;
-        r2 += carry(r1, hi, s);
-        r1 = s;
-        s = r0 + lo;
-        final long c1_0_1 = carry(r0, lo, s);
-        r0 = s;
-        s = r1 + hi + c1_0_1;
-        r2 += carry(r1, hi, s);
-        r1 = s;
-        final long t1 = r0;
-        r0 = r1;
-        r1 = r2;
-        r2 = 0;
-        lo = a0 * a2;
-        hi = Math.unsignedMultiplyHigh(a0, a2);
-        s = r0 + lo;
-        final long c2_0_0 = carry(r0, lo, s);
-        r0 = s;
-        s = r1 + hi + c2_0_0;
-        r2 += carry(r1, hi, s);
-        r1 = s;
-        s = r0 + lo;
-        final long c2_0_1 = carry(r0, lo, s);
-        r0 = s;
-        s = r1 + hi + c2_0_1;
-        r2 += carry(r1, hi, s);
-        r1 = s;
-        lo = a1 * a1;
-        hi = Math.unsignedMultiplyHigh(a1, a1);
-        s = r0 + lo;
-        final long c2_1_0 = carry(r0, lo, s);
-        r0 = s;
-        s = r1 + hi + c2_1_0;
-        r2 += carry(r1, hi, s);
-        r1 = s;
-        final long t2 = r0;
-        r0 = r1;
-        r1 = r2;
-        r2 = 0;
-        lo = a0 * a3;
-        hi = Math.unsignedMultiplyHigh(a0, a3);
-        s = r0 + lo;
-        final long c3_0_0 = carry(r0, lo, s);
-        r0 = s;
-        s = r1 + hi + c3_0_0;
-        r2 += carry(r1, hi, s);
-        r1 = s;
-        s = r0 + lo;
-        final long c3_0_1 = carry(r0, lo, s);
-        r0 = s;
-        s = r1 + hi + c3_0_1;
-        r2 += carry(r1, hi, s);
-        r1 = s;
-        lo = a1 * a2;
-        hi = Math.unsignedMultiplyHigh(a1, a2);
-        s = r0 + lo;
-        final long c3_1_0 = carry(r0, lo, s);
-        r0 = s;
-        s = r1 + hi + c3_1_0;
-        r2 += carry(r1, hi, s);
-        r1 = s;
-        s = r0 + lo;
-        final long c3_1_1 = carry(r0, lo, s);
-        r0 = s;
-        s = r1 + hi + c3_1_1;
-        r2 += carry(r1, hi, s);
-        r1 = s;
-        final long t3 = r0;
-        r0 = r1;
-        r1 = r2;
-        r2 = 0;
-        lo = a1 * a3;
-        hi = Math.unsignedMultiplyHigh(a1, a3);
-        s = r0 + lo;
-        final long c4_1_0 = carry(r0, lo, s);
-        r0 = s;
-        s = r1 + hi + c4_1_0;
-        r2 += carry(r1, hi, s);
-        r1 = s;
-        s = r0 + lo;
-        final long c4_1_1 = carry(r0, lo, s);
-        r0 = s;
-        s = r1 + hi + c4_1_1;
-        r2 += carry(r1, hi, s);
-        r1 = s;
-        lo = a2 * a2;
-        hi = Math.unsignedMultiplyHigh(a2, a2);
-        s = r0 + lo;
-        final long c4_2_0 = carry(r0, lo, s);
-        r0 = s;
-        s = r1 + hi + c4_2_0;
-        r2 += carry(r1, hi, s);
-        r1 = s;
-        final long t4 = r0;
-        r0 = r1;
-        r1 = r2;
-        r2 = 0;
-        lo = a2 * a3;
-        hi = Math.unsignedMultiplyHigh(a2, a3);
-        s = r0 + lo;
-        final long c5_2_0 = carry(r0, lo, s);
-        r0 = s;
-        s = r1 + hi + c5_2_0;
-        r2 += carry(r1, hi, s);
-        r1 = s;
-        s = r0 + lo;
-        final long c5_2_1 = carry(r0, lo, s);
-        r0 = s;
-        s = r1 + hi + c5_2_1;
-        r2 += carry(r1, hi, s);
-        r1 = s;
-        final long t5 = r0;
-        r0 = r1;
-        r1 = r2;
-        r2 = 0;
-        lo = a3 * a3;
-        hi = Math.unsignedMultiplyHigh(a3, a3);
-        s = r0 + lo;
-        final long c6_3_0 = carry(r0, lo, s);
-        r0 = s;
-        s = r1 + hi + c6_3_0;
-        r2 += carry(r1, hi, s);
-        r1 = s;
-        final long t6 = r0;
-        r0 = r1;
-        r1 = r2;
-        r2 = 0;
-        final long t7 = r0;
-        reduce(r, t0, t1, t2, t3, t4, t5, t6, t7);
-    }
-
-    /** r = (t0..t3) + (t4..t7) * C, weakly reduced. */
-    private static void reduce(
-        final long[] r, final long t0, final long t1, final long t2, final long t3,
-        final long t4, final long t5, final long t6, final long t7)
-    {
-        long lo = t4 * C;
-        long hi = Math.unsignedMultiplyHigh(t4, C);
-        final long r0 = t0 + lo;
-        long k = hi + carry(t0, lo, r0);
-
-        lo = t5 * C;
-        hi = Math.unsignedMultiplyHigh(t5, C);
-        long s = t1 + lo;
-        long c = carry(t1, lo, s);
-        final long r1 = s + k;
-        c += carry(s, k, r1);
-        k = hi + c;
-
-        lo = t6 * C;
-        hi = Math.unsignedMultiplyHigh(t6, C);
-        s = t2 + lo;
-        c = carry(t2, lo, s);
-        final long r2 = s + k;
-        c += carry(s, k, r2);
-        k = hi + c;
-
-        lo = t7 * C;
-        hi = Math.unsignedMultiplyHigh(t7, C);
-        s = t3 + lo;
-        c = carry(t3, lo, s);
-        final long r3 = s + k;
-        c += carry(s, k, r3);
-        k = hi + c;
-
-        // k < 2^35: fold k * 2^256 = k * C (< 2^69) into the low limbs.
-        lo = k * C;
-        hi = Math.unsignedMultiplyHigh(k, C);
-        long u0 = r0 + lo;
-        c = carry(r0, lo, u0);
-        long u1 = r1 + hi + c;
-        c = carry(r1, hi, u1);
-        final long u2 = r2 + c;
-        c = carry(r2, 0, u2);
-        final long u3 = r3 + c;
-        c = carry(r3, 0, u3);
-        // A wrap past 2^256 leaves the value below 2^69 (u2 = u3 = 0, u1 < 2^5): add C once more into u0 and u1.
-        final long m = c * C;
-        final long v0 = u0 + m;
-        u1 += carry(u0, m, v0);
-        r[0] = v0;
-        r[1] = u1;
-        r[2] = u2;
-        r[3] = u3;
+        final long a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4];
+        long p, q;
+        long l0 = 0, h0 = 0;
+        long l1 = 0, h1 = 0;
+        long l2 = 0, h2 = 0;
+        long l3 = 0, h3 = 0;
+        long l4 = 0, h4 = 0;
+        long l5 = 0, h5 = 0;
+        long l6 = 0, h6 = 0;
+        long l7 = 0, h7 = 0;
+        long l8 = 0, h8 = 0;
+        p = a0 * a0;
+        q = Math.multiplyHigh(a0, a0);
+        l0 += p & M;
+        h0 += (q << 12) | (p >>> 52);
+        p = a0 * a1;
+        q = Math.multiplyHigh(a0, a1);
+        l1 += (p & M) << 1;
+        h1 += ((q << 12) | (p >>> 52)) << 1;
+        p = a0 * a2;
+        q = Math.multiplyHigh(a0, a2);
+        l2 += (p & M) << 1;
+        h2 += ((q << 12) | (p >>> 52)) << 1;
+        p = a0 * a3;
+        q = Math.multiplyHigh(a0, a3);
+        l3 += (p & M) << 1;
+        h3 += ((q << 12) | (p >>> 52)) << 1;
+        p = a0 * a4;
+        q = Math.multiplyHigh(a0, a4);
+        l4 += (p & M) << 1;
+        h4 += ((q << 12) | (p >>> 52)) << 1;
+        p = a1 * a1;
+        q = Math.multiplyHigh(a1, a1);
+        l2 += p & M;
+        h2 += (q << 12) | (p >>> 52);
+        p = a1 * a2;
+        q = Math.multiplyHigh(a1, a2);
+        l3 += (p & M) << 1;
+        h3 += ((q << 12) | (p >>> 52)) << 1;
+        p = a1 * a3;
+        q = Math.multiplyHigh(a1, a3);
+        l4 += (p & M) << 1;
+        h4 += ((q << 12) | (p >>> 52)) << 1;
+        p = a1 * a4;
+        q = Math.multiplyHigh(a1, a4);
+        l5 += (p & M) << 1;
+        h5 += ((q << 12) | (p >>> 52)) << 1;
+        p = a2 * a2;
+        q = Math.multiplyHigh(a2, a2);
+        l4 += p & M;
+        h4 += (q << 12) | (p >>> 52);
+        p = a2 * a3;
+        q = Math.multiplyHigh(a2, a3);
+        l5 += (p & M) << 1;
+        h5 += ((q << 12) | (p >>> 52)) << 1;
+        p = a2 * a4;
+        q = Math.multiplyHigh(a2, a4);
+        l6 += (p & M) << 1;
+        h6 += ((q << 12) | (p >>> 52)) << 1;
+        p = a3 * a3;
+        q = Math.multiplyHigh(a3, a3);
+        l6 += p & M;
+        h6 += (q << 12) | (p >>> 52);
+        p = a3 * a4;
+        q = Math.multiplyHigh(a3, a4);
+        l7 += (p & M) << 1;
+        h7 += ((q << 12) | (p >>> 52)) << 1;
+        p = a4 * a4;
+        q = Math.multiplyHigh(a4, a4);
+        l8 += p & M;
+        h8 += (q << 12) | (p >>> 52);
+        final long d0 = l0;
+        final long d1 = l1 + h0;
+        final long d2 = l2 + h1;
+        final long d3 = l3 + h2;
+        final long d4 = l4 + h3;
+        final long d5 = l5 + h4;
+        final long d6 = l6 + h5;
+        final long d7 = l7 + h6;
+        final long d8 = l8 + h7;
+        final long d9 = h8;
+        long c = d5;
+        long e5 = c & M;
+        c = (c >>> 52) + d6;
+        final long e6 = c & M;
+        c = (c >>> 52) + d7;
+        final long e7 = c & M;
+        c = (c >>> 52) + d8;
+        final long e8 = c & M;
+        c = (c >>> 52) + d9;
+        final long e9 = c & M;
+        e5 += (c >>> 52) * R;
+        p = e5 * R;
+        q = Math.multiplyHigh(e5, R);
+        final long lo0 = p & M;
+        final long hi0 = (q << 12) | (p >>> 52);
+        p = e6 * R;
+        q = Math.multiplyHigh(e6, R);
+        final long lo1 = p & M;
+        final long hi1 = (q << 12) | (p >>> 52);
+        p = e7 * R;
+        q = Math.multiplyHigh(e7, R);
+        final long lo2 = p & M;
+        final long hi2 = (q << 12) | (p >>> 52);
+        p = e8 * R;
+        q = Math.multiplyHigh(e8, R);
+        final long lo3 = p & M;
+        final long hi3 = (q << 12) | (p >>> 52);
+        p = e9 * R;
+        q = Math.multiplyHigh(e9, R);
+        final long lo4 = p & M;
+        final long hi4 = (q << 12) | (p >>> 52);
+        // hi4 sits at 2^260 again: fold it once more (hi4 * R < 2^75, split)
+        p = hi4 * R;
+        q = Math.multiplyHigh(hi4, R);
+        long f0 = d0 + lo0 + (p & M);
+        long f1 = d1 + lo1 + hi0 + ((q << 12) | (p >>> 52));
+        long f2 = d2 + lo2 + hi1;
+        long f3 = d3 + lo3 + hi2;
+        long f4 = d4 + lo4 + hi3;
+        f1 += f0 >>> 52;
+        f0 &= M;
+        f2 += f1 >>> 52;
+        f1 &= M;
+        f3 += f2 >>> 52;
+        f2 &= M;
+        f4 += f3 >>> 52;
+        f3 &= M;
+        f0 += (f4 >>> 48) * C;
+        f4 &= M48;
+        f1 += f0 >>> 52;
+        f0 &= M;
+        r[0] = f0;
+        r[1] = f1;
+        r[2] = f2;
+        r[3] = f3;
+        r[4] = f4;
     }
 
     /** r = a^(2^n) by n squarings. */
@@ -638,12 +571,12 @@ public final class FieldP
      */
     private static void chainHead(final long[] a, final long[] x2, final long[] x3, final long[] x22, final long[] x223)
     {
-        final long[] t = new long[4];
-        final long[] x6 = new long[4];
-        final long[] x9 = new long[4];
-        final long[] x11 = new long[4];
-        final long[] x44 = new long[4];
-        final long[] x88 = new long[4];
+        final long[] t = new long[LIMBS];
+        final long[] x6 = new long[LIMBS];
+        final long[] x9 = new long[LIMBS];
+        final long[] x11 = new long[LIMBS];
+        final long[] x44 = new long[LIMBS];
+        final long[] x88 = new long[LIMBS];
         sqr(t, a);
         mul(x2, t, a);
         sqr(t, x2);
@@ -671,11 +604,11 @@ public final class FieldP
     /** r = a^(p-2) = 1/a (0 maps to 0). */
     public static void inv(final long[] r, final long[] a)
     {
-        final long[] x2 = new long[4];
-        final long[] x3 = new long[4];
-        final long[] x22 = new long[4];
-        final long[] x223 = new long[4];
-        final long[] t = new long[4];
+        final long[] x2 = new long[LIMBS];
+        final long[] x3 = new long[LIMBS];
+        final long[] x22 = new long[LIMBS];
+        final long[] x223 = new long[LIMBS];
+        final long[] t = new long[LIMBS];
         chainHead(a, x2, x3, x22, x223);
         sqrN(t, x223, 23);
         mul(t, t, x22);
@@ -694,11 +627,11 @@ public final class FieldP
      */
     public static boolean sqrt(final long[] r, final long[] a)
     {
-        final long[] x2 = new long[4];
-        final long[] x3 = new long[4];
-        final long[] x22 = new long[4];
-        final long[] x223 = new long[4];
-        final long[] t = new long[4];
+        final long[] x2 = new long[LIMBS];
+        final long[] x3 = new long[LIMBS];
+        final long[] x22 = new long[LIMBS];
+        final long[] x223 = new long[LIMBS];
+        final long[] t = new long[LIMBS];
         chainHead(a, x2, x3, x22, x223);
         sqrN(t, x223, 23);
         mul(t, t, x22);
@@ -706,7 +639,7 @@ public final class FieldP
         mul(t, t, x2);
         sqr(t, t);
         sqr(t, t);
-        final long[] check = new long[4];
+        final long[] check = new long[LIMBS];
         sqr(check, t);
         final boolean square = equal(check, a);
         set(r, t);
@@ -716,6 +649,6 @@ public final class FieldP
     /** Whether a is a square mod p (0 counts as a square). */
     public static boolean isSquare(final long[] a)
     {
-        return sqrt(new long[4], a);
+        return sqrt(new long[LIMBS], a);
     }
 }

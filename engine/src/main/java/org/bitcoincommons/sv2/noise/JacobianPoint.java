@@ -6,9 +6,9 @@ package org.bitcoincommons.sv2.noise;
  */
 final class JacobianPoint
 {
-    final long[] x = new long[4];
-    final long[] y = new long[4];
-    final long[] z = new long[4];
+    final long[] x = new long[FieldP.LIMBS];
+    final long[] y = new long[FieldP.LIMBS];
+    final long[] z = new long[FieldP.LIMBS];
     boolean infinity = true;
 
     JacobianPoint setInfinity()
@@ -42,8 +42,8 @@ final class JacobianPoint
         {
             return false;
         }
-        final long[] zInv = new long[4];
-        final long[] zInv2 = new long[4];
+        final long[] zInv = new long[FieldP.LIMBS];
+        final long[] zInv2 = new long[FieldP.LIMBS];
         FieldP.inv(zInv, z);
         FieldP.sqr(zInv2, zInv);
         FieldP.mul(ax, x, zInv2);

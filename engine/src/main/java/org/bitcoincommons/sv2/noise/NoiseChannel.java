@@ -65,6 +65,14 @@ public final class NoiseChannel implements AutoCloseable
         receiveView.wrap(receiveBuffer);
     }
 
+    /** A channel whose handshake is already done (see {@link TransportCiphers#channel}). */
+    static NoiseChannel established(
+        final InputStream in, final OutputStream out, final Closeable transport, final TransportCipher cipher,
+        final int maxPayloadLength)
+    {
+        return new NoiseChannel(in, out, transport, maxPayloadLength, cipher);
+    }
+
     /** Initiator handshake over a connected socket (TCP_NODELAY is set). */
     public static NoiseChannel connect(final Socket socket, final NoiseConfig config) throws IOException
     {

@@ -9,15 +9,15 @@ package org.bitcoincommons.sv2.noise;
  */
 final class PointMath
 {
-    private final long[] t1 = new long[4];
-    private final long[] t2 = new long[4];
-    private final long[] t3 = new long[4];
-    private final long[] t4 = new long[4];
-    private final long[] t5 = new long[4];
-    private final long[] t6 = new long[4];
-    private final long[] t7 = new long[4];
-    private final long[] t8 = new long[4];
-    private final long[] t9 = new long[4];
+    private final long[] t1 = new long[FieldP.LIMBS];
+    private final long[] t2 = new long[FieldP.LIMBS];
+    private final long[] t3 = new long[FieldP.LIMBS];
+    private final long[] t4 = new long[FieldP.LIMBS];
+    private final long[] t5 = new long[FieldP.LIMBS];
+    private final long[] t6 = new long[FieldP.LIMBS];
+    private final long[] t7 = new long[FieldP.LIMBS];
+    private final long[] t8 = new long[FieldP.LIMBS];
+    private final long[] t9 = new long[FieldP.LIMBS];
 
     /** r = 2a. */
     void dbl(final JacobianPoint r, final JacobianPoint a)

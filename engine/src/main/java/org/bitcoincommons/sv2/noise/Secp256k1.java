@@ -26,9 +26,10 @@ public final class Secp256k1
 
     private static final int WINDOWS = 64;
     private static final int ENTRIES = 15;
-    /** G_TABLE[(w * 15 + j) * 8 ..] = affine x (4 limbs), y (4 limbs) of (j + 1) * 16^w * G. */
+    private static final int STRIDE = 2 * FieldP.LIMBS;
+    /** G_TABLE[(w * 15 + j) * STRIDE ..] = affine x (5 limbs), y (5 limbs) of (j + 1) * 16^w * G. */
     private static final long[] G_TABLE = buildGeneratorTable();
-    private static final long[] SEVEN = {7, 0, 0, 0};
+    private static final long[] SEVEN = FieldP.of(7);
 
     /** Cube root of unity mod p: lambda * (x, y) = (BETA * x, y). */
     private static final long[] BETA = limbs("7AE96A2B657C07106E64479EAC3434E99CF0497512F58995C1396C28719501EE");
@@ -47,27 +48,27 @@ public final class Secp256k1
 
     private static long[] limbs(final String hex)
     {
-        final long[] r = new long[4];
+        final long[] r = new long[FieldP.LIMBS];
         FieldP.fromBytes(r, toBytes(new BigInteger(hex, 16)), 0);
         return r;
     }
 
     private static long[] buildGeneratorTable()
     {
-        final long[] table = new long[WINDOWS * ENTRIES * 8];
+        final long[] table = new long[WINDOWS * ENTRIES * STRIDE];
         final PointMath math = new PointMath();
         final JacobianPoint base = new JacobianPoint().setAffine(G.x(), G.y());
         final JacobianPoint acc = new JacobianPoint();
-        final long[] ax = new long[4];
-        final long[] ay = new long[4];
+        final long[] ax = new long[FieldP.LIMBS];
+        final long[] ay = new long[FieldP.LIMBS];
         for (int w = 0; w < WINDOWS; w++)
         {
             acc.set(base);
             for (int j = 0; j < ENTRIES; j++)
             {
                 acc.toAffine(ax, ay);
-                System.arraycopy(ax, 0, table, (w * ENTRIES + j) * 8, 4);
-                System.arraycopy(ay, 0, table, (w * ENTRIES + j) * 8 + 4, 4);
+                System.arraycopy(ax, 0, table, (w * ENTRIES + j) * STRIDE, FieldP.LIMBS);
+                System.arraycopy(ay, 0, table, (w * ENTRIES + j) * STRIDE + FieldP.LIMBS, FieldP.LIMBS);
                 math.add(acc, acc, base);
             }
             base.set(acc);
@@ -106,7 +107,7 @@ public final class Secp256k1
     /** Field element (limbs) of 32 big-endian bytes at offset, reduced mod p. */
     public static long[] fe(final byte[] bytes, final int offset)
     {
-        final long[] r = new long[4];
+        final long[] r = new long[FieldP.LIMBS];
         FieldP.fromBytes(r, bytes, offset);
         FieldP.normalize(r);
         return r;
@@ -115,7 +116,7 @@ public final class Secp256k1
     /** x^3 + 7 into r. */
     static void curveRhs(final long[] r, final long[] x)
     {
-        final long[] t = new long[4];
+        final long[] t = new long[FieldP.LIMBS];
         FieldP.sqr(t, x);
         FieldP.mul(t, t, x);
         FieldP.add(r, t, SEVEN);
@@ -124,7 +125,7 @@ public final class Secp256k1
     /** Whether x is the x-coordinate of a curve point. */
     public static boolean isValidX(final long[] x)
     {
-        final long[] rhs = new long[4];
+        final long[] rhs = new long[FieldP.LIMBS];
         curveRhs(rhs, x);
         return FieldP.isSquare(rhs);
     }
@@ -132,9 +133,9 @@ public final class Secp256k1
     /** The point with x-coordinate x and even y, or null if x is not on the curve (BIP340 lift_x). */
     public static AffinePoint liftX(final long[] x)
     {
-        final long[] rhs = new long[4];
+        final long[] rhs = new long[FieldP.LIMBS];
         curveRhs(rhs, x);
-        final long[] y = new long[4];
+        final long[] y = new long[FieldP.LIMBS];
         if (!FieldP.sqrt(y, rhs))
         {
             return null;
@@ -160,8 +161,8 @@ public final class Secp256k1
 
     private static void mulGInto(final JacobianPoint acc, final byte[] scalar, final PointMath math)
     {
-        final long[] sx = new long[4];
-        final long[] sy = new long[4];
+        final long[] sx = new long[FieldP.LIMBS];
+        final long[] sy = new long[FieldP.LIMBS];
         acc.setInfinity();
         for (int w = 0; w < WINDOWS; w++)
         {
@@ -179,15 +180,15 @@ public final class Secp256k1
     {
         Arrays.fill(x, 0);
         Arrays.fill(y, 0);
-        final int rowBase = window * ENTRIES * 8;
+        final int rowBase = window * ENTRIES * STRIDE;
         for (int j = 0; j < ENTRIES; j++)
         {
             final long mask = (long)(((j + 1) ^ digit) - 1) >> 63;
-            final int base = rowBase + j * 8;
-            for (int i = 0; i < 4; i++)
+            final int base = rowBase + j * STRIDE;
+            for (int i = 0; i < FieldP.LIMBS; i++)
             {
                 x[i] |= G_TABLE[base + i] & mask;
-                y[i] |= G_TABLE[base + 4 + i] & mask;
+                y[i] |= G_TABLE[base + FieldP.LIMBS + i] & mask;
             }
         }
     }
@@ -278,7 +279,7 @@ public final class Secp256k1
         {
             final long mask = (long)((j ^ digit) - 1) >> 63;
             final JacobianPoint t = table[j];
-            for (int i = 0; i < 4; i++)
+            for (int i = 0; i < FieldP.LIMBS; i++)
             {
                 out.x[i] |= t.x[i] & mask;
                 out.y[i] |= t.y[i] & mask;
@@ -303,8 +304,8 @@ public final class Secp256k1
 
     private static AffinePoint affine(final JacobianPoint p)
     {
-        final long[] x = new long[4];
-        final long[] y = new long[4];
+        final long[] x = new long[FieldP.LIMBS];
+        final long[] y = new long[FieldP.LIMBS];
         return p.toAffine(x, y) ? new AffinePoint(x, y) : null;
     }
 }

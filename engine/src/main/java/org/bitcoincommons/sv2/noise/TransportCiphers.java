@@ -1,8 +1,12 @@
 package org.bitcoincommons.sv2.noise;
 
+import java.io.Closeable;
+import java.io.InputStream;
+import java.io.OutputStream;
+
 /**
- * Builds a {@link TransportCipher} from raw keys, for benchmarks and tests that skip the handshake. Production code
- * gets its cipher from the handshake only.
+ * Builds a {@link TransportCipher} (or a {@link NoiseChannel} around one) from raw keys, for benchmarks and tests that
+ * skip the handshake. Production code gets its cipher from the handshake only.
  */
 public final class TransportCiphers
 {
@@ -14,5 +18,13 @@ public final class TransportCiphers
     public static TransportCipher of(final byte[] sendKey, final byte[] receiveKey)
     {
         return new TransportCipher(sendKey, receiveKey);
+    }
+
+    /** A channel over the given streams that uses cipher as if a handshake had produced it. */
+    public static NoiseChannel channel(
+        final InputStream in, final OutputStream out, final Closeable transport, final TransportCipher cipher,
+        final int maxPayloadLength)
+    {
+        return NoiseChannel.established(in, out, transport, cipher, maxPayloadLength);
     }
 }

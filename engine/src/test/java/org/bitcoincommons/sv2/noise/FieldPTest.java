@@ -13,22 +13,22 @@ class FieldPTest
     private static final BigInteger P = BigInteger.TWO.pow(256).subtract(BigInteger.TWO.pow(32)).subtract(BigInteger.valueOf(977));
     private static final BigInteger TWO_256 = BigInteger.TWO.pow(256);
 
+    /** Through the byte encoding, so the test does not depend on the limb layout. */
     private static long[] fe(final BigInteger v)
     {
-        final long[] r = new long[4];
-        for (int i = 0; i < 4; i++)
-        {
-            r[i] = v.shiftRight(64 * i).longValue();
-        }
+        final long[] r = FieldP.create();
+        FieldP.fromBytes(r, Secp256k1.toBytes(v), 0);
         return r;
     }
 
+    /** Value of the limbs as stored (52 bits per limb), not reduced: checks the weak-normal bound too. */
     private static BigInteger big(final long[] a)
     {
         BigInteger v = BigInteger.ZERO;
-        for (int i = 3; i >= 0; i--)
+        for (int i = FieldP.LIMBS - 1; i >= 0; i--)
         {
-            v = v.shiftLeft(64).or(new BigInteger(Long.toUnsignedString(a[i])));
+            assertEquals(true, a[i] >= 0 && a[i] < (1L << 53), "limb " + i + " out of bounds");
+            v = v.shiftLeft(52).add(BigInteger.valueOf(a[i]));
         }
         return v;
     }
@@ -54,7 +54,7 @@ class FieldPTest
     void matchesBigIntegerModP()
     {
         final SplittableRandom rnd = new SplittableRandom(256);
-        final long[] r = new long[4];
+        final long[] r = FieldP.create();
         for (int i = 0; i < 20_000; i++)
         {
             final BigInteger a = value(rnd);
@@ -69,7 +69,7 @@ class FieldPTest
             check(a.add(b), r, "add");
             FieldP.sub(r, fa, fb);
             check(a.subtract(b), r, "sub");
-            final int small = 1 + rnd.nextInt(1 << 20);
+            final int small = 1 + rnd.nextInt(1024);
             FieldP.mulInt(r, fa, small);
             check(a.multiply(BigInteger.valueOf(small)), r, "mulInt");
             FieldP.negate(r, fa);
@@ -77,6 +77,15 @@ class FieldPTest
             final long[] n = fa.clone();
             FieldP.normalize(n);
             assertEquals(a.mod(P), big(n));
+            // Chains keep results weakly normal and correct: feed outputs back in.
+            FieldP.mul(r, fa, fb);
+            FieldP.sub(r, r, fa);
+            FieldP.mulInt(r, r, 8);
+            FieldP.add(r, r, r);
+            FieldP.sqr(r, r);
+            FieldP.negate(r, r);
+            FieldP.mul(r, r, fb);
+            check(a.multiply(b).subtract(a).multiply(BigInteger.valueOf(16)).pow(2).negate().multiply(b), r, "chain");
         }
         for (int i = 0; i < 300; i++)
         {
@@ -90,7 +99,7 @@ class FieldPTest
             if (square)
             {
                 check(big(r).multiply(big(r)).subtract(a).mod(P).signum() == 0 ? BigInteger.ZERO : BigInteger.ONE,
-                    new long[4], "sqrt");
+                    FieldP.create(), "sqrt");
             }
         }
     }
@@ -98,7 +107,7 @@ class FieldPTest
     private static void check(final BigInteger expected, final long[] r, final String op)
     {
         final BigInteger got = big(r);
-        assertEquals(true, got.compareTo(TWO_256) < 0, op);
+        assertEquals(true, got.compareTo(TWO_256.shiftLeft(1)) < 0, op);
         assertEquals(expected.mod(P), got.mod(P), op);
     }
 }

@@ -130,6 +130,23 @@ class NoiseChannelTest
     }
 
     @Test
+    void garbageAct1FailsAtTheFirstFrame() throws Exception
+    {
+        // Every 64-byte string decodes to a curve point, so garbage act 1 cannot be told from a key: the server
+        // answers, and the connection ends when the peer's first "frame" fails to authenticate.
+        server = new EchoServer(serverConfig().handshakeTimeoutMs(5_000));
+        try (Socket bad = socket())
+        {
+            final byte[] garbage = new byte[NoiseInitiator.ACT1_LENGTH + 62];
+            new SplittableRandom(64).nextBytes(garbage);
+            bad.getOutputStream().write(garbage);
+            assertEquals(NoiseInitiator.ACT2_LENGTH, bad.getInputStream().readNBytes(NoiseInitiator.ACT2_LENGTH).length);
+            assertReason(NoiseException.Reason.BAD_MAC, server.nextFailure(5_000));
+            assertEquals(-1, bad.getInputStream().read(), "server closed the connection");
+        }
+    }
+
+    @Test
     void stalledPeerTimesOutWhileAConcurrentConnectionCompletes() throws Exception
     {
         server = new EchoServer(serverConfig());

@@ -64,6 +64,6 @@ class Secp256k1Test
         assertNull(Secp256k1.mulGAdd(BigInteger.TWO, g, Secp256k1.N.subtract(BigInteger.TWO)));
         // P + P through the addition path (doubling case) and P + (-P).
         assertSame(BC.getG().multiply(BigInteger.valueOf(4)), Secp256k1.mulGAdd(BigInteger.TWO, g, BigInteger.TWO));
-        assertEquals(null, Secp256k1.liftX(new long[] {5, 0, 0, 0}), "x = 5 is not on the curve");
+        assertEquals(null, Secp256k1.liftX(FieldP.of(5)), "x = 5 is not on the curve");
     }
 }

@@ -51,7 +51,7 @@ public class CurveBench
     private byte[] message;
     private byte[] signature;
     private Schnorr schnorr;
-    private final long[] r = new long[4];
+    private final long[] r = FieldP.create();
 
     @Setup
     public void setup()
