@@ -32,6 +32,10 @@ final class Channel
     /** Standard channels: the job's merkle root with this channel's extranonce, computed on first use. */
     final byte[][] slotMerkleRoot;
     final boolean[] slotMerkleReady = new boolean[JOB_SLOTS];
+    /** Standard channels: SHA-256 midstate of the header's first 64 bytes for the last version seen per job. */
+    final byte[][] slotMidstate;
+    final int[] slotMidstateVersion = new int[JOB_SLOTS];
+    final boolean[] slotMidstateReady = new boolean[JOB_SLOTS];
     int nextSlot;
 
     /** Successes of the current batch, flushed as one SubmitShares.Success. */
@@ -59,6 +63,7 @@ final class Channel
         this.groupChannelId = groupChannelId;
         this.vardiff = new Vardiff(nowSec, minHashrate);
         this.slotMerkleRoot = extended ? null : new byte[JOB_SLOTS][32];
+        this.slotMidstate = extended ? null : new byte[JOB_SLOTS][32];
         java.util.Arrays.fill(slotJobId, -1);
     }
 
@@ -86,6 +91,7 @@ final class Channel
         slotDifficulty[slot] = difficulty;
         slotFuture[slot] = future;
         slotMerkleReady[slot] = false;
+        slotMidstateReady[slot] = false;
         return slot;
     }
 

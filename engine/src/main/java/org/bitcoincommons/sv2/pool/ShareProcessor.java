@@ -14,7 +14,9 @@ import org.bitcoincommons.sv2.hash.HeaderHasher;
 
 /**
  * Validates shares in batches on the logic thread (PROTOCOL.md §5.3): the cheap checks and the 80-byte
- * header are done when a share is staged, the whole batch is hashed in one call to the kernel, then each hash
+ * header are done when a share is staged, the whole batch is hashed in one call to the kernel (as 48-byte midstate
+ * records: the SHA-256 state after the header's first 64 bytes, cached per standard channel, job and version, plus
+ * the last 16 bytes, so a share costs two compressions instead of three), then each hash
  * is compared with the network target, the aux targets and the target of the share's job. Accepted shares go
  * to {@link ShareAccounting} before the batch's SubmitShares.Success messages (one per channel) are queued.
  * Nothing here allocates per share.
@@ -41,7 +43,12 @@ public final class ShareProcessor
     private final byte[] batchExtranonce;
     private final byte[] headers;
     private final byte[] hashes;
-    private final MemorySegment headersSegment;
+    private final byte[] records;
+    private final MemorySegment recordsSegment;
+    private final byte[] midstateInput = new byte[64];
+    private final MemorySegment midstateInputSegment = MemorySegment.ofArray(midstateInput);
+    private final byte[] midstate = new byte[32];
+    private final MemorySegment midstateSegment = MemorySegment.ofArray(midstate);
     private final MemorySegment hashesSegment;
     private int count;
 
@@ -76,7 +83,8 @@ public final class ShareProcessor
         this.batchExtranonce = new byte[maxBatch * 32];
         this.headers = new byte[maxBatch * 80];
         this.hashes = new byte[maxBatch * 32];
-        this.headersSegment = MemorySegment.ofArray(headers);
+        this.records = new byte[maxBatch * 48];
+        this.recordsSegment = MemorySegment.ofArray(records);
         this.hashesSegment = MemorySegment.ofArray(hashes);
         this.pending = new Channel[maxBatch];
         this.seen = new LongHashSet(Math.max(64, duplicateWindow * 2));
@@ -177,6 +185,7 @@ public final class ShareProcessor
         INT_LE.set(headers, h + 68, ntime);
         INT_LE.set(headers, h + 72, job.nbits);
         INT_LE.set(headers, h + 76, nonce);
+        record(c, slot, version, i, h);
         batchChannel[i] = c;
         batchSequence[i] = sequenceNumber;
         batchSlot[i] = slot;
@@ -194,7 +203,7 @@ public final class ShareProcessor
         final int n = count;
         if (n > 0)
         {
-            hasher.hash(headersSegment, n, hashesSegment);
+            hasher.hashMidstates(recordsSegment, n, hashesSegment);
             for (int i = 0; i < n; i++)
             {
                 settle(i);
@@ -249,6 +258,29 @@ public final class ShareProcessor
         c.pendingCount++;
         c.pendingLastSequence = batchSequence[i];
         c.pendingSum += Math.max(1L, (long)difficulty);
+    }
+
+    /** Writes share {@code i}'s midstate record from its header at {@code h}, reusing the channel's cached midstate. */
+    private void record(final Channel c, final int slot, final int version, final int i, final int h)
+    {
+        final int r = i * 48;
+        if (!c.extended && c.slotMidstateReady[slot] && c.slotMidstateVersion[slot] == version)
+        {
+            System.arraycopy(c.slotMidstate[slot], 0, records, r, 32);
+        }
+        else
+        {
+            System.arraycopy(headers, h, midstateInput, 0, 64);
+            hasher.midstate(midstateInputSegment, midstateSegment);
+            System.arraycopy(midstate, 0, records, r, 32);
+            if (!c.extended)
+            {
+                System.arraycopy(midstate, 0, c.slotMidstate[slot], 0, 32);
+                c.slotMidstateVersion[slot] = version;
+                c.slotMidstateReady[slot] = true;
+            }
+        }
+        System.arraycopy(headers, h + 64, records, r + 32, 16);
     }
 
     private BlockCandidate candidate(final int i, final Channel c, final Job job, final byte[] hash)
