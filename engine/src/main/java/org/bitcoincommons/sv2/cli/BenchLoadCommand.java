@@ -62,6 +62,10 @@ public final class BenchLoadCommand implements Runnable
     @Option(names = "--pool-heap", defaultValue = "2g", description = "-Xmx of the child pool (default ${DEFAULT-VALUE}).")
     String poolHeap;
 
+    @Option(names = "--pool-config", paramLabel = "TOML",
+        description = "Extra [pool] keys for the child pool, e.g. 'wait_strategy = \"yielding\"'.")
+    List<String> poolConfig = new ArrayList<>();
+
     @Option(names = "--pool-jvm-opt", description = "Extra JVM option for the child pool (repeatable), e.g. a JFR recording.")
     List<String> poolJvmOpts = new ArrayList<>();
 
@@ -108,12 +112,13 @@ public final class BenchLoadCommand implements Runnable
                     journal_dir = "%s"
                     min_hashrate = 0.000001
                     max_connections = 20000
+                    %s
                     [template]
                     embedded_bits = "1a00ffff"
                     [api]
                     listen_addr = "127.0.0.1:%d"
                     """.formatted(sv2Port, AuthorityKeys.encodePublic(pub), AuthorityKeys.encodeSecret(secret),
-                    tmp.resolve("journal").toString().replace("\\", "/"), apiPort));
+                    tmp.resolve("journal").toString().replace("\\", "/"), String.join("\n", poolConfig), apiPort));
                 child = startPool(config, tmp.resolve("pool.log"));
                 waitReady(api, child);
             }

@@ -19,6 +19,8 @@ import java.nio.file.Path;
  * @param minHashrate         the lowest hashrate a channel is believed to have, H/s (SRI's min_allowed_hashrate)
  * @param duplicateWindow     accepted shares remembered for duplicate detection (two windows are kept)
  * @param maxBatch            shares hashed per kernel call at most
+ * @param waitStrategy        how the logic thread waits for work: "blocking" (sleeps, lowest CPU), "sleeping",
+ *                            "yielding" or "busy-spin" (lowest latency, keeps a core busy)
  */
 public record PoolConfig(
     double sharesPerMinute,
@@ -32,7 +34,8 @@ public record PoolConfig(
     int outboundQueueBytes,
     double minHashrate,
     int duplicateWindow,
-    int maxBatch)
+    int maxBatch,
+    String waitStrategy)
 {
     static PoolConfig read(final TomlReader t, final Path baseDir)
     {
@@ -63,7 +66,19 @@ public record PoolConfig(
             (int)t.integer("outbound_queue_bytes", 256 * 1024, 4096, 1 << 26),
             t.number("min_hashrate", 1.0, 0.0, 1e30),
             (int)t.integer("duplicate_window", 1 << 20, 1024, 1 << 26),
-            (int)t.integer("max_batch", 256, 1, 4096));
+            (int)t.integer("max_batch", 256, 1, 4096),
+            waitStrategy(t));
+    }
+
+    private static String waitStrategy(final TomlReader t)
+    {
+        final String w = t.string("wait_strategy", "blocking");
+        if (!w.matches("blocking|sleeping|yielding|busy-spin"))
+        {
+            throw new ConfigException(t.key("wait_strategy") +
+                ": must be \"blocking\", \"sleeping\", \"yielding\" or \"busy-spin\" (got \"" + w + "\")");
+        }
+        return w;
     }
 
     static Path resolve(final Path baseDir, final String p)

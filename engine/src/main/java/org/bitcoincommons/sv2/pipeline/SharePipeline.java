@@ -22,14 +22,28 @@ public final class SharePipeline implements AutoCloseable
 
     public SharePipeline(final int ringSize, final PipelineConsumer consumer)
     {
+        this(ringSize, "blocking", consumer);
+    }
+
+    /**
+     * @param waitStrategy "blocking" (the consumer sleeps until signalled), "sleeping", "yielding" or "busy-spin"
+     */
+    public SharePipeline(final int ringSize, final String waitStrategy, final PipelineConsumer consumer)
+    {
         final ThreadFactory threads = r ->
         {
             final Thread t = new Thread(r, "sv2-pool-logic");
             t.setDaemon(true);
             return t;
         };
-        this.disruptor = new Disruptor<>(PipelineEvent::new, ringSize, threads, ProducerType.MULTI,
-            new LiteBlockingWaitStrategy());
+        final com.lmax.disruptor.WaitStrategy wait = switch (waitStrategy)
+        {
+            case "sleeping" -> new com.lmax.disruptor.SleepingWaitStrategy();
+            case "yielding" -> new com.lmax.disruptor.YieldingWaitStrategy();
+            case "busy-spin" -> new com.lmax.disruptor.BusySpinWaitStrategy();
+            default -> new LiteBlockingWaitStrategy();
+        };
+        this.disruptor = new Disruptor<>(PipelineEvent::new, ringSize, threads, ProducerType.MULTI, wait);
         final EventHandler<PipelineEvent> handler = new EventHandler<>()
         {
             @Override
