@@ -18,6 +18,10 @@ JAVA_FLAGS := @etc/jvm.flags
 
 ENGINE_JAR := engine/target/sv2-engine.jar
 BENCH_JAR := bench/target/benchmarks.jar
+# `make bench BENCH=CodecBench` runs one benchmark class; the default runs them all (about 20 minutes).
+BENCH ?= org.bitcoincommons.sv2.bench
+JMH_ARGS ?= -f 1 -wi 3 -w 1s -i 5 -r 1s -prof gc
+LOAD_ARGS ?= --connections 100 --seconds 15 --warmup 5 --json
 
 .PHONY: build native test run bench bench-load clean help
 
@@ -45,7 +49,7 @@ run: build
 
 bench: build
 	@mkdir -p jmh-results
-	$(JAVA_HOME)/bin/java $(JAVA_FLAGS) -jar $(BENCH_JAR) $(JMH_ARGS) -rf json -rff jmh-results/jmh-$(shell date +%Y%m%d-%H%M%S).json
+	$(JAVA_HOME)/bin/java $(JAVA_FLAGS) -jar $(BENCH_JAR) '$(BENCH)' $(JMH_ARGS) -rf json -rff jmh-results/jmh-$(shell date +%Y%m%d-%H%M%S).json
 
 bench-load: build
 	bin/sv2 bench load $(LOAD_ARGS)
