@@ -3,6 +3,7 @@ package org.bitcoincommons.sv2.pipeline;
 import java.util.concurrent.ThreadFactory;
 
 import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.EventTranslatorTwoArg;
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.LiteBlockingWaitStrategy;
 import com.lmax.disruptor.RingBuffer;
@@ -118,6 +119,15 @@ public final class SharePipeline implements AutoCloseable
     public void publish(final long sequence)
     {
         ring.publish(sequence);
+    }
+
+    /**
+     * Claims a slot, lets {@code translator} fill it from the two arguments, and publishes it (also when the
+     * translator throws). Waits while the ring is full. Pass static translators, not capturing lambdas.
+     */
+    public <A, B> void publish(final EventTranslatorTwoArg<PipelineEvent, A, B> translator, final A a, final B b)
+    {
+        ring.publishEvent(translator, a, b);
     }
 
     /** Slots free right now (for metrics). */

@@ -5,6 +5,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import com.lmax.disruptor.EventTranslatorTwoArg;
 import org.agrona.DirectBuffer;
 import org.bitcoincommons.sv2.codec.CodecException;
 import org.bitcoincommons.sv2.codec.FrameHeaderFlyweight;
@@ -161,7 +162,7 @@ public final class PoolConnection implements MiningDownstream
         {
             if (opened)
             {
-                publish(PipelineEvent.CONNECTION_CLOSED);
+                pipeline.publish(CLOSED, this, null);
             }
             if (closeReason != null)
             {
@@ -297,153 +298,120 @@ public final class PoolConnection implements MiningDownstream
 
     private void submitStandard(final DirectBuffer b, final int msgLength)
     {
-        standard.wrap(b, FrameHeaderFlyweight.HEADER_LENGTH, msgLength);
-        final long seq = pipeline.claim();
-        try
-        {
-            final PipelineEvent e = pipeline.event(seq);
-            e.type = PipelineEvent.SUBMIT_STANDARD;
-            e.source = this;
-            e.channelId = (int)standard.channelId();
-            e.sequenceNumber = (int)standard.sequenceNumber();
-            e.jobId = (int)standard.jobId();
-            e.nonce = (int)standard.nonce();
-            e.ntime = (int)standard.ntime();
-            e.version = (int)standard.version();
-        }
-        finally
-        {
-            pipeline.publish(seq);
-        }
+        pipeline.publish(SUBMIT_STANDARD, this, standard.wrap(b, FrameHeaderFlyweight.HEADER_LENGTH, msgLength));
     }
 
     private void submitExtended(final DirectBuffer b, final int msgLength)
     {
-        extended.wrap(b, FrameHeaderFlyweight.HEADER_LENGTH, msgLength);
-        final long seq = pipeline.claim();
-        try
-        {
-            final PipelineEvent e = pipeline.event(seq);
-            e.type = PipelineEvent.SUBMIT_EXTENDED;
-            e.source = this;
-            e.channelId = (int)extended.channelId();
-            e.sequenceNumber = (int)extended.sequenceNumber();
-            e.jobId = (int)extended.jobId();
-            e.nonce = (int)extended.nonce();
-            e.ntime = (int)extended.ntime();
-            e.version = (int)extended.version();
-            e.extranonceLength = extended.extranonceLength();
-            b.getBytes(extended.extranonceOffset(), e.extranonce, 0, e.extranonceLength);
-        }
-        finally
-        {
-            pipeline.publish(seq);
-        }
+        pipeline.publish(SUBMIT_EXTENDED, this, extended.wrap(b, FrameHeaderFlyweight.HEADER_LENGTH, msgLength));
     }
 
     private void openStandard(final OpenStandardMiningChannel m)
     {
-        final long seq = pipeline.claim();
-        try
-        {
-            final PipelineEvent e = pipeline.event(seq);
-            e.type = PipelineEvent.OPEN_STANDARD_CHANNEL;
-            e.source = this;
-            e.requestId = (int)m.requestId();
-            e.userIdentity = m.userIdentity();
-            e.nominalHashrate = m.nominalHashRate();
-            System.arraycopy(m.maxTarget(), 0, e.maxTarget, 0, 32);
-        }
-        finally
-        {
-            pipeline.publish(seq);
-        }
+        pipeline.publish(OPEN_STANDARD, this, m);
     }
 
     private void openExtended(final OpenExtendedMiningChannel m)
     {
-        final long seq = pipeline.claim();
-        try
+        pipeline.publish(OPEN_EXTENDED, this, m);
+    }
+
+    private void update(final UpdateChannel m)
+    {
+        pipeline.publish(UPDATE, this, m);
+    }
+
+    private void close(final CloseChannel m)
+    {
+        pipeline.publish(CLOSE, this, m);
+    }
+
+    private void publishOpened(final boolean requiresStandardJobs)
+    {
+        pipeline.publish(OPENED, this, requiresStandardJobs);
+    }
+
+    // Ring translators: static, so publishing captures nothing and allocates nothing.
+
+    private static final EventTranslatorTwoArg<PipelineEvent, PoolConnection, SubmitSharesStandard> SUBMIT_STANDARD =
+        (e, seq, c, m) ->
         {
-            final PipelineEvent e = pipeline.event(seq);
+            e.type = PipelineEvent.SUBMIT_STANDARD;
+            e.source = c;
+            e.channelId = (int)m.channelId();
+            e.sequenceNumber = (int)m.sequenceNumber();
+            e.jobId = (int)m.jobId();
+            e.nonce = (int)m.nonce();
+            e.ntime = (int)m.ntime();
+            e.version = (int)m.version();
+        };
+
+    private static final EventTranslatorTwoArg<PipelineEvent, PoolConnection, SubmitSharesExtended> SUBMIT_EXTENDED =
+        (e, seq, c, m) ->
+        {
+            e.type = PipelineEvent.SUBMIT_EXTENDED;
+            e.source = c;
+            e.channelId = (int)m.channelId();
+            e.sequenceNumber = (int)m.sequenceNumber();
+            e.jobId = (int)m.jobId();
+            e.nonce = (int)m.nonce();
+            e.ntime = (int)m.ntime();
+            e.version = (int)m.version();
+            e.extranonceLength = m.extranonceLength();
+            m.buffer().getBytes(m.extranonceOffset(), e.extranonce, 0, e.extranonceLength);
+        };
+
+    private static final EventTranslatorTwoArg<PipelineEvent, PoolConnection, OpenStandardMiningChannel> OPEN_STANDARD =
+        (e, seq, c, m) ->
+        {
+            e.type = PipelineEvent.OPEN_STANDARD_CHANNEL;
+            e.source = c;
+            e.requestId = (int)m.requestId();
+            e.userIdentity = m.userIdentity();
+            e.nominalHashrate = m.nominalHashRate();
+            System.arraycopy(m.maxTarget(), 0, e.maxTarget, 0, 32);
+        };
+
+    private static final EventTranslatorTwoArg<PipelineEvent, PoolConnection, OpenExtendedMiningChannel> OPEN_EXTENDED =
+        (e, seq, c, m) ->
+        {
             e.type = PipelineEvent.OPEN_EXTENDED_CHANNEL;
-            e.source = this;
+            e.source = c;
             e.requestId = (int)m.requestId();
             e.userIdentity = m.userIdentity();
             e.nominalHashrate = m.nominalHashRate();
             System.arraycopy(m.maxTarget(), 0, e.maxTarget, 0, 32);
             e.minExtranonceSize = m.minExtranonceSize();
-        }
-        finally
-        {
-            pipeline.publish(seq);
-        }
-    }
+        };
 
-    private void update(final UpdateChannel m)
+    private static final EventTranslatorTwoArg<PipelineEvent, PoolConnection, UpdateChannel> UPDATE = (e, seq, c, m) ->
     {
-        final long seq = pipeline.claim();
-        try
-        {
-            final PipelineEvent e = pipeline.event(seq);
-            e.type = PipelineEvent.UPDATE_CHANNEL;
-            e.source = this;
-            e.channelId = (int)m.channelId();
-            e.nominalHashrate = m.nominalHashRate();
-            System.arraycopy(m.maximumTarget(), 0, e.maxTarget, 0, 32);
-        }
-        finally
-        {
-            pipeline.publish(seq);
-        }
-    }
+        e.type = PipelineEvent.UPDATE_CHANNEL;
+        e.source = c;
+        e.channelId = (int)m.channelId();
+        e.nominalHashrate = m.nominalHashRate();
+        System.arraycopy(m.maximumTarget(), 0, e.maxTarget, 0, 32);
+    };
 
-    private void close(final CloseChannel m)
+    private static final EventTranslatorTwoArg<PipelineEvent, PoolConnection, CloseChannel> CLOSE = (e, seq, c, m) ->
     {
-        final long seq = pipeline.claim();
-        try
-        {
-            final PipelineEvent e = pipeline.event(seq);
-            e.type = PipelineEvent.CLOSE_CHANNEL;
-            e.source = this;
-            e.channelId = (int)m.channelId();
-        }
-        finally
-        {
-            pipeline.publish(seq);
-        }
-    }
+        e.type = PipelineEvent.CLOSE_CHANNEL;
+        e.source = c;
+        e.channelId = (int)m.channelId();
+    };
 
-    private void publishOpened(final boolean requiresStandardJobs)
+    private static final EventTranslatorTwoArg<PipelineEvent, PoolConnection, Boolean> OPENED = (e, seq, c, standardJobs) ->
     {
-        final long seq = pipeline.claim();
-        try
-        {
-            final PipelineEvent e = pipeline.event(seq);
-            e.type = PipelineEvent.CONNECTION_OPENED;
-            e.source = this;
-            e.flag = requiresStandardJobs;
-        }
-        finally
-        {
-            pipeline.publish(seq);
-        }
-    }
+        e.type = PipelineEvent.CONNECTION_OPENED;
+        e.source = c;
+        e.flag = standardJobs;
+    };
 
-    private void publish(final int type)
+    private static final EventTranslatorTwoArg<PipelineEvent, PoolConnection, Object> CLOSED = (e, seq, c, unused) ->
     {
-        final long seq = pipeline.claim();
-        try
-        {
-            final PipelineEvent e = pipeline.event(seq);
-            e.type = type;
-            e.source = this;
-        }
-        finally
-        {
-            pipeline.publish(seq);
-        }
-    }
+        e.type = PipelineEvent.CONNECTION_CLOSED;
+        e.source = c;
+    };
 
     // ---- MiningDownstream: called on the pool logic thread ----
 
