@@ -89,7 +89,7 @@ public final class OutboundQueue implements AutoCloseable
      */
     public int claim(final int length)
     {
-        if (closed)
+        if (closed || backlogBytes() + length > maxBytes)
         {
             return -1;
         }
@@ -97,7 +97,7 @@ public final class OutboundQueue implements AutoCloseable
         while (index < 0)
         {
             final int bigger = capacity * 2;
-            if (bigger > maxBytes || backlogBytes() + length > maxBytes)
+            if (bigger > maxBytes)
             {
                 return -1;
             }

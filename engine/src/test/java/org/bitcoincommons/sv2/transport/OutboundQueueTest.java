@@ -1,0 +1,162 @@
+package org.bitcoincommons.sv2.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.agrona.DirectBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class OutboundQueueTest
+{
+    /** A sink that records frames (as their first int, a sequence number) and can be held shut. */
+    static final class RecordingSink implements FrameSink
+    {
+        final List<Integer> frames = new ArrayList<>();
+        final List<Integer> lengths = new ArrayList<>();
+        volatile CountDownLatch gate = new CountDownLatch(0);
+        int flushes;
+
+        @Override
+        public void write(final DirectBuffer buffer, final int offset, final int length) throws IOException
+        {
+            try
+            {
+                gate.await();
+            }
+            catch (final InterruptedException ex)
+            {
+                throw new IOException(ex);
+            }
+            synchronized (this)
+            {
+                frames.add(buffer.getInt(offset));
+                lengths.add(length);
+                for (int i = 4; i < length; i++)
+                {
+                    if (buffer.getByte(offset + i) != (byte)(i + buffer.getInt(offset)))
+                    {
+                        throw new AssertionError("frame " + buffer.getInt(offset) + " corrupted at byte " + i);
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void flush()
+        {
+            flushes++;
+        }
+
+        synchronized int count()
+        {
+            return frames.size();
+        }
+    }
+
+    private static boolean put(final OutboundQueue q, final int seq, final int length)
+    {
+        final int index = q.claim(length);
+        if (index < 0)
+        {
+            return false;
+        }
+        q.buffer().putInt(index, seq);
+        for (int i = 4; i < length; i++)
+        {
+            q.buffer().putByte(index + i, (byte)(i + seq));
+        }
+        q.commit(index);
+        return true;
+    }
+
+    @Test
+    void deliversEveryFrameInOrderWhileGrowingThroughBursts() throws Exception
+    {
+        final RecordingSink sink = new RecordingSink();
+        sink.gate = new CountDownLatch(1);   // the writer is stuck: the burst must fit by growing
+        final OutboundQueue q = new OutboundQueue(1024, 1 << 20, sink);
+        int seq = 0;
+        for (; seq < 2000; seq++)
+        {
+            assertTrue(put(q, seq, 8 + seq % 200), "frame " + seq + " refused below the limit");
+        }
+        assertTrue(q.backlogBytes() > 1024, "the queue grew past its first ring");
+        sink.gate.countDown();
+        for (; seq < 4000; seq++)
+        {
+            assertTrue(put(q, seq, 8 + seq % 200));
+        }
+        final long deadline = System.currentTimeMillis() + 10_000;
+        while (sink.count() < 4000 && System.currentTimeMillis() < deadline)
+        {
+            Thread.sleep(5);
+        }
+        assertEquals(4000, sink.count());
+        for (int i = 0; i < 4000; i++)
+        {
+            assertEquals(i, sink.frames.get(i));
+            assertEquals(8 + i % 200, sink.lengths.get(i));
+        }
+        assertTrue(sink.flushes >= 1);
+        q.close();
+    }
+
+    @Test
+    void refusesOnceTheLimitIsQueuedUnread() throws Exception
+    {
+        final RecordingSink sink = new RecordingSink();
+        sink.gate = new CountDownLatch(1);   // a peer that never reads
+        final OutboundQueue q = new OutboundQueue(1024, 16 * 1024, sink);
+        int accepted = 0;
+        while (put(q, accepted, 100))
+        {
+            accepted++;
+            assertTrue(accepted < 1000, "never refused");
+        }
+        assertTrue(accepted >= 100 && accepted <= 16 * 1024 / 100, "accepted " + accepted + " frames of 100 bytes");
+        sink.gate.countDown();
+        q.close(2000);
+        assertTrue(q.closed());
+        assertEquals(-1, q.claim(10), "closed queues refuse");
+    }
+
+    @Test
+    void producerAndWriterRaceWithoutLosingAFrame() throws Exception
+    {
+        final RecordingSink sink = new RecordingSink();
+        final OutboundQueue q = new OutboundQueue(1024, 1 << 22, sink);
+        final int n = 200_000;
+        final CountDownLatch done = new CountDownLatch(1);
+        Thread.ofPlatform().start(() ->
+        {
+            for (int i = 0; i < n; i++)
+            {
+                while (!put(q, i, 8 + i % 64))
+                {
+                    Thread.onSpinWait();
+                }
+            }
+            done.countDown();
+        });
+        assertTrue(done.await(20, TimeUnit.SECONDS));
+        final long deadline = System.currentTimeMillis() + 20_000;
+        while (sink.count() < n && System.currentTimeMillis() < deadline)
+        {
+            Thread.sleep(5);
+        }
+        assertEquals(n, sink.count());
+        for (int i = 0; i < n; i += 997)
+        {
+            assertEquals(i, sink.frames.get(i));
+        }
+        q.close();
+    }
+}
