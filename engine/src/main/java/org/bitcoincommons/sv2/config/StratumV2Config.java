@@ -11,9 +11,7 @@ import java.util.List;
  * @param enabled              false starts nothing SV2 (the API may still run)
  * @param listenAddr           TCP listen address for SV2 (Noise NX)
  * @param poolUrl              the URL advertised to miners, informational
- * @param transportPreference  which transports listen
- * @param quicListenAddr       UDP listen address for QUIC
- * @param sv1ListenAddr        Stratum V1 listen address, or null when SV1 is off
+ * @param transportPreference  which transports listen (TCP in this version)
  * @param mergeMiningEnabled   master switch for aux chains
  * @param secondaryChains      names of the aux chains to enable (each configured under [[merge.chains]])
  * @param handshakeTimeoutMs   a connection that has not finished Noise + SetupConnection by then is closed
@@ -26,8 +24,6 @@ public record StratumV2Config(
     InetSocketAddress listenAddr,
     String poolUrl,
     Transport transportPreference,
-    InetSocketAddress quicListenAddr,
-    InetSocketAddress sv1ListenAddr,
     boolean mergeMiningEnabled,
     List<String> secondaryChains,
     long handshakeTimeoutMs,
@@ -40,23 +36,26 @@ public record StratumV2Config(
     /** Which transports the pool listens on. */
     public enum Transport
     {
-        TCP, QUIC, BOTH;
+        TCP;
 
         static Transport parse(final String key, final String s)
         {
             return switch (s.toLowerCase(java.util.Locale.ROOT))
             {
                 case "tcp", "tcp_only" -> TCP;
-                case "quic", "quic_only" -> QUIC;
-                case "both", "tcp_and_quic" -> BOTH;
-                default -> throw new ConfigException(key + ": must be \"tcp\", \"quic\" or \"both\" (got \"" + s + "\")");
+                case "quic", "quic_only", "both", "tcp_and_quic" -> throw new ConfigException(key +
+                    ": QUIC is not available in this version; use \"tcp\" (got \"" + s + "\")");
+                default -> throw new ConfigException(key + ": must be \"tcp\" (got \"" + s + "\")");
             };
         }
     }
 
     static StratumV2Config read(final TomlReader t)
     {
-        final String sv1 = t.string("sv1_listen_addr", "");
+        if (!t.string("sv1_listen_addr", "").isEmpty())
+        {
+            throw new ConfigException(t.key("sv1_listen_addr") + ": the Stratum V1 endpoint is not available in this version");
+        }
         // Accepted for compatibility with the seed's files; this engine has no P2P port to demultiplex.
         t.bool("p2p_stratum_demux", false);
         return new StratumV2Config(
@@ -64,8 +63,6 @@ public record StratumV2Config(
             t.address("listen_addr", "127.0.0.1:34254"),
             t.string("pool_url", ""),
             Transport.parse(t.key("transport_preference"), t.string("transport_preference", "tcp")),
-            t.address("quic_listen_addr", "127.0.0.1:34255"),
-            sv1.isEmpty() ? null : TomlReader.parseAddress(t.key("sv1_listen_addr"), sv1),
             t.bool("merge_mining_enabled", false),
             t.strings("secondary_chains"),
             t.integer("handshake_timeout_ms", 10_000, 100, 600_000),

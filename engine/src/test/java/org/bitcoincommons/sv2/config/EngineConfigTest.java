@@ -2,7 +2,6 @@ package org.bitcoincommons.sv2.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,7 +31,6 @@ class EngineConfigTest
         assertEquals(6.0, file.pool().sharesPerMinute());
         assertEquals(root.resolve("etc/data/journal").toAbsolutePath().normalize(),
             file.pool().journalDir().toAbsolutePath().normalize());
-        assertNull(file.stratumV2().sv1ListenAddr());
         assertFalse(file.stratumV2().noise().hasKeys());
     }
 
@@ -43,7 +41,7 @@ class EngineConfigTest
             [stratum_v2]
             enabled = true
             listen_addr = "[::1]:4444"
-            transport_preference = "both"
+            transport_preference = "tcp"
             merge_mining_enabled = true
             secondary_chains = ["namecoin", "rsk"]
             [stratum_v2.noise]
@@ -98,7 +96,7 @@ class EngineConfigTest
         assertEquals(List.of("namecoin", "rsk"),
             c.merge().enabled(c.stratumV2()).stream().map(AuxChainConfig::name).toList());
         assertEquals(4444, c.stratumV2().listenAddr().getPort());
-        assertEquals(StratumV2Config.Transport.BOTH, c.stratumV2().transportPreference());
+        assertEquals(StratumV2Config.Transport.TCP, c.stratumV2().transportPreference());
         assertEquals(List.of("namecoin", "rsk"), c.stratumV2().secondaryChains());
         assertEquals(600, c.stratumV2().noise().certValiditySec());
         assertTrue(c.stratumV2().mergeMiningFee().autoDistribute());
@@ -125,6 +123,9 @@ class EngineConfigTest
         assertMessage("template.source: only \"embedded\" is available", "[template]\nsource = \"bitcoind\"");
         assertMessage("template.embedded_bits: not a valid compact target", "[template]\nembedded_bits = \"20800000\"");
         assertMessage("stratum_v2.transport_preference: must be", "[stratum_v2]\ntransport_preference = \"udp\"");
+        assertMessage("stratum_v2.transport_preference: QUIC is not available", "[stratum_v2]\ntransport_preference = \"quic\"");
+        assertMessage("stratum_v2.sv1_listen_addr: the Stratum V1 endpoint is not available",
+            "[stratum_v2]\nsv1_listen_addr = \"0.0.0.0:3333\"");
         assertMessage("unknown key pool.share_per_minute", "[pool]\nshare_per_minute = 6");
         assertMessage("unknown keys bogus, pool.x", "bogus = 1\n[pool]\nx = 2");
         assertMessage("stratum_v2: must be a table", "stratum_v2 = 5");
