@@ -19,6 +19,7 @@ import java.nio.file.Path;
  * @param minHashrate         the lowest hashrate a channel is believed to have, H/s (SRI's min_allowed_hashrate)
  * @param duplicateWindow     accepted shares remembered for duplicate detection (two windows are kept)
  * @param maxBatch            shares hashed per kernel call at most
+ * @param maxChannelsPerConnection channels one connection may hold open (a proxy needs one per device)
  * @param waitStrategy        how the logic thread waits for work: "blocking" (sleeps, lowest CPU), "sleeping",
  *                            "yielding" or "busy-spin" (lowest latency, keeps a core busy)
  */
@@ -35,6 +36,7 @@ public record PoolConfig(
     double minHashrate,
     int duplicateWindow,
     int maxBatch,
+    int maxChannelsPerConnection,
     String waitStrategy)
 {
     static PoolConfig read(final TomlReader t, final Path baseDir)
@@ -67,6 +69,7 @@ public record PoolConfig(
             t.number("min_hashrate", 1.0, 0.0, 1e30),
             (int)t.integer("duplicate_window", 1 << 20, 1024, 1 << 26),
             (int)t.integer("max_batch", 256, 1, 4096),
+            (int)t.integer("max_channels_per_connection", 4096, 1, 1 << 20),
             waitStrategy(t));
     }
 

@@ -49,6 +49,7 @@ public final class PoolLogic
     private final double sharesPerMinute;
     private final int extranonceSize;
     private final double minHashrate;
+    private int maxChannelsPerConnection = 4096;
     private final ShareProcessor shares;
     private int nextChannelId = 1;
 
@@ -67,6 +68,13 @@ public final class PoolLogic
         this.sharesPerMinute = sharesPerMinute;
         this.extranonceSize = extranonceSize;
         this.shares = new ShareProcessor(this, accounting, hasher, blockSink, clock, maxBatch, duplicateWindow);
+    }
+
+    /** Channels one connection may hold open; further OpenMiningChannel requests get "max-channels-reached". */
+    public PoolLogic maxChannelsPerConnection(final int max)
+    {
+        this.maxChannelsPerConnection = max;
+        return this;
     }
 
     public ShareProcessor shares()
@@ -98,9 +106,8 @@ public final class PoolLogic
         {
             return;
         }
-        if (!validHashrate(nominalHashrate))
+        if (!admit(d, requestId, nominalHashrate))
         {
-            wire.openMiningChannelError(requestId, "invalid-nominal-hashrate");
             return;
         }
         final int channelId = nextChannelId++;
@@ -133,9 +140,8 @@ public final class PoolLogic
         {
             return;
         }
-        if (!validHashrate(nominalHashrate))
+        if (!admit(d, requestId, nominalHashrate))
         {
-            wire.openMiningChannelError(requestId, "invalid-nominal-hashrate");
             return;
         }
         if (minExtranonceSize > extranonceSize)
@@ -385,6 +391,21 @@ public final class PoolLogic
         final BigInteger t = Target.fromHashrate(hashrate, sharesPerMinute);
         final BigInteger max = Target.fromLittleEndian(maxTargetLe, 0);
         return Target.toLittleEndian(t.min(max));
+    }
+
+    private boolean admit(final Downstream d, final int requestId, final float nominalHashrate)
+    {
+        if (!validHashrate(nominalHashrate))
+        {
+            d.wire.openMiningChannelError(requestId, "invalid-nominal-hashrate");
+            return false;
+        }
+        if (d.channels.size() >= maxChannelsPerConnection)
+        {
+            d.wire.openMiningChannelError(requestId, "max-channels-reached");
+            return false;
+        }
+        return true;
     }
 
     private static boolean validHashrate(final float h)

@@ -161,7 +161,7 @@ public final class PoolServer implements AutoCloseable
             rewards = new RewardRecorder(rewardAccounting, config.stratumV2().mergeMiningFee());
         }
         logic = new PoolLogic(accounting, hash, sink, clock, pc.sharesPerMinute(), pc.extranonceSize(),
-            pc.maxBatch(), pc.duplicateWindow(), pc.minHashrate());
+            pc.maxBatch(), pc.duplicateWindow(), pc.minHashrate()).maxChannelsPerConnection(pc.maxChannelsPerConnection());
         jobs = new JobFactory(payoutScript(), pc.poolSignature().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
             logic.extranonceLength(), decorator);
         pipeline = new SharePipeline(pc.ringSize(), pc.waitStrategy(), new PoolEventProcessor(logic, this::onTick));

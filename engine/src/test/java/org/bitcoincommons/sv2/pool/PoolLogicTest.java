@@ -289,6 +289,18 @@ class PoolLogicTest
     }
 
     @Test
+    void channelsPerConnectionAreBounded()
+    {
+        f.logic.maxChannelsPerConnection(2);
+        openStandard(1.0f, MAX_TARGET);
+        openStandard(1.0f, MAX_TARGET);
+        f.logic.openStandardChannel(miner, 9, "third", 1.0f, MAX_TARGET);
+        assertEquals("max-channels-reached", miner.last("OpenMiningChannel.Error").text());
+        assertEquals(9, miner.last("OpenMiningChannel.Error").a());
+        assertEquals(2, f.logic.channelCount());
+    }
+
+    @Test
     void closedConnectionsChannelsAreGone()
     {
         final int ch = openStandard(1.0f, MAX_TARGET);
