@@ -72,7 +72,7 @@ public final class HashBackends
         }
         if (LOGGED.compareAndSet(false, true))
         {
-            LOG.info("hashing: impl={} kernel={} scan={} library={}", backend.impl().configName(), backend.kernel(),
+            LOG.debug("hashing: impl={} kernel={} scan={} library={}", backend.impl().configName(), backend.kernel(),
                 backend.scanKernel(), libraryPath().map(Path::toString).orElse("none"));
         }
         return backend;

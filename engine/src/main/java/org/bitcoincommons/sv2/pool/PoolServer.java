@@ -132,7 +132,8 @@ public final class PoolServer implements AutoCloseable
         }
         accounting = new JournalAccounting(journal.writer(), state, clock);
         hash = HashBackends.create(pc.hashImpl());
-        LOG.info("share hashing: {} ({} kernel)", hash.impl(), hash.kernel());
+        LOG.info("share hashing: {} ({} kernel; library {})", hash.impl(), hash.kernel(),
+            HashBackends.libraryPath().map(Object::toString).orElse("not loaded"));
 
         chain = new EmbeddedChain(config.template().embeddedBits(), config.template().embeddedTransactions(), clock);
         source = chain;
