@@ -65,8 +65,9 @@ public final class MinerCommand implements Runnable
             stopped.countDown();
         }, "sv2-miner-shutdown"));
         miner.start();
-        out.printf("miner: %s -> %s, %d thread(s), announcing %s%n", user, config.pool(), threads,
-            PoolCommand.hashrate(miner.nominalHashrate()));
+        final var backend = org.bitcoincommons.sv2.hash.HashBackends.create(hashImpl);
+        out.printf("miner: %s -> %s, %d thread(s) scanning with %s (%s), announcing %s%n", user, config.pool(), threads,
+            backend.impl().configName(), backend.scanKernel(), PoolCommand.hashrate(miner.nominalHashrate()));
         out.flush();
         long lastHashes = 0;
         long lastNs = System.nanoTime();
