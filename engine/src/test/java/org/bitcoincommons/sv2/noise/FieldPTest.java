@@ -50,6 +50,42 @@ class FieldPTest
         };
     }
 
+    /** Raw limbs anywhere up to the weak-normal bound (limbs 0..3 below 2^53, limb 4 below 2^49), extremes included. */
+    private static long[] weakLimbs(final SplittableRandom rnd)
+    {
+        final long[] a = FieldP.create();
+        for (int i = 0; i < FieldP.LIMBS; i++)
+        {
+            final int bits = i == FieldP.LIMBS - 1 ? 49 : 53;
+            final long max = (1L << bits) - 1;
+            a[i] = switch (rnd.nextInt(4))
+            {
+                case 0 -> max;
+                case 1 -> 0;
+                default -> rnd.nextLong() >>> (64 - bits);
+            };
+        }
+        return a;
+    }
+
+    @Test
+    void mulAndSqrOfWeakLimbsUpToTheBound()
+    {
+        final SplittableRandom rnd = new SplittableRandom(53);
+        final long[] r = FieldP.create();
+        for (int i = 0; i < 20_000; i++)
+        {
+            final long[] a = weakLimbs(rnd);
+            final long[] b = weakLimbs(rnd);
+            final BigInteger va = big(a);
+            final BigInteger vb = big(b);
+            FieldP.mul(r, a, b);
+            check(va.multiply(vb), r, "mul weak");
+            FieldP.sqr(r, a);
+            check(va.multiply(va), r, "sqr weak");
+        }
+    }
+
     @Test
     void matchesBigIntegerModP()
     {
