@@ -187,12 +187,23 @@ public final class FieldP
         r[4] = (s4 & mask) | (r4 & ~mask);
     }
 
-    /** Whether a = 0 mod p. */
+    /** Whether a = 0 mod p. A weakly normal value below 2^257 is 0 mod p iff it is 0, p or 2p; no allocation. */
     public static boolean isZero(final long[] a)
     {
-        final long[] n = a.clone();
-        normalize(n);
-        return (n[0] | n[1] | n[2] | n[3] | n[4]) == 0;
+        long r0 = a[0], r1 = a[1], r2 = a[2], r3 = a[3], r4 = a[4];
+        r1 += r0 >>> 52;
+        r0 &= M;
+        r2 += r1 >>> 52;
+        r1 &= M;
+        r3 += r2 >>> 52;
+        r2 &= M;
+        r4 += r3 >>> 52;
+        r3 &= M;
+        // Exact limbs now (limb 4 may reach 2^49): compare against 0, p and 2p.
+        final long isZero = r0 | r1 | r2 | r3 | r4;
+        final long isP = (r0 ^ P0) | (r1 ^ M) | (r2 ^ M) | (r3 ^ M) | (r4 ^ P4);
+        final long isTwoP = (r0 ^ ((P0 << 1) & M)) | (r1 ^ M) | (r2 ^ M) | (r3 ^ M) | (r4 ^ ((P4 << 1) | 1));
+        return isZero == 0 || isP == 0 || isTwoP == 0;
     }
 
     public static boolean equal(final long[] a, final long[] b)

@@ -55,23 +55,64 @@ public final class Secp256k1
 
     private static long[] buildGeneratorTable()
     {
+        return fixedBaseTable(G);
+    }
+
+    /**
+     * The 64 x 15 affine multiples (j + 1) * 16^w * base used by the fixed-base multiplication (about 77 KB). Each
+     * row of 15 Jacobian points is made affine with one shared inversion (Montgomery's trick).
+     */
+    static long[] fixedBaseTable(final AffinePoint basePoint)
+    {
         final long[] table = new long[WINDOWS * ENTRIES * STRIDE];
         final PointMath math = new PointMath();
-        final JacobianPoint base = new JacobianPoint().setAffine(G.x(), G.y());
-        final JacobianPoint acc = new JacobianPoint();
-        final long[] ax = new long[FieldP.LIMBS];
-        final long[] ay = new long[FieldP.LIMBS];
+        final JacobianPoint base = new JacobianPoint().setAffine(basePoint.x(), basePoint.y());
+        final JacobianPoint[] row = new JacobianPoint[ENTRIES];
+        for (int j = 0; j < ENTRIES; j++)
+        {
+            row[j] = new JacobianPoint();
+        }
+        final long[][] prefix = new long[ENTRIES][FieldP.LIMBS];
+        final long[] inv = new long[FieldP.LIMBS];
+        final long[] zInv = new long[FieldP.LIMBS];
+        final long[] zInv2 = new long[FieldP.LIMBS];
+        final long[] t = new long[FieldP.LIMBS];
         for (int w = 0; w < WINDOWS; w++)
         {
-            acc.set(base);
-            for (int j = 0; j < ENTRIES; j++)
+            row[0].set(base);
+            for (int j = 1; j < ENTRIES; j++)
             {
-                acc.toAffine(ax, ay);
-                System.arraycopy(ax, 0, table, (w * ENTRIES + j) * STRIDE, FieldP.LIMBS);
-                System.arraycopy(ay, 0, table, (w * ENTRIES + j) * STRIDE + FieldP.LIMBS, FieldP.LIMBS);
-                math.add(acc, acc, base);
+                math.add(row[j], row[j - 1], base);
             }
-            base.set(acc);
+            // prefix[j] = z_0 * ... * z_j; one inversion of the full product, then peel one z off per entry.
+            FieldP.set(prefix[0], row[0].z);
+            for (int j = 1; j < ENTRIES; j++)
+            {
+                FieldP.mul(prefix[j], prefix[j - 1], row[j].z);
+            }
+            FieldP.inv(inv, prefix[ENTRIES - 1]);
+            for (int j = ENTRIES - 1; j >= 0; j--)
+            {
+                if (j > 0)
+                {
+                    FieldP.mul(zInv, inv, prefix[j - 1]);
+                    FieldP.mul(inv, inv, row[j].z);
+                }
+                else
+                {
+                    FieldP.set(zInv, inv);
+                }
+                final int at = (w * ENTRIES + j) * STRIDE;
+                FieldP.sqr(zInv2, zInv);
+                FieldP.mul(t, row[j].x, zInv2);
+                FieldP.normalize(t);
+                System.arraycopy(t, 0, table, at, FieldP.LIMBS);
+                FieldP.mul(zInv2, zInv2, zInv);
+                FieldP.mul(t, row[j].y, zInv2);
+                FieldP.normalize(t);
+                System.arraycopy(t, 0, table, at + FieldP.LIMBS, FieldP.LIMBS);
+            }
+            math.add(base, row[ENTRIES - 1], row[0]);
         }
         return table;
     }
@@ -161,13 +202,20 @@ public final class Secp256k1
 
     private static void mulGInto(final JacobianPoint acc, final byte[] scalar, final PointMath math)
     {
+        mulFixedInto(acc, G_TABLE, scalar, math);
+    }
+
+    /** scalar * base for a table from {@link #fixedBaseTable}: one mixed addition per non-zero 4-bit digit. */
+    private static void mulFixedInto(final JacobianPoint acc, final long[] table, final byte[] scalar,
+        final PointMath math)
+    {
         final long[] sx = new long[FieldP.LIMBS];
         final long[] sy = new long[FieldP.LIMBS];
         acc.setInfinity();
         for (int w = 0; w < WINDOWS; w++)
         {
             final int digit = nibble(scalar, w);
-            selectAffine(w, digit, sx, sy);
+            selectAffine(table, w, digit, sx, sy);
             if (digit != 0)
             {
                 math.addAffine(acc, acc, sx, sy);
@@ -176,7 +224,8 @@ public final class Secp256k1
     }
 
     /** Scans the whole row so the access pattern does not depend on digit. */
-    private static void selectAffine(final int window, final int digit, final long[] x, final long[] y)
+    private static void selectAffine(
+        final long[] table, final int window, final int digit, final long[] x, final long[] y)
     {
         Arrays.fill(x, 0);
         Arrays.fill(y, 0);
@@ -187,8 +236,8 @@ public final class Secp256k1
             final int base = rowBase + j * STRIDE;
             for (int i = 0; i < FieldP.LIMBS; i++)
             {
-                x[i] |= G_TABLE[base + i] & mask;
-                y[i] |= G_TABLE[base + FieldP.LIMBS + i] & mask;
+                x[i] |= table[base + i] & mask;
+                y[i] |= table[base + FieldP.LIMBS + i] & mask;
             }
         }
     }
@@ -298,6 +347,21 @@ public final class Secp256k1
         mulGInto(left, toBytes(a), math);
         final JacobianPoint right = new JacobianPoint();
         mulInto(right, point, b, math);
+        math.add(left, left, right);
+        return affine(left);
+    }
+
+    /**
+     * a * G + b * B for a point B with a table from {@link #fixedBaseTable}: two doubling-free fixed-base
+     * multiplications; null if the result is infinity. a and b in [0, n).
+     */
+    static AffinePoint mulGAddFixed(final BigInteger a, final long[] tableB, final BigInteger b)
+    {
+        final PointMath math = new PointMath();
+        final JacobianPoint left = new JacobianPoint();
+        mulGInto(left, toBytes(a), math);
+        final JacobianPoint right = new JacobianPoint();
+        mulFixedInto(right, tableB, toBytes(b), math);
         math.add(left, left, right);
         return affine(left);
     }
