@@ -35,6 +35,14 @@ public final class FieldP
     private static final long FOUR_P0 = P0 << 2;
     private static final long FOUR_P1 = P1 << 2;
     private static final long FOUR_P4 = P4 << 2;
+    /** 8p in limbs: each limb exceeds three weakly normal limbs (b + 2c or 2b). */
+    private static final long EIGHT_P0 = P0 << 3;
+    private static final long EIGHT_P1 = P1 << 3;
+    private static final long EIGHT_P4 = P4 << 3;
+    /** 32p in limbs: each limb exceeds eight times a weakly normal limb. */
+    private static final long P32_0 = P0 << 5;
+    private static final long P32_1 = P1 << 5;
+    private static final long P32_4 = P4 << 5;
 
     private FieldP()
     {
@@ -232,6 +240,36 @@ public final class FieldP
     {
         weak(r, a[0] + FOUR_P0 - b[0], a[1] + FOUR_P1 - b[1], a[2] + FOUR_P1 - b[2], a[3] + FOUR_P1 - b[3],
             a[4] + FOUR_P4 - b[4]);
+    }
+
+    /** r = a - 2b with one carry pass, computed as a + 8p - 2b. */
+    public static void subTwice(final long[] r, final long[] a, final long[] b)
+    {
+        weak(r, a[0] + EIGHT_P0 - (b[0] << 1), a[1] + EIGHT_P1 - (b[1] << 1), a[2] + EIGHT_P1 - (b[2] << 1),
+            a[3] + EIGHT_P1 - (b[3] << 1), a[4] + EIGHT_P4 - (b[4] << 1));
+    }
+
+    /** r = a - b - 2c with one carry pass, computed as a + 8p - b - 2c. */
+    public static void subSub2(final long[] r, final long[] a, final long[] b, final long[] c)
+    {
+        weak(r, a[0] + EIGHT_P0 - b[0] - (c[0] << 1), a[1] + EIGHT_P1 - b[1] - (c[1] << 1),
+            a[2] + EIGHT_P1 - b[2] - (c[2] << 1), a[3] + EIGHT_P1 - b[3] - (c[3] << 1),
+            a[4] + EIGHT_P4 - b[4] - (c[4] << 1));
+    }
+
+    /** r = 2 (a - b - c) with one carry pass. */
+    public static void twiceSub2(final long[] r, final long[] a, final long[] b, final long[] c)
+    {
+        weak(r, (a[0] + EIGHT_P0 - b[0] - c[0]) << 1, (a[1] + EIGHT_P1 - b[1] - c[1]) << 1,
+            (a[2] + EIGHT_P1 - b[2] - c[2]) << 1, (a[3] + EIGHT_P1 - b[3] - c[3]) << 1,
+            (a[4] + EIGHT_P4 - b[4] - c[4]) << 1);
+    }
+
+    /** r = a - 8b with one carry pass, computed as a + 32p - 8b. */
+    public static void subEight(final long[] r, final long[] a, final long[] b)
+    {
+        weak(r, a[0] + P32_0 - (b[0] << 3), a[1] + P32_1 - (b[1] << 3), a[2] + P32_1 - (b[2] << 3),
+            a[3] + P32_1 - (b[3] << 3), a[4] + P32_4 - (b[4] << 3));
     }
 
     /** r = -a, computed as 4p - a. */

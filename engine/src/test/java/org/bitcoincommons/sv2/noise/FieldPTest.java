@@ -83,6 +83,16 @@ class FieldPTest
             check(va.multiply(vb), r, "mul weak");
             FieldP.sqr(r, a);
             check(va.multiply(va), r, "sqr weak");
+            final long[] c = weakLimbs(rnd);
+            final BigInteger vc = big(c);
+            FieldP.subTwice(r, a, b);
+            check(va.subtract(vb.shiftLeft(1)), r, "subTwice");
+            FieldP.subSub2(r, a, b, c);
+            check(va.subtract(vb).subtract(vc.shiftLeft(1)), r, "subSub2");
+            FieldP.twiceSub2(r, a, b, c);
+            check(va.subtract(vb).subtract(vc).shiftLeft(1), r, "twiceSub2");
+            FieldP.subEight(r, a, b);
+            check(va.subtract(vb.shiftLeft(3)), r, "subEight");
         }
     }
 
