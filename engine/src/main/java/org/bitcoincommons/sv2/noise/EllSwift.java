@@ -183,6 +183,7 @@ public final class EllSwift
         final long[] v = new long[FieldP.LIMBS];
         final long[] s = new long[FieldP.LIMBS];
         final long[] t = new long[FieldP.LIMBS];
+        final long[] w = new long[FieldP.LIMBS];
         if ((caseIndex & 2) == 0)
         {
             final long[] minusXMinusU = new long[FieldP.LIMBS];
@@ -206,6 +207,10 @@ public final class EllSwift
             FieldP.inv(den, den);
             FieldP.negate(s, u3p7);
             FieldP.mul(s, s, den);
+            if (!FieldP.sqrt(w, s))
+            {
+                return null;
+            }
         }
         else
         {
@@ -234,16 +239,20 @@ public final class EllSwift
                 }
                 FieldP.negate(r, r);
             }
+            // One exponentiation y = s^((p-3)/4) gives both w = sqrt(s) = s y and, when s is a square, 1/s = y^2.
+            final long[] y = new long[FieldP.LIMBS];
+            FieldP.powP34(y, s);
+            FieldP.mul(w, s, y);
+            FieldP.sqr(t, w);
+            if (!FieldP.equal(t, s))
+            {
+                return null;
+            }
             // v = (r / s - u) / 2
-            FieldP.inv(t, s);
+            FieldP.sqr(t, y);
             FieldP.mul(v, r, t);
             FieldP.sub(v, v, u);
             FieldP.mul(v, v, HALF);
-        }
-        final long[] w = new long[FieldP.LIMBS];
-        if (!FieldP.sqrt(w, s))
-        {
-            return null;
         }
         if ((caseIndex & 4) != 0)
         {

@@ -597,6 +597,26 @@ public final class FieldP
     }
 
     /**
+     * r = a^((p-3)/4). For a non-zero square a: a * r is the square root {@link #sqrt} returns and r^2 = 1/a, so one
+     * exponentiation gives both.
+     */
+    public static void powP34(final long[] r, final long[] a)
+    {
+        final long[] x2 = new long[LIMBS];
+        final long[] x3 = new long[LIMBS];
+        final long[] x22 = new long[LIMBS];
+        final long[] x223 = new long[LIMBS];
+        final long[] t = new long[LIMBS];
+        chainHead(a, x2, x3, x22, x223);
+        sqrN(t, x223, 23);
+        mul(t, t, x22);
+        sqrN(t, t, 5);
+        mul(t, t, a);
+        sqrN(t, t, 3);
+        mul(r, t, x2);
+    }
+
+    /**
      * r = a^((p+1)/4), a square root of a if one exists.
      *
      * @return whether a is a square (r squared equals a).

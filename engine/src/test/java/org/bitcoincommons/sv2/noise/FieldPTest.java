@@ -139,6 +139,8 @@ class FieldPTest
             final long[] fa = fe(a);
             FieldP.inv(r, fa);
             check(a.mod(P).signum() == 0 ? BigInteger.ZERO : a.modInverse(P), r, "inv");
+            FieldP.powP34(r, fa);
+            check(a.mod(P).modPow(P.subtract(BigInteger.valueOf(3)).shiftRight(2), P), r, "powP34");
             final boolean square = FieldP.sqrt(r, fa);
             final boolean expected = a.mod(P).modPow(P.subtract(BigInteger.ONE).shiftRight(1), P).compareTo(BigInteger.ONE) <= 0;
             assertEquals(expected, square, "is square " + a);
