@@ -2,7 +2,7 @@ package org.bitcoincommons.sv2.noise;
 
 /**
  * A BIP340 x-only public key lifted to its even-y point once, for repeated verification. Keys made by {@link #of}
- * also carry a fixed-base table of the point (64 x 15 affine multiples, about 77 KB, about 1 ms to build), so
+ * also carry a fixed-base table of the point (52 x 16 affine multiples, about 67 KB, about 1 ms to build), so
  * verification is two doubling-free table multiplications instead of a table one and a variable-base one. Immutable.
  */
 public final class SchnorrPublicKey

@@ -6,8 +6,9 @@ import java.util.Arrays;
 /**
  * secp256k1 group operations on our own {@link FieldP} arithmetic: Jacobian points, variable-base multiplication
  * with the GLV endomorphism (two 129-bit halves, 4-bit fixed windows, 132 doublings, a 2 x 15-entry table made affine
- * with one inversion so every addition is mixed), and a precomputed table of 64 x 15 affine multiples of G (one mixed addition per
- * 4-bit window, no doublings) for the generator. Stateless and thread-safe (each call has its own scratch).
+ * with one inversion so every addition is mixed), and a precomputed table of 52 x 16 affine multiples of G (signed
+ * 5-bit digits, one mixed
+ * addition per window, no doublings) for the generator. Stateless and thread-safe (each call has its own scratch).
  * Scalars are BigIntegers (cold arithmetic mod n); field and group work is on limbs.
  * <p>
  * Side channels: table entries are selected by scanning the whole row with masks, so the memory access pattern does
@@ -25,10 +26,13 @@ public final class Secp256k1
         limbs("79BE667EF9DCBBAC55A06295CE870B07029BFCDB2DCE28D959F2815B16F81798"),
         limbs("483ADA7726A3C4655DA4FBFC0E1108A8FD17B448A68554199C47D08FFB10D4B8"));
 
-    private static final int WINDOWS = 64;
+    /** Fixed-base tables: signed 5-bit digits in [-16, 15] cover a 256-bit scalar in 52 windows. */
+    private static final int FIXED_WINDOWS = 52;
+    private static final int FIXED_ENTRIES = 16;
+    /** Variable-base tables: 15 multiples per GLV half. */
     private static final int ENTRIES = 15;
     private static final int STRIDE = 2 * FieldP.LIMBS;
-    /** G_TABLE[(w * 15 + j) * STRIDE ..] = affine x (5 limbs), y (5 limbs) of (j + 1) * 16^w * G. */
+    /** G_TABLE[(w * 16 + j) * STRIDE ..] = affine x (5 limbs), y (5 limbs) of (j + 1) * 32^w * G. */
     private static final long[] G_TABLE = buildGeneratorTable();
     private static final long[] SEVEN = FieldP.of(7);
 
@@ -60,50 +64,50 @@ public final class Secp256k1
     }
 
     /**
-     * The 64 x 15 affine multiples (j + 1) * 16^w * base used by the fixed-base multiplication (about 77 KB). Each
-     * row of 15 Jacobian points is made affine with one shared inversion (Montgomery's trick).
+     * The 52 x 16 affine multiples (j + 1) * 32^w * base used by the fixed-base multiplication (about 67 KB). Each
+     * row of 16 Jacobian points is made affine with one shared inversion (Montgomery's trick).
      */
     static long[] fixedBaseTable(final AffinePoint basePoint)
     {
-        final long[] table = new long[WINDOWS * ENTRIES * STRIDE];
+        final long[] table = new long[FIXED_WINDOWS * FIXED_ENTRIES * STRIDE];
         final PointMath math = new PointMath();
         final JacobianPoint base = new JacobianPoint().setAffine(basePoint.x(), basePoint.y());
-        final JacobianPoint[] row = new JacobianPoint[ENTRIES];
-        for (int j = 0; j < ENTRIES; j++)
+        final JacobianPoint[] row = new JacobianPoint[FIXED_ENTRIES];
+        for (int j = 0; j < FIXED_ENTRIES; j++)
         {
             row[j] = new JacobianPoint();
         }
-        for (int w = 0; w < WINDOWS; w++)
+        for (int w = 0; w < FIXED_WINDOWS; w++)
         {
             row[0].set(base);
-            for (int j = 1; j < ENTRIES; j++)
+            for (int j = 1; j < FIXED_ENTRIES; j++)
             {
                 math.add(row[j], row[j - 1], base);
             }
-            toAffineBatch(row, table, w * ENTRIES * STRIDE);
-            math.add(base, row[ENTRIES - 1], row[0]);
+            toAffineBatch(row, FIXED_ENTRIES, table, w * FIXED_ENTRIES * STRIDE);
+            math.dbl(base, row[FIXED_ENTRIES - 1]);
         }
         return table;
     }
 
     /**
-     * Writes the affine x, y (canonical limbs) of 15 finite Jacobian points to out[at ..] in table layout, with one
+     * Writes the affine x, y (canonical limbs) of count finite Jacobian points to out[at ..] in table layout, with one
      * shared inversion: prefix[j] = z_0 * ... * z_j, invert the full product, then peel one z off per entry.
      */
-    private static void toAffineBatch(final JacobianPoint[] row, final long[] out, final int at)
+    private static void toAffineBatch(final JacobianPoint[] row, final int count, final long[] out, final int at)
     {
-        final long[][] prefix = new long[ENTRIES][FieldP.LIMBS];
+        final long[][] prefix = new long[count][FieldP.LIMBS];
         final long[] inv = new long[FieldP.LIMBS];
         final long[] zInv = new long[FieldP.LIMBS];
         final long[] zInv2 = new long[FieldP.LIMBS];
         final long[] t = new long[FieldP.LIMBS];
         FieldP.set(prefix[0], row[0].z);
-        for (int j = 1; j < ENTRIES; j++)
+        for (int j = 1; j < count; j++)
         {
             FieldP.mul(prefix[j], prefix[j - 1], row[j].z);
         }
-        FieldP.inv(inv, prefix[ENTRIES - 1]);
-        for (int j = ENTRIES - 1; j >= 0; j--)
+        FieldP.inv(inv, prefix[count - 1]);
+        for (int j = count - 1; j >= 0; j--)
         {
             if (j > 0)
             {
@@ -214,17 +218,33 @@ public final class Secp256k1
         mulFixedInto(acc, G_TABLE, scalar, math);
     }
 
-    /** scalar * base for a table from {@link #fixedBaseTable}: one mixed addition per non-zero 4-bit digit. */
+    /**
+     * scalar * base for a table from {@link #fixedBaseTable}: the scalar (below 2^256) recoded into 52 signed 5-bit
+     * digits, one mixed addition per non-zero digit, no doublings. The entry |digit| is found by scanning the whole
+     * row with masks and its y negated by mask for a negative digit.
+     */
     private static void mulFixedInto(final JacobianPoint acc, final long[] table, final byte[] scalar,
         final PointMath math)
     {
         final long[] sx = new long[FieldP.LIMBS];
         final long[] sy = new long[FieldP.LIMBS];
+        final long[] negY = new long[FieldP.LIMBS];
         acc.setInfinity();
-        for (int w = 0; w < WINDOWS; w++)
+        int carry = 0;
+        for (int w = 0; w < FIXED_WINDOWS; w++)
         {
-            final int digit = nibble(scalar, w);
-            selectAffine(table, w, digit, sx, sy);
+            final int v = bits5(scalar, w * 5) + carry;
+            carry = (v + 16) >>> 5;
+            final int digit = v - (carry << 5);
+            final int sign = digit >> 31;
+            final int magnitude = (digit ^ sign) - sign;
+            selectAffine(table, FIXED_ENTRIES, w, magnitude, sx, sy);
+            FieldP.negate(negY, sy);
+            final long negMask = sign;
+            for (int i = 0; i < FieldP.LIMBS; i++)
+            {
+                sy[i] = (negY[i] & negMask) | (sy[i] & ~negMask);
+            }
             if (digit != 0)
             {
                 math.addAffine(acc, acc, sx, sy);
@@ -232,14 +252,29 @@ public final class Secp256k1
         }
     }
 
-    /** Scans the whole row so the access pattern does not depend on digit. */
+    /** Bits [position, position + 5) of a 32-byte big-endian number (bits at 256 and above read as 0). */
+    private static int bits5(final byte[] bigEndian32, final int position)
+    {
+        int v = 0;
+        for (int i = 0; i < 5; i++)
+        {
+            final int bit = position + i;
+            if (bit < 256)
+            {
+                v |= ((bigEndian32[31 - (bit >>> 3)] >>> (bit & 7)) & 1) << i;
+            }
+        }
+        return v;
+    }
+
+    /** Scans the whole row so the access pattern does not depend on digit (1..entries; 0 selects nothing). */
     private static void selectAffine(
-        final long[] table, final int window, final int digit, final long[] x, final long[] y)
+        final long[] table, final int entries, final int window, final int digit, final long[] x, final long[] y)
     {
         Arrays.fill(x, 0);
         Arrays.fill(y, 0);
-        final int rowBase = window * ENTRIES * STRIDE;
-        for (int j = 0; j < ENTRIES; j++)
+        final int rowBase = window * entries * STRIDE;
+        for (int j = 0; j < entries; j++)
         {
             final long mask = (long)(((j + 1) ^ digit) - 1) >> 63;
             final int base = rowBase + j * STRIDE;
@@ -293,7 +328,7 @@ public final class Secp256k1
             math.addAffine(row[j], row[j - 1], point.x(), y1);
         }
         final long[] table = new long[2 * ENTRIES * STRIDE];
-        toAffineBatch(row, table, 0);
+        toAffineBatch(row, ENTRIES, table, 0);
         final boolean flip = k1.signum() * k2.signum() < 0;
         final long[] t = new long[FieldP.LIMBS];
         for (int j = 0; j < ENTRIES; j++)
@@ -321,13 +356,13 @@ public final class Secp256k1
             math.dbl(acc, acc);
             math.dbl(acc, acc);
             final int d1 = nibble(digits1, w);
-            selectAffine(table, 0, d1, sx, sy);
+            selectAffine(table, ENTRIES, 0, d1, sx, sy);
             if (d1 != 0)
             {
                 math.addAffine(acc, acc, sx, sy);
             }
             final int d2 = nibble(digits2, w);
-            selectAffine(table, 1, d2, sx, sy);
+            selectAffine(table, ENTRIES, 1, d2, sx, sy);
             if (d2 != 0)
             {
                 math.addAffine(acc, acc, sx, sy);
