@@ -108,6 +108,15 @@ final class PointMath
         finishAdd(r, a.z, null, u1, u2, s1, s2, a);
     }
 
+    /**
+     * After {@link #addAffine} or {@link #add} that was not an exceptional case (neither input infinity, inputs not
+     * equal or opposite): Z3 / (Z1 Z2) = H. Scratch: valid until the next call.
+     */
+    long[] lastAddZRatio()
+    {
+        return t2;
+    }
+
     private void finishAdd(
         final JacobianPoint r, final long[] z1, final long[] z2, final long[] u1, final long[] u2, final long[] s1,
         final long[] s2, final JacobianPoint a)

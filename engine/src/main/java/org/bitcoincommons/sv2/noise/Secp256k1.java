@@ -5,8 +5,8 @@ import java.util.Arrays;
 
 /**
  * secp256k1 group operations on our own {@link FieldP} arithmetic: Jacobian points, variable-base multiplication
- * with the GLV endomorphism (two 129-bit halves, 4-bit fixed windows, 132 doublings, a 2 x 15-entry table made affine
- * with one inversion so every addition is mixed), and a precomputed table of 52 x 16 affine multiples of G (signed
+ * with the GLV endomorphism (two 129-bit halves, 4-bit fixed windows, 132 doublings, a 2 x 15-entry table brought to
+ * one common Z without an inversion so every addition is mixed), and a precomputed table of 52 x 16 affine multiples of G (signed
  * 5-bit digits, one mixed
  * addition per window, no doublings) for the generator. Stateless and thread-safe (each call has its own scratch).
  * Scalars are BigIntegers (cold arithmetic mod n); field and group work is on limbs.
@@ -313,22 +313,45 @@ public final class Secp256k1
         final byte[] digits2 = toBytes(k2.abs());
 
         // Row 0: (j + 1) * P with y negated when k1 < 0; row 1: lambda times those, negated again when the signs of
-        // k1 and k2 differ. Built in Jacobian coordinates, made affine with one inversion, so the main loop uses
-        // mixed additions (8M + 3S instead of 12M + 4S).
+        // k1 and k2 differ. No inversion: the multiples are brought to one common Z (zG) with the Z ratios of the
+        // additions that made them. With every entry at the same Z they are affine points of the isomorphic curve
+        // (x, y) -> (x zG^2, y zG^3), y^2 = x^3 + 7 zG^6; doubling and addition do not use the 7, so the main loop
+        // runs there with mixed additions (8M + 3S) and the result goes back by multiplying its Z by zG.
         final long[] y1 = point.y().clone();
         if (k1.signum() < 0)
         {
             FieldP.negate(y1, y1);
         }
         final JacobianPoint[] row = new JacobianPoint[ENTRIES];
+        final long[][] ratio = new long[ENTRIES][FieldP.LIMBS];
         row[0] = new JacobianPoint().setAffine(point.x(), y1);
-        for (int j = 1; j < ENTRIES; j++)
+        row[1] = new JacobianPoint();
+        math.dbl(row[1], row[0]);
+        FieldP.set(ratio[1], row[1].z);
+        for (int j = 2; j < ENTRIES; j++)
         {
             row[j] = new JacobianPoint();
             math.addAffine(row[j], row[j - 1], point.x(), y1);
+            FieldP.set(ratio[j], math.lastAddZRatio());
         }
+        final long[] zG = row[ENTRIES - 1].z;
         final long[] table = new long[2 * ENTRIES * STRIDE];
-        toAffineBatch(row, ENTRIES, table, 0);
+        final long[] scale = FieldP.of(1);
+        final long[] scale2 = new long[FieldP.LIMBS];
+        final long[] c = new long[FieldP.LIMBS];
+        for (int j = ENTRIES - 1; j >= 0; j--)
+        {
+            if (j < ENTRIES - 1)
+            {
+                FieldP.mul(scale, scale, ratio[j + 1]);
+            }
+            FieldP.sqr(scale2, scale);
+            FieldP.mul(c, row[j].x, scale2);
+            System.arraycopy(c, 0, table, j * STRIDE, FieldP.LIMBS);
+            FieldP.mul(scale2, scale2, scale);
+            FieldP.mul(c, row[j].y, scale2);
+            System.arraycopy(c, 0, table, j * STRIDE + FieldP.LIMBS, FieldP.LIMBS);
+        }
         final boolean flip = k1.signum() * k2.signum() < 0;
         final long[] t = new long[FieldP.LIMBS];
         for (int j = 0; j < ENTRIES; j++)
@@ -368,6 +391,7 @@ public final class Secp256k1
                 math.addAffine(acc, acc, sx, sy);
             }
         }
+        FieldP.mul(acc.z, acc.z, zG);
     }
 
     /** a * G + b * point; null if the result is infinity. */
