@@ -317,6 +317,15 @@ public final class EllSwift
         return Secp256k1.mul(theirs, secret).xBytes();
     }
 
+    /**
+     * The x-coordinates (32 bytes each) of secretA * point and secretB * point, sharing the point's table and one
+     * inversion. Secrets in [1, n).
+     */
+    public static byte[][] ecdhX2(final AffinePoint theirs, final BigInteger secretA, final BigInteger secretB)
+    {
+        return Secp256k1.mulTwoX(theirs, secretA, secretB);
+    }
+
     /** Copies 64 bytes, for callers that keep an encoding. */
     static byte[] copy(final byte[] encoded, final int offset)
     {

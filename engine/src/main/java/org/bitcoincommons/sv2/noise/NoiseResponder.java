@@ -55,15 +55,17 @@ public final class NoiseResponder
         final ResponderStaticKey identity = staticKeys.staticKey(sha, schnorr);
         final EllSwiftKeyPair staticKey = identity.key();
 
+        // ee and es are both against the initiator's ephemeral key: computed together (one table, one inversion).
+        final byte[][] secrets = ecdh.sharedSecrets(ephemeral.secret(), ephemeral.encoded(), staticKey.secret(),
+            staticKey.encoded(), remoteEphemeral, remoteEphemeralPoint, EllSwiftEcdh.Role.RESPONDER);
+
         System.arraycopy(ephemeral.encoded(), 0, dst, dstOffset, EllSwift.LENGTH);
         state.mixHash(ephemeral.encoded(), 0, EllSwift.LENGTH);
-        state.mixKey(ecdh.sharedSecret(ephemeral.secret(), ephemeral.encoded(), remoteEphemeral, remoteEphemeralPoint,
-            EllSwiftEcdh.Role.RESPONDER));
+        state.mixKey(secrets[0]);
 
         int offset = dstOffset + EllSwift.LENGTH;
         offset += state.encryptAndHash(staticKey.encoded(), 0, EllSwift.LENGTH, dst, offset);
-        state.mixKey(ecdh.sharedSecret(staticKey.secret(), staticKey.encoded(), remoteEphemeral, remoteEphemeralPoint,
-            EllSwiftEcdh.Role.RESPONDER));
+        state.mixKey(secrets[1]);
 
         final byte[] cert = identity.certificate();
         state.encryptAndHash(cert, 0, cert.length, dst, offset);

@@ -6,7 +6,7 @@ import java.util.Arrays;
 /**
  * secp256k1 group operations on our own {@link FieldP} arithmetic: Jacobian points, variable-base multiplication
  * with the GLV endomorphism (two 129-bit halves, 4-bit fixed windows, 132 doublings, a 2 x 15-entry table brought to
- * one common Z without an inversion so every addition is mixed), and a precomputed table of 52 x 16 affine multiples of G (signed
+ * one common Z without an inversion so every addition is mixed, signs applied by mask), and a precomputed table of 52 x 16 affine multiples of G (signed
  * 5-bit digits, one mixed
  * addition per window, no doublings) for the generator. Stateless and thread-safe (each call has its own scratch).
  * Scalars are BigIntegers (cold arithmetic mod n); field and group work is on limbs.
@@ -303,38 +303,35 @@ public final class Secp256k1
     private static void mulInto(final JacobianPoint acc, final AffinePoint point, final BigInteger scalar,
         final PointMath math)
     {
-        // GLV: k = k1 + k2 * lambda (mod n) with |k1|, |k2| < 2^129, and lambda * (x, y) = (beta * x, y).
-        final BigInteger k = scalar.mod(N);
-        final BigInteger c1 = GLV_B2.multiply(k).add(HALF_N).divide(N);
-        final BigInteger c2 = GLV_MINUS_B1.multiply(k).add(HALF_N).divide(N);
-        final BigInteger k1 = k.subtract(c1.multiply(GLV_A1)).subtract(c2.multiply(GLV_A2));
-        final BigInteger k2 = c1.multiply(GLV_MINUS_B1).subtract(c2.multiply(GLV_B2));
-        final byte[] digits1 = toBytes(k1.abs());
-        final byte[] digits2 = toBytes(k2.abs());
+        final long[] zG = new long[FieldP.LIMBS];
+        final long[] table = variableBaseTable(point, math, zG);
+        mulTableInto(acc, table, zG, scalar, math);
+    }
 
-        // Row 0: (j + 1) * P with y negated when k1 < 0; row 1: lambda times those, negated again when the signs of
-        // k1 and k2 differ. No inversion: the multiples are brought to one common Z (zG) with the Z ratios of the
-        // additions that made them. With every entry at the same Z they are affine points of the isomorphic curve
-        // (x, y) -> (x zG^2, y zG^3), y^2 = x^3 + 7 zG^6; doubling and addition do not use the 7, so the main loop
-        // runs there with mixed additions (8M + 3S) and the result goes back by multiplying its Z by zG.
-        final long[] y1 = point.y().clone();
-        if (k1.signum() < 0)
-        {
-            FieldP.negate(y1, y1);
-        }
+    /**
+     * Row 0: (j + 1) * P for j in 0..14; row 1: lambda times those, (beta x, y). No inversion: the multiples are
+     * brought to one common Z (returned in zG) with the Z ratios of the additions that made them. With every entry at
+     * the same Z they are affine points of the isomorphic curve (x, y) -> (x zG^2, y zG^3), y^2 = x^3 + 7 zG^6;
+     * doubling and addition do not use the 7, so the main loop runs there with mixed additions (8M + 3S) and its
+     * result goes back by multiplying Z by zG. The table does not depend on the scalar, so one serves several.
+     */
+    private static long[] variableBaseTable(final AffinePoint point, final PointMath math, final long[] zG)
+    {
+        final long[] px = point.x();
+        final long[] py = point.y();
         final JacobianPoint[] row = new JacobianPoint[ENTRIES];
         final long[][] ratio = new long[ENTRIES][FieldP.LIMBS];
-        row[0] = new JacobianPoint().setAffine(point.x(), y1);
+        row[0] = new JacobianPoint().setAffine(px, py);
         row[1] = new JacobianPoint();
         math.dbl(row[1], row[0]);
         FieldP.set(ratio[1], row[1].z);
         for (int j = 2; j < ENTRIES; j++)
         {
             row[j] = new JacobianPoint();
-            math.addAffine(row[j], row[j - 1], point.x(), y1);
+            math.addAffine(row[j], row[j - 1], px, py);
             FieldP.set(ratio[j], math.lastAddZRatio());
         }
-        final long[] zG = row[ENTRIES - 1].z;
+        FieldP.set(zG, row[ENTRIES - 1].z);
         final long[] table = new long[2 * ENTRIES * STRIDE];
         final long[] scale = FieldP.of(1);
         final long[] scale2 = new long[FieldP.LIMBS];
@@ -345,32 +342,41 @@ public final class Secp256k1
             {
                 FieldP.mul(scale, scale, ratio[j + 1]);
             }
+            final int at = j * STRIDE;
+            final int lambdaAt = (ENTRIES + j) * STRIDE;
             FieldP.sqr(scale2, scale);
             FieldP.mul(c, row[j].x, scale2);
-            System.arraycopy(c, 0, table, j * STRIDE, FieldP.LIMBS);
+            System.arraycopy(c, 0, table, at, FieldP.LIMBS);
+            FieldP.mul(c, c, BETA);
+            System.arraycopy(c, 0, table, lambdaAt, FieldP.LIMBS);
             FieldP.mul(scale2, scale2, scale);
             FieldP.mul(c, row[j].y, scale2);
-            System.arraycopy(c, 0, table, j * STRIDE + FieldP.LIMBS, FieldP.LIMBS);
+            System.arraycopy(c, 0, table, at + FieldP.LIMBS, FieldP.LIMBS);
+            System.arraycopy(c, 0, table, lambdaAt + FieldP.LIMBS, FieldP.LIMBS);
         }
-        final boolean flip = k1.signum() * k2.signum() < 0;
-        final long[] t = new long[FieldP.LIMBS];
-        for (int j = 0; j < ENTRIES; j++)
-        {
-            final int from = j * STRIDE;
-            final int to = (ENTRIES + j) * STRIDE;
-            System.arraycopy(table, from, t, 0, FieldP.LIMBS);
-            FieldP.mul(t, t, BETA);
-            System.arraycopy(t, 0, table, to, FieldP.LIMBS);
-            System.arraycopy(table, from + FieldP.LIMBS, t, 0, FieldP.LIMBS);
-            if (flip)
-            {
-                FieldP.negate(t, t);
-            }
-            System.arraycopy(t, 0, table, to + FieldP.LIMBS, FieldP.LIMBS);
-        }
+        return table;
+    }
+
+    /**
+     * scalar * P with P's table from {@link #variableBaseTable}. GLV: k = k1 + k2 * lambda (mod n) with |k1|, |k2| <
+     * 2^129; the sign of each half negates the selected entry's y by mask.
+     */
+    private static void mulTableInto(final JacobianPoint acc, final long[] table, final long[] zG,
+        final BigInteger scalar, final PointMath math)
+    {
+        final BigInteger k = scalar.mod(N);
+        final BigInteger c1 = GLV_B2.multiply(k).add(HALF_N).divide(N);
+        final BigInteger c2 = GLV_MINUS_B1.multiply(k).add(HALF_N).divide(N);
+        final BigInteger k1 = k.subtract(c1.multiply(GLV_A1)).subtract(c2.multiply(GLV_A2));
+        final BigInteger k2 = c1.multiply(GLV_MINUS_B1).subtract(c2.multiply(GLV_B2));
+        final byte[] digits1 = toBytes(k1.abs());
+        final byte[] digits2 = toBytes(k2.abs());
+        final long negate1 = -(long)(k1.signum() >>> 31);
+        final long negate2 = -(long)(k2.signum() >>> 31);
 
         final long[] sx = new long[FieldP.LIMBS];
         final long[] sy = new long[FieldP.LIMBS];
+        final long[] negY = new long[FieldP.LIMBS];
         acc.setInfinity();
         for (int w = GLV_WINDOWS - 1; w >= 0; w--)
         {
@@ -380,18 +386,62 @@ public final class Secp256k1
             math.dbl(acc, acc);
             final int d1 = nibble(digits1, w);
             selectAffine(table, ENTRIES, 0, d1, sx, sy);
+            conditionalNegate(sy, negY, negate1);
             if (d1 != 0)
             {
                 math.addAffine(acc, acc, sx, sy);
             }
             final int d2 = nibble(digits2, w);
             selectAffine(table, ENTRIES, 1, d2, sx, sy);
+            conditionalNegate(sy, negY, negate2);
             if (d2 != 0)
             {
                 math.addAffine(acc, acc, sx, sy);
             }
         }
         FieldP.mul(acc.z, acc.z, zG);
+    }
+
+    /** y = -y when mask is all ones, unchanged when 0; no branch. scratch receives -y. */
+    private static void conditionalNegate(final long[] y, final long[] scratch, final long mask)
+    {
+        FieldP.negate(scratch, y);
+        for (int i = 0; i < FieldP.LIMBS; i++)
+        {
+            y[i] = (scratch[i] & mask) | (y[i] & ~mask);
+        }
+    }
+
+    /**
+     * The x-coordinates (32 bytes each) of a * P and b * P, sharing P's table and one inversion; for a responder's
+     * two Diffie-Hellman operations against the initiator's ephemeral key. a and b in [1, n).
+     */
+    static byte[][] mulTwoX(final AffinePoint point, final BigInteger a, final BigInteger b)
+    {
+        final PointMath math = new PointMath();
+        final long[] zG = new long[FieldP.LIMBS];
+        final long[] table = variableBaseTable(point, math, zG);
+        final JacobianPoint ra = new JacobianPoint();
+        final JacobianPoint rb = new JacobianPoint();
+        mulTableInto(ra, table, zG, a, math);
+        mulTableInto(rb, table, zG, b, math);
+        if (ra.infinity || rb.infinity)
+        {
+            throw new IllegalArgumentException("scalar is 0 mod n");
+        }
+        // 1/Za = Zb / (Za Zb), 1/Zb = Za / (Za Zb); x = X / Z^2.
+        final long[] inv = new long[FieldP.LIMBS];
+        FieldP.mul(inv, ra.z, rb.z);
+        FieldP.inv(inv, inv);
+        final long[] zInv = new long[FieldP.LIMBS];
+        FieldP.mul(zInv, inv, rb.z);
+        FieldP.sqr(zInv, zInv);
+        FieldP.mul(zInv, ra.x, zInv);
+        final byte[] xa = FieldP.toBytes(zInv);
+        FieldP.mul(zInv, inv, ra.z);
+        FieldP.sqr(zInv, zInv);
+        FieldP.mul(zInv, rb.x, zInv);
+        return new byte[][] {xa, FieldP.toBytes(zInv)};
     }
 
     /** a * G + b * point; null if the result is infinity. */

@@ -89,6 +89,22 @@ class Secp256k1Test
     }
 
     @Test
+    void twoScalarsOnOnePointMatchBouncyCastle()
+    {
+        final SplittableRandom rnd = new SplittableRandom(2);
+        for (int i = 0; i < 50; i++)
+        {
+            final BigInteger m = scalar(rnd);
+            final BigInteger a = scalar(rnd);
+            final BigInteger b = scalar(rnd);
+            final AffinePoint p = Secp256k1.mulG(m);
+            final byte[][] x = Secp256k1.mulTwoX(p, a, b);
+            assertArrayEquals(BC.getG().multiply(m).multiply(a).normalize().getAffineXCoord().getEncoded(), x[0]);
+            assertArrayEquals(BC.getG().multiply(m).multiply(b).normalize().getAffineXCoord().getEncoded(), x[1]);
+        }
+    }
+
+    @Test
     void edgeCases()
     {
         final AffinePoint g = Secp256k1.mulG(BigInteger.ONE);
