@@ -532,14 +532,124 @@ public final class FieldP
         r[4] = f4;
     }
 
-    /** r = a^(2^n) by n squarings. */
+    /**
+     * r = a^(2^n) by n squarings (n >= 1), the same arithmetic as {@link #sqr} with the limbs kept in locals between
+     * squarings instead of a store and reload per step.
+     */
     private static void sqrN(final long[] r, final long[] a, final int n)
     {
-        sqr(r, a);
-        for (int i = 1; i < n; i++)
+        long a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4];
+        for (int i = 0; i < n; i++)
         {
-            sqr(r, r);
+            final long s0 = a0 << 11, s1 = a1 << 11, s2 = a2 << 11, s3 = a3 << 11, s4 = a4 << 11;
+            long p;
+            long l0 = 0, h0 = 0, xl0 = 0, xh0 = 0;
+            long l1 = 0, h1 = 0, xl1 = 0, xh1 = 0;
+            long l2 = 0, h2 = 0, xl2 = 0, xh2 = 0;
+            long l3 = 0, h3 = 0, xl3 = 0, xh3 = 0;
+            long l4 = 0, h4 = 0, xl4 = 0, xh4 = 0;
+            long l5 = 0, h5 = 0, xl5 = 0, xh5 = 0;
+            long l6 = 0, h6 = 0, xl6 = 0, xh6 = 0;
+            long l7 = 0, h7 = 0, xl7 = 0, xh7 = 0;
+            long l8 = 0, h8 = 0, xl8 = 0, xh8 = 0;
+            p = a0 * s0;
+            l0 += p >>> 11;
+            h0 += Math.unsignedMultiplyHigh(a0, s0);
+            p = a0 * s1;
+            xl1 += p >>> 11;
+            xh1 += Math.unsignedMultiplyHigh(a0, s1);
+            p = a0 * s2;
+            xl2 += p >>> 11;
+            xh2 += Math.unsignedMultiplyHigh(a0, s2);
+            p = a1 * s1;
+            l2 += p >>> 11;
+            h2 += Math.unsignedMultiplyHigh(a1, s1);
+            p = a0 * s3;
+            xl3 += p >>> 11;
+            xh3 += Math.unsignedMultiplyHigh(a0, s3);
+            p = a1 * s2;
+            xl3 += p >>> 11;
+            xh3 += Math.unsignedMultiplyHigh(a1, s2);
+            p = a0 * s4;
+            xl4 += p >>> 11;
+            xh4 += Math.unsignedMultiplyHigh(a0, s4);
+            p = a1 * s3;
+            xl4 += p >>> 11;
+            xh4 += Math.unsignedMultiplyHigh(a1, s3);
+            p = a2 * s2;
+            l4 += p >>> 11;
+            h4 += Math.unsignedMultiplyHigh(a2, s2);
+            p = a1 * s4;
+            xl5 += p >>> 11;
+            xh5 += Math.unsignedMultiplyHigh(a1, s4);
+            p = a2 * s3;
+            xl5 += p >>> 11;
+            xh5 += Math.unsignedMultiplyHigh(a2, s3);
+            p = a2 * s4;
+            xl6 += p >>> 11;
+            xh6 += Math.unsignedMultiplyHigh(a2, s4);
+            p = a3 * s3;
+            l6 += p >>> 11;
+            h6 += Math.unsignedMultiplyHigh(a3, s3);
+            p = a3 * s4;
+            xl7 += p >>> 11;
+            xh7 += Math.unsignedMultiplyHigh(a3, s4);
+            p = a4 * s4;
+            l8 += p >>> 11;
+            h8 += Math.unsignedMultiplyHigh(a4, s4);
+            final long d0 = l0 + (xl0 << 1);
+            final long d1 = l1 + (xl1 << 1) + ((h0 + (xh0 << 1)) << 1);
+            final long d2 = l2 + (xl2 << 1) + ((h1 + (xh1 << 1)) << 1);
+            final long d3 = l3 + (xl3 << 1) + ((h2 + (xh2 << 1)) << 1);
+            final long d4 = l4 + (xl4 << 1) + ((h3 + (xh3 << 1)) << 1);
+            final long d5 = l5 + (xl5 << 1) + ((h4 + (xh4 << 1)) << 1);
+            final long d6 = l6 + (xl6 << 1) + ((h5 + (xh5 << 1)) << 1);
+            final long d7 = l7 + (xl7 << 1) + ((h6 + (xh6 << 1)) << 1);
+            final long d8 = l8 + (xl8 << 1) + ((h7 + (xh7 << 1)) << 1);
+            final long d9 = (h8 + (xh8 << 1)) << 1;
+            // Fold columns 5..9 (weight 2^260 = R) down: d * R split at 57 bits, the high part carried one column up
+            // (weight 2^57 = 32 * 2^52). All five products are independent.
+            p = d5 * RS;
+            long f0 = d0 + (p >>> 7);
+            final long g0 = Math.unsignedMultiplyHigh(d5, RS);
+            p = d6 * RS;
+            long f1 = d1 + (p >>> 7) + (g0 << 5);
+            final long g1 = Math.unsignedMultiplyHigh(d6, RS);
+            p = d7 * RS;
+            long f2 = d2 + (p >>> 7) + (g1 << 5);
+            final long g2 = Math.unsignedMultiplyHigh(d7, RS);
+            p = d8 * RS;
+            long f3 = d3 + (p >>> 7) + (g2 << 5);
+            final long g3 = Math.unsignedMultiplyHigh(d8, RS);
+            p = d9 * RS;
+            long f4 = d4 + (p >>> 7) + (g3 << 5);
+            // The top high part sits at 2^260 again: 32 g4 R = h * 0x3D10 + h * 2^36 with h = 32 g4 < 2^42.
+            final long h = Math.unsignedMultiplyHigh(d9, RS) << 5;
+            f0 += h * 0x3D10L + ((h << 36) & M);
+            f1 += h >>> 16;
+            f1 += f0 >>> 52;
+            f0 &= M;
+            f2 += f1 >>> 52;
+            f1 &= M;
+            f3 += f2 >>> 52;
+            f2 &= M;
+            f4 += f3 >>> 52;
+            f3 &= M;
+            f0 += (f4 >>> 48) * C;
+            f4 &= M48;
+            f1 += f0 >>> 52;
+            f0 &= M;
+            a0 = f0;
+            a1 = f1;
+            a2 = f2;
+            a3 = f3;
+            a4 = f4;
         }
+        r[0] = a0;
+        r[1] = a1;
+        r[2] = a2;
+        r[3] = a3;
+        r[4] = a4;
     }
 
     /**
