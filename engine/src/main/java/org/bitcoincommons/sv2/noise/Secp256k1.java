@@ -5,7 +5,7 @@ import java.util.Arrays;
 
 /**
  * secp256k1 group operations on our own {@link FieldP} arithmetic: Jacobian points, variable-base multiplication
- * with the GLV endomorphism (two 129-bit halves, 4-bit fixed windows, 132 doublings, a 2 x 15-entry table brought to
+ * with the GLV endomorphism (two 129-bit halves, signed 4-bit windows, 132 doublings, a 2 x 8-entry table brought to
  * one common Z without an inversion so every addition is mixed, signs applied by mask), and a precomputed table of 52 x 16 affine multiples of G (signed
  * 5-bit digits, one mixed
  * addition per window, no doublings) for the generator. Stateless and thread-safe (each call has its own scratch).
@@ -29,8 +29,8 @@ public final class Secp256k1
     /** Fixed-base tables: signed 5-bit digits in [-16, 15] cover a 256-bit scalar in 52 windows. */
     private static final int FIXED_WINDOWS = 52;
     private static final int FIXED_ENTRIES = 16;
-    /** Variable-base tables: 15 multiples per GLV half. */
-    private static final int ENTRIES = 15;
+    /** Variable-base tables: 8 multiples per GLV half, for signed 4-bit digits in [-8, 7]. */
+    private static final int ENTRIES = 8;
     private static final int STRIDE = 2 * FieldP.LIMBS;
     /** G_TABLE[(w * 16 + j) * STRIDE ..] = affine x (5 limbs), y (5 limbs) of (j + 1) * 32^w * G. */
     private static final long[] G_TABLE = buildGeneratorTable();
@@ -309,7 +309,7 @@ public final class Secp256k1
     }
 
     /**
-     * Row 0: (j + 1) * P for j in 0..14; row 1: lambda times those, (beta x, y). No inversion: the multiples are
+     * Row 0: (j + 1) * P for j in 0..7; row 1: lambda times those, (beta x, y). No inversion: the multiples are
      * brought to one common Z (returned in zG) with the Z ratios of the additions that made them. With every entry at
      * the same Z they are affine points of the isomorphic curve (x, y) -> (x zG^2, y zG^3), y^2 = x^3 + 7 zG^6;
      * doubling and addition do not use the 7, so the main loop runs there with mixed additions (8M + 3S) and its
@@ -371,9 +371,14 @@ public final class Secp256k1
         final BigInteger k2 = c1.multiply(GLV_MINUS_B1).subtract(c2.multiply(GLV_B2));
         final byte[] digits1 = toBytes(k1.abs());
         final byte[] digits2 = toBytes(k2.abs());
-        final long negate1 = -(long)(k1.signum() >>> 31);
-        final long negate2 = -(long)(k2.signum() >>> 31);
+        final int negate1 = -(k1.signum() >>> 31);
+        final int negate2 = -(k2.signum() >>> 31);
 
+        // Signed 4-bit digits in [-8, 7], most significant first: recode from the bottom, then run from the top.
+        final int[] signed1 = new int[GLV_WINDOWS];
+        final int[] signed2 = new int[GLV_WINDOWS];
+        recodeSigned4(digits1, signed1);
+        recodeSigned4(digits2, signed2);
         final long[] sx = new long[FieldP.LIMBS];
         final long[] sy = new long[FieldP.LIMBS];
         final long[] negY = new long[FieldP.LIMBS];
@@ -384,22 +389,36 @@ public final class Secp256k1
             math.dbl(acc, acc);
             math.dbl(acc, acc);
             math.dbl(acc, acc);
-            final int d1 = nibble(digits1, w);
-            selectAffine(table, ENTRIES, 0, d1, sx, sy);
-            conditionalNegate(sy, negY, negate1);
-            if (d1 != 0)
-            {
-                math.addAffine(acc, acc, sx, sy);
-            }
-            final int d2 = nibble(digits2, w);
-            selectAffine(table, ENTRIES, 1, d2, sx, sy);
-            conditionalNegate(sy, negY, negate2);
-            if (d2 != 0)
-            {
-                math.addAffine(acc, acc, sx, sy);
-            }
+            addSigned(acc, table, 0, signed1[w], negate1, sx, sy, negY, math);
+            addSigned(acc, table, 1, signed2[w], negate2, sx, sy, negY, math);
         }
         FieldP.mul(acc.z, acc.z, zG);
+    }
+
+    /** |k| < 2^132 as 33 signed 4-bit digits d_w in [-8, 7] with k = sum d_w 16^w (no carry out of the top). */
+    private static void recodeSigned4(final byte[] bigEndian32, final int[] out)
+    {
+        int carry = 0;
+        for (int w = 0; w < GLV_WINDOWS; w++)
+        {
+            final int v = nibble(bigEndian32, w) + carry;
+            carry = (v + 8) >>> 4;
+            out[w] = v - (carry << 4);
+        }
+    }
+
+    /** acc += digit * row entry, the entry's y negated by mask when the digit and the half's sign disagree. */
+    private static void addSigned(
+        final JacobianPoint acc, final long[] table, final int row, final int digit, final int negateHalf,
+        final long[] sx, final long[] sy, final long[] negY, final PointMath math)
+    {
+        final int sign = digit >> 31;
+        selectAffine(table, ENTRIES, row, (digit ^ sign) - sign, sx, sy);
+        conditionalNegate(sy, negY, sign ^ negateHalf);
+        if (digit != 0)
+        {
+            math.addAffine(acc, acc, sx, sy);
+        }
     }
 
     /** y = -y when mask is all ones, unchanged when 0; no branch. scratch receives -y. */
