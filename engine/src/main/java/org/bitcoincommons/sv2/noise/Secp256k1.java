@@ -4,16 +4,21 @@ import java.math.BigInteger;
 import java.util.Arrays;
 
 /**
- * secp256k1 group operations on our own {@link FieldP} arithmetic: Jacobian points, variable-base multiplication
- * with the GLV endomorphism (two 129-bit halves, signed 4-bit windows, 132 doublings, a 2 x 8-entry table brought to
- * one common Z without an inversion so every addition is mixed, signs applied by mask), and a precomputed table of 52 x 16 affine multiples of G (signed
- * 5-bit digits, one mixed
- * addition per window, no doublings) for the generator. Stateless and thread-safe (each call has its own scratch).
- * Scalars are BigIntegers (cold arithmetic mod n); field and group work is on limbs.
+ * secp256k1 group operations on our own {@link FieldP} arithmetic.
+ * <ul>
+ *   <li>Variable-base k*P: GLV endomorphism (two 129-bit halves), odd signed 4-bit digits so every window adds
+ *   (128 doublings, 66 mixed additions, two masked corrections for even halves), and a 2 x 8-entry table of odd
+ *   multiples brought to one common Z without an inversion (isomorphic-curve trick).</li>
+ *   <li>Fixed-base k*G (and prepared keys): 52 x 16 affine multiples, signed 5-bit digits, one mixed addition per
+ *   non-zero digit, no doublings.</li>
+ * </ul>
+ * Stateless and thread-safe (each call has its own scratch). Scalars are BigIntegers (cold arithmetic mod n); field
+ * and group work is on limbs.
  * <p>
- * Side channels: table entries are selected by scanning the whole row with masks, so the memory access pattern does
- * not depend on the scalar; skipping zero digits and the exceptional cases of the addition formulas do branch on
- * data. See jmh-results/noise.md.
+ * Side channels: table entries are selected by scanning the whole row with masks and signs are applied by masked
+ * negation, so the memory access pattern does not depend on the scalar. The variable-base sequence of doublings and
+ * additions is fixed. Still data-dependent: the fixed-base zero-digit skip, the exceptional cases of the addition
+ * formulas, and the BigInteger GLV split. See jmh-results/noise.md.
  */
 public final class Secp256k1
 {
@@ -29,7 +34,7 @@ public final class Secp256k1
     /** Fixed-base tables: signed 5-bit digits in [-16, 15] cover a 256-bit scalar in 52 windows. */
     private static final int FIXED_WINDOWS = 52;
     private static final int FIXED_ENTRIES = 16;
-    /** Variable-base tables: 8 multiples per GLV half, for signed 4-bit digits in [-8, 7]. */
+    /** Variable-base tables: the 8 odd multiples P, 3P, .., 15P per GLV half, for odd signed 4-bit digits. */
     private static final int ENTRIES = 8;
     private static final int STRIDE = 2 * FieldP.LIMBS;
     /** G_TABLE[(w * 16 + j) * STRIDE ..] = affine x (5 limbs), y (5 limbs) of (j + 1) * 32^w * G. */
@@ -309,7 +314,7 @@ public final class Secp256k1
     }
 
     /**
-     * Row 0: (j + 1) * P for j in 0..7; row 1: lambda times those, (beta x, y). No inversion: the multiples are
+     * Row 0: (2j + 1) * P for j in 0..7; row 1: lambda times those, (beta x, y). No inversion: the multiples are
      * brought to one common Z (returned in zG) with the Z ratios of the additions that made them. With every entry at
      * the same Z they are affine points of the isomorphic curve (x, y) -> (x zG^2, y zG^3), y^2 = x^3 + 7 zG^6;
      * doubling and addition do not use the 7, so the main loop runs there with mixed additions (8M + 3S) and its
@@ -322,14 +327,14 @@ public final class Secp256k1
         final JacobianPoint[] row = new JacobianPoint[ENTRIES];
         final long[][] ratio = new long[ENTRIES][FieldP.LIMBS];
         row[0] = new JacobianPoint().setAffine(px, py);
-        row[1] = new JacobianPoint();
-        math.dbl(row[1], row[0]);
-        FieldP.set(ratio[1], row[1].z);
-        for (int j = 2; j < ENTRIES; j++)
+        final JacobianPoint twice = new JacobianPoint();
+        math.dbl(twice, row[0]);
+        // (2j + 1) P = (2j - 1) P + 2P; a full addition scales Z by Z(2P) * H.
+        for (int j = 1; j < ENTRIES; j++)
         {
             row[j] = new JacobianPoint();
-            math.addAffine(row[j], row[j - 1], px, py);
-            FieldP.set(ratio[j], math.lastAddZRatio());
+            math.add(row[j], row[j - 1], twice);
+            FieldP.mul(ratio[j], math.lastAddZRatio(), twice.z);
         }
         FieldP.set(zG, row[ENTRIES - 1].z);
         final long[] table = new long[2 * ENTRIES * STRIDE];
@@ -373,52 +378,87 @@ public final class Secp256k1
         final byte[] digits2 = toBytes(k2.abs());
         final int negate1 = -(k1.signum() >>> 31);
         final int negate2 = -(k2.signum() >>> 31);
+        // Regular recoding needs odd halves: an even |k| is run as |k| + 1 and one P is taken off at the end.
+        final long even1 = (digits1[31] & 1) - 1L;
+        final long even2 = (digits2[31] & 1) - 1L;
+        digits1[31] |= 1;
+        digits2[31] |= 1;
 
-        // Signed 4-bit digits in [-8, 7], most significant first: recode from the bottom, then run from the top.
-        final int[] signed1 = new int[GLV_WINDOWS];
-        final int[] signed2 = new int[GLV_WINDOWS];
-        recodeSigned4(digits1, signed1);
-        recodeSigned4(digits2, signed2);
+        // Every digit is odd and non-zero, so every window adds: the sequence of operations does not depend on the
+        // scalar, and the accumulator is never infinity after the first window.
+        final int[] odd1 = new int[GLV_WINDOWS];
+        final int[] odd2 = new int[GLV_WINDOWS];
+        recodeOdd4(digits1, odd1);
+        recodeOdd4(digits2, odd2);
         final long[] sx = new long[FieldP.LIMBS];
         final long[] sy = new long[FieldP.LIMBS];
         final long[] negY = new long[FieldP.LIMBS];
-        acc.setInfinity();
-        for (int w = GLV_WINDOWS - 1; w >= 0; w--)
+        final int top = GLV_WINDOWS - 1;
+        selectOdd(table, 0, odd1[top], negate1, sx, sy, negY);
+        acc.setAffine(sx, sy);
+        selectOdd(table, 1, odd2[top], negate2, sx, sy, negY);
+        math.addAffine(acc, acc, sx, sy);
+        for (int w = top - 1; w >= 0; w--)
         {
             math.dbl(acc, acc);
             math.dbl(acc, acc);
             math.dbl(acc, acc);
             math.dbl(acc, acc);
-            addSigned(acc, table, 0, signed1[w], negate1, sx, sy, negY, math);
-            addSigned(acc, table, 1, signed2[w], negate2, sx, sy, negY, math);
+            selectOdd(table, 0, odd1[w], negate1, sx, sy, negY);
+            math.addAffine(acc, acc, sx, sy);
+            selectOdd(table, 1, odd2[w], negate2, sx, sy, negY);
+            math.addAffine(acc, acc, sx, sy);
         }
+        // Take off the P (or lambda P) added to make a half odd: always computed, kept by mask.
+        final JacobianPoint corrected = new JacobianPoint();
+        selectOdd(table, 0, 1, ~negate1, sx, sy, negY);
+        math.addAffine(corrected, acc, sx, sy);
+        acc.select(corrected, even1);
+        selectOdd(table, 1, 1, ~negate2, sx, sy, negY);
+        math.addAffine(corrected, acc, sx, sy);
+        acc.select(corrected, even2);
         FieldP.mul(acc.z, acc.z, zG);
     }
 
-    /** |k| < 2^132 as 33 signed 4-bit digits d_w in [-8, 7] with k = sum d_w 16^w (no carry out of the top). */
-    private static void recodeSigned4(final byte[] bigEndian32, final int[] out)
+    /**
+     * An odd m < 2^130 (32 big-endian bytes) as 33 odd digits d_w in [-15, 15] with m = sum d_w 16^w: take
+     * d = (m mod 32) - 16, then m - d = (m with its low 5 bits cleared) + 16 is 16 times an odd number. No branches.
+     */
+    private static void recodeOdd4(final byte[] bigEndian32, final int[] out)
     {
-        int carry = 0;
-        for (int w = 0; w < GLV_WINDOWS; w++)
+        long m0 = word(bigEndian32, 24);
+        long m1 = word(bigEndian32, 16);
+        long m2 = word(bigEndian32, 8);
+        for (int w = 0; w < GLV_WINDOWS - 1; w++)
         {
-            final int v = nibble(bigEndian32, w) + carry;
-            carry = (v + 8) >>> 4;
-            out[w] = v - (carry << 4);
+            out[w] = (int)(m0 & 31) - 16;
+            m0 = (m0 & ~31L) | 16;
+            m0 = (m0 >>> 4) | (m1 << 60);
+            m1 = (m1 >>> 4) | (m2 << 60);
+            m2 >>>= 4;
         }
+        out[GLV_WINDOWS - 1] = (int)m0;
     }
 
-    /** acc += digit * row entry, the entry's y negated by mask when the digit and the half's sign disagree. */
-    private static void addSigned(
-        final JacobianPoint acc, final long[] table, final int row, final int digit, final int negateHalf,
-        final long[] sx, final long[] sy, final long[] negY, final PointMath math)
+    private static long word(final byte[] bigEndian, final int offset)
+    {
+        long v = 0;
+        for (int i = 0; i < 8; i++)
+        {
+            v = (v << 8) | (bigEndian[offset + i] & 0xffL);
+        }
+        return v;
+    }
+
+    /** The entry |digit| P of a row (digit odd), its y negated by mask when the digit's and the half's signs differ. */
+    private static void selectOdd(
+        final long[] table, final int row, final int digit, final int negateHalf, final long[] sx, final long[] sy,
+        final long[] negY)
     {
         final int sign = digit >> 31;
-        selectAffine(table, ENTRIES, row, (digit ^ sign) - sign, sx, sy);
+        final int magnitude = (digit ^ sign) - sign;
+        selectAffine(table, ENTRIES, row, (magnitude + 1) >>> 1, sx, sy);
         conditionalNegate(sy, negY, sign ^ negateHalf);
-        if (digit != 0)
-        {
-            math.addAffine(acc, acc, sx, sy);
-        }
     }
 
     /** y = -y when mask is all ones, unchanged when 0; no branch. scratch receives -y. */
