@@ -9,16 +9,16 @@ import java.util.Arrays;
  *   <li>Variable-base k*P: GLV endomorphism (two 129-bit halves), odd signed 4-bit digits so every window adds
  *   (128 doublings, 66 mixed additions, two masked corrections for even halves), and a 2 x 8-entry table of odd
  *   multiples brought to one common Z without an inversion (isomorphic-curve trick).</li>
- *   <li>Fixed-base k*G (and prepared keys): 52 x 16 affine multiples, signed 5-bit digits, one mixed addition per
- *   non-zero digit, no doublings.</li>
+ *   <li>Fixed-base k*G (and prepared keys): 52 x 16 affine odd multiples, odd signed 5-bit digits so every window
+ *   adds (51 mixed additions and one masked correction for an even scalar), no doublings.</li>
  * </ul>
  * Stateless and thread-safe (each call has its own scratch). Scalars are BigIntegers (cold arithmetic mod n); field
  * and group work is on limbs.
  * <p>
  * Side channels: table entries are selected by scanning the whole row with masks and signs are applied by masked
  * negation, so the memory access pattern does not depend on the scalar. The variable-base sequence of doublings and
- * additions is fixed. Still data-dependent: the fixed-base zero-digit skip, the exceptional cases of the addition
- * formulas, and the BigInteger GLV split. See jmh-results/noise.md.
+ * additions is fixed for both kinds. Still data-dependent: the exceptional cases of the addition formulas
+ * (negligible for secret scalars), and the BigInteger GLV split. See jmh-results/noise.md.
  */
 public final class Secp256k1
 {
@@ -31,13 +31,13 @@ public final class Secp256k1
         limbs("79BE667EF9DCBBAC55A06295CE870B07029BFCDB2DCE28D959F2815B16F81798"),
         limbs("483ADA7726A3C4655DA4FBFC0E1108A8FD17B448A68554199C47D08FFB10D4B8"));
 
-    /** Fixed-base tables: signed 5-bit digits in [-16, 15] cover a 256-bit scalar in 52 windows. */
+    /** Fixed-base tables: odd signed 5-bit digits in [-31, 31] cover a 256-bit scalar in 52 windows. */
     private static final int FIXED_WINDOWS = 52;
     private static final int FIXED_ENTRIES = 16;
     /** Variable-base tables: the 8 odd multiples P, 3P, .., 15P per GLV half, for odd signed 4-bit digits. */
     private static final int ENTRIES = 8;
     private static final int STRIDE = 2 * FieldP.LIMBS;
-    /** G_TABLE[(w * 16 + j) * STRIDE ..] = affine x (5 limbs), y (5 limbs) of (j + 1) * 32^w * G. */
+    /** G_TABLE[(w * 16 + j) * STRIDE ..] = affine x (5 limbs), y (5 limbs) of (2j + 1) * 32^w * G. */
     private static final long[] G_TABLE = buildGeneratorTable();
     private static final long[] SEVEN = FieldP.of(7);
 
@@ -69,7 +69,7 @@ public final class Secp256k1
     }
 
     /**
-     * The 52 x 16 affine multiples (j + 1) * 32^w * base used by the fixed-base multiplication (about 67 KB). Each
+     * The 52 x 16 affine odd multiples (2j + 1) * 32^w * base used by the fixed-base multiplication (about 67 KB). Each
      * row of 16 Jacobian points is made affine with one shared inversion (Montgomery's trick).
      */
     static long[] fixedBaseTable(final AffinePoint basePoint)
@@ -82,15 +82,18 @@ public final class Secp256k1
         {
             row[j] = new JacobianPoint();
         }
+        final JacobianPoint twice = new JacobianPoint();
         for (int w = 0; w < FIXED_WINDOWS; w++)
         {
+            // Odd multiples (2j + 1) * base; the next row's base is 32 * base = 31 * base + base.
             row[0].set(base);
+            math.dbl(twice, base);
             for (int j = 1; j < FIXED_ENTRIES; j++)
             {
-                math.add(row[j], row[j - 1], base);
+                math.add(row[j], row[j - 1], twice);
             }
             toAffineBatch(row, FIXED_ENTRIES, table, w * FIXED_ENTRIES * STRIDE);
-            math.dbl(base, row[FIXED_ENTRIES - 1]);
+            math.add(base, row[FIXED_ENTRIES - 1], base);
         }
         return table;
     }
@@ -224,52 +227,66 @@ public final class Secp256k1
     }
 
     /**
-     * scalar * base for a table from {@link #fixedBaseTable}: the scalar (below 2^256) recoded into 52 signed 5-bit
-     * digits, one mixed addition per non-zero digit, no doublings. The entry |digit| is found by scanning the whole
-     * row with masks and its y negated by mask for a negative digit.
+     * scalar * base for a table from {@link #fixedBaseTable}: the scalar (below 2^256, made odd) recoded into 52 odd
+     * signed 5-bit digits, one mixed addition per window, no doublings. The entry |digit| is found by scanning the
+     * whole row with masks and its y negated by mask for a negative digit.
      */
     private static void mulFixedInto(final JacobianPoint acc, final long[] table, final byte[] scalar,
         final PointMath math)
     {
+        // Regular recoding needs an odd scalar: an even k is run as k + 1 and one base is taken off at the end.
+        final byte[] odd = scalar.clone();
+        final long even = (odd[31] & 1) - 1L;
+        odd[31] |= 1;
+        final int[] digits = new int[FIXED_WINDOWS];
+        recodeOdd5(odd, digits);
         final long[] sx = new long[FieldP.LIMBS];
         final long[] sy = new long[FieldP.LIMBS];
         final long[] negY = new long[FieldP.LIMBS];
-        acc.setInfinity();
-        int carry = 0;
-        for (int w = 0; w < FIXED_WINDOWS; w++)
+        selectOddFixed(table, 0, digits[0], 0, sx, sy, negY);
+        acc.setAffine(sx, sy);
+        for (int w = 1; w < FIXED_WINDOWS; w++)
         {
-            final int v = bits5(scalar, w * 5) + carry;
-            carry = (v + 16) >>> 5;
-            final int digit = v - (carry << 5);
-            final int sign = digit >> 31;
-            final int magnitude = (digit ^ sign) - sign;
-            selectAffine(table, FIXED_ENTRIES, w, magnitude, sx, sy);
-            FieldP.negate(negY, sy);
-            final long negMask = sign;
-            for (int i = 0; i < FieldP.LIMBS; i++)
-            {
-                sy[i] = (negY[i] & negMask) | (sy[i] & ~negMask);
-            }
-            if (digit != 0)
-            {
-                math.addAffine(acc, acc, sx, sy);
-            }
+            selectOddFixed(table, w, digits[w], 0, sx, sy, negY);
+            math.addAffine(acc, acc, sx, sy);
         }
+        final JacobianPoint corrected = new JacobianPoint();
+        selectOddFixed(table, 0, 1, -1, sx, sy, negY);
+        math.addAffine(corrected, acc, sx, sy);
+        acc.select(corrected, even);
     }
 
-    /** Bits [position, position + 5) of a 32-byte big-endian number (bits at 256 and above read as 0). */
-    private static int bits5(final byte[] bigEndian32, final int position)
+    /**
+     * An odd m < 2^256 (32 big-endian bytes) as 52 odd digits d_w in [-31, 31] with m = sum d_w 32^w: take
+     * d = (m mod 64) - 32, then m - d = (m with its low 6 bits cleared) + 32 is 32 times an odd number. No branches.
+     */
+    private static void recodeOdd5(final byte[] bigEndian32, final int[] out)
     {
-        int v = 0;
-        for (int i = 0; i < 5; i++)
+        long m0 = word(bigEndian32, 24);
+        long m1 = word(bigEndian32, 16);
+        long m2 = word(bigEndian32, 8);
+        long m3 = word(bigEndian32, 0);
+        for (int w = 0; w < FIXED_WINDOWS - 1; w++)
         {
-            final int bit = position + i;
-            if (bit < 256)
-            {
-                v |= ((bigEndian32[31 - (bit >>> 3)] >>> (bit & 7)) & 1) << i;
-            }
+            out[w] = (int)(m0 & 63) - 32;
+            m0 = (m0 & ~63L) | 32;
+            m0 = (m0 >>> 5) | (m1 << 59);
+            m1 = (m1 >>> 5) | (m2 << 59);
+            m2 = (m2 >>> 5) | (m3 << 59);
+            m3 >>>= 5;
         }
-        return v;
+        out[FIXED_WINDOWS - 1] = (int)m0;
+    }
+
+    /** The entry |digit| * 32^window * base (digit odd), y negated by mask when digit's sign and negate differ. */
+    private static void selectOddFixed(
+        final long[] table, final int window, final int digit, final int negate, final long[] sx, final long[] sy,
+        final long[] negY)
+    {
+        final int sign = digit >> 31;
+        final int magnitude = (digit ^ sign) - sign;
+        selectAffine(table, FIXED_ENTRIES, window, (magnitude + 1) >>> 1, sx, sy);
+        conditionalNegate(sy, negY, sign ^ negate);
     }
 
     /** Scans the whole row so the access pattern does not depend on digit (1..entries; 0 selects nothing). */
