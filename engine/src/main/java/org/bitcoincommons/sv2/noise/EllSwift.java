@@ -183,6 +183,7 @@ public final class EllSwift
         final long[] v = new long[FieldP.LIMBS];
         final long[] s = new long[FieldP.LIMBS];
         final long[] t = new long[FieldP.LIMBS];
+        final long[] w = new long[FieldP.LIMBS];
         if ((caseIndex & 2) == 0)
         {
             final long[] minusXMinusU = new long[FieldP.LIMBS];
@@ -206,6 +207,10 @@ public final class EllSwift
             FieldP.inv(den, den);
             FieldP.negate(s, u3p7);
             FieldP.mul(s, s, den);
+            if (!FieldP.sqrt(w, s))
+            {
+                return null;
+            }
         }
         else
         {
@@ -234,16 +239,20 @@ public final class EllSwift
                 }
                 FieldP.negate(r, r);
             }
+            // One exponentiation y = s^((p-3)/4) gives both w = sqrt(s) = s y and, when s is a square, 1/s = y^2.
+            final long[] y = new long[FieldP.LIMBS];
+            FieldP.powP34(y, s);
+            FieldP.mul(w, s, y);
+            FieldP.sqr(t, w);
+            if (!FieldP.equal(t, s))
+            {
+                return null;
+            }
             // v = (r / s - u) / 2
-            FieldP.inv(t, s);
+            FieldP.sqr(t, y);
             FieldP.mul(v, r, t);
             FieldP.sub(v, v, u);
             FieldP.mul(v, v, HALF);
-        }
-        final long[] w = new long[FieldP.LIMBS];
-        if (!FieldP.sqrt(w, s))
-        {
-            return null;
         }
         if ((caseIndex & 4) != 0)
         {
@@ -306,6 +315,15 @@ public final class EllSwift
     public static byte[] ecdhX(final AffinePoint theirs, final BigInteger secret)
     {
         return Secp256k1.mul(theirs, secret).xBytes();
+    }
+
+    /**
+     * The x-coordinates (32 bytes each) of secretA * point and secretB * point, sharing the point's table and one
+     * inversion. Secrets in [1, n).
+     */
+    public static byte[][] ecdhX2(final AffinePoint theirs, final BigInteger secretA, final BigInteger secretB)
+    {
+        return Secp256k1.mulTwoX(theirs, secretA, secretB);
     }
 
     /** Copies 64 bytes, for callers that keep an encoding. */

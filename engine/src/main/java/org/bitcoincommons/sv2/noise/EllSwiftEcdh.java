@@ -42,7 +42,25 @@ public final class EllSwiftEcdh
     public byte[] sharedSecret(
         final BigInteger secret, final byte[] ours, final byte[] theirs, final AffinePoint theirPoint, final Role role)
     {
-        final byte[] x = EllSwift.ecdhX(theirPoint, secret);
+        return hash(ours, theirs, EllSwift.ecdhX(theirPoint, secret), role);
+    }
+
+    /**
+     * Two shared secrets of two of our keys against one peer key, computed together (the responder's ee and es,
+     * both against the initiator's ephemeral key): the same bytes as two {@link #sharedSecret} calls.
+     *
+     * @return {secret of keyA, secret of keyB}, 32 bytes each.
+     */
+    public byte[][] sharedSecrets(
+        final BigInteger secretA, final byte[] oursA, final BigInteger secretB, final byte[] oursB,
+        final byte[] theirs, final AffinePoint theirPoint, final Role role)
+    {
+        final byte[][] x = EllSwift.ecdhX2(theirPoint, secretA, secretB);
+        return new byte[][] {hash(oursA, theirs, x[0], role), hash(oursB, theirs, x[1], role)};
+    }
+
+    private byte[] hash(final byte[] ours, final byte[] theirs, final byte[] x, final Role role)
+    {
         return role == Role.INITIATOR ? sha.tagged(tag, ours, theirs, x) : sha.tagged(tag, theirs, ours, x);
     }
 }

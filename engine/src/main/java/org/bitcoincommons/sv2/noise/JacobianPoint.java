@@ -35,6 +35,19 @@ final class JacobianPoint
         return this;
     }
 
+    /** this = other when mask is all ones, unchanged when 0; the coordinates without branches. */
+    JacobianPoint select(final JacobianPoint other, final long mask)
+    {
+        for (int i = 0; i < FieldP.LIMBS; i++)
+        {
+            x[i] = (other.x[i] & mask) | (x[i] & ~mask);
+            y[i] = (other.y[i] & mask) | (y[i] & ~mask);
+            z[i] = (other.z[i] & mask) | (z[i] & ~mask);
+        }
+        infinity = mask != 0 ? other.infinity : infinity;
+        return this;
+    }
+
     /** Affine coordinates into ax, ay (canonical); returns false for infinity. */
     boolean toAffine(final long[] ax, final long[] ay)
     {

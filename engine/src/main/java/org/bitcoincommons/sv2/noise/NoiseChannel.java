@@ -139,8 +139,7 @@ public final class NoiseChannel implements AutoCloseable
         {
             final byte[] act1 = new byte[NoiseInitiator.ACT1_LENGTH];
             readHandshake(in, act1, NoiseException.Reason.BAD_ACT1, watchdog);
-            final NoiseResponder responder = new NoiseResponder(config.authoritySigningKey(), config.certValiditySec(),
-                config.random(), config.clock());
+            final NoiseResponder responder = new NoiseResponder(config.staticKeys(), config.random());
             final byte[] act2 = new byte[NoiseInitiator.ACT2_LENGTH];
             final TransportCipher cipher = responder.readAct1WriteAct2(act1, 0, act2, 0);
             out.write(act2);

@@ -13,16 +13,19 @@ public final class NoiseConfig
     public static final long DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
     public static final int DEFAULT_MAX_PAYLOAD_LENGTH = TransportCipher.MAX_PAYLOAD_LENGTH;
     public static final long DEFAULT_CERT_VALIDITY_SEC = 3600;
+    public static final long DEFAULT_STATIC_KEY_ROTATION_SEC = 60;
 
     private long handshakeTimeoutMs = DEFAULT_HANDSHAKE_TIMEOUT_MS;
     private int maxPayloadLength = DEFAULT_MAX_PAYLOAD_LENGTH;
     private long certValiditySec = DEFAULT_CERT_VALIDITY_SEC;
+    private long staticKeyRotationSec = DEFAULT_STATIC_KEY_ROTATION_SEC;
     private byte[] authorityPublicKey;
     private byte[] authoritySecretKey;
     private InstantSource clock = InstantSource.system();
     private HandshakeRandom random;
     private volatile SchnorrPublicKey authorityVerifyKey;
     private volatile SchnorrKeyPair authoritySigningKey;
+    private volatile StaticKeyRotation staticKeys;
 
     public long handshakeTimeoutMs()
     {
@@ -57,6 +60,24 @@ public final class NoiseConfig
     public NoiseConfig certValiditySec(final long value)
     {
         certValiditySec = value;
+        staticKeys = null;
+        return this;
+    }
+
+    public long staticKeyRotationSec()
+    {
+        return staticKeyRotationSec;
+    }
+
+    /**
+     * Responder: how long one static key and its certificate serve new connections, seconds; 0 makes a fresh key and
+     * certificate per connection (as SRI does). Capped at certValiditySec / 2 so a certificate stays valid for at least
+     * half its lifetime after its key was last handed out.
+     */
+    public NoiseConfig staticKeyRotationSec(final long value)
+    {
+        staticKeyRotationSec = value;
+        staticKeys = null;
         return this;
     }
 
@@ -83,6 +104,7 @@ public final class NoiseConfig
     {
         authoritySecretKey = secret == null ? null : secret.clone();
         authoritySigningKey = null;
+        staticKeys = null;
         return this;
     }
 
@@ -94,6 +116,7 @@ public final class NoiseConfig
     public NoiseConfig clock(final InstantSource value)
     {
         clock = value;
+        staticKeys = null;
         return this;
     }
 
@@ -106,6 +129,7 @@ public final class NoiseConfig
     public NoiseConfig random(final HandshakeRandom value)
     {
         random = value;
+        staticKeys = null;
         return this;
     }
 
@@ -119,6 +143,12 @@ public final class NoiseConfig
     SchnorrKeyPair authoritySigningKey()
     {
         return authoritySigningKey;
+    }
+
+    /** The responder's static key source shared by all its connections, after {@link #conclude()}; null if none. */
+    StaticKeyRotation staticKeys()
+    {
+        return staticKeys;
     }
 
     /** Validates, prepares the authority keys and fills defaults; returns this. */
@@ -136,6 +166,10 @@ public final class NoiseConfig
         {
             throw new IllegalArgumentException("certValiditySec must be > 0, got " + certValiditySec);
         }
+        if (staticKeyRotationSec < 0)
+        {
+            throw new IllegalArgumentException("staticKeyRotationSec must be >= 0, got " + staticKeyRotationSec);
+        }
         if (random == null)
         {
             random = HandshakeRandom.secure(new SecureRandom());
@@ -148,6 +182,11 @@ public final class NoiseConfig
         if (authoritySigningKey == null && authoritySecretKey != null)
         {
             authoritySigningKey = SchnorrKeyPair.of(authoritySecretKey);
+        }
+        if (staticKeys == null && authoritySigningKey != null)
+        {
+            staticKeys = new StaticKeyRotation(authoritySigningKey, certValiditySec,
+                Math.min(staticKeyRotationSec, certValiditySec / 2), random, clock);
         }
         return this;
     }

@@ -3,8 +3,8 @@ package org.bitcoincommons.sv2.noise;
 import java.time.InstantSource;
 
 /**
- * The responder (server) side of the NX handshake, SRI-style: a fresh static key per connection, certified with a
- * fresh {@link SignatureNoiseMessage} valid from now for certValiditySec, signed by the authority key. Reads act 1
+ * The responder (server) side of the NX handshake. The static key and its {@link SignatureNoiseMessage} come from a
+ * {@link StaticKeyRotation}: fresh per connection (SRI-style) or reused for a rotation period. Reads act 1
  * (64 bytes), writes act 2 (234 bytes), and splits into a {@link TransportCipher} (sends with k2, receives with k1).
  * One instance per connection; not thread-safe.
  */
@@ -14,12 +14,12 @@ public final class NoiseResponder
     private final Schnorr schnorr = new Schnorr(sha);
     private final EllSwiftEcdh ecdh = new EllSwiftEcdh(sha);
     private final SymmetricState state = new SymmetricState(sha);
-    private final SchnorrKeyPair authority;
-    private final long certValiditySec;
+    private final StaticKeyRotation staticKeys;
     private final HandshakeRandom random;
-    private final InstantSource clock;
 
     /**
+     * A responder with a fresh static key and certificate (valid from now for certValiditySec) per connection.
+     *
      * @param authority       the authority key pair that signs certificates.
      * @param certValiditySec not_valid_after - valid_from of each certificate, seconds.
      */
@@ -27,10 +27,17 @@ public final class NoiseResponder
         final SchnorrKeyPair authority, final long certValiditySec, final HandshakeRandom random,
         final InstantSource clock)
     {
-        this.authority = authority;
-        this.certValiditySec = certValiditySec;
+        this(new StaticKeyRotation(authority, certValiditySec, 0, random, clock), random);
+    }
+
+    /**
+     * @param staticKeys the static key source, usually shared by all connections of one config.
+     * @param random     source of this connection's ephemeral key.
+     */
+    public NoiseResponder(final StaticKeyRotation staticKeys, final HandshakeRandom random)
+    {
+        this.staticKeys = staticKeys;
         this.random = random;
-        this.clock = clock;
     }
 
     /**
@@ -45,23 +52,22 @@ public final class NoiseResponder
         state.mixHash(remoteEphemeral, 0, 0);
 
         final EllSwiftKeyPair ephemeral = random.nextKeyPair();
-        final EllSwiftKeyPair staticKey = random.nextKeyPair();
+        final ResponderStaticKey identity = staticKeys.staticKey(sha, schnorr);
+        final EllSwiftKeyPair staticKey = identity.key();
+
+        // ee and es are both against the initiator's ephemeral key: computed together (one table, one inversion).
+        final byte[][] secrets = ecdh.sharedSecrets(ephemeral.secret(), ephemeral.encoded(), staticKey.secret(),
+            staticKey.encoded(), remoteEphemeral, remoteEphemeralPoint, EllSwiftEcdh.Role.RESPONDER);
 
         System.arraycopy(ephemeral.encoded(), 0, dst, dstOffset, EllSwift.LENGTH);
         state.mixHash(ephemeral.encoded(), 0, EllSwift.LENGTH);
-        state.mixKey(ecdh.sharedSecret(ephemeral.secret(), ephemeral.encoded(), remoteEphemeral, remoteEphemeralPoint,
-            EllSwiftEcdh.Role.RESPONDER));
+        state.mixKey(secrets[0]);
 
         int offset = dstOffset + EllSwift.LENGTH;
         offset += state.encryptAndHash(staticKey.encoded(), 0, EllSwift.LENGTH, dst, offset);
-        state.mixKey(ecdh.sharedSecret(staticKey.secret(), staticKey.encoded(), remoteEphemeral, remoteEphemeralPoint,
-            EllSwiftEcdh.Role.RESPONDER));
+        state.mixKey(secrets[1]);
 
-        final long nowSec = clock.instant().getEpochSecond();
-        final byte[] auxRand = new byte[32];
-        random.auxRand(auxRand);
-        final byte[] cert = SignatureNoiseMessage.sign(sha, schnorr, authority, 0, nowSec,
-            nowSec + certValiditySec, staticKey.xOnly(), auxRand);
+        final byte[] cert = identity.certificate();
         state.encryptAndHash(cert, 0, cert.length, dst, offset);
 
         final byte[] k1 = new byte[32];

@@ -5,7 +5,8 @@ package org.bitcoincommons.sv2.noise;
  * owned by this instance, so a scalar multiplication allocates nothing per step. Not thread-safe: one per
  * multiplication or per thread. Outputs may alias inputs.
  * Formulas: doubling "dbl-2009-l" (2M + 5S); addition "add-1998-cmo-2" (12M + 4S) and its mixed form with Z2 = 1
- * (8M + 3S), from the Explicit-Formulas Database.
+ * (8M + 3S), from the Explicit-Formulas Database. Chains of subtractions and small multiples are fused into one
+ * carry pass each (FieldP.twiceSub2, subTwice, subSub2, subEight).
  */
 final class PointMath
 {
@@ -39,9 +40,7 @@ final class PointMath
         // D = 2 * ((X + YY)^2 - XX - YYYY)
         FieldP.add(d, a.x, yy);
         FieldP.sqr(d, d);
-        FieldP.sub(d, d, xx);
-        FieldP.sub(d, d, yyyy);
-        FieldP.add(d, d, d);
+        FieldP.twiceSub2(d, d, xx, yyyy);
         // E = 3 * XX, F = E^2
         FieldP.mulInt(e, xx, 3);
         FieldP.sqr(f, e);
@@ -49,13 +48,11 @@ final class PointMath
         FieldP.mul(r.z, a.y, a.z);
         FieldP.add(r.z, r.z, r.z);
         // X3 = F - 2D
-        FieldP.sub(r.x, f, d);
-        FieldP.sub(r.x, r.x, d);
+        FieldP.subTwice(r.x, f, d);
         // Y3 = E * (D - X3) - 8 * YYYY
         FieldP.sub(d, d, r.x);
         FieldP.mul(d, e, d);
-        FieldP.mulInt(yyyy, yyyy, 8);
-        FieldP.sub(r.y, d, yyyy);
+        FieldP.subEight(r.y, d, yyyy);
         r.infinity = false;
     }
 
@@ -111,6 +108,15 @@ final class PointMath
         finishAdd(r, a.z, null, u1, u2, s1, s2, a);
     }
 
+    /**
+     * After {@link #addAffine} or {@link #add} that was not an exceptional case (neither input infinity, inputs not
+     * equal or opposite): Z3 / (Z1 Z2) = H. Scratch: valid until the next call.
+     */
+    long[] lastAddZRatio()
+    {
+        return t2;
+    }
+
     private void finishAdd(
         final JacobianPoint r, final long[] z1, final long[] z2, final long[] u1, final long[] u2, final long[] s1,
         final long[] s2, final JacobianPoint a)
@@ -146,9 +152,7 @@ final class PointMath
         final long[] v = hh;
         FieldP.mul(v, u1, hh);
         FieldP.sqr(r.x, rr);
-        FieldP.sub(r.x, r.x, hhh);
-        FieldP.sub(r.x, r.x, v);
-        FieldP.sub(r.x, r.x, v);
+        FieldP.subSub2(r.x, r.x, hhh, v);
         // Y3 = R * (V - X3) - S1 * HHH
         FieldP.sub(v, v, r.x);
         FieldP.mul(v, rr, v);

@@ -93,7 +93,10 @@ public final class Schnorr
         final byte[] rBytes = Arrays.copyOfRange(signature, 0, 32);
         final BigInteger e = new BigInteger(1, sha.tagged(challengeTag, rBytes, key.xOnlyNoCopy(), message))
             .mod(Secp256k1.N);
-        final AffinePoint bigR = Secp256k1.mulGAdd(s, key.point(), Secp256k1.N.subtract(e));
+        final BigInteger minusE = Secp256k1.N.subtract(e).mod(Secp256k1.N);
+        final AffinePoint bigR = key.table() != null
+            ? Secp256k1.mulGAddFixed(s, key.table(), minusE)
+            : Secp256k1.mulGAdd(s, key.point(), minusE);
         if (bigR == null || !bigR.hasEvenY())
         {
             return false;

@@ -1,17 +1,21 @@
 package org.bitcoincommons.sv2.noise;
 
 /**
- * A BIP340 x-only public key lifted to its even-y point once, for repeated verification. Immutable.
+ * A BIP340 x-only public key lifted to its even-y point once, for repeated verification. Keys made by {@link #of}
+ * also carry a fixed-base table of the point (52 x 16 affine multiples, about 67 KB, about 1 ms to build), so
+ * verification is two doubling-free table multiplications instead of a table one and a variable-base one. Immutable.
  */
 public final class SchnorrPublicKey
 {
     private final byte[] xOnly;
     private final AffinePoint point;
+    private final long[] table;
 
-    private SchnorrPublicKey(final byte[] xOnly, final AffinePoint point)
+    private SchnorrPublicKey(final byte[] xOnly, final AffinePoint point, final long[] table)
     {
         this.xOnly = xOnly;
         this.point = point;
+        this.table = table;
     }
 
     /**
@@ -24,10 +28,12 @@ public final class SchnorrPublicKey
             return null;
         }
         final AffinePoint point = Secp256k1.liftX(Secp256k1.fe(xOnly, 0));
-        return point == null ? null : new SchnorrPublicKey(xOnly.clone(), point);
+        return point == null ? null : new SchnorrPublicKey(xOnly.clone(), point, null);
     }
 
     /**
+     * The key prepared for many verifications, with its fixed-base table.
+     *
      * @throws IllegalArgumentException if the bytes are not a valid x-only key.
      */
     public static SchnorrPublicKey of(final byte[] xOnly)
@@ -37,7 +43,7 @@ public final class SchnorrPublicKey
         {
             throw new IllegalArgumentException("not a valid x-only secp256k1 public key");
         }
-        return key;
+        return new SchnorrPublicKey(key.xOnly, key.point, Secp256k1.fixedBaseTable(key.point));
     }
 
     public byte[] xOnly()
@@ -53,5 +59,11 @@ public final class SchnorrPublicKey
     AffinePoint point()
     {
         return point;
+    }
+
+    /** The fixed-base table of the point, or null for a key from {@link #liftOrNull}. */
+    long[] table()
+    {
+        return table;
     }
 }

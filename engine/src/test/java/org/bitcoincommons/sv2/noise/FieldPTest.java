@@ -50,6 +50,52 @@ class FieldPTest
         };
     }
 
+    /** Raw limbs anywhere up to the weak-normal bound (limbs 0..3 below 2^53, limb 4 below 2^49), extremes included. */
+    private static long[] weakLimbs(final SplittableRandom rnd)
+    {
+        final long[] a = FieldP.create();
+        for (int i = 0; i < FieldP.LIMBS; i++)
+        {
+            final int bits = i == FieldP.LIMBS - 1 ? 49 : 53;
+            final long max = (1L << bits) - 1;
+            a[i] = switch (rnd.nextInt(4))
+            {
+                case 0 -> max;
+                case 1 -> 0;
+                default -> rnd.nextLong() >>> (64 - bits);
+            };
+        }
+        return a;
+    }
+
+    @Test
+    void mulAndSqrOfWeakLimbsUpToTheBound()
+    {
+        final SplittableRandom rnd = new SplittableRandom(53);
+        final long[] r = FieldP.create();
+        for (int i = 0; i < 20_000; i++)
+        {
+            final long[] a = weakLimbs(rnd);
+            final long[] b = weakLimbs(rnd);
+            final BigInteger va = big(a);
+            final BigInteger vb = big(b);
+            FieldP.mul(r, a, b);
+            check(va.multiply(vb), r, "mul weak");
+            FieldP.sqr(r, a);
+            check(va.multiply(va), r, "sqr weak");
+            final long[] c = weakLimbs(rnd);
+            final BigInteger vc = big(c);
+            FieldP.subTwice(r, a, b);
+            check(va.subtract(vb.shiftLeft(1)), r, "subTwice");
+            FieldP.subSub2(r, a, b, c);
+            check(va.subtract(vb).subtract(vc.shiftLeft(1)), r, "subSub2");
+            FieldP.twiceSub2(r, a, b, c);
+            check(va.subtract(vb).subtract(vc).shiftLeft(1), r, "twiceSub2");
+            FieldP.subEight(r, a, b);
+            check(va.subtract(vb.shiftLeft(3)), r, "subEight");
+        }
+    }
+
     @Test
     void matchesBigIntegerModP()
     {
@@ -93,6 +139,8 @@ class FieldPTest
             final long[] fa = fe(a);
             FieldP.inv(r, fa);
             check(a.mod(P).signum() == 0 ? BigInteger.ZERO : a.modInverse(P), r, "inv");
+            FieldP.powP34(r, fa);
+            check(a.mod(P).modPow(P.subtract(BigInteger.valueOf(3)).shiftRight(2), P), r, "powP34");
             final boolean square = FieldP.sqrt(r, fa);
             final boolean expected = a.mod(P).modPow(P.subtract(BigInteger.ONE).shiftRight(1), P).compareTo(BigInteger.ONE) <= 0;
             assertEquals(expected, square, "is square " + a);

@@ -45,6 +45,46 @@ class SchnorrTest
         assertTrue(mustFail >= 10);
     }
 
+    /** Keys from SchnorrPublicKey.of verify through their fixed-base table; same verdicts as the vectors. */
+    @Test
+    void preparedKeysGiveTheVectorVerdicts()
+    {
+        final Schnorr schnorr = new Schnorr(new Sha256());
+        int prepared = 0;
+        for (final String[] row : CsvRows.read("bip340_test_vectors.csv"))
+        {
+            final byte[] pub = HEX.parseHex(row[2].toLowerCase());
+            final SchnorrPublicKey key = SchnorrPublicKey.liftOrNull(pub);
+            if (key == null)
+            {
+                continue;
+            }
+            final SchnorrPublicKey withTable = SchnorrPublicKey.of(pub);
+            final boolean valid = row[6].equals("TRUE");
+            final byte[] msg = HEX.parseHex(row[4].toLowerCase());
+            final byte[] sig = HEX.parseHex(row[5].toLowerCase());
+            assertEquals(valid, schnorr.verify(withTable, msg, sig), "vector " + row[0]);
+            prepared++;
+        }
+        assertTrue(prepared >= 15);
+        final java.util.SplittableRandom rnd = new java.util.SplittableRandom(340);
+        for (int i = 0; i < 20; i++)
+        {
+            final byte[] sec = new byte[32];
+            rnd.nextBytes(sec);
+            sec[0] &= 0x7f;
+            sec[31] |= 1;
+            final byte[] msg = new byte[1 + rnd.nextInt(100)];
+            rnd.nextBytes(msg);
+            final byte[] sig = schnorr.sign(sec, msg, new byte[32]);
+            final SchnorrPublicKey key = SchnorrPublicKey.of(Schnorr.publicKey(sec));
+            assertTrue(schnorr.verify(key, msg, sig));
+            sig[rnd.nextInt(64)] ^= (byte)(1 << rnd.nextInt(8));
+            assertEquals(schnorr.verify(Schnorr.publicKey(sec), msg, sig), schnorr.verify(key, msg, sig));
+            assertFalse(schnorr.verify(key, msg, sig));
+        }
+    }
+
     @Test
     void rejectsAFlippedBit()
     {

@@ -8,6 +8,8 @@ import org.bitcoincommons.sv2.noise.AffinePoint;
 import org.bitcoincommons.sv2.noise.EllSwift;
 import org.bitcoincommons.sv2.noise.FieldP;
 import org.bitcoincommons.sv2.noise.Schnorr;
+import org.bitcoincommons.sv2.noise.SchnorrKeyPair;
+import org.bitcoincommons.sv2.noise.SchnorrPublicKey;
 import org.bitcoincommons.sv2.noise.Secp256k1;
 import org.bitcoincommons.sv2.noise.Sha256;
 import org.bouncycastle.asn1.x9.X9ECParameters;
@@ -51,6 +53,8 @@ public class CurveBench
     private byte[] message;
     private byte[] signature;
     private Schnorr schnorr;
+    private SchnorrKeyPair preparedSecret;
+    private SchnorrPublicKey preparedPublic;
     private final long[] r = FieldP.create();
 
     @Setup
@@ -72,6 +76,8 @@ public class CurveBench
         message = new byte[32];
         schnorr = new Schnorr(new Sha256());
         signature = schnorr.sign(secretKey, message, new byte[32]);
+        preparedSecret = SchnorrKeyPair.of(secretKey);
+        preparedPublic = SchnorrPublicKey.of(publicKey);
     }
 
     /** Advances to the next random input. */
@@ -100,6 +106,13 @@ public class CurveBench
     public long[] fieldSqrt()
     {
         FieldP.sqrt(r, fieldA[rotate()]);
+        return r;
+    }
+
+    @Benchmark
+    public long[] fieldInv()
+    {
+        FieldP.inv(r, fieldA[rotate()]);
         return r;
     }
 
@@ -152,6 +165,30 @@ public class CurveBench
     {
         final int i = rotate();
         return EllSwift.ecdhX(encodings[i], 0, scalars[(i + 7) & (INPUTS - 1)]);
+    }
+
+    /** The responder's ee + es: two secrets against one decoded point, one table and one inversion. */
+    @Benchmark
+    public byte[][] ecdhTwoSecretsOnePoint()
+    {
+        final int i = rotate();
+        return EllSwift.ecdhX2(EllSwift.decodePoint(encodings[i], 0), scalars[(i + 7) & (INPUTS - 1)],
+            scalars[(i + 13) & (INPUTS - 1)]);
+    }
+
+    /** Sign with a prepared key pair (as the responder does with the authority key). */
+    @Benchmark
+    public byte[] schnorrSignPrepared()
+    {
+        message[0] = (byte)rotate();
+        return schnorr.sign(preparedSecret, message, message);
+    }
+
+    /** Verify with a prepared public key and its fixed-base table (as the initiator does with the authority key). */
+    @Benchmark
+    public boolean schnorrVerifyPrepared()
+    {
+        return schnorr.verify(preparedPublic, message, signature);
     }
 
     @Benchmark
