@@ -4,8 +4,11 @@ package org.bitcoincommons.sv2.config;
  * {@code [stratum_v2.noise]}: the pool's long-lived authority key pair (base58check, as
  * {@code bin/sv2 keys generate} prints them) and the lifetime of the per-connection certificates it signs.
  * Empty keys mean "generate an ephemeral authority at start-up" (development only; the public key is logged).
+ * {@code static_key_rotation_sec}: how long the responder reuses its static key and certificate (0: a fresh one per
+ * connection, as SRI does; capped at half the certificate lifetime).
  */
-public record NoiseConfig(String authorityPublicKey, String authoritySecretKey, long certValiditySec)
+public record NoiseConfig(String authorityPublicKey, String authoritySecretKey, long certValiditySec,
+    long staticKeyRotationSec)
 {
     static NoiseConfig read(final TomlReader t)
     {
@@ -16,7 +19,8 @@ public record NoiseConfig(String authorityPublicKey, String authoritySecretKey, 
             throw new ConfigException(t.key(pub.isEmpty() ? "authority_public_key" : "authority_secret_key")
                 + ": is required when " + t.key(pub.isEmpty() ? "authority_secret_key" : "authority_public_key") + " is set");
         }
-        return new NoiseConfig(pub, sec, t.integer("cert_validity_sec", 3600, 10, 10L * 365 * 24 * 3600));
+        return new NoiseConfig(pub, sec, t.integer("cert_validity_sec", 3600, 10, 10L * 365 * 24 * 3600),
+            t.integer("static_key_rotation_sec", 60, 0, 24L * 3600));
     }
 
     public boolean hasKeys()

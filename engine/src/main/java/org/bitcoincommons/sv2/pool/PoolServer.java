@@ -111,6 +111,7 @@ public final class PoolServer implements AutoCloseable
             .authoritySecretKey(secret)
             .authorityPublicKey(AuthorityKeys.publicOf(secret))
             .certValiditySec(nc.certValiditySec())
+            .staticKeyRotationSec(nc.staticKeyRotationSec())
             .handshakeTimeoutMs(config.stratumV2().handshakeTimeoutMs())
             .maxPayloadLength(config.stratumV2().maxFrameBytes());
     }
