@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         BenchHashCommand.class,
         BenchLoadCommand.class,
+        BenchEchoCommand.class,
     })
 public final class BenchCommand implements Runnable
 {

@@ -1,0 +1,239 @@
+package org.bitcoincommons.sv2.loadgen;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * The round-trip floor of this machine: a plain TCP echo (no encryption, no parsing, no pool) measured the way the
+ * load generator measures acknowledgements. N clients each send {@code messageBytes} at a fixed total rate; the
+ * server writes every byte straight back; the client records send-to-echo time per message in an HdrHistogram.
+ * <p>
+ * Whatever the pool does, its acknowledgement latency cannot beat this: the same sockets, the same thread kinds and the
+ * same two-process layout, with all of the pool's work taken out. Run it beside {@code bench load} to see which part
+ * of a latency figure is the pool and which is the platform (virtual-thread scheduling, the OS, the hypervisor).
+ */
+public final class EchoFloor
+{
+    /** The kind of thread that serves each connection. */
+    public enum Threads
+    {
+        VIRTUAL, PLATFORM;
+
+        Thread.Builder builder(final String name)
+        {
+            return this == VIRTUAL ? Thread.ofVirtual().name(name) : Thread.ofPlatform().daemon().name(name);
+        }
+    }
+
+    /** What one client run measured. */
+    public record Result(long messages, double messagesPerSecond, double p50Us, double p90Us, double p99Us,
+        double p999Us, double maxUs, double seconds)
+    {
+    }
+
+    private EchoFloor()
+    {
+    }
+
+    /**
+     * Serves until the process ends: one thread of the given kind per accepted connection, each echoing what it
+     * reads. Returns after binding; the acceptor is a daemon platform thread.
+     */
+    public static ServerSocket serve(final InetSocketAddress address, final Threads threads) throws IOException
+    {
+        final ServerSocket server = new ServerSocket();
+        server.bind(address, 1024);
+        Thread.ofPlatform().daemon().name("echo-accept").start(() ->
+        {
+            long id = 0;
+            while (!server.isClosed())
+            {
+                final Socket s;
+                try
+                {
+                    s = server.accept();
+                    s.setTcpNoDelay(true);
+                }
+                catch (final IOException ex)
+                {
+                    return;
+                }
+                threads.builder("echo-" + id++).start(() -> echo(s));
+            }
+        });
+        return server;
+    }
+
+    private static void echo(final Socket s)
+    {
+        try (s)
+        {
+            final InputStream in = s.getInputStream();
+            final OutputStream out = s.getOutputStream();
+            final byte[] buffer = new byte[64 * 1024];
+            int n;
+            while ((n = in.read(buffer)) >= 0)
+            {
+                out.write(buffer, 0, n);
+            }
+        }
+        catch (final IOException ignored)
+        {
+            // the client went away
+        }
+    }
+
+    /**
+     * Connects {@code connections} clients to an echo server and measures.
+     *
+     * @param rate total messages per second over all connections
+     */
+    public static Result measure(final InetSocketAddress server, final int connections, final double rate,
+        final int messageBytes, final long warmupMs, final long durationMs, final Threads threads)
+        throws IOException, InterruptedException
+    {
+        final Recorder latency = new Recorder(TimeUnit.SECONDS.toNanos(10), 3);
+        final LongAdder echoed = new LongAdder();
+        final List<Client> clients = new ArrayList<>(connections);
+        final long intervalNs = (long)(1e9 * connections / rate);
+        try
+        {
+            for (int i = 0; i < connections; i++)
+            {
+                final Client c = new Client(new Socket(), messageBytes, intervalNs, latency, echoed);
+                c.socket.setTcpNoDelay(true);
+                c.socket.connect(server, 10_000);
+                clients.add(c);
+            }
+            for (int i = 0; i < connections; i++)
+            {
+                final Client c = clients.get(i);
+                threads.builder("floor-read-" + i).start(c::readLoop);
+                threads.builder("floor-send-" + i).start(c::sendLoop);
+            }
+            Thread.sleep(warmupMs);
+            latency.reset();
+            final long e0 = echoed.sum();
+            final long t0 = System.nanoTime();
+            Thread.sleep(durationMs);
+            final Histogram h = latency.getIntervalHistogram();
+            final long n = echoed.sum() - e0;
+            final double seconds = (System.nanoTime() - t0) / 1e9;
+            return new Result(n, n / seconds, us(h.getValueAtPercentile(50)), us(h.getValueAtPercentile(90)),
+                us(h.getValueAtPercentile(99)), us(h.getValueAtPercentile(99.9)), us(h.getMaxValue()), seconds);
+        }
+        finally
+        {
+            for (final Client c : clients)
+            {
+                c.close();
+            }
+        }
+    }
+
+    private static double us(final long ns)
+    {
+        return ns / 1000.0;
+    }
+
+    /** One connection: a paced sender and a reader that matches echoes to send times in order. */
+    private static final class Client
+    {
+        final Socket socket;
+        final int messageBytes;
+        final long intervalNs;
+        final Recorder latency;
+        final LongAdder echoed;
+        final long[] sentAtNs = new long[1 << 12];
+        volatile boolean stop;
+
+        Client(final Socket socket, final int messageBytes, final long intervalNs, final Recorder latency,
+            final LongAdder echoed)
+        {
+            this.socket = socket;
+            this.messageBytes = messageBytes;
+            this.intervalNs = intervalNs;
+            this.latency = latency;
+            this.echoed = echoed;
+        }
+
+        void sendLoop()
+        {
+            final byte[] message = new byte[messageBytes];
+            long next = System.nanoTime() + (long)(Math.random() * intervalNs);
+            int seq = 0;
+            try
+            {
+                final OutputStream out = socket.getOutputStream();
+                while (!stop)
+                {
+                    final long wait = next - System.nanoTime();
+                    if (wait > 0)
+                    {
+                        LockSupport.parkNanos(wait);
+                        continue;
+                    }
+                    next += intervalNs;
+                    sentAtNs[seq++ & (sentAtNs.length - 1)] = System.nanoTime();
+                    out.write(message);
+                }
+            }
+            catch (final IOException ignored)
+            {
+                // closed
+            }
+        }
+
+        void readLoop()
+        {
+            final byte[] buffer = new byte[64 * 1024];
+            long pending = 0;
+            int seq = 0;
+            try
+            {
+                final InputStream in = socket.getInputStream();
+                int n;
+                while ((n = in.read(buffer)) >= 0)
+                {
+                    final long now = System.nanoTime();
+                    pending += n;
+                    while (pending >= messageBytes)
+                    {
+                        pending -= messageBytes;
+                        latency.recordValue(Math.max(1, now - sentAtNs[seq++ & (sentAtNs.length - 1)]));
+                        echoed.increment();
+                    }
+                }
+            }
+            catch (final IOException ignored)
+            {
+                // closed
+            }
+        }
+
+        void close()
+        {
+            stop = true;
+            try
+            {
+                socket.close();
+            }
+            catch (final IOException ignored)
+            {
+                // closing anyway
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package org.bitcoincommons.sv2.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+class BenchEchoCommandTest
+{
+    @Test
+    void measuresAChildEchoServerAndPrintsOneJsonObject() throws Exception
+    {
+        final CliRunner r = CliRunner.run("bench", "echo", "--connections", "2", "--rate", "400", "--bytes", "62",
+            "--seconds", "0.5", "--warmup", "0.3", "--server-threads", "platform", "--json");
+        assertEquals(0, r.exitCode(), r.err());
+        final JsonNode json = new ObjectMapper().readTree(r.out());
+        assertEquals("platform", json.get("server_threads").asText());
+        assertEquals("virtual", json.get("client_threads").asText());
+        assertEquals(62, json.get("message_bytes").asInt());
+        final long messages = json.get("messages").asLong();
+        assertTrue(messages >= 100 && messages <= 300, r.out());
+        final JsonNode rtt = json.get("round_trip_us");
+        assertTrue(rtt.get("p50").asDouble() > 0 && rtt.get("p50").asDouble() <= rtt.get("p99").asDouble()
+            && rtt.get("p99").asDouble() <= rtt.get("max").asDouble(), r.out());
+    }
+
+    @Test
+    void rejectsAnUnknownThreadKind()
+    {
+        final CliRunner r = CliRunner.run("bench", "echo", "--server-threads", "green");
+        assertEquals(ExitCode.BAD_INPUT, r.exitCode());
+        assertTrue(r.err().contains("--server-threads must be virtual or platform"), r.err());
+    }
+
+    @Test
+    void rejectsANonPositiveRate()
+    {
+        final CliRunner r = CliRunner.run("bench", "echo", "--rate", "0");
+        assertEquals(ExitCode.BAD_INPUT, r.exitCode());
+        assertTrue(r.err().contains("--rate > 0"), r.err());
+    }
+}
