@@ -50,6 +50,7 @@ public final class ApiServer implements AutoCloseable
         server.createContext("/api/accounting", ex -> json(ex, pool.accounting()));
         server.createContext("/api/memory", ex -> json(ex, memory("gc=1".equals(ex.getRequestURI().getQuery()))));
         server.createContext("/api/reconnect", this::reconnect);
+        server.createContext("/api/latency", this::latency);
         server.createContext("/", this::root);
     }
 
@@ -159,6 +160,37 @@ public final class ApiServer implements AutoCloseable
     }
 
     /** POST /api/reconnect?host=H&port=P: sends Reconnect to every miner (empty host / port 0 = same). */
+    /**
+     * GET /api/latency: where acknowledgement time goes inside the pool, since start or the last reset (POST
+     * /api/latency/reset). Microseconds.
+     */
+    private void latency(final HttpExchange ex) throws IOException
+    {
+        final PoolMetrics m = pool.metrics();
+        final String path = ex.getRequestURI().getPath();
+        if (path.equals("/api/latency/reset"))
+        {
+            if (!"POST".equals(ex.getRequestMethod()))
+            {
+                send(ex, 405, "text/plain", "use POST\n".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            m.shareToAckQueued.reset();
+            m.ackQueuedToWriter.reset();
+            json(ex, Map.of("reset", true));
+            return;
+        }
+        if (!path.equals("/api/latency"))
+        {
+            send(ex, 404, "text/plain", "not found\n".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        final Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("share_to_ack_queued_us", m.shareToAckQueued.snapshotUs());
+        out.put("ack_queued_to_writer_us", m.ackQueuedToWriter.snapshotUs());
+        json(ex, out);
+    }
+
     private void reconnect(final HttpExchange ex) throws IOException
     {
         if (!"POST".equals(ex.getRequestMethod()))

@@ -125,12 +125,18 @@ public final class BenchLoadCommand implements Runnable
             final JsonNode before = api == null ? null : memory(api);
             final LoadGenerator lg = new LoadGenerator(new LoadGenerator.Options(address, pub, connections, rate,
                 (long)(warmup * 1000), (long)(seconds * 1000), inflight, batch, 30_000));
+            final URI poolApi = api;
+            if (poolApi != null)
+            {
+                lg.onMeasureStart(() -> post(poolApi, "/api/latency/reset"));
+            }
             final LoadGenerator.Result r = lg.run();
+            final JsonNode inside = api == null ? null : get(api, "/api/latency");
             Thread.sleep(1500);
             final JsonNode during = api == null ? null : memory(api);
             final int open = lg.openConnections();
             lg.close();
-            print(r, open, before, during);
+            print(r, open, before, during, inside);
         }
         catch (final IOException ex)
         {
@@ -161,7 +167,8 @@ public final class BenchLoadCommand implements Runnable
         }
     }
 
-    private void print(final LoadGenerator.Result r, final int open, final JsonNode before, final JsonNode during)
+    private void print(final LoadGenerator.Result r, final int open, final JsonNode before, final JsonNode during,
+        final JsonNode inside)
     {
         final Map<String, Object> m = new LinkedHashMap<>();
         m.put("connections", r.connections());
@@ -175,6 +182,13 @@ public final class BenchLoadCommand implements Runnable
         m.put("accepted_shares_per_second", r.sharesPerSecond());
         m.put("ack_latency_us", Map.of("p50", r.p50Us(), "p99", r.p99Us(), "p99_9", r.p999Us(), "max", r.maxUs()));
         m.put("wire_bytes_per_share", r.bytesPerShare());
+        if (inside != null)
+        {
+            // The pool's own share of the latency: shares waiting for the logic thread and being validated and
+            // journaled, then acknowledgements waiting for their connection's writer to run.
+            m.put("pool_share_to_ack_queued_us", inside.get("share_to_ack_queued_us"));
+            m.put("pool_ack_queued_to_writer_us", inside.get("ack_queued_to_writer_us"));
+        }
         if (before != null && during != null)
         {
             final long heap = during.get("heap_used_bytes").asLong();
@@ -243,6 +257,32 @@ public final class BenchLoadCommand implements Runnable
             }
         }
         throw new IOException("the pool did not start within 60 s");
+    }
+
+    private static JsonNode get(final URI api, final String path) throws IOException, InterruptedException
+    {
+        final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        final HttpResponse<String> r = http.send(HttpRequest.newBuilder(api.resolve(path))
+            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return Json.MAPPER.readTree(r.body());
+    }
+
+    private static void post(final URI api, final String path)
+    {
+        try
+        {
+            final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            http.send(HttpRequest.newBuilder(api.resolve(path)).POST(HttpRequest.BodyPublishers.noBody())
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding());
+        }
+        catch (final IOException ex)
+        {
+            throw new CliException(ExitCode.FAILURE, "pool API " + path + ": " + ex.getMessage());
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static JsonNode memory(final URI api) throws IOException, InterruptedException

@@ -66,6 +66,7 @@ public final class LoadGenerator
     private final LongAdder bytesOut = new LongAdder();
     private final AtomicInteger connectFailures = new AtomicInteger();
     private volatile boolean measuring;
+    private Runnable onMeasureStart = () -> { };
     private volatile boolean paused;
     private volatile boolean stop;
     private final List<Miner> miners = new ArrayList<>();
@@ -79,6 +80,13 @@ public final class LoadGenerator
      * Connects every miner, runs warm-up then the measured interval, and reports. The connections stay open (idle)
      * until {@link #close()}, so that the pool's memory per connection can be read.
      */
+    /** Runs once, when the warm-up ends and the measured interval begins (e.g. resets the pool's own latency). */
+    public LoadGenerator onMeasureStart(final Runnable action)
+    {
+        this.onMeasureStart = action;
+        return this;
+    }
+
     public Result run() throws InterruptedException
     {
         final double connectSeconds = start();
@@ -117,6 +125,7 @@ public final class LoadGenerator
     public Result measure(final double connectSeconds) throws InterruptedException
     {
         Thread.sleep(options.warmupMs());
+        onMeasureStart.run();
         latency.reset();
         final long a0 = accepted.sum();
         final long r0 = rejected.sum();

@@ -33,6 +33,8 @@ public final class PipelineEvent
     public int version;
     public final byte[] extranonce = new byte[MAX_EXTRANONCE];
     public int extranonceLength;
+    /** SUBMIT_*: System.nanoTime() when the connection published the share (after decrypting it). */
+    public long publishedNs;
 
     public int requestId;
     public String userIdentity;

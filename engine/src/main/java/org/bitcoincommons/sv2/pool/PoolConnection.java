@@ -123,7 +123,7 @@ public final class PoolConnection implements MiningDownstream
                 {
                     channel.flush();
                 }
-            });
+            }).writerStartLatency(metrics.ackQueuedToWriter::recordNs);
             final int flags = setup();
             if (flags < 0)
             {
@@ -338,6 +338,7 @@ public final class PoolConnection implements MiningDownstream
         {
             e.type = PipelineEvent.SUBMIT_STANDARD;
             e.source = c;
+            e.publishedNs = System.nanoTime();
             e.channelId = (int)m.channelId();
             e.sequenceNumber = (int)m.sequenceNumber();
             e.jobId = (int)m.jobId();
@@ -351,6 +352,7 @@ public final class PoolConnection implements MiningDownstream
         {
             e.type = PipelineEvent.SUBMIT_EXTENDED;
             e.source = c;
+            e.publishedNs = System.nanoTime();
             e.channelId = (int)m.channelId();
             e.sequenceNumber = (int)m.sequenceNumber();
             e.jobId = (int)m.jobId();

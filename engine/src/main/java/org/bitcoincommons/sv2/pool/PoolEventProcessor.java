@@ -15,16 +15,22 @@ public final class PoolEventProcessor implements PipelineConsumer
 
     private final PoolLogic logic;
     private final Runnable onTick;
+    private final LatencyRecorder shareToAckQueued;
+    /** Publication time of the oldest share whose acknowledgement is not queued yet; MAX_VALUE when none. */
+    private long oldestPublishedNs = Long.MAX_VALUE;
     private long errors;
 
     /**
-     * @param logic  the pool logic
-     * @param onTick extra periodic work on the logic thread (accounting snapshots), after vardiff
+     * @param logic            the pool logic
+     * @param onTick           extra periodic work on the logic thread (accounting snapshots), after vardiff
+     * @param shareToAckQueued told, per batch, how long its oldest share waited from publication until the batch's
+     *                         acknowledgements were queued (null: not measured)
      */
-    public PoolEventProcessor(final PoolLogic logic, final Runnable onTick)
+    public PoolEventProcessor(final PoolLogic logic, final Runnable onTick, final LatencyRecorder shareToAckQueued)
     {
         this.logic = logic;
         this.onTick = onTick;
+        this.shareToAckQueued = shareToAckQueued;
     }
 
     public long errors()
@@ -39,10 +45,17 @@ public final class PoolEventProcessor implements PipelineConsumer
         final ShareProcessor shares = logic.shares();
         switch (e.type)
         {
-            case PipelineEvent.SUBMIT_STANDARD -> shares.submitStandard(src, e.channelId, e.sequenceNumber, e.jobId,
-                e.nonce, e.ntime, e.version);
-            case PipelineEvent.SUBMIT_EXTENDED -> shares.submitExtended(src, e.channelId, e.sequenceNumber, e.jobId,
-                e.nonce, e.ntime, e.version, e.extranonce, 0, e.extranonceLength);
+            case PipelineEvent.SUBMIT_STANDARD ->
+            {
+                oldestPublishedNs = Math.min(oldestPublishedNs, e.publishedNs);
+                shares.submitStandard(src, e.channelId, e.sequenceNumber, e.jobId, e.nonce, e.ntime, e.version);
+            }
+            case PipelineEvent.SUBMIT_EXTENDED ->
+            {
+                oldestPublishedNs = Math.min(oldestPublishedNs, e.publishedNs);
+                shares.submitExtended(src, e.channelId, e.sequenceNumber, e.jobId, e.nonce, e.ntime, e.version,
+                    e.extranonce, 0, e.extranonceLength);
+            }
             case PipelineEvent.CONNECTION_OPENED -> logic.connectionOpened(src, e.flag);
             case PipelineEvent.OPEN_STANDARD_CHANNEL -> logic.openStandardChannel(src, e.requestId, e.userIdentity,
                 e.nominalHashrate, e.maxTarget);
@@ -52,19 +65,19 @@ public final class PoolEventProcessor implements PipelineConsumer
             case PipelineEvent.CLOSE_CHANNEL -> logic.closeChannel(src, e.channelId);
             case PipelineEvent.CONNECTION_CLOSED ->
             {
-                shares.endOfBatch();
+                settle(shares);
                 logic.connectionClosed(src);
             }
             case PipelineEvent.NEW_JOB -> logic.newJob((Job)e.job, e.flag);
             case PipelineEvent.TICK ->
             {
-                shares.endOfBatch();
+                settle(shares);
                 logic.tick();
                 onTick.run();
             }
             case PipelineEvent.TASK ->
             {
-                shares.endOfBatch();
+                settle(shares);
                 e.task.run();
             }
             default -> throw new IllegalStateException("unknown pipeline event type " + e.type);
@@ -74,7 +87,21 @@ public final class PoolEventProcessor implements PipelineConsumer
     @Override
     public void onEndOfBatch()
     {
-        logic.shares().endOfBatch();
+        settle(logic.shares());
+    }
+
+    /** Validates, journals and acknowledges the staged shares, then records how long the oldest one waited. */
+    private void settle(final ShareProcessor shares)
+    {
+        shares.endOfBatch();
+        if (oldestPublishedNs != Long.MAX_VALUE)
+        {
+            if (shareToAckQueued != null)
+            {
+                shareToAckQueued.recordNs(System.nanoTime() - oldestPublishedNs);
+            }
+            oldestPublishedNs = Long.MAX_VALUE;
+        }
     }
 
     @Override

@@ -166,7 +166,7 @@ public final class PoolServer implements AutoCloseable
             pc.maxBatch(), pc.duplicateWindow(), pc.minHashrate()).maxChannelsPerConnection(pc.maxChannelsPerConnection());
         jobs = new JobFactory(payoutScript(), pc.poolSignature().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
             logic.extranonceLength(), decorator);
-        pipeline = new SharePipeline(pc.ringSize(), pc.waitStrategy(), new PoolEventProcessor(logic, this::onTick));
+        pipeline = new SharePipeline(pc.ringSize(), pc.waitStrategy(), new PoolEventProcessor(logic, this::onTick, metrics.shareToAckQueued));
         pipeline.start();
         running = true;
         if (merge != null)

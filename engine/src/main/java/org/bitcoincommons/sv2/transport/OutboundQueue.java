@@ -3,6 +3,7 @@ package org.bitcoincommons.sv2.transport;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
 import java.util.concurrent.locks.LockSupport;
 
 import org.agrona.BitUtil;
@@ -56,6 +57,9 @@ public final class OutboundQueue implements AutoCloseable
     private volatile boolean closed;
     private volatile IOException failure;
     private long framesWritten;
+    /** Told, once per writer start, how long the writer took to start after a commit found none running. */
+    private LongConsumer writerStartNs;
+    private long scheduledAtNs;
 
     /**
      * @param initialBytes first ring's capacity (rounded up to a power of two)
@@ -110,6 +114,16 @@ public final class OutboundQueue implements AutoCloseable
         return index;
     }
 
+    /**
+     * Reports each writer start's delay (commit to the writer running, in nanoseconds) to {@code sink}; set before
+     * the first {@link #commit}. Null turns it off.
+     */
+    public OutboundQueue writerStartLatency(final LongConsumer sink)
+    {
+        this.writerStartNs = sink;
+        return this;
+    }
+
     /** The buffer of the last {@link #claim}. */
     public MutableDirectBuffer buffer()
     {
@@ -122,6 +136,10 @@ public final class OutboundQueue implements AutoCloseable
         tail.ring.commit(index);
         if (scheduled.compareAndSet(false, true))
         {
+            if (writerStartNs != null)
+            {
+                scheduledAtNs = System.nanoTime();
+            }
             Thread.startVirtualThread(drain);
         }
     }
@@ -173,6 +191,11 @@ public final class OutboundQueue implements AutoCloseable
 
     private void drainLoop()
     {
+        final LongConsumer started = writerStartNs;
+        if (started != null)
+        {
+            started.accept(System.nanoTime() - scheduledAtNs);   // written before Thread.start: visible here
+        }
         try
         {
             do

@@ -1,0 +1,55 @@
+package org.bitcoincommons.sv2.pool;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * One stage of the acknowledgement path inside the pool, in nanoseconds. Writers record without locks or
+ * allocation (an HdrHistogram {@link Recorder}); readers fold what was recorded since the last read into a total
+ * kept since the last {@link #reset}.
+ */
+public final class LatencyRecorder
+{
+    private static final long MAX_NS = TimeUnit.SECONDS.toNanos(60);
+
+    private final Recorder recorder = new Recorder(MAX_NS, 2);
+    private final Histogram total = new Histogram(MAX_NS, 2);
+    private Histogram interval;
+
+    /** Records one value, clamped to [1 ns, 60 s]. Any thread. */
+    public void recordNs(final long ns)
+    {
+        recorder.recordValue(Math.min(MAX_NS, Math.max(1, ns)));
+    }
+
+    /** Drops everything recorded so far. */
+    public synchronized void reset()
+    {
+        interval = recorder.getIntervalHistogram(interval);
+        total.reset();
+    }
+
+    /** Count, p50, p90, p99, p99.9 and max in microseconds since the last reset. */
+    public synchronized Map<String, Object> snapshotUs()
+    {
+        interval = recorder.getIntervalHistogram(interval);
+        total.add(interval);
+        final Map<String, Object> m = new LinkedHashMap<>();
+        m.put("count", total.getTotalCount());
+        m.put("p50", us(total.getValueAtPercentile(50)));
+        m.put("p90", us(total.getValueAtPercentile(90)));
+        m.put("p99", us(total.getValueAtPercentile(99)));
+        m.put("p99_9", us(total.getValueAtPercentile(99.9)));
+        m.put("max", us(total.getMaxValue()));
+        return m;
+    }
+
+    private static double us(final long ns)
+    {
+        return Math.round(ns / 100.0) / 10.0;
+    }
+}
