@@ -33,7 +33,7 @@ SV2_API int32_t sv2_ec_api_version(void);
 
 /* Test hook for the field arithmetic mod p: out = op(a, b) reduced to the canonical value.
  * op: 0 a*b, 1 a^2, 2 a+b, 3 a-b, 4 1/a (0 for 0), 5 sqrt(a) (returns 0 if a is not a square),
- *     6 is a a square (returns 1/0, out untouched), 7 -a. Inputs may be any 256-bit value (reduced mod p). */
+ *     6 is a a square (returns 1/0, out untouched; Jacobi symbol), 7 -a, 8 1/a by exponentiation (4 is safegcd). Inputs may be any 256-bit value (reduced mod p). */
 SV2_API int32_t sv2_ec_field_op(int32_t op, uint8_t out[32], const uint8_t a[32], const uint8_t b[32]);
 
 /* (x, y) of seckey * G. */
