@@ -31,6 +31,13 @@ extern "C" {
 /* Version of this C API; bumped on any incompatible change. */
 SV2_API int32_t sv2_ec_api_version(void);
 
+/* The code path in use: 1 for the x86-64-v3 build (BMI2, AVX2), 0 for baseline x86-64. */
+SV2_API int32_t sv2_ec_variant(void);
+
+/* Test hook: 0 forces the baseline build, any other value follows the CPU again; returns sv2_ec_variant().
+ * Both builds give the same results, so switching while other threads call in is harmless. */
+SV2_API int32_t sv2_ec_select_variant(int32_t variant);
+
 /* Test hook for the field arithmetic mod p: out = op(a, b) reduced to the canonical value.
  * op: 0 a*b, 1 a^2, 2 a+b, 3 a-b, 4 1/a (0 for 0), 5 sqrt(a) (returns 0 if a is not a square),
  *     6 is a a square (returns 1/0, out untouched; Jacobi symbol), 7 -a, 8 1/a by exponentiation (4 is safegcd). Inputs may be any 256-bit value (reduced mod p). */

@@ -7,6 +7,7 @@
 #include <pthread.h>
 
 #include "sv2ec.h"
+#include "secp256k1_variant.h"
 #include "internal.h"
 #include "secp256k1_field.h"
 #include "secp256k1_modinv.h"
@@ -1075,12 +1076,12 @@ static void xonly_point(ge *p, fe *v, const fe *x)
 /* ------------------------------------------------------------------------------------------------------------ */
 /* Exported functions.                                                                                           */
 
-int32_t sv2_ec_api_version(void)
+SV2_HIDDEN int32_t SV2_EC_FN(sv2_ec_api_version)(void)
 {
     return 1;
 }
 
-int32_t sv2_ec_field_op(int32_t op, uint8_t out[32], const uint8_t a[32], const uint8_t b[32])
+SV2_HIDDEN int32_t SV2_EC_FN(sv2_ec_field_op)(int32_t op, uint8_t out[32], const uint8_t a[32], const uint8_t b[32])
 {
     fe x, y, r;
     fe_set_b32(&x, a);
@@ -1110,7 +1111,7 @@ int32_t sv2_ec_field_op(int32_t op, uint8_t out[32], const uint8_t a[32], const 
     return 1;
 }
 
-int32_t sv2_ec_pubkey(uint8_t x_out[32], uint8_t y_out[32], const uint8_t seckey[32])
+SV2_HIDDEN int32_t SV2_EC_FN(sv2_ec_pubkey)(uint8_t x_out[32], uint8_t y_out[32], const uint8_t seckey[32])
 {
     sc k;
     if (!sc_set_secret(&k, seckey))
@@ -1131,7 +1132,7 @@ int32_t sv2_ec_pubkey(uint8_t x_out[32], uint8_t y_out[32], const uint8_t seckey
     return 1;
 }
 
-int32_t sv2_ec_mul(uint8_t x_out[32], uint8_t y_out[32], const uint8_t px[32], const uint8_t py[32],
+SV2_HIDDEN int32_t SV2_EC_FN(sv2_ec_mul)(uint8_t x_out[32], uint8_t y_out[32], const uint8_t px[32], const uint8_t py[32],
                    const uint8_t k32[32])
 {
     ge p;
@@ -1157,7 +1158,7 @@ int32_t sv2_ec_mul(uint8_t x_out[32], uint8_t y_out[32], const uint8_t px[32], c
     return 1;
 }
 
-int32_t sv2_ec_ellswift_decode(uint8_t x_out[32], const uint8_t enc64[64])
+SV2_HIDDEN int32_t SV2_EC_FN(sv2_ec_ellswift_decode)(uint8_t x_out[32], const uint8_t enc64[64])
 {
     fe x;
     ellswift_decode(&x, enc64);
@@ -1165,7 +1166,7 @@ int32_t sv2_ec_ellswift_decode(uint8_t x_out[32], const uint8_t enc64[64])
     return 1;
 }
 
-int32_t sv2_ec_xswiftec_inv(uint8_t t_out[32], const uint8_t x32[32], const uint8_t u32[32], int32_t c)
+SV2_HIDDEN int32_t SV2_EC_FN(sv2_ec_xswiftec_inv)(uint8_t t_out[32], const uint8_t x32[32], const uint8_t u32[32], int32_t c)
 {
     fe x, u, t;
     if (!fe_set_b32(&x, x32) || !fe_set_b32(&u, u32) || c < 0 || c > 7 || !fe_is_valid_x_var(&x))
@@ -1180,7 +1181,7 @@ int32_t sv2_ec_xswiftec_inv(uint8_t t_out[32], const uint8_t x32[32], const uint
     return 1;
 }
 
-int32_t sv2_ec_ellswift_encode(uint8_t enc64_out[64], const uint8_t x32[32], const uint8_t rnd32[32])
+SV2_HIDDEN int32_t SV2_EC_FN(sv2_ec_ellswift_encode)(uint8_t enc64_out[64], const uint8_t x32[32], const uint8_t rnd32[32])
 {
     fe x;
     if (!fe_set_b32(&x, x32) || !fe_is_valid_x_var(&x))
@@ -1191,7 +1192,7 @@ int32_t sv2_ec_ellswift_encode(uint8_t enc64_out[64], const uint8_t x32[32], con
     return 1;
 }
 
-int32_t sv2_ec_ellswift_keygen(uint8_t enc64_out[64], uint8_t x_out[32], const uint8_t seckey[32],
+SV2_HIDDEN int32_t SV2_EC_FN(sv2_ec_ellswift_keygen)(uint8_t enc64_out[64], uint8_t x_out[32], const uint8_t seckey[32],
                                const uint8_t rnd32[32])
 {
     sc k;
@@ -1216,7 +1217,7 @@ int32_t sv2_ec_ellswift_keygen(uint8_t enc64_out[64], uint8_t x_out[32], const u
     return 1;
 }
 
-int32_t sv2_ec_ellswift_ecdh(uint8_t x_out[32], uint8_t peer_x_out[32], const uint8_t enc64[64],
+SV2_HIDDEN int32_t SV2_EC_FN(sv2_ec_ellswift_ecdh)(uint8_t x_out[32], uint8_t peer_x_out[32], const uint8_t enc64[64],
                              const uint8_t seckey[32])
 {
     sc k;
@@ -1251,7 +1252,7 @@ int32_t sv2_ec_ellswift_ecdh(uint8_t x_out[32], uint8_t peer_x_out[32], const ui
     return 1;
 }
 
-int32_t sv2_ec_ellswift_ecdh2(uint8_t xa_out[32], uint8_t xb_out[32], const uint8_t enc64[64],
+SV2_HIDDEN int32_t SV2_EC_FN(sv2_ec_ellswift_ecdh2)(uint8_t xa_out[32], uint8_t xb_out[32], const uint8_t enc64[64],
                               const uint8_t seckey_a[32], const uint8_t seckey_b[32])
 {
     sc ka, kb;
@@ -1313,7 +1314,7 @@ static void tagged_hash(uint8_t out[32], const sha256_ctx *tag, const uint8_t *a
     sha256_final(&c, out);
 }
 
-int32_t sv2_ec_schnorr_sign(uint8_t sig64_out[64], const uint8_t *msg, size_t len, const uint8_t d32[32],
+SV2_HIDDEN int32_t SV2_EC_FN(sv2_ec_schnorr_sign)(uint8_t sig64_out[64], const uint8_t *msg, size_t len, const uint8_t d32[32],
                             const uint8_t px[32], const uint8_t aux32[32])
 {
     sc d;
@@ -1375,7 +1376,7 @@ static int lift_x(ge *p, const uint8_t px[32])
     return 1;
 }
 
-int32_t sv2_ec_schnorr_verify(const uint8_t sig64[64], const uint8_t *msg, size_t len, const uint8_t px[32],
+SV2_HIDDEN int32_t SV2_EC_FN(sv2_ec_schnorr_verify)(const uint8_t sig64[64], const uint8_t *msg, size_t len, const uint8_t px[32],
                               const void *table)
 {
     fe rx;
@@ -1421,12 +1422,12 @@ int32_t sv2_ec_schnorr_verify(const uint8_t sig64[64], const uint8_t *msg, size_
     return fe_equal(&r.x, &rx);
 }
 
-int64_t sv2_ec_pubkey_table_size(void)
+SV2_HIDDEN int64_t SV2_EC_FN(sv2_ec_pubkey_table_size)(void)
 {
     return (int64_t)sizeof(fixed_table);
 }
 
-int32_t sv2_ec_pubkey_table(void *table, const uint8_t px[32])
+SV2_HIDDEN int32_t SV2_EC_FN(sv2_ec_pubkey_table)(void *table, const uint8_t px[32])
 {
     ge p;
     if (!lift_x(&p, px))

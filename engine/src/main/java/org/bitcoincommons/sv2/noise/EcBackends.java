@@ -87,7 +87,7 @@ public final class EcBackends
         else
         {
             LOG.info("secp256k1 (Noise handshake): {}{}", backend.name(), backend == java() ? ""
-                : " (" + NativeEcBackend.libraryPath() + ")");
+                : " (" + NativeEcBackend.variant() + ", " + NativeEcBackend.libraryPath() + ")");
         }
         return backend;
     }

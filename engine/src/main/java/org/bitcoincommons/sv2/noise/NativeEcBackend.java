@@ -42,6 +42,7 @@ final class NativeEcBackend implements EcBackend
         MethodHandle sign,
         MethodHandle verify,
         MethodHandle table,
+        MethodHandle selectVariant,
         long tableSize,
         Path path)
     {
@@ -89,6 +90,28 @@ final class NativeEcBackend implements EcBackend
         return HANDLES == null ? null : HANDLES.path();
     }
 
+    /** The native build in use: "x86-64-v3" (BMI2, AVX2) or "x86-64" (baseline). */
+    static String variant()
+    {
+        return selectVariant(-1) == 1 ? "x86-64-v3" : "x86-64";
+    }
+
+    /**
+     * Test hook: 0 forces the baseline build of the native code, -1 follows the CPU; returns 1 when the x86-64-v3
+     * build runs. Both builds give the same results.
+     */
+    static int selectVariant(final int variant)
+    {
+        try
+        {
+            return (int)HANDLES.selectVariant().invokeExact(variant);
+        }
+        catch (final Throwable ex)
+        {
+            throw rethrow(ex);
+        }
+    }
+
     private static Handles bind() throws Throwable
     {
         if (!NativeEcBackend.class.getModule().isNativeAccessEnabled())
@@ -120,6 +143,7 @@ final class NativeEcBackend implements EcBackend
             handle(linker, lib, "sv2_ec_schnorr_sign", ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS),
             handle(linker, lib, "sv2_ec_schnorr_verify", ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS),
             handle(linker, lib, "sv2_ec_pubkey_table", ADDRESS, ADDRESS),
+            handle(linker, lib, "sv2_ec_select_variant", JAVA_INT),
             tableSize,
             path);
     }

@@ -35,10 +35,11 @@ class EllSwiftTest
         }
     }
 
-    @Test
-    void nativeInvertsEveryBip324VectorPerCase()
+    @ParameterizedTest
+    @MethodSource("org.bitcoincommons.sv2.noise.NativeEcTest#nativeBuilds")
+    void nativeInvertsEveryBip324VectorPerCase(final String build)
     {
-        TestBackends.assumeNative();
+        TestBackends.get(build);
         int checked = 0;
         for (final String[] row : CsvRows.read("xswiftec_inv_test_vectors.csv"))
         {

@@ -15,8 +15,6 @@ import java.util.SplittableRandom;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.math.ec.ECPoint;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -31,13 +29,9 @@ class NativeEcTest
     private static final BigInteger P = Secp256k1.P;
     private static final BigInteger N = Secp256k1.N;
 
-    @BeforeEach
-    void needsNative(final org.junit.jupiter.api.TestInfo info)
+    static java.util.stream.Stream<String> nativeBuilds()
     {
-        if (!info.getDisplayName().contains("java"))
-        {
-            TestBackends.assumeNative();
-        }
+        return java.util.stream.Stream.of("native", "native-baseline");
     }
 
     private static byte[] b32(final BigInteger v)
@@ -75,9 +69,11 @@ class NativeEcTest
         };
     }
 
-    @Test
-    void fieldArithmeticMatchesBigInteger()
+    @ParameterizedTest
+    @MethodSource("nativeBuilds")
+    void fieldArithmeticMatchesBigInteger(final String build)
     {
+        TestBackends.get(build);
         final SplittableRandom rnd = new SplittableRandom(256);
         for (int i = 0; i < 3000; i++)
         {
@@ -116,9 +112,11 @@ class NativeEcTest
         assertArrayEquals(e.getAffineYCoord().getEncoded(), actual[1], "y " + id);
     }
 
-    @Test
-    void pointMultiplesMatchBouncyCastle()
+    @ParameterizedTest
+    @MethodSource("nativeBuilds")
+    void pointMultiplesMatchBouncyCastle(final String build)
     {
+        TestBackends.get(build);
         final SplittableRandom rnd = new SplittableRandom(340);
         for (int i = 0; i < 300; i++)
         {
@@ -144,9 +142,11 @@ class NativeEcTest
         }
     }
 
-    @Test
-    void badScalarsAndPointsAreRejected()
+    @ParameterizedTest
+    @MethodSource("nativeBuilds")
+    void badScalarsAndPointsAreRejected(final String build)
     {
+        TestBackends.get(build);
         for (final BigInteger bad : new BigInteger[] {BigInteger.ZERO, N, N.add(BigInteger.ONE),
             BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE)})
         {
@@ -221,9 +221,11 @@ class NativeEcTest
         }
     }
 
-    @Test
-    void nativeEncodingsAreFreshAndValid()
+    @ParameterizedTest
+    @MethodSource("nativeBuilds")
+    void nativeEncodingsAreFreshAndValid(final String build)
     {
+        TestBackends.get(build);
         final byte[] x = BC.getG().multiply(BigInteger.valueOf(77)).normalize().getAffineXCoord().getEncoded();
         final SecureRandom random = new SecureRandom();
         final byte[] rnd = new byte[32];

@@ -104,12 +104,12 @@ class SchnorrTest
     }
 
     /** Native and Java sign the same bytes for random keys and messages and accept each other's signatures. */
-    @Test
-    void nativeAndJavaAgree()
+    @ParameterizedTest
+    @MethodSource("org.bitcoincommons.sv2.noise.NativeEcTest#nativeBuilds")
+    void nativeAndJavaAgree(final String build)
     {
-        TestBackends.assumeNative();
+        final Schnorr nat = new Schnorr(new Sha256(), TestBackends.get(build));
         final Schnorr javaSigner = new Schnorr(new Sha256(), EcBackends.java());
-        final Schnorr nat = new Schnorr(new Sha256(), EcBackends.byName("native"));
         final java.util.SplittableRandom rnd = new java.util.SplittableRandom(4);
         for (int i = 0; i < 30; i++)
         {
