@@ -249,9 +249,36 @@ static inline void w4_shr(uint64_t a[4], int k)
     a[3] >>= k;
 }
 
+/* The binary Jacobi loop on two odd-or-not 128-bit values (n odd); returns the symbol's sign times (n == 1). */
+static inline int jacobi128_var(u128 x, u128 n, int sign)
+{
+    while (x != 0)
+    {
+        const uint64_t lo = (uint64_t)x;
+        const int k = lo != 0 ? __builtin_ctzll(lo) : 64 + __builtin_ctzll((uint64_t)(x >> 64));
+        x >>= k;
+        if ((k & 1) && (((uint64_t)n & 7) == 3 || ((uint64_t)n & 7) == 5))
+        {
+            sign = -sign;
+        }
+        if (x < n)
+        {
+            const u128 tmp = x;
+            x = n;
+            n = tmp;
+            if (((uint64_t)x & 3) == 3 && ((uint64_t)n & 3) == 3)
+            {
+                sign = -sign;
+            }
+        }
+        x -= n;
+    }
+    return n == 1 ? sign : 0;
+}
+
 /*
  * Whether a is a square mod p (1 also for a = 0), in variable time: the binary Jacobi symbol (a / p) with
- * reciprocity. For public data only.
+ * reciprocity, on four words until both values fit in two, then on 128-bit integers. For public data only.
  */
 static inline int fe_is_square_jacobi_var(const fe *a_in)
 {
@@ -265,8 +292,12 @@ static inline int fe_is_square_jacobi_var(const fe *a_in)
                            0xFFFFFFFFFFFFFFFFULL};
     fe_to_words(x, &a);
     int sign = 1;
-    while (!w4_is_zero(x))
+    while ((x[2] | x[3] | n[2] | n[3]) != 0)
     {
+        if (w4_is_zero(x))
+        {
+            return 0;
+        }
         /* Take out factors of 2: (2 / n) = -1 when n = 3, 5 mod 8. */
         while (x[0] == 0)
         {
@@ -296,8 +327,8 @@ static inline int fe_is_square_jacobi_var(const fe *a_in)
         }
         w4_sub(x, n);
     }
-    /* gcd is n; p is prime and a != 0, so n = 1. */
-    return sign == 1;
+    /* p is prime and a != 0, so the loop ends with n = 1. */
+    return jacobi128_var(((u128)x[1] << 64) | x[0], ((u128)n[1] << 64) | n[0], sign) == 1;
 }
 
 #endif
