@@ -78,14 +78,16 @@ SV2_API int32_t sv2_ec_ellswift_ecdh2(uint8_t xa_out[32], uint8_t xb_out[32], co
 SV2_API int32_t sv2_ec_schnorr_sign(uint8_t sig64_out[64], const uint8_t *msg, size_t len, const uint8_t d[32],
                                     const uint8_t px[32], const uint8_t aux32[32]);
 
-/* BIP340 verification. table is NULL, or the table of px made by sv2_ec_pubkey_table (faster). */
+/* BIP340 verification. table is NULL, or the table of px made by sv2_ec_pubkey_table (faster). The generator's
+ * verification table (about 330 KB) is built on the first call. */
 SV2_API int32_t sv2_ec_schnorr_verify(const uint8_t sig64[64], const uint8_t *msg, size_t len,
                                       const uint8_t px[32], const void *table);
 
-/* Bytes of a per-key verification table. */
+/* Bytes of a per-key verification table (33 x 128 affine points, about 330 KB). */
 SV2_API int64_t sv2_ec_pubkey_table_size(void);
 
-/* Fills table (sv2_ec_pubkey_table_size() bytes, 8-byte aligned) for the x-only key px; 0 if px is not a key. */
+/* Fills table (sv2_ec_pubkey_table_size() bytes, 8-byte aligned) for the x-only key px, in a few ms; 0 if px is
+ * not a key. */
 SV2_API int32_t sv2_ec_pubkey_table(void *table, const uint8_t px[32]);
 
 #ifdef __cplusplus

@@ -544,25 +544,43 @@ typedef struct
 
 static fixed_table G_TABLE;
 
-/* The table of base: row w holds (2j + 1) 32^w base for j in 0..15. */
-static void fixed_table_build(fixed_table *table, const ge *base_point)
+/* Verification tables: 33 rows of 128 affine odd multiples (2j + 1) 256^w B (about 330 KB), for variable-time
+ * multiplication by a public scalar in 33 additions. */
+#define WIDE_WINDOWS 33
+#define WIDE_ENTRIES 128
+
+typedef struct
 {
-    gej row[FIXED_ENTRIES];
-    fe prefix[FIXED_ENTRIES];
+    ge e[WIDE_WINDOWS][WIDE_ENTRIES];
+} wide_table;
+
+static wide_table G_WIDE;
+
+/* out[w * entries + j] = (2j + 1) (2 entries)^w base, one batch inversion per row. */
+static void comb_table_build(ge *out, int windows, int entries, const ge *base_point)
+{
+    gej row[WIDE_ENTRIES];
+    fe prefix[WIDE_ENTRIES];
     gej base, twice;
     gej_set_ge(&base, base_point);
-    for (int w = 0; w < FIXED_WINDOWS; w++)
+    for (int w = 0; w < windows; w++)
     {
         row[0] = base;
         gej_double(&twice, &base);
-        for (int j = 1; j < FIXED_ENTRIES; j++)
+        for (int j = 1; j < entries; j++)
         {
             gej_add(&row[j], &row[j - 1], &twice, NULL);
         }
-        gej_to_ge_batch(table->e[w], row, FIXED_ENTRIES, prefix);
-        /* 32 base = 31 base + base. */
-        gej_add(&base, &row[FIXED_ENTRIES - 1], &base, NULL);
+        gej_to_ge_batch(out + (size_t)w * entries, row, entries, prefix);
+        /* The next row's base: (2 entries) base = (2 entries - 1) base + base. */
+        gej_add(&base, &row[entries - 1], &base, NULL);
     }
+}
+
+/* The table of base: row w holds (2j + 1) 32^w base for j in 0..15. */
+static void fixed_table_build(fixed_table *table, const ge *base_point)
+{
+    comb_table_build(&table->e[0][0], FIXED_WINDOWS, FIXED_ENTRIES, base_point);
 }
 
 /*
@@ -590,16 +608,32 @@ static void ecmult_fixed_const(gej *r, const fixed_table *table, const sc *k)
     gej_cmov(r, &corrected, even);
 }
 
-/* As ecmult_fixed_const for a public k: entries are indexed directly. */
-static void ecmult_fixed_var(gej *r, const fixed_table *table, const sc *k)
+/* An odd m < 2^256 as 33 odd digits in [-255, 255], m = sum d_w 256^w. */
+static void recode_odd8(int out[WIDE_WINDOWS], const uint64_t m_in[4])
+{
+    uint64_t m0 = m_in[0], m1 = m_in[1], m2 = m_in[2], m3 = m_in[3];
+    for (int w = 0; w < WIDE_WINDOWS - 1; w++)
+    {
+        out[w] = (int)(m0 & 511) - 256;
+        m0 = (m0 & ~511ULL) | 256;
+        m0 = (m0 >> 8) | (m1 << 56);
+        m1 = (m1 >> 8) | (m2 << 56);
+        m2 = (m2 >> 8) | (m3 << 56);
+        m3 >>= 8;
+    }
+    out[WIDE_WINDOWS - 1] = (int)m0;
+}
+
+/* r = k * B for a public k < 2^256 with B's wide table: one direct lookup and addition per row. */
+static void ecmult_wide_var(gej *r, const wide_table *table, const sc *k)
 {
     uint64_t m[4] = {k->d[0], k->d[1], k->d[2], k->d[3]};
     const int even = (int)((m[0] & 1) ^ 1);
     m[0] |= 1;
-    int digits[FIXED_WINDOWS];
-    recode_odd5(digits, m);
+    int digits[WIDE_WINDOWS];
+    recode_odd8(digits, m);
     r->inf = 1;
-    for (int w = 0; w < FIXED_WINDOWS; w++)
+    for (int w = 0; w < WIDE_WINDOWS; w++)
     {
         const int d = digits[w];
         ge s = table->e[w][((d < 0 ? -d : d) - 1) >> 1];
@@ -789,6 +823,13 @@ static void sha256_tag_midstate(sha256_ctx *c, const char *tag)
 static sha256_ctx TAG_AUX, TAG_NONCE, TAG_CHALLENGE;
 
 static pthread_once_t INIT_ONCE = PTHREAD_ONCE_INIT;
+static pthread_once_t WIDE_ONCE = PTHREAD_ONCE_INIT;
+
+/* The generator's verification table, built on the first verification (a few ms). */
+static void wide_once(void)
+{
+    comb_table_build(&G_WIDE.e[0][0], WIDE_WINDOWS, WIDE_ENTRIES, &GE_G);
+}
 
 static void init_once(void)
 {
@@ -1390,11 +1431,12 @@ SV2_HIDDEN int32_t SV2_EC_FN(sv2_ec_schnorr_verify)(const uint8_t sig64[64], con
     tagged_hash(h, &TAG_CHALLENGE, sig64, 32, px, 32, msg, len);
     sc_set_b32(&e, h);
     sc_negate(&e, &e);
+    pthread_once(&WIDE_ONCE, wide_once);
     gej r1, r2;
-    ecmult_fixed_var(&r1, &G_TABLE, &s);
+    ecmult_wide_var(&r1, &G_WIDE, &s);
     if (table != NULL)
     {
-        ecmult_fixed_var(&r2, (const fixed_table *)table, &e);
+        ecmult_wide_var(&r2, (const wide_table *)table, &e);
     }
     else
     {
@@ -1424,7 +1466,7 @@ SV2_HIDDEN int32_t SV2_EC_FN(sv2_ec_schnorr_verify)(const uint8_t sig64[64], con
 
 SV2_HIDDEN int64_t SV2_EC_FN(sv2_ec_pubkey_table_size)(void)
 {
-    return (int64_t)sizeof(fixed_table);
+    return (int64_t)sizeof(wide_table);
 }
 
 SV2_HIDDEN int32_t SV2_EC_FN(sv2_ec_pubkey_table)(void *table, const uint8_t px[32])
@@ -1434,6 +1476,6 @@ SV2_HIDDEN int32_t SV2_EC_FN(sv2_ec_pubkey_table)(void *table, const uint8_t px[
     {
         return 0;
     }
-    fixed_table_build((fixed_table *)table, &p);
+    comb_table_build(&((wide_table *)table)->e[0][0], WIDE_WINDOWS, WIDE_ENTRIES, &p);
     return 1;
 }
