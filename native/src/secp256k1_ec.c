@@ -873,12 +873,28 @@ static int fe_is_valid_x_var(const fe *x)
 /* ------------------------------------------------------------------------------------------------------------ */
 /* ElligatorSwift (BIP324).                                                                                      */
 
+/* Whether x = n / d (d != 0) is the x-coordinate of a curve point: (n^3 + 7 d^3) / d^3 is a square, and so is
+ * (n^3 + 7 d^3) d, which needs no division. w receives n^3 + 7 d^3. Variable time (public data). */
+static int frac_is_valid_x_var(fe *w, const fe *n, const fe *d)
+{
+    fe n3, d3, t;
+    fe_sqr(&n3, n);
+    fe_mul(&n3, &n3, n);
+    fe_sqr(&d3, d);
+    fe_mul(&d3, &d3, d);
+    fe_mul_int(&d3, &d3, 7);
+    fe_add(w, &n3, &d3);
+    fe_normalize_weak(w);
+    fe_mul(&t, w, d);
+    return fe_is_square_var(&t);
+}
+
 /*
- * xswiftec(u, t), normalized result. Only ever run on public encodings (the peer's, or our own already sent), so
- * its branches on the data are harmless. One inversion serves the three candidates; the first two are tested
- * for being on the curve with a square-root check, the third always is.
+ * xswiftec(u, t) as a fraction x = xn / xd with xd != 0, and w = xn^3 + 7 xd^3: no inversion. Only ever run on
+ * public encodings (the peer's, or our own already sent), so its branches on the data are harmless. The first two
+ * candidates are tested for being on the curve with a Jacobi symbol; the third always is.
  */
-static void xswiftec(fe *x, const fe *u_in, const fe *t_in)
+static void xswiftec_frac(fe *xn, fe *xd, fe *w, const fe *u_in, const fe *t_in)
 {
     fe u = *u_in, t = *t_in;
     fe_normalize(&u);
@@ -891,7 +907,7 @@ static void xswiftec(fe *x, const fe *u_in, const fe *t_in)
     {
         t = FE_ONE;
     }
-    fe u3p7, tt, check, n1, d1, d2, ynum, d1d2, all, inv_d1d2, inv_ynum, y, x_over_y;
+    fe u3p7, tt, check, n1, d1, d2, ynum, d1d2, a, b;
     fe_curve_rhs(&u3p7, &u);
     fe_sqr(&tt, &t);
     fe_add(&check, &u3p7, &tt);
@@ -900,41 +916,50 @@ static void xswiftec(fe *x, const fe *u_in, const fe *t_in)
         fe_add(&t, &t, &t);
         fe_sqr(&tt, &t);
     }
-    /* X = n1 / d1 with n1 = u^3 + 7 - t^2, d1 = 2t; Y = (X + t) / d2 with d2 = sqrt(-3) u. */
+    /* X = n1 / d1 with n1 = u^3 + 7 - t^2, d1 = 2t; Y = (X + t) / d2 = ynum / (d1 d2) with d2 = sqrt(-3) u,
+     * ynum = n1 + t d1. Neither d1 d2 nor ynum is zero here. */
     fe_sub(&n1, &u3p7, &tt, 1);
     fe_add(&d1, &t, &t);
     fe_mul(&d2, &FE_SQRT_M3, &u);
     fe_mul(&ynum, &t, &d1);
     fe_add(&ynum, &ynum, &n1);
     fe_mul(&d1d2, &d1, &d2);
-    fe_mul(&all, &d1d2, &ynum);
-    fe_inv_gcd(&all, &all);
-    fe_mul(&inv_d1d2, &all, &ynum);
-    fe_mul(&inv_ynum, &all, &d1d2);
-    /* x1 = u + 4 Y^2 */
-    fe_mul(&y, &ynum, &inv_d1d2);
-    fe_sqr(x, &y);
-    fe_mul_int(x, x, 4);
-    fe_add(x, x, &u);
-    fe_normalize_weak(x);
-    if (fe_is_valid_x_var(x))
+    /* x1 = u + 4 Y^2 = (u (d1 d2)^2 + 4 ynum^2) / (d1 d2)^2 */
+    fe_sqr(xd, &d1d2);
+    fe_mul(xn, &u, xd);
+    fe_sqr(&a, &ynum);
+    fe_mul_int(&a, &a, 4);
+    fe_add(xn, xn, &a);
+    fe_normalize_weak(xn);
+    if (frac_is_valid_x_var(w, xn, xd))
     {
-        fe_normalize(x);
         return;
     }
-    /* x2 = (-X/Y - u) / 2, x3 = (X/Y - u) / 2 */
-    fe_mul(&x_over_y, &n1, &d2);
-    fe_mul(&x_over_y, &x_over_y, &inv_ynum);
-    fe_negate(x, &x_over_y, 1);
-    fe_sub(x, x, &u, 1);
-    fe_mul(x, x, &FE_HALF);
-    if (fe_is_valid_x_var(x))
+    /* x2 = (-X/Y - u) / 2 and x3 = (X/Y - u) / 2 with X/Y = n1 d2 / ynum: over 2 ynum, -n1 d2 - u ynum and
+     * n1 d2 - u ynum. */
+    fe_add(xd, &ynum, &ynum);
+    fe_normalize_weak(xd);
+    fe_mul(&a, &n1, &d2);
+    fe_mul(&b, &u, &ynum);
+    fe_add(xn, &a, &b);
+    fe_negate(xn, xn, 2);
+    fe_normalize_weak(xn);
+    if (frac_is_valid_x_var(w, xn, xd))
     {
-        fe_normalize(x);
         return;
     }
-    fe_sub(x, &x_over_y, &u, 1);
-    fe_mul(x, x, &FE_HALF);
+    fe_sub(xn, &a, &b, 1);
+    fe_normalize_weak(xn);
+    frac_is_valid_x_var(w, xn, xd);
+}
+
+/* xswiftec(u, t), normalized. */
+static void xswiftec(fe *x, const fe *u_in, const fe *t_in)
+{
+    fe xn, xd, w;
+    xswiftec_frac(&xn, &xd, &w, u_in, t_in);
+    fe_inv_gcd(&xd, &xd);
+    fe_mul(x, &xn, &xd);
     fe_normalize(x);
 }
 
@@ -1102,16 +1127,20 @@ static void ellswift_decode(fe *x, const uint8_t enc[64])
 }
 
 /*
- * For a valid x, the point (x v, v^2) with v = x^3 + 7 lies on y^2 = x^3 + 7 v^3, isomorphic to the curve by
- * (x, y) -> (x v, y v^{3/2}); the formulas never use the constant, so k times it is computed there without a square
- * root, and the curve's x is X / (Z^2 v).
+ * The peer's point for x-only ECDH from its encoding, without a square root or a division. With x = n / d and
+ * w = n^3 + 7 d^3, the point (n w, w^2) lies on y^2 = x^3 + 7 (w d)^3, the image of the curve under
+ * (x, y) -> (l^2 x, l^3 y) with l^2 = w d (a square, as x is on the curve). The formulas never use the constant,
+ * so k times it is computed there, and the curve's x of the result (X, Z) is X / (Z^2 w d). den receives w d.
  */
-static void xonly_point(ge *p, fe *v, const fe *x)
+static void ellswift_xonly_point(ge *p, fe *den, fe *w, fe *xn, const uint8_t enc[64])
 {
-    fe_curve_rhs(v, x);
-    fe_normalize_weak(v);
-    fe_mul(&p->x, x, v);
-    fe_sqr(&p->y, v);
+    fe u, t, xd;
+    fe_set_b32(&u, enc);
+    fe_set_b32(&t, enc + 32);
+    xswiftec_frac(xn, &xd, w, &u, &t);
+    fe_mul(&p->x, xn, w);
+    fe_sqr(&p->y, w);
+    fe_mul(den, w, &xd);
 }
 
 /* ------------------------------------------------------------------------------------------------------------ */
@@ -1266,14 +1295,9 @@ SV2_HIDDEN int32_t SV2_EC_FN(sv2_ec_ellswift_ecdh)(uint8_t x_out[32], uint8_t pe
     {
         return 0;
     }
-    fe x, v;
-    ellswift_decode(&x, enc64);
-    if (peer_x_out != NULL)
-    {
-        fe_get_b32(peer_x_out, &x);
-    }
     ge p;
-    xonly_point(&p, &v, &x);
+    fe den, w, xn;
+    ellswift_xonly_point(&p, &den, &w, &xn, enc64);
     ge tbl[2 * VAR_ENTRIES];
     fe zg;
     var_table_build(tbl, &zg, &p);
@@ -1283,13 +1307,22 @@ SV2_HIDDEN int32_t SV2_EC_FN(sv2_ec_ellswift_ecdh)(uint8_t x_out[32], uint8_t pe
     {
         return 0;
     }
-    fe den, res;
-    fe_sqr(&den, &r.z);
-    fe_mul(&den, &den, &v);
-    fe_inv_gcd(&den, &den);
-    fe_mul(&res, &r.x, &den);
+    /* One inversion, inv = 1 / (Z^2 w d): the shared x is X inv, and the peer's x is xn / d = xn inv Z^2 w. */
+    fe z2, inv, res;
+    fe_sqr(&z2, &r.z);
+    fe_mul(&inv, &z2, &den);
+    fe_inv_gcd(&inv, &inv);
+    fe_mul(&res, &r.x, &inv);
     fe_normalize(&res);
     fe_get_b32(x_out, &res);
+    if (peer_x_out != NULL)
+    {
+        fe_mul(&res, &inv, &z2);
+        fe_mul(&res, &res, &w);
+        fe_mul(&res, &res, &xn);
+        fe_normalize(&res);
+        fe_get_b32(peer_x_out, &res);
+    }
     return 1;
 }
 
@@ -1303,10 +1336,9 @@ SV2_HIDDEN int32_t SV2_EC_FN(sv2_ec_ellswift_ecdh2)(uint8_t xa_out[32], uint8_t 
     {
         return 0;
     }
-    fe x, v;
-    ellswift_decode(&x, enc64);
     ge p;
-    xonly_point(&p, &v, &x);
+    fe den, w, xn;
+    ellswift_xonly_point(&p, &den, &w, &xn, enc64);
     ge tbl[2 * VAR_ENTRIES];
     fe zg;
     var_table_build(tbl, &zg, &p);
@@ -1317,12 +1349,12 @@ SV2_HIDDEN int32_t SV2_EC_FN(sv2_ec_ellswift_ecdh2)(uint8_t xa_out[32], uint8_t 
     {
         return 0;
     }
-    /* da = Za^2 v, db = Zb^2 v; 1/da = db / (da db), 1/db = da / (da db). */
+    /* da = Za^2 w d, db = Zb^2 w d; 1/da = db / (da db), 1/db = da / (da db). */
     fe da, db, inv, t, res;
     fe_sqr(&da, &ra.z);
-    fe_mul(&da, &da, &v);
+    fe_mul(&da, &da, &den);
     fe_sqr(&db, &rb.z);
-    fe_mul(&db, &db, &v);
+    fe_mul(&db, &db, &den);
     fe_mul(&inv, &da, &db);
     fe_inv_gcd(&inv, &inv);
     fe_mul(&t, &inv, &db);
