@@ -415,6 +415,18 @@ static void gej_add_ge(gej *r, const gej *a, const ge *b)
     gej_add_tail(r, &a0, &a0.x, &u2, &a0.y, &s2, &a0.z, NULL, NULL);
 }
 
+/* r = a + b for an affine b, and zr = Z(r) / Z(a) (= H) when the addition is not exceptional. */
+static void gej_add_ge_zr(gej *r, const gej *a, const ge *b, fe *zr)
+{
+    fe z1z1, u2, s2;
+    const gej a0 = *a;
+    fe_sqr(&z1z1, &a->z);
+    fe_mul(&u2, &b->x, &z1z1);
+    fe_mul(&s2, &b->y, &a->z);
+    fe_mul(&s2, &s2, &z1z1);
+    gej_add_tail(r, &a0, &a0.x, &u2, &a0.y, &s2, &a0.z, NULL, zr);
+}
+
 /* Affine forms of n finite points with one inversion (Montgomery's trick); coordinates normalized. */
 static void gej_to_ge_batch(ge *out, const gej *in, int n, fe *prefix)
 {
@@ -669,11 +681,21 @@ static void var_table_build(ge tbl[2 * VAR_ENTRIES], fe *zg, const ge *p)
     gej twice;
     gej_set_ge(&row[0], p);
     gej_double(&twice, &row[0]);
+    /* Work on the isomorphic curve where 2P is affine: (x, y) -> (x c^2, y c^3) with c = Z(2P). There 2P is
+     * (X(2P), Y(2P)) and P is (x c^2, y c^3), so the multiples come from mixed additions (8M + 3S), each giving
+     * its Z ratio H. */
+    ge twice_iso = {twice.x, twice.y};
+    fe c2, c3;
+    fe_sqr(&c2, &twice.z);
+    fe_mul(&c3, &c2, &twice.z);
+    fe_mul(&row[0].x, &p->x, &c2);
+    fe_mul(&row[0].y, &p->y, &c3);
     for (int j = 1; j < VAR_ENTRIES; j++)
     {
-        gej_add(&row[j], &row[j - 1], &twice, &ratio[j]);
+        gej_add_ge_zr(&row[j], &row[j - 1], &twice_iso, &ratio[j]);
     }
-    *zg = row[VAR_ENTRIES - 1].z;
+    /* Back to the curve of P: the common Z is Z(15 P on the isomorphic curve) times c. */
+    fe_mul(zg, &row[VAR_ENTRIES - 1].z, &twice.z);
     fe scale = FE_ONE, scale2, c;
     for (int j = VAR_ENTRIES - 1; j >= 0; j--)
     {
