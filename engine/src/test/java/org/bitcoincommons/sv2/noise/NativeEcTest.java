@@ -239,4 +239,63 @@ class NativeEcTest
             previous = enc;
         }
     }
+
+    /** With the library built and no override, the handshake code runs on the native backend. */
+    @org.junit.jupiter.api.Test
+    void nativeIsSelectedWhenTheLibraryIsPresent()
+    {
+        TestBackends.assumeNative();
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty(EcBackends.PROPERTY) == null);
+        assertEquals("native", EcBackends.selected().name());
+        assertEquals("native", new Schnorr(new Sha256()).backend().name());
+    }
+
+    /** Many threads through the native code at once (shared generator tables, one-time init) agree with Java. */
+    @org.junit.jupiter.api.Test
+    void concurrentCallsAgreeWithJava() throws Exception
+    {
+        TestBackends.assumeNative();
+        final EcBackend nat = EcBackends.byName("native");
+        final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try
+        {
+            final java.util.List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++)
+            {
+                final int seed = t;
+                results.add(pool.submit(() ->
+                {
+                    final SplittableRandom rnd = new SplittableRandom(seed);
+                    final SecureRandom random = new SecureRandom();
+                    final Schnorr signer = new Schnorr(new Sha256(), nat);
+                    final Schnorr checker = new Schnorr(new Sha256(), EcBackends.java());
+                    int checked = 0;
+                    for (int i = 0; i < 25; i++)
+                    {
+                        final BigInteger a = scalar(rnd);
+                        final BigInteger b = scalar(rnd);
+                        final EllSwiftKeyPair pair = nat.keyPair(a, random);
+                        assertArrayEquals(EcBackends.java().ecdhX(pair.encoded(), 0, b, null),
+                            nat.ecdhX(pair.encoded(), 0, b, null));
+                        final byte[] msg = new byte[32];
+                        rnd.nextBytes(msg);
+                        final SchnorrKeyPair key = SchnorrKeyPair.of(b32(a));
+                        final byte[] sig = signer.sign(key, msg, msg);
+                        assertArrayEquals(checker.sign(key, msg, msg), sig);
+                        assertTrue(signer.verify(key.publicKey(), msg, sig));
+                        checked++;
+                    }
+                    return checked;
+                }));
+            }
+            for (final java.util.concurrent.Future<Integer> r : results)
+            {
+                assertEquals(25, r.get());
+            }
+        }
+        finally
+        {
+            pool.shutdownNow();
+        }
+    }
 }
