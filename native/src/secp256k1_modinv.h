@@ -249,36 +249,62 @@ static inline void w4_shr(uint64_t a[4], int k)
     a[3] >>= k;
 }
 
-/* The binary Jacobi loop on two odd-or-not 128-bit values (n odd); returns the symbol's sign times (n == 1). */
+/*
+ * The binary Jacobi symbol on 128-bit values, x even or odd, n odd: returns the accumulated sign when the loop
+ * ends with n = 1 (else 0). Each step subtracts the smaller odd value from the larger without a branch on which
+ * is larger: d = x - n; if that borrows, the pair becomes (n - x, x) and reciprocity may flip the sign.
+ */
 static inline int jacobi128_var(u128 x, u128 n, int sign)
 {
-    while (x != 0)
+    unsigned flips = sign < 0;
+    if (x == 0)
+    {
+        return n == 1 ? sign : 0;
+    }
+    /* Make x odd first. */
     {
         const uint64_t lo = (uint64_t)x;
         const int k = lo != 0 ? __builtin_ctzll(lo) : 64 + __builtin_ctzll((uint64_t)(x >> 64));
         x >>= k;
-        if ((k & 1) && (((uint64_t)n & 7) == 3 || ((uint64_t)n & 7) == 5))
-        {
-            sign = -sign;
-        }
-        if (x < n)
-        {
-            const u128 tmp = x;
-            x = n;
-            n = tmp;
-            if (((uint64_t)x & 3) == 3 && ((uint64_t)n & 3) == 3)
-            {
-                sign = -sign;
-            }
-        }
-        x -= n;
+        flips ^= (unsigned)(k & 1) & (unsigned)((((uint64_t)n & 7) == 3) | (((uint64_t)n & 7) == 5));
     }
-    return n == 1 ? sign : 0;
+    for (;;)
+    {
+        /* Both odd. */
+        const u128 d = x - n;
+        const u128 swap = (u128)0 - (u128)(x < n);
+        /* Reciprocity when swapping: flip when both are 3 mod 4. */
+        flips ^= (unsigned)swap & (unsigned)((((uint64_t)x & 3) == 3) & (((uint64_t)n & 3) == 3));
+        const u128 nd = (d ^ swap) - swap; /* |x - n| */
+        n = (x & swap) | (n & ~swap);
+        x = nd;
+        if (x == 0)
+        {
+            break;
+        }
+        const uint64_t lo = (uint64_t)x;
+        const int k = lo != 0 ? __builtin_ctzll(lo) : 64 + __builtin_ctzll((uint64_t)(x >> 64));
+        x >>= k;
+        flips ^= (unsigned)(k & 1) & (unsigned)((((uint64_t)n & 7) == 3) | (((uint64_t)n & 7) == 5));
+    }
+    return n == 1 ? (flips & 1 ? -1 : 1) : 0;
+}
+
+/* x -= n on four words; returns the borrow out (1 when x < n before). */
+static inline uint64_t w4_sub_borrow(uint64_t x[4], const uint64_t n[4])
+{
+    unsigned char borrow = 0;
+    for (int i = 0; i < 4; i++)
+    {
+        borrow = __builtin_sub_overflow(x[i], n[i], &x[i]) | __builtin_sub_overflow(x[i], (uint64_t)borrow, &x[i]);
+    }
+    return borrow;
 }
 
 /*
  * Whether a is a square mod p (1 also for a = 0), in variable time: the binary Jacobi symbol (a / p) with
- * reciprocity, on four words until both values fit in two, then on 128-bit integers. For public data only.
+ * reciprocity, branch-free in the choice of which value is larger, on four words until both fit in two, then on
+ * 128-bit integers. For public data only.
  */
 static inline int fe_is_square_jacobi_var(const fe *a_in)
 {
@@ -291,17 +317,38 @@ static inline int fe_is_square_jacobi_var(const fe *a_in)
     uint64_t x[4], n[4] = {0xFFFFFFFEFFFFFC2FULL, 0xFFFFFFFFFFFFFFFFULL, 0xFFFFFFFFFFFFFFFFULL,
                            0xFFFFFFFFFFFFFFFFULL};
     fe_to_words(x, &a);
-    int sign = 1;
+    unsigned flips = 0;
+    /* Make x odd. */
+    while (x[0] == 0)
+    {
+        x[0] = x[1];
+        x[1] = x[2];
+        x[2] = x[3];
+        x[3] = 0;
+    }
+    {
+        const int k = __builtin_ctzll(x[0]);
+        w4_shr(x, k);
+        flips ^= (unsigned)(k & 1) & (unsigned)(((n[0] & 7) == 3) | ((n[0] & 7) == 5));
+    }
     while ((x[2] | x[3] | n[2] | n[3]) != 0)
     {
+        /* Both odd: d = x - n; on a borrow the pair becomes (n - x, x), with reciprocity. No branch. */
+        const uint64_t ox[4] = {x[0], x[1], x[2], x[3]};
+        const uint64_t swap = 0 - w4_sub_borrow(x, n);
+        flips ^= (unsigned)swap & (unsigned)(((ox[0] & 3) == 3) & ((n[0] & 3) == 3));
+        unsigned char carry = (unsigned char)(swap & 1);
+        for (int i = 0; i < 4; i++)
+        {
+            carry = __builtin_add_overflow(x[i] ^ swap, (uint64_t)carry, &x[i]);
+            n[i] = (ox[i] & swap) | (n[i] & ~swap);
+        }
         if (w4_is_zero(x))
         {
             return 0;
         }
-        /* Take out factors of 2: (2 / n) = -1 when n = 3, 5 mod 8. */
         while (x[0] == 0)
         {
-            /* 64 factors of 2: an even count leaves the sign alone. */
             x[0] = x[1];
             x[1] = x[2];
             x[2] = x[3];
@@ -309,26 +356,9 @@ static inline int fe_is_square_jacobi_var(const fe *a_in)
         }
         const int k = __builtin_ctzll(x[0]);
         w4_shr(x, k);
-        if ((k & 1) && ((n[0] & 7) == 3 || (n[0] & 7) == 5))
-        {
-            sign = -sign;
-        }
-        /* Both odd: make x >= n by swapping (reciprocity flips when both are 3 mod 4), then x -= n. */
-        if (w4_lt(x, n))
-        {
-            uint64_t tmp[4];
-            memcpy(tmp, x, sizeof(tmp));
-            memcpy(x, n, sizeof(tmp));
-            memcpy(n, tmp, sizeof(tmp));
-            if ((x[0] & 3) == 3 && (n[0] & 3) == 3)
-            {
-                sign = -sign;
-            }
-        }
-        w4_sub(x, n);
+        flips ^= (unsigned)(k & 1) & (unsigned)(((n[0] & 7) == 3) | ((n[0] & 7) == 5));
     }
-    /* p is prime and a != 0, so the loop ends with n = 1. */
-    return jacobi128_var(((u128)x[1] << 64) | x[0], ((u128)n[1] << 64) | n[0], sign) == 1;
+    return jacobi128_var(((u128)x[1] << 64) | x[0], ((u128)n[1] << 64) | n[0], (flips & 1) ? -1 : 1) == 1;
 }
 
 #endif
