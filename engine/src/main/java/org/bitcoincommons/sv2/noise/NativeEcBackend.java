@@ -8,6 +8,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
@@ -149,7 +150,7 @@ final class NativeEcBackend implements EcBackend
     }
 
     private static MethodHandle handle(final Linker linker, final SymbolLookup lib, final String symbol,
-        final java.lang.foreign.MemoryLayout... args)
+        final MemoryLayout... args)
     {
         return linker.downcallHandle(find(lib, symbol), FunctionDescriptor.of(JAVA_INT, args));
     }
