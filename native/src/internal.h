@@ -82,6 +82,8 @@ SV2_HIDDEN void sv2_scan_shani1(sv2_scan_ctx *ctx, uint32_t nonce_start, uint32_
 SV2_HIDDEN void sv2_scan_shani2(sv2_scan_ctx *ctx, uint32_t nonce_start, uint32_t count);
 SV2_HIDDEN void sv2_scan_shani4(sv2_scan_ctx *ctx, uint32_t nonce_start, uint32_t count);
 SV2_HIDDEN uint32_t sv2_shani_limit_impl(uint64_t iterations);
+/* One compression with SHA-NI (only after CPUID reported it); same contract as sv2_compress_block. */
+SV2_HIDDEN void sv2_compress_block_shani(uint32_t state[8], const uint8_t block[64]);
 
 SV2_HIDDEN void sv2_hash_avx2(const uint8_t *headers80, uint32_t count, uint8_t *out32);
 SV2_HIDDEN void sv2_scan_avx2(sv2_scan_ctx *ctx, uint32_t nonce_start, uint32_t count);

@@ -274,3 +274,21 @@ uint32_t sv2_shani_limit_impl(uint64_t iterations)
     }
     return (uint32_t)_mm_cvtsi128_si32(abef);
 }
+
+/* One SHA-256 compression of a 64-byte block into state (a..h), for the secp256k1 code's hashes. */
+void sv2_compress_block_shani(uint32_t state[8], const uint8_t block[64])
+{
+    __m128i s0 = _mm_loadu_si128((const __m128i *)state);
+    __m128i s1 = _mm_loadu_si128((const __m128i *)(state + 4));
+    __m128i abef, cdgh;
+    to_shani(s0, s1, &abef, &cdgh);
+    __m128i m[1][4];
+    for (int i = 0; i < 4; i++)
+    {
+        m[0][i] = load_be(block + 16 * i);
+    }
+    compress_n(1, &abef, &cdgh, m);
+    from_shani(abef, cdgh, &s0, &s1);
+    _mm_storeu_si128((__m128i *)state, s0);
+    _mm_storeu_si128((__m128i *)(state + 4), s1);
+}

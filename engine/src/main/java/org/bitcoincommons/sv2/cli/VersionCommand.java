@@ -6,14 +6,15 @@ import java.util.Map;
 
 import org.bitcoincommons.sv2.hash.HashBackend;
 import org.bitcoincommons.sv2.hash.HashBackends;
+import org.bitcoincommons.sv2.noise.EcBackends;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bin/sv2 version}: the engine version, the JVM, and which hashing implementation runs.
+ * {@code bin/sv2 version}: the engine version, the JVM, and which hashing and secp256k1 implementations run.
  */
-@Command(name = "version", description = "Print the engine version, JVM and hashing implementation.")
+@Command(name = "version", description = "Print the engine version, JVM, hashing and secp256k1 implementations.")
 public final class VersionCommand implements Runnable
 {
     @CommandLine.Spec
@@ -40,6 +41,7 @@ public final class VersionCommand implements Runnable
         facts.put("hash_impl", hash.impl().configName());
         facts.put("hash_kernel", hash.kernel());
         facts.put("hash_scan_kernel", hash.scanKernel());
+        facts.put("ec_impl", EcBackends.selected().name());
         return facts;
     }
 

@@ -5,7 +5,7 @@ import java.math.BigInteger;
 /**
  * The SV2 / BIP324 {@code v2_ecdh}: {@code SHA256(tag || tag || A || B || x)} with
  * {@code tag = SHA256("bip324_ellswift_xonly_ecdh")}, A the initiator's 64-byte encoding and B the responder's.
- * Not thread-safe (owns a {@link Sha256}).
+ * The curve work runs on an {@link EcBackend}. Not thread-safe (owns a {@link Sha256}).
  */
 public final class EllSwiftEcdh
 {
@@ -17,11 +17,19 @@ public final class EllSwiftEcdh
     }
 
     private final Sha256 sha;
+    private final EcBackend backend;
     private final byte[] tag;
 
+    /** On the JVM's selected backend. */
     public EllSwiftEcdh(final Sha256 sha)
     {
+        this(sha, EcBackends.selected());
+    }
+
+    public EllSwiftEcdh(final Sha256 sha, final EcBackend backend)
+    {
         this.sha = sha;
+        this.backend = backend;
         this.tag = sha.tagHash("bip324_ellswift_xonly_ecdh");
     }
 
@@ -35,14 +43,14 @@ public final class EllSwiftEcdh
      */
     public byte[] sharedSecret(final BigInteger secret, final byte[] ours, final byte[] theirs, final Role role)
     {
-        return sharedSecret(secret, ours, theirs, EllSwift.decodePoint(theirs, 0), role);
+        return sharedSecret(secret, ours, theirs, role, null);
     }
 
-    /** As above with the peer's encoding already decoded by {@link EllSwift#decodePoint}. */
+    /** As above; theirXOut (32 bytes, or null) receives the x-only key the peer's encoding decodes to. */
     public byte[] sharedSecret(
-        final BigInteger secret, final byte[] ours, final byte[] theirs, final AffinePoint theirPoint, final Role role)
+        final BigInteger secret, final byte[] ours, final byte[] theirs, final Role role, final byte[] theirXOut)
     {
-        return hash(ours, theirs, EllSwift.ecdhX(theirPoint, secret), role);
+        return hash(ours, theirs, backend.ecdhX(theirs, 0, secret, theirXOut), role);
     }
 
     /**
@@ -53,9 +61,9 @@ public final class EllSwiftEcdh
      */
     public byte[][] sharedSecrets(
         final BigInteger secretA, final byte[] oursA, final BigInteger secretB, final byte[] oursB,
-        final byte[] theirs, final AffinePoint theirPoint, final Role role)
+        final byte[] theirs, final Role role)
     {
-        final byte[][] x = EllSwift.ecdhX2(theirPoint, secretA, secretB);
+        final byte[][] x = backend.ecdhX2(theirs, 0, secretA, secretB);
         return new byte[][] {hash(oursA, theirs, x[0], role), hash(oursB, theirs, x[1], role)};
     }
 

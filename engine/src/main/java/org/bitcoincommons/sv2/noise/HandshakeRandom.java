@@ -21,6 +21,12 @@ public interface HandshakeRandom
      */
     static HandshakeRandom secure(final SecureRandom random)
     {
+        return secure(random, EcBackends.selected());
+    }
+
+    /** As {@link #secure(SecureRandom)} with key generation and encoding on the given backend. */
+    static HandshakeRandom secure(final SecureRandom random, final EcBackend backend)
+    {
         return new HandshakeRandom()
         {
             @Override
@@ -34,7 +40,7 @@ public interface HandshakeRandom
                     secret = new BigInteger(1, bytes);
                 }
                 while (!Secp256k1.isValidSecret(secret));
-                return EllSwift.keyPair(secret, random);
+                return backend.keyPair(secret, random);
             }
 
             @Override

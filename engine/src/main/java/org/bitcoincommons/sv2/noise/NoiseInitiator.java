@@ -14,8 +14,8 @@ public final class NoiseInitiator
         + SignatureNoiseMessage.LENGTH + ChaCha20Poly1305.TAG_LENGTH;
 
     private final Sha256 sha = new Sha256();
-    private final Schnorr schnorr = new Schnorr(sha);
-    private final EllSwiftEcdh ecdh = new EllSwiftEcdh(sha);
+    private final Schnorr schnorr;
+    private final EllSwiftEcdh ecdh;
     private final SymmetricState state = new SymmetricState(sha);
     private final SchnorrPublicKey authorityPublicKey;
     private final HandshakeRandom random;
@@ -31,6 +31,16 @@ public final class NoiseInitiator
     public NoiseInitiator(
         final SchnorrPublicKey authorityPublicKey, final HandshakeRandom random, final InstantSource clock)
     {
+        this(authorityPublicKey, random, clock, EcBackends.selected());
+    }
+
+    /** As above with the curve work on the given backend. */
+    public NoiseInitiator(
+        final SchnorrPublicKey authorityPublicKey, final HandshakeRandom random, final InstantSource clock,
+        final EcBackend backend)
+    {
+        this.schnorr = new Schnorr(sha, backend);
+        this.ecdh = new EllSwiftEcdh(sha, backend);
         this.authorityPublicKey = authorityPublicKey;
         this.random = random;
         this.clock = clock;
@@ -65,15 +75,15 @@ public final class NoiseInitiator
         final byte[] remoteStatic = new byte[EllSwift.LENGTH];
         final int staticOffset = srcOffset + EllSwift.LENGTH;
         decrypt(src, staticOffset, EllSwift.LENGTH + ChaCha20Poly1305.TAG_LENGTH, remoteStatic, "static key");
-        final AffinePoint remoteStaticPoint = EllSwift.decodePoint(remoteStatic, 0);
-        state.mixKey(ecdh.sharedSecret(ephemeral.secret(), ephemeral.encoded(), remoteStatic, remoteStaticPoint,
-            EllSwiftEcdh.Role.INITIATOR));
+        final byte[] remoteStaticXOnly = new byte[32];
+        state.mixKey(ecdh.sharedSecret(ephemeral.secret(), ephemeral.encoded(), remoteStatic,
+            EllSwiftEcdh.Role.INITIATOR, remoteStaticXOnly));
 
         final byte[] cert = new byte[SignatureNoiseMessage.LENGTH];
         decrypt(src, staticOffset + EllSwift.LENGTH + ChaCha20Poly1305.TAG_LENGTH,
             SignatureNoiseMessage.LENGTH + ChaCha20Poly1305.TAG_LENGTH, cert, "certificate");
 
-        serverStaticXOnly = remoteStaticPoint.xBytes();
+        serverStaticXOnly = remoteStaticXOnly;
         certificate = cert;
         SignatureNoiseMessage.verify(sha, schnorr, cert, serverStaticXOnly, authorityPublicKey,
             clock.instant().getEpochSecond());

@@ -11,8 +11,8 @@ import java.time.InstantSource;
 public final class NoiseResponder
 {
     private final Sha256 sha = new Sha256();
-    private final Schnorr schnorr = new Schnorr(sha);
-    private final EllSwiftEcdh ecdh = new EllSwiftEcdh(sha);
+    private final Schnorr schnorr;
+    private final EllSwiftEcdh ecdh;
     private final SymmetricState state = new SymmetricState(sha);
     private final StaticKeyRotation staticKeys;
     private final HandshakeRandom random;
@@ -27,7 +27,15 @@ public final class NoiseResponder
         final SchnorrKeyPair authority, final long certValiditySec, final HandshakeRandom random,
         final InstantSource clock)
     {
-        this(new StaticKeyRotation(authority, certValiditySec, 0, random, clock), random);
+        this(authority, certValiditySec, random, clock, EcBackends.selected());
+    }
+
+    /** As above with the curve work on the given backend. */
+    public NoiseResponder(
+        final SchnorrKeyPair authority, final long certValiditySec, final HandshakeRandom random,
+        final InstantSource clock, final EcBackend backend)
+    {
+        this(new StaticKeyRotation(authority, certValiditySec, 0, random, clock), random, backend);
     }
 
     /**
@@ -36,6 +44,14 @@ public final class NoiseResponder
      */
     public NoiseResponder(final StaticKeyRotation staticKeys, final HandshakeRandom random)
     {
+        this(staticKeys, random, EcBackends.selected());
+    }
+
+    /** As above with the curve work (ECDH, certificate signing) on the given backend. */
+    public NoiseResponder(final StaticKeyRotation staticKeys, final HandshakeRandom random, final EcBackend backend)
+    {
+        this.schnorr = new Schnorr(sha, backend);
+        this.ecdh = new EllSwiftEcdh(sha, backend);
         this.staticKeys = staticKeys;
         this.random = random;
     }
@@ -47,7 +63,6 @@ public final class NoiseResponder
         final int dstOffset) throws NoiseException
     {
         final byte[] remoteEphemeral = EllSwift.copy(src, srcOffset);
-        final AffinePoint remoteEphemeralPoint = EllSwift.decodePoint(remoteEphemeral, 0);
         state.mixHash(remoteEphemeral, 0, EllSwift.LENGTH);
         state.mixHash(remoteEphemeral, 0, 0);
 
@@ -57,7 +72,7 @@ public final class NoiseResponder
 
         // ee and es are both against the initiator's ephemeral key: computed together (one table, one inversion).
         final byte[][] secrets = ecdh.sharedSecrets(ephemeral.secret(), ephemeral.encoded(), staticKey.secret(),
-            staticKey.encoded(), remoteEphemeral, remoteEphemeralPoint, EllSwiftEcdh.Role.RESPONDER);
+            staticKey.encoded(), remoteEphemeral, EllSwiftEcdh.Role.RESPONDER);
 
         System.arraycopy(ephemeral.encoded(), 0, dst, dstOffset, EllSwift.LENGTH);
         state.mixHash(ephemeral.encoded(), 0, EllSwift.LENGTH);

@@ -13,6 +13,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.bitcoincommons.sv2.Vectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Replays shared/vectors/sv2_noise_nx_vector.json byte for byte through both roles. */
 class NoiseNxVectorTest
@@ -45,13 +47,15 @@ class NoiseNxVectorTest
         assertEquals(v.get("h_init(=SHA256(ck))").asText(), HEX.formatHex(state.handshakeHash()));
     }
 
-    @Test
-    void certificateAndSchnorrParts()
+    @ParameterizedTest
+    @MethodSource("org.bitcoincommons.sv2.noise.TestBackends#names")
+    void certificateAndSchnorrParts(final String backendName)
     {
+        final EcBackend backend = TestBackends.get(backendName);
         final Sha256 sha = new Sha256();
-        final Schnorr schnorr = new Schnorr(sha);
+        final Schnorr schnorr = new Schnorr(sha, backend);
         assertArrayEquals(hex("authority_pub_xonly"), Schnorr.publicKey(hex("authority_priv")));
-        assertArrayEquals(hex("responder_static_xonly"), EllSwift.decodeToBytes(hex("responder_static_ellswift"), 0));
+        assertArrayEquals(hex("responder_static_xonly"), backend.decodeX(hex("responder_static_ellswift"), 0));
         final byte[] cert = SignatureNoiseMessage.sign(sha, schnorr, SchnorrKeyPair.of(hex("authority_priv")), v.get("cert_version").asInt(),
             v.get("cert_valid_from").asLong(), v.get("cert_not_valid_after").asLong(), hex("responder_static_xonly"),
             hex("schnorr_aux_rand"));
@@ -59,23 +63,25 @@ class NoiseNxVectorTest
         assertArrayEquals(hex("cert_signature"), Arrays.copyOfRange(cert, 10, 74));
         assertArrayEquals(hex("signature_noise_message(74B)"), cert);
 
-        final EllSwiftEcdh ecdh = new EllSwiftEcdh(sha);
+        final EllSwiftEcdh ecdh = new EllSwiftEcdh(sha, backend);
         assertArrayEquals(hex("ecdh_ee"), ecdh.sharedSecret(key("initiator_ephemeral").secret(),
             hex("initiator_ephemeral_ellswift"), hex("responder_ephemeral_ellswift"), EllSwiftEcdh.Role.INITIATOR));
         assertArrayEquals(hex("ecdh_es"), ecdh.sharedSecret(key("responder_static").secret(),
             hex("responder_static_ellswift"), hex("initiator_ephemeral_ellswift"), EllSwiftEcdh.Role.RESPONDER));
     }
 
-    @Test
-    void handshakeAndTransportReproduceTheVector() throws Exception
+    @ParameterizedTest
+    @MethodSource("org.bitcoincommons.sv2.noise.TestBackends#names")
+    void handshakeAndTransportReproduceTheVector(final String backendName) throws Exception
     {
+        final EcBackend backend = TestBackends.get(backendName);
         final InstantSource clock = InstantSource.fixed(Instant.ofEpochSecond(v.get("cert_valid_from").asLong()));
         final byte[] aux = hex("schnorr_aux_rand");
         final NoiseInitiator initiator = new NoiseInitiator(SchnorrPublicKey.of(hex("authority_pub_xonly")),
-            new FixedHandshakeRandom(aux, key("initiator_ephemeral")), clock);
+            new FixedHandshakeRandom(aux, key("initiator_ephemeral")), clock, backend);
         final NoiseResponder responder = new NoiseResponder(SchnorrKeyPair.of(hex("authority_priv")),
             v.get("cert_not_valid_after").asLong() - v.get("cert_valid_from").asLong(),
-            new FixedHandshakeRandom(aux, key("responder_ephemeral"), key("responder_static")), clock);
+            new FixedHandshakeRandom(aux, key("responder_ephemeral"), key("responder_static")), clock, backend);
 
         final byte[] act1 = new byte[NoiseInitiator.ACT1_LENGTH];
         initiator.writeAct1(act1, 0);

@@ -5,7 +5,10 @@ import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.bitcoincommons.sv2.noise.AffinePoint;
+import org.bitcoincommons.sv2.noise.EcBackend;
+import org.bitcoincommons.sv2.noise.EcBackends;
 import org.bitcoincommons.sv2.noise.EllSwift;
+import org.bitcoincommons.sv2.noise.EllSwiftKeyPair;
 import org.bitcoincommons.sv2.noise.FieldP;
 import org.bitcoincommons.sv2.noise.Schnorr;
 import org.bitcoincommons.sv2.noise.SchnorrKeyPair;
@@ -21,6 +24,7 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -202,5 +206,75 @@ public class CurveBench
     public boolean schnorrVerify()
     {
         return schnorr.verify(publicKey, message, signature);
+    }
+
+    /**
+     * The handshake's curve steps through an {@link EcBackend}, native (libsv2hash.so through FFM) or java: the same
+     * operations the handshake code calls, with the same argument conversions.
+     */
+    @State(Scope.Thread)
+    public static class Backend
+    {
+        @Param({"native", "java"})
+        public String backend;
+        EcBackend ec;
+        Schnorr schnorr;
+
+        @Setup
+        public void setup()
+        {
+            ec = EcBackends.byName(backend);
+            schnorr = new Schnorr(new Sha256(), ec);
+        }
+    }
+
+    /** Key generation: k * G and a fresh ElligatorSwift encoding (the initiator's and responder's ephemeral keys). */
+    @Benchmark
+    public EllSwiftKeyPair backendKeyPair(final Backend b)
+    {
+        return b.ec.keyPair(scalars[rotate()], random);
+    }
+
+    @Benchmark
+    public byte[] backendDecode(final Backend b)
+    {
+        return b.ec.decodeX(encodings[rotate()], 0);
+    }
+
+    /** x-only ECDH: decode the peer's encoding and k * P (the initiator's ee and es). */
+    @Benchmark
+    public byte[] backendEcdhX(final Backend b)
+    {
+        final int i = rotate();
+        return b.ec.ecdhX(encodings[i], 0, scalars[(i + 7) & (INPUTS - 1)], null);
+    }
+
+    /** The responder's ee + es: one decoding, two secrets against one point. */
+    @Benchmark
+    public byte[][] backendEcdhX2(final Backend b)
+    {
+        final int i = rotate();
+        return b.ec.ecdhX2(encodings[i], 0, scalars[(i + 7) & (INPUTS - 1)], scalars[(i + 13) & (INPUTS - 1)]);
+    }
+
+    @Benchmark
+    public byte[] backendSignPrepared(final Backend b)
+    {
+        message[0] = (byte)rotate();
+        return b.schnorr.sign(preparedSecret, message, message);
+    }
+
+    /** Verification with the prepared authority key (its per-backend table), as the initiator does. */
+    @Benchmark
+    public boolean backendVerifyPrepared(final Backend b)
+    {
+        return b.schnorr.verify(preparedPublic, message, signature);
+    }
+
+    /** Verification from the raw 32-byte key (lift_x each time, no table). */
+    @Benchmark
+    public boolean backendVerifyRaw(final Backend b)
+    {
+        return b.schnorr.verify(publicKey, message, signature);
     }
 }

@@ -5,6 +5,8 @@ import java.time.InstantSource;
 import java.util.concurrent.TimeUnit;
 
 import org.bitcoincommons.sv2.noise.AuthorityKeys;
+import org.bitcoincommons.sv2.noise.EcBackend;
+import org.bitcoincommons.sv2.noise.EcBackends;
 import org.bitcoincommons.sv2.noise.HandshakeRandom;
 import org.bitcoincommons.sv2.noise.NoiseInitiator;
 import org.bitcoincommons.sv2.noise.NoiseResponder;
@@ -35,7 +37,7 @@ public class HandshakeBench
     private static final SchnorrKeyPair AUTHORITY = SchnorrKeyPair.of(AuthorityKeys.generateSecret(new SecureRandom()));
     private static final SchnorrPublicKey AUTHORITY_PUBLIC = SchnorrPublicKey.of(AUTHORITY.publicKey());
 
-    private final HandshakeRandom random = HandshakeRandom.secure(new SecureRandom());
+    private HandshakeRandom random;
     private final InstantSource clock = InstantSource.system();
     private final byte[] act1 = new byte[NoiseInitiator.ACT1_LENGTH];
     private final byte[] act2 = new byte[NoiseInitiator.ACT2_LENGTH];
@@ -46,20 +48,32 @@ public class HandshakeBench
     {
         @Param({"0", "60"})
         public long staticKeyRotationSec;
+        /** The secp256k1 implementation of both roles: native (libsv2hash.so through FFM) or java. */
+        @Param({"native", "java"})
+        public String backend;
+        EcBackend ec;
         StaticKeyRotation staticKeys;
-        final HandshakeRandom random = HandshakeRandom.secure(new SecureRandom());
+        HandshakeRandom random;
 
         @Setup
         public void setup()
         {
+            ec = EcBackends.byName(backend);
+            random = HandshakeRandom.secure(new SecureRandom(), ec);
             staticKeys = new StaticKeyRotation(AUTHORITY, 3600, staticKeyRotationSec, random, InstantSource.system());
         }
     }
 
+    @Setup
+    public void setup(final Server server)
+    {
+        random = HandshakeRandom.secure(new SecureRandom(), server.ec);
+    }
+
     private TransportCipher handshake(final Server server) throws Exception
     {
-        final NoiseInitiator initiator = new NoiseInitiator(AUTHORITY_PUBLIC, random, clock);
-        final NoiseResponder responder = new NoiseResponder(server.staticKeys, server.random);
+        final NoiseInitiator initiator = new NoiseInitiator(AUTHORITY_PUBLIC, random, clock, server.ec);
+        final NoiseResponder responder = new NoiseResponder(server.staticKeys, server.random, server.ec);
         initiator.writeAct1(act1, 0);
         responder.readAct1WriteAct2(act1, 0, act2, 0);
         return initiator.readAct2(act2, 0);
