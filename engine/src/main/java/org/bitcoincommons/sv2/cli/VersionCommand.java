@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.bitcoincommons.sv2.hash.HashBackend;
 import org.bitcoincommons.sv2.hash.HashBackends;
+import org.bitcoincommons.sv2.noise.AeadImpl;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code bin/sv2 version}: the engine version, the JVM, and which hashing implementation runs.
  */
-@Command(name = "version", description = "Print the engine version, JVM and hashing implementation.")
+@Command(name = "version", description = "Print the engine version, JVM, hashing and AEAD implementations.")
 public final class VersionCommand implements Runnable
 {
     @CommandLine.Spec
@@ -40,6 +41,7 @@ public final class VersionCommand implements Runnable
         facts.put("hash_impl", hash.impl().configName());
         facts.put("hash_kernel", hash.kernel());
         facts.put("hash_scan_kernel", hash.scanKernel());
+        facts.put("aead_impl", AeadImpl.selectedDescription());
         return facts;
     }
 
