@@ -10,7 +10,15 @@
  *         bytes of plaintext; on a mismatch dst is not written.
  *         src and dst may be the same buffer at the same offset; dst may also start below src (a
  *         forward in-place copy); any other overlap is undefined.
- * Threads every function is thread-safe and allocates nothing; there is no per-key state.
+ * Cache   consecutive messages of a Noise cipher state use consecutive nonces, and ChaCha20 blocks 0 and 1
+ *         of two nonces cost little more than those of one (the SIMD kernels overlap them). So seal and open
+ *         take an optional caller-owned 128-byte cache: with cached == 1 it must hold blocks 0 and 1 of this
+ *         (key, nonce), produced by an earlier call, and is used instead of computing them; otherwise (cached
+ *         == 0) the call computes this nonce's blocks together with those of (n0, n12 + 1 mod 2^64) and
+ *         stores the latter in the cache. The caller tracks which key and nonce the cache holds (and must
+ *         forget it when the key changes). cache may be NULL (cached is then ignored). The cache is keystream:
+ *         keep it as secret as the key.
+ * Threads every function is thread-safe and allocates nothing; there is no global per-key state.
  */
 #ifndef SV2AEAD_H
 #define SV2AEAD_H
@@ -31,7 +39,7 @@ extern "C" {
 #define SV2_AEAD_KERNEL_AUTO     0  /* the CPUID-selected default */
 #define SV2_AEAD_KERNEL_PORTABLE 1  /* plain C */
 #define SV2_AEAD_KERNEL_AVX2     2  /* two ChaCha20 blocks side by side in AVX2 rows */
-#define SV2_AEAD_KERNEL_AVX512VL 3  /* as AVX2 with AVX-512VL rotates */
+#define SV2_AEAD_KERNEL_AVX512VL 3  /* as AVX2 with AVX-512VL rotates; AVX-512F for two nonces at once */
 #define SV2_AEAD_KERNEL_COUNT    4
 
 /* Version of this C API; bumped on any incompatible change. */
@@ -53,7 +61,8 @@ SV2_API int32_t sv2_aead_seal(
     const uint8_t *key, uint32_t n0, uint64_t n12,
     const uint8_t *ad, int32_t ad_off, int32_t ad_len,
     const uint8_t *src, int32_t src_off, int32_t len,
-    uint8_t *dst, int32_t dst_off);
+    uint8_t *dst, int32_t dst_off,
+    uint8_t *cache, int32_t cached);
 
 /* Verifies and decrypts; returns len - 16, or -1 when the tag does not match, len < 16, or a length
  * or offset is negative. */
@@ -61,7 +70,8 @@ SV2_API int32_t sv2_aead_open(
     const uint8_t *key, uint32_t n0, uint64_t n12,
     const uint8_t *ad, int32_t ad_off, int32_t ad_len,
     const uint8_t *src, int32_t src_off, int32_t len,
-    uint8_t *dst, int32_t dst_off);
+    uint8_t *dst, int32_t dst_off,
+    uint8_t *cache, int32_t cached);
 
 #ifdef __cplusplus
 }

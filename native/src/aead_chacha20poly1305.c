@@ -78,6 +78,12 @@ void sv2_chacha2_portable(const uint32_t k[8], uint32_t counter, uint32_t n0, ui
     chacha_block(k, counter + 1, n0, n12, out + 64);
 }
 
+void sv2_chacha4_portable(const uint32_t k[8], uint32_t n0, uint64_t n12, uint8_t out[256])
+{
+    sv2_chacha2_portable(k, 0, n0, n12, out);
+    sv2_chacha2_portable(k, 0, n0, n12 + 1, out + 128);
+}
+
 /* ---- Poly1305 ---------------------------------------------------------------------------------- */
 
 typedef struct
@@ -156,6 +162,9 @@ static inline void poly_tag(const poly1305 *p, uint64_t tag[2])
 
 static const sv2_chacha2_fn KERNELS[SV2_AEAD_KERNEL_COUNT] = {
     0, sv2_chacha2_portable, sv2_chacha2_avx2, sv2_chacha2_avx512vl,
+};
+static const sv2_chacha4_fn KERNELS4[SV2_AEAD_KERNEL_COUNT] = {
+    0, sv2_chacha4_portable, sv2_chacha4_avx2, sv2_chacha4_avx512,
 };
 static const char *const NAMES[SV2_AEAD_KERNEL_COUNT] = {"auto", "portable", "avx2", "avx512vl"};
 
@@ -275,6 +284,28 @@ static void xor_stream(sv2_chacha2_fn chacha, const uint32_t k[8], uint32_t n0, 
     }
 }
 
+/*
+ * Blocks 0 and 1 of this message's nonce into ks[0..127]: from the cache when `cached` says it holds them,
+ * else computed, and then (when there is a cache) together with the next nonce's, which go to the cache.
+ */
+static inline void first_blocks(int32_t kernel, const uint32_t k[8], uint32_t n0, uint64_t n12, uint8_t *cache,
+                                int32_t cached, uint8_t ks[256])
+{
+    if (cache == 0)
+    {
+        KERNELS[kernel](k, 0, n0, n12, ks);
+    }
+    else if (cached == 1)
+    {
+        memcpy(ks, cache, 128);
+    }
+    else
+    {
+        KERNELS4[kernel](k, n0, n12, ks);
+        memcpy(cache, ks + 128, 128);
+    }
+}
+
 static inline void load_key(const uint8_t *key, uint32_t k[8])
 {
     for (int i = 0; i < 8; i++)
@@ -292,17 +323,19 @@ static inline void poly_lengths(poly1305 *p, uint32_t ad_len, uint32_t text_len)
 }
 
 int32_t sv2_aead_seal(const uint8_t *key, uint32_t n0, uint64_t n12, const uint8_t *ad, int32_t ad_off,
-                      int32_t ad_len, const uint8_t *src, int32_t src_off, int32_t len, uint8_t *dst, int32_t dst_off)
+                      int32_t ad_len, const uint8_t *src, int32_t src_off, int32_t len, uint8_t *dst, int32_t dst_off,
+                      uint8_t *cache, int32_t cached)
 {
     if (ad_off < 0 || ad_len < 0 || src_off < 0 || len < 0 || dst_off < 0 || len > INT32_MAX - SV2_AEAD_TAG_LEN)
     {
         return -1;
     }
-    const sv2_chacha2_fn chacha = KERNELS[current];
+    const int32_t kernel = current;
+    const sv2_chacha2_fn chacha = KERNELS[kernel];
     uint32_t k[8];
     load_key(key, k);
-    uint8_t ks[128];
-    chacha(k, 0, n0, n12, ks);
+    uint8_t ks[256];
+    first_blocks(kernel, k, n0, n12, cache, cached, ks);
     poly1305 p;
     poly_init(&p, ks);
 
@@ -322,18 +355,20 @@ int32_t sv2_aead_seal(const uint8_t *key, uint32_t n0, uint64_t n12, const uint8
 }
 
 int32_t sv2_aead_open(const uint8_t *key, uint32_t n0, uint64_t n12, const uint8_t *ad, int32_t ad_off,
-                      int32_t ad_len, const uint8_t *src, int32_t src_off, int32_t len, uint8_t *dst, int32_t dst_off)
+                      int32_t ad_len, const uint8_t *src, int32_t src_off, int32_t len, uint8_t *dst, int32_t dst_off,
+                      uint8_t *cache, int32_t cached)
 {
     if (ad_off < 0 || ad_len < 0 || src_off < 0 || len < SV2_AEAD_TAG_LEN || dst_off < 0)
     {
         return -1;
     }
     const uint32_t text_len = (uint32_t)len - SV2_AEAD_TAG_LEN;
-    const sv2_chacha2_fn chacha = KERNELS[current];
+    const int32_t kernel = current;
+    const sv2_chacha2_fn chacha = KERNELS[kernel];
     uint32_t k[8];
     load_key(key, k);
-    uint8_t ks[128];
-    chacha(k, 0, n0, n12, ks);
+    uint8_t ks[256];
+    first_blocks(kernel, k, n0, n12, cache, cached, ks);
     poly1305 p;
     poly_init(&p, ks);
 

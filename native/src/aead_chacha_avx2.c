@@ -10,4 +10,6 @@
 #define ROTL12(x) _mm256_or_si256(_mm256_slli_epi32((x), 12), _mm256_srli_epi32((x), 20))
 #define ROTL7(x) _mm256_or_si256(_mm256_slli_epi32((x), 7), _mm256_srli_epi32((x), 25))
 
+#define KERNEL4_NAME sv2_chacha4_avx2
+
 #include "aead_chacha_x2.inc"

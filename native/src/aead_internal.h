@@ -15,6 +15,17 @@
  */
 typedef void (*sv2_chacha2_fn)(const uint32_t k[8], uint32_t counter, uint32_t n0, uint64_t n12, uint8_t out[128]);
 
+/*
+ * Blocks 0 and 1 of two consecutive nonces at once: (n0, n12) then (n0, n12 + 1 mod 2^64), serialized into
+ * out[0..127] and out[128..255]. The two computations are independent, so a kernel overlaps them and a pair
+ * of messages costs little more than one ChaCha20 latency chain.
+ */
+typedef void (*sv2_chacha4_fn)(const uint32_t k[8], uint32_t n0, uint64_t n12, uint8_t out[256]);
+
+SV2_AEAD_HIDDEN void sv2_chacha4_portable(const uint32_t k[8], uint32_t n0, uint64_t n12, uint8_t out[256]);
+SV2_AEAD_HIDDEN void sv2_chacha4_avx2(const uint32_t k[8], uint32_t n0, uint64_t n12, uint8_t out[256]);
+SV2_AEAD_HIDDEN void sv2_chacha4_avx512(const uint32_t k[8], uint32_t n0, uint64_t n12, uint8_t out[256]);
+
 SV2_AEAD_HIDDEN void sv2_chacha2_portable(const uint32_t k[8], uint32_t counter, uint32_t n0, uint64_t n12,
                                           uint8_t out[128]);
 SV2_AEAD_HIDDEN void sv2_chacha2_avx2(const uint32_t k[8], uint32_t counter, uint32_t n0, uint64_t n12,

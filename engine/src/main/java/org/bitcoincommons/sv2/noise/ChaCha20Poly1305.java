@@ -24,6 +24,17 @@ public final class ChaCha20Poly1305
     private final byte[] key = new byte[KEY_LENGTH];
     private final MemorySegment keySegment = MemorySegment.ofArray(key);
     /*
+     * For native: ChaCha20 blocks 0 and 1 of nonce (cacheN0, cacheN12) when cacheValid. A native call that computes
+     * its own blocks computes those of the next nonce alongside for nearly nothing (see native/include/sv2aead.h),
+     * and a cipher state's next message uses exactly that nonce, so every other message skips ChaCha20's first two
+     * blocks.
+     */
+    private final byte[] cache = new byte[NativeAead.CACHE_LENGTH];
+    private final MemorySegment cacheSegment = MemorySegment.ofArray(cache);
+    private boolean cacheValid;
+    private int cacheN0;
+    private long cacheN12;
+    /*
      * For native: the last array seen in each argument position and a heap segment over it. A downcall does not
      * let escape analysis remove MemorySegment.ofArray (about 72 bytes per segment); a connection's cipher sees the
      * same long-lived buffers message after message, so one entry per position makes the steady state allocate
@@ -74,6 +85,7 @@ public final class ChaCha20Poly1305
         else
         {
             System.arraycopy(key, offset, this.key, 0, KEY_LENGTH);
+            cacheValid = false;
         }
         return this;
     }
@@ -110,8 +122,9 @@ public final class ChaCha20Poly1305
         Objects.checkFromIndexSize(adOffset, adLength, ad.length);
         Objects.checkFromIndexSize(srcOffset, length, src.length);
         Objects.checkFromIndexSize(dstOffset, length + TAG_LENGTH, dst.length);
-        return NativeAead.seal(keySegment, n0, nonce12(n1, n2), adSegment(ad), adOffset, adLength,
-            srcSegment(src), srcOffset, length, dstSegment(dst), dstOffset);
+        final long n12 = nonce12(n1, n2);
+        return NativeAead.seal(keySegment, n0, n12, adSegment(ad), adOffset, adLength,
+            srcSegment(src), srcOffset, length, dstSegment(dst), dstOffset, cacheSegment, useCache(n0, n12));
     }
 
     /**
@@ -149,8 +162,26 @@ public final class ChaCha20Poly1305
         Objects.checkFromIndexSize(adOffset, adLength, ad.length);
         Objects.checkFromIndexSize(srcOffset, length, src.length);
         Objects.checkFromIndexSize(dstOffset, length - TAG_LENGTH, dst.length);
-        return NativeAead.open(keySegment, n0, nonce12(n1, n2), adSegment(ad), adOffset, adLength,
-            srcSegment(src), srcOffset, length, dstSegment(dst), dstOffset);
+        final long n12 = nonce12(n1, n2);
+        return NativeAead.open(keySegment, n0, n12, adSegment(ad), adOffset, adLength,
+            srcSegment(src), srcOffset, length, dstSegment(dst), dstOffset, cacheSegment, useCache(n0, n12));
+    }
+
+    /**
+     * 1 when the cache holds this nonce's blocks (the call consumes them), else 0: the call computes them and refills
+     * the cache with the next nonce's.
+     */
+    private int useCache(final int n0, final long n12)
+    {
+        if (cacheValid && n12 == cacheN12 && n0 == cacheN0)
+        {
+            cacheValid = false;
+            return 1;
+        }
+        cacheValid = true;
+        cacheN0 = n0;
+        cacheN12 = n12 + 1;
+        return 0;
     }
 
     private MemorySegment adSegment(final byte[] array)

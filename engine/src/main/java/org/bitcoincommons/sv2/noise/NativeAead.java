@@ -61,7 +61,8 @@ final class NativeAead
             available = (int)linker.downcallHandle(find(lib, "sv2_aead_kernels_available"),
                 FunctionDescriptor.of(JAVA_INT)).invokeExact();
             final FunctionDescriptor aead = FunctionDescriptor.of(JAVA_INT,
-                ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+                ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT,
+                ADDRESS, JAVA_INT);
             final Linker.Option critical = Linker.Option.critical(true);
             seal = linker.downcallHandle(find(lib, "sv2_aead_seal"), aead, critical);
             open = linker.downcallHandle(find(lib, "sv2_aead_open"), aead, critical);
@@ -136,15 +137,20 @@ final class NativeAead
         }
     }
 
+    /** Bytes of the keystream cache of seal and open: ChaCha20 blocks 0 and 1 of the next nonce. */
+    static final int CACHE_LENGTH = 128;
+
     static int seal(
         final MemorySegment key, final int n0, final long n12,
         final MemorySegment ad, final int adOffset, final int adLength,
         final MemorySegment src, final int srcOffset, final int length,
-        final MemorySegment dst, final int dstOffset)
+        final MemorySegment dst, final int dstOffset,
+        final MemorySegment cache, final int cached)
     {
         try
         {
-            return (int)SEAL.invokeExact(key, n0, n12, ad, adOffset, adLength, src, srcOffset, length, dst, dstOffset);
+            return (int)SEAL.invokeExact(key, n0, n12, ad, adOffset, adLength, src, srcOffset, length, dst, dstOffset,
+                cache, cached);
         }
         catch (final Throwable ex)
         {
@@ -156,11 +162,13 @@ final class NativeAead
         final MemorySegment key, final int n0, final long n12,
         final MemorySegment ad, final int adOffset, final int adLength,
         final MemorySegment src, final int srcOffset, final int length,
-        final MemorySegment dst, final int dstOffset)
+        final MemorySegment dst, final int dstOffset,
+        final MemorySegment cache, final int cached)
     {
         try
         {
-            return (int)OPEN.invokeExact(key, n0, n12, ad, adOffset, adLength, src, srcOffset, length, dst, dstOffset);
+            return (int)OPEN.invokeExact(key, n0, n12, ad, adOffset, adLength, src, srcOffset, length, dst, dstOffset,
+                cache, cached);
         }
         catch (final Throwable ex)
         {

@@ -265,6 +265,52 @@ class ChaCha20Poly1305Test
         }
     }
 
+    /**
+     * Consecutive nonces, as a cipher state uses them (the native code computes the next nonce's first blocks
+     * alongside and uses them for the next message), across 2^32 and the wrap of the u64 counter, with a key change
+     * and a failed decryption in the middle.
+     */
+    @ParameterizedTest
+    @MethodSource("variants")
+    void consecutiveNoncesMatchJdk(final Variant variant) throws Exception
+    {
+        final SplittableRandom rnd = new SplittableRandom(2);
+        final ChaCha20Poly1305 sender = variant.create();
+        final ChaCha20Poly1305 receiver = variant.create();
+        for (final long start : new long[] {0, 0xfffffffdL, -6L})
+        {
+            byte[] key = bytes(rnd, 32);
+            sender.key(key, 0);
+            receiver.key(key, 0);
+            for (int i = 0; i < 12; i++)
+            {
+                final long counter = start + i;
+                if (i == 7)
+                {
+                    key = bytes(rnd, 32);
+                    sender.key(key, 0);
+                    receiver.key(key, 0);
+                }
+                final int length = (int)((i * 29L) % 150);
+                final byte[] plain = bytes(rnd, length);
+                final byte[] ad = bytes(rnd, i % 3 == 0 ? 0 : 11);
+                final byte[] wire = new byte[length + 16];
+                sender.encrypt(counter, ad, 0, ad.length, plain, 0, length, wire, 0);
+                assertArrayEquals(jdkEncrypt(key, sv2Nonce(counter), ad, plain), wire,
+                    "counter " + Long.toUnsignedString(counter));
+                final byte[] back = new byte[length];
+                if (i == 4)
+                {
+                    wire[0] ^= 1;
+                    assertEquals(-1, receiver.decrypt(counter, ad, 0, ad.length, wire, 0, wire.length, back, 0));
+                    wire[0] ^= 1;
+                }
+                assertEquals(length, receiver.decrypt(counter, ad, 0, ad.length, wire, 0, wire.length, back, 0));
+                assertArrayEquals(plain, back);
+            }
+        }
+    }
+
     /** Any flipped bit of tag, ciphertext or AD (or a wrong key) is refused, and dst is not written. */
     @ParameterizedTest
     @MethodSource("variants")
