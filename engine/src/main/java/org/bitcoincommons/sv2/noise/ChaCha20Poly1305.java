@@ -35,17 +35,15 @@ public final class ChaCha20Poly1305
     private int cacheN0;
     private long cacheN12;
     /*
-     * For native: the last array seen in each argument position and a heap segment over it. A downcall does not
-     * let escape analysis remove MemorySegment.ofArray (about 72 bytes per segment); a connection's cipher sees the
-     * same long-lived buffers message after message, so one entry per position makes the steady state allocate
-     * nothing.
+     * For native: heap segments over the last few arrays seen (whatever the argument position), replaced round robin.
+     * A downcall does not let escape analysis remove MemorySegment.ofArray (about 72 bytes per segment); a
+     * connection's cipher sees the same few long-lived buffers message after message (a header array and a frame
+     * buffer, say), so the steady state allocates nothing.
      */
-    private byte[] adArray;
-    private MemorySegment adSegment;
-    private byte[] srcArray;
-    private MemorySegment srcSegment;
-    private byte[] dstArray;
-    private MemorySegment dstSegment;
+    private static final int SEGMENT_SLOTS = 4;
+    private final byte[][] segmentArrays = new byte[SEGMENT_SLOTS][];
+    private final MemorySegment[] segments = new MemorySegment[SEGMENT_SLOTS];
+    private int nextSegmentSlot;
 
     /** A cipher on the implementation chosen for this JVM. */
     public ChaCha20Poly1305()
@@ -123,8 +121,9 @@ public final class ChaCha20Poly1305
         Objects.checkFromIndexSize(srcOffset, length, src.length);
         Objects.checkFromIndexSize(dstOffset, length + TAG_LENGTH, dst.length);
         final long n12 = nonce12(n1, n2);
-        return NativeAead.seal(keySegment, n0, n12, adSegment(ad), adOffset, adLength,
-            srcSegment(src), srcOffset, length, dstSegment(dst), dstOffset, cacheSegment, useCache(n0, n12));
+        final MemorySegment adSegment = adLength == 0 ? MemorySegment.NULL : segment(ad);
+        return NativeAead.seal(keySegment, n0, n12, adSegment, adOffset, adLength, segment(src), srcOffset, length,
+            segment(dst), dstOffset, cacheSegment, useCache(n0, n12));
     }
 
     /**
@@ -163,8 +162,9 @@ public final class ChaCha20Poly1305
         Objects.checkFromIndexSize(srcOffset, length, src.length);
         Objects.checkFromIndexSize(dstOffset, length - TAG_LENGTH, dst.length);
         final long n12 = nonce12(n1, n2);
-        return NativeAead.open(keySegment, n0, n12, adSegment(ad), adOffset, adLength,
-            srcSegment(src), srcOffset, length, dstSegment(dst), dstOffset, cacheSegment, useCache(n0, n12));
+        final MemorySegment adSegment = adLength == 0 ? MemorySegment.NULL : segment(ad);
+        return NativeAead.open(keySegment, n0, n12, adSegment, adOffset, adLength, segment(src), srcOffset, length,
+            segment(dst), dstOffset, cacheSegment, useCache(n0, n12));
     }
 
     /**
@@ -184,34 +184,21 @@ public final class ChaCha20Poly1305
         return 0;
     }
 
-    private MemorySegment adSegment(final byte[] array)
+    private MemorySegment segment(final byte[] array)
     {
-        if (array != adArray)
+        for (int i = 0; i < SEGMENT_SLOTS; i++)
         {
-            adSegment = MemorySegment.ofArray(array);
-            adArray = array;
+            if (segmentArrays[i] == array)
+            {
+                return segments[i];
+            }
         }
-        return adSegment;
-    }
-
-    private MemorySegment srcSegment(final byte[] array)
-    {
-        if (array != srcArray)
-        {
-            srcSegment = MemorySegment.ofArray(array);
-            srcArray = array;
-        }
-        return srcSegment;
-    }
-
-    private MemorySegment dstSegment(final byte[] array)
-    {
-        if (array != dstArray)
-        {
-            dstSegment = array == srcArray ? srcSegment : MemorySegment.ofArray(array);
-            dstArray = array;
-        }
-        return dstSegment;
+        final int slot = nextSegmentSlot;
+        nextSegmentSlot = (slot + 1) % SEGMENT_SLOTS;
+        final MemorySegment segment = MemorySegment.ofArray(array);
+        segmentArrays[slot] = array;
+        segments[slot] = segment;
+        return segment;
     }
 
     /** The last 8 nonce bytes as one little-endian long. */
