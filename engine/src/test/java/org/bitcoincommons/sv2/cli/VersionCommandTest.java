@@ -17,6 +17,8 @@ class VersionCommandTest
         final JsonNode json = new ObjectMapper().readTree(r.out());
         assertTrue(json.get("java").asText().contains(Integer.toString(Runtime.version().feature())));
         assertEquals(Integer.toString(Runtime.getRuntime().availableProcessors()), json.get("cpus").asText());
+        final String aead = json.get("aead_impl").asText();
+        assertTrue(aead.equals("java") || aead.startsWith("native "), aead);
     }
 
     @Test
