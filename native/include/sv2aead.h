@@ -10,14 +10,15 @@
  *         bytes of plaintext; on a mismatch dst is not written.
  *         src and dst may be the same buffer at the same offset; dst may also start below src (a
  *         forward in-place copy); any other overlap is undefined.
- * Cache   consecutive messages of a Noise cipher state use consecutive nonces, and ChaCha20 blocks 0 and 1
- *         of two nonces cost little more than those of one (the SIMD kernels overlap them). So seal and open
- *         take an optional caller-owned 128-byte cache: with cached == 1 it must hold blocks 0 and 1 of this
- *         (key, nonce), produced by an earlier call, and is used instead of computing them; otherwise (cached
- *         == 0) the call computes this nonce's blocks together with those of (n0, n12 + 1 mod 2^64) and
- *         stores the latter in the cache. The caller tracks which key and nonce the cache holds (and must
- *         forget it when the key changes). cache may be NULL (cached is then ignored). The cache is keystream:
- *         keep it as secret as the key.
+ * Cache   consecutive messages of a Noise cipher state use consecutive nonces, and the SIMD kernels compute
+ *         ChaCha20 blocks 0 and 1 of four nonces in little more than the time of one (independent chains
+ *         overlap). So seal and open take an optional caller-owned cache of SV2_AEAD_CACHE_SLOTS slots of
+ *         128 bytes: with cached = i in 1..3, slot i - 1 must hold blocks 0 and 1 of this (key, nonce), put
+ *         there by an earlier call, and is used instead of computing them; with cached == 0 the call computes
+ *         this nonce's blocks together with those of (n0, n12 + 1), (n0, n12 + 2), (n0, n12 + 3) (mod 2^64)
+ *         and stores those in slots 0, 1, 2. The caller tracks which key and nonces the cache holds (and must
+ *         forget them when the key changes). cache may be NULL (cached is then ignored). The cache is
+ *         keystream: keep it as secret as the key.
  * Threads every function is thread-safe and allocates nothing; there is no global per-key state.
  */
 #ifndef SV2AEAD_H
@@ -35,6 +36,8 @@ extern "C" {
 
 #define SV2_AEAD_KEY_LEN 32
 #define SV2_AEAD_TAG_LEN 16
+#define SV2_AEAD_CACHE_SLOTS 3
+#define SV2_AEAD_CACHE_SLOT_LEN 128
 
 #define SV2_AEAD_KERNEL_AUTO     0  /* the CPUID-selected default */
 #define SV2_AEAD_KERNEL_PORTABLE 1  /* plain C */

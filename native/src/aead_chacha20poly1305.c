@@ -78,10 +78,12 @@ void sv2_chacha2_portable(const uint32_t k[8], uint32_t counter, uint32_t n0, ui
     chacha_block(k, counter + 1, n0, n12, out + 64);
 }
 
-void sv2_chacha4_portable(const uint32_t k[8], uint32_t n0, uint64_t n12, uint8_t out[256])
+void sv2_chacha8_portable(const uint32_t k[8], uint32_t n0, uint64_t n12, uint8_t out[512])
 {
-    sv2_chacha2_portable(k, 0, n0, n12, out);
-    sv2_chacha2_portable(k, 0, n0, n12 + 1, out + 128);
+    for (int i = 0; i < 4; i++)
+    {
+        sv2_chacha2_portable(k, 0, n0, n12 + (uint64_t)i, out + 128 * i);
+    }
 }
 
 /* ---- Poly1305 ---------------------------------------------------------------------------------- */
@@ -163,8 +165,8 @@ static inline void poly_tag(const poly1305 *p, uint64_t tag[2])
 static const sv2_chacha2_fn KERNELS[SV2_AEAD_KERNEL_COUNT] = {
     0, sv2_chacha2_portable, sv2_chacha2_avx2, sv2_chacha2_avx512vl,
 };
-static const sv2_chacha4_fn KERNELS4[SV2_AEAD_KERNEL_COUNT] = {
-    0, sv2_chacha4_portable, sv2_chacha4_avx2, sv2_chacha4_avx512,
+static const sv2_chacha8_fn KERNELS8[SV2_AEAD_KERNEL_COUNT] = {
+    0, sv2_chacha8_portable, sv2_chacha8_avx2, sv2_chacha8_avx512,
 };
 static const char *const NAMES[SV2_AEAD_KERNEL_COUNT] = {"auto", "portable", "avx2", "avx512vl"};
 
@@ -285,24 +287,25 @@ static void xor_stream(sv2_chacha2_fn chacha, const uint32_t k[8], uint32_t n0, 
 }
 
 /*
- * Blocks 0 and 1 of this message's nonce into ks[0..127]: from the cache when `cached` says it holds them,
- * else computed, and then (when there is a cache) together with the next nonce's, which go to the cache.
+ * Blocks 0 and 1 of this message's nonce into ks[0..127]: from cache slot cached - 1 when cached is 1..3,
+ * else computed, and then (when there is a cache) together with those of the next three nonces, which go to
+ * the three cache slots.
  */
 static inline void first_blocks(int32_t kernel, const uint32_t k[8], uint32_t n0, uint64_t n12, uint8_t *cache,
-                                int32_t cached, uint8_t ks[256])
+                                int32_t cached, uint8_t ks[512])
 {
     if (cache == 0)
     {
         KERNELS[kernel](k, 0, n0, n12, ks);
     }
-    else if (cached == 1)
+    else if (cached >= 1 && cached <= SV2_AEAD_CACHE_SLOTS)
     {
-        memcpy(ks, cache, 128);
+        memcpy(ks, cache + SV2_AEAD_CACHE_SLOT_LEN * (cached - 1), SV2_AEAD_CACHE_SLOT_LEN);
     }
     else
     {
-        KERNELS4[kernel](k, n0, n12, ks);
-        memcpy(cache, ks + 128, 128);
+        KERNELS8[kernel](k, n0, n12, ks);
+        memcpy(cache, ks + SV2_AEAD_CACHE_SLOT_LEN, SV2_AEAD_CACHE_SLOTS * SV2_AEAD_CACHE_SLOT_LEN);
     }
 }
 
@@ -334,7 +337,7 @@ int32_t sv2_aead_seal(const uint8_t *key, uint32_t n0, uint64_t n12, const uint8
     const sv2_chacha2_fn chacha = KERNELS[kernel];
     uint32_t k[8];
     load_key(key, k);
-    uint8_t ks[256];
+    uint8_t ks[512];
     first_blocks(kernel, k, n0, n12, cache, cached, ks);
     poly1305 p;
     poly_init(&p, ks);
@@ -367,7 +370,7 @@ int32_t sv2_aead_open(const uint8_t *key, uint32_t n0, uint64_t n12, const uint8
     const sv2_chacha2_fn chacha = KERNELS[kernel];
     uint32_t k[8];
     load_key(key, k);
-    uint8_t ks[256];
+    uint8_t ks[512];
     first_blocks(kernel, k, n0, n12, cache, cached, ks);
     poly1305 p;
     poly_init(&p, ks);

@@ -13,3 +13,10 @@
 #define KERNEL4_NAME sv2_chacha4_avx2
 
 #include "aead_chacha_x2.inc"
+
+/* Four nonces: two calls of the two-nonce kernel (16 ymm registers do not hold four interleaved sets). */
+void sv2_chacha8_avx2(const uint32_t k[8], uint32_t n0, uint64_t n12, uint8_t out[512])
+{
+    sv2_chacha4_avx2(k, n0, n12, out);
+    sv2_chacha4_avx2(k, n0, n12 + 2, out + 256);
+}

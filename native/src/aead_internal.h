@@ -22,9 +22,13 @@ typedef void (*sv2_chacha2_fn)(const uint32_t k[8], uint32_t counter, uint32_t n
  */
 typedef void (*sv2_chacha4_fn)(const uint32_t k[8], uint32_t n0, uint64_t n12, uint8_t out[256]);
 
-SV2_AEAD_HIDDEN void sv2_chacha4_portable(const uint32_t k[8], uint32_t n0, uint64_t n12, uint8_t out[256]);
+/* The same for four consecutive nonces n12 .. n12 + 3 (mod 2^64), 128 bytes each, into out[0..511]. */
+typedef void (*sv2_chacha8_fn)(const uint32_t k[8], uint32_t n0, uint64_t n12, uint8_t out[512]);
+
 SV2_AEAD_HIDDEN void sv2_chacha4_avx2(const uint32_t k[8], uint32_t n0, uint64_t n12, uint8_t out[256]);
-SV2_AEAD_HIDDEN void sv2_chacha4_avx512(const uint32_t k[8], uint32_t n0, uint64_t n12, uint8_t out[256]);
+SV2_AEAD_HIDDEN void sv2_chacha8_portable(const uint32_t k[8], uint32_t n0, uint64_t n12, uint8_t out[512]);
+SV2_AEAD_HIDDEN void sv2_chacha8_avx2(const uint32_t k[8], uint32_t n0, uint64_t n12, uint8_t out[512]);
+SV2_AEAD_HIDDEN void sv2_chacha8_avx512(const uint32_t k[8], uint32_t n0, uint64_t n12, uint8_t out[512]);
 
 SV2_AEAD_HIDDEN void sv2_chacha2_portable(const uint32_t k[8], uint32_t counter, uint32_t n0, uint64_t n12,
                                           uint8_t out[128]);

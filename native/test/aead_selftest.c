@@ -108,7 +108,7 @@ int main(void)
     }
     sv2_aead_use_kernel(SV2_AEAD_KERNEL_AUTO);
 
-    /* With the two-nonce cache, consecutive nonces (and the wrap from 2^64 - 1 to 0) give the same bytes. */
+    /* With the cache, consecutive nonces (and the wrap from 2^64 - 1 to 0) give the same bytes. */
     for (int32_t kernel = SV2_AEAD_KERNEL_PORTABLE; kernel < SV2_AEAD_KERNEL_COUNT; kernel++)
     {
         if (!(avail & (1u << kernel)))
@@ -116,7 +116,7 @@ int main(void)
             continue;
         }
         sv2_aead_use_kernel(kernel);
-        uint8_t cache[128], msg[200], a[216], b[216], opened[200];
+        uint8_t cache[384], msg[200], a[216], b[216], opened[200];
         int32_t cached = 0;
         int ok = 1;
         for (int i = 0; i < 40; i++)
@@ -129,7 +129,7 @@ int main(void)
             }
             sv2_aead_seal(key, 0, nonce, aad, 0, i % 13, msg, 0, len, a, 0, NULL, 0);
             sv2_aead_seal(key, 0, nonce, aad, 0, i % 13, msg, 0, len, b, 0, cache, cached);
-            cached = !cached;
+            cached = (cached + 1) % 4;
             ok = ok && memcmp(a, b, (size_t)len + 16) == 0;
         }
         cached = 0;
@@ -140,9 +140,9 @@ int main(void)
             sv2_aead_seal(key, 0, nonce, aad, 0, i % 13, msg, 0, len, a, 0, NULL, 0);
             ok = ok && sv2_aead_open(key, 0, nonce, aad, 0, i % 13, a, 0, len + 16, opened, 0, cache, cached) == len
               && memcmp(opened, msg, (size_t)len) == 0;
-            cached = !cached;
+            cached = (cached + 1) % 4;
         }
-        printf("%-9s two-nonce cache: %s\n", sv2_aead_kernel_name(kernel), ok ? "ok" : "FAIL");
+        printf("%-9s four-nonce cache: %s\n", sv2_aead_kernel_name(kernel), ok ? "ok" : "FAIL");
         failures += !ok;
     }
     sv2_aead_use_kernel(SV2_AEAD_KERNEL_AUTO);
@@ -164,14 +164,14 @@ int main(void)
             sink += sv2_aead_seal(key, 0, (uint64_t)i, NULL, 0, 0, msg, 0, 32, msg, 0, NULL, 0);
         }
         const double t1 = now();
-        uint8_t cache[128];
+        uint8_t cache[384];
         for (int i = 0; i < iterations; i++)
         {
-            sink += sv2_aead_seal(key, 0, (uint64_t)(2 * i), NULL, 0, 0, hdr, 0, 6, hdr, 0, cache, 0);
-            sink += sv2_aead_seal(key, 0, (uint64_t)(2 * i + 1), NULL, 0, 0, msg, 0, 32, msg, 0, cache, 1);
+            sink += sv2_aead_seal(key, 0, (uint64_t)(2 * i), NULL, 0, 0, hdr, 0, 6, hdr, 0, cache, (2 * i) % 4);
+            sink += sv2_aead_seal(key, 0, (uint64_t)(2 * i + 1), NULL, 0, 0, msg, 0, 32, msg, 0, cache, (2 * i + 1) % 4);
         }
         const double t2 = now();
-        printf("%-9s seal 6 + 32 bytes (one SV2 share frame): %.1f ns, with the two-nonce cache %.1f ns (%d)\n",
+        printf("%-9s seal 6 + 32 bytes (one SV2 share frame): %.1f ns, with the four-nonce cache %.1f ns (%d)\n",
                sv2_aead_kernel_name(kernel), (t1 - t0) * 1e9 / iterations, (t2 - t1) * 1e9 / iterations, sink & 1);
     }
     sv2_aead_use_kernel(SV2_AEAD_KERNEL_AUTO);

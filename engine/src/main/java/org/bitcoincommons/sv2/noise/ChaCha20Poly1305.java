@@ -24,14 +24,15 @@ public final class ChaCha20Poly1305
     private final byte[] key = new byte[KEY_LENGTH];
     private final MemorySegment keySegment = MemorySegment.ofArray(key);
     /*
-     * For native: ChaCha20 blocks 0 and 1 of nonce (cacheN0, cacheN12) when cacheValid. A native call that computes
-     * its own blocks computes those of the next nonce alongside for nearly nothing (see native/include/sv2aead.h),
-     * and a cipher state's next message uses exactly that nonce, so every other message skips ChaCha20's first two
-     * blocks.
+     * For native: ChaCha20 blocks 0 and 1 of the next nonces. A native call that computes its own blocks computes
+     * those of the next three nonces alongside for little more (see native/include/sv2aead.h), and a cipher state's
+     * next messages use exactly those nonces, so three messages in four skip ChaCha20's first two blocks. The cache
+     * holds cacheRemaining slots from cacheSlot on, for nonces (cacheN0, cacheN12), (cacheN0, cacheN12 + 1), ...
      */
     private final byte[] cache = new byte[NativeAead.CACHE_LENGTH];
     private final MemorySegment cacheSegment = MemorySegment.ofArray(cache);
-    private boolean cacheValid;
+    private int cacheRemaining;
+    private int cacheSlot;
     private int cacheN0;
     private long cacheN12;
     /*
@@ -83,7 +84,7 @@ public final class ChaCha20Poly1305
         else
         {
             System.arraycopy(key, offset, this.key, 0, KEY_LENGTH);
-            cacheValid = false;
+            cacheRemaining = 0;
         }
         return this;
     }
@@ -168,17 +169,21 @@ public final class ChaCha20Poly1305
     }
 
     /**
-     * 1 when the cache holds this nonce's blocks (the call consumes them), else 0: the call computes them and refills
-     * the cache with the next nonce's.
+     * The native {@code cached} argument: slot + 1 when the cache holds this nonce's blocks (the call uses them), else
+     * 0: the call computes them and refills the cache with the next three nonces' blocks.
      */
     private int useCache(final int n0, final long n12)
     {
-        if (cacheValid && n12 == cacheN12 && n0 == cacheN0)
+        if (cacheRemaining > 0 && n12 == cacheN12 && n0 == cacheN0)
         {
-            cacheValid = false;
-            return 1;
+            final int slot = cacheSlot;
+            cacheSlot = slot + 1;
+            cacheRemaining--;
+            cacheN12 = n12 + 1;
+            return slot + 1;
         }
-        cacheValid = true;
+        cacheRemaining = NativeAead.CACHE_SLOTS;
+        cacheSlot = 0;
         cacheN0 = n0;
         cacheN12 = n12 + 1;
         return 0;

@@ -137,8 +137,10 @@ final class NativeAead
         }
     }
 
-    /** Bytes of the keystream cache of seal and open: ChaCha20 blocks 0 and 1 of the next nonce. */
-    static final int CACHE_LENGTH = 128;
+    /** Slots of the keystream cache of seal and open: ChaCha20 blocks 0 and 1 of each of the next nonces. */
+    static final int CACHE_SLOTS = 3;
+    /** Bytes of the keystream cache of seal and open. */
+    static final int CACHE_LENGTH = CACHE_SLOTS * 128;
 
     static int seal(
         final MemorySegment key, final int n0, final long n12,
