@@ -288,13 +288,13 @@ static void xor_stream(sv2_chacha2_fn chacha, const uint32_t k[8], uint32_t n0, 
 
 /*
  * Blocks 0 and 1 of this message's nonce into ks[0..127]: from cache slot cached - 1 when cached is 1..3,
- * else computed, and then (when there is a cache) together with those of the next three nonces, which go to
- * the three cache slots.
+ * else computed, and then (cached == 0) together with those of the next three nonces, which go to the three
+ * cache slots (cached == -1: no cache).
  */
 static inline void first_blocks(int32_t kernel, const uint32_t k[8], uint32_t n0, uint64_t n12, uint8_t *cache,
                                 int32_t cached, uint8_t ks[512])
 {
-    if (cache == 0)
+    if (cached < 0)
     {
         KERNELS[kernel](k, 0, n0, n12, ks);
     }
@@ -325,9 +325,8 @@ static inline void poly_lengths(poly1305 *p, uint32_t ad_len, uint32_t text_len)
     poly_block(p, lengths, 1);
 }
 
-int32_t sv2_aead_seal(const uint8_t *key, uint32_t n0, uint64_t n12, const uint8_t *ad, int32_t ad_off,
-                      int32_t ad_len, const uint8_t *src, int32_t src_off, int32_t len, uint8_t *dst, int32_t dst_off,
-                      uint8_t *cache, int32_t cached)
+int32_t sv2_aead_seal(uint8_t *ctx, int32_t cached, uint32_t n0, uint64_t n12, const uint8_t *ad, int32_t ad_off,
+                      int32_t ad_len, const uint8_t *src, int32_t src_off, int32_t len, uint8_t *dst, int32_t dst_off)
 {
     if (ad_off < 0 || ad_len < 0 || src_off < 0 || len < 0 || dst_off < 0 || len > INT32_MAX - SV2_AEAD_TAG_LEN)
     {
@@ -336,9 +335,9 @@ int32_t sv2_aead_seal(const uint8_t *key, uint32_t n0, uint64_t n12, const uint8
     const int32_t kernel = current;
     const sv2_chacha2_fn chacha = KERNELS[kernel];
     uint32_t k[8];
-    load_key(key, k);
+    load_key(ctx, k);
     uint8_t ks[512];
-    first_blocks(kernel, k, n0, n12, cache, cached, ks);
+    first_blocks(kernel, k, n0, n12, ctx + SV2_AEAD_KEY_LEN, cached, ks);
     poly1305 p;
     poly_init(&p, ks);
 
@@ -357,9 +356,8 @@ int32_t sv2_aead_seal(const uint8_t *key, uint32_t n0, uint64_t n12, const uint8
     return len + SV2_AEAD_TAG_LEN;
 }
 
-int32_t sv2_aead_open(const uint8_t *key, uint32_t n0, uint64_t n12, const uint8_t *ad, int32_t ad_off,
-                      int32_t ad_len, const uint8_t *src, int32_t src_off, int32_t len, uint8_t *dst, int32_t dst_off,
-                      uint8_t *cache, int32_t cached)
+int32_t sv2_aead_open(uint8_t *ctx, int32_t cached, uint32_t n0, uint64_t n12, const uint8_t *ad, int32_t ad_off,
+                      int32_t ad_len, const uint8_t *src, int32_t src_off, int32_t len, uint8_t *dst, int32_t dst_off)
 {
     if (ad_off < 0 || ad_len < 0 || src_off < 0 || len < SV2_AEAD_TAG_LEN || dst_off < 0)
     {
@@ -369,9 +367,9 @@ int32_t sv2_aead_open(const uint8_t *key, uint32_t n0, uint64_t n12, const uint8
     const int32_t kernel = current;
     const sv2_chacha2_fn chacha = KERNELS[kernel];
     uint32_t k[8];
-    load_key(key, k);
+    load_key(ctx, k);
     uint8_t ks[512];
-    first_blocks(kernel, k, n0, n12, cache, cached, ks);
+    first_blocks(kernel, k, n0, n12, ctx + SV2_AEAD_KEY_LEN, cached, ks);
     poly1305 p;
     poly_init(&p, ks);
 

@@ -67,13 +67,13 @@ int main(void)
         }
         sv2_aead_use_kernel(kernel);
         memset(out, 0, sizeof(out));
-        int ok = sv2_aead_seal(key, n0, n12, aad, 0, 12, (const uint8_t *)plain_text, 0, plain_len, out, 0, NULL, 0) == 130
+        int ok = sv2_aead_seal(key, -1, n0, n12, aad, 0, 12, (const uint8_t *)plain_text, 0, plain_len, out, 0) == 130
               && memcmp(out, expected, 130) == 0;
-        ok = ok && sv2_aead_open(key, n0, n12, aad, 0, 12, out, 0, 130, back, 0, NULL, 0) == plain_len
+        ok = ok && sv2_aead_open(key, -1, n0, n12, aad, 0, 12, out, 0, 130, back, 0) == plain_len
           && memcmp(back, plain_text, (size_t)plain_len) == 0;
         out[7] ^= 0x20;
         memset(back, 0xAA, sizeof(back));
-        ok = ok && sv2_aead_open(key, n0, n12, aad, 0, 12, out, 0, 130, back, 0, NULL, 0) == -1 && back[0] == 0xAA;
+        ok = ok && sv2_aead_open(key, -1, n0, n12, aad, 0, 12, out, 0, 130, back, 0) == -1 && back[0] == 0xAA;
         printf("%-9s rfc8439 2.8.2: %s\n", sv2_aead_kernel_name(kernel), ok ? "ok" : "FAIL");
         failures += !ok;
 
@@ -90,13 +90,13 @@ int main(void)
             {
                 msg[i] = next_byte();
             }
-            sv2_aead_seal(k2, 0, (uint64_t)len * 0x10001ull, NULL, 0, 0, msg, 0, len, ref[1], 0, NULL, 0);
+            sv2_aead_seal(k2, -1, 0, (uint64_t)len * 0x10001ull, NULL, 0, 0, msg, 0, len, ref[1], 0);
             if (kernel == SV2_AEAD_KERNEL_PORTABLE)
             {
                 continue;
             }
             sv2_aead_use_kernel(SV2_AEAD_KERNEL_PORTABLE);
-            sv2_aead_seal(k2, 0, (uint64_t)len * 0x10001ull, NULL, 0, 0, msg, 0, len, ref[0], 0, NULL, 0);
+            sv2_aead_seal(k2, -1, 0, (uint64_t)len * 0x10001ull, NULL, 0, 0, msg, 0, len, ref[0], 0);
             sv2_aead_use_kernel(kernel);
             if (memcmp(ref[0], ref[1], (size_t)len + 16) != 0)
             {
@@ -116,9 +116,10 @@ int main(void)
             continue;
         }
         sv2_aead_use_kernel(kernel);
-        uint8_t cache[384], msg[200], a[216], b[216], opened[200];
+        uint8_t ctx[SV2_AEAD_CTX_LEN], msg[200], a[216], b[216], opened[200];
         int32_t cached = 0;
         int ok = 1;
+        memcpy(ctx, key, 32);
         for (int i = 0; i < 40; i++)
         {
             const uint64_t nonce = (uint64_t)i - 20;
@@ -127,8 +128,8 @@ int main(void)
             {
                 msg[j] = next_byte();
             }
-            sv2_aead_seal(key, 0, nonce, aad, 0, i % 13, msg, 0, len, a, 0, NULL, 0);
-            sv2_aead_seal(key, 0, nonce, aad, 0, i % 13, msg, 0, len, b, 0, cache, cached);
+            sv2_aead_seal(key, -1, 0, nonce, aad, 0, i % 13, msg, 0, len, a, 0);
+            sv2_aead_seal(ctx, cached, 0, nonce, aad, 0, i % 13, msg, 0, len, b, 0);
             cached = (cached + 1) % 4;
             ok = ok && memcmp(a, b, (size_t)len + 16) == 0;
         }
@@ -137,8 +138,8 @@ int main(void)
         {
             const uint64_t nonce = (uint64_t)i - 20;
             const int32_t len = (i * 37) % 200;
-            sv2_aead_seal(key, 0, nonce, aad, 0, i % 13, msg, 0, len, a, 0, NULL, 0);
-            ok = ok && sv2_aead_open(key, 0, nonce, aad, 0, i % 13, a, 0, len + 16, opened, 0, cache, cached) == len
+            sv2_aead_seal(key, -1, 0, nonce, aad, 0, i % 13, msg, 0, len, a, 0);
+            ok = ok && sv2_aead_open(ctx, cached, 0, nonce, aad, 0, i % 13, a, 0, len + 16, opened, 0) == len
               && memcmp(opened, msg, (size_t)len) == 0;
             cached = (cached + 1) % 4;
         }
@@ -160,15 +161,16 @@ int main(void)
         const double t0 = now();
         for (int i = 0; i < iterations; i++)
         {
-            sink += sv2_aead_seal(key, 0, (uint64_t)i, NULL, 0, 0, hdr, 0, 6, hdr, 0, NULL, 0);
-            sink += sv2_aead_seal(key, 0, (uint64_t)i, NULL, 0, 0, msg, 0, 32, msg, 0, NULL, 0);
+            sink += sv2_aead_seal(key, -1, 0, (uint64_t)i, NULL, 0, 0, hdr, 0, 6, hdr, 0);
+            sink += sv2_aead_seal(key, -1, 0, (uint64_t)i, NULL, 0, 0, msg, 0, 32, msg, 0);
         }
         const double t1 = now();
-        uint8_t cache[384];
+        uint8_t ctx[SV2_AEAD_CTX_LEN];
+        memcpy(ctx, key, 32);
         for (int i = 0; i < iterations; i++)
         {
-            sink += sv2_aead_seal(key, 0, (uint64_t)(2 * i), NULL, 0, 0, hdr, 0, 6, hdr, 0, cache, (2 * i) % 4);
-            sink += sv2_aead_seal(key, 0, (uint64_t)(2 * i + 1), NULL, 0, 0, msg, 0, 32, msg, 0, cache, (2 * i + 1) % 4);
+            sink += sv2_aead_seal(ctx, (2 * i) % 4, 0, (uint64_t)(2 * i), NULL, 0, 0, hdr, 0, 6, hdr, 0);
+            sink += sv2_aead_seal(ctx, (2 * i + 1) % 4, 0, (uint64_t)(2 * i + 1), NULL, 0, 0, msg, 0, 32, msg, 0);
         }
         const double t2 = now();
         printf("%-9s seal 6 + 32 bytes (one SV2 share frame): %.1f ns, with the four-nonce cache %.1f ns (%d)\n",

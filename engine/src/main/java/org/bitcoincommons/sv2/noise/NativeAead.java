@@ -52,22 +52,23 @@ final class NativeAead
                 .orElseThrow(() -> new IllegalStateException(NativeLibraryLocator.LIBRARY_FILE + " not found"));
             final Linker linker = Linker.nativeLinker();
             final SymbolLookup lib = SymbolLookup.libraryLookup(path, Arena.global());
-            final int api = (int)linker.downcallHandle(find(lib, "sv2_aead_api_version"), FunctionDescriptor.of(JAVA_INT))
-                .invokeExact();
+            final int api = (int)linker.downcallHandle(
+                find(lib, "sv2_aead_api_version"), FunctionDescriptor.of(JAVA_INT)).invokeExact();
             if (api != 1)
             {
                 throw new IllegalStateException("libsv2hash AEAD API version " + api + ", expected 1");
             }
             available = (int)linker.downcallHandle(find(lib, "sv2_aead_kernels_available"),
                 FunctionDescriptor.of(JAVA_INT)).invokeExact();
-            final FunctionDescriptor aead = FunctionDescriptor.of(JAVA_INT,
-                ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT,
-                ADDRESS, JAVA_INT);
+            final FunctionDescriptor aead = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_LONG,
+                ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
             final Linker.Option critical = Linker.Option.critical(true);
             seal = linker.downcallHandle(find(lib, "sv2_aead_seal"), aead, critical);
             open = linker.downcallHandle(find(lib, "sv2_aead_open"), aead, critical);
-            useKernel = linker.downcallHandle(find(lib, "sv2_aead_use_kernel"), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-            kernelName = linker.downcallHandle(find(lib, "sv2_aead_kernel_name"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
+            useKernel = linker.downcallHandle(
+                find(lib, "sv2_aead_use_kernel"), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+            kernelName = linker.downcallHandle(
+                find(lib, "sv2_aead_kernel_name"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
         }
         catch (final Throwable ex)
         {
@@ -139,20 +140,19 @@ final class NativeAead
 
     /** Slots of the keystream cache of seal and open: ChaCha20 blocks 0 and 1 of each of the next nonces. */
     static final int CACHE_SLOTS = 3;
-    /** Bytes of the keystream cache of seal and open. */
-    static final int CACHE_LENGTH = CACHE_SLOTS * 128;
+    /** Bytes of a context: the key, then the keystream cache. */
+    static final int CONTEXT_LENGTH = ChaCha20Poly1305.KEY_LENGTH + CACHE_SLOTS * 128;
 
     static int seal(
-        final MemorySegment key, final int n0, final long n12,
+        final MemorySegment context, final int cached, final int n0, final long n12,
         final MemorySegment ad, final int adOffset, final int adLength,
         final MemorySegment src, final int srcOffset, final int length,
-        final MemorySegment dst, final int dstOffset,
-        final MemorySegment cache, final int cached)
+        final MemorySegment dst, final int dstOffset)
     {
         try
         {
-            return (int)SEAL.invokeExact(key, n0, n12, ad, adOffset, adLength, src, srcOffset, length, dst, dstOffset,
-                cache, cached);
+            return (int)SEAL.invokeExact(context, cached, n0, n12, ad, adOffset, adLength, src, srcOffset, length, dst,
+                dstOffset);
         }
         catch (final Throwable ex)
         {
@@ -161,16 +161,15 @@ final class NativeAead
     }
 
     static int open(
-        final MemorySegment key, final int n0, final long n12,
+        final MemorySegment context, final int cached, final int n0, final long n12,
         final MemorySegment ad, final int adOffset, final int adLength,
         final MemorySegment src, final int srcOffset, final int length,
-        final MemorySegment dst, final int dstOffset,
-        final MemorySegment cache, final int cached)
+        final MemorySegment dst, final int dstOffset)
     {
         try
         {
-            return (int)OPEN.invokeExact(key, n0, n12, ad, adOffset, adLength, src, srcOffset, length, dst, dstOffset,
-                cache, cached);
+            return (int)OPEN.invokeExact(context, cached, n0, n12, ad, adOffset, adLength, src, srcOffset, length, dst,
+                dstOffset);
         }
         catch (final Throwable ex)
         {
