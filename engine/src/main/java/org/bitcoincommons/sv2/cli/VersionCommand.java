@@ -6,15 +6,16 @@ import java.util.Map;
 
 import org.bitcoincommons.sv2.hash.HashBackend;
 import org.bitcoincommons.sv2.hash.HashBackends;
+import org.bitcoincommons.sv2.noise.AeadImpl;
 import org.bitcoincommons.sv2.noise.EcBackends;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bin/sv2 version}: the engine version, the JVM, and which hashing and secp256k1 implementations run.
+ * {@code bin/sv2 version}: the engine version, the JVM, and which hashing, secp256k1 and AEAD implementations run.
  */
-@Command(name = "version", description = "Print the engine version, JVM, hashing and secp256k1 implementations.")
+@Command(name = "version", description = "Print the engine version, JVM, hashing, secp256k1 and AEAD implementations.")
 public final class VersionCommand implements Runnable
 {
     @CommandLine.Spec
@@ -42,6 +43,7 @@ public final class VersionCommand implements Runnable
         facts.put("hash_kernel", hash.kernel());
         facts.put("hash_scan_kernel", hash.scanKernel());
         facts.put("ec_impl", EcBackends.selected().name());
+        facts.put("aead_impl", AeadImpl.selectedDescription());
         return facts;
     }
 

@@ -10,10 +10,22 @@ public final class CipherState
     /** Nonce value Noise reserves; a cipher state that reaches it is exhausted. */
     static final long MAX_NONCE = -1L;
 
-    private final ChaCha20Poly1305 aead = new ChaCha20Poly1305();
+    private final ChaCha20Poly1305 aead;
     private final byte[] key = new byte[ChaCha20Poly1305.KEY_LENGTH];
     private boolean hasKey;
     private long nonce;
+
+    /** A cipher state on the AEAD implementation chosen for this JVM ({@link AeadImpl#selected()}). */
+    public CipherState()
+    {
+        this(AeadImpl.selected());
+    }
+
+    /** A cipher state on the given AEAD implementation. */
+    public CipherState(final AeadImpl impl)
+    {
+        this.aead = new ChaCha20Poly1305(impl);
+    }
 
     /** Sets a 32-byte key and resets the nonce to 0. */
     public CipherState initializeKey(final byte[] newKey)

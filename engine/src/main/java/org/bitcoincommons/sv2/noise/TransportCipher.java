@@ -39,8 +39,13 @@ public final class TransportCipher
 
     TransportCipher(final byte[] sendKey, final byte[] receiveKey)
     {
-        this.sender = new CipherState().initializeKey(sendKey);
-        this.receiver = new CipherState().initializeKey(receiveKey);
+        this(sendKey, receiveKey, AeadImpl.selected());
+    }
+
+    TransportCipher(final byte[] sendKey, final byte[] receiveKey, final AeadImpl impl)
+    {
+        this.sender = new CipherState(impl).initializeKey(sendKey);
+        this.receiver = new CipherState(impl).initializeKey(receiveKey);
     }
 
     /** Ciphertext length of a payload of plaintext length payloadLength: 0 for 0, else + 16 per started chunk. */

@@ -20,6 +20,12 @@ public final class TransportCiphers
         return new TransportCipher(sendKey, receiveKey);
     }
 
+    /** As {@link #of(byte[], byte[])} on the given AEAD implementation (benchmarks and tests compare them). */
+    public static TransportCipher of(final byte[] sendKey, final byte[] receiveKey, final AeadImpl impl)
+    {
+        return new TransportCipher(sendKey, receiveKey, impl);
+    }
+
     /** A channel over the given streams that uses cipher as if a handshake had produced it. */
     public static NoiseChannel channel(
         final InputStream in, final OutputStream out, final Closeable transport, final TransportCipher cipher,

@@ -2,6 +2,7 @@ package org.bitcoincommons.sv2.noise;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.math.BigInteger;
 import java.time.Instant;
@@ -14,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.bitcoincommons.sv2.Vectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Replays shared/vectors/sv2_noise_nx_vector.json byte for byte through both roles. */
@@ -109,6 +111,21 @@ class NoiseNxVectorTest
         assertArrayEquals(hex("transport_k2(responder->initiator)"), client.receiver().key());
         assertArrayEquals(hex("transport_k2(responder->initiator)"), server.sender().key());
 
+        checkMessage(client, server, "msg1_plain_header", "msg1_plain_payload(SetupConnection)",
+            "msg1_wire(enc_header22||enc_payload)");
+        checkMessage(server, client, "msg2_plain_header", "msg2_plain_payload(SetupConnection.Success)", "msg2_wire");
+    }
+
+    /** The vector's transport messages through ciphers built from its keys, on each AEAD implementation. */
+    @ParameterizedTest
+    @EnumSource(AeadImpl.class)
+    void transportMessagesOnEachAeadImpl(final AeadImpl impl) throws Exception
+    {
+        assumeTrue(impl.available(), "native library absent");
+        final byte[] k1 = hex("transport_k1(initiator->responder)");
+        final byte[] k2 = hex("transport_k2(responder->initiator)");
+        final TransportCipher client = TransportCiphers.of(k1, k2, impl);
+        final TransportCipher server = TransportCiphers.of(k2, k1, impl);
         checkMessage(client, server, "msg1_plain_header", "msg1_plain_payload(SetupConnection)",
             "msg1_wire(enc_header22||enc_payload)");
         checkMessage(server, client, "msg2_plain_header", "msg2_plain_payload(SetupConnection.Success)", "msg2_wire");

@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.util.concurrent.TimeUnit;
 
 import org.agrona.concurrent.UnsafeBuffer;
+import org.bitcoincommons.sv2.noise.AeadImpl;
 import org.bitcoincommons.sv2.noise.NoiseChannel;
 import org.bitcoincommons.sv2.noise.TransportCipher;
 import org.bitcoincommons.sv2.noise.TransportCiphers;
@@ -15,6 +16,7 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -86,15 +88,20 @@ public class ChannelBench
     private final UnsafeBuffer frame = new UnsafeBuffer(new byte[TransportCipher.HEADER_LENGTH + PAYLOAD]);
     private final UnsafeBuffer received = new UnsafeBuffer(new byte[1024]);
 
+    /** The AEAD under the framing: native (libsv2hash through FFM) or java. */
+    @Param({"native", "java"})
+    String backend;
+
     @Setup
     public void setup()
     {
         final byte[] k1 = new byte[32];
         final byte[] k2 = new byte[32];
         k2[0] = 1;
+        final AeadImpl impl = AeadImpl.fromConfigName(backend);
         final Loopback wire = new Loopback();
-        client = TransportCiphers.channel(wire.in, wire.out, () -> { }, TransportCiphers.of(k1, k2), 1 << 20);
-        server = TransportCiphers.channel(wire.in, wire.out, () -> { }, TransportCiphers.of(k2, k1), 1 << 20);
+        client = TransportCiphers.channel(wire.in, wire.out, () -> { }, TransportCiphers.of(k1, k2, impl), 1 << 20);
+        server = TransportCiphers.channel(wire.in, wire.out, () -> { }, TransportCiphers.of(k2, k1, impl), 1 << 20);
         frame.putShort(0, (short)0x8000, LITTLE_ENDIAN);
         frame.putByte(2, (byte)0x1a);
         frame.putShort(3, (short)PAYLOAD, LITTLE_ENDIAN);

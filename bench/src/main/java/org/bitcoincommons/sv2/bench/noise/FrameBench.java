@@ -5,6 +5,7 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 import java.util.concurrent.TimeUnit;
 
 import org.agrona.concurrent.UnsafeBuffer;
+import org.bitcoincommons.sv2.noise.AeadImpl;
 import org.bitcoincommons.sv2.noise.NoiseException;
 import org.bitcoincommons.sv2.noise.TransportCipher;
 import org.bitcoincommons.sv2.noise.TransportCiphers;
@@ -12,6 +13,7 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -33,14 +35,19 @@ public class FrameBench
     private final byte[] wire = new byte[TransportCipher.ENCRYPTED_HEADER_LENGTH + PAYLOAD + 16];
     private final byte[] back = new byte[TransportCipher.HEADER_LENGTH + PAYLOAD];
 
+    /** The AEAD under the framing: native (libsv2hash through FFM) or java. */
+    @Param({"native", "java"})
+    String backend;
+
     @Setup
     public void setup()
     {
         final byte[] k1 = new byte[32];
         final byte[] k2 = new byte[32];
         k2[0] = 1;
-        client = TransportCiphers.of(k1, k2);
-        server = TransportCiphers.of(k2, k1);
+        final AeadImpl impl = AeadImpl.fromConfigName(backend);
+        client = TransportCiphers.of(k1, k2, impl);
+        server = TransportCiphers.of(k2, k1, impl);
         final UnsafeBuffer header = new UnsafeBuffer(frame);
         header.putShort(0, (short)0x8000, LITTLE_ENDIAN);
         header.putByte(2, (byte)0x1a);

@@ -6,6 +6,7 @@ import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
+import org.bitcoincommons.sv2.noise.AeadImpl;
 import org.bitcoincommons.sv2.noise.ChaCha20Poly1305;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -18,7 +19,8 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Encrypt then decrypt one message through the transport AEAD, counter nonce advancing each call: our
- * allocation-free ChaCha20-Poly1305 against the JDK cipher (which needs a Cipher.init per message).
+ * allocation-free ChaCha20-Poly1305 ({@code backend} native = libsv2hash through FFM, java = pure Java) against the
+ * JDK cipher (which needs a Cipher.init per message; it ignores {@code backend}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -28,9 +30,12 @@ public class TransportBench
     @Param({"64"})
     int length;
 
+    @Param({"native", "java"})
+    String backend;
+
     private final byte[] key = new byte[32];
-    private final ChaCha20Poly1305 sender = new ChaCha20Poly1305();
-    private final ChaCha20Poly1305 receiver = new ChaCha20Poly1305();
+    private ChaCha20Poly1305 sender;
+    private ChaCha20Poly1305 receiver;
     private final byte[] none = new byte[0];
     private byte[] plain;
     private byte[] wire;
@@ -48,8 +53,9 @@ public class TransportBench
         {
             key[i] = (byte)(i * 7 + 1);
         }
-        sender.key(key, 0);
-        receiver.key(key, 0);
+        final AeadImpl impl = AeadImpl.fromConfigName(backend);
+        sender = new ChaCha20Poly1305(impl).key(key, 0);
+        receiver = new ChaCha20Poly1305(impl).key(key, 0);
         plain = new byte[length];
         wire = new byte[length + ChaCha20Poly1305.TAG_LENGTH];
         back = new byte[length];
