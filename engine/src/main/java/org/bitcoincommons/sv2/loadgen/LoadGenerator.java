@@ -112,7 +112,69 @@ public final class LoadGenerator
             m.go = true;
             LockSupport.unpark(m.thread);
         }
+        if (options.rate() > 0)
+        {
+            Thread.ofPlatform().daemon().name("load-pacer").start(this::paceLoop);
+        }
         return connectSeconds;
+    }
+
+    /**
+     * At a given rate, one platform thread sends for every miner on its schedule (each miner's batches spaced evenly,
+     * phases spread at random). One timer for all connections instead of a sleeping sender per connection keeps the
+     * generator's own CPU use and wake-ups low, which leaves the shared cores to the pool being measured.
+     */
+    private void paceLoop()
+    {
+        final int n = miners.size();
+        final long intervalNs = (long)(options.batch() * 1e9 * n / options.rate());
+        final long[] next = new long[n];
+        final long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++)
+        {
+            next[i] = t0 + (long)(Math.random() * intervalNs);
+        }
+        try
+        {
+            while (!stop && !paused)
+            {
+                long now = System.nanoTime();
+                long earliest = Long.MAX_VALUE;
+                for (int i = 0; i < n; i++)
+                {
+                    final Miner m = miners.get(i);
+                    if (!m.open)
+                    {
+                        continue;
+                    }
+                    if (next[i] <= now && m.inflight.get() + options.batch() <= options.inflight())
+                    {
+                        try
+                        {
+                            m.sendBatch();
+                        }
+                        catch (final IOException ex)
+                        {
+                            m.open = false;
+                            continue;
+                        }
+                        next[i] += intervalNs;
+                        now = System.nanoTime();
+                    }
+                    earliest = Math.min(earliest, next[i]);
+                }
+                final long wait = earliest - System.nanoTime();
+                if (wait > 0)
+                {
+                    LockSupport.parkNanos(wait);
+                }
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            stop = true;
+            throw ex;
+        }
     }
 
     /** Every share the pool has acknowledged so far (SubmitShares.Success counts). */
@@ -189,6 +251,8 @@ public final class LoadGenerator
         private int jobId;
         private int version;
         private int ntime;
+        /** Sequence number of the last share sent (one sending thread at a time). */
+        private int seq;
 
         Miner(final int index, final CountDownLatch ready, final java.util.concurrent.Semaphore connecting)
         {
@@ -228,6 +292,10 @@ public final class LoadGenerator
                 LockSupport.park();
             }
             Thread.ofVirtual().name("load-read-" + index).start(this::readLoop);
+            if (options.rate() > 0)
+            {
+                return;   // the pacer sends
+            }
             try
             {
                 sendLoop();
@@ -296,43 +364,36 @@ public final class LoadGenerator
             channel.writeFrame(out, 0, len);
         }
 
+        /** Flat out: sends a batch whenever the in-flight window allows. */
         private void sendLoop() throws IOException
         {
-            final double perConnectionRate = options.rate() / options.connections();
-            final long intervalNs = perConnectionRate > 0 ? (long)(options.batch() * 1e9 / perConnectionRate) : 0;
-            long next = System.nanoTime() + (intervalNs > 0 ? (long)(Math.random() * intervalNs) : 0);
-            int seq = 0;
-            final int frame = FrameHeaderFlyweight.HEADER_LENGTH + SubmitSharesStandard.BLOCK_LENGTH;
             while (!stop && !paused)
             {
-                if (intervalNs > 0)
-                {
-                    final long wait = next - System.nanoTime();
-                    if (wait > 0)
-                    {
-                        LockSupport.parkNanos(wait);
-                        continue;
-                    }
-                    next += intervalNs;
-                }
                 while (inflight.get() + options.batch() > options.inflight() && !stop && !paused)
                 {
                     LockSupport.park();
                 }
-                final long now = System.nanoTime();
-                for (int i = 0; i < options.batch(); i++)
-                {
-                    seq++;
-                    submit.wrapForEncode(out, FrameHeaderFlyweight.HEADER_LENGTH)
-                        .channelId(channelId & 0xffffffffL).sequenceNumber(seq & 0xffffffffL).jobId(jobId & 0xffffffffL)
-                        .nonce(seq & 0xffffffffL).ntime(ntime & 0xffffffffL).version(version & 0xffffffffL);
-                    submit.writeHeader(out, 0);
-                    sentAtNs[seq & mask] = now;
-                    channel.queueFrame(out, 0, frame);
-                }
-                inflight.addAndGet(options.batch());
-                channel.flush();
+                sendBatch();
             }
+        }
+
+        /** Encrypts {@code batch} shares into one write, stamping each with the send time. */
+        void sendBatch() throws IOException
+        {
+            final int frame = FrameHeaderFlyweight.HEADER_LENGTH + SubmitSharesStandard.BLOCK_LENGTH;
+            final long now = System.nanoTime();
+            for (int i = 0; i < options.batch(); i++)
+            {
+                seq++;
+                submit.wrapForEncode(out, FrameHeaderFlyweight.HEADER_LENGTH)
+                    .channelId(channelId & 0xffffffffL).sequenceNumber(seq & 0xffffffffL).jobId(jobId & 0xffffffffL)
+                    .nonce(seq & 0xffffffffL).ntime(ntime & 0xffffffffL).version(version & 0xffffffffL);
+                submit.writeHeader(out, 0);
+                sentAtNs[seq & mask] = now;
+                channel.queueFrame(out, 0, frame);
+            }
+            inflight.addAndGet(options.batch());
+            channel.flush();
         }
 
         private void readLoop()

@@ -1,0 +1,58 @@
+package org.bitcoincommons.sv2.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+
+import org.bitcoincommons.sv2.loadgen.LoadGenerator;
+import org.bitcoincommons.sv2.noise.AuthorityKeys;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The load generator against a real in-process pool: paced and flat-out modes, counted against the pool's own. */
+class LoadGeneratorTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(60)
+    void pacedModeOffersTheRequestedRateAndTimesEveryAcknowledgement() throws Exception
+    {
+        try (PoolHarness h = new PoolHarness(dir, 1e9, "min_hashrate = 0.000001"))
+        {
+            final byte[] pub = AuthorityKeys.decodePublic(h.pool.authorityPublicKey());
+            // 4 miners, 2,000 shares/s in batches of 4: one write per miner every 8 ms, for 1.5 s after 0.5 s.
+            final LoadGenerator lg = new LoadGenerator(new LoadGenerator.Options(h.address(), pub, 4, 2000, 500, 1500,
+                64, 4, 10_000));
+            final LoadGenerator.Result r = lg.run();
+            lg.close();
+            assertEquals(4, r.connections());
+            assertEquals(0, r.sharesRejected());
+            assertTrue(r.sharesPerSecond() > 1400 && r.sharesPerSecond() < 2600, "rate " + r.sharesPerSecond());
+            assertTrue(r.p50Us() > 0 && r.p50Us() <= r.p99Us() && r.p99Us() <= r.maxUs(), r.toString());
+            // 62 bytes per share plus a share of the batched acknowledgements (58 bytes each, at most one per share).
+            assertTrue(r.bytesPerShare() > 62 && r.bytesPerShare() < 62 + 58, "bytes/share " + r.bytesPerShare());
+            assertTrue(PoolHarness.await(5000, () -> h.pool.status().sharesAccepted() >= r.sharesAccepted()));
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void flatOutKeepsTheInFlightWindowFull() throws Exception
+    {
+        try (PoolHarness h = new PoolHarness(dir, 1e9, "min_hashrate = 0.000001"))
+        {
+            final byte[] pub = AuthorityKeys.decodePublic(h.pool.authorityPublicKey());
+            final LoadGenerator lg = new LoadGenerator(new LoadGenerator.Options(h.address(), pub, 2, 0, 300, 700,
+                64, 8, 10_000));
+            final LoadGenerator.Result r = lg.run();
+            lg.close();
+            assertEquals(0, r.sharesRejected());
+            // Far more than any paced rate above: thousands of shares in 0.7 s even on a loaded CI machine.
+            assertTrue(r.sharesAccepted() > 2000, "accepted " + r.sharesAccepted());
+        }
+    }
+}
