@@ -616,6 +616,7 @@ static void ecmult_fixed_const(gej *r, const fixed_table *table, const sc *k)
         gej_add_ge(r, r, &s);
     }
     gej corrected;
+    memset(&corrected, 0, sizeof(corrected));   /* an infinite sum sets only inf; cmov still reads x, y, z */
     table_select(&s, table->e[0], FIXED_ENTRIES, 1, 1);
     gej_add_ge(&corrected, r, &s);
     gej_cmov(r, &corrected, even);
@@ -756,6 +757,7 @@ static void ecmult_var_const(gej *r, const ge tbl[2 * VAR_ENTRIES], const fe *zg
         gej_add_ge(r, r, &s);
     }
     gej corrected;
+    memset(&corrected, 0, sizeof(corrected));   /* an infinite sum sets only inf; cmov still reads x, y, z */
     table_select(&s, row1, VAR_ENTRIES, 1, neg1 ^ 1);
     gej_add_ge(&corrected, r, &s);
     gej_cmov(r, &corrected, even1);

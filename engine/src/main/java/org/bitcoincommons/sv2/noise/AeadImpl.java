@@ -71,9 +71,22 @@ public enum AeadImpl
 
         private static AeadImpl choose()
         {
-            final String requested = System.getProperty(PROPERTY, "").toLowerCase(Locale.ROOT);
+            String requested = System.getProperty(PROPERTY, "").toLowerCase(Locale.ROOT);
+            if (!requested.isBlank() && !requested.equals("auto"))
+            {
+                try
+                {
+                    fromConfigName(requested);
+                }
+                catch (final IllegalArgumentException ex)
+                {
+                    // A typo in a JVM flag must not leave the pool without any cipher: say so and choose as usual.
+                    LOG.warn("ChaCha20-Poly1305: {}; choosing automatically", ex.getMessage());
+                    requested = "";
+                }
+            }
             final AeadImpl impl;
-            if (requested.isBlank())
+            if (requested.isBlank() || requested.equals("auto"))
             {
                 impl = NativeAead.available() ? NATIVE : JAVA;
             }

@@ -17,8 +17,18 @@ public final class ChaCha20Poly1305
     public static final int TAG_LENGTH = 16;
 
     /** Exactly one of the two is non-null. */
+    /**
+     * Longest message (plaintext, or ciphertext with its tag) the native code takes in one critical downcall, which
+     * holds off garbage collection while it runs; SV2 transport chunks never exceed it. Longer messages, which only
+     * direct users of this class can pass, go through the Java code with the same key.
+     */
+    static final int MAX_NATIVE_LENGTH = 65535 + TAG_LENGTH;
+
     private final JavaChaCha20Poly1305 java;
     private final NativeChaCha20Poly1305 nativeCode;
+    /** Native instances: the Java code for messages over MAX_NATIVE_LENGTH, keyed alike; created on first need. */
+    private JavaChaCha20Poly1305 longMessages;
+    private final byte[] key = new byte[KEY_LENGTH];
 
     /** A cipher on the implementation chosen for this JVM. */
     public ChaCha20Poly1305()
@@ -59,6 +69,11 @@ public final class ChaCha20Poly1305
         else
         {
             nativeCode.key(key, offset);
+            System.arraycopy(key, offset, this.key, 0, KEY_LENGTH);
+            if (longMessages != null)
+            {
+                longMessages.key(key, offset);
+            }
         }
         return this;
     }
@@ -93,6 +108,10 @@ public final class ChaCha20Poly1305
         {
             return java.encrypt(n0, n1, n2, ad, adOffset, adLength, src, srcOffset, length, dst, dstOffset);
         }
+        if (length > MAX_NATIVE_LENGTH)
+        {
+            return longMessages().encrypt(n0, n1, n2, ad, adOffset, adLength, src, srcOffset, length, dst, dstOffset);
+        }
         return nativeCode.encrypt(n0, nonce12(n1, n2), ad, adOffset, adLength, src, srcOffset, length, dst, dstOffset);
     }
 
@@ -125,10 +144,23 @@ public final class ChaCha20Poly1305
         {
             return java.decrypt(n0, n1, n2, ad, adOffset, adLength, src, srcOffset, length, dst, dstOffset);
         }
+        if (length > MAX_NATIVE_LENGTH)
+        {
+            return longMessages().decrypt(n0, n1, n2, ad, adOffset, adLength, src, srcOffset, length, dst, dstOffset);
+        }
         return nativeCode.decrypt(n0, nonce12(n1, n2), ad, adOffset, adLength, src, srcOffset, length, dst, dstOffset);
     }
 
     /** The last 8 nonce bytes as one little-endian long. */
+    private JavaChaCha20Poly1305 longMessages()
+    {
+        if (longMessages == null)
+        {
+            longMessages = new JavaChaCha20Poly1305().key(key, 0);
+        }
+        return longMessages;
+    }
+
     private static long nonce12(final int n1, final int n2)
     {
         return (n1 & 0xffffffffL) | ((long)n2 << 32);

@@ -112,8 +112,26 @@ final class NativeChaCha20Poly1305
                 return segments[i];
             }
         }
-        final int slot = nextSegmentSlot;
-        nextSegmentSlot = (slot + 1) % SEGMENT_SLOTS;
+        // A new array is usually a buffer that grew: forget the smaller ones (the outgrown buffer among them) so the
+        // cache never keeps dead buffers alive; a small live one (a header array) simply comes back on its next use.
+        for (int i = 0; i < SEGMENT_SLOTS; i++)
+        {
+            if (segmentArrays[i] != null && segmentArrays[i].length < array.length)
+            {
+                segmentArrays[i] = null;
+                segments[i] = null;
+            }
+        }
+        int slot = -1;
+        for (int i = 0; i < SEGMENT_SLOTS && slot < 0; i++)
+        {
+            slot = segmentArrays[i] == null ? i : -1;
+        }
+        if (slot < 0)
+        {
+            slot = nextSegmentSlot;
+            nextSegmentSlot = (slot + 1) % SEGMENT_SLOTS;
+        }
         final MemorySegment segment = MemorySegment.ofArray(array);
         segmentArrays[slot] = array;
         segments[slot] = segment;

@@ -366,7 +366,7 @@ final class NativeEcBackend implements EcBackend
         }
     }
 
-    /** The per-key verification table of an x-only key (about 66 KB, freed with the returned segment's owner). */
+    /** The per-key verification table of an x-only key (33 x 128 affine points, about 338 KB of native memory, freed with the returned segment's owner). */
     static MemorySegment pubkeyTable(final byte[] xOnly)
     {
         final MemorySegment table = Arena.ofAuto().allocate(HANDLES.tableSize(), 64);

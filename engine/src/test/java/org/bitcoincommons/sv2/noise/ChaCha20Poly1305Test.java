@@ -216,6 +216,39 @@ class ChaCha20Poly1305Test
     }
 
     /** Decrypting to a lower offset of the same array, as TransportCipher packs multi-chunk payloads. */
+    /**
+     * Messages longer than the largest SV2 chunk (the native code hands them to the Java code so that no critical
+     * downcall holds off the GC for long), including after a key change, still match the JDK both ways.
+     */
+    @ParameterizedTest
+    @MethodSource("variants")
+    void messagesLongerThanAChunkMatchJdkAcrossAKeyChange(final Variant variant) throws Exception
+    {
+        final SplittableRandom rnd = new SplittableRandom(65536);
+        final ChaCha20Poly1305 aead = variant.create();
+        final int[] lengths = {65535, 65536, ChaCha20Poly1305.MAX_NATIVE_LENGTH, 200_000};
+        for (int i = 0; i < lengths.length; i++)
+        {
+            final byte[] key = bytes(rnd, 32);
+            final long counter = rnd.nextLong();
+            final byte[] plain = bytes(rnd, lengths[i]);
+            final byte[] aad = bytes(rnd, 20);
+            final byte[] ours = new byte[plain.length + 16];
+            aead.key(key, 0).encrypt(counter, aad, 0, aad.length, plain, 0, plain.length, ours, 0);
+            assertArrayEquals(jdkEncrypt(key, sv2Nonce(counter), aad, plain), ours, "length " + plain.length);
+            final byte[] back = new byte[plain.length];
+            assertEquals(plain.length, aead.decrypt(counter, aad, 0, aad.length, ours, 0, ours.length, back, 0));
+            assertArrayEquals(plain, back);
+            ours[ours.length / 2] ^= 1;
+            assertEquals(-1, aead.decrypt(counter, aad, 0, aad.length, ours, 0, ours.length, back, 0));
+            // and a short message right after, with the same key and the next nonce
+            final byte[] small = bytes(rnd, 32);
+            final byte[] sealed = new byte[48];
+            aead.encrypt(counter + 1, aad, 0, 0, small, 0, small.length, sealed, 0);
+            assertArrayEquals(jdkEncrypt(key, sv2Nonce(counter + 1), new byte[0], small), sealed);
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("variants")
     void decryptsDownwardsInTheSameArray(final Variant variant) throws Exception
