@@ -51,6 +51,7 @@ public final class ApiServer implements AutoCloseable
         server.createContext("/api/memory", ex -> json(ex, memory("gc=1".equals(ex.getRequestURI().getQuery()))));
         server.createContext("/api/reconnect", this::reconnect);
         server.createContext("/api/latency", this::latency);
+        server.createContext("/api/extranonce-prefix", this::extranoncePrefix);
         server.createContext("/", this::root);
     }
 
@@ -189,6 +190,52 @@ public final class ApiServer implements AutoCloseable
         out.put("share_to_ack_queued_us", m.shareToAckQueued.snapshotUs());
         out.put("ack_queued_to_writer_us", m.ackQueuedToWriter.snapshotUs());
         json(ex, out);
+    }
+
+    /** POST /api/extranonce-prefix?channel_id=N: SetExtranoncePrefix to a fresh prefix, then a new job. */
+    private void extranoncePrefix(final HttpExchange ex) throws IOException
+    {
+        if (!"POST".equals(ex.getRequestMethod()))
+        {
+            send(ex, 405, "text/plain", "use POST\n".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        final String query = ex.getRequestURI().getQuery();
+        final long channelId;
+        try
+        {
+            if (query == null || !query.startsWith("channel_id="))
+            {
+                throw new NumberFormatException("missing");
+            }
+            channelId = Long.parseLong(query.substring("channel_id=".length()));
+            if (channelId < 0 || channelId > 0xffffffffL)
+            {
+                throw new NumberFormatException("out of range");
+            }
+        }
+        catch (final NumberFormatException e)
+        {
+            send(ex, 400, "text/plain", "channel_id=N (a u32) is required\n".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        final java.util.Optional<byte[]> prefix;
+        try
+        {
+            prefix = pool.setExtranoncePrefix((int)channelId);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            send(ex, 503, "text/plain", "interrupted\n".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        if (prefix.isEmpty())
+        {
+            send(ex, 404, "text/plain", ("no open channel " + channelId + "\n").getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        json(ex, Map.of("channel_id", channelId, "extranonce_prefix", java.util.HexFormat.of().formatHex(prefix.get())));
     }
 
     private void reconnect(final HttpExchange ex) throws IOException

@@ -13,7 +13,8 @@ final class Channel
     final boolean extended;
     final int workerId;
     final String userIdentity;
-    final byte[] extranoncePrefix;
+    /** The prefix jobs sent from now on use (replaced by SetExtranoncePrefix; arrays are never modified). */
+    byte[] extranoncePrefix;
     /** Rollable extranonce bytes the miner must send (extended channels); 0 for standard channels. */
     final int extranonceSize;
     final int groupChannelId;
@@ -26,6 +27,8 @@ final class Channel
     /** Per-job state, a small ring keyed by job id. */
     final int[] slotJobId = new int[JOB_SLOTS];
     final Job[] slotJob = new Job[JOB_SLOTS];
+    /** The extranonce prefix each job was sent under: shares on a job keep it after a SetExtranoncePrefix. */
+    final byte[][] slotPrefix = new byte[JOB_SLOTS][];
     final byte[][] slotTarget = new byte[JOB_SLOTS][32];
     final double[] slotDifficulty = new double[JOB_SLOTS];
     final boolean[] slotFuture = new boolean[JOB_SLOTS];
@@ -87,6 +90,7 @@ final class Channel
         nextSlot = (nextSlot + 1) % JOB_SLOTS;
         slotJobId[slot] = job.jobId;
         slotJob[slot] = job;
+        slotPrefix[slot] = extranoncePrefix;
         System.arraycopy(target, 0, slotTarget[slot], 0, 32);
         slotDifficulty[slot] = difficulty;
         slotFuture[slot] = future;

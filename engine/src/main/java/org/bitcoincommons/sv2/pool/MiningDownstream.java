@@ -32,6 +32,9 @@ public interface MiningDownstream
 
     void setTarget(int channelId, byte[] maximumTarget);
 
+    /** SetExtranoncePrefix: jobs sent after it use {@code extranoncePrefix}; earlier jobs keep the old one. */
+    void setExtranoncePrefix(int channelId, byte[] extranoncePrefix);
+
     void setGroupChannel(int groupChannelId, int[] channelIds, int count);
 
     void submitSharesSuccess(int channelId, int lastSequenceNumber, int newSubmitsAcceptedCount, long newSharesSum);

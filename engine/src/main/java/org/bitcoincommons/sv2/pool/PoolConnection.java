@@ -26,6 +26,7 @@ import org.bitcoincommons.sv2.codec.mining.OpenStandardMiningChannel;
 import org.bitcoincommons.sv2.codec.mining.OpenStandardMiningChannelSuccess;
 import org.bitcoincommons.sv2.codec.mining.SetCustomMiningJob;
 import org.bitcoincommons.sv2.codec.mining.SetCustomMiningJobError;
+import org.bitcoincommons.sv2.codec.mining.SetExtranoncePrefix;
 import org.bitcoincommons.sv2.codec.mining.SetGroupChannel;
 import org.bitcoincommons.sv2.codec.mining.SubmitSharesExtended;
 import org.bitcoincommons.sv2.codec.mining.SubmitSharesStandard;
@@ -481,6 +482,12 @@ public final class PoolConnection implements MiningDownstream
     public void setTarget(final int channelId, final byte[] maximumTarget)
     {
         sent(logicFrames.setTarget(queue, channelId, maximumTarget));
+    }
+
+    @Override
+    public void setExtranoncePrefix(final int channelId, final byte[] extranoncePrefix)
+    {
+        sent(logicFrames.message(queue, new SetExtranoncePrefix(channelId & 0xffffffffL, extranoncePrefix)));
     }
 
     @Override

@@ -181,6 +181,29 @@ public final class PoolLogic
         applyTarget(c, targetFor(c.hashrate, c.maxTarget));
     }
 
+    /**
+     * Moves a standard or extended channel to a fresh extranonce prefix (SetExtranoncePrefix), e.g. when an operator
+     * re-partitions search space. The new prefix is a channel id never used by any channel, so it cannot overlap
+     * another channel's space. Jobs sent from now on use it; shares on jobs sent before keep the prefix those jobs
+     * were sent under (and stay valid). The caller then sends a new job so the miner has work under the new prefix.
+     *
+     * @return the new prefix, or null when there is no such channel
+     */
+    public byte[] setExtranoncePrefix(final int channelId)
+    {
+        final Channel c = channels.get(channelId);
+        if (c == null)
+        {
+            return null;
+        }
+        shares.flushChannel(c);
+        final byte[] prefix = new byte[c.extranoncePrefix.length];
+        writeChannelPrefix(prefix, nextChannelId++);
+        c.extranoncePrefix = prefix;
+        c.downstream.setExtranoncePrefix(channelId, prefix);
+        return prefix.clone();
+    }
+
     public void closeChannel(final MiningDownstream wire, final int channelId)
     {
         final Channel c = channels.get(channelId);

@@ -312,6 +312,33 @@ public final class PoolServer implements AutoCloseable
         return n;
     }
 
+    /**
+     * Gives channel {@code channelId} a fresh extranonce prefix (SetExtranoncePrefix), then a new job on the current
+     * template so that its miner has work under the new prefix at once. Runs on the logic thread, in ring order.
+     *
+     * @return the new prefix, or empty when no open channel has that id
+     */
+    public java.util.Optional<byte[]> setExtranoncePrefix(final int channelId) throws InterruptedException
+    {
+        final java.util.concurrent.CompletableFuture<byte[]> done = new java.util.concurrent.CompletableFuture<>();
+        pipeline.execute(() -> done.complete(logic.setExtranoncePrefix(channelId)));
+        final byte[] prefix;
+        try
+        {
+            prefix = done.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        catch (final java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex)
+        {
+            throw new IllegalStateException("the logic thread did not answer: " + ex, ex);
+        }
+        if (prefix != null)
+        {
+            LOG.info("channel {}: new extranonce prefix {}", channelId, java.util.HexFormat.of().formatHex(prefix));
+            refreshJobs();
+        }
+        return java.util.Optional.ofNullable(prefix);
+    }
+
     public PoolStatus status()
     {
         return status;

@@ -176,7 +176,7 @@ public final class ShareProcessor
         if (c.extended)
         {
             System.arraycopy(extranonce, extranonceOffset, batchExtranonce, i * 32, extranonceLength);
-            extendedMerkleRoot(c, job, extranonce, extranonceOffset, extranonceLength, headers, h + 36);
+            extendedMerkleRoot(c.slotPrefix[slot], job, extranonce, extranonceOffset, extranonceLength, headers, h + 36);
         }
         else
         {
@@ -232,12 +232,12 @@ public final class ShareProcessor
             blocks++;
             final byte[] hash = java.util.Arrays.copyOfRange(hashes, hashOffset, hashOffset + 32);
             accounting.blockFound(0, c.workerId, job.template.height(), hash);
-            blockSink.blockFound(candidate(i, c, job, hash));
+            blockSink.blockFound(candidate(i, c, slot, job, hash));
         }
         else if (job.auxMaxTarget != null && Target.hashMeetsTarget(hashes, hashOffset, job.auxMaxTarget, 0))
         {
             final byte[] hash = java.util.Arrays.copyOfRange(hashes, hashOffset, hashOffset + 32);
-            blockSink.auxCandidate(candidate(i, c, job, hash));
+            blockSink.auxCandidate(candidate(i, c, slot, job, hash));
         }
         if (!Target.hashMeetsTarget(hashes, hashOffset, c.slotTarget[slot], 0))
         {
@@ -283,13 +283,14 @@ public final class ShareProcessor
         System.arraycopy(headers, h + 64, records, r + 32, 16);
     }
 
-    private BlockCandidate candidate(final int i, final Channel c, final Job job, final byte[] hash)
+    private BlockCandidate candidate(final int i, final Channel c, final int slot, final Job job, final byte[] hash)
     {
         final byte[] header = java.util.Arrays.copyOfRange(headers, i * 80, i * 80 + 80);
         final int rollable = batchExtranonceLength[i];
-        final byte[] extranonce = new byte[c.extranoncePrefix.length + rollable];
-        System.arraycopy(c.extranoncePrefix, 0, extranonce, 0, c.extranoncePrefix.length);
-        System.arraycopy(batchExtranonce, i * 32, extranonce, c.extranoncePrefix.length, rollable);
+        final byte[] prefix = c.slotPrefix[slot];
+        final byte[] extranonce = new byte[prefix.length + rollable];
+        System.arraycopy(prefix, 0, extranonce, 0, prefix.length);
+        System.arraycopy(batchExtranonce, i * 32, extranonce, prefix.length, rollable);
         return new BlockCandidate(job, header, hash, extranonce, c.workerId, c.userIdentity);
     }
 
@@ -360,17 +361,18 @@ public final class ShareProcessor
         if (!c.slotMerkleReady[slot])
         {
             final Job job = c.slotJob[slot];
-            final int len = assemble(job, c.extranoncePrefix, 0, c.extranoncePrefix.length, null, 0, 0);
+            final byte[] prefix = c.slotPrefix[slot];
+            final int len = assemble(job, prefix, 0, prefix.length, null, 0, 0);
             Merkle.coinbaseRoot(sha, coinbase, 0, len, job.merklePath, 0, job.merklePathCount, root, 0);
             c.slotMerkleReady[slot] = true;
         }
         return root;
     }
 
-    private void extendedMerkleRoot(final Channel c, final Job job, final byte[] extranonce, final int offset,
+    private void extendedMerkleRoot(final byte[] prefix, final Job job, final byte[] extranonce, final int offset,
         final int length, final byte[] out, final int outOffset)
     {
-        final int len = assemble(job, c.extranoncePrefix, 0, c.extranoncePrefix.length, extranonce, offset, length);
+        final int len = assemble(job, prefix, 0, prefix.length, extranonce, offset, length);
         Merkle.coinbaseRoot(sha, coinbase, 0, len, job.merklePath, 0, job.merklePathCount, out, outOffset);
     }
 

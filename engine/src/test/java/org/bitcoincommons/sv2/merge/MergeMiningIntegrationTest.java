@@ -552,6 +552,11 @@ class MergeMiningIntegrationTest
         }
 
         @Override
+        public void setExtranoncePrefix(final int channelId, final byte[] extranoncePrefix)
+        {
+        }
+
+        @Override
         public void setGroupChannel(final int groupChannelId, final int[] channelIds, final int count)
         {
         }

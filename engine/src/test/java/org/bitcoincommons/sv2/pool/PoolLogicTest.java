@@ -8,10 +8,13 @@ import static org.bitcoincommons.sv2.pool.PoolFixture.merkleRoot;
 import static org.bitcoincommons.sv2.pool.PoolFixture.sha256d;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
+import java.util.Arrays;
 import java.util.List;
 
 import org.bitcoincommons.sv2.bitcoin.Target;
@@ -266,6 +269,73 @@ class PoolLogicTest
         assertEquals("min-extranonce-size-too-large", proxy.last("OpenMiningChannel.Error").text());
         f.logic.openExtendedChannel(proxy, 3, "proxy", Float.NaN, MAX_TARGET, 1);
         assertEquals("invalid-nominal-hashrate", proxy.last("OpenMiningChannel.Error").text());
+    }
+
+    /**
+     * SetExtranoncePrefix: the channel gets a prefix no channel uses, jobs sent afterwards are checked with it, and
+     * shares on the job sent before keep the prefix that job was sent under.
+     */
+    @Test
+    void setExtranoncePrefixAppliesToJobsSentAfterIt()
+    {
+        final RecordingDownstream proxy = new RecordingDownstream(3);
+        f.logic.connectionOpened(proxy, false);
+        // One hash in 256 meets the channel's target, so a share built on the wrong prefix almost surely fails.
+        final BigInteger target = BigInteger.ONE.shiftLeft(248);
+        f.logic.openExtendedChannel(proxy, 1, "proxy", 1.0f, leBytes(target), 4);
+        final RecordingDownstream.Msg ok = proxy.last("OpenExtendedMiningChannel.Success");
+        final int ch = ok.channelId();
+        final byte[] oldPrefix = ok.bytes2();
+        final RecordingDownstream.Msg jobA = proxy.last("NewExtendedMiningJob");
+        final RecordingDownstream.Msg prev = proxy.last("SetNewPrevHash");
+        final int ntime = (int)prev.b();
+
+        final byte[] newPrefix = f.logic.setExtranoncePrefix(ch);
+        assertNotNull(newPrefix);
+        final RecordingDownstream.Msg set = proxy.last("SetExtranoncePrefix");
+        assertEquals(ch, set.channelId());
+        assertArrayEquals(newPrefix, set.bytes());
+        assertEquals(oldPrefix.length, newPrefix.length);
+        assertFalse(Arrays.equals(oldPrefix, newPrefix), "a new prefix");
+        // not the prefix of any channel opened later either: prefixes are channel ids never handed out twice
+        f.logic.openExtendedChannel(proxy, 2, "proxy2", 1.0f, MAX_TARGET, 4);
+        assertFalse(Arrays.equals(newPrefix, proxy.last("OpenExtendedMiningChannel.Success").bytes2()));
+        assertNull(f.logic.setExtranoncePrefix(999_999), "unknown channel");
+
+        final byte[] extranonce = {9, 8, 7, 6, 5, 4, 3, 2};
+        final var shares = f.logic.shares();
+        // 1: on the job sent before the change, with the old prefix: accepted
+        final byte[] rootOldA = merkleRoot(jobA.bytes2(), concat(oldPrefix, extranonce), jobA.bytes3(), jobA.bytes());
+        final int nonceA = shareNonce((int)jobA.c(), prev.bytes(), rootOldA, ntime, target, 0);
+        shares.submitExtended(proxy, ch, 1, (int)jobA.a(), nonceA, ntime, (int)jobA.c(), extranonce, 0, 8);
+        shares.endOfBatch();
+        assertEquals(1, proxy.last("SubmitShares.Success").a());
+
+        // a job sent after the change: the new prefix counts, the old one no longer does
+        f.logic.newJob(f.jobs.create(f.chain.currentTemplate()), false);
+        final RecordingDownstream.Msg jobB = proxy.last("NewExtendedMiningJob");
+        final byte[] rootNewB = merkleRoot(jobB.bytes2(), concat(newPrefix, extranonce), jobB.bytes3(), jobB.bytes());
+        final byte[] rootOldB = merkleRoot(jobB.bytes2(), concat(oldPrefix, extranonce), jobB.bytes3(), jobB.bytes());
+        final int nonceB = shareNonce((int)jobB.c(), prev.bytes(), rootNewB, ntime, target, 0);
+        int wrong = 0;
+        while (le(sha256d(header((int)jobB.c(), prev.bytes(), rootOldB, ntime, BITS, wrong))).compareTo(target) > 0 ||
+            le(sha256d(header((int)jobB.c(), prev.bytes(), rootNewB, ntime, BITS, wrong))).compareTo(target) <= 0)
+        {
+            wrong++;   // meets the target only under the old prefix
+        }
+        shares.submitExtended(proxy, ch, 2, (int)jobB.a(), nonceB, ntime, (int)jobB.c(), extranonce, 0, 8);
+        shares.submitExtended(proxy, ch, 3, (int)jobB.a(), wrong, ntime, (int)jobB.c(), extranonce, 0, 8);
+        shares.endOfBatch();
+        assertEquals(2, proxy.last("SubmitShares.Success").a());
+        assertEquals(3, proxy.last("SubmitShares.Error").a());
+        assertEquals("difficulty-too-low", proxy.last("SubmitShares.Error").text());
+    }
+
+    private static byte[] concat(final byte[] a, final byte[] b)
+    {
+        final byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Test

@@ -112,6 +112,12 @@ final class RecordingDownstream implements MiningDownstream
     }
 
     @Override
+    public void setExtranoncePrefix(final int channelId, final byte[] extranoncePrefix)
+    {
+        add("SetExtranoncePrefix", channelId, 0, 0, 0, extranoncePrefix, null, null, null);
+    }
+
+    @Override
     public void setGroupChannel(final int groupChannelId, final int[] channelIds, final int count)
     {
         final byte[] ids = new byte[count];

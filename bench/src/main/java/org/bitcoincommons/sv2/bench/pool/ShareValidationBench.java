@@ -126,6 +126,11 @@ public class ShareValidationBench
         }
 
         @Override
+        public void setExtranoncePrefix(final int channelId, final byte[] extranoncePrefix)
+        {
+        }
+
+        @Override
         public void setGroupChannel(final int groupChannelId, final int[] channelIds, final int count)
         {
         }
