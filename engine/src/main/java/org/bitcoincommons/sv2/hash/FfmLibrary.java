@@ -4,11 +4,9 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -72,23 +70,22 @@ final class FfmLibrary
         final Path path = NativeLibraryLocator.library()
             .orElseThrow(() -> new IllegalStateException("libsv2hash.so not found"));
         final Linker linker = Linker.nativeLinker();
-        final SymbolLookup lib = SymbolLookup.libraryLookup(path, Arena.global());
         final Linker.Option critical = Linker.Option.critical(true);
 
-        final int api = (int)linker.downcallHandle(find(lib, "sv2_api_version"), FunctionDescriptor.of(JAVA_INT))
+        final int api = (int)linker.downcallHandle(NativeLibraryLocator.symbol("sv2_api_version"), FunctionDescriptor.of(JAVA_INT))
             .invokeExact();
         if (api != 1)
         {
             throw new IllegalStateException("libsv2hash API version " + api + ", expected 1");
         }
         final int available = (int)linker.downcallHandle(
-            find(lib, "sv2_kernels_available"), FunctionDescriptor.of(JAVA_INT)).invokeExact();
+            NativeLibraryLocator.symbol("sv2_kernels_available"), FunctionDescriptor.of(JAVA_INT)).invokeExact();
         final int defaultHash = (int)linker.downcallHandle(
-            find(lib, "sv2_kernel_default_hash"), FunctionDescriptor.of(JAVA_INT)).invokeExact();
+            NativeLibraryLocator.symbol("sv2_kernel_default_hash"), FunctionDescriptor.of(JAVA_INT)).invokeExact();
         final int defaultScan = (int)linker.downcallHandle(
-            find(lib, "sv2_kernel_default_scan"), FunctionDescriptor.of(JAVA_INT)).invokeExact();
+            NativeLibraryLocator.symbol("sv2_kernel_default_scan"), FunctionDescriptor.of(JAVA_INT)).invokeExact();
         final MethodHandle name = linker.downcallHandle(
-            find(lib, "sv2_kernel_name"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
+            NativeLibraryLocator.symbol("sv2_kernel_name"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
         final String[] names = new String[HashKernel.values().length];
         for (int k = 0; k < names.length; k++)
         {
@@ -99,28 +96,23 @@ final class FfmLibrary
         final FunctionDescriptor scanDesc = FunctionDescriptor.of(
             JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT);
         return new Handles(
-            linker.downcallHandle(find(lib, "sv2_sha256d_headers_k"),
+            linker.downcallHandle(NativeLibraryLocator.symbol("sv2_sha256d_headers_k"),
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS), critical),
-            linker.downcallHandle(find(lib, "sv2_check_headers_k"),
+            linker.downcallHandle(NativeLibraryLocator.symbol("sv2_check_headers_k"),
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS), critical),
-            linker.downcallHandle(find(lib, "sv2_midstate"), FunctionDescriptor.ofVoid(ADDRESS, ADDRESS), critical),
-            linker.downcallHandle(find(lib, "sv2_sha256d_midstates_k"),
+            linker.downcallHandle(NativeLibraryLocator.symbol("sv2_midstate"), FunctionDescriptor.ofVoid(ADDRESS, ADDRESS), critical),
+            linker.downcallHandle(NativeLibraryLocator.symbol("sv2_sha256d_midstates_k"),
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS), critical),
-            linker.downcallHandle(find(lib, "sv2_check_midstates_k"),
+            linker.downcallHandle(NativeLibraryLocator.symbol("sv2_check_midstates_k"),
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS), critical),
-            linker.downcallHandle(find(lib, "sv2_scan_k"), scanDesc, critical),
-            linker.downcallHandle(find(lib, "sv2_scan_k"), scanDesc),
-            linker.downcallHandle(find(lib, "sv2_shani_limit"), FunctionDescriptor.of(JAVA_INT, JAVA_LONG)),
+            linker.downcallHandle(NativeLibraryLocator.symbol("sv2_scan_k"), scanDesc, critical),
+            linker.downcallHandle(NativeLibraryLocator.symbol("sv2_scan_k"), scanDesc),
+            linker.downcallHandle(NativeLibraryLocator.symbol("sv2_shani_limit"), FunctionDescriptor.of(JAVA_INT, JAVA_LONG)),
             available,
             defaultHash,
             defaultScan,
             names,
             path);
-    }
-
-    private static MemorySegment find(final SymbolLookup lib, final String symbol)
-    {
-        return lib.find(symbol).orElseThrow(() -> new IllegalStateException("libsv2hash lacks " + symbol));
     }
 
     /** Whether the CPU (and the library) can run the kernel. */

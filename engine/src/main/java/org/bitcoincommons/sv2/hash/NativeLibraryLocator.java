@@ -2,6 +2,9 @@ package org.bitcoincommons.sv2.hash;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +47,24 @@ public final class NativeLibraryLocator
     private static final class Holder
     {
         static final Optional<Path> PATH = locate();
+    }
+
+    /**
+     * A function the library must export, for FFM downcalls (the hashing kernel, secp256k1 and the AEAD all live in
+     * the one library, opened once per JVM and never unloaded).
+     *
+     * @throws IllegalStateException when there is no library, or it does not export {@code name}
+     */
+    public static MemorySegment symbol(final String name)
+    {
+        final SymbolLookup lookup = Symbols.LOOKUP
+            .orElseThrow(() -> new IllegalStateException(LIBRARY_FILE + " not found"));
+        return lookup.find(name).orElseThrow(() -> new IllegalStateException("libsv2hash lacks " + name));
+    }
+
+    private static final class Symbols
+    {
+        static final Optional<SymbolLookup> LOOKUP = library().map(p -> SymbolLookup.libraryLookup(p, Arena.global()));
     }
 
     static boolean platformSupported()

@@ -4,11 +4,9 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
 
@@ -51,24 +49,23 @@ final class NativeAead
             path = NativeLibraryLocator.library()
                 .orElseThrow(() -> new IllegalStateException(NativeLibraryLocator.LIBRARY_FILE + " not found"));
             final Linker linker = Linker.nativeLinker();
-            final SymbolLookup lib = SymbolLookup.libraryLookup(path, Arena.global());
             final int api = (int)linker.downcallHandle(
-                find(lib, "sv2_aead_api_version"), FunctionDescriptor.of(JAVA_INT)).invokeExact();
+                NativeLibraryLocator.symbol("sv2_aead_api_version"), FunctionDescriptor.of(JAVA_INT)).invokeExact();
             if (api != 1)
             {
                 throw new IllegalStateException("libsv2hash AEAD API version " + api + ", expected 1");
             }
-            available = (int)linker.downcallHandle(find(lib, "sv2_aead_kernels_available"),
+            available = (int)linker.downcallHandle(NativeLibraryLocator.symbol("sv2_aead_kernels_available"),
                 FunctionDescriptor.of(JAVA_INT)).invokeExact();
             final FunctionDescriptor aead = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_LONG,
                 ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
             final Linker.Option critical = Linker.Option.critical(true);
-            seal = linker.downcallHandle(find(lib, "sv2_aead_seal"), aead, critical);
-            open = linker.downcallHandle(find(lib, "sv2_aead_open"), aead, critical);
+            seal = linker.downcallHandle(NativeLibraryLocator.symbol("sv2_aead_seal"), aead, critical);
+            open = linker.downcallHandle(NativeLibraryLocator.symbol("sv2_aead_open"), aead, critical);
             useKernel = linker.downcallHandle(
-                find(lib, "sv2_aead_use_kernel"), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+                NativeLibraryLocator.symbol("sv2_aead_use_kernel"), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
             kernelName = linker.downcallHandle(
-                find(lib, "sv2_aead_kernel_name"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
+                NativeLibraryLocator.symbol("sv2_aead_kernel_name"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
         }
         catch (final Throwable ex)
         {
@@ -87,11 +84,6 @@ final class NativeAead
 
     private NativeAead()
     {
-    }
-
-    private static MemorySegment find(final SymbolLookup lib, final String symbol)
-    {
-        return lib.find(symbol).orElseThrow(() -> new IllegalStateException("libsv2hash lacks " + symbol));
     }
 
     /** Whether the library was found and exports the AEAD functions. */

@@ -10,7 +10,6 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -122,42 +121,35 @@ final class NativeEcBackend implements EcBackend
         final Path path = NativeLibraryLocator.library()
             .orElseThrow(() -> new IllegalStateException("libsv2hash.so not found"));
         final Linker linker = Linker.nativeLinker();
-        final SymbolLookup lib = SymbolLookup.libraryLookup(path, Arena.global());
-        final int api = (int)linker.downcallHandle(find(lib, "sv2_ec_api_version"), FunctionDescriptor.of(JAVA_INT))
-            .invokeExact();
+        final int api = (int)linker.downcallHandle(NativeLibraryLocator.symbol("sv2_ec_api_version"),
+            FunctionDescriptor.of(JAVA_INT)).invokeExact();
         if (api != API_VERSION)
         {
             throw new IllegalStateException("libsv2hash EC API version " + api + ", expected " + API_VERSION);
         }
-        final long tableSize = (long)linker.downcallHandle(find(lib, "sv2_ec_pubkey_table_size"),
+        final long tableSize = (long)linker.downcallHandle(NativeLibraryLocator.symbol("sv2_ec_pubkey_table_size"),
             FunctionDescriptor.of(JAVA_LONG)).invokeExact();
         return new Handles(
-            handle(linker, lib, "sv2_ec_field_op", JAVA_INT, ADDRESS, ADDRESS, ADDRESS),
-            handle(linker, lib, "sv2_ec_pubkey", ADDRESS, ADDRESS, ADDRESS),
-            handle(linker, lib, "sv2_ec_mul", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS),
-            handle(linker, lib, "sv2_ec_ellswift_decode", ADDRESS, ADDRESS),
-            handle(linker, lib, "sv2_ec_xswiftec_inv", ADDRESS, ADDRESS, ADDRESS, JAVA_INT),
-            handle(linker, lib, "sv2_ec_ellswift_encode", ADDRESS, ADDRESS, ADDRESS),
-            handle(linker, lib, "sv2_ec_ellswift_keygen", ADDRESS, ADDRESS, ADDRESS, ADDRESS),
-            handle(linker, lib, "sv2_ec_ellswift_ecdh", ADDRESS, ADDRESS, ADDRESS, ADDRESS),
-            handle(linker, lib, "sv2_ec_ellswift_ecdh2", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS),
-            handle(linker, lib, "sv2_ec_schnorr_sign", ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS),
-            handle(linker, lib, "sv2_ec_schnorr_verify", ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS),
-            handle(linker, lib, "sv2_ec_pubkey_table", ADDRESS, ADDRESS),
-            handle(linker, lib, "sv2_ec_select_variant", JAVA_INT),
+            handle(linker, "sv2_ec_field_op", JAVA_INT, ADDRESS, ADDRESS, ADDRESS),
+            handle(linker, "sv2_ec_pubkey", ADDRESS, ADDRESS, ADDRESS),
+            handle(linker, "sv2_ec_mul", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS),
+            handle(linker, "sv2_ec_ellswift_decode", ADDRESS, ADDRESS),
+            handle(linker, "sv2_ec_xswiftec_inv", ADDRESS, ADDRESS, ADDRESS, JAVA_INT),
+            handle(linker, "sv2_ec_ellswift_encode", ADDRESS, ADDRESS, ADDRESS),
+            handle(linker, "sv2_ec_ellswift_keygen", ADDRESS, ADDRESS, ADDRESS, ADDRESS),
+            handle(linker, "sv2_ec_ellswift_ecdh", ADDRESS, ADDRESS, ADDRESS, ADDRESS),
+            handle(linker, "sv2_ec_ellswift_ecdh2", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS),
+            handle(linker, "sv2_ec_schnorr_sign", ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS),
+            handle(linker, "sv2_ec_schnorr_verify", ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS),
+            handle(linker, "sv2_ec_pubkey_table", ADDRESS, ADDRESS),
+            handle(linker, "sv2_ec_select_variant", JAVA_INT),
             tableSize,
             path);
     }
 
-    private static MethodHandle handle(final Linker linker, final SymbolLookup lib, final String symbol,
-        final MemoryLayout... args)
+    private static MethodHandle handle(final Linker linker, final String symbol, final MemoryLayout... args)
     {
-        return linker.downcallHandle(find(lib, symbol), FunctionDescriptor.of(JAVA_INT, args));
-    }
-
-    private static MemorySegment find(final SymbolLookup lib, final String symbol)
-    {
-        return lib.find(symbol).orElseThrow(() -> new IllegalStateException("libsv2hash lacks " + symbol));
+        return linker.downcallHandle(NativeLibraryLocator.symbol(symbol), FunctionDescriptor.of(JAVA_INT, args));
     }
 
     @Override
