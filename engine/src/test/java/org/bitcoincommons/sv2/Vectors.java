@@ -2,42 +2,39 @@ package org.bitcoincommons.sv2;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
 /**
- * Finds the public test vectors in {@code shared/vectors/} (beside the clone in CI, or above it).
+ * The public test vectors kept in the repository ({@code engine/src/test/resources/vectors/}, see SOURCES.md there),
+ * read from the test class path. Nothing outside the repository is ever opened.
  */
 public final class Vectors
 {
+    private static final String DIR = "/vectors/";
+
     private Vectors()
     {
     }
 
-    public static Path dir()
-    {
-        final String prop = System.getProperty("sv2.vectors.dir");
-        if (prop != null && Files.isDirectory(Paths.get(prop)))
-        {
-            return Paths.get(prop).toAbsolutePath().normalize();
-        }
-        Path p = Paths.get("").toAbsolutePath();
-        while (p != null)
-        {
-            final Path candidate = p.resolve("shared").resolve("vectors");
-            if (Files.isDirectory(candidate))
-            {
-                return candidate;
-            }
-            p = p.getParent();
-        }
-        throw new IllegalStateException("shared/vectors not found above " + Paths.get("").toAbsolutePath());
-    }
-
     public static Path path(final String name)
     {
-        return dir().resolve(name);
+        final URL url = Vectors.class.getResource(DIR + name);
+        if (url == null)
+        {
+            throw new IllegalStateException("test vector " + name + " is not on the test class path (" + DIR + ")");
+        }
+        try
+        {
+            return Paths.get(url.toURI());
+        }
+        catch (final URISyntaxException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
     }
 
     public static String read(final String name)

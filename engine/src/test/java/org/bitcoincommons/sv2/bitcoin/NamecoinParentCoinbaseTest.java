@@ -14,7 +14,7 @@ import org.bitcoincommons.sv2.Vectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * Namecoin block 37174 (shared/vectors): 80-byte aux header followed by its CAuxPow. Parses the parent (Bitcoin)
+ * Namecoin block 37174 (test resources vectors/): 80-byte aux header followed by its CAuxPow. Parses the parent (Bitcoin)
  * coinbase with our transaction parser and checks it against the parent header through the coinbase branch.
  */
 class NamecoinParentCoinbaseTest

@@ -2,7 +2,7 @@ package org.bitcoincommons.sv2.bitcoin;
 
 /**
  * Real chain data used as test oracles. Sources: the mainnet genesis block (Bitcoin Core chainparams; header also in
- * shared/vectors/bitcoin_headers.json), and testnet3 blocks from the BIP158 test vectors
+ * vectors/bitcoin_headers.json), and testnet3 blocks from the BIP158 test vectors
  * (bitcoin/bips bip-0158/testnet-19.json: full raw blocks with their block hashes).
  */
 final class RealBlocks

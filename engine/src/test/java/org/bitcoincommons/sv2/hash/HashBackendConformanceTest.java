@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every implementation (FFM, JNA, pure Java) and every native kernel against MessageDigest, on random
- * headers and on the real mainnet headers of shared/vectors/bitcoin_headers.json. A kernel the CPU
+ * headers and on the real mainnet headers of vectors/bitcoin_headers.json. A kernel the CPU
  * lacks is skipped by assumption (the skip message names it).
  */
 class HashBackendConformanceTest

@@ -5,7 +5,7 @@ import java.util.List;
 
 import org.bitcoincommons.sv2.Vectors;
 
-/** Rows of a shared/vectors CSV file without its header line, split on commas (empty cells kept). */
+/** Rows of a vectors CSV (test resources) file without its header line, split on commas (empty cells kept). */
 final class CsvRows
 {
     private CsvRows()

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Replays shared/vectors/sv2_noise_nx_vector.json byte for byte through both roles. */
+/** Replays vectors/sv2_noise_nx_vector.json (test resources) byte for byte through both roles. */
 class NoiseNxVectorTest
 {
     private static final HexFormat HEX = HexFormat.of();
