@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
+import org.bitcoincommons.sv2.merge.MergeMiningCoordinator;
 import org.bitcoincommons.sv2.api.ApiServer;
 import org.bitcoincommons.sv2.config.ConfigException;
 import org.bitcoincommons.sv2.config.EngineConfig;
@@ -52,7 +53,7 @@ public final class PoolCommand implements Runnable
     static void runUntilSignalled(final EngineConfig c, final PrintWriter out, final int statusIntervalSec,
         final java.util.function.Function<PoolServer, AutoCloseable> extra)
     {
-        final PoolServer pool = new PoolServer(c);
+        final PoolServer pool = new PoolServer(c, MergeMiningCoordinator.FACTORY);
         ApiServer api = null;
         AutoCloseable attached = null;
         final CountDownLatch stopped = new CountDownLatch(1);

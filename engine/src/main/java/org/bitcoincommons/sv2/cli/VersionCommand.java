@@ -6,8 +6,8 @@ import java.util.Map;
 
 import org.bitcoincommons.sv2.hash.HashBackend;
 import org.bitcoincommons.sv2.hash.HashBackends;
-import org.bitcoincommons.sv2.noise.AeadImpl;
-import org.bitcoincommons.sv2.noise.EcBackends;
+import org.bitcoincommons.sv2.crypto.AeadImpl;
+import org.bitcoincommons.sv2.crypto.EcBackends;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,5 +1,6 @@
 package org.bitcoincommons.sv2.hash;
 
+import org.bitcoincommons.sv2.nativelib.NativeLibraryLocator;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;

@@ -1,5 +1,6 @@
 package org.bitcoincommons.sv2.hash;
 
+import org.bitcoincommons.sv2.nativelib.NativeLibraryLocator;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Optional;

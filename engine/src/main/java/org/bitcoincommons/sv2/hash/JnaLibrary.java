@@ -1,5 +1,6 @@
 package org.bitcoincommons.sv2.hash;
 
+import org.bitcoincommons.sv2.nativelib.NativeLibraryLocator;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 

@@ -1,5 +1,7 @@
 package org.bitcoincommons.sv2.merge;
 
+import org.bitcoincommons.sv2.revenue.RewardRecorder;
+import org.bitcoincommons.sv2.revenue.MergeAccounting;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -10,7 +12,7 @@ import org.bitcoincommons.sv2.bitcoin.Sha256d;
 import org.bitcoincommons.sv2.bitcoin.Target;
 import org.bitcoincommons.sv2.bitcoin.TxSerialization;
 import org.bitcoincommons.sv2.config.AuxChainConfig;
-import org.bitcoincommons.sv2.pool.BlockCandidate;
+import org.bitcoincommons.sv2.work.BlockCandidate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,5 +1,8 @@
 package org.bitcoincommons.sv2.merge;
 
+import org.bitcoincommons.sv2.revenue.RewardRecorder;
+import org.bitcoincommons.sv2.revenue.RevenueSplit;
+import org.bitcoincommons.sv2.revenue.MergeAccounting;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -13,9 +16,11 @@ import org.bitcoincommons.sv2.bitcoin.Network;
 import org.bitcoincommons.sv2.config.AuxChainConfig;
 import org.bitcoincommons.sv2.config.EngineConfig;
 import org.bitcoincommons.sv2.config.MergeMiningFeeConfig;
-import org.bitcoincommons.sv2.pool.BlockCandidate;
-import org.bitcoincommons.sv2.pool.BlockSink;
-import org.bitcoincommons.sv2.pool.JobFactory;
+import org.bitcoincommons.sv2.work.BlockCandidate;
+import org.bitcoincommons.sv2.work.BlockSink;
+import org.bitcoincommons.sv2.work.JobFactory;
+import org.bitcoincommons.sv2.work.WorkLayer;
+import org.bitcoincommons.sv2.work.WorkLayerFactory;
 import org.bitcoincommons.sv2.template.Template;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,8 +41,16 @@ import org.slf4j.LoggerFactory;
  *   <li>Accounting goes through {@link MergeAccounting}; rewards through {@link RewardRecorder}.</li>
  * </ul>
  */
-public final class MergeMiningCoordinator implements JobFactory.Decorator, AutoCloseable
+public final class MergeMiningCoordinator implements WorkLayer
 {
+    /**
+     * The pool's merged-mining layer: a coordinator when {@code stratum_v2.merge_mining_enabled} names at least one
+     * chain, else none.
+     */
+    public static final WorkLayerFactory FACTORY = (config, network, accounting, refreshJobs) ->
+        config.stratumV2().mergeMiningEnabled() && !config.merge().enabled(config.stratumV2()).isEmpty()
+            ? create(config, network, accounting, refreshJobs) : null;
+
     /** Candidates waiting for the submitter; beyond this they are dropped and counted. */
     public static final int QUEUE_CAPACITY = 4096;
 
@@ -136,6 +149,7 @@ public final class MergeMiningCoordinator implements JobFactory.Decorator, AutoC
     }
 
     /** Names the chains in the journal and starts one poller per chain and the submitter. */
+    @Override
     public synchronized void start()
     {
         if (running)
@@ -223,6 +237,7 @@ public final class MergeMiningCoordinator implements JobFactory.Decorator, AutoC
      * Wraps the pool's Bitcoin block sink: Bitcoin blocks still go to it first, and every candidate (Bitcoin block
      * or aux candidate) is also queued for the aux chains. Returns at once on the logic thread.
      */
+    @Override
     public BlockSink blockSink(final BlockSink bitcoin)
     {
         return new BlockSink()
@@ -393,9 +408,16 @@ public final class MergeMiningCoordinator implements JobFactory.Decorator, AutoC
     }
 
     /** The reward recorder; the pool also records Bitcoin (chain 0) blocks through it. */
+    @Override
     public RewardRecorder recorder()
     {
         return recorder;
+    }
+
+    @Override
+    public int chainCount()
+    {
+        return chains.size();
     }
 
     /** One view per enabled chain. */

@@ -3,8 +3,8 @@
  *
  * <p>Public face for the pool: {@link org.bitcoincommons.sv2.merge.MergeMiningCoordinator} (create from the
  * configuration, {@code start()}/{@code close()}, use it as the job factory's decorator and wrap the block sink with
- * {@code blockSink(...)}), {@link org.bitcoincommons.sv2.merge.MergeAccounting} (implemented by
- * {@link org.bitcoincommons.sv2.merge.JournalMergeAccounting}) and {@link org.bitcoincommons.sv2.merge.RewardRecorder}.
+ * {@code blockSink(...)}), {@link org.bitcoincommons.sv2.revenue.MergeAccounting} (implemented by
+ * {@link org.bitcoincommons.sv2.revenue.JournalMergeAccounting}) and {@link org.bitcoincommons.sv2.revenue.RewardRecorder}.
  *
  * <p>Building blocks, each tested on real chain data: {@link org.bitcoincommons.sv2.merge.AuxPow} (CAuxPow),
  * {@link org.bitcoincommons.sv2.merge.AuxMerkleTree} (slot formula and chain branches),

@@ -1,5 +1,7 @@
 package org.bitcoincommons.sv2.noise;
 
+import org.bitcoincommons.sv2.crypto.Schnorr;
+import org.bitcoincommons.sv2.crypto.Secp256k1;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 

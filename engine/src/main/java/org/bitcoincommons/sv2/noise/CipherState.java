@@ -1,5 +1,8 @@
 package org.bitcoincommons.sv2.noise;
 
+import org.bitcoincommons.sv2.crypto.AeadImpl;
+import org.bitcoincommons.sv2.crypto.ChaCha20Poly1305;
+
 /**
  * A Noise CipherState: a ChaCha20-Poly1305 key (or none) and a 64-bit message counter. The counter becomes the
  * nonce {@code 00000000 || u64 LE}; a failed decryption does not advance it; reaching 2^64 - 1 is fatal.

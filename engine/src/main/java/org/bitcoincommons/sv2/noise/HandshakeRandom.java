@@ -1,5 +1,9 @@
 package org.bitcoincommons.sv2.noise;
 
+import org.bitcoincommons.sv2.crypto.EllSwiftKeyPair;
+import org.bitcoincommons.sv2.crypto.EcBackends;
+import org.bitcoincommons.sv2.crypto.EcBackend;
+import org.bitcoincommons.sv2.crypto.Secp256k1;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 

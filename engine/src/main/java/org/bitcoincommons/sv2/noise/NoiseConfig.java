@@ -1,5 +1,7 @@
 package org.bitcoincommons.sv2.noise;
 
+import org.bitcoincommons.sv2.crypto.SchnorrPublicKey;
+import org.bitcoincommons.sv2.crypto.SchnorrKeyPair;
 import java.security.SecureRandom;
 import java.time.InstantSource;
 

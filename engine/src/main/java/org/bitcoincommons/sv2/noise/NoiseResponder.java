@@ -1,5 +1,13 @@
 package org.bitcoincommons.sv2.noise;
 
+import org.bitcoincommons.sv2.crypto.Sha256;
+import org.bitcoincommons.sv2.crypto.SchnorrKeyPair;
+import org.bitcoincommons.sv2.crypto.Schnorr;
+import org.bitcoincommons.sv2.crypto.EllSwiftKeyPair;
+import org.bitcoincommons.sv2.crypto.EllSwiftEcdh;
+import org.bitcoincommons.sv2.crypto.EllSwift;
+import org.bitcoincommons.sv2.crypto.EcBackends;
+import org.bitcoincommons.sv2.crypto.EcBackend;
 import java.time.InstantSource;
 
 /**

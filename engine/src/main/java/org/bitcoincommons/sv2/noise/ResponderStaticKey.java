@@ -1,5 +1,7 @@
 package org.bitcoincommons.sv2.noise;
 
+import org.bitcoincommons.sv2.crypto.EllSwiftKeyPair;
+
 /**
  * The responder's static key and the certificate that binds it to the authority, as sent in act 2.
  *

@@ -1,5 +1,9 @@
 package org.bitcoincommons.sv2.noise;
 
+import org.bitcoincommons.sv2.crypto.Sha256;
+import org.bitcoincommons.sv2.crypto.SchnorrPublicKey;
+import org.bitcoincommons.sv2.crypto.SchnorrKeyPair;
+import org.bitcoincommons.sv2.crypto.Schnorr;
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 import org.agrona.concurrent.UnsafeBuffer;

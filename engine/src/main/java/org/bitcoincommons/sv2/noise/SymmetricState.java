@@ -1,5 +1,6 @@
 package org.bitcoincommons.sv2.noise;
 
+import org.bitcoincommons.sv2.crypto.Sha256;
 import java.nio.charset.StandardCharsets;
 
 /**

@@ -1,5 +1,7 @@
 package org.bitcoincommons.sv2.noise;
 
+import org.bitcoincommons.sv2.crypto.AeadImpl;
+import org.bitcoincommons.sv2.crypto.ChaCha20Poly1305;
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 import org.agrona.concurrent.UnsafeBuffer;

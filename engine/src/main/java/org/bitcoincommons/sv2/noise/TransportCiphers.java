@@ -1,5 +1,6 @@
 package org.bitcoincommons.sv2.noise;
 
+import org.bitcoincommons.sv2.crypto.AeadImpl;
 import java.io.Closeable;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,5 +1,7 @@
 package org.bitcoincommons.sv2.pool;
 
+import org.bitcoincommons.sv2.work.BlockCandidate;
+import org.bitcoincommons.sv2.work.Job;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,9 +21,9 @@ public final class BlockAssembler
     public static byte[] assemble(final BlockCandidate candidate)
     {
         final Job job = candidate.job();
-        final List<byte[]> txs = new ArrayList<>(1 + job.template.transactions().size());
-        txs.add(job.coinbase.serialize(candidate.extranonce(), TxSerialization.WITNESS));
-        txs.addAll(job.template.transactions());
+        final List<byte[]> txs = new ArrayList<>(1 + job.template().transactions().size());
+        txs.add(job.coinbase().serialize(candidate.extranonce(), TxSerialization.WITNESS));
+        txs.addAll(job.template().transactions());
         return Block.serialize(candidate.header(), txs);
     }
 }

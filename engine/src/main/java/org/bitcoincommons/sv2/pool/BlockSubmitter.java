@@ -1,5 +1,7 @@
 package org.bitcoincommons.sv2.pool;
 
+import org.bitcoincommons.sv2.work.BlockSink;
+import org.bitcoincommons.sv2.work.BlockCandidate;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;

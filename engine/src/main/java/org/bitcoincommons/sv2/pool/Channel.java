@@ -1,5 +1,7 @@
 package org.bitcoincommons.sv2.pool;
 
+import org.bitcoincommons.sv2.work.Job;
+
 /**
  * A mining channel as the pool logic thread keeps it. Owned by that thread only.
  */
@@ -88,7 +90,7 @@ final class Channel
     {
         final int slot = nextSlot;
         nextSlot = (nextSlot + 1) % JOB_SLOTS;
-        slotJobId[slot] = job.jobId;
+        slotJobId[slot] = job.jobId();
         slotJob[slot] = job;
         slotPrefix[slot] = extranoncePrefix;
         System.arraycopy(target, 0, slotTarget[slot], 0, 32);

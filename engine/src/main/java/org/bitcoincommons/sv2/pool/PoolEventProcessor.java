@@ -1,5 +1,6 @@
 package org.bitcoincommons.sv2.pool;
 
+import org.bitcoincommons.sv2.work.Job;
 import org.bitcoincommons.sv2.pipeline.PipelineConsumer;
 import org.bitcoincommons.sv2.pipeline.PipelineEvent;
 import org.slf4j.Logger;

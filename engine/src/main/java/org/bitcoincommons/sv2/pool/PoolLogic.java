@@ -1,5 +1,7 @@
 package org.bitcoincommons.sv2.pool;
 
+import org.bitcoincommons.sv2.work.BlockSink;
+import org.bitcoincommons.sv2.work.Job;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -245,7 +247,7 @@ public final class PoolLogic
         shares.flushAll();
         if (newTip || currentJob == null)
         {
-            tipFirstJobId = job.jobId;
+            tipFirstJobId = job.jobId();
             shares.newTip();
         }
         currentJob = job;
@@ -328,8 +330,8 @@ public final class PoolLogic
             return;
         }
         sendChannelJob(c, job, true);
-        c.downstream.setNewPrevHash(c.channelId, job.jobId, job.prevHash, job.minNtime, job.nbits);
-        c.activate(job.jobId);
+        c.downstream.setNewPrevHash(c.channelId, job.jobId(), job.prevHash(), job.minNtime(), job.nbits());
+        c.activate(job.jobId());
     }
 
     private void sendJob(final Downstream d, final Job job, final boolean newTip)
@@ -343,8 +345,8 @@ public final class PoolLogic
                 if (!groupSent)
                 {
                     groupSent = true;
-                    d.wire.newExtendedMiningJob(c.groupChannelId, job.jobId, newTip ? -1 : job.minNtime & 0xffffffffL,
-                        job.version, true, job.merklePath, job.merklePathCount, job.coinbasePrefix, job.coinbaseSuffix);
+                    d.wire.newExtendedMiningJob(c.groupChannelId, job.jobId(), newTip ? -1 : job.minNtime() & 0xffffffffL,
+                        job.version(), true, job.merklePath(), job.merklePathCount(), job.coinbasePrefix(), job.coinbaseSuffix());
                 }
             }
             else
@@ -356,15 +358,15 @@ public final class PoolLogic
         {
             if (groupSent)
             {
-                d.wire.setNewPrevHash(d.groupChannelId, job.jobId, job.prevHash, job.minNtime, job.nbits);
+                d.wire.setNewPrevHash(d.groupChannelId, job.jobId(), job.prevHash(), job.minNtime(), job.nbits());
             }
             for (final Channel c : d.channels)
             {
                 if (c.groupChannelId == 0)
                 {
-                    c.downstream.setNewPrevHash(c.channelId, job.jobId, job.prevHash, job.minNtime, job.nbits);
+                    c.downstream.setNewPrevHash(c.channelId, job.jobId(), job.prevHash(), job.minNtime(), job.nbits());
                 }
-                c.activate(job.jobId);
+                c.activate(job.jobId());
             }
         }
     }
@@ -372,15 +374,15 @@ public final class PoolLogic
     private void sendChannelJob(final Channel c, final Job job, final boolean future)
     {
         final int slot = recordJob(c, job, future);
-        final long minNtime = future ? -1 : job.minNtime & 0xffffffffL;
+        final long minNtime = future ? -1 : job.minNtime() & 0xffffffffL;
         if (c.extended)
         {
-            c.downstream.newExtendedMiningJob(c.channelId, job.jobId, minNtime, job.version, true,
-                job.merklePath, job.merklePathCount, job.coinbasePrefix, job.coinbaseSuffix);
+            c.downstream.newExtendedMiningJob(c.channelId, job.jobId(), minNtime, job.version(), true,
+                job.merklePath(), job.merklePathCount(), job.coinbasePrefix(), job.coinbaseSuffix());
         }
         else
         {
-            c.downstream.newMiningJob(c.channelId, job.jobId, minNtime, job.version, shares.merkleRoot(c, slot));
+            c.downstream.newMiningJob(c.channelId, job.jobId(), minNtime, job.version(), shares.merkleRoot(c, slot));
         }
     }
 

@@ -1,5 +1,9 @@
 package org.bitcoincommons.sv2.pool;
 
+import org.bitcoincommons.sv2.work.JobFactory;
+import org.bitcoincommons.sv2.work.BlockSink;
+import org.bitcoincommons.sv2.work.BlockCandidate;
+import org.bitcoincommons.sv2.work.Job;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
@@ -19,17 +23,18 @@ import org.bitcoincommons.sv2.hash.HashBackends;
 import org.bitcoincommons.sv2.journal.AccountingState;
 import org.bitcoincommons.sv2.journal.Journal;
 import org.bitcoincommons.sv2.journal.JournalReader;
-import org.bitcoincommons.sv2.merge.JournalMergeAccounting;
-import org.bitcoincommons.sv2.merge.MergeMiningCoordinator;
-import org.bitcoincommons.sv2.merge.RewardRecorder;
 import org.bitcoincommons.sv2.noise.AuthorityKeys;
 import org.bitcoincommons.sv2.noise.NoiseConfig;
 import org.bitcoincommons.sv2.pipeline.PipelineEvent;
 import org.bitcoincommons.sv2.pipeline.SharePipeline;
+import org.bitcoincommons.sv2.revenue.JournalMergeAccounting;
+import org.bitcoincommons.sv2.revenue.RewardRecorder;
 import org.bitcoincommons.sv2.template.EmbeddedChain;
 import org.bitcoincommons.sv2.template.Template;
 import org.bitcoincommons.sv2.template.TemplateSource;
 import org.bitcoincommons.sv2.transport.TcpServer;
+import org.bitcoincommons.sv2.work.WorkLayer;
+import org.bitcoincommons.sv2.work.WorkLayerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +64,8 @@ public final class PoolServer implements AutoCloseable
     private TemplateSource source;
     private JobFactory jobs;
     private BlockSubmitter submitter;
-    private MergeMiningCoordinator merge;
+    private final WorkLayerFactory layerFactory;
+    private WorkLayer merge;
     private RewardRecorder rewards;
     private volatile Template lastTemplate;
     private TcpServer tcp;
@@ -69,14 +75,20 @@ public final class PoolServer implements AutoCloseable
     private final ArrayDeque<double[]> hashrateWindow = new ArrayDeque<>();
     private final java.util.Set<PoolConnection> connections = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    public PoolServer(final EngineConfig config)
+    /**
+     * @param config the engine configuration
+     * @param layers makes the merged-mining layer the configuration asks for (e.g. the merge package's
+     *               {@code MergeMiningCoordinator.FACTORY}); {@link WorkLayerFactory#NONE} for none
+     */
+    public PoolServer(final EngineConfig config, final WorkLayerFactory layers)
     {
-        this(config, SystemEpochClock.INSTANCE);
+        this(config, SystemEpochClock.INSTANCE, layers);
     }
 
-    public PoolServer(final EngineConfig config, final EpochClock clock)
+    public PoolServer(final EngineConfig config, final EpochClock clock, final WorkLayerFactory layers)
     {
         this.config = config;
+        this.layerFactory = layers;
         this.clock = clock;
         this.startMs = clock.time();
         final var nc = config.stratumV2().noise();
@@ -144,22 +156,27 @@ public final class PoolServer implements AutoCloseable
         submitter = new BlockSubmitter(source, metrics, this::blockAccepted);
         BlockSink sink = submitter;
         JobFactory.Decorator decorator = t -> JobFactory.Decoration.NONE;
-        if (config.stratumV2().mergeMiningEnabled() && !config.merge().enabled(config.stratumV2()).isEmpty())
+        try
         {
-            try
-            {
-                merge = MergeMiningCoordinator.create(config, Network.REGTEST, rewardAccounting, this::refreshJobs);
-            }
-            catch (final IllegalArgumentException ex)
-            {
-                throw new ConfigException(ex.getMessage(), ex);
-            }
+            merge = layerFactory.create(config, Network.REGTEST, rewardAccounting, this::refreshJobs);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ConfigException(ex.getMessage(), ex);
+        }
+        if (merge != null)
+        {
             sink = merge.blockSink(submitter);
             decorator = merge;
             rewards = merge.recorder();
         }
         else
         {
+            if (config.stratumV2().mergeMiningEnabled() && !config.merge().enabled(config.stratumV2()).isEmpty())
+            {
+                throw new ConfigException("stratum_v2.merge_mining_enabled: merged mining is configured, but this pool "
+                    + "was assembled without a merged-mining layer");
+            }
             rewards = new RewardRecorder(rewardAccounting, config.stratumV2().mergeMiningFee());
         }
         logic = new PoolLogic(accounting, hash, sink, clock, pc.sharesPerMinute(), pc.extranonceSize(),
@@ -172,7 +189,7 @@ public final class PoolServer implements AutoCloseable
         if (merge != null)
         {
             merge.start();
-            LOG.info("merge-mining {} aux chain(s)", merge.channels().size());
+            LOG.info("merge-mining {} aux chain(s)", merge.chainCount());
         }
         source.start(this::onTemplate);
 
@@ -370,8 +387,8 @@ public final class PoolServer implements AutoCloseable
         return chain;
     }
 
-    /** The merged-mining coordinator, or null when nothing is merge-mined. */
-    public MergeMiningCoordinator merge()
+    /** The merged-mining layer, or null when nothing is merge-mined. */
+    public WorkLayer merge()
     {
         return merge;
     }

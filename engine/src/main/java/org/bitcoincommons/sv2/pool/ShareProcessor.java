@@ -1,5 +1,8 @@
 package org.bitcoincommons.sv2.pool;
 
+import org.bitcoincommons.sv2.work.BlockSink;
+import org.bitcoincommons.sv2.work.BlockCandidate;
+import org.bitcoincommons.sv2.work.Job;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -141,7 +144,7 @@ public final class ShareProcessor
         {
             // Job ids are pool-wide and increasing: an id we issued before is stale, any other is unknown.
             final boolean issued = jobId != 0 && logic.currentJob != null &&
-                Integer.compareUnsigned(jobId, logic.currentJob.jobId) <= 0;
+                Integer.compareUnsigned(jobId, logic.currentJob.jobId()) <= 0;
             reject(c, sequenceNumber, issued ? ShareError.STALE_SHARE : ShareError.INVALID_JOB_ID);
             return;
         }
@@ -157,13 +160,13 @@ public final class ShareProcessor
             return;
         }
         final Job job = c.slotJob[slot];
-        if (((version ^ job.version) & ~PoolLogic.VERSION_ROLLING_MASK) != 0)
+        if (((version ^ job.version()) & ~PoolLogic.VERSION_ROLLING_MASK) != 0)
         {
             reject(c, sequenceNumber, ShareError.INVALID_NON_ROLLABLE_VERSION_BIT);
             return;
         }
         final long t = ntime & 0xffffffffL;
-        if (t < (job.minNtime & 0xffffffffL) || t > nowSec + MAX_FUTURE_SEC)
+        if (t < (job.minNtime() & 0xffffffffL) || t > nowSec + MAX_FUTURE_SEC)
         {
             reject(c, sequenceNumber, ShareError.INVALID_SHARE);
             return;
@@ -172,7 +175,7 @@ public final class ShareProcessor
         final int i = count;
         final int h = i * 80;
         INT_LE.set(headers, h, version);
-        System.arraycopy(job.prevHash, 0, headers, h + 4, 32);
+        System.arraycopy(job.prevHash(), 0, headers, h + 4, 32);
         if (c.extended)
         {
             System.arraycopy(extranonce, extranonceOffset, batchExtranonce, i * 32, extranonceLength);
@@ -183,7 +186,7 @@ public final class ShareProcessor
             System.arraycopy(merkleRoot(c, slot), 0, headers, h + 36, 32);
         }
         INT_LE.set(headers, h + 68, ntime);
-        INT_LE.set(headers, h + 72, job.nbits);
+        INT_LE.set(headers, h + 72, job.nbits());
         INT_LE.set(headers, h + 76, nonce);
         record(c, slot, version, i, h);
         batchChannel[i] = c;
@@ -227,14 +230,14 @@ public final class ShareProcessor
             reject(c, batchSequence[i], ShareError.DUPLICATE_SHARE);
             return;
         }
-        if (Target.hashMeetsTarget(hashes, hashOffset, job.networkTarget, 0))
+        if (Target.hashMeetsTarget(hashes, hashOffset, job.networkTarget(), 0))
         {
             blocks++;
             final byte[] hash = java.util.Arrays.copyOfRange(hashes, hashOffset, hashOffset + 32);
-            accounting.blockFound(0, c.workerId, job.template.height(), hash);
+            accounting.blockFound(0, c.workerId, job.template().height(), hash);
             blockSink.blockFound(candidate(i, c, slot, job, hash));
         }
-        else if (job.auxMaxTarget != null && Target.hashMeetsTarget(hashes, hashOffset, job.auxMaxTarget, 0))
+        else if (job.auxMaxTarget() != null && Target.hashMeetsTarget(hashes, hashOffset, job.auxMaxTarget(), 0))
         {
             final byte[] hash = java.util.Arrays.copyOfRange(hashes, hashOffset, hashOffset + 32);
             blockSink.auxCandidate(candidate(i, c, slot, job, hash));
@@ -249,7 +252,7 @@ public final class ShareProcessor
         c.sharesAccepted++;
         c.vardiff.onShare();
         final double difficulty = c.slotDifficulty[slot];
-        accounting.shareAccepted(c.workerId, c.channelId, batchSequence[i], job.jobId, difficulty, job.chainMask);
+        accounting.shareAccepted(c.workerId, c.channelId, batchSequence[i], job.jobId(), difficulty, job.chainMask());
         if (!c.pendingQueued)
         {
             c.pendingQueued = true;
@@ -363,7 +366,7 @@ public final class ShareProcessor
             final Job job = c.slotJob[slot];
             final byte[] prefix = c.slotPrefix[slot];
             final int len = assemble(job, prefix, 0, prefix.length, null, 0, 0);
-            Merkle.coinbaseRoot(sha, coinbase, 0, len, job.merklePath, 0, job.merklePathCount, root, 0);
+            Merkle.coinbaseRoot(sha, coinbase, 0, len, job.merklePath(), 0, job.merklePathCount(), root, 0);
             c.slotMerkleReady[slot] = true;
         }
         return root;
@@ -373,21 +376,21 @@ public final class ShareProcessor
         final int length, final byte[] out, final int outOffset)
     {
         final int len = assemble(job, prefix, 0, prefix.length, extranonce, offset, length);
-        Merkle.coinbaseRoot(sha, coinbase, 0, len, job.merklePath, 0, job.merklePathCount, out, outOffset);
+        Merkle.coinbaseRoot(sha, coinbase, 0, len, job.merklePath(), 0, job.merklePathCount(), out, outOffset);
     }
 
     /** Writes prefix | extranonce prefix | extranonce | suffix into the scratch coinbase; returns its length. */
     private int assemble(final Job job, final byte[] a, final int aOffset, final int aLength,
         final byte[] b, final int bOffset, final int bLength)
     {
-        final int len = job.coinbasePrefix.length + aLength + bLength + job.coinbaseSuffix.length;
+        final int len = job.coinbasePrefix().length + aLength + bLength + job.coinbaseSuffix().length;
         if (len > coinbase.length)
         {
             coinbase = new byte[Integer.highestOneBit(len) << 1];
         }
         int p = 0;
-        System.arraycopy(job.coinbasePrefix, 0, coinbase, p, job.coinbasePrefix.length);
-        p += job.coinbasePrefix.length;
+        System.arraycopy(job.coinbasePrefix(), 0, coinbase, p, job.coinbasePrefix().length);
+        p += job.coinbasePrefix().length;
         System.arraycopy(a, aOffset, coinbase, p, aLength);
         p += aLength;
         if (bLength > 0)
@@ -395,7 +398,7 @@ public final class ShareProcessor
             System.arraycopy(b, bOffset, coinbase, p, bLength);
             p += bLength;
         }
-        System.arraycopy(job.coinbaseSuffix, 0, coinbase, p, job.coinbaseSuffix.length);
+        System.arraycopy(job.coinbaseSuffix(), 0, coinbase, p, job.coinbaseSuffix().length);
         return len;
     }
 }

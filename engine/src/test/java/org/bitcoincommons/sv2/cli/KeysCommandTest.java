@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.bitcoincommons.sv2.noise.AuthorityKeys;
-import org.bitcoincommons.sv2.noise.Schnorr;
+import org.bitcoincommons.sv2.crypto.Schnorr;
 import org.junit.jupiter.api.Test;
 
 class KeysCommandTest

@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.bitcoincommons.sv2.noise.AeadImpl;
-import org.bitcoincommons.sv2.noise.EcBackends;
+import org.bitcoincommons.sv2.crypto.AeadImpl;
+import org.bitcoincommons.sv2.crypto.EcBackends;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

@@ -17,7 +17,7 @@ class VersionCommandTest
         final JsonNode json = new ObjectMapper().readTree(r.out());
         assertTrue(json.get("java").asText().contains(Integer.toString(Runtime.version().feature())));
         assertEquals(Integer.toString(Runtime.getRuntime().availableProcessors()), json.get("cpus").asText());
-        assertEquals(org.bitcoincommons.sv2.noise.EcBackends.selected().name(), json.get("ec_impl").asText());
+        assertEquals(org.bitcoincommons.sv2.crypto.EcBackends.selected().name(), json.get("ec_impl").asText());
         assertTrue(json.get("ec_impl").asText().matches("native|java"), json.toString());
         final String aead = json.get("aead_impl").asText();
         assertTrue(aead.equals("java") || aead.startsWith("native "), aead);

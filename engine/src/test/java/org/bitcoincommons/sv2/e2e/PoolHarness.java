@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
 
+import org.bitcoincommons.sv2.merge.MergeMiningCoordinator;
 import org.bitcoincommons.sv2.bitcoin.Target;
 import org.bitcoincommons.sv2.config.EngineConfig;
 import org.bitcoincommons.sv2.miner.MinerClient;
@@ -50,7 +51,7 @@ final class PoolHarness implements AutoCloseable
             [api]
             enabled = false
             """.formatted(noise, journal.toString().replace("\\", "/"), extraToml, bits), dir);
-        pool = new PoolServer(config);
+        pool = new PoolServer(config, MergeMiningCoordinator.FACTORY);
         pool.start();
     }
 

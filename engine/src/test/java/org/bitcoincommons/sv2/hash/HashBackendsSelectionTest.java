@@ -1,5 +1,6 @@
 package org.bitcoincommons.sv2.hash;
 
+import org.bitcoincommons.sv2.nativelib.NativeLibraryLocator;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

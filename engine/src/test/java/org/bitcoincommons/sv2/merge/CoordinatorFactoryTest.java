@@ -1,5 +1,6 @@
 package org.bitcoincommons.sv2.merge;
 
+import org.bitcoincommons.sv2.revenue.MergeAccounting;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -13,7 +14,7 @@ import java.util.List;
 import org.bitcoincommons.sv2.bitcoin.Hex;
 import org.bitcoincommons.sv2.bitcoin.Network;
 import org.bitcoincommons.sv2.config.EngineConfig;
-import org.bitcoincommons.sv2.pool.JobFactory;
+import org.bitcoincommons.sv2.work.JobFactory;
 import org.bitcoincommons.sv2.template.Template;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,7 @@
 package org.bitcoincommons.sv2.merge;
 
+import org.bitcoincommons.sv2.revenue.RevenueSplit;
+import org.bitcoincommons.sv2.revenue.JournalMergeAccounting;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -38,10 +40,10 @@ import org.bitcoincommons.sv2.journal.Journal;
 import org.bitcoincommons.sv2.journal.JournalReader;
 import org.bitcoincommons.sv2.journal.JournalWriter;
 import org.bitcoincommons.sv2.pool.BlockAssembler;
-import org.bitcoincommons.sv2.pool.BlockCandidate;
-import org.bitcoincommons.sv2.pool.BlockSink;
-import org.bitcoincommons.sv2.pool.Job;
-import org.bitcoincommons.sv2.pool.JobFactory;
+import org.bitcoincommons.sv2.work.BlockCandidate;
+import org.bitcoincommons.sv2.work.BlockSink;
+import org.bitcoincommons.sv2.work.Job;
+import org.bitcoincommons.sv2.work.JobFactory;
 import org.bitcoincommons.sv2.pool.JournalAccounting;
 import org.bitcoincommons.sv2.pool.MiningDownstream;
 import org.bitcoincommons.sv2.pool.PoolLogic;

@@ -69,7 +69,7 @@ class PoolMergeMiningEndToEndTest
                 enabled = false
                 """.formatted(nmc.url(), rsk.url(), dir.resolve("journal").toString().replace("\\", "/"), btcBits), dir);
             final Map<String, Object> live;
-            try (PoolServer pool = new PoolServer(config))
+            try (PoolServer pool = new PoolServer(config, MergeMiningCoordinator.FACTORY))
             {
                 pool.start();
                 try (MinerClient miner = new MinerClient(new MinerConfig(pool.sv2Address(),

@@ -1,5 +1,6 @@
 package org.bitcoincommons.sv2.noise;
 
+import org.bitcoincommons.sv2.crypto.EllSwiftKeyPair;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;

@@ -1,5 +1,14 @@
 package org.bitcoincommons.sv2.noise;
 
+import org.bitcoincommons.sv2.crypto.TestBackends;
+import org.bitcoincommons.sv2.crypto.AeadImpl;
+import org.bitcoincommons.sv2.crypto.Sha256;
+import org.bitcoincommons.sv2.crypto.SchnorrPublicKey;
+import org.bitcoincommons.sv2.crypto.SchnorrKeyPair;
+import org.bitcoincommons.sv2.crypto.Schnorr;
+import org.bitcoincommons.sv2.crypto.EllSwiftKeyPair;
+import org.bitcoincommons.sv2.crypto.EllSwiftEcdh;
+import org.bitcoincommons.sv2.crypto.EcBackend;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -50,7 +59,7 @@ class NoiseNxVectorTest
     }
 
     @ParameterizedTest
-    @MethodSource("org.bitcoincommons.sv2.noise.TestBackends#names")
+    @MethodSource("org.bitcoincommons.sv2.crypto.TestBackends#names")
     void certificateAndSchnorrParts(final String backendName)
     {
         final EcBackend backend = TestBackends.get(backendName);
@@ -73,7 +82,7 @@ class NoiseNxVectorTest
     }
 
     @ParameterizedTest
-    @MethodSource("org.bitcoincommons.sv2.noise.TestBackends#names")
+    @MethodSource("org.bitcoincommons.sv2.crypto.TestBackends#names")
     void handshakeAndTransportReproduceTheVector(final String backendName) throws Exception
     {
         final EcBackend backend = TestBackends.get(backendName);

@@ -1,5 +1,8 @@
 package org.bitcoincommons.sv2.pool;
 
+import org.bitcoincommons.sv2.work.JobFactory;
+import org.bitcoincommons.sv2.work.BlockSink;
+import org.bitcoincommons.sv2.work.BlockCandidate;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,5 +1,6 @@
 package org.bitcoincommons.sv2.pool;
 
+import org.bitcoincommons.sv2.work.Job;
 import static org.bitcoincommons.sv2.pool.PoolFixture.MAX_TARGET;
 import static org.bitcoincommons.sv2.pool.PoolFixture.header;
 import static org.bitcoincommons.sv2.pool.PoolFixture.le;
@@ -99,7 +100,7 @@ class PoolLogicTest
         assertEquals(BITS, (int)prev.c());
         // the merkle root the pool sent is the one of its coinbase with this channel's extranonce
         final Job current = f.logic.currentJob;
-        assertArrayEquals(merkleRoot(current.coinbasePrefix, success.bytes2(), current.coinbaseSuffix, current.merklePath),
+        assertArrayEquals(merkleRoot(current.coinbasePrefix(), success.bytes2(), current.coinbaseSuffix(), current.merklePath()),
             job.bytes());
         assertEquals(ch, job.channelId());
     }

@@ -8,7 +8,7 @@ import java.io.OutputStream;
 import java.util.concurrent.TimeUnit;
 
 import org.agrona.concurrent.UnsafeBuffer;
-import org.bitcoincommons.sv2.noise.AeadImpl;
+import org.bitcoincommons.sv2.crypto.AeadImpl;
 import org.bitcoincommons.sv2.noise.NoiseChannel;
 import org.bitcoincommons.sv2.noise.TransportCipher;
 import org.bitcoincommons.sv2.noise.TransportCiphers;

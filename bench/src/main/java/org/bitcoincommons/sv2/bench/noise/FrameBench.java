@@ -5,7 +5,7 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 import java.util.concurrent.TimeUnit;
 
 import org.agrona.concurrent.UnsafeBuffer;
-import org.bitcoincommons.sv2.noise.AeadImpl;
+import org.bitcoincommons.sv2.crypto.AeadImpl;
 import org.bitcoincommons.sv2.noise.NoiseException;
 import org.bitcoincommons.sv2.noise.TransportCipher;
 import org.bitcoincommons.sv2.noise.TransportCiphers;

@@ -5,13 +5,13 @@ import java.time.InstantSource;
 import java.util.concurrent.TimeUnit;
 
 import org.bitcoincommons.sv2.noise.AuthorityKeys;
-import org.bitcoincommons.sv2.noise.EcBackend;
-import org.bitcoincommons.sv2.noise.EcBackends;
+import org.bitcoincommons.sv2.crypto.EcBackend;
+import org.bitcoincommons.sv2.crypto.EcBackends;
 import org.bitcoincommons.sv2.noise.HandshakeRandom;
 import org.bitcoincommons.sv2.noise.NoiseInitiator;
 import org.bitcoincommons.sv2.noise.NoiseResponder;
-import org.bitcoincommons.sv2.noise.SchnorrKeyPair;
-import org.bitcoincommons.sv2.noise.SchnorrPublicKey;
+import org.bitcoincommons.sv2.crypto.SchnorrKeyPair;
+import org.bitcoincommons.sv2.crypto.SchnorrPublicKey;
 import org.bitcoincommons.sv2.noise.StaticKeyRotation;
 import org.bitcoincommons.sv2.noise.TransportCipher;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -6,8 +6,8 @@ import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
-import org.bitcoincommons.sv2.noise.AeadImpl;
-import org.bitcoincommons.sv2.noise.ChaCha20Poly1305;
+import org.bitcoincommons.sv2.crypto.AeadImpl;
+import org.bitcoincommons.sv2.crypto.ChaCha20Poly1305;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;

@@ -1,0 +1,140 @@
+package org.bitcoincommons.sv2.crypto;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+
+/**
+ * The native ChaCha20-Poly1305 behind {@link ChaCha20Poly1305}: one critical FFM downcall per message into
+ * libsv2hash.so on the caller's arrays. Same contract as {@link JavaChaCha20Poly1305}; bounds are checked here
+ * because the C code does not. Allocates nothing per message once it has seen the caller's buffers.
+ * <p>
+ * Context layout (one array, one segment), see native/include/sv2aead.h:
+ * <pre>
+ *  +-----------+-------------------+-------------------+-------------------+
+ *  | key (32)  | cache slot 0 (128)| cache slot 1 (128)| cache slot 2 (128)|
+ *  +-----------+-------------------+-------------------+-------------------+
+ *   0           32                  160                 288                 416
+ * </pre>
+ * A cache slot holds ChaCha20 blocks 0 and 1 of one of the next nonces. A call that computes its own blocks computes
+ * those of the next three nonces alongside for little more, and a cipher state's next messages use exactly those
+ * nonces, so three messages in four skip ChaCha20's latency chain. The slots from cacheSlot on (cacheRemaining of
+ * them) belong to nonces (cacheN0, cacheN12), (cacheN0, cacheN12 + 1), ...
+ * Not thread-safe.
+ */
+final class NativeChaCha20Poly1305
+{
+    private static final int TAG_LENGTH = ChaCha20Poly1305.TAG_LENGTH;
+    private static final int SEGMENT_SLOTS = 4;
+
+    private final byte[] context = new byte[NativeAead.CONTEXT_LENGTH];
+    private final MemorySegment contextSegment = MemorySegment.ofArray(context);
+    private int cacheRemaining;
+    private int cacheSlot;
+    private int cacheN0;
+    private long cacheN12;
+
+    /*
+     * Heap segments over the last few arrays seen (whatever the argument position), replaced round robin. A downcall
+     * does not let escape analysis remove MemorySegment.ofArray (about 72 bytes per segment); a connection's cipher
+     * sees the same few long-lived buffers message after message (a header array and a frame buffer), so the steady
+     * state allocates nothing.
+     */
+    private final byte[][] segmentArrays = new byte[SEGMENT_SLOTS][];
+    private final MemorySegment[] segments = new MemorySegment[SEGMENT_SLOTS];
+    private int nextSegmentSlot;
+
+    NativeChaCha20Poly1305 key(final byte[] key, final int offset)
+    {
+        System.arraycopy(key, offset, context, 0, ChaCha20Poly1305.KEY_LENGTH);
+        cacheRemaining = 0;
+        return this;
+    }
+
+    int encrypt(
+        final int n0, final long n12,
+        final byte[] ad, final int adOffset, final int adLength,
+        final byte[] src, final int srcOffset, final int length,
+        final byte[] dst, final int dstOffset)
+    {
+        Objects.checkFromIndexSize(adOffset, adLength, ad.length);
+        Objects.checkFromIndexSize(srcOffset, length, src.length);
+        Objects.checkFromIndexSize(dstOffset, length + TAG_LENGTH, dst.length);
+        final MemorySegment adSegment = adLength == 0 ? MemorySegment.NULL : segment(ad);
+        return NativeAead.seal(contextSegment, useCache(n0, n12), n0, n12, adSegment, adOffset, adLength,
+            segment(src), srcOffset, length, segment(dst), dstOffset);
+    }
+
+    int decrypt(
+        final int n0, final long n12,
+        final byte[] ad, final int adOffset, final int adLength,
+        final byte[] src, final int srcOffset, final int length,
+        final byte[] dst, final int dstOffset)
+    {
+        if (length < TAG_LENGTH)
+        {
+            return -1;
+        }
+        Objects.checkFromIndexSize(adOffset, adLength, ad.length);
+        Objects.checkFromIndexSize(srcOffset, length, src.length);
+        Objects.checkFromIndexSize(dstOffset, length - TAG_LENGTH, dst.length);
+        final MemorySegment adSegment = adLength == 0 ? MemorySegment.NULL : segment(ad);
+        return NativeAead.open(contextSegment, useCache(n0, n12), n0, n12, adSegment, adOffset, adLength,
+            segment(src), srcOffset, length, segment(dst), dstOffset);
+    }
+
+    /**
+     * The native {@code cached} argument: slot + 1 when the cache holds this nonce's blocks (the call uses them), else
+     * 0: the call computes them and refills the cache with the next three nonces' blocks.
+     */
+    private int useCache(final int n0, final long n12)
+    {
+        if (cacheRemaining > 0 && n12 == cacheN12 && n0 == cacheN0)
+        {
+            final int slot = cacheSlot;
+            cacheSlot = slot + 1;
+            cacheRemaining--;
+            cacheN12 = n12 + 1;
+            return slot + 1;
+        }
+        cacheRemaining = NativeAead.CACHE_SLOTS;
+        cacheSlot = 0;
+        cacheN0 = n0;
+        cacheN12 = n12 + 1;
+        return 0;
+    }
+
+    private MemorySegment segment(final byte[] array)
+    {
+        for (int i = 0; i < SEGMENT_SLOTS; i++)
+        {
+            if (segmentArrays[i] == array)
+            {
+                return segments[i];
+            }
+        }
+        // A new array is usually a buffer that grew: forget the smaller ones (the outgrown buffer among them) so the
+        // cache never keeps dead buffers alive; a small live one (a header array) simply comes back on its next use.
+        for (int i = 0; i < SEGMENT_SLOTS; i++)
+        {
+            if (segmentArrays[i] != null && segmentArrays[i].length < array.length)
+            {
+                segmentArrays[i] = null;
+                segments[i] = null;
+            }
+        }
+        int slot = -1;
+        for (int i = 0; i < SEGMENT_SLOTS && slot < 0; i++)
+        {
+            slot = segmentArrays[i] == null ? i : -1;
+        }
+        if (slot < 0)
+        {
+            slot = nextSegmentSlot;
+            nextSegmentSlot = (slot + 1) % SEGMENT_SLOTS;
+        }
+        final MemorySegment segment = MemorySegment.ofArray(array);
+        segmentArrays[slot] = array;
+        segments[slot] = segment;
+        return segment;
+    }
+}

@@ -1,0 +1,121 @@
+package org.bitcoincommons.sv2.crypto;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+import javax.crypto.Mac;
+import javax.crypto.ShortBufferException;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * SHA-256, HMAC-SHA256, the Noise HKDF and BIP340 tagged hashes over one reused JDK {@link MessageDigest} and
+ * {@link Mac}. Not thread-safe: one instance per handshake or per thread.
+ */
+public final class Sha256
+{
+    /** Digest length, bytes. */
+    public static final int LENGTH = 32;
+
+    private final MessageDigest digest;
+    private final Mac hmac;
+    private final byte[] temp = new byte[LENGTH];
+    private final byte[] temp2 = new byte[LENGTH];
+
+    public Sha256()
+    {
+        try
+        {
+            digest = MessageDigest.getInstance("SHA-256");
+            hmac = Mac.getInstance("HmacSHA256");
+        }
+        catch (final NoSuchAlgorithmException ex)
+        {
+            throw new IllegalStateException("SHA-256 / HmacSHA256 missing from the JDK", ex);
+        }
+    }
+
+    /** SHA256 of one array. */
+    public byte[] hash(final byte[] data)
+    {
+        return digest.digest(data);
+    }
+
+    /** SHA256 of the concatenation of the given arrays. */
+    public byte[] hash(final byte[]... parts)
+    {
+        for (final byte[] part : parts)
+        {
+            digest.update(part);
+        }
+        return digest.digest();
+    }
+
+    /** SHA256(a || b[bOffset, bOffset + bLength)) into out[outOffset..+32); the Noise MixHash. */
+    public void hash(
+        final byte[] a, final byte[] b, final int bOffset, final int bLength, final byte[] out, final int outOffset)
+    {
+        digest.update(a);
+        digest.update(b, bOffset, bLength);
+        try
+        {
+            digest.digest(out, outOffset, LENGTH);
+        }
+        catch (final java.security.DigestException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /** SHA256(tag) for a BIP340 tag string; compute once and pass to {@link #tagged}. */
+    public byte[] tagHash(final String tag)
+    {
+        return digest.digest(tag.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** BIP340 tagged hash: SHA256(tagHash || tagHash || parts...). */
+    public byte[] tagged(final byte[] tagHash, final byte[]... parts)
+    {
+        digest.update(tagHash);
+        digest.update(tagHash);
+        for (final byte[] part : parts)
+        {
+            digest.update(part);
+        }
+        return digest.digest();
+    }
+
+    /** HMAC-SHA256(key, data) into out[outOffset..+32). */
+    public void hmac(
+        final byte[] key, final byte[] data, final int dataOffset, final int dataLength, final byte[] out,
+        final int outOffset)
+    {
+        try
+        {
+            hmac.init(new SecretKeySpec(key, "HmacSHA256"));
+            hmac.update(data, dataOffset, dataLength);
+            hmac.doFinal(out, outOffset);
+        }
+        catch (final java.security.InvalidKeyException | ShortBufferException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /**
+     * The Noise HKDF with two outputs: t = HMAC(ck, ikm); out1 = HMAC(t, 0x01); out2 = HMAC(t, out1 || 0x02).
+     */
+    public void hkdf2(final byte[] chainingKey, final byte[] ikm, final int ikmLength, final byte[] out1,
+        final byte[] out2)
+    {
+        final byte[] prk = temp;
+        hmac(chainingKey, ikm, 0, ikmLength, prk, 0);
+        final byte[] one = {0x01};
+        hmac(prk, one, 0, 1, out1, 0);
+        final byte[] input = new byte[LENGTH + 1];
+        System.arraycopy(out1, 0, input, 0, LENGTH);
+        input[LENGTH] = 0x02;
+        hmac(prk, input, 0, input.length, temp2, 0);
+        System.arraycopy(temp2, 0, out2, 0, LENGTH);
+    }
+}

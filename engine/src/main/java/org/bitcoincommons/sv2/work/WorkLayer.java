@@ -1,0 +1,31 @@
+package org.bitcoincommons.sv2.work;
+
+import org.bitcoincommons.sv2.revenue.RewardRecorder;
+
+/**
+ * What a layer above the pool adds to its work (merged mining): a decoration of every job's coinbase, a view of the
+ * shares that meet a network or aux target, and the recorder of rewards. The pool sees only this interface; the
+ * layer is plugged in by whoever assembles the pool ({@link WorkLayerFactory}), so pool and merge never import each
+ * other.
+ */
+public interface WorkLayer extends JobFactory.Decorator, AutoCloseable
+{
+    /**
+     * @param bitcoin where Bitcoin blocks go
+     * @return the sink the pool logic hands every candidate to (returns at once: it runs on the logic thread)
+     */
+    BlockSink blockSink(BlockSink bitcoin);
+
+    /** Records rewards, fees and the revenue split, for Bitcoin blocks as for aux blocks. */
+    RewardRecorder recorder();
+
+    /** Starts the layer's own threads (pollers, submitters). */
+    void start();
+
+    /** Aux chains this layer mines. */
+    int chainCount();
+
+    /** Stops the layer's threads. */
+    @Override
+    void close();
+}
