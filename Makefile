@@ -40,7 +40,9 @@ native:
 build: native
 	$(MVN) $(MVN_FLAGS) -DskipTests package
 
+# Reports of an earlier run are removed first, so that bin/test-summary counts (and checks) only this run's.
 test: native
+	@rm -rf engine/target/surefire-reports bench/target/surefire-reports
 	$(MVN) $(MVN_FLAGS) verify
 	@bin/test-summary
 
