@@ -28,7 +28,7 @@ LOAD_ARGS ?= --connections 100 --seconds 15 --warmup 5 --json
 help:
 	@echo "make build       compile the native kernel and the engine, package bin/sv2's jars"
 	@echo "make test        build and run every test"
-	@echo "make run         start the pool on the embedded chain with a built-in miner"
+	@echo "make run         start the pool on the embedded chain with a built-in miner (PORT=, API_PORT=)"
 	@echo "make bench       run the JMH benchmarks, JSON into jmh-results/"
 	@echo "make bench-load  run the end-to-end load generator against a pool"
 	@echo "make native      compile the native hashing kernel only"
@@ -40,12 +40,17 @@ native:
 build: native
 	$(MVN) $(MVN_FLAGS) -DskipTests package
 
+# Reports of an earlier run are removed first, so that bin/test-summary counts (and checks) only this run's.
 test: native
+	@rm -rf engine/target/surefire-reports bench/target/surefire-reports
 	$(MVN) $(MVN_FLAGS) verify
 	@bin/test-summary
 
+# `make run PORT=3334 API_PORT=9101` when the default ports are taken (the demo's --listen and --api).
+PORT ?= 34254
+API_PORT ?= 9100
 run: build
-	bin/sv2 demo
+	bin/sv2 demo --listen 127.0.0.1:$(PORT) --api 127.0.0.1:$(API_PORT)
 
 bench: build
 	@mkdir -p jmh-results

@@ -15,6 +15,7 @@ import org.bitcoincommons.sv2.merge.AuxBlockProof;
 import org.bitcoincommons.sv2.merge.AuxPowFailure;
 import org.bitcoincommons.sv2.merge.AuxPowVerdict;
 import org.bitcoincommons.sv2.merge.AuxPowVerifier;
+import org.bitcoincommons.sv2.merge.ChainIdRule;
 import org.bitcoincommons.sv2.merge.ParentPow;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -59,7 +60,8 @@ public final class AuxpowCommand implements Runnable
         boolean json;
 
         @Option(names = "--chain-id", paramLabel = "N",
-            description = "Expected aux chain id (default: the header's version >> 16).")
+            description = "Expected aux chain id (default: the one the header's version gives, read by the rule of " +
+                "Namecoin, Dogecoin, Syscoin or the generic one, which differ once BIP9 bits are set).")
         Integer chainId;
 
         @Option(names = "--parent-pow", paramLabel = "POW", defaultValue = "auto",
@@ -71,9 +73,10 @@ public final class AuxpowCommand implements Runnable
         public Integer call()
         {
             final AuxBlockProof proof = read(file);
-            final int headerChainId = AuxPowVerifier.chainIdOf(
-                (proof.header()[0] & 0xff) | (proof.header()[1] & 0xff) << 8 | (proof.header()[2] & 0xff) << 16
-                    | (proof.header()[3] & 0xff) << 24);
+            final int version = (proof.header()[0] & 0xff) | (proof.header()[1] & 0xff) << 8 |
+                (proof.header()[2] & 0xff) << 16 | (proof.header()[3] & 0xff) << 24;
+            final ChainIdRule rule = chainId != null ? ChainIdRule.forChainId(chainId) : ChainIdRule.forVersion(version);
+            final int headerChainId = rule.chainId(version);
             final ParentPow pow = switch (parentPow)
             {
                 case auto -> ParentPow.forChainId(chainId != null ? chainId : headerChainId);
@@ -87,17 +90,18 @@ public final class AuxpowCommand implements Runnable
                     verdict.parentHash(), verdict.chainId(), verdict.chainIndex(), verdict.merkleSize(),
                     verdict.merkleNonce(), verdict.commitmentRead(), verdict.parentPowChecked());
             }
-            print(spec.commandLine().getOut(), verdict, pow);
+            print(spec.commandLine().getOut(), verdict, pow, rule);
             return verdict.valid() ? ExitCode.OK : ExitCode.INVALID;
         }
 
-        private void print(final PrintWriter out, final AuxPowVerdict v, final ParentPow pow)
+        private void print(final PrintWriter out, final AuxPowVerdict v, final ParentPow pow, final ChainIdRule rule)
         {
             final Map<String, Object> m = new LinkedHashMap<>();
             m.put("valid", v.valid());
             m.put("aux_block_hash", HashOrder.toDisplayHex(v.auxHash()));
             m.put("parent_block_hash", HashOrder.toDisplayHex(v.parentHash()));
             m.put("chain_id", v.chainId());
+            m.put("chain_id_rule", rule.name().toLowerCase(java.util.Locale.ROOT));
             m.put("chain_index", v.chainIndex());
             m.put("merkle_size", v.commitmentRead() ? v.merkleSize() : null);
             m.put("merkle_nonce", v.commitmentRead() ? Integer.toUnsignedLong(v.merkleNonce()) : null);

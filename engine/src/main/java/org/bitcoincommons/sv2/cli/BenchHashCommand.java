@@ -34,7 +34,8 @@ import picocli.CommandLine.Option;
  * is chained single-block SHA-NI compressions per second divided by two (a header with a midstate
  * costs two compressions). Entries that cannot run here are left out; shani_limit is 0 without SHA-NI.
  */
-@Command(name = "hash", description = "Measure SHA-256d throughput of every hashing implementation.")
+@Command(name = "hash", description = "Measure SHA-256d throughput of every hashing implementation " +
+    "(progress on stderr, one line per measurement).")
 public final class BenchHashCommand implements Runnable
 {
     private static final long SCAN_CHUNK = 1L << 20;
@@ -62,6 +63,8 @@ public final class BenchHashCommand implements Runnable
         {
             throw new CliException(ExitCode.BAD_INPUT, "--batch must be in [1, 1048576]: " + batch);
         }
+        // Every measurement is planned first, so that progress can say "3/17"; implementation names map to rates.
+        final Map<String, LongSupplier> plan = new LinkedHashMap<>();
         final Map<String, Double> impls = new LinkedHashMap<>();
         double digest;
         double limit = 0;
@@ -87,9 +90,8 @@ public final class BenchHashCommand implements Runnable
                 final HashBackend b = tryCreate(impl, HashKernel.AUTO);
                 if (b != null)
                 {
-                    impls.put(impl.configName(), rate(() -> { b.hash(headers, batch, hashes); return batch; }));
-                    impls.put(impl.configName() + "-midstate",
-                        rate(() -> { b.hashMidstates(records, batch, hashes); return batch; }));
+                    plan.put(impl.configName(), () -> { b.hash(headers, batch, hashes); return batch; });
+                    plan.put(impl.configName() + "-midstate", () -> { b.hashMidstates(records, batch, hashes); return batch; });
                 }
             }
             for (final HashKernel k : HashBackends.availableKernels())
@@ -97,9 +99,8 @@ public final class BenchHashCommand implements Runnable
                 final HashBackend b = tryCreate(HashImpl.FFM, k);
                 if (b != null)
                 {
-                    impls.put("ffm-" + k.kernelName(), rate(() -> { b.hash(headers, batch, hashes); return batch; }));
-                    impls.put("ffm-midstate-" + k.kernelName(),
-                        rate(() -> { b.hashMidstates(records, batch, hashes); return batch; }));
+                    plan.put("ffm-" + k.kernelName(), () -> { b.hash(headers, batch, hashes); return batch; });
+                    plan.put("ffm-midstate-" + k.kernelName(), () -> { b.hashMidstates(records, batch, hashes); return batch; });
                 }
             }
             final MemorySegment prefix = headers.asSlice(0, 76);
@@ -111,22 +112,60 @@ public final class BenchHashCommand implements Runnable
                 if (b != null)
                 {
                     final int[] start = {0};
-                    impls.put("ffm-scan-" + k.kernelName(), rate(() ->
+                    plan.put("ffm-scan-" + k.kernelName(), () ->
                     {
                         b.scan(prefix, start[0], SCAN_CHUNK, zero, found, 1);
                         start[0] += (int)SCAN_CHUNK;
                         return SCAN_CHUNK;
-                    }));
+                    });
                 }
             }
-            digest = rate(messageDigestLoop(random));
-            if (HashBackends.availableKernels().contains(HashKernel.SHA_NI) && HashBackends.nativeAccessEnabled())
+            final boolean shani = HashBackends.availableKernels().contains(HashKernel.SHA_NI) &&
+                HashBackends.nativeAccessEnabled();
+            final int total = plan.size() + 1 + (shani ? 1 : 0);
+            final Progress progress = new Progress(spec.commandLine().getErr(), total, warmNs() + (long)(seconds * 1e9));
+            for (final Map.Entry<String, LongSupplier> e : plan.entrySet())
+            {
+                impls.put(e.getKey(), progress.measure(e.getKey(), () -> rate(e.getValue())));
+            }
+            digest = progress.measure("messagedigest", () -> rate(messageDigestLoop(random)));
+            if (shani)
             {
                 final long iterations = 1 << 20;
-                limit = rate(() -> { HashBackends.shaniLimit(iterations); return iterations; }) / 2;
+                // One compression per iteration; a header hashed from its midstate takes two: headers/s.
+                limit = progress.measure("shani_limit",
+                    () -> rate(() -> { HashBackends.shaniLimit(iterations); return iterations; }) / 2);
             }
         }
         print(impls, digest, limit);
+    }
+
+    /**
+     * One line per measurement on stderr ("[3/17] ffm-midstate 28.19 M/s"), after a line saying how many there are
+     * and about how long they take: stdout keeps only the result (the JSON with --json).
+     */
+    private static final class Progress
+    {
+        private final PrintWriter err;
+        private final int total;
+        private int done;
+
+        Progress(final PrintWriter err, final int total, final long perMeasurementNs)
+        {
+            this.err = err;
+            this.total = total;
+            err.printf("bench hash: %d measurements, about %.0f s%n", total, total * perMeasurementNs / 1e9);
+            err.flush();
+        }
+
+        double measure(final String name, final java.util.function.DoubleSupplier measurement)
+        {
+            final double rate = measurement.getAsDouble();
+            done++;
+            err.printf("[%d/%d] %s %.2f M/s%n", done, total, name, rate / 1e6);
+            err.flush();
+            return rate;
+        }
     }
 
     private static HashBackend tryCreate(final HashImpl impl, final HashKernel kernel)
@@ -174,10 +213,16 @@ public final class BenchHashCommand implements Runnable
         };
     }
 
-    /** Warms up (half a second, or the whole duration if shorter), then measures; returns units per second. */
+    /** Warm-up of each measurement: half a second (a quarter of --seconds when longer; all of it when shorter). */
+    private long warmNs()
+    {
+        return (long)(Math.max(seconds * 0.25, Math.min(seconds, 0.5)) * 1e9);
+    }
+
+    /** Warms up ({@link #warmNs()}), then measures for --seconds; returns units per second. */
     private double rate(final LongSupplier step)
     {
-        final long warmNs = (long)(Math.max(seconds * 0.25, Math.min(seconds, 0.5)) * 1e9);
+        final long warmNs = warmNs();
         final long measureNs = (long)(seconds * 1e9);
         long t0 = System.nanoTime();
         while (System.nanoTime() - t0 < warmNs)

@@ -25,7 +25,7 @@ import picocli.CommandLine.Command;
         BenchCommand.class,
         AuxpowCommand.class,
         CoinbaseCommand.class,
-        CommandLine.HelpCommand.class,
+        HelpCommand.class,
     })
 public final class Main implements Runnable
 {
@@ -39,11 +39,13 @@ public final class Main implements Runnable
     }
 
     /**
-     * Builds the command line with the given streams; exceptions map to exit codes.
+     * Builds the command line with the given streams; exceptions map to exit codes. Every command and subcommand
+     * gets {@code -h/--help} and {@code -V/--version} here, so that no command can be added without them.
      */
     public static CommandLine commandLine(final PrintWriter out, final PrintWriter err)
     {
         final CommandLine cl = new CommandLine(new Main());
+        addStandardOptions(cl);
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, args) ->
@@ -68,6 +70,17 @@ public final class Main implements Runnable
             return ExitCode.FAILURE;
         });
         return cl;
+    }
+
+    private static void addStandardOptions(final CommandLine command)
+    {
+        final CommandLine.Model.CommandSpec spec = command.getCommandSpec();
+        if (!spec.mixinStandardHelpOptions())
+        {
+            spec.mixinStandardHelpOptions(true);
+        }
+        spec.versionProvider(new VersionCommand.Provider());
+        command.getSubcommands().values().forEach(Main::addStandardOptions);
     }
 
     /**

@@ -1,7 +1,6 @@
 package org.bitcoincommons.sv2.cli;
 
 import java.io.PrintWriter;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.bitcoincommons.sv2.miner.MinerClient;
@@ -13,9 +12,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bin/sv2 miner --pool tcp://HOST:PORT --authority-pubkey KEY --user NAME --threads N}: a CPU miner.
+ * {@code bin/sv2 miner --pool tcp://HOST:PORT --authority-pubkey KEY --user NAME --threads N}: a CPU miner. It mines
+ * until SIGTERM or Ctrl-C (then exits 0), or until the pool proves to be certified by another authority (exit 3: no
+ * reconnect can fix that). Its arguments are checked before anything starts (exit 2).
  */
-@Command(name = "miner", description = "Mine against an SV2 pool (until SIGTERM).")
+@Command(name = "miner", description = "Mine against an SV2 pool until SIGTERM or Ctrl-C.")
 public final class MinerCommand implements Runnable
 {
     @CommandLine.Spec
@@ -33,7 +34,7 @@ public final class MinerCommand implements Runnable
     @Option(names = "--user", defaultValue = "miner", description = "user_identity (default ${DEFAULT-VALUE}).")
     String user;
 
-    @Option(names = "--threads", defaultValue = "1", description = "Hashing threads (default ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", defaultValue = "1", description = "Hashing threads, 1..1024 (default ${DEFAULT-VALUE}).")
     int threads;
 
     @Option(names = "--extended", description = "Open an extended channel (roll extranonce) instead of a standard one.")
@@ -58,22 +59,31 @@ public final class MinerCommand implements Runnable
         final MinerConfig config = config();
         final PrintWriter out = spec.commandLine().getOut();
         final MinerClient miner = new MinerClient(config);
-        final CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        final Thread hook = new Thread(miner::close, "sv2-miner-shutdown");
+        try (StopSignals signals = StopSignals.install())
         {
-            miner.close();
-            stopped.countDown();
-        }, "sv2-miner-shutdown"));
-        miner.start();
-        final var backend = org.bitcoincommons.sv2.hash.HashBackends.create(hashImpl);
-        out.printf("miner: %s -> %s, %d thread(s) scanning with %s (%s), announcing %s%n", user, config.pool(), threads,
-            backend.impl().configName(), backend.scanKernel(), PoolCommand.hashrate(miner.nominalHashrate()));
-        out.flush();
-        long lastHashes = 0;
-        long lastNs = System.nanoTime();
-        try
-        {
-            while (!stopped.await(Math.max(1, statusIntervalSec), TimeUnit.SECONDS))
+            Runtime.getRuntime().addShutdownHook(hook);
+            miner.start();
+            final var backend = org.bitcoincommons.sv2.hash.HashBackends.create(hashImpl);
+            out.printf("miner: %s -> %s, %d thread(s) scanning with %s (%s), announcing %s%n", user, config.pool(),
+                threads, backend.impl().configName(), backend.scanKernel(), PoolCommand.hashrate(miner.nominalHashrate()));
+            out.flush();
+            // The miner stops by itself on a fault no retry can fix; a signal stops it from here.
+            Thread.ofVirtual().name("sv2-miner-watch").start(() ->
+            {
+                try
+                {
+                    miner.awaitStopped(Long.MAX_VALUE);
+                    signals.request();
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            long lastHashes = 0;
+            long lastNs = System.nanoTime();
+            while (!signals.await(Math.max(1, statusIntervalSec), TimeUnit.SECONDS))
             {
                 if (statusIntervalSec > 0)
                 {
@@ -95,10 +105,40 @@ public final class MinerCommand implements Runnable
         {
             Thread.currentThread().interrupt();
         }
+        finally
+        {
+            miner.close();
+            try
+            {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+            catch (final IllegalStateException ex)
+            {
+                // the JVM is already shutting down
+            }
+        }
+        if (miner.failure() != null)
+        {
+            throw new CliException(ExitCode.FAILURE, "the pool at " + config.pool().getHostString() + ":" +
+                config.pool().getPort() + " is not certified by authority " +
+                AuthorityKeys.encodePublic(config.authorityPublicKey()) + " (" + miner.failure().getMessage() +
+                "); check --authority-pubkey");
+        }
+        out.printf("miner: stopped; %d shares submitted, %d accepted%n", miner.stats().sharesSubmitted.sum(),
+            miner.stats().sharesAccepted.sum());
+        out.flush();
     }
 
     MinerConfig config()
     {
+        if (threads < 1 || threads > 1024)
+        {
+            throw new CliException(ExitCode.BAD_INPUT, "--threads must be 1..1024, got " + threads);
+        }
+        if (!hashImpl.matches("auto|ffm|jna|java"))
+        {
+            throw new CliException(ExitCode.BAD_INPUT, "--hash-impl must be auto, ffm, jna or java");
+        }
         final java.net.InetSocketAddress address;
         try
         {
@@ -129,14 +169,6 @@ public final class MinerCommand implements Runnable
         {
             throw new CliException(ExitCode.BAD_INPUT,
                 "--authority-pubkey is required to verify the pool (or pass --insecure to skip the check)");
-        }
-        if (threads < 0 || threads > 1024)
-        {
-            throw new CliException(ExitCode.BAD_INPUT, "--threads must be 0..1024");
-        }
-        if (!hashImpl.matches("auto|ffm|jna|java"))
-        {
-            throw new CliException(ExitCode.BAD_INPUT, "--hash-impl must be auto, ffm, jna or java");
         }
         return new MinerConfig(address, pub, user, threads, extended, hashrate, hashImpl, 500, 30_000, 10_000);
     }

@@ -8,7 +8,7 @@ import java.nio.file.Path;
  *
  * @param name           unique name, referenced by {@code stratum_v2.secondary_chains}
  * @param kind           AuxPoW (Namecoin-style) or RSK
- * @param chainId        the AuxPoW chain id (e.g. Namecoin 1, Dogecoin 98, Syscoin 4096); -1 for RSK
+ * @param chainId        the AuxPoW chain id (e.g. Namecoin 1, Dogecoin 98, Syscoin 16, 4096 in its old blocks); -1 for RSK
  * @param rpcUrl         the node's JSON-RPC endpoint (http)
  * @param rpcUser        basic-auth user (empty: none, or the cookie file)
  * @param rpcPassword    basic-auth password

@@ -16,7 +16,7 @@ import org.bitcoincommons.sv2.bitcoin.Target;
  * version and proof-of-work checks of its caller), in the node's order, stopping at the first failure:
  * <ol>
  *   <li>the aux block version carries the auxpow flag 0x100, and its chain id is the expected one (header form);</li>
- *   <li>the parent header does not carry the auxpow flag, and its chain id (version &gt;&gt; 16) is not ours;</li>
+ *   <li>the parent header does not carry the auxpow flag, and the aux chain does not read its own chain id in it;</li>
  *   <li>the chain branch has at most 30 hashes;</li>
  *   <li>the parent coinbase is a coinbase at index 0, and its txid folded up the coinbase branch is the parent
  *       header's merkle root;</li>
@@ -27,14 +27,14 @@ import org.bitcoincommons.sv2.bitcoin.Target;
  *       gives the chain index;</li>
  *   <li>SHA-256d parents: the parent header hash is at most the aux target. Other parents: reported unchecked.</li>
  * </ol>
+ * Chain ids are read from versions by the aux chain's own rule ({@link ChainIdRule}: Namecoin, Dogecoin, Syscoin
+ * and the generic one differ once BIP9 bits are set), chosen by the expected chain id, or else by the version.
  * Stateless and thread-safe; cold path.
  */
 public final class AuxPowVerifier
 {
     /** {@code VERSION_AUXPOW}: set in an aux block's version when it carries an AuxPoW. */
     public static final int VERSION_AUXPOW = 0x100;
-    /** Chain id = version &gt;&gt; 16 ({@code VERSION_CHAIN_START = 1 << 16}). */
-    public static final int CHAIN_ID_SHIFT = 16;
     /** Without the magic, the root must start at or before this byte of the scriptSig. */
     public static final int LEGACY_ROOT_MAX_OFFSET = 20;
 
@@ -44,15 +44,16 @@ public final class AuxPowVerifier
     {
     }
 
-    /** The chain id in an aux block version. */
+    /** The chain id in an aux block version, read by the rule of the chain the version belongs to. */
     public static int chainIdOf(final int version)
     {
-        return version >>> CHAIN_ID_SHIFT;
+        return ChainIdRule.forVersion(version).chainId(version);
     }
 
     /**
-     * Verifies a proof for an 80-byte aux header: the header's version gives the chain id (unless
-     * {@code expectedChainId} is not null, which the header's must then equal) and its bits the target.
+     * Verifies a proof for an 80-byte aux header: the header's version gives the chain id (read by the rule of the
+     * chain {@code expectedChainId} names, or else of the chain the version names; when {@code expectedChainId} is
+     * not null the header's must equal it) and its bits the target.
      */
     public static AuxPowVerdict verifyHeader(final byte[] auxHeader, final AuxPow auxPow, final Integer expectedChainId,
         final ParentPow parentPow)
@@ -60,7 +61,9 @@ public final class AuxPowVerifier
         final BlockHeader header = new BlockHeader().wrap(new UnsafeBuffer(auxHeader), 0);
         final byte[] auxHash = new byte[32];
         header.hash(new Sha256d(), auxHash, 0);
-        final int chainId = chainIdOf(header.version());
+        final ChainIdRule rule = expectedChainId != null ? ChainIdRule.forChainId(expectedChainId)
+            : ChainIdRule.forVersion(header.version());
+        final int chainId = rule.chainId(header.version());
         final byte[] parentHash = Sha256d.hash(auxPow.parentHeader());
         if ((header.version() & VERSION_AUXPOW) == 0)
         {
@@ -74,7 +77,7 @@ public final class AuxPowVerifier
         }
         final byte[] target = new byte[32];
         Target.compactToLittleEndian(header.bits(), target, 0);
-        return verify(auxHash, chainId, target, auxPow, parentPow);
+        return verify(auxHash, chainId, rule, rule.slotChainId(header.version()), target, auxPow, parentPow);
     }
 
     /**
@@ -87,6 +90,20 @@ public final class AuxPowVerifier
     public static AuxPowVerdict verify(final byte[] auxHash, final int chainId, final byte[] targetLe,
         final AuxPow auxPow, final ParentPow parentPow)
     {
+        final ChainIdRule rule = ChainIdRule.forChainId(chainId);
+        // Syscoin computes the slot with the id in bits 16..20, which is 0 in a version carrying the legacy id 4096.
+        final int slotChainId = rule == ChainIdRule.SYSCOIN && chainId == ChainIdRule.SYSCOIN_LEGACY_CHAIN_ID ? 0 : chainId;
+        return verify(auxHash, chainId, rule, slotChainId, targetLe, auxPow, parentPow);
+    }
+
+    /**
+     * @param chainId     the aux chain id, as reported
+     * @param rule        how the aux chain reads chain ids from versions (here: the parent's)
+     * @param slotChainId the chain id of the slot formula
+     */
+    private static AuxPowVerdict verify(final byte[] auxHash, final int chainId, final ChainIdRule rule,
+        final int slotChainId, final byte[] targetLe, final AuxPow auxPow, final ParentPow parentPow)
+    {
         final byte[] parentHeader = auxPow.parentHeader();
         final byte[] parentHash = Sha256d.hash(parentHeader);
         final int parentVersion = (int)INT_LE.get(parentHeader, BlockHeader.VERSION_FIELD_OFFSET);
@@ -95,7 +112,7 @@ public final class AuxPowVerifier
             return fail(AuxPowFailure.PARENT_HAS_AUXPOW_VERSION, "parent version 0x" + Integer.toHexString(parentVersion),
                 auxHash, parentHash, chainId, auxPow);
         }
-        if (chainIdOf(parentVersion) == chainId)
+        if (rule.parentHasOurChainId(parentVersion, chainId))
         {
             return fail(AuxPowFailure.PARENT_HAS_OUR_CHAIN_ID, "parent version 0x" + Integer.toHexString(parentVersion),
                 auxHash, parentHash, chainId, auxPow);
@@ -165,11 +182,11 @@ public final class AuxPowVerifier
                 + ", branch of " + height + " needs " + (1 << height), auxHash.clone(), parentHash, chainId,
                 auxPow.chainIndex(), merkleSize, merkleNonce, true, false);
         }
-        final int expectedIndex = AuxMerkleTree.expectedIndex(merkleNonce, chainId, height);
+        final int expectedIndex = AuxMerkleTree.expectedIndex(merkleNonce, slotChainId, height);
         if (expectedIndex != auxPow.chainIndex())
         {
             return new AuxPowVerdict(AuxPowFailure.WRONG_CHAIN_INDEX, "proof says " + auxPow.chainIndex()
-                + ", nonce " + Integer.toUnsignedString(merkleNonce) + " and chain id " + chainId + " give "
+                + ", nonce " + Integer.toUnsignedString(merkleNonce) + " and chain id " + slotChainId + " give "
                 + expectedIndex, auxHash.clone(), parentHash, chainId, auxPow.chainIndex(), merkleSize, merkleNonce,
                 true, false);
         }

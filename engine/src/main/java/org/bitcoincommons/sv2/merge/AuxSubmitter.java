@@ -69,7 +69,9 @@ final class AuxSubmitter
             {
                 continue;
             }
-            if (w.kind() == AuxChainConfig.Kind.AUXPOW && (version & AuxPowVerifier.VERSION_AUXPOW) != 0)
+            // The aux chain refuses a parent with the auxpow flag, or in which it reads its own chain id.
+            if (w.kind() == AuxChainConfig.Kind.AUXPOW && ((version & AuxPowVerifier.VERSION_AUXPOW) != 0 ||
+                ChainIdRule.forChainId(w.chainId()).parentHasOurChainId(version, w.chainId())))
             {
                 metrics.auxPowSkippedVersionBit.increment();
                 continue;

@@ -12,7 +12,10 @@ public final class MergeMetrics
     public final LongAdder candidates = new LongAdder();
     /** Candidates dropped because the hand-off queue was full. */
     public final LongAdder candidatesDropped = new LongAdder();
-    /** Shares whose rolled version had bit 8 (0x100) set: valid for Bitcoin and RSK, never an AuxPoW proof. */
+    /**
+     * Shares whose rolled version had bit 8 (0x100) set, or in which an aux chain reads its own chain id
+     * ({@link ChainIdRule}): valid for Bitcoin and RSK, never an AuxPoW proof for that chain.
+     */
     public final LongAdder auxPowSkippedVersionBit = new LongAdder();
     /** Proofs submitted to aux nodes. */
     public final LongAdder submissions = new LongAdder();

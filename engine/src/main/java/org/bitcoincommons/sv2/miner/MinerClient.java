@@ -10,6 +10,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -17,6 +19,7 @@ import org.bitcoincommons.sv2.bitcoin.Merkle;
 import org.bitcoincommons.sv2.bitcoin.Sha256d;
 import org.bitcoincommons.sv2.hash.HashBackend;
 import org.bitcoincommons.sv2.hash.HashBackends;
+import org.bitcoincommons.sv2.noise.NoiseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * An SV2 miner: connects to a pool over Noise NX (verifying its certificate against the authority key), opens a
  * standard or extended channel, scans nonces with the hashing kernel on its own threads and submits the shares that
  * meet the channel's target. It follows new jobs, prev hashes and targets, reconnects with exponential backoff and
- * obeys Reconnect.
+ * obeys Reconnect. A pool whose certificate is not signed by the configured authority is never retried: the miner
+ * stops, and {@link #failure()} says why.
  */
 public final class MinerClient implements AutoCloseable
 {
@@ -45,6 +49,10 @@ public final class MinerClient implements AutoCloseable
     private volatile InetSocketAddress redirect;
     private volatile double nominalHashrate;
     private Thread sessionThread;
+    /** Why the miner stopped by itself (a fault no retry can fix), or null. */
+    private volatile NoiseException failure;
+    /** Counted down when the session loop has ended, by {@link #close()} or by a {@link #failure()}. */
+    private final CountDownLatch ended = new CountDownLatch(1);
 
     public MinerClient(final MinerConfig config)
     {
@@ -65,6 +73,26 @@ public final class MinerClient implements AutoCloseable
     Work work()
     {
         return work;
+    }
+
+    /**
+     * The fault that stopped the miner by itself, or null while it runs or after a plain {@link #close()}: today a
+     * pool certificate not signed by the authority key ({@link NoiseException.Reason#CERT_BAD_SIGNATURE}), which no
+     * reconnect can fix.
+     */
+    public NoiseException failure()
+    {
+        return failure;
+    }
+
+    /**
+     * Waits until the miner has stopped (closed, or stopped by a {@link #failure()}).
+     *
+     * @return true when it has stopped, false when {@code timeoutMs} passed first
+     */
+    public boolean awaitStopped(final long timeoutMs) throws InterruptedException
+    {
+        return ended.await(timeoutMs, TimeUnit.MILLISECONDS);
     }
 
     public boolean connected()
@@ -93,6 +121,18 @@ public final class MinerClient implements AutoCloseable
 
     private void sessionLoop()
     {
+        try
+        {
+            runSessions();
+        }
+        finally
+        {
+            ended.countDown();
+        }
+    }
+
+    private void runSessions()
+    {
         InetSocketAddress target = config.pool();
         long backoff = config.backoffMinMs();
         while (running)
@@ -106,7 +146,14 @@ public final class MinerClient implements AutoCloseable
             }
             catch (final Exception ex)
             {
-                if (running)
+                if (ex instanceof NoiseException n && n.reason() == NoiseException.Reason.CERT_BAD_SIGNATURE)
+                {
+                    // Another authority signed this pool's certificate: retrying cannot fix that. The owner reports it.
+                    failure = n;
+                    running = false;
+                    LOG.debug("miner: {} is not certified by the configured authority: {}", target, n.getMessage());
+                }
+                else if (running)
                 {
                     LOG.info("miner: connection to {} ended: {}", target, ex.getMessage() == null ? ex.toString() : ex.getMessage());
                 }
@@ -260,7 +307,7 @@ public final class MinerClient implements AutoCloseable
     }
 
     @Override
-    public void close()
+    public synchronized void close()
     {
         running = false;
         final MinerSession s = session;
@@ -271,6 +318,10 @@ public final class MinerClient implements AutoCloseable
         if (sessionThread != null)
         {
             sessionThread.interrupt();
+        }
+        else
+        {
+            ended.countDown();
         }
         for (final Thread t : hashers)
         {

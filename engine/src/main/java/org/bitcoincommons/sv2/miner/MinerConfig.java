@@ -34,13 +34,26 @@ public record MinerConfig(
             backoffMinMs, backoffMaxMs, handshakeTimeoutMs);
     }
 
-    /** Parses {@code tcp://host:port}, {@code stratum2+tcp://host:port[/key]} or {@code host:port}. */
+    /**
+     * Parses {@code tcp://host:port}, {@code stratum2+tcp://host:port[/key]} or {@code host:port} and resolves the
+     * host.
+     *
+     * @throws IllegalArgumentException naming what is wrong: another scheme, no or a bad port, a host that does not
+     *                                  resolve
+     */
     public static InetSocketAddress parsePoolUrl(final String url)
     {
         String s = url;
         final int scheme = s.indexOf("://");
         if (scheme >= 0)
         {
+            final String name = s.substring(0, scheme);
+            if (!name.equals("tcp") && !name.equals("stratum2+tcp"))
+            {
+                throw new IllegalArgumentException("unknown scheme \"" + name + "\" in \"" + url + "\"" +
+                    (name.equals("stratum+tcp") ? " (that is Stratum V1, which this miner does not speak)" : "") +
+                    "; use tcp://HOST:PORT, stratum2+tcp://HOST:PORT[/KEY] or HOST:PORT");
+            }
             s = s.substring(scheme + 3);
         }
         final int slash = s.indexOf('/');
@@ -71,6 +84,11 @@ public record MinerConfig(
         {
             throw new IllegalArgumentException("pool port must be 1..65535, got " + port);
         }
-        return new InetSocketAddress(host, port);
+        final InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved())
+        {
+            throw new IllegalArgumentException("cannot resolve host \"" + host + "\"");
+        }
+        return address;
     }
 }

@@ -366,7 +366,10 @@ public final class PoolServer implements AutoCloseable
         return metrics;
     }
 
-    /** Accounting totals as of the last tick ({@code bin/sv2 replay --json} shape). */
+    /**
+     * Accounting totals as of the last tick, or the final ones once {@link #close()} has returned ({@code bin/sv2
+     * replay --json} shape).
+     */
     public Map<String, Object> accounting()
     {
         return accounting.snapshot();
@@ -425,6 +428,8 @@ public final class PoolServer implements AutoCloseable
         if (pipeline != null)
         {
             pipeline.close();
+            // The logic thread has drained the ring and stopped: readers after close see the final totals.
+            accounting.publishSnapshot();
         }
         if (submitter != null)
         {

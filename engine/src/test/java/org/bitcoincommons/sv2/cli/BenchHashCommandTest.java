@@ -3,6 +3,8 @@ package org.bitcoincommons.sv2.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.bitcoincommons.sv2.hash.HashBackends;
@@ -36,6 +38,17 @@ class BenchHashCommandTest
         {
             assertTrue(json.get("shani_limit").asLong() > 0, r.out());
         }
+        // Progress goes to stderr, one line per measurement, each named: stdout stays one JSON object.
+        final List<String> progress = r.err().lines().toList();
+        final int total = impls.size() + 1 + (json.get("shani_limit").asLong() > 0 ? 1 : 0);
+        assertEquals("bench hash: " + total + " measurements", progress.get(0).replaceAll(", about .*", ""), r.err());
+        assertEquals(total + 1, progress.size(), r.err());
+        for (int i = 1; i <= total; i++)
+        {
+            assertTrue(progress.get(i).matches("\\[" + i + "/" + total + "] \\S+ \\d+\\.\\d\\d M/s"), progress.get(i));
+        }
+        impls.fieldNames().forEachRemaining(name -> assertTrue(r.err().contains("] " + name + " "), name));
+        assertTrue(progress.get(total).contains(json.get("shani_limit").asLong() > 0 ? "] shani_limit " : "] messagedigest "));
     }
 
     @Test

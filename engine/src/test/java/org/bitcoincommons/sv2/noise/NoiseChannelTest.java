@@ -15,7 +15,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -153,12 +152,9 @@ class NoiseChannelTest
         try (Socket stalled = socket(); Socket good = socket())
         {
             stalled.getOutputStream().write(new byte[10]);
-            final long start = System.nanoTime();
             final NoiseChannel channel = NoiseChannel.connect(good, clientConfig());
             assertEcho(channel, frame(2, 100, 10));
             assertReason(NoiseException.Reason.HANDSHAKE_TIMEOUT, server.nextFailure(5_000));
-            final long elapsedMs = Duration.ofNanos(System.nanoTime() - start).toMillis();
-            assertTrue(elapsedMs < 5_000, "timed out after " + elapsedMs + " ms");
             assertEquals(-1, stalled.getInputStream().read(), "server closed the stalled connection");
         }
     }

@@ -30,9 +30,16 @@ import org.bitcoincommons.sv2.codec.seed.SeedTlvCodec;
  * Properties over every catalogued message: round trips through the schema codec agree with the hand-written
  * records and flyweights, and no input whatsoever makes a decoder fail with anything but {@link CodecException}.
  */
-class CodecProperties
+class CodecPropertiesTest
 {
     private static final int HEADER = FrameHeaderFlyweight.HEADER_LENGTH;
+    private static final com.sun.management.ThreadMXBean THREADS =
+        (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+    /**
+     * Bytes the decoders may allocate for one 64-byte payload (maps, records, exception): far below what a length
+     * prefix could claim (a B0_16M field claims 16 MiB, a SEQ0_64K of U256 2 MiB).
+     */
+    private static final long MAX_DECODE_ALLOCATION_BYTES = 64 * 1024;
 
     /** A message to encode: its schema, field values by spec name, and trailing TLVs. */
     record Sample(MessageSchema schema, Map<String, Object> values, List<Tlv> tlvs)
@@ -327,7 +334,12 @@ class CodecProperties
         // Every length/count byte at its maximum: a 16 MiB B0_16M or a 65535-element SEQ claimed in a few bytes.
         final byte[] payload = new byte[64];
         Arrays.fill(payload, (byte)0xff);
-        decodeEverywhere(schema, new UnsafeBuffer(payload), 0, payload.length);
-        assertTrue(Runtime.getRuntime().freeMemory() > 0);
+        final UnsafeBuffer buffer = new UnsafeBuffer(payload);
+        decodeEverywhere(schema, buffer, 0, payload.length);   // first call: class loading and lazy tables
+        final long before = THREADS.getCurrentThreadAllocatedBytes();
+        decodeEverywhere(schema, buffer, 0, payload.length);
+        final long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(allocated < MAX_DECODE_ALLOCATION_BYTES, schema.name() + " allocated " + allocated +
+            " bytes decoding a 64-byte payload whose length prefixes claim up to 16 MiB");
     }
 }
