@@ -5,14 +5,13 @@ import org.bitcoincommons.sv2.revenue.RevenueSplit;
 import org.bitcoincommons.sv2.revenue.MergeAccounting;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import org.bitcoincommons.sv2.bitcoin.AddressCodec;
 import org.bitcoincommons.sv2.bitcoin.Base58;
 import org.bitcoincommons.sv2.bitcoin.Network;
+import org.bitcoincommons.sv2.bitcoin.Target;
 import org.bitcoincommons.sv2.config.AuxChainConfig;
 import org.bitcoincommons.sv2.config.EngineConfig;
 import org.bitcoincommons.sv2.config.MergeMiningFeeConfig;
@@ -34,11 +33,18 @@ import org.slf4j.LoggerFactory;
  *   <li>As the job factory's {@link JobFactory.Decorator} (template thread), it puts ONE fabe6d6d commitment for all
  *       AuxPoW chains in the scriptSig, the RSK tag output, and with auto_distribute the fee output paying
  *       commons_address; the job carries the snapshot, a chain mask and the loosest aux target.</li>
- *   <li>{@link #blockSink(BlockSink)}: a share meeting the loosest aux target, or a Bitcoin block, is queued (the
- *       pool logic thread returns at once) and a virtual thread checks it against each chain's target, loosest first,
- *       builds that chain's proof and submits it. A chain whose node is down is left out of new jobs until it
- *       answers; Bitcoin mining never waits on an aux node.</li>
+ *   <li>{@link #blockSink(BlockSink)}: a share meeting the loosest aux target, or a Bitcoin block, is checked on the
+ *       pool logic thread against each chain's target in its job's snapshot (loosest first, no allocation) and
+ *       queued to every chain it meets; the logic thread returns at once. Each chain has its own submission path
+ *       ({@link ChainSubmitter}: queue, virtual thread, each aux block submitted once) and its own poller, so a
+ *       slow node delays only its own chain; each submission is one state machine ({@link AuxSubmission}).</li>
+ *   <li>A chain goes down ({@link ChainHealth}) only after {@code down_after_failures} consecutive failed requests or
+ *       when its work is older than {@code max_work_age_ms}; a down chain is left out of new jobs until a poll
+ *       succeeds. Only changes of state are logged. Bitcoin mining never waits on an aux node.</li>
  *   <li>Accounting goes through {@link MergeAccounting}; rewards through {@link RewardRecorder}.</li>
+ *   <li>{@link #close()} stops the pollers, lets submissions in flight finish for up to the longest
+ *       {@code timeout_ms} (at most {@link #MAX_DRAIN_MS}), then interrupts them: each one still waiting is
+ *       journaled as unknown.</li>
  * </ul>
  */
 public final class MergeMiningCoordinator implements WorkLayer
@@ -51,14 +57,13 @@ public final class MergeMiningCoordinator implements WorkLayer
         config.stratumV2().mergeMiningEnabled() && !config.merge().enabled(config.stratumV2()).isEmpty()
             ? create(config, network, accounting, refreshJobs) : null;
 
-    /** Candidates waiting for the submitter; beyond this they are dropped and counted. */
-    public static final int QUEUE_CAPACITY = 4096;
+    /** The longest shutdown waits for submissions in flight. */
+    public static final long MAX_DRAIN_MS = 10_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(MergeMiningCoordinator.class);
-    private static final BlockCandidate STOP = new BlockCandidate(null, null, null, null, -1, null);
 
     private final List<AuxChain> chains = new ArrayList<>();
-    private final AuxChain[] byIndex = new AuxChain[64];
+    private final ChainSubmitter[] submitters = new ChainSubmitter[64];
     private final Semaphore[] wake = new Semaphore[64];
     private final Boolean[] reportedUp = new Boolean[64];
     private final MergeMiningFeeConfig fee;
@@ -67,11 +72,12 @@ public final class MergeMiningCoordinator implements WorkLayer
     private final RewardRecorder recorder;
     private final Runnable refreshJobs;
     private final MergeMetrics metrics = new MergeMetrics();
-    private final BlockingQueue<BlockCandidate> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
-    private final List<Thread> threads = new ArrayList<>();
-    private final AuxSubmitter submitter;
+    private final List<Thread> pollers = new ArrayList<>();
+    private final long drainMs;
     private volatile AuxWorkSnapshot snapshot = AuxWorkSnapshot.EMPTY;
     private volatile boolean running;
+    /** Long.MAX_VALUE while running; once closing, when submissions in flight must be done. */
+    private volatile long drainDeadlineMs = Long.MAX_VALUE;
 
     /**
      * @param configured    every {@code [[merge.chains]]} table in file order: chain i gets journal index i + 1
@@ -103,7 +109,6 @@ public final class MergeMiningCoordinator implements WorkLayer
                 }
                 final AuxChain chain = new AuxChain(c, i + 1);
                 chains.add(chain);
-                byIndex[chain.index] = chain;
                 wake[chain.index] = new Semaphore(0);
             }
         }
@@ -116,8 +121,14 @@ public final class MergeMiningCoordinator implements WorkLayer
         this.accounting = accounting;
         this.recorder = new RewardRecorder(accounting, fee);
         this.refreshJobs = refreshJobs;
-        this.submitter = new AuxSubmitter(byIndex, accounting, recorder, metrics, this::stateChanged,
-            chain -> wake[chain.index].release());
+        long longestTimeoutMs = 0;
+        for (final AuxChain chain : chains)
+        {
+            submitters[chain.index] = new ChainSubmitter(chain, accounting, recorder, metrics, System::currentTimeMillis,
+                () -> drainDeadlineMs, this::stateChanged, c -> wake[c.index].release());
+            longestTimeoutMs = Math.max(longestTimeoutMs, chain.config.timeoutMs());
+        }
+        this.drainMs = Math.min(MAX_DRAIN_MS, longestTimeoutMs);
     }
 
     /**
@@ -148,7 +159,7 @@ public final class MergeMiningCoordinator implements WorkLayer
         return new MergeMiningCoordinator(config.merge().chains(), enabled, fee, commons, accounting, refreshJobs);
     }
 
-    /** Names the chains in the journal and starts one poller per chain and the submitter. */
+    /** Names the chains in the journal and starts one poller and one submitter per chain. */
     @Override
     public synchronized void start()
     {
@@ -163,11 +174,16 @@ public final class MergeMiningCoordinator implements WorkLayer
         }
         for (final AuxChain c : chains)
         {
-            threads.add(Thread.ofVirtual().name("merge-poll-" + c.config.name()).start(() -> pollLoop(c)));
+            submitters[c.index].start();
+            pollers.add(Thread.ofVirtual().name("merge-poll-" + c.config.name()).start(() -> pollLoop(c)));
         }
-        threads.add(Thread.ofVirtual().name("merge-submit").start(this::submitLoop));
     }
 
+    /**
+     * Stops polling and taking candidates, lets each chain finish what it has (queued candidates and submissions in
+     * flight) until the drain deadline, then interrupts what is left: a submission still waiting for its node is
+     * journaled as unknown, candidates never submitted are counted as dropped.
+     */
     @Override
     public void close()
     {
@@ -178,27 +194,30 @@ public final class MergeMiningCoordinator implements WorkLayer
                 return;
             }
             running = false;
+            drainDeadlineMs = System.currentTimeMillis() + drainMs;
         }
         for (final AuxChain c : chains)
         {
+            submitters[c.index].stop();
             wake[c.index].release();
         }
-        queue.clear();
-        queue.offer(STOP);
-        for (final Thread t : threads)
+        try
         {
-            t.interrupt();
-            try
+            for (final Thread t : pollers)
             {
+                t.interrupt();
                 t.join(5000);
             }
-            catch (final InterruptedException ex)
+            for (final AuxChain c : chains)
             {
-                Thread.currentThread().interrupt();
-                return;
+                submitters[c.index].awaitOrInterrupt(drainDeadlineMs);
             }
         }
-        threads.clear();
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        pollers.clear();
     }
 
     // ---------------------------------------------------------------------------------------------- decorator
@@ -257,41 +276,44 @@ public final class MergeMiningCoordinator implements WorkLayer
         };
     }
 
-    /** Queues a candidate for the aux chains; never blocks. */
+    /**
+     * Hands a candidate to every chain of its job's snapshot whose target it meets (loosest first). Runs on the pool
+     * logic thread: compares targets and offers to bounded queues, never blocks, allocates nothing.
+     */
     public void enqueue(final BlockCandidate candidate)
     {
         metrics.candidates.increment();
-        if (!queue.offer(candidate))
+        if (!(candidate.job().auxWork() instanceof AuxWorkSnapshot s) || s.isEmpty())
+        {
+            return;
+        }
+        if (!running)
         {
             metrics.candidatesDropped.increment();
+            return;
         }
-    }
-
-    private void submitLoop()
-    {
-        while (running)
+        final byte[] header = candidate.header();
+        final int version = (header[0] & 0xff) | (header[1] & 0xff) << 8 | (header[2] & 0xff) << 16
+            | (header[3] & 0xff) << 24;
+        final List<AuxWorkSnapshot.ChainWork> work = s.chains();
+        for (int i = 0; i < work.size(); i++)
         {
-            final BlockCandidate c;
-            try
+            final AuxWorkSnapshot.ChainWork w = work.get(i);
+            if (!Target.hashMeetsTarget(candidate.hash(), 0, w.targetLe(), 0))
             {
-                c = queue.take();
+                break; // loosest first: every later target is tighter
             }
-            catch (final InterruptedException ex)
+            final ChainSubmitter submitter = submitters[w.chainIndex()];
+            if (submitter == null)
             {
-                return;
+                continue;
             }
-            if (c == STOP)
+            if (w.kind() == AuxChainConfig.Kind.AUXPOW && (version & AuxPowVerifier.VERSION_AUXPOW) != 0)
             {
-                return;
+                metrics.auxPowSkippedVersionBit.increment();
+                continue;
             }
-            try
-            {
-                submitter.process(c);
-            }
-            catch (final RuntimeException ex)
-            {
-                LOG.error("aux submission failed unexpectedly", ex);
-            }
+            submitter.offer(candidate);
         }
     }
 
@@ -302,17 +324,25 @@ public final class MergeMiningCoordinator implements WorkLayer
         final Semaphore signal = wake[chain.index];
         while (running)
         {
+            final long now = System.currentTimeMillis();
             try
             {
-                if (chain.poll())
+                if (chain.poll(now))
                 {
                     stateChanged(chain);
                 }
             }
             catch (final RpcException ex)
             {
+                if (!running)
+                {
+                    return;
+                }
                 metrics.pollFailures.increment();
-                stateChanged(chain);
+                if (chain.health.expire(now) || reportedDiffers(chain))
+                {
+                    stateChanged(chain);
+                }
             }
             catch (final RuntimeException ex)
             {
@@ -332,6 +362,12 @@ public final class MergeMiningCoordinator implements WorkLayer
         }
     }
 
+    private synchronized boolean reportedDiffers(final AuxChain chain)
+    {
+        final Boolean reported = reportedUp[chain.index];
+        return reported == null || reported != chain.up();
+    }
+
     /** Rebuilds the snapshot from every chain that is up, logs up/down flips once, and asks for new jobs. */
     private void stateChanged(final AuxChain chain)
     {
@@ -342,6 +378,7 @@ public final class MergeMiningCoordinator implements WorkLayer
             if (before == null || before != up)
             {
                 reportedUp[chain.index] = up;
+                metrics.stateChanges.increment();
                 if (up)
                 {
                     LOG.info("aux chain {} is up ({})", chain.config.name(), chain.config.rpcUrl());
@@ -352,8 +389,9 @@ public final class MergeMiningCoordinator implements WorkLayer
                     {
                         metrics.chainsWentDown.increment();
                     }
-                    LOG.warn("aux chain {} is down, left out of new jobs until it answers: {}", chain.config.name(),
-                        chain.lastError());
+                    LOG.warn("aux chain {} is down after {} consecutive failure(s), work {} ms old; left out of new "
+                        + "jobs until it answers: {}", chain.config.name(), chain.health.consecutiveFailures(),
+                        ageText(chain), chain.lastError());
                 }
             }
             final List<AuxWorkSnapshot.ChainWork> work = new ArrayList<>(chains.size());
@@ -374,6 +412,12 @@ public final class MergeMiningCoordinator implements WorkLayer
             metrics.workChanges.increment();
         }
         refreshJobs.run();
+    }
+
+    private static String ageText(final AuxChain chain)
+    {
+        final long age = chain.health.workAgeMs(System.currentTimeMillis());
+        return age == Long.MAX_VALUE ? "never" : Long.toString(age);
     }
 
     private static boolean sameWork(final AuxWorkSnapshot a, final AuxWorkSnapshot b)
@@ -427,7 +471,8 @@ public final class MergeMiningCoordinator implements WorkLayer
         for (final AuxChain c : chains)
         {
             out.add(new MergeMiningChannel(c.config.name(), c.config.chainId(), c.index, c.workId(),
-                recorder.totalRewards(c.index), c.submitted.get(), c.accepted.get(), c.rejected.get(), c.up()));
+                recorder.totalRewards(c.index), c.submitted.get(), c.accepted.get(), c.rejected.get(), c.unknown.get(),
+                c.inFlight.get(), c.duplicates.get(), c.up()));
         }
         return out;
     }
