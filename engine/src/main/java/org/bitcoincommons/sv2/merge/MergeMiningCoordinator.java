@@ -5,8 +5,6 @@ import org.bitcoincommons.sv2.revenue.RevenueSplit;
 import org.bitcoincommons.sv2.revenue.MergeAccounting;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 import org.bitcoincommons.sv2.bitcoin.AddressCodec;
 import org.bitcoincommons.sv2.bitcoin.Base58;
@@ -21,15 +19,14 @@ import org.bitcoincommons.sv2.work.JobFactory;
 import org.bitcoincommons.sv2.work.WorkLayer;
 import org.bitcoincommons.sv2.work.WorkLayerFactory;
 import org.bitcoincommons.sv2.template.Template;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Merge-mines the configured aux chains on top of the pool's Bitcoin jobs.
  * <ul>
- *   <li>Each enabled chain is polled on its own virtual thread every {@code poll_interval_ms}; when any chain's work
- *       changes, or a chain goes down or comes back, a new immutable {@link AuxWorkSnapshot} is built and
- *       {@code refreshJobs} is run (the pool then makes new jobs without waiting for a Bitcoin tip change).</li>
+ *   <li>Each enabled chain is polled on its own virtual thread ({@link ChainPoller}) every {@code poll_interval_ms};
+ *       when any chain's work changes, or a chain goes down or comes back, {@link AuxWorkBoard} builds a new
+ *       immutable {@link AuxWorkSnapshot} and runs {@code refreshJobs} (the pool then makes new jobs without waiting
+ *       for a Bitcoin tip change).</li>
  *   <li>As the job factory's {@link JobFactory.Decorator} (template thread), it puts ONE fabe6d6d commitment for all
  *       AuxPoW chains in the scriptSig, the RSK tag output, and with auto_distribute the fee output paying
  *       commons_address; the job carries the snapshot, a chain mask and the loosest aux target.</li>
@@ -60,21 +57,16 @@ public final class MergeMiningCoordinator implements WorkLayer
     /** The longest shutdown waits for submissions in flight. */
     public static final long MAX_DRAIN_MS = 10_000;
 
-    private static final Logger LOG = LoggerFactory.getLogger(MergeMiningCoordinator.class);
-
     private final List<AuxChain> chains = new ArrayList<>();
     private final ChainSubmitter[] submitters = new ChainSubmitter[64];
-    private final Semaphore[] wake = new Semaphore[64];
-    private final Boolean[] reportedUp = new Boolean[64];
+    private final ChainPoller[] pollers = new ChainPoller[64];
     private final MergeMiningFeeConfig fee;
     private final byte[] commonsScript;
     private final MergeAccounting accounting;
     private final RewardRecorder recorder;
-    private final Runnable refreshJobs;
     private final MergeMetrics metrics = new MergeMetrics();
-    private final List<Thread> pollers = new ArrayList<>();
+    private final AuxWorkBoard board;
     private final long drainMs;
-    private volatile AuxWorkSnapshot snapshot = AuxWorkSnapshot.EMPTY;
     private volatile boolean running;
     /** Long.MAX_VALUE while running; once closing, when submissions in flight must be done. */
     private volatile long drainDeadlineMs = Long.MAX_VALUE;
@@ -109,7 +101,6 @@ public final class MergeMiningCoordinator implements WorkLayer
                 }
                 final AuxChain chain = new AuxChain(c, i + 1);
                 chains.add(chain);
-                wake[chain.index] = new Semaphore(0);
             }
         }
         if (fee.enabled() && fee.autoDistribute() && commonsScript == null)
@@ -120,12 +111,13 @@ public final class MergeMiningCoordinator implements WorkLayer
         this.commonsScript = commonsScript == null ? null : commonsScript.clone();
         this.accounting = accounting;
         this.recorder = new RewardRecorder(accounting, fee);
-        this.refreshJobs = refreshJobs;
+        this.board = new AuxWorkBoard(chains, metrics, refreshJobs);
         long longestTimeoutMs = 0;
         for (final AuxChain chain : chains)
         {
+            pollers[chain.index] = new ChainPoller(chain, board, metrics);
             submitters[chain.index] = new ChainSubmitter(chain, accounting, recorder, metrics, System::currentTimeMillis,
-                () -> drainDeadlineMs, this::stateChanged, c -> wake[c.index].release());
+                () -> drainDeadlineMs, board::changed, c -> pollers[c.index].wake());
             longestTimeoutMs = Math.max(longestTimeoutMs, chain.config.timeoutMs());
         }
         this.drainMs = Math.min(MAX_DRAIN_MS, longestTimeoutMs);
@@ -175,7 +167,7 @@ public final class MergeMiningCoordinator implements WorkLayer
         for (final AuxChain c : chains)
         {
             submitters[c.index].start();
-            pollers.add(Thread.ofVirtual().name("merge-poll-" + c.config.name()).start(() -> pollLoop(c)));
+            pollers[c.index].start();
         }
     }
 
@@ -199,14 +191,12 @@ public final class MergeMiningCoordinator implements WorkLayer
         for (final AuxChain c : chains)
         {
             submitters[c.index].stop();
-            wake[c.index].release();
         }
         try
         {
-            for (final Thread t : pollers)
+            for (final AuxChain c : chains)
             {
-                t.interrupt();
-                t.join(5000);
+                pollers[c.index].stop();
             }
             for (final AuxChain c : chains)
             {
@@ -217,7 +207,6 @@ public final class MergeMiningCoordinator implements WorkLayer
         {
             Thread.currentThread().interrupt();
         }
-        pollers.clear();
     }
 
     // ---------------------------------------------------------------------------------------------- decorator
@@ -225,7 +214,7 @@ public final class MergeMiningCoordinator implements WorkLayer
     @Override
     public JobFactory.Decoration decorate(final Template template)
     {
-        final AuxWorkSnapshot s = snapshot;
+        final AuxWorkSnapshot s = board.snapshot();
         final List<JobFactory.Output> outputs = new ArrayList<>(2);
         if (fee.enabled() && fee.autoDistribute())
         {
@@ -317,133 +306,12 @@ public final class MergeMiningCoordinator implements WorkLayer
         }
     }
 
-    // ---------------------------------------------------------------------------------------------- polling
-
-    private void pollLoop(final AuxChain chain)
-    {
-        final Semaphore signal = wake[chain.index];
-        while (running)
-        {
-            final long now = System.currentTimeMillis();
-            try
-            {
-                if (chain.poll(now))
-                {
-                    stateChanged(chain);
-                }
-            }
-            catch (final RpcException ex)
-            {
-                if (!running)
-                {
-                    return;
-                }
-                metrics.pollFailures.increment();
-                if (chain.health.expire(now) || reportedDiffers(chain))
-                {
-                    stateChanged(chain);
-                }
-            }
-            catch (final RuntimeException ex)
-            {
-                // e.g. a failing refreshJobs callback: keep polling, never let the chain's thread die
-                metrics.pollFailures.increment();
-                LOG.error("aux chain {}: unexpected failure while polling", chain.config.name(), ex);
-            }
-            try
-            {
-                signal.tryAcquire(chain.config.pollIntervalMs(), TimeUnit.MILLISECONDS);
-                signal.drainPermits();
-            }
-            catch (final InterruptedException ex)
-            {
-                return;
-            }
-        }
-    }
-
-    private synchronized boolean reportedDiffers(final AuxChain chain)
-    {
-        final Boolean reported = reportedUp[chain.index];
-        return reported == null || reported != chain.up();
-    }
-
-    /** Rebuilds the snapshot from every chain that is up, logs up/down flips once, and asks for new jobs. */
-    private void stateChanged(final AuxChain chain)
-    {
-        synchronized (this)
-        {
-            final boolean up = chain.up();
-            final Boolean before = reportedUp[chain.index];
-            if (before == null || before != up)
-            {
-                reportedUp[chain.index] = up;
-                metrics.stateChanges.increment();
-                if (up)
-                {
-                    LOG.info("aux chain {} is up ({})", chain.config.name(), chain.config.rpcUrl());
-                }
-                else
-                {
-                    if (Boolean.TRUE.equals(before))
-                    {
-                        metrics.chainsWentDown.increment();
-                    }
-                    LOG.warn("aux chain {} is down after {} consecutive failure(s), work {} ms old; left out of new "
-                        + "jobs until it answers: {}", chain.config.name(), chain.health.consecutiveFailures(),
-                        ageText(chain), chain.lastError());
-                }
-            }
-            final List<AuxWorkSnapshot.ChainWork> work = new ArrayList<>(chains.size());
-            for (final AuxChain c : chains)
-            {
-                final AuxWorkSnapshot.ChainWork w = c.work();
-                if (c.up() && w != null)
-                {
-                    work.add(w);
-                }
-            }
-            final AuxWorkSnapshot next = AuxWorkSnapshot.build(work);
-            if (sameWork(snapshot, next))
-            {
-                return;
-            }
-            snapshot = next;
-            metrics.workChanges.increment();
-        }
-        refreshJobs.run();
-    }
-
-    private static String ageText(final AuxChain chain)
-    {
-        final long age = chain.health.workAgeMs(System.currentTimeMillis());
-        return age == Long.MAX_VALUE ? "never" : Long.toString(age);
-    }
-
-    private static boolean sameWork(final AuxWorkSnapshot a, final AuxWorkSnapshot b)
-    {
-        if (a.chains().size() != b.chains().size())
-        {
-            return false;
-        }
-        for (int i = 0; i < a.chains().size(); i++)
-        {
-            final AuxWorkSnapshot.ChainWork x = a.chains().get(i);
-            final AuxWorkSnapshot.ChainWork y = b.chains().get(i);
-            if (x.chainIndex() != y.chainIndex() || x.workId() != y.workId())
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
     // ---------------------------------------------------------------------------------------------- views
 
     /** The current aux work (what the next job will commit to). */
     public AuxWorkSnapshot snapshot()
     {
-        return snapshot;
+        return board.snapshot();
     }
 
     public MergeMetrics metrics()
