@@ -76,8 +76,8 @@ class AuxOutcomeTest
             for (int r = 0; r < rounds; r++)
             {
                 final int round = r;
-                await(() -> h.coordinator.snapshot().chains().size() == 2
-                    && h.coordinator.snapshot().chains().stream().allMatch(w -> w.workId() > round), "new work");
+                h.awaitWork("namecoin", round + 1);
+                h.awaitWork("rsk", round + 1);
                 h.refreshJob();
                 // as in the issue, the repeats come before the node's next createauxblock: it still has the block
                 // and would answer a resubmission with true; RSK keeps the work and would import a sibling
@@ -279,10 +279,10 @@ class AuxOutcomeTest
             h.mineShare(meetsButNot(Target.fromCompact(NMC_BITS), Target.fromCompact(BTC_BITS)));
             await(() -> handled(channel(h, 0), 1), "the accepted block");
             // stale work: the node's tip moved and it handed out work on the new tip; a proof for the old job
-            await(() -> channel(h, 0).currentJobId() == 2, "work on top of the accepted block");
+            h.awaitWork("namecoin", 2); // work on top of the accepted block
             h.refreshJob();
             nmc.advanceTipElsewhere();
-            await(() -> channel(h, 0).currentJobId() == 3, "work on the node's new tip");
+            h.awaitWork("namecoin", 3); // work on the node's new tip: the job's block is gone from the node
             h.mineShare(meetsButNot(Target.fromCompact(NMC_BITS), Target.fromCompact(BTC_BITS)));
             await(() -> handled(channel(h, 0), 2), "the stale block");
             final List<String> outcomes = lines.list.stream().map(ILoggingEvent::getFormattedMessage)

@@ -42,11 +42,6 @@ class ChainIsolationTest
         return h.coordinator.channels().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
     }
 
-    private static long workId(final MergeHarness h, final String name)
-    {
-        return channel(h, name).currentJobId();
-    }
-
     @Test
     void aNodeThatDoesNotAnswerDelaysOnlyItsOwnChain() throws Exception
     {
@@ -63,7 +58,8 @@ class ChainIsolationTest
             {
                 final int round = r;
                 // the fast chains' polls go on: each accepted block brings new work on top of it
-                await(() -> workId(h, "fast") == round + 1 && workId(h, "rsk") == round + 1, "new fast work");
+                h.awaitWork("fast", round + 1);
+                h.awaitWork("rsk", round + 1);
                 h.refreshJob();
                 h.mineShare(meetsButNot(Target.fromCompact(AUX_BITS), Target.fromCompact(BTC_BITS)));
                 await(() -> channel(h, "fast").accepted() == round + 1 && channel(h, "rsk").accepted() == round + 1,
@@ -107,7 +103,7 @@ class ChainIsolationTest
             for (int r = 0; r < 3; r++)
             {
                 final int round = r;
-                await(() -> workId(h, "flaky") == round + 1, "new work");
+                h.awaitWork("flaky", round + 1);
                 h.refreshJob();
                 h.mineShare(meetsButNot(Target.fromCompact(AUX_BITS), Target.fromCompact(BTC_BITS)));
                 await(() -> channel(h, "flaky").accepted() == round + 1, "proof " + (round + 1) + " accepted");

@@ -148,6 +148,19 @@ final class MergeHarness implements AutoCloseable
         }
     }
 
+    /** The work id of chain {@code name} in the snapshot the next job commits to (0 when it is not in it). */
+    long snapshotWorkId(final String name)
+    {
+        return coordinator.snapshot().chains().stream().filter(w -> w.name().equals(name))
+            .mapToLong(AuxWorkSnapshot.ChainWork::workId).findFirst().orElse(0);
+    }
+
+    /** Waits until the next job would commit to chain {@code name}'s work number {@code workId} (1 = first). */
+    void awaitWork(final String name, final long workId)
+    {
+        await(() -> snapshotWorkId(name) == workId, name + "'s work " + workId + " in the aux snapshot");
+    }
+
     void awaitChains(final int count)
     {
         await(() -> coordinator.snapshot().chains().size() == count, count + " chains in the aux snapshot");

@@ -195,10 +195,10 @@ class MergeMiningIntegrationTest
 
         // JSON-RPC errors on submit are rejections, not outages: stale work ("block hash unknown", once the node
         // has handed out work on its new tip)
-        h.refreshJob();
-        final long workBefore = h.coordinator.channels().get(0).currentJobId();
+        final long jobWork = ((AuxWorkSnapshot)h.refreshJob().auxWork()).chains().stream()
+            .filter(w -> w.name().equals("namecoin")).findFirst().orElseThrow().workId();
         nmc.advanceTipElsewhere();
-        await(() -> h.coordinator.channels().get(0).currentJobId() > workBefore, "namecoin's work on its new tip");
+        h.awaitWork("namecoin", jobWork + 1);
         final long before = h.coordinator.metrics().rejected.sum();
         h.mineShare(meetsButNot(Target.fromCompact(NMC_BITS), Target.fromCompact(BTC_BITS)));
         await(() -> h.coordinator.metrics().rejected.sum() > before, "the stale proof's rejection");
