@@ -17,6 +17,11 @@ import java.nio.file.Path;
  * @param timeoutMs      per-request timeout
  * @param payoutAddress  address passed to {@code createauxblock} (AuxPoW); empty for RSK or getauxblock
  * @param rpcStyle       which AuxPoW RPC pair the node speaks
+ * @param downAfterFailures the chain is marked down (left out of new jobs) after this many consecutive failed
+ *                       requests to its node
+ * @param maxWorkAgeMs   the lifetime of the chain's work: the chain is also marked down when its node has not
+ *                       confirmed its work for this long, and a proof is submitted and confirmed (with retries) for at
+ *                       most this long after it was found
  */
 public record AuxChainConfig(
     String name,
@@ -29,8 +34,29 @@ public record AuxChainConfig(
     long pollIntervalMs,
     long timeoutMs,
     String payoutAddress,
-    RpcStyle rpcStyle)
+    RpcStyle rpcStyle,
+    int downAfterFailures,
+    long maxWorkAgeMs)
 {
+    public static final int DEFAULT_DOWN_AFTER_FAILURES = 3;
+    public static final long DEFAULT_MAX_WORK_AGE_MS = 60_000;
+
+    /** A chain with the default {@code down_after_failures} and {@code max_work_age_ms}. */
+    public AuxChainConfig(final String name, final Kind kind, final int chainId, final URI rpcUrl, final String rpcUser,
+        final String rpcPassword, final Path rpcCookieFile, final long pollIntervalMs, final long timeoutMs,
+        final String payoutAddress, final RpcStyle rpcStyle)
+    {
+        this(name, kind, chainId, rpcUrl, rpcUser, rpcPassword, rpcCookieFile, pollIntervalMs, timeoutMs, payoutAddress,
+            rpcStyle, DEFAULT_DOWN_AFTER_FAILURES, DEFAULT_MAX_WORK_AGE_MS);
+    }
+
+    /** The same chain with other health limits. */
+    public AuxChainConfig withHealth(final int downAfterFailures, final long maxWorkAgeMs)
+    {
+        return new AuxChainConfig(name, kind, chainId, rpcUrl, rpcUser, rpcPassword, rpcCookieFile, pollIntervalMs,
+            timeoutMs, payoutAddress, rpcStyle, downAfterFailures, maxWorkAgeMs);
+    }
+
     /** How the chain is merge-mined. */
     public enum Kind
     {
@@ -92,6 +118,13 @@ public record AuxChainConfig(
         {
             throw new ConfigException(t.key("payout_address") + ": is required for createauxblock");
         }
+        final long pollIntervalMs = t.integer("poll_interval_ms", 1000, 10, 3_600_000);
+        final long maxWorkAgeMs = t.integer("max_work_age_ms", DEFAULT_MAX_WORK_AGE_MS, 100, 86_400_000);
+        if (maxWorkAgeMs <= pollIntervalMs)
+        {
+            throw new ConfigException(t.key("max_work_age_ms") + ": must be more than poll_interval_ms ("
+                + pollIntervalMs + "), else the work would expire between two polls (got " + maxWorkAgeMs + ")");
+        }
         return new AuxChainConfig(
             name,
             kind,
@@ -100,9 +133,11 @@ public record AuxChainConfig(
             user,
             password,
             cookie.isEmpty() ? null : baseDir.resolve(cookie),
-            t.integer("poll_interval_ms", 1000, 10, 3_600_000),
+            pollIntervalMs,
             t.integer("timeout_ms", 5000, 10, 600_000),
             payout,
-            style);
+            style,
+            (int)t.integer("down_after_failures", DEFAULT_DOWN_AFTER_FAILURES, 1, 1000),
+            maxWorkAgeMs);
     }
 }

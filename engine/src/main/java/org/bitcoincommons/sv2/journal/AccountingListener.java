@@ -22,6 +22,9 @@ public interface AccountingListener
 
     void auxRejected(long timeMs, int chainIndex, byte[] hash, String reason);
 
+    /** The outcome of an aux submission could not be learned (the node did not answer in time, or shutdown). */
+    void auxUnknown(long timeMs, int chainIndex, byte[] hash, String reason);
+
     void reward(long timeMs, int chainIndex, long amount, byte[] hash);
 
     void fee(long timeMs, int chainIndex, long amount, String contributorId);

@@ -14,7 +14,16 @@ import org.agrona.collections.Int2ObjectHashMap;
  */
 public final class AccountingState implements AccountingListener
 {
-    /** Per-chain counters; amounts are in the chain's smallest unit. */
+    /**
+     * Per chain, how many distinct aux hashes (submitted, finished, rewarded) are remembered to recognise a repeat;
+     * repeats come within seconds of the first event, far inside this window.
+     */
+    public static final int HASH_WINDOW = 4096;
+
+    /**
+     * Per-chain counters; amounts are in the chain's smallest unit. Aux submissions add up:
+     * {@code auxSubmitted == auxAccepted + auxRejected + auxUnknown + auxInFlight}.
+     */
     public static final class ChainStats
     {
         String name;
@@ -24,12 +33,22 @@ public final class AccountingState implements AccountingListener
         long auxSubmitted;
         long auxAccepted;
         long auxRejected;
+        long auxUnknown;
+        long auxRepeatsIgnored;
         long rewards;
+        long duplicateRewardsIgnored;
         long fees;
         long core;
         long grants;
         long audits;
         long operations;
+        /** Aux hashes submitted, and those with an outcome (the last {@link #HASH_WINDOW} of each). */
+        final HashWindow submittedHashes = new HashWindow(HASH_WINDOW);
+        final HashWindow finishedHashes = new HashWindow(HASH_WINDOW);
+        /** Hashes of the last {@link #HASH_WINDOW} rewarded blocks. */
+        final HashWindow rewardedHashes = new HashWindow(HASH_WINDOW);
+        /** True between an ignored (repeated) REWARD and its DISTRIBUTION: its FEE and DISTRIBUTION are ignored. */
+        boolean skippingRepeatedReward;
 
         public long shares()
         {
@@ -44,6 +63,44 @@ public final class AccountingState implements AccountingListener
         public long fees()
         {
             return fees;
+        }
+
+        public long auxSubmitted()
+        {
+            return auxSubmitted;
+        }
+
+        public long auxAccepted()
+        {
+            return auxAccepted;
+        }
+
+        public long auxRejected()
+        {
+            return auxRejected;
+        }
+
+        public long auxUnknown()
+        {
+            return auxUnknown;
+        }
+
+        /** Submissions journaled without an outcome yet (0 after a clean stop). */
+        public long auxInFlight()
+        {
+            return auxSubmitted - auxAccepted - auxRejected - auxUnknown;
+        }
+
+        /** Repeated submissions of a hash, and outcomes without a submission in flight: ignored. */
+        public long auxRepeatsIgnored()
+        {
+            return auxRepeatsIgnored;
+        }
+
+        /** Rewards of a chain and hash already rewarded (with their fee and distribution): ignored. */
+        public long duplicateRewardsIgnored()
+        {
+            return duplicateRewardsIgnored;
         }
 
         /** Rewards not (yet) covered by a fee or a distribution; 0 in a balanced journal. */
@@ -141,21 +198,59 @@ public final class AccountingState implements AccountingListener
     public void auxSubmitted(final long timeMs, final int chainIndex, final byte[] hash)
     {
         tick(timeMs);
-        chain(chainIndex).auxSubmitted++;
+        final ChainStats c = chain(chainIndex);
+        if (c.submittedHashes.add(hash))
+        {
+            c.auxSubmitted++;
+        }
+        else
+        {
+            c.auxRepeatsIgnored++;
+        }
     }
 
     @Override
     public void auxAccepted(final long timeMs, final int chainIndex, final byte[] hash)
     {
         tick(timeMs);
-        chain(chainIndex).auxAccepted++;
+        final ChainStats c = chain(chainIndex);
+        if (outcome(c, hash))
+        {
+            c.auxAccepted++;
+        }
     }
 
     @Override
     public void auxRejected(final long timeMs, final int chainIndex, final byte[] hash, final String reason)
     {
         tick(timeMs);
-        chain(chainIndex).auxRejected++;
+        final ChainStats c = chain(chainIndex);
+        if (outcome(c, hash))
+        {
+            c.auxRejected++;
+        }
+    }
+
+    @Override
+    public void auxUnknown(final long timeMs, final int chainIndex, final byte[] hash, final String reason)
+    {
+        tick(timeMs);
+        final ChainStats c = chain(chainIndex);
+        if (outcome(c, hash))
+        {
+            c.auxUnknown++;
+        }
+    }
+
+    /** True when {@code hash} has a submission in flight (which this outcome ends); else the outcome is ignored. */
+    private static boolean outcome(final ChainStats c, final byte[] hash)
+    {
+        if (c.submittedHashes.contains(hash) && c.finishedHashes.add(hash))
+        {
+            return true;
+        }
+        c.auxRepeatsIgnored++;
+        return false;
     }
 
     @Override
@@ -163,6 +258,13 @@ public final class AccountingState implements AccountingListener
     {
         tick(timeMs);
         final ChainStats c = chain(chainIndex);
+        if (!c.rewardedHashes.add(hash))
+        {
+            c.duplicateRewardsIgnored++;
+            c.skippingRepeatedReward = true;
+            return;
+        }
+        c.skippingRepeatedReward = false;
         c.rewards = Math.addExact(c.rewards, amount);
     }
 
@@ -171,6 +273,10 @@ public final class AccountingState implements AccountingListener
     {
         tick(timeMs);
         final ChainStats c = chain(chainIndex);
+        if (c.skippingRepeatedReward)
+        {
+            return;
+        }
         c.fees = Math.addExact(c.fees, amount);
     }
 
@@ -180,6 +286,11 @@ public final class AccountingState implements AccountingListener
     {
         tick(timeMs);
         final ChainStats c = chain(chainIndex);
+        if (c.skippingRepeatedReward)
+        {
+            c.skippingRepeatedReward = false; // the distribution ends the ignored reward's events
+            return;
+        }
         c.core = Math.addExact(c.core, core);
         c.grants = Math.addExact(c.grants, grants);
         c.audits = Math.addExact(c.audits, audits);
@@ -280,7 +391,11 @@ public final class AccountingState implements AccountingListener
             m.put("aux_submitted", c.auxSubmitted);
             m.put("aux_accepted", c.auxAccepted);
             m.put("aux_rejected", c.auxRejected);
+            m.put("aux_unknown", c.auxUnknown);
+            m.put("aux_in_flight", c.auxInFlight());
+            m.put("aux_repeats_ignored", c.auxRepeatsIgnored);
             m.put("rewards", c.rewards);
+            m.put("duplicate_rewards_ignored", c.duplicateRewardsIgnored);
             m.put("fees", c.fees);
             m.put("distribution", buckets(c.core, c.grants, c.audits, c.operations));
             m.put("unallocated", c.unallocated());

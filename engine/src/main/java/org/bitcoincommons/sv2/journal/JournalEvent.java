@@ -18,6 +18,7 @@ package org.bitcoincommons.sv2.journal;
  * AUX_SUBMITTED    chain u32  | hash 32
  * AUX_ACCEPTED     chain u32  | hash 32
  * AUX_REJECTED     chain u32  | hash 32 | reason (u8 length + UTF-8)
+ * AUX_UNKNOWN      chain u32  | hash 32 | reason (u8 length + UTF-8)
  * REWARD           chain u32  | amount u64 (chain's smallest unit) | hash 32
  * FEE              chain u32  | amount u64 | contributor (u8 length + UTF-8)
  * DISTRIBUTION     chain u32  | core u64 | grants u64 | audits u64 | operations u64
@@ -26,6 +27,14 @@ package org.bitcoincommons.sv2.journal;
  * </pre>
  * A share's {@code chain_mask} has bit i set when the job it was mined on committed to chain i, so one proof
  * of work is credited to every chain it was merge-mined for.
+ *
+ * <p>An aux submission is one AUX_SUBMITTED followed by exactly one outcome for the same chain and hash:
+ * AUX_ACCEPTED, AUX_REJECTED or AUX_UNKNOWN (the pool could not learn the node's verdict before the work's
+ * lifetime ended or the pool stopped). A found block's reward is REWARD, then FEE when non-zero, then DISTRIBUTION,
+ * in that order for its chain. Replay applies the same rules as the live pool: a second AUX_SUBMITTED of a chain and
+ * hash, an outcome without a submission in flight, and a second REWARD of a chain and hash (with its FEE and
+ * DISTRIBUTION) are ignored and counted, so journals written before those rules replay to counters that add up.
+ * AUX_UNKNOWN (12) was added after the other types: journals without it read as before.
  */
 public final class JournalEvent
 {
@@ -40,6 +49,7 @@ public final class JournalEvent
     public static final byte FEE = 9;
     public static final byte DISTRIBUTION = 10;
     public static final byte SHARE_BATCH = 11;
+    public static final byte AUX_UNKNOWN = 12;
 
     /** Bytes of one share record inside a SHARE_BATCH. */
     public static final int SHARE_RECORD_LENGTH = 32;
@@ -71,6 +81,7 @@ public final class JournalEvent
             case FEE -> "fee";
             case DISTRIBUTION -> "distribution";
             case SHARE_BATCH -> "share_batch";
+            case AUX_UNKNOWN -> "aux_unknown";
             default -> "unknown(" + type + ")";
         };
     }

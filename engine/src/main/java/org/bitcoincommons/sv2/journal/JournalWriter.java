@@ -102,6 +102,11 @@ public final class JournalWriter implements AutoCloseable
         auxEvent(JournalEvent.AUX_REJECTED, timeMs, chainIndex, hash, reason);
     }
 
+    public void auxUnknown(final long timeMs, final int chainIndex, final byte[] hash, final String reason)
+    {
+        auxEvent(JournalEvent.AUX_UNKNOWN, timeMs, chainIndex, hash, reason);
+    }
+
     public void reward(final long timeMs, final int chainIndex, final long amount, final byte[] hash)
     {
         checkChain(chainIndex);

@@ -7,21 +7,30 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.bitcoincommons.sv2.config.AuxChainConfig;
 
 /**
- * One aux chain at run time: its node client, its latest work and whether its node is up. Polled by its own
- * virtual thread; read by the coordinator when it builds a snapshot. Fields written by the poller are volatile.
+ * One aux chain at run time: its node, its latest work, its health and its submission counters. Polled by its own
+ * virtual thread, submitted to by another ({@link ChainSubmitter}); read by the coordinator when it builds a
+ * snapshot and by the API. The work field is written by the poller only and is volatile.
+ *
+ * <p>Counters add up at every quiet moment: {@code submitted == accepted + rejected + unknown + inFlight}.
  */
 final class AuxChain
 {
     final AuxChainConfig config;
     final int index;
-    final AuxPowNodeClient auxPow;
-    final RskNodeClient rsk;
+    final AuxNode node;
+    final ChainHealth health;
+    /** Proofs submitted (each aux block at most once). */
     final AtomicLong submitted = new AtomicLong();
     final AtomicLong accepted = new AtomicLong();
     final AtomicLong rejected = new AtomicLong();
+    /** Submissions whose outcome could not be learned within the work's lifetime (or before shutdown). */
+    final AtomicLong unknown = new AtomicLong();
+    final AtomicLong inFlight = new AtomicLong();
+    /** Candidates for an aux block already submitted: not submitted again. */
+    final AtomicLong duplicates = new AtomicLong();
+    /** Candidates dropped because the chain's queue was full or the pool stopped first. */
+    final AtomicLong dropped = new AtomicLong();
     private volatile AuxWorkSnapshot.ChainWork work;
-    private volatile boolean up;
-    private volatile String lastError;
     private long workId;
 
     AuxChain(final AuxChainConfig config, final int index)
@@ -31,81 +40,56 @@ final class AuxChain
         final JsonRpcClient rpc = new JsonRpcClient(config.rpcUrl(),
             config.kind() == AuxChainConfig.Kind.RSK ? JsonRpcClient.Version.V2 : JsonRpcClient.Version.V1,
             Duration.ofMillis(config.timeoutMs()), config.rpcUser(), config.rpcPassword(), config.rpcCookieFile());
-        this.auxPow = config.kind() == AuxChainConfig.Kind.AUXPOW
-            ? new AuxPowNodeClient(rpc, config.rpcStyle(), config.payoutAddress()) : null;
-        this.rsk = config.kind() == AuxChainConfig.Kind.RSK ? new RskNodeClient(rpc) : null;
+        this.node = config.kind() == AuxChainConfig.Kind.AUXPOW
+            ? new AuxPowNode(new AuxPowNodeClient(rpc, config.rpcStyle(), config.payoutAddress()))
+            : new RskNode(new RskNodeClient(rpc));
+        this.health = new ChainHealth(config.downAfterFailures(), config.maxWorkAgeMs());
     }
 
     /**
      * Fetches the node's work (poller thread only).
      *
      * @return true when the work or the up/down state changed
-     * @throws RpcException when the node did not answer with work; the chain is then down
+     * @throws RpcException when the node did not answer with usable work (the failure is counted in the health)
      */
-    boolean poll() throws RpcException
+    boolean poll(final long nowMs) throws RpcException
     {
-        final byte[] hash;
-        final byte[] target;
-        final long reward;
-        int chainId = config.chainId();
+        final AuxNode.Work w;
         try
         {
-            if (auxPow != null)
-            {
-                final AuxBlockTemplate t = auxPow.createAuxBlock();
-                hash = t.hash();
-                target = t.targetLe();
-                reward = t.coinbaseValue();
-                chainId = t.chainId();
-            }
-            else
-            {
-                final RskWork w = rsk.getWork();
-                hash = w.hashForMergedMining();
-                target = w.targetLe();
-                reward = w.feesPaidToMinerWei();
-            }
+            w = node.work();
         }
         catch (final RpcException ex)
         {
-            lastError = ex.getMessage();
-            up = false;
+            // a JSON-RPC error counts too: a node that cannot hand out work (e.g. still syncing) has no usable work
+            health.failed(nowMs, ex.getMessage());
             throw ex;
         }
-        lastError = null;
-        final boolean wasUp = up;
-        up = true;
+        if (w.chainId() != config.chainId() && config.kind() == AuxChainConfig.Kind.AUXPOW)
+        {
+            final String reason = "node reports chain id " + w.chainId() + ", configured " + config.chainId();
+            health.unusable(reason);
+            throw new RpcException(RpcException.Kind.PROTOCOL, 0, config.name() + ": " + reason, null);
+        }
+        final boolean cameUp = health.workConfirmed(nowMs);
         final AuxWorkSnapshot.ChainWork current = work;
-        if (current != null && Arrays.equals(current.blockHash(), hash) && Arrays.equals(current.targetLe(), target))
+        if (current != null && Arrays.equals(current.blockHash(), w.hash()) && Arrays.equals(current.targetLe(), w.targetLe()))
         {
-            return !wasUp;
+            return cameUp;
         }
-        if (chainId != config.chainId() && config.kind() == AuxChainConfig.Kind.AUXPOW)
-        {
-            up = false;
-            lastError = "node reports chain id " + chainId + ", configured " + config.chainId();
-            throw new RpcException(RpcException.Kind.PROTOCOL, 0, config.name() + ": " + lastError, null);
-        }
-        work = new AuxWorkSnapshot.ChainWork(index, config.name(), config.kind(), config.chainId(), hash, target, reward,
-            ++workId, -1, new byte[0]);
+        work = new AuxWorkSnapshot.ChainWork(index, config.name(), config.kind(), config.chainId(), w.hash(),
+            w.targetLe(), w.reward(), w.height(), ++workId, -1, new byte[0]);
         return true;
-    }
-
-    /** Marks the chain down after a failed submission (submitter thread). */
-    void markDown(final String reason)
-    {
-        lastError = reason;
-        up = false;
     }
 
     boolean up()
     {
-        return up;
+        return health.up();
     }
 
     String lastError()
     {
-        return lastError;
+        return health.lastError();
     }
 
     AuxWorkSnapshot.ChainWork work()

@@ -58,6 +58,16 @@ public final class AuxPowNodeClient
         return hash(r, "getbestblockhash");
     }
 
+    /**
+     * {@code getblockhash <height>}, internal order: the main chain's block at {@code height}. A height above the tip
+     * is the node's RPC error -8 ("Block height out of range").
+     */
+    public byte[] blockHash(final long height) throws RpcException
+    {
+        final JsonNode r = rpc.call("getblockhash", height);
+        return hash(r, "getblockhash");
+    }
+
     static AuxBlockTemplate parse(final JsonNode r) throws RpcException
     {
         if (r == null || !r.isObject())

@@ -22,16 +22,18 @@ public final class AuxWorkSnapshot
      * @param targetLe    32-byte little-endian target
      * @param reward      what an accepted block earns, in the chain's smallest unit (AuxPoW: coinbasevalue;
      *                    RSK: feesPaidToMiner in wei)
+     * @param height      the aux block's height as the node gave it (AuxPoW), -1 when not given (RSK)
      * @param workId      increases each time this chain's work changes
      * @param slot        AuxPoW slot in the aux tree (-1 for RSK)
      * @param chainBranch AuxPoW chain branch of the slot (empty for RSK)
      */
     public record ChainWork(int chainIndex, String name, AuxChainConfig.Kind kind, int chainId, byte[] blockHash,
-        byte[] targetLe, long reward, long workId, int slot, byte[] chainBranch)
+        byte[] targetLe, long reward, long height, long workId, int slot, byte[] chainBranch)
     {
         ChainWork placed(final int newSlot, final byte[] branch)
         {
-            return new ChainWork(chainIndex, name, kind, chainId, blockHash, targetLe, reward, workId, newSlot, branch);
+            return new ChainWork(chainIndex, name, kind, chainId, blockHash, targetLe, reward, height, workId, newSlot,
+                branch);
         }
     }
 

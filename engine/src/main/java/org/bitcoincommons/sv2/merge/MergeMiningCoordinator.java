@@ -5,14 +5,11 @@ import org.bitcoincommons.sv2.revenue.RevenueSplit;
 import org.bitcoincommons.sv2.revenue.MergeAccounting;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 import org.bitcoincommons.sv2.bitcoin.AddressCodec;
 import org.bitcoincommons.sv2.bitcoin.Base58;
 import org.bitcoincommons.sv2.bitcoin.Network;
+import org.bitcoincommons.sv2.bitcoin.Target;
 import org.bitcoincommons.sv2.config.AuxChainConfig;
 import org.bitcoincommons.sv2.config.EngineConfig;
 import org.bitcoincommons.sv2.config.MergeMiningFeeConfig;
@@ -22,23 +19,29 @@ import org.bitcoincommons.sv2.work.JobFactory;
 import org.bitcoincommons.sv2.work.WorkLayer;
 import org.bitcoincommons.sv2.work.WorkLayerFactory;
 import org.bitcoincommons.sv2.template.Template;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Merge-mines the configured aux chains on top of the pool's Bitcoin jobs.
  * <ul>
- *   <li>Each enabled chain is polled on its own virtual thread every {@code poll_interval_ms}; when any chain's work
- *       changes, or a chain goes down or comes back, a new immutable {@link AuxWorkSnapshot} is built and
- *       {@code refreshJobs} is run (the pool then makes new jobs without waiting for a Bitcoin tip change).</li>
+ *   <li>Each enabled chain is polled on its own virtual thread ({@link ChainPoller}) every {@code poll_interval_ms};
+ *       when any chain's work changes, or a chain goes down or comes back, {@link AuxWorkBoard} builds a new
+ *       immutable {@link AuxWorkSnapshot} and runs {@code refreshJobs} (the pool then makes new jobs without waiting
+ *       for a Bitcoin tip change).</li>
  *   <li>As the job factory's {@link JobFactory.Decorator} (template thread), it puts ONE fabe6d6d commitment for all
  *       AuxPoW chains in the scriptSig, the RSK tag output, and with auto_distribute the fee output paying
  *       commons_address; the job carries the snapshot, a chain mask and the loosest aux target.</li>
- *   <li>{@link #blockSink(BlockSink)}: a share meeting the loosest aux target, or a Bitcoin block, is queued (the
- *       pool logic thread returns at once) and a virtual thread checks it against each chain's target, loosest first,
- *       builds that chain's proof and submits it. A chain whose node is down is left out of new jobs until it
- *       answers; Bitcoin mining never waits on an aux node.</li>
+ *   <li>{@link #blockSink(BlockSink)}: a share meeting the loosest aux target, or a Bitcoin block, is checked on the
+ *       pool logic thread against each chain's target in its job's snapshot (loosest first, no allocation) and
+ *       queued to every chain it meets; the logic thread returns at once. Each chain has its own submission path
+ *       ({@link ChainSubmitter}: queue, virtual thread, each aux block submitted once) and its own poller, so a
+ *       slow node delays only its own chain; each submission is one state machine ({@link AuxSubmission}).</li>
+ *   <li>A chain goes down ({@link ChainHealth}) only after {@code down_after_failures} consecutive failed requests or
+ *       when its work is older than {@code max_work_age_ms}; a down chain is left out of new jobs until a poll
+ *       succeeds. Only changes of state are logged. Bitcoin mining never waits on an aux node.</li>
  *   <li>Accounting goes through {@link MergeAccounting}; rewards through {@link RewardRecorder}.</li>
+ *   <li>{@link #close()} stops the pollers, lets submissions in flight finish for up to the longest
+ *       {@code timeout_ms} (at most {@link #MAX_DRAIN_MS}), then interrupts them: each one still waiting is
+ *       journaled as unknown.</li>
  * </ul>
  */
 public final class MergeMiningCoordinator implements WorkLayer
@@ -51,27 +54,22 @@ public final class MergeMiningCoordinator implements WorkLayer
         config.stratumV2().mergeMiningEnabled() && !config.merge().enabled(config.stratumV2()).isEmpty()
             ? create(config, network, accounting, refreshJobs) : null;
 
-    /** Candidates waiting for the submitter; beyond this they are dropped and counted. */
-    public static final int QUEUE_CAPACITY = 4096;
-
-    private static final Logger LOG = LoggerFactory.getLogger(MergeMiningCoordinator.class);
-    private static final BlockCandidate STOP = new BlockCandidate(null, null, null, null, -1, null);
+    /** The longest shutdown waits for submissions in flight. */
+    public static final long MAX_DRAIN_MS = 10_000;
 
     private final List<AuxChain> chains = new ArrayList<>();
-    private final AuxChain[] byIndex = new AuxChain[64];
-    private final Semaphore[] wake = new Semaphore[64];
-    private final Boolean[] reportedUp = new Boolean[64];
+    private final ChainSubmitter[] submitters = new ChainSubmitter[64];
+    private final ChainPoller[] pollers = new ChainPoller[64];
     private final MergeMiningFeeConfig fee;
     private final byte[] commonsScript;
     private final MergeAccounting accounting;
     private final RewardRecorder recorder;
-    private final Runnable refreshJobs;
     private final MergeMetrics metrics = new MergeMetrics();
-    private final BlockingQueue<BlockCandidate> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
-    private final List<Thread> threads = new ArrayList<>();
-    private final AuxSubmitter submitter;
-    private volatile AuxWorkSnapshot snapshot = AuxWorkSnapshot.EMPTY;
+    private final AuxWorkBoard board;
+    private final long drainMs;
     private volatile boolean running;
+    /** Long.MAX_VALUE while running; once closing, when submissions in flight must be done. */
+    private volatile long drainDeadlineMs = Long.MAX_VALUE;
 
     /**
      * @param configured    every {@code [[merge.chains]]} table in file order: chain i gets journal index i + 1
@@ -103,8 +101,6 @@ public final class MergeMiningCoordinator implements WorkLayer
                 }
                 final AuxChain chain = new AuxChain(c, i + 1);
                 chains.add(chain);
-                byIndex[chain.index] = chain;
-                wake[chain.index] = new Semaphore(0);
             }
         }
         if (fee.enabled() && fee.autoDistribute() && commonsScript == null)
@@ -115,9 +111,16 @@ public final class MergeMiningCoordinator implements WorkLayer
         this.commonsScript = commonsScript == null ? null : commonsScript.clone();
         this.accounting = accounting;
         this.recorder = new RewardRecorder(accounting, fee);
-        this.refreshJobs = refreshJobs;
-        this.submitter = new AuxSubmitter(byIndex, accounting, recorder, metrics, this::stateChanged,
-            chain -> wake[chain.index].release());
+        this.board = new AuxWorkBoard(chains, metrics, refreshJobs);
+        long longestTimeoutMs = 0;
+        for (final AuxChain chain : chains)
+        {
+            pollers[chain.index] = new ChainPoller(chain, board, metrics);
+            submitters[chain.index] = new ChainSubmitter(chain, accounting, recorder, metrics, System::currentTimeMillis,
+                () -> drainDeadlineMs, board::changed, c -> pollers[c.index].wake());
+            longestTimeoutMs = Math.max(longestTimeoutMs, chain.config.timeoutMs());
+        }
+        this.drainMs = Math.min(MAX_DRAIN_MS, longestTimeoutMs);
     }
 
     /**
@@ -148,7 +151,7 @@ public final class MergeMiningCoordinator implements WorkLayer
         return new MergeMiningCoordinator(config.merge().chains(), enabled, fee, commons, accounting, refreshJobs);
     }
 
-    /** Names the chains in the journal and starts one poller per chain and the submitter. */
+    /** Names the chains in the journal and starts one poller and one submitter per chain. */
     @Override
     public synchronized void start()
     {
@@ -163,11 +166,16 @@ public final class MergeMiningCoordinator implements WorkLayer
         }
         for (final AuxChain c : chains)
         {
-            threads.add(Thread.ofVirtual().name("merge-poll-" + c.config.name()).start(() -> pollLoop(c)));
+            submitters[c.index].start();
+            pollers[c.index].start();
         }
-        threads.add(Thread.ofVirtual().name("merge-submit").start(this::submitLoop));
     }
 
+    /**
+     * Stops polling and taking candidates, lets each chain finish what it has (queued candidates and submissions in
+     * flight) until the drain deadline, then interrupts what is left: a submission still waiting for its node is
+     * journaled as unknown, candidates never submitted are counted as dropped.
+     */
     @Override
     public void close()
     {
@@ -178,27 +186,27 @@ public final class MergeMiningCoordinator implements WorkLayer
                 return;
             }
             running = false;
+            drainDeadlineMs = System.currentTimeMillis() + drainMs;
         }
         for (final AuxChain c : chains)
         {
-            wake[c.index].release();
+            submitters[c.index].stop();
         }
-        queue.clear();
-        queue.offer(STOP);
-        for (final Thread t : threads)
+        try
         {
-            t.interrupt();
-            try
+            for (final AuxChain c : chains)
             {
-                t.join(5000);
+                pollers[c.index].stop();
             }
-            catch (final InterruptedException ex)
+            for (final AuxChain c : chains)
             {
-                Thread.currentThread().interrupt();
-                return;
+                submitters[c.index].awaitOrInterrupt(drainDeadlineMs);
             }
         }
-        threads.clear();
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 
     // ---------------------------------------------------------------------------------------------- decorator
@@ -206,7 +214,7 @@ public final class MergeMiningCoordinator implements WorkLayer
     @Override
     public JobFactory.Decoration decorate(final Template template)
     {
-        final AuxWorkSnapshot s = snapshot;
+        final AuxWorkSnapshot s = board.snapshot();
         final List<JobFactory.Output> outputs = new ArrayList<>(2);
         if (fee.enabled() && fee.autoDistribute())
         {
@@ -257,141 +265,47 @@ public final class MergeMiningCoordinator implements WorkLayer
         };
     }
 
-    /** Queues a candidate for the aux chains; never blocks. */
+    /**
+     * Hands a candidate to every chain of its job's snapshot whose target it meets (loosest first). Runs on the pool
+     * logic thread: compares targets and offers to bounded queues, never blocks, allocates nothing.
+     */
     public void enqueue(final BlockCandidate candidate)
     {
         metrics.candidates.increment();
-        if (!queue.offer(candidate))
+        if (!(candidate.job().auxWork() instanceof AuxWorkSnapshot s) || s.isEmpty())
+        {
+            return;
+        }
+        if (!running)
         {
             metrics.candidatesDropped.increment();
+            return;
         }
-    }
-
-    private void submitLoop()
-    {
-        while (running)
+        final byte[] header = candidate.header();
+        final int version = (header[0] & 0xff) | (header[1] & 0xff) << 8 | (header[2] & 0xff) << 16
+            | (header[3] & 0xff) << 24;
+        final List<AuxWorkSnapshot.ChainWork> work = s.chains();
+        for (int i = 0; i < work.size(); i++)
         {
-            final BlockCandidate c;
-            try
+            final AuxWorkSnapshot.ChainWork w = work.get(i);
+            if (!Target.hashMeetsTarget(candidate.hash(), 0, w.targetLe(), 0))
             {
-                c = queue.take();
+                break; // loosest first: every later target is tighter
             }
-            catch (final InterruptedException ex)
+            final ChainSubmitter submitter = submitters[w.chainIndex()];
+            if (submitter == null)
             {
-                return;
+                continue;
             }
-            if (c == STOP)
+            // The aux chain refuses a parent with the auxpow flag, or in which it reads its own chain id.
+            if (w.kind() == AuxChainConfig.Kind.AUXPOW && ((version & AuxPowVerifier.VERSION_AUXPOW) != 0 ||
+                ChainIdRule.forChainId(w.chainId()).parentHasOurChainId(version, w.chainId())))
             {
-                return;
+                metrics.auxPowSkippedVersionBit.increment();
+                continue;
             }
-            try
-            {
-                submitter.process(c);
-            }
-            catch (final RuntimeException ex)
-            {
-                LOG.error("aux submission failed unexpectedly", ex);
-            }
+            submitter.offer(candidate);
         }
-    }
-
-    // ---------------------------------------------------------------------------------------------- polling
-
-    private void pollLoop(final AuxChain chain)
-    {
-        final Semaphore signal = wake[chain.index];
-        while (running)
-        {
-            try
-            {
-                if (chain.poll())
-                {
-                    stateChanged(chain);
-                }
-            }
-            catch (final RpcException ex)
-            {
-                metrics.pollFailures.increment();
-                stateChanged(chain);
-            }
-            catch (final RuntimeException ex)
-            {
-                // e.g. a failing refreshJobs callback: keep polling, never let the chain's thread die
-                metrics.pollFailures.increment();
-                LOG.error("aux chain {}: unexpected failure while polling", chain.config.name(), ex);
-            }
-            try
-            {
-                signal.tryAcquire(chain.config.pollIntervalMs(), TimeUnit.MILLISECONDS);
-                signal.drainPermits();
-            }
-            catch (final InterruptedException ex)
-            {
-                return;
-            }
-        }
-    }
-
-    /** Rebuilds the snapshot from every chain that is up, logs up/down flips once, and asks for new jobs. */
-    private void stateChanged(final AuxChain chain)
-    {
-        synchronized (this)
-        {
-            final boolean up = chain.up();
-            final Boolean before = reportedUp[chain.index];
-            if (before == null || before != up)
-            {
-                reportedUp[chain.index] = up;
-                if (up)
-                {
-                    LOG.info("aux chain {} is up ({})", chain.config.name(), chain.config.rpcUrl());
-                }
-                else
-                {
-                    if (Boolean.TRUE.equals(before))
-                    {
-                        metrics.chainsWentDown.increment();
-                    }
-                    LOG.warn("aux chain {} is down, left out of new jobs until it answers: {}", chain.config.name(),
-                        chain.lastError());
-                }
-            }
-            final List<AuxWorkSnapshot.ChainWork> work = new ArrayList<>(chains.size());
-            for (final AuxChain c : chains)
-            {
-                final AuxWorkSnapshot.ChainWork w = c.work();
-                if (c.up() && w != null)
-                {
-                    work.add(w);
-                }
-            }
-            final AuxWorkSnapshot next = AuxWorkSnapshot.build(work);
-            if (sameWork(snapshot, next))
-            {
-                return;
-            }
-            snapshot = next;
-            metrics.workChanges.increment();
-        }
-        refreshJobs.run();
-    }
-
-    private static boolean sameWork(final AuxWorkSnapshot a, final AuxWorkSnapshot b)
-    {
-        if (a.chains().size() != b.chains().size())
-        {
-            return false;
-        }
-        for (int i = 0; i < a.chains().size(); i++)
-        {
-            final AuxWorkSnapshot.ChainWork x = a.chains().get(i);
-            final AuxWorkSnapshot.ChainWork y = b.chains().get(i);
-            if (x.chainIndex() != y.chainIndex() || x.workId() != y.workId())
-            {
-                return false;
-            }
-        }
-        return true;
     }
 
     // ---------------------------------------------------------------------------------------------- views
@@ -399,7 +313,7 @@ public final class MergeMiningCoordinator implements WorkLayer
     /** The current aux work (what the next job will commit to). */
     public AuxWorkSnapshot snapshot()
     {
-        return snapshot;
+        return board.snapshot();
     }
 
     public MergeMetrics metrics()
@@ -427,7 +341,8 @@ public final class MergeMiningCoordinator implements WorkLayer
         for (final AuxChain c : chains)
         {
             out.add(new MergeMiningChannel(c.config.name(), c.config.chainId(), c.index, c.workId(),
-                recorder.totalRewards(c.index), c.submitted.get(), c.accepted.get(), c.rejected.get(), c.up()));
+                recorder.totalRewards(c.index), c.submitted.get(), c.accepted.get(), c.rejected.get(), c.unknown.get(),
+                c.inFlight.get(), c.duplicates.get(), c.up()));
         }
         return out;
     }

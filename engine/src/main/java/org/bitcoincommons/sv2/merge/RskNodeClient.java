@@ -10,7 +10,8 @@ import org.bitcoincommons.sv2.bitcoin.Hex;
 
 /**
  * The pool side of an RSK node's merged-mining RPCs (JSON-RPC 2.0): {@code mnr_getWork} and
- * {@code mnr_submitBitcoinBlockPartialMerkle}. Thread-safe; cold path.
+ * {@code mnr_submitBitcoinBlockPartialMerkle}, and {@code eth_getBlockByNumber} to confirm where a block landed.
+ * Thread-safe; cold path.
  */
 public final class RskNodeClient
 {
@@ -64,6 +65,27 @@ public final class RskNodeClient
         }
         return rpc.call("mnr_submitBitcoinBlockPartialMerkle", HashOrder.toDisplayHex(blockHash), Hex.encode(header),
             Hex.encode(coinbase), hashes.toString(), Integer.toHexString(txCount));
+    }
+
+    /**
+     * {@code eth_getBlockByNumber(number, false).hash}: the main chain's RSK block at {@code number}, or null when the
+     * chain is not that long yet.
+     */
+    public byte[] blockHashAt(final long number) throws RpcException
+    {
+        final JsonNode r = rpc.call("eth_getBlockByNumber", "0x" + Long.toHexString(number), false);
+        if (r == null || r.isNull())
+        {
+            return null;
+        }
+        try
+        {
+            return hex0x(r.get("hash"), 32);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new RpcException(RpcException.Kind.PROTOCOL, 0, "eth_getBlockByNumber: " + ex.getMessage(), ex);
+        }
     }
 
     private static byte[] hex0x(final JsonNode n, final int length)

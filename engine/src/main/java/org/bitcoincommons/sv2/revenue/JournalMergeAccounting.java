@@ -75,6 +75,17 @@ public final class JournalMergeAccounting implements MergeAccounting
     }
 
     @Override
+    public void auxUnknown(final int chainIndex, final byte[] hash, final String reason)
+    {
+        logicThread.execute(() ->
+        {
+            final long now = clock.time();
+            writer.auxUnknown(now, chainIndex, hash, reason);
+            state.auxUnknown(now, chainIndex, hash, reason);
+        });
+    }
+
+    @Override
     public void reward(final int chainIndex, final long amount, final byte[] hash)
     {
         logicThread.execute(() ->

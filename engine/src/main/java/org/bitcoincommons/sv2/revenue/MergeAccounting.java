@@ -14,9 +14,17 @@ public interface MergeAccounting
     /** A proof for aux block {@code hash} (internal order) is being submitted. */
     void auxSubmitted(int chainIndex, byte[] hash);
 
+    /** The node accepted the proof submitted for {@code hash}: the submission's one outcome. */
     void auxAccepted(int chainIndex, byte[] hash);
 
+    /** The node refused the proof submitted for {@code hash}: the submission's one outcome. */
     void auxRejected(int chainIndex, byte[] hash, String reason);
+
+    /**
+     * The node's verdict on the proof submitted for {@code hash} could not be learned within the aux work's lifetime
+     * (or before the pool stopped): the submission's one outcome.
+     */
+    void auxUnknown(int chainIndex, byte[] hash, String reason);
 
     void reward(int chainIndex, long amount, byte[] hash);
 

@@ -3,11 +3,16 @@ package org.bitcoincommons.sv2.revenue;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 import org.bitcoincommons.sv2.config.MergeMiningFeeConfig;
+import org.bitcoincommons.sv2.journal.AccountingState;
+import org.bitcoincommons.sv2.journal.HashWindow;
+import org.bitcoincommons.sv2.journal.JournalEvent;
 
 /**
  * Records one found block's reward as three accounting events: REWARD, then FEE (when the merged-mining fee is
  * enabled and non-zero), then DISTRIBUTION of the rest by {@link RevenueSplit}; reward == fee + distribution, so
- * nothing vanishes. Keeps per-chain totals for the API. Thread-safe.
+ * nothing vanishes. Each block (chain and hash) is rewarded at most once: a second record of it records nothing and
+ * is counted, as replay ignores a repeated REWARD. Keeps per-chain totals for the API. Thread-safe: one record's
+ * three events are handed over together, so they stay in order for their chain.
  */
 public final class RewardRecorder
 {
@@ -16,6 +21,8 @@ public final class RewardRecorder
     private final AtomicLongArray rewards = new AtomicLongArray(64);
     private final AtomicLongArray fees = new AtomicLongArray(64);
     private final AtomicLongArray blocks = new AtomicLongArray(64);
+    private final AtomicLongArray duplicates = new AtomicLongArray(64);
+    private final HashWindow[] rewarded = new HashWindow[JournalEvent.MAX_CHAINS];
 
     public RewardRecorder(final MergeAccounting accounting, final MergeMiningFeeConfig fee)
     {
@@ -32,14 +39,24 @@ public final class RewardRecorder
     /**
      * @param chainIndex 0 for Bitcoin, 1..63 for aux chains
      * @param amount     the block's reward in the chain's smallest unit
-     * @param blockHash  internal order
-     * @return the split that was recorded
+     * @param blockHash  internal order (RSK: the hash for merged mining of the work the block solved)
+     * @return the split that was recorded, or null when this chain's block {@code blockHash} was already rewarded
+     *         (nothing is recorded)
      */
-    public RevenueSplit.Shares record(final int chainIndex, final long amount, final byte[] blockHash)
+    public synchronized RevenueSplit.Shares record(final int chainIndex, final long amount, final byte[] blockHash)
     {
         if (chainIndex < 0 || chainIndex >= 64)
         {
             throw new IllegalArgumentException("chain index must be 0..63, got " + chainIndex);
+        }
+        if (rewarded[chainIndex] == null)
+        {
+            rewarded[chainIndex] = new HashWindow(AccountingState.HASH_WINDOW);
+        }
+        if (!rewarded[chainIndex].add(blockHash))
+        {
+            duplicates.incrementAndGet(chainIndex);
+            return null;
         }
         final RevenueSplit.Shares s = RevenueSplit.split(amount, feePercent());
         accounting.reward(chainIndex, amount, blockHash);
@@ -67,5 +84,11 @@ public final class RewardRecorder
     public long blocks(final int chainIndex)
     {
         return blocks.get(chainIndex);
+    }
+
+    /** Records refused because the chain's block was already rewarded. */
+    public long duplicates(final int chainIndex)
+    {
+        return duplicates.get(chainIndex);
     }
 }

@@ -70,6 +70,8 @@ class EngineConfigTest
             payout_address = "Nexample"
             poll_interval_ms = 250
             timeout_ms = 900
+            down_after_failures = 5
+            max_work_age_ms = 30000
             [[merge.chains]]
             name = "rsk"
             kind = "rsk"
@@ -90,6 +92,10 @@ class EngineConfigTest
         assertEquals(250, nmc.pollIntervalMs());
         assertEquals(900, nmc.timeoutMs());
         assertEquals("Nexample", nmc.payoutAddress());
+        assertEquals(5, nmc.downAfterFailures());
+        assertEquals(30_000, nmc.maxWorkAgeMs());
+        assertEquals(3, c.merge().chains().get(1).downAfterFailures(), "default");
+        assertEquals(60_000, c.merge().chains().get(1).maxWorkAgeMs(), "default");
         assertEquals(AuxChainConfig.RpcStyle.GETAUXBLOCK, c.merge().chains().get(2).rpcStyle());
         assertEquals(AuxChainConfig.Kind.RSK, c.merge().chains().get(1).kind());
         assertEquals("u", c.merge().chains().get(1).rpcUser());
@@ -144,6 +150,12 @@ class EngineConfigTest
         assertMessage("merge.chains[0].rpc_cookie_file: give either", nmc + "rpc_user = \"a\"\nrpc_cookie_file = \"c\"\n");
         assertMessage("merge.chains[0].rpc_style: must be", nmc + "rpc_style = \"soap\"\n");
         assertMessage("unknown key merge.chains[0].chainid", nmc + "chainid = 3\n");
+        assertMessage("merge.chains[0].down_after_failures: must be between 1 and 1000 (got 0)",
+            nmc + "down_after_failures = 0\n");
+        assertMessage("merge.chains[0].max_work_age_ms: must be more than poll_interval_ms (1000)",
+            nmc + "max_work_age_ms = 1000\n");
+        assertMessage("merge.chains[0].max_work_age_ms: must be between 100 and 86400000 (got 50)",
+            nmc + "max_work_age_ms = 50\n");
     }
 
     @Test

@@ -86,6 +86,87 @@ class JournalTest
         assertEquals(1000 * 1.5 + 999 * 1000 / 2.0, replayed.shareDifficultySum(), 1e-9);
     }
 
+    private static byte[] hash(final int b)
+    {
+        final byte[] h = new byte[32];
+        Arrays.fill(h, (byte)b);
+        return h;
+    }
+
+    /**
+     * A journal as the pool wrote it before each aux block was submitted once (issue 12): a Namecoin-style node
+     * answered true to a resubmitted block and the pool recorded its reward again; a failed confirmation after an
+     * accepted submit was journaled as a rejection too. Replay ignores and counts the repeats, so every counter adds
+     * up and each block is rewarded once.
+     */
+    @Test
+    void replayIgnoresRepeatedSubmissionsOutcomesAndRewardsOfOldJournals()
+    {
+        final byte[] a = hash(1);
+        final byte[] b = hash(2);
+        try (Journal j = Journal.open(dir); JournalWriter w = j.writer())
+        {
+            w.chain(1, 1, "namecoin");
+            for (int i = 0; i < 2; i++)
+            {
+                w.auxSubmitted(10 + i * 10, 1, a);
+                w.auxAccepted(11 + i * 10, 1, a);
+                w.reward(12 + i * 10, 1, 5_000_000_000L, a);
+                w.fee(13 + i * 10, 1, 50_000_000L, "commons");
+                w.distribution(14 + i * 10, 1, 2_970_000_000L, 1_237_500_000L, 495_000_000L, 247_500_000L);
+            }
+            w.auxSubmitted(40, 1, b);
+            w.auxAccepted(41, 1, b);
+            w.auxRejected(42, 1, b, "getbestblockhash: no answer");
+            w.auxAccepted(43, 1, hash(3)); // an outcome without a submission
+        }
+        final AccountingState s = new AccountingState();
+        try (Journal j = Journal.openExisting(dir); JournalReader r = j.reader())
+        {
+            assertEquals(15, r.readAll(s));
+        }
+        final AccountingState.ChainStats c = s.chainStats(1);
+        assertEquals(2, c.auxSubmitted());
+        assertEquals(2, c.auxAccepted());
+        assertEquals(0, c.auxRejected());
+        assertEquals(0, c.auxInFlight());
+        assertEquals(4, c.auxRepeatsIgnored(), "a's second submission and outcome, b's rejection, the stray outcome");
+        assertEquals(5_000_000_000L, c.rewards());
+        assertEquals(50_000_000L, c.fees());
+        assertEquals(1, c.duplicateRewardsIgnored());
+        assertEquals(0, c.unallocated());
+        final Map<?, ?> m = (Map<?, ?>)((Map<?, ?>)s.toMap().get("chains")).get("namecoin");
+        assertEquals(4L, m.get("aux_repeats_ignored"));
+        assertEquals(1L, m.get("duplicate_rewards_ignored"));
+        assertEquals(2_970_000_000L, ((Map<?, ?>)s.toMap().get("distribution")).get("core_development"));
+    }
+
+    @Test
+    void unknownOutcomesAndSubmissionsInFlightAddUp()
+    {
+        final AccountingState live = new AccountingState();
+        try (Journal j = Journal.open(dir); JournalWriter w = j.writer())
+        {
+            w.auxSubmitted(1, 2, hash(7));
+            live.auxSubmitted(1, 2, hash(7));
+            w.auxUnknown(2, 2, hash(7), "no answer before the pool stopped");
+            live.auxUnknown(2, 2, hash(7), "no answer before the pool stopped");
+            w.auxSubmitted(3, 2, hash(8));
+            live.auxSubmitted(3, 2, hash(8));
+        }
+        final AccountingState replayed = new AccountingState();
+        try (Journal j = Journal.openExisting(dir); JournalReader r = j.reader())
+        {
+            r.readAll(replayed);
+        }
+        assertEquals(live.toMap(), replayed.toMap());
+        final AccountingState.ChainStats c = replayed.chainStats(2);
+        assertEquals(2, c.auxSubmitted());
+        assertEquals(1, c.auxUnknown());
+        assertEquals(1, c.auxInFlight(), "killed before its outcome: still in flight");
+        assertEquals("aux_unknown", JournalEvent.name(JournalEvent.AUX_UNKNOWN));
+    }
+
     @Test
     void reopenedJournalKeepsAppending()
     {

@@ -54,6 +54,12 @@ class CoordinatorFactoryTest
         }
 
         @Override
+        public void auxUnknown(final int chainIndex, final byte[] hash, final String reason)
+        {
+            events.add("unknown " + chainIndex);
+        }
+
+        @Override
         public void reward(final int chainIndex, final long amount, final byte[] hash)
         {
             events.add("reward " + chainIndex + " " + amount);

@@ -16,10 +16,14 @@ import org.bitcoincommons.sv2.bitcoin.Hex;
 import org.bitcoincommons.sv2.bitcoin.Sha256d;
 
 /**
- * A Namecoin-like node: keeps a chain tip, hands out aux blocks with {@code createauxblock <address>} (and the
- * wallet form {@code getauxblock}), remembers them per address until the tip moves, checks submitted proofs with
- * the consensus checks ({@link AuxPowVerifier}, itself tested on real chain data), and advances its tip on accept.
- * {@link #serveStale} keeps handing out the block built on an old tip after the tip has moved.
+ * A Namecoin-like node, answering as Namecoin Core's {@code AuxpowMiner} does: it keeps a chain (height -> block
+ * hash), hands out aux blocks with {@code createauxblock <address>} (and the wallet form {@code getauxblock}),
+ * remembers every block it handed out until the first {@code createauxblock} after its tip moved, checks submitted
+ * proofs with the consensus checks ({@link AuxPowVerifier}, itself tested on real chain data), and answers as
+ * {@code ProcessNewBlock} does: true for a new block (which becomes the tip when it extends it, else a side-chain
+ * block), and true again for a block it already has (a repeat). {@code getbestblockhash} and
+ * {@code getblockhash <height>} read the chain. {@link #serveStale} keeps handing out the block built on an old tip
+ * after the tip has moved.
  */
 final class FakeAuxPowNode extends FakeRpcServer
 {
@@ -27,10 +31,18 @@ final class FakeAuxPowNode extends FakeRpcServer
     final int bits;
     private byte[] tip = new byte[32];
     private int height;
+    /** Main chain block hashes (internal order) by height; index 0 is the genesis block. */
+    private final List<byte[]> mainChain = new ArrayList<>();
+    /** Hashes (display hex) of every block the node has, main or side chain. */
+    private final java.util.Set<String> have = new java.util.HashSet<>();
     private final Map<String, byte[]> blocks = new HashMap<>();
     private final Map<String, String> byAddress = new HashMap<>();
+    private byte[] tipAtLastCreate;
     final List<String> accepted = new ArrayList<>();
+    final List<String> sideChain = new ArrayList<>();
     final List<String> rejections = new ArrayList<>();
+    /** Submissions of a block the node already had, answered true as ProcessNewBlock does. */
+    int repeats;
     volatile boolean serveStale;
     private String staleAnswer;
 
@@ -40,6 +52,7 @@ final class FakeAuxPowNode extends FakeRpcServer
         this.chainId = chainId;
         this.bits = bits;
         this.tip = Sha256d.hash(("genesis " + chainId).getBytes(StandardCharsets.US_ASCII));
+        mainChain.add(tip);
         listen();
     }
 
@@ -53,6 +66,7 @@ final class FakeAuxPowNode extends FakeRpcServer
         return height;
     }
 
+    /** Blocks the pool mined that became the tip (each once, however often it was submitted). */
     synchronized List<String> acceptedBlocks()
     {
         return List.copyOf(accepted);
@@ -63,13 +77,17 @@ final class FakeAuxPowNode extends FakeRpcServer
         return List.copyOf(rejections);
     }
 
-    /** Another miner found a block: the tip moves, every handed-out block goes stale. */
+    synchronized int repeats()
+    {
+        return repeats;
+    }
+
+    /** Another miner found a block: the tip moves; handed-out blocks go stale at the next createauxblock. */
     synchronized void advanceTipElsewhere()
     {
         tip = Sha256d.hash(tip);
         height++;
-        blocks.clear();
-        byAddress.clear();
+        mainChain.add(tip);
     }
 
     @Override
@@ -102,12 +120,28 @@ final class FakeAuxPowNode extends FakeRpcServer
                 yield MAPPER.getNodeFactory().booleanNode(submit(params.get(0).asText(), params.get(1).asText()));
             }
             case "getbestblockhash" -> MAPPER.getNodeFactory().textNode(HashOrder.toDisplayHex(tip));
+            case "getblockhash" ->
+            {
+                final int h = params.path(0).asInt(-1);
+                if (h < 0 || h > height)
+                {
+                    throw new RpcError(-8, "Block height out of range");
+                }
+                yield MAPPER.getNodeFactory().textNode(HashOrder.toDisplayHex(mainChain.get(h)));
+            }
             default -> throw new RpcError(-32601, "Method not found");
         };
     }
 
     private JsonNode create(final String address) throws RpcError
     {
+        if (tipAtLastCreate != null && !java.util.Arrays.equals(tipAtLastCreate, tip))
+        {
+            // as AuxpowMiner::getCurrentBlock: blocks handed out on an old tip are forgotten once the tip moved
+            blocks.clear();
+            byAddress.clear();
+        }
+        tipAtLastCreate = tip;
         if (serveStale && staleAnswer != null)
         {
             return answer(staleAnswer);
@@ -169,11 +203,20 @@ final class FakeAuxPowNode extends FakeRpcServer
             rejections.add(v.reason());
             return false;
         }
+        if (!have.add(hashHex))
+        {
+            repeats++; // ProcessNewBlock: a block we already have is accepted again (true), nothing changes
+            return true;
+        }
+        if (!java.util.Arrays.equals(java.util.Arrays.copyOfRange(header, 4, 36), tip))
+        {
+            sideChain.add(hashHex); // valid, but its parent is no longer the tip: stored off the main chain
+            return true;
+        }
         accepted.add(hashHex);
         tip = Sha256d.hash(header);
         height++;
-        blocks.clear();
-        byAddress.clear();
+        mainChain.add(tip);
         return true;
     }
 }

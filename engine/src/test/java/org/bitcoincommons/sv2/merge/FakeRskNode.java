@@ -16,11 +16,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.bitcoincommons.sv2.bitcoin.Hex;
 
 /**
- * An RSK-like node: {@code mnr_getWork} hands out a hash for merged mining and a big-endian target, the last 20
- * works are remembered, and {@code mnr_submitBitcoinBlockPartialMerkle} checks the submission on its own (with
- * MessageDigest, independent of the pool's code): the last {@code RSKBLOCK:} tag in the coinbase names a known work,
- * at most 128 bytes follow its hash, the first merkle hash is the coinbase txid, coinbase txid + branch fold to the
- * header's merkle root, and the header hash is within the target. Rejections are JSON-RPC errors, code -33000.
+ * An RSK-like node, answering as rskj's {@code MinerServerImpl} does: {@code mnr_getWork} hands out a hash for merged
+ * mining and a big-endian target, the last 20 works are remembered (also after a solution), and
+ * {@code mnr_submitBitcoinBlockPartialMerkle} checks the submission on its own (with MessageDigest, independent of
+ * the pool's code): the last {@code RSKBLOCK:} tag in the coinbase names a known work, at most 128 bytes follow its
+ * hash, the first merkle hash is the coinbase txid, coinbase txid + branch fold to the header's merkle root, and the
+ * header hash is within the target. Rejections are JSON-RPC errors, code -33000. A valid solution is imported as the
+ * import result says: an RSK block's hash covers the Bitcoin header, so the same submission again is
+ * {@code EXIST}, another header for a work already solved is a sibling ({@code IMPORTED_NOT_BEST}), and the first
+ * solution of the newest work is {@code IMPORTED_BEST}. {@code eth_getBlockByNumber} reads the chain.
  */
 final class FakeRskNode extends FakeRpcServer
 {
@@ -29,10 +33,18 @@ final class FakeRskNode extends FakeRpcServer
 
     private final BigInteger target;
     private final Deque<byte[]> works = new ArrayDeque<>();
+    /** Block number each remembered work would have (its parent's number + 1), by work hex. */
+    private final java.util.Map<String, Long> workNumber = new java.util.HashMap<>();
+    /** Main chain RSK block hashes (hex) by number; number 0 is genesis. */
+    private final List<String> mainChain = new ArrayList<>(List.of(Hex.encode(sha256("rsk genesis".getBytes()))));
+    private final java.util.Set<String> have = new java.util.HashSet<>();
     private byte[] current;
     private boolean notified;
     private int counter;
+    /** Works whose solution became the best block (each once). */
     final List<String> accepted = new ArrayList<>();
+    /** Import results other than IMPORTED_BEST (EXIST, IMPORTED_NOT_BEST). */
+    final List<String> otherImports = new ArrayList<>();
     final List<String> rejections = new ArrayList<>();
 
     FakeRskNode(final BigInteger target) throws IOException
@@ -53,6 +65,11 @@ final class FakeRskNode extends FakeRpcServer
         return List.copyOf(rejections);
     }
 
+    synchronized List<String> otherImports()
+    {
+        return List.copyOf(otherImports);
+    }
+
     synchronized byte[] currentWork()
     {
         return current.clone();
@@ -62,9 +79,10 @@ final class FakeRskNode extends FakeRpcServer
     {
         current = sha256(("rsk work " + counter++).getBytes(StandardCharsets.US_ASCII));
         works.addLast(current);
+        workNumber.put(Hex.encode(current), (long)mainChain.size());
         if (works.size() > 20)
         {
-            works.removeFirst();
+            workNumber.remove(Hex.encode(works.removeFirst()));
         }
         notified = false;
     }
@@ -90,6 +108,18 @@ final class FakeRskNode extends FakeRpcServer
             }
             case "mnr_submitBitcoinBlockPartialMerkle":
                 return submit(params);
+            case "eth_getBlockByNumber":
+            {
+                final long number = Long.parseLong(params.path(0).asText("0x0").substring(2), 16);
+                if (number >= mainChain.size())
+                {
+                    return MAPPER.nullNode();
+                }
+                final ObjectNode r = MAPPER.createObjectNode();
+                r.put("number", "0x" + Long.toHexString(number));
+                r.put("hash", "0x" + mainChain.get((int)number));
+                return r;
+            }
             default:
                 throw new RpcError(-32601, "the method " + method + " does not exist/is not available");
         }
@@ -156,15 +186,35 @@ final class FakeRskNode extends FakeRpcServer
         {
             throw reject("header hash above the target");
         }
-        accepted.add(Hex.encode(work));
-        if (Arrays.equals(work, current))
+        // the RSK block: the work's header plus the merged-mining fields (the Bitcoin header), hashed
+        final byte[] both = Arrays.copyOf(work, 32 + 80);
+        System.arraycopy(header, 0, both, 32, 80);
+        final String block = Hex.encode(sha256(both));
+        final long number = workNumber.get(Hex.encode(work));
+        final String result;
+        if (!have.add(block))
         {
+            result = "EXIST";
+        }
+        else if (number == mainChain.size())
+        {
+            result = "IMPORTED_BEST";
+            mainChain.add(block);
+            accepted.add(Hex.encode(work));
             newWork();
         }
+        else
+        {
+            result = "IMPORTED_NOT_BEST";
+        }
+        if (!"IMPORTED_BEST".equals(result))
+        {
+            otherImports.add(result);
+        }
         final ObjectNode r = MAPPER.createObjectNode();
-        r.put("blockImportedResult", "0x" + Hex.encode("IMPORTED_BEST".getBytes(StandardCharsets.US_ASCII)));
-        r.put("blockHash", "0x" + Hex.encode(work));
-        r.put("blockIncludedHeight", "0x" + Integer.toHexString(accepted.size()));
+        r.put("blockImportedResult", "0x" + Hex.encode(result.getBytes(StandardCharsets.US_ASCII)));
+        r.put("blockHash", "0x" + block);
+        r.put("blockIncludedHeight", "0x" + Long.toHexString(number));
         return r;
     }
 

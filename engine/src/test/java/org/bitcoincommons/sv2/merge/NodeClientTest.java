@@ -81,13 +81,21 @@ class NodeClientTest
             assertTrue(client.submitAuxBlock(t.hash(), good));
             assertArrayEquals(t.hash(), client.bestBlockHash());
             assertEquals(1, node.height());
-            // the tip moved: the old hash is unknown now (a stale submission)
+            assertArrayEquals(t.hash(), client.blockHash(1));
+            assertEquals(RpcException.Kind.RPC_ERROR, assertThrows(RpcException.class, () -> client.blockHash(2)).kind());
+            // a repeat of a block the node has: true again (ProcessNewBlock), and nothing changes
+            assertTrue(client.submitAuxBlock(t.hash(), good));
+            assertEquals(1, node.repeats());
+            assertEquals(1, node.acceptedBlocks().size());
+            assertEquals(1, node.height());
+
+            // the next createauxblock after the tip moved forgets the old block: a stale submission
+            final AuxBlockTemplate t2 = client.createAuxBlock();
             final RpcException stale = assertThrows(RpcException.class, () -> client.submitAuxBlock(t.hash(), good));
             assertEquals(RpcException.Kind.RPC_ERROR, stale.kind());
             assertEquals(-8, stale.code());
 
             // a proof for another block is refused by the node's checks
-            final AuxBlockTemplate t2 = client.createAuxBlock();
             assertFalse(client.submitAuxBlock(t2.hash(), proveAlone(Sha256d.hash(new byte[] {9}), t2.targetLe())));
             assertTrue(node.rejectionReasons().get(node.rejectionReasons().size() - 1)
                 .startsWith(AuxPowFailure.MISSING_CHAIN_ROOT.reason()));

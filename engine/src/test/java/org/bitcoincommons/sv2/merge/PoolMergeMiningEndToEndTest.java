@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
@@ -28,6 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PoolMergeMiningEndToEndTest
 {
+    /** What the fake nodes pay per block: Namecoin's coinbasevalue (sats), RSK's feesPaidToMiner (wei). */
+    static final long NMC_REWARD = 50_0000_0000L;
+    static final long RSK_REWARD = 1_000_000_000_000L;
+
     @TempDir
     Path dir;
 
@@ -83,8 +88,14 @@ class PoolMergeMiningEndToEndTest
                             rsk.acceptedBlocks().size() + " " + rsk.rejectionReasons() + ", bitcoin " +
                             pool.metrics().blocksAccepted.sum());
                 }
+                // every submission has its outcome, then the accounting snapshot (taken once a second) catches up
+                final MergeMiningCoordinator merge = (MergeMiningCoordinator)pool.merge();
+                assertTrue(await(30_000, () -> merge.channels().stream().allMatch(c -> c.inFlight() == 0)));
+                final long outcomes = merge.metrics().accepted.sum() + merge.metrics().rejected.sum()
+                    + merge.metrics().unknown.sum();
                 pool.close();   // drains the ring into the journal and publishes the final totals
                 live = pool.accounting();
+                assertEquals(outcomes, auxOutcomes(live));
             }
             final AccountingState replayed = new AccountingState();
             try (Journal j = Journal.openExisting(dir.resolve("journal")); JournalReader r = j.reader())
@@ -101,12 +112,38 @@ class PoolMergeMiningEndToEndTest
             for (final Map<String, Object> c : chains.values())
             {
                 assertEquals(0L, c.get("unallocated"), "reward = fee + the four buckets, on every chain: " + chains);
+                assertEquals((Long)c.get("aux_submitted"), (Long)c.get("aux_accepted") + (Long)c.get("aux_rejected")
+                    + (Long)c.get("aux_unknown"), "every submission has one outcome: " + chains);
             }
+            // each aux block the nodes took is rewarded once, and only those (issue 12: repeats were rewarded again)
+            final String counts = "namecoin: rewarded " + (Long)chains.get("namecoin").get("rewards") / NMC_REWARD
+                + " of aux_accepted " + chains.get("namecoin").get("aux_accepted") + ", node accepted "
+                + nmc.acceptedBlocks().size() + " (repeats reaching it " + nmc.repeats() + "); rsk: rewarded "
+                + (Long)chains.get("rsk").get("rewards") / RSK_REWARD + " of aux_accepted "
+                + chains.get("rsk").get("aux_accepted") + ", node accepted " + rsk.acceptedBlocks().size()
+                + " (other imports " + rsk.otherImports() + ")";
+            System.out.println("issue 12 end to end: " + counts);
+            assertEquals(nmc.acceptedBlocks().size() * NMC_REWARD, (Long)chains.get("namecoin").get("rewards"), counts);
+            assertEquals(rsk.acceptedBlocks().size() * RSK_REWARD, (Long)chains.get("rsk").get("rewards"), counts);
+            assertEquals(0, nmc.repeats(), counts);
+            assertEquals(List.of(), rsk.otherImports(), counts);
             // Every share credited to bitcoin is credited to the aux chains its job committed to: never more.
             assertTrue((Long)chains.get("namecoin").get("shares") <= (Long)chains.get("bitcoin").get("shares"));
             assertTrue((Long)totals.get("fees_total") > 0);
             assertTrue(BigInteger.valueOf((Long)chains.get("bitcoin").get("rewards")).signum() > 0);
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static long auxOutcomes(final Map<String, Object> accounting)
+    {
+        long n = 0;
+        for (final Object c : ((Map<String, Object>)accounting.get("chains")).values())
+        {
+            final Map<String, Object> m = (Map<String, Object>)c;
+            n += (Long)m.get("aux_accepted") + (Long)m.get("aux_rejected") + (Long)m.get("aux_unknown");
+        }
+        return n;
     }
 
     private static boolean await(final long timeoutMs, final BooleanSupplier condition) throws InterruptedException

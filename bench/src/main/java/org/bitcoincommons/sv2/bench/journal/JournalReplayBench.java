@@ -66,6 +66,11 @@ public class JournalReplayBench
                 written++;
                 if (seq % 10_000 == 0 && written + 5 <= EVENTS)
                 {
+                    // each aux block its own hash: replay ignores a repeated block (issue 12)
+                    hash[0] = (byte)seq;
+                    hash[1] = (byte)(seq >>> 8);
+                    hash[2] = (byte)(seq >>> 16);
+                    hash[3] = (byte)(seq >>> 24);
                     w.auxSubmitted(t, 1, hash);
                     w.auxAccepted(t, 1, hash);
                     w.reward(t, 1, 50_0000_0000L, hash);

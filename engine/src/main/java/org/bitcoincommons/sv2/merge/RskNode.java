@@ -1,0 +1,102 @@
+package org.bitcoincommons.sv2.merge;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.bitcoincommons.sv2.bitcoin.Hex;
+import org.bitcoincommons.sv2.bitcoin.Sha256d;
+import org.bitcoincommons.sv2.bitcoin.TxSerialization;
+import org.bitcoincommons.sv2.work.BlockCandidate;
+
+/**
+ * An RSK node. {@code mnr_submitBitcoinBlockPartialMerkle} answers the import result of the RSK block the solution
+ * makes, whose hash covers the Bitcoin header: IMPORTED_BEST for a new best block, IMPORTED_NOT_BEST for another
+ * solution of work already solved (a sibling), EXIST for the same solution again; INVALID_BLOCK, NO_PARENT and
+ * CONSENSUS_BREAK are refusals (rskj's {@code ImportResult}). {@link #placement} compares
+ * {@code eth_getBlockByNumber(height).hash} with the block the node named.
+ */
+final class RskNode implements AuxNode
+{
+    private final RskNodeClient client;
+
+    RskNode(final RskNodeClient client)
+    {
+        this.client = client;
+    }
+
+    @Override
+    public Work work() throws RpcException
+    {
+        final RskWork w = client.getWork();
+        return new Work(w.hashForMergedMining(), w.targetLe(), w.feesPaidToMinerWei(), -1, -1);
+    }
+
+    @Override
+    public Answer submit(final AuxWorkSnapshot.ChainWork w, final BlockCandidate c) throws RpcException
+    {
+        final byte[] coinbase = c.job().coinbase().serialize(c.extranonce(), TxSerialization.LEGACY);
+        final String layout = RskCommitment.positionProblem(coinbase);
+        if (layout != null)
+        {
+            return new Answer(Verdict.REFUSED, "coinbase layout: " + layout, -1, null);
+        }
+        final byte[] path = c.job().template().merklePath();
+        final List<byte[]> branch = new ArrayList<>(path.length / 32);
+        for (int i = 0; i < path.length; i += 32)
+        {
+            branch.add(Arrays.copyOfRange(path, i, i + 32));
+        }
+        final JsonNode info = client.submitBitcoinBlockPartialMerkle(c.hash(), c.header(), coinbase,
+            Sha256d.hash(coinbase), branch, c.job().template().transactions().size() + 1);
+        final String result;
+        final long height;
+        final byte[] block;
+        try
+        {
+            result = new String(hex0x(info.path("blockImportedResult").asText("")), StandardCharsets.US_ASCII);
+            height = Long.parseLong(strip0x(info.path("blockIncludedHeight").asText("")), 16);
+            block = hex0x(info.path("blockHash").asText(""));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new RpcException(RpcException.Kind.PROTOCOL, 0,
+                "mnr_submitBitcoinBlockPartialMerkle: unreadable SubmittedBlockInfo " + info, ex);
+        }
+        final String detail = "import result " + result + " at height " + height + ", RSK block 0x" + Hex.encode(block);
+        return switch (result)
+        {
+            case "IMPORTED_BEST" -> new Answer(Verdict.BEST, detail, height, block);
+            case "IMPORTED_NOT_BEST", "EXIST" -> new Answer(Verdict.TAKEN, detail, height, block);
+            default -> new Answer(Verdict.REFUSED, detail, height, block);
+        };
+    }
+
+    @Override
+    public Placement placement(final AuxWorkSnapshot.ChainWork w, final Answer answer) throws RpcException
+    {
+        if (answer == null || answer.nodeBlockHash() == null || answer.height() < 0)
+        {
+            return Placement.CANNOT_TELL; // the RSK block's hash is known only from the node's answer
+        }
+        final byte[] main = client.blockHashAt(answer.height());
+        return main != null && Arrays.equals(main, answer.nodeBlockHash()) ? Placement.MAIN_CHAIN
+            : Placement.NOT_MAIN_CHAIN;
+    }
+
+    private static String strip0x(final String s)
+    {
+        if (!s.startsWith("0x") || s.length() < 3)
+        {
+            throw new IllegalArgumentException("not 0x-prefixed hex: \"" + s + "\"");
+        }
+        return s.substring(2);
+    }
+
+    private static byte[] hex0x(final String s)
+    {
+        return Hex.decode(strip0x(s));
+    }
+}
