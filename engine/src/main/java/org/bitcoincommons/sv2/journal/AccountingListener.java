@@ -22,6 +22,9 @@ public interface AccountingListener
 
     void auxRejected(long timeMs, int chainIndex, byte[] hash, String reason);
 
+    /** A found block that no template source accepted ({@code reason} is the node's answer). */
+    void blockRejected(long timeMs, int chainIndex, byte[] hash, String reason);
+
     void reward(long timeMs, int chainIndex, long amount, byte[] hash);
 
     void fee(long timeMs, int chainIndex, long amount, String contributorId);
