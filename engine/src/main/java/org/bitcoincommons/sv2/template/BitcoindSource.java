@@ -69,6 +69,8 @@ public final class BitcoindSource implements TemplateSource
     private Template last;
     private volatile String longPollId = "";
     private int failures;
+    /** The kind of the current failure ("TRANSPORT", "rpc-28", "template", ...), "" while healthy (guarded by this). */
+    private String failureKind = "";
 
     /**
      * @param network the configured network ("signet" adds the signet rule to getblocktemplate)
@@ -221,7 +223,7 @@ public final class BitcoindSource implements TemplateSource
         }
         catch (final IllegalArgumentException ex)
         {
-            transition(SourceHealth.DOWN, "unusable template: " + ex.getMessage());
+            transition(SourceHealth.DOWN, "template", "unusable template: " + ex.getMessage());
             return;
         }
         deliver(parsed, latencyNs / 1000, why);
@@ -240,6 +242,7 @@ public final class BitcoindSource implements TemplateSource
                 return;
             }
             failures = 0;
+            failureKind = "";
             longPollId = p.longPollId();
             final SourceState before = state;
             changed = before.health() == SourceHealth.HEALTHY ? null : before.withHealth(SourceHealth.HEALTHY, "",
@@ -277,16 +280,19 @@ public final class BitcoindSource implements TemplateSource
         final long code = ex.code();
         if (ex.failure() == BitcoindRpc.Failure.RPC_ERROR && (code == -28 || code == -9 || code == -10))
         {
-            transition(SourceHealth.NOT_READY, "node not ready: " + ex.getMessage());
+            transition(SourceHealth.NOT_READY, "rpc" + code, "node not ready: " + ex.getMessage());
         }
         else
         {
-            transition(SourceHealth.DOWN, ex.getMessage());
+            transition(SourceHealth.DOWN, ex.failure().name(), ex.getMessage());
         }
     }
 
-    /** Records a failure; logs and tells the listener only when the health (or its kind of cause) changes. */
-    private void transition(final SourceHealth health, final String why)
+    /**
+     * Records a failure; logs and tells the listener only when the health or the kind of cause changes (a refused
+     * connection after a reset is the same state: the node is unreachable).
+     */
+    private void transition(final SourceHealth health, final String kind, final String why)
     {
         synchronized (this)
         {
@@ -296,7 +302,8 @@ public final class BitcoindSource implements TemplateSource
             }
             failures++;
             final SourceState before = state;
-            final boolean change = before.health() != health || !sameKind(before.error(), why);
+            final boolean change = before.health() != health || !kind.equals(failureKind);
+            failureKind = kind;
             state = new SourceState(name(), health, before.height(), before.bestHash(), before.latencyUs(), why,
                 change ? clock.time() : before.sinceMs(), rejectedCopy());
             if (!change)
@@ -317,22 +324,6 @@ public final class BitcoindSource implements TemplateSource
                 listener.onStateChange(state);
             }
         }
-    }
-
-    /** Two errors are the same state when they agree up to the first digit (timeouts and counters vary). */
-    private static boolean sameKind(final String a, final String b)
-    {
-        return prefix(a).equals(prefix(b));
-    }
-
-    private static String prefix(final String s)
-    {
-        int i = 0;
-        while (i < s.length() && !Character.isDigit(s.charAt(i)))
-        {
-            i++;
-        }
-        return s.substring(0, i);
     }
 
     private ObjectNode request(final String longPollIdOrNull)

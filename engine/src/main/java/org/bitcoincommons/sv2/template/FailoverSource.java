@@ -28,6 +28,11 @@ import org.slf4j.LoggerFactory;
 public final class FailoverSource implements TemplateSource
 {
     private static final Logger LOG = LoggerFactory.getLogger(FailoverSource.class);
+    /**
+     * At start, a source that has not reported yet holds back the ones after it for this long, so that a pool whose
+     * first source is healthy does not begin on a lower one for a moment, ms.
+     */
+    static final long START_GRACE_MS = 5_000;
     /** Previous-block hashes remembered per source (a block's parent is among the recent tips). */
     private static final int KNOWN_PARENTS = 16;
 
@@ -79,6 +84,7 @@ public final class FailoverSource implements TemplateSource
     private byte[] lastForwardedPrev;
     private long switches;
     private boolean idleLogged;
+    private long startedMs;
 
     /** @param sources in priority order, at least one */
     public FailoverSource(final List<TemplateSource> sources, final EpochClock clock)
@@ -142,7 +148,23 @@ public final class FailoverSource implements TemplateSource
         synchronized (this)
         {
             this.listener = listener;
+            this.startedMs = clock.time();
         }
+        Thread.ofVirtual().name("template-failover-grace").start(() ->
+        {
+            try
+            {
+                Thread.sleep(START_GRACE_MS);
+            }
+            catch (final InterruptedException ex)
+            {
+                return;
+            }
+            synchronized (FailoverSource.this)
+            {
+                choose("start-up grace over");
+            }
+        });
         for (int i = 0; i < slots.size(); i++)
         {
             final int index = i;
@@ -197,6 +219,7 @@ public final class FailoverSource implements TemplateSource
     private boolean choose(final String why)
     {
         int best = -1;
+        final boolean grace = clock.time() - startedMs < START_GRACE_MS;
         for (int i = 0; i < slots.size(); i++)
         {
             final Slot s = slots.get(i);
@@ -204,6 +227,10 @@ public final class FailoverSource implements TemplateSource
             {
                 best = i;
                 break;
+            }
+            if (grace && s.health == SourceHealth.STARTING)
+            {
+                return false;   // a better source may still come up: wait for it (or for the grace to end)
             }
         }
         if (best == active)

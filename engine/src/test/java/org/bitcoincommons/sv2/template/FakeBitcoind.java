@@ -106,6 +106,12 @@ final class FakeBitcoind implements AutoCloseable
      */
     FakeBitcoind(final int easyBits, final boolean signet) throws IOException
     {
+        this(easyBits, signet, 0, 0);
+    }
+
+    /** On given ports (0: any), e.g. to restart a node where the pool expects it. */
+    FakeBitcoind(final int easyBits, final boolean signet, final int rpcPort, final int zmqPortWanted) throws IOException
+    {
         this.easyBits = easyBits;
         this.signet = signet;
         final JsonNode recorded;
@@ -124,8 +130,16 @@ final class FakeBitcoind implements AutoCloseable
             template.put("longpollid", HashOrder.toDisplayHex(tip) + mempoolCounter);
         }
         zmqPub = zmqContext.createSocket(SocketType.PUB);
-        zmqPort = zmqPub.bindToRandomPort("tcp://127.0.0.1");
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        if (zmqPortWanted == 0)
+        {
+            zmqPort = zmqPub.bindToRandomPort("tcp://127.0.0.1");
+        }
+        else
+        {
+            zmqPub.bind("tcp://127.0.0.1:" + zmqPortWanted);
+            zmqPort = zmqPortWanted;
+        }
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), rpcPort), 64);
         server.createContext("/", this::exchange);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
@@ -134,6 +148,16 @@ final class FakeBitcoind implements AutoCloseable
     URI url()
     {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    int rpcPort()
+    {
+        return server.getAddress().getPort();
+    }
+
+    int zmqPort()
+    {
+        return zmqPort;
     }
 
     String zmqEndpoint()
