@@ -20,6 +20,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.bitcoincommons.sv2.pool.PoolMetrics;
 import org.bitcoincommons.sv2.pool.PoolServer;
 import org.bitcoincommons.sv2.pool.PoolStatus;
+import org.bitcoincommons.sv2.template.FailoverSource;
+import org.bitcoincommons.sv2.template.SourceState;
 
 /**
  * The pool's HTTP face (JDK HttpServer on virtual threads): Prometheus {@code /metrics}, JSON {@code /api/status}
@@ -46,7 +48,12 @@ public final class ApiServer implements AutoCloseable
         final PrometheusRegistry registry = new PrometheusRegistry();
         registerMetrics(registry);
         server.createContext("/metrics", new MetricsHandler(registry));
-        server.createContext("/api/status", ex -> json(ex, status(pool.status())));
+        server.createContext("/api/status", ex ->
+        {
+            final Map<String, Object> st = status(pool.status());
+            st.put("template", templateStatus(pool.templateSources()));
+            json(ex, st);
+        });
         server.createContext("/api/accounting", ex -> json(ex, pool.accounting()));
         server.createContext("/api/memory", ex -> json(ex, memory("gc=1".equals(ex.getRequestURI().getQuery()))));
         server.createContext("/api/reconnect", this::reconnect);
@@ -85,6 +92,87 @@ public final class ApiServer implements AutoCloseable
         gauge(registry, "sv2_hashrate_hps", "Hashrate estimated from accepted shares over the last minute, H/s",
             () -> pool.status().hashrate());
         gauge(registry, "sv2_chain_height", "Height of the template source's chain tip", () -> pool.status().height());
+        registerTemplateMetrics(registry, pool.templateSources());
+    }
+
+    /**
+     * Per template source: whether it is healthy and whether it is the one mined on, its height and fetch latency, and
+     * the blocks it refused by the node's reason.
+     */
+    private static void registerTemplateMetrics(final PrometheusRegistry registry, final FailoverSource sources)
+    {
+        GaugeWithCallback.builder().name("sv2_template_source_up").help("1 when the template source is healthy")
+            .labelNames("source").callback(cb ->
+            {
+                for (final SourceState s : sources.states())
+                {
+                    cb.call(s.health().usable() ? 1 : 0, s.name());
+                }
+            }).register(registry);
+        GaugeWithCallback.builder().name("sv2_template_source_active").help("1 for the template source mined on")
+            .labelNames("source").callback(cb ->
+            {
+                final String active = sources.activeName();
+                for (final SourceState s : sources.states())
+                {
+                    cb.call(s.name().equals(active) ? 1 : 0, s.name());
+                }
+            }).register(registry);
+        GaugeWithCallback.builder().name("sv2_template_source_height").help("Height of the block the source's newest "
+            + "template builds").labelNames("source").callback(cb ->
+            {
+                for (final SourceState s : sources.states())
+                {
+                    cb.call(s.height(), s.name());
+                }
+            }).register(registry);
+        GaugeWithCallback.builder().name("sv2_template_source_latency_seconds").help("Round trip of the source's last "
+            + "template fetch").labelNames("source").callback(cb ->
+            {
+                for (final SourceState s : sources.states())
+                {
+                    cb.call(Math.max(0, s.latencyUs()) / 1e6, s.name());
+                }
+            }).register(registry);
+        CounterWithCallback.builder().name("sv2_template_blocks_rejected").help("Blocks a template source refused, by "
+            + "the node's reason (submitblock's answer)").labelNames("source", "reason").callback(cb ->
+            {
+                for (final SourceState s : sources.states())
+                {
+                    s.rejectedBlocks().forEach((reason, n) -> cb.call(n, s.name(), reason));
+                }
+            }).register(registry);
+        CounterWithCallback.builder().name("sv2_template_source_switches").help("Changes of the active template source")
+            .callback(cb -> cb.call(sources.switches())).register(registry);
+    }
+
+    /** {@code /api/status} "template": the active source and every source's state, in priority order. */
+    static Map<String, Object> templateStatus(final FailoverSource sources)
+    {
+        final Map<String, Object> t = new LinkedHashMap<>();
+        t.put("active", sources.activeName());
+        final java.util.List<Map<String, Object>> list = new java.util.ArrayList<>();
+        for (final SourceState s : sources.states())
+        {
+            list.add(sourceJson(s));
+        }
+        t.put("sources", list);
+        return t;
+    }
+
+    /** One source's state as JSON (also the shape {@code bin/sv2 template check --json} prints). */
+    public static Map<String, Object> sourceJson(final SourceState s)
+    {
+        final Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", s.name());
+        m.put("state", s.health().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("height", s.height());
+        m.put("best_hash", s.bestHash());
+        m.put("latency_ms", s.latencyUs() < 0 ? null : s.latencyUs() / 1000.0);
+        m.put("error", s.error());
+        m.put("since_ms", s.sinceMs());
+        m.put("rejected_blocks", s.rejectedBlocks());
+        return m;
     }
 
     private static void counter(final PrometheusRegistry r, final String name, final String help, final DoubleSupplier v)

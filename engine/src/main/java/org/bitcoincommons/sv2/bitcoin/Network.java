@@ -21,6 +21,22 @@ public enum Network
         this.segwitHrp = segwitHrp;
     }
 
+    /**
+     * The address parameters of a network as {@code [template] network} names it: "mainnet", "testnet" and "testnet4"
+     * (which share testnet's), "signet", "regtest".
+     */
+    public static Network of(final String name)
+    {
+        return switch (name)
+        {
+            case "mainnet" -> MAINNET;
+            case "testnet", "testnet4" -> TESTNET;
+            case "signet" -> SIGNET;
+            case "regtest" -> REGTEST;
+            default -> throw new IllegalArgumentException("unknown network \"" + name + "\"");
+        };
+    }
+
     public int p2pkhVersion()
     {
         return p2pkhVersion;

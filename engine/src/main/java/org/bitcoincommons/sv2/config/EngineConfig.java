@@ -57,7 +57,7 @@ public record EngineConfig(
         final EngineConfig config = new EngineConfig(
             stratumV2,
             PoolConfig.read(root.table("pool"), baseDir),
-            TemplateConfig.read(root.table("template")),
+            TemplateConfig.read(root.table("template"), baseDir),
             ApiConfig.read(root.table("api")),
             MergeConfig.read(root.table("merge"), baseDir, stratumV2));
         root.rejectUnknown();

@@ -1,30 +1,53 @@
 package org.bitcoincommons.sv2.config;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
 /**
- * {@code [template]}: where block templates come from. This version has the embedded chain; a bitcoind
- * (getblocktemplate) or SV2 Template Provider source is refused with a clear message rather than accepted and ignored.
+ * {@code [template]}: where block templates come from.
  *
- * @param source                "embedded": a regtest-like chain inside the process
- * @param network               "regtest" (the embedded chain's rules)
+ * <pre>
+ * [template]
+ * sources = ["bitcoind", "embedded"]   # priority order; the first healthy one is mined on
+ * network = "mainnet"                  # mainnet, testnet, testnet4, signet or regtest
+ * [template.bitcoind]
+ * rpc_url = "http://127.0.0.1:8332"
+ * ...
+ * </pre>
+ * Today's single {@code source = "embedded"} still works (a list of one); giving both {@code source} and
+ * {@code sources} is refused.
+ *
+ * @param sources               source names in priority order: "bitcoind", "sv2-tp", "embedded"
+ * @param network               the chain payout addresses are checked against and bitcoind is expected to serve
  * @param embeddedBits          compact target of the embedded chain's blocks (default 207fffff, regtest's)
  * @param embeddedTransactions  synthetic transactions per embedded template (exercise merkle paths and witness
  *                              commitments)
+ * @param bitcoind              {@code [template.bitcoind]}, or null when "bitcoind" is not among the sources
  */
-public record TemplateConfig(String source, String network, int embeddedBits, int embeddedTransactions)
+public record TemplateConfig(List<String> sources, String network, int embeddedBits, int embeddedTransactions,
+    BitcoindSourceConfig bitcoind)
 {
-    static TemplateConfig read(final TomlReader t)
+    /** Source names a config may list. */
+    public static final List<String> SOURCE_NAMES = List.of("bitcoind", "sv2-tp", "embedded");
+    /** Networks a config may name. */
+    public static final List<String> NETWORKS = List.of("mainnet", "testnet", "testnet4", "signet", "regtest");
+
+    /** The first source in priority order (today's single-source configurations). */
+    public String source()
     {
-        final String source = t.string("source", "embedded");
-        if (!source.equals("embedded"))
-        {
-            throw new ConfigException(t.key("source") + ": only \"embedded\" is available in this version (got \"" +
-                source + "\")");
-        }
+        return sources.get(0);
+    }
+
+    static TemplateConfig read(final TomlReader t, final java.nio.file.Path baseDir)
+    {
+        final List<String> sources = sources(t);
         final String network = t.string("network", "regtest");
-        if (!network.equals("regtest"))
+        if (!NETWORKS.contains(network))
         {
-            throw new ConfigException(t.key("network") + ": the embedded chain is regtest-like; use \"regtest\" (got \"" +
-                network + "\")");
+            throw new ConfigException(t.key("network") + ": must be one of " + String.join(", ", NETWORKS) +
+                " (got \"" + network + "\")");
         }
         final String bits = t.string("embedded_bits", "207fffff");
         if (!bits.matches("[0-9a-fA-F]{8}"))
@@ -36,6 +59,63 @@ public record TemplateConfig(String source, String network, int embeddedBits, in
         {
             throw new ConfigException(t.key("embedded_bits") + ": not a valid compact target (got \"" + bits + "\")");
         }
-        return new TemplateConfig(source, network, b, (int)t.integer("embedded_transactions", 3, 0, 1000));
+        final int transactions = (int)t.integer("embedded_transactions", 3, 0, 1000);
+        final TomlReader bitcoindTable = t.table("bitcoind");
+        final BitcoindSourceConfig bitcoind = sources.contains("bitcoind")
+            ? BitcoindSourceConfig.read(bitcoindTable, network, baseDir)
+            : null;
+        if (bitcoind == null && bitcoindTable.present())
+        {
+            throw new ConfigException(t.key("bitcoind") + ": is configured but \"bitcoind\" is not in " +
+                t.key("sources"));
+        }
+        if (sources.contains("sv2-tp"))
+        {
+            throw new ConfigException(t.key("sources") + ": \"sv2-tp\" needs the SV2 Template Distribution client, " +
+                "which this build does not have");
+        }
+        return new TemplateConfig(sources, network, b, transactions, bitcoind);
+    }
+
+    private static List<String> sources(final TomlReader t)
+    {
+        final boolean single = t.has("source");
+        final boolean list = t.has("sources");
+        if (single && list)
+        {
+            throw new ConfigException(t.key("source") + ": give either source or sources (a priority list), not both");
+        }
+        final List<String> names;
+        final String key;
+        if (list)
+        {
+            key = t.key("sources");
+            names = t.strings("sources");
+            if (names.isEmpty())
+            {
+                throw new ConfigException(key + ": must name at least one source");
+            }
+        }
+        else
+        {
+            key = t.key("source");
+            names = List.of(t.string("source", "embedded"));
+        }
+        final Set<String> seen = new HashSet<>();
+        final List<String> out = new ArrayList<>(names.size());
+        for (final String n : names)
+        {
+            if (!SOURCE_NAMES.contains(n))
+            {
+                throw new ConfigException(key + ": unknown source \"" + n + "\" (sources are " +
+                    String.join(", ", SOURCE_NAMES) + ")");
+            }
+            if (!seen.add(n))
+            {
+                throw new ConfigException(key + ": \"" + n + "\" is listed twice");
+            }
+            out.add(n);
+        }
+        return List.copyOf(out);
     }
 }

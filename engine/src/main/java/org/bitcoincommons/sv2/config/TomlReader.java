@@ -33,6 +33,12 @@ final class TomlReader
         return prefix.isEmpty() ? name : prefix + "." + name;
     }
 
+    /** True when the table itself appears in the file. */
+    boolean present()
+    {
+        return table != null;
+    }
+
     boolean has(final String name)
     {
         return table != null && table.contains(List.of(name));

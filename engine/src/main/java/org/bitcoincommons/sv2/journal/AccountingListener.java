@@ -24,6 +24,8 @@ public interface AccountingListener
 
     /** The outcome of an aux submission could not be learned (the node did not answer in time, or shutdown). */
     void auxUnknown(long timeMs, int chainIndex, byte[] hash, String reason);
+    /** A found block that no template source accepted ({@code reason} is the node's answer). */
+    void blockRejected(long timeMs, int chainIndex, byte[] hash, String reason);
 
     void reward(long timeMs, int chainIndex, long amount, byte[] hash);
 

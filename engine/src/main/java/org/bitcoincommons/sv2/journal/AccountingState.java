@@ -30,6 +30,7 @@ public final class AccountingState implements AccountingListener
         long shares;
         double shareDifficultySum;
         long blocksFound;
+        long blocksRejected;
         long auxSubmitted;
         long auxAccepted;
         long auxRejected;
@@ -254,6 +255,13 @@ public final class AccountingState implements AccountingListener
     }
 
     @Override
+    public void blockRejected(final long timeMs, final int chainIndex, final byte[] hash, final String reason)
+    {
+        tick(timeMs);
+        chain(chainIndex).blocksRejected++;
+    }
+
+    @Override
     public void reward(final long timeMs, final int chainIndex, final long amount, final byte[] hash)
     {
         tick(timeMs);
@@ -388,6 +396,7 @@ public final class AccountingState implements AccountingListener
             m.put("shares", c.shares);
             m.put("share_difficulty_sum", c.shareDifficultySum);
             m.put("blocks_found", c.blocksFound);
+            m.put("blocks_rejected", c.blocksRejected);
             m.put("aux_submitted", c.auxSubmitted);
             m.put("aux_accepted", c.auxAccepted);
             m.put("aux_rejected", c.auxRejected);

@@ -22,6 +22,7 @@ package org.bitcoincommons.sv2.journal;
  * REWARD           chain u32  | amount u64 (chain's smallest unit) | hash 32
  * FEE              chain u32  | amount u64 | contributor (u8 length + UTF-8)
  * DISTRIBUTION     chain u32  | core u64 | grants u64 | audits u64 | operations u64
+ * BLOCK_REJECTED   chain u32  | hash 32 | reason (u8 length + UTF-8)   a found block no template source accepted
  * SHARE_BATCH      count u32  | count x (worker u32 | channel u32 | sequence u32 | job u32 | difficulty f64 |
  *                                        chain_mask u64)        the shares of one validation batch, one document
  * </pre>
@@ -50,6 +51,7 @@ public final class JournalEvent
     public static final byte DISTRIBUTION = 10;
     public static final byte SHARE_BATCH = 11;
     public static final byte AUX_UNKNOWN = 12;
+    public static final byte BLOCK_REJECTED = 13;
 
     /** Bytes of one share record inside a SHARE_BATCH. */
     public static final int SHARE_RECORD_LENGTH = 32;
@@ -82,6 +84,7 @@ public final class JournalEvent
             case DISTRIBUTION -> "distribution";
             case SHARE_BATCH -> "share_batch";
             case AUX_UNKNOWN -> "aux_unknown";
+            case BLOCK_REJECTED -> "block_rejected";
             default -> "unknown(" + type + ")";
         };
     }

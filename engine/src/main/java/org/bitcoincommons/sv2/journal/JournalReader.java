@@ -165,6 +165,12 @@ public final class JournalReader implements AutoCloseable
                 readHash(b);
                 l.auxUnknown(timeMs, chain, hash, readName(b));
             }
+            case JournalEvent.BLOCK_REJECTED ->
+            {
+                final int chain = b.readInt();
+                readHash(b);
+                l.blockRejected(timeMs, chain, hash, readName(b));
+            }
             case JournalEvent.REWARD ->
             {
                 final int chain = b.readInt();

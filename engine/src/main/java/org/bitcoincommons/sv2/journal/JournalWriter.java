@@ -107,6 +107,12 @@ public final class JournalWriter implements AutoCloseable
         auxEvent(JournalEvent.AUX_UNKNOWN, timeMs, chainIndex, hash, reason);
     }
 
+    /** A found block that no template source accepted, with the node's reason ("high-hash", "duplicate", ...). */
+    public void blockRejected(final long timeMs, final int chainIndex, final byte[] hash, final String reason)
+    {
+        auxEvent(JournalEvent.BLOCK_REJECTED, timeMs, chainIndex, hash, reason);
+    }
+
     public void reward(final long timeMs, final int chainIndex, final long amount, final byte[] hash)
     {
         checkChain(chainIndex);

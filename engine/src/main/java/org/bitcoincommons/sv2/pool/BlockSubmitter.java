@@ -26,16 +26,26 @@ public final class BlockSubmitter implements BlockSink, AutoCloseable
         void accepted(BlockCandidate candidate);
     }
 
+    /** Told about every bitcoin block no source accepted, with the reason (for the journal). */
+    @FunctionalInterface
+    public interface RejectedListener
+    {
+        void rejected(BlockCandidate candidate, String reason);
+    }
+
     private final TemplateSource source;
     private final PoolMetrics metrics;
     private final AcceptedListener acceptedListener;
+    private final RejectedListener rejectedListener;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
-    public BlockSubmitter(final TemplateSource source, final PoolMetrics metrics, final AcceptedListener acceptedListener)
+    public BlockSubmitter(final TemplateSource source, final PoolMetrics metrics, final AcceptedListener acceptedListener,
+        final RejectedListener rejectedListener)
     {
         this.source = source;
         this.metrics = metrics;
         this.acceptedListener = acceptedListener;
+        this.rejectedListener = rejectedListener;
     }
 
     @Override
@@ -64,12 +74,14 @@ public final class BlockSubmitter implements BlockSink, AutoCloseable
                 metrics.blocksRejected.increment();
                 LOG.warn("block {} at height {} rejected by {}: {}", hash, candidate.job().template().height(),
                     source.name(), reason);
+                rejectedListener.rejected(candidate, reason);
             }
         }
         catch (final RuntimeException ex)
         {
             metrics.blocksRejected.increment();
             LOG.error("block {} could not be submitted: {}", hash, ex.toString(), ex);
+            rejectedListener.rejected(candidate, "submit-failed");
         }
     }
 

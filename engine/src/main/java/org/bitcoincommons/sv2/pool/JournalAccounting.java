@@ -115,6 +115,15 @@ public final class JournalAccounting implements ShareAccounting
         state.auxRejected(now, index, hash, reason);
     }
 
+    /** A bitcoin block no template source accepted; call on the logic thread (the journal's writer). */
+    public void blockRejected(final int index, final byte[] hash, final String reason)
+    {
+        writeShares();
+        final long now = clock.time();
+        writer.blockRejected(now, index, hash, reason);
+        state.blockRejected(now, index, hash, reason);
+    }
+
     public void reward(final int index, final long amount, final byte[] hash)
     {
         writeShares();

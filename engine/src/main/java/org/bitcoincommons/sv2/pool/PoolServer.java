@@ -30,8 +30,10 @@ import org.bitcoincommons.sv2.pipeline.SharePipeline;
 import org.bitcoincommons.sv2.revenue.JournalMergeAccounting;
 import org.bitcoincommons.sv2.revenue.RewardRecorder;
 import org.bitcoincommons.sv2.template.EmbeddedChain;
+import org.bitcoincommons.sv2.template.FailoverSource;
 import org.bitcoincommons.sv2.template.Template;
 import org.bitcoincommons.sv2.template.TemplateSource;
+import org.bitcoincommons.sv2.template.TemplateSources;
 import org.bitcoincommons.sv2.transport.TcpServer;
 import org.bitcoincommons.sv2.work.WorkLayer;
 import org.bitcoincommons.sv2.work.WorkLayerFactory;
@@ -60,8 +62,9 @@ public final class PoolServer implements AutoCloseable
     private HashBackend hash;
     private PoolLogic logic;
     private SharePipeline pipeline;
+    private final Network network;
     private EmbeddedChain chain;
-    private TemplateSource source;
+    private FailoverSource source;
     private JobFactory jobs;
     private BlockSubmitter submitter;
     private final WorkLayerFactory layerFactory;
@@ -91,6 +94,7 @@ public final class PoolServer implements AutoCloseable
         this.layerFactory = layers;
         this.clock = clock;
         this.startMs = clock.time();
+        this.network = Network.of(config.template().network());
         final var nc = config.stratumV2().noise();
         final byte[] secret;
         if (nc.hasKeys())
@@ -148,17 +152,31 @@ public final class PoolServer implements AutoCloseable
         LOG.info("share hashing: {} ({} kernel; library {})", hash.impl(), hash.kernel(),
             HashBackends.libraryPath().map(Object::toString).orElse("not loaded"));
 
-        chain = new EmbeddedChain(config.template().embeddedBits(), config.template().embeddedTransactions(), clock);
-        source = chain;
+        final byte[] payout = payoutScript();
+        final java.util.List<TemplateSource> sources = TemplateSources.create(config.template(), clock);
+        for (final TemplateSource s : sources)
+        {
+            if (s instanceof EmbeddedChain e)
+            {
+                chain = e;
+                if (network != Network.REGTEST)
+                {
+                    LOG.warn("template.sources: the embedded chain is regtest-like; blocks found on it are worth nothing "
+                        + "on {} (it only keeps miners working while the sources before it are down)",
+                        config.template().network());
+                }
+            }
+        }
+        source = new FailoverSource(sources, clock);
         // Rewards, fees, distributions and aux outcomes are journaled on the logic thread, after the pending shares.
         final JournalMergeAccounting rewardAccounting = new JournalMergeAccounting(task -> pipeline.execute(task),
             accounting.writer(), accounting.state(), clock);
-        submitter = new BlockSubmitter(source, metrics, this::blockAccepted);
+        submitter = new BlockSubmitter(source, metrics, this::blockAccepted, this::blockRejected);
         BlockSink sink = submitter;
         JobFactory.Decorator decorator = t -> JobFactory.Decoration.NONE;
         try
         {
-            merge = layerFactory.create(config, Network.REGTEST, rewardAccounting, this::refreshJobs);
+            merge = layerFactory.create(config, network, rewardAccounting, this::refreshJobs);
         }
         catch (final IllegalArgumentException ex)
         {
@@ -181,7 +199,7 @@ public final class PoolServer implements AutoCloseable
         }
         logic = new PoolLogic(accounting, hash, sink, clock, pc.sharesPerMinute(), pc.extranonceSize(),
             pc.maxBatch(), pc.duplicateWindow(), pc.minHashrate()).maxChannelsPerConnection(pc.maxChannelsPerConnection());
-        jobs = new JobFactory(payoutScript(), pc.poolSignature().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+        jobs = new JobFactory(payout, pc.poolSignature().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
             logic.extranonceLength(), decorator);
         pipeline = new SharePipeline(pc.ringSize(), pc.waitStrategy(), new PoolEventProcessor(logic, this::onTick, metrics.shareToAckQueued));
         pipeline.start();
@@ -220,15 +238,21 @@ public final class PoolServer implements AutoCloseable
         final String address = config.pool().coinbaseAddress();
         if (address.isEmpty())
         {
-            return new byte[] {0x51};   // OP_TRUE: anyone can spend (embedded chain only)
+            if (network != Network.REGTEST)
+            {
+                throw new ConfigException("pool.coinbase_address: is required on " + config.template().network() +
+                    " (without it the coinbase would pay an anyone-can-spend script)");
+            }
+            return new byte[] {0x51};   // OP_TRUE: anyone can spend (regtest only)
         }
         try
         {
-            return new AddressCodec(Network.REGTEST, Base58::decodeCheck).scriptPubKey(address);
+            return new AddressCodec(network, Base58::decodeCheck).scriptPubKey(address);
         }
         catch (final IllegalArgumentException ex)
         {
-            throw new ConfigException("pool.coinbase_address: " + ex.getMessage(), ex);
+            throw new ConfigException("pool.coinbase_address: not a " + config.template().network() + " address: " +
+                ex.getMessage(), ex);
         }
     }
 
@@ -268,6 +292,12 @@ public final class PoolServer implements AutoCloseable
     private void blockAccepted(final BlockCandidate candidate)
     {
         rewards.record(0, candidate.job().template().coinbaseValue(), candidate.hash());
+    }
+
+    /** No template source accepted a bitcoin block of ours: journaled (on the logic thread) with the node's reason. */
+    private void blockRejected(final BlockCandidate candidate, final String reason)
+    {
+        pipeline.execute(() -> accounting.blockRejected(0, candidate.hash(), reason));
     }
 
     private void tickLoop()
@@ -385,9 +415,16 @@ public final class PoolServer implements AutoCloseable
         return authorityPublicKey;
     }
 
+    /** The embedded chain when it is among the template sources, else null. */
     public EmbeddedChain chain()
     {
         return chain;
+    }
+
+    /** The template sources in priority order, with the active one and each one's state. */
+    public FailoverSource templateSources()
+    {
+        return source;
     }
 
     /** The merged-mining layer, or null when nothing is merge-mined. */

@@ -49,6 +49,7 @@ public final class EmbeddedChain implements TemplateSource
     private long accepted;
     private long rejected;
     private final java.util.Map<String, Long> rejectReasons = new java.util.TreeMap<>();
+    private final long startMs;
 
     /**
      * @param bits                   compact target of every block (regtest: 0x207fffff)
@@ -60,6 +61,7 @@ public final class EmbeddedChain implements TemplateSource
         this.bits = bits;
         this.syntheticTransactions = syntheticTransactions;
         this.clock = clock;
+        this.startMs = clock.time();
         Target.compactToLittleEndian(bits, target, 0);
         // Genesis: a header of our own, never mined; only its hash and time matter.
         final int genesisTime = (int)(clock.time() / 1000) - 1;
@@ -87,6 +89,20 @@ public final class EmbeddedChain implements TemplateSource
     public synchronized long tipHeight()
     {
         return hashes.size() - 1;
+    }
+
+    @Override
+    public synchronized SourceState state()
+    {
+        return new SourceState(name(), SourceHealth.HEALTHY, hashes.size(), HashOrder.toDisplayHex(tipHashUnlocked()),
+            0, "", startMs, rejectReasons);
+    }
+
+    /** The embedded chain is always there: its state, at once. */
+    @Override
+    public SourceState probe(final long timeoutMs)
+    {
+        return state();
     }
 
     public synchronized byte[] tipHash()

@@ -14,8 +14,11 @@ import java.util.List;
  * @param minNtime              lowest valid header time (median time past + 1, or the template's curtime)
  * @param coinbaseValue         subsidy plus fees available to the coinbase, satoshis
  * @param merklePath            the coinbase's merkle branch, 32-byte hashes concatenated, internal order
- * @param transactions          the non-coinbase transactions in block order, witness serialization
+ * @param transactions          the non-coinbase transactions in block order, witness serialization; every one of
+ *                              them goes into the block
  * @param witnessCommitment     the 38-byte witness commitment output script (6a24aa21a9ed...), or null
+ * @param coinbaseLockTime      the coinbase's nLockTime (BIP54: height - 1, as Bitcoin Core's own templates)
+ * @param coinbaseSequence      the coinbase input's nSequence (BIP54: not 0xffffffff; Core uses 0xfffffffe)
  */
 public record Template(
     long id,
@@ -27,8 +30,22 @@ public record Template(
     long coinbaseValue,
     byte[] merklePath,
     List<byte[]> transactions,
-    byte[] witnessCommitment)
+    byte[] witnessCommitment,
+    int coinbaseLockTime,
+    int coinbaseSequence)
 {
+    /** Bitcoin Core's coinbase nSequence (BIP54 forward compatibility: anything but 0xffffffff). */
+    public static final int CORE_COINBASE_SEQUENCE = 0xfffffffe;
+
+    /** A template whose coinbase follows Bitcoin Core: nLockTime = height - 1, nSequence = 0xfffffffe. */
+    public Template(final long id, final int height, final int version, final byte[] prevHash, final int nbits,
+        final int minNtime, final long coinbaseValue, final byte[] merklePath, final List<byte[]> transactions,
+        final byte[] witnessCommitment)
+    {
+        this(id, height, version, prevHash, nbits, minNtime, coinbaseValue, merklePath, transactions,
+            witnessCommitment, height - 1, CORE_COINBASE_SEQUENCE);
+    }
+
     public int merklePathCount()
     {
         return merklePath.length / 32;

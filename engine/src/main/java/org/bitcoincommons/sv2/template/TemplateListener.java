@@ -11,4 +11,9 @@ public interface TemplateListener
      * @param newTip   true when it builds on a different previous block than the last template
      */
     void onTemplate(Template template, boolean newTip);
+
+    /** The source's health changed (called once per change, on the source's thread, before or after templates). */
+    default void onStateChange(final SourceState state)
+    {
+    }
 }

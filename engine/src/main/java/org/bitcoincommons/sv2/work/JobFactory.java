@@ -10,7 +10,7 @@ import org.bitcoincommons.sv2.template.Template;
 
 /**
  * Turns templates into jobs: the pool's coinbase (BIP34 height, merged-mining commitments, pool signature,
- * extranonce space, payout and commitment outputs) split around the extranonce. Runs on the template thread;
+ * extranonce space, payout and commitment outputs, the template's nSequence and nLockTime) split around the extranonce. Runs on the template thread;
  * job ids increase by one per job, pool-wide.
  */
 public final class JobFactory
@@ -76,6 +76,8 @@ public final class JobFactory
             .height(template.height())
             .scriptSigExtra(extra)
             .extranonceLength(extranonceLength)
+            .sequence(template.coinbaseSequence())
+            .lockTime(template.coinbaseLockTime())
             .addOutput(payout, payoutScript);
         for (final Output o : outputs)
         {
