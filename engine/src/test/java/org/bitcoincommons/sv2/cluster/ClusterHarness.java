@@ -1,0 +1,238 @@
+package org.bitcoincommons.sv2.cluster;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
+
+import org.agrona.IoUtil;
+import org.bitcoincommons.sv2.config.ClusterConfig;
+import org.bitcoincommons.sv2.config.EngineConfig;
+
+/**
+ * Three (or N) real Aeron Cluster nodes in this JVM on 127.0.0.1, each with its own directories, Aeron directory and
+ * port block, with TestCluster-like short timeouts and small sparse terms; and the configurations of frontends.
+ */
+final class ClusterHarness implements AutoCloseable
+{
+    /** The [cluster] keys every member and frontend of a test shares (short timeouts, small terms). */
+    static final String TIMEOUTS = """
+        log_term_length = 524288
+        ingress_term_length = 262144
+        leader_heartbeat_timeout_ms = 1000
+        leader_heartbeat_interval_ms = 100
+        election_timeout_ms = 500
+        startup_canvass_timeout_ms = 2000
+        session_timeout_ms = 5000
+        resend_interval_ms = 500
+        publish_interval_ms = 20
+        """;
+
+    final Path dir;
+    final String id = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+    final List<String> members;
+    final ClusterNode[] nodes;
+    private final List<Path> aeronDirs = new ArrayList<>();
+
+    ClusterHarness(final Path dir, final int memberCount) throws IOException
+    {
+        this.dir = dir;
+        this.members = freePortBlocks(memberCount);
+        this.nodes = new ClusterNode[memberCount];
+    }
+
+    /** The [cluster] table of member {@code i}, or of a frontend when {@code i < 0} (frontend id {@code -i}). */
+    String toml(final int i, final String extra)
+    {
+        final StringBuilder sb = new StringBuilder("[cluster]\n");
+        sb.append("members = [");
+        for (int m = 0; m < members.size(); m++)
+        {
+            sb.append(m == 0 ? "" : ", ").append('"').append(members.get(m)).append('"');
+        }
+        sb.append("]\n");
+        final Path aeronDir = aeronBase().resolve("sv2-" + id + (i >= 0 ? "-node-" + i : "-frontend-" + -i));
+        aeronDirs.add(aeronDir);
+        if (i >= 0)
+        {
+            sb.append("role = \"node\"\nmember_id = ").append(i).append('\n');
+            sb.append("cluster_dir = \"").append(dir.resolve("node-" + i).toString().replace("\\", "/")).append("\"\n");
+        }
+        else
+        {
+            sb.append("role = \"frontend\"\nfrontend_id = ").append(-i).append('\n');
+            sb.append("egress_host = \"127.0.0.1\"\n");
+        }
+        sb.append("aeron_dir = \"").append(aeronDir.toString().replace("\\", "/")).append("\"\n");
+        sb.append(TIMEOUTS).append(extra);
+        return sb.toString();
+    }
+
+    ClusterConfig config(final int i, final String extra)
+    {
+        return EngineConfig.parse(toml(i, extra), dir).cluster();
+    }
+
+    ClusterNode start(final int i, final ClusterNode.Start start)
+    {
+        nodes[i] = ClusterNode.launch(config(i, ""), start);
+        return nodes[i];
+    }
+
+    void startAll()
+    {
+        for (int i = 0; i < nodes.length; i++)
+        {
+            start(i, ClusterNode.Start.CLEAN);
+        }
+    }
+
+    /** The node whose service is leader, waiting up to {@code timeoutMs}; -1 when none. */
+    int awaitLeader(final long timeoutMs)
+    {
+        final int[] leader = {-1};
+        await(timeoutMs, () ->
+        {
+            for (int i = 0; i < nodes.length; i++)
+            {
+                if (nodes[i] != null && "LEADER".equals(nodes[i].service().role().name()))
+                {
+                    leader[0] = i;
+                    return true;
+                }
+            }
+            return false;
+        });
+        return leader[0];
+    }
+
+    void stop(final int i)
+    {
+        if (nodes[i] != null)
+        {
+            nodes[i].close();
+            nodes[i] = null;
+        }
+    }
+
+    /** Waits until every running node published the same state bytes; returns them. */
+    byte[] awaitEqualStates(final long timeoutMs)
+    {
+        final byte[][] out = {null};
+        await(timeoutMs, () ->
+        {
+            byte[] first = null;
+            for (final ClusterNode n : nodes)
+            {
+                if (n == null)
+                {
+                    continue;
+                }
+                final byte[] s = n.service().published().state();
+                if (first == null)
+                {
+                    first = s;
+                }
+                else if (!Arrays.equals(first, s))
+                {
+                    return false;
+                }
+            }
+            out[0] = first;
+            return true;
+        });
+        return out[0];
+    }
+
+    @Override
+    public void close()
+    {
+        for (int i = 0; i < nodes.length; i++)
+        {
+            stop(i);
+        }
+        for (final Path p : aeronDirs)
+        {
+            IoUtil.delete(p.toFile(), true);
+        }
+    }
+
+    static Path aeronBase()
+    {
+        final Path shm = Path.of("/dev/shm");
+        return Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
+    /** {@code count} "127.0.0.1:base" blocks whose UDP ports base+1..base+5 were free a moment ago. */
+    static List<String> freePortBlocks(final int count) throws IOException
+    {
+        final List<String> out = new ArrayList<>();
+        final List<Integer> bases = new ArrayList<>();
+        int attempts = 0;
+        while (out.size() < count)
+        {
+            if (++attempts > 200)
+            {
+                throw new IOException("no free UDP port block found");
+            }
+            final int base = 20_000 + ThreadLocalRandom.current().nextInt(4000) * 10;
+            if (bases.stream().anyMatch(b -> Math.abs(b - base) < 10) || !free(base))
+            {
+                continue;
+            }
+            bases.add(base);
+            out.add("127.0.0.1:" + base);
+        }
+        return out;
+    }
+
+    private static boolean free(final int base)
+    {
+        final List<DatagramSocket> held = new ArrayList<>();
+        try
+        {
+            for (int p = base + 1; p <= base + 5; p++)
+            {
+                held.add(new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), p)));
+            }
+            return true;
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
+        finally
+        {
+            held.forEach(DatagramSocket::close);
+        }
+    }
+
+    static boolean await(final long timeoutMs, final BooleanSupplier condition)
+    {
+        final long deadline = System.currentTimeMillis() + timeoutMs;
+        while (System.currentTimeMillis() < deadline)
+        {
+            if (condition.getAsBoolean())
+            {
+                return true;
+            }
+            try
+            {
+                Thread.sleep(10);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return condition.getAsBoolean();
+    }
+}
