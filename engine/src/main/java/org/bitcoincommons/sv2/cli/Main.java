@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
         BenchCommand.class,
         AuxpowCommand.class,
         CoinbaseCommand.class,
+        ClusterCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class Main implements Runnable

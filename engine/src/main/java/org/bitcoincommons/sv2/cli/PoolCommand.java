@@ -6,6 +6,7 @@ import java.util.concurrent.CountDownLatch;
 
 import org.bitcoincommons.sv2.merge.MergeMiningCoordinator;
 import org.bitcoincommons.sv2.api.ApiServer;
+import org.bitcoincommons.sv2.cluster.ClusterFrontend;
 import org.bitcoincommons.sv2.config.ConfigException;
 import org.bitcoincommons.sv2.config.EngineConfig;
 import org.bitcoincommons.sv2.pool.PoolServer;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Option;
  * {@code bin/sv2 pool --config FILE}: runs the pool until SIGTERM/SIGINT, then shuts down cleanly (stops accepting,
  * closes connections, drains the share ring so every accepted share is journaled, closes the journal).
  */
-@Command(name = "pool", description = "Run the SV2 pool (until SIGTERM).")
+@Command(name = "pool", description = "Run the SV2 pool, a cluster frontend or a cluster node ([cluster] role), until SIGTERM.")
 public final class PoolCommand implements Runnable
 {
     @CommandLine.Spec
@@ -43,6 +44,11 @@ public final class PoolCommand implements Runnable
         {
             throw new CliException(ExitCode.BAD_INPUT, ex.getMessage());
         }
+        if (c.cluster().node())
+        {
+            ClusterNodeRunner.runUntilSignalled(c, spec.commandLine().getOut(), statusIntervalSec);
+            return;
+        }
         runUntilSignalled(c, spec.commandLine().getOut(), statusIntervalSec, null);
     }
 
@@ -54,6 +60,12 @@ public final class PoolCommand implements Runnable
         final java.util.function.Function<PoolServer, AutoCloseable> extra)
     {
         final PoolServer pool = new PoolServer(c, MergeMiningCoordinator.FACTORY);
+        // [cluster] role = "frontend": accounting is replicated by the cluster; acknowledgements wait for its commit
+        final ClusterFrontend frontend = c.cluster().frontend() ? ClusterFrontend.start(c.cluster()) : null;
+        if (frontend != null)
+        {
+            pool.accountingSink(frontend);
+        }
         ApiServer api = null;
         AutoCloseable attached = null;
         final CountDownLatch stopped = new CountDownLatch(1);
@@ -64,7 +76,7 @@ public final class PoolCommand implements Runnable
                 pool.start();
                 if (c.api().enabled())
                 {
-                    api = new ApiServer(c.api().listenAddr(), pool);
+                    api = new ApiServer(c.api().listenAddr(), pool, frontend);
                     api.start();
                     out.println("api: http://" + api.address().getHostString() + ":" + api.address().getPort() + "/");
                 }
@@ -94,6 +106,7 @@ public final class PoolCommand implements Runnable
                     apiRef.close();
                 }
                 pool.close();
+                closeQuietly(frontend);
                 stopped.countDown();
             }, "sv2-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
@@ -128,6 +141,7 @@ public final class PoolCommand implements Runnable
                     api.close();
                 }
                 pool.close();
+                closeQuietly(frontend);
             }
         }
     }

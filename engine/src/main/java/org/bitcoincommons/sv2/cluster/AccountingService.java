@@ -123,8 +123,7 @@ public final class AccountingService implements ClusteredService
         }
         accounting.decode(snapshotBuffer, 0, total[0]);
         snapshotsLoaded++;
-        LOG.info("node {}: accounting restored from a snapshot of {} bytes ({} commands, {} shares)",
-            cluster.memberId(), total[0], accounting.commandsApplied(), accounting.state().sharesAccepted());
+        LOG.info("accounting restored from a snapshot of {} bytes ({} commands, {} shares) in {}", total[0], accounting.commandsApplied(), accounting.state().sharesAccepted(), cluster.context().clusterDir());
     }
 
     @Override
