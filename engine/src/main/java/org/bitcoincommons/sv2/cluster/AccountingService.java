@@ -123,7 +123,8 @@ public final class AccountingService implements ClusteredService
         }
         accounting.decode(snapshotBuffer, 0, total[0]);
         snapshotsLoaded++;
-        LOG.info("accounting restored from a snapshot of {} bytes ({} commands, {} shares) in {}", total[0], accounting.commandsApplied(), accounting.state().sharesAccepted(), cluster.context().clusterDir());
+        LOG.info("accounting restored from a snapshot of {} bytes ({} commands, {} shares) in {}", total[0],
+            accounting.commandsApplied(), accounting.state().sharesAccepted(), cluster.context().clusterDir());
     }
 
     @Override

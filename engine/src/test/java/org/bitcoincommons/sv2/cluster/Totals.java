@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 
-/** Compares two accounting totals: every count exactly, sums of share difficulty to 1e-9 relative (summing order). */
+/** Compares two accounting totals (in memory or parsed from JSON): every count exactly, sums of share difficulty to 1e-9 relative (summing order). */
 final class Totals
 {
     private Totals()
@@ -33,6 +33,10 @@ final class Totals
             {
                 final double ad = ((Number)a).doubleValue();
                 assertTrue(Math.abs(ed - ad) <= 1e-9 * Math.max(Math.abs(ed), Math.abs(ad)), p + ": " + ed + " vs " + ad);
+            }
+            else if (e instanceof Number en && a instanceof Number an)
+            {
+                assertEquals(en.longValue(), an.longValue(), p);
             }
             else
             {
