@@ -187,8 +187,7 @@ public final class EventCodec
 
     /**
      * Applies the event of {@code length} bytes at {@code o} to {@code listener} at the time stored in it (the
-     * journal's replay). A malformed event raises {@link JournalException}; the listener has then seen nothing of it
-     * unless it is a SHARE_BATCH, whose length is checked before its first record is applied.
+     * journal's replay). A malformed event raises {@link JournalException}; the listener has then seen nothing of it.
      */
     public static void decode(final DirectBuffer b, final int o, final int length, final AccountingListener listener,
         final byte[] hashScratch)
@@ -214,6 +213,11 @@ public final class EventCodec
         }
         final int type = b.getByte(o + TYPE_OFFSET);
         final int end = o + length;
+        final int expected = eventLength(b, o, length);
+        if (expected != length)
+        {
+            throw new JournalException(JournalEvent.name(type) + " event has " + (length - expected) + " trailing bytes");
+        }
         int p = o + HEADER_LENGTH;
         switch (type)
         {
@@ -305,10 +309,51 @@ public final class EventCodec
             }
             default -> throw new JournalException("unknown event type " + type);
         }
-        if (p != end)
+        assert p == end : "event length was checked before it was applied";
+    }
+
+    /**
+     * The bytes the event at {@code o} occupies, read from its type, counts and name lengths, checked against the
+     * {@code available} bytes: the whole event is validated before any of it is applied.
+     */
+    private static int eventLength(final DirectBuffer b, final int o, final int available)
+    {
+        final int type = b.getByte(o + TYPE_OFFSET);
+        final int end = o + available;
+        final int p = o + HEADER_LENGTH;
+        final int body = switch (type)
         {
-            throw new JournalException(JournalEvent.name(type) + " event has " + (end - p) + " trailing bytes");
-        }
+            case JournalEvent.SHARE_ACCEPTED -> JournalEvent.SHARE_RECORD_LENGTH;
+            case JournalEvent.SHARE_BATCH ->
+            {
+                need(type, p, 4, end);
+                final long count = b.getInt(p, LE);
+                final long bytes = count * JournalEvent.SHARE_RECORD_LENGTH;
+                if (count < 0 || bytes != end - p - 4)
+                {
+                    throw new JournalException("share batch of " + count + " records has " + (end - p - 4) + " bytes");
+                }
+                yield 4 + (int)bytes;
+            }
+            case JournalEvent.WORKER, JournalEvent.CHAIN -> 5 + nameLength(type, b, p + 4, end);
+            case JournalEvent.BLOCK_FOUND -> 16 + JournalEvent.HASH_LENGTH;
+            case JournalEvent.AUX_SUBMITTED, JournalEvent.AUX_ACCEPTED -> 4 + JournalEvent.HASH_LENGTH;
+            case JournalEvent.AUX_REJECTED -> 4 + JournalEvent.HASH_LENGTH + 1 +
+                nameLength(type, b, p + 4 + JournalEvent.HASH_LENGTH, end);
+            case JournalEvent.REWARD -> 12 + JournalEvent.HASH_LENGTH;
+            case JournalEvent.FEE -> 13 + nameLength(type, b, p + 12, end);
+            case JournalEvent.DISTRIBUTION -> 36;
+            default -> throw new JournalException("unknown event type " + type);
+        };
+        need(type, p, body, end);
+        return HEADER_LENGTH + body;
+    }
+
+    /** The length byte of the name at {@code p} (which must be inside the event). */
+    private static int nameLength(final int type, final DirectBuffer b, final int p, final int end)
+    {
+        need(type, p, 1, end);
+        return b.getByte(p) & 0xff;
     }
 
     // ---------------------------------------------------------------------------------------------------- helpers
