@@ -1,9 +1,6 @@
 package org.bitcoincommons.sv2.cluster;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,7 +41,7 @@ final class ClusterHarness implements AutoCloseable
     ClusterHarness(final Path dir, final int memberCount) throws IOException
     {
         this.dir = dir;
-        this.members = freePortBlocks(memberCount);
+        this.members = LoopbackPorts.freeMemberBlocks(memberCount);
         this.nodes = new ClusterNode[memberCount];
     }
 
@@ -168,50 +165,6 @@ final class ClusterHarness implements AutoCloseable
     {
         final Path shm = Path.of("/dev/shm");
         return Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
-    }
-
-    /** {@code count} "127.0.0.1:base" blocks whose UDP ports base+1..base+5 were free a moment ago. */
-    static List<String> freePortBlocks(final int count) throws IOException
-    {
-        final List<String> out = new ArrayList<>();
-        final List<Integer> bases = new ArrayList<>();
-        int attempts = 0;
-        while (out.size() < count)
-        {
-            if (++attempts > 200)
-            {
-                throw new IOException("no free UDP port block found");
-            }
-            final int base = 20_000 + ThreadLocalRandom.current().nextInt(4000) * 10;
-            if (bases.stream().anyMatch(b -> Math.abs(b - base) < 10) || !free(base))
-            {
-                continue;
-            }
-            bases.add(base);
-            out.add("127.0.0.1:" + base);
-        }
-        return out;
-    }
-
-    private static boolean free(final int base)
-    {
-        final List<DatagramSocket> held = new ArrayList<>();
-        try
-        {
-            for (int p = base + 1; p <= base + 5; p++)
-            {
-                held.add(new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), p)));
-            }
-            return true;
-        }
-        catch (final IOException ex)
-        {
-            return false;
-        }
-        finally
-        {
-            held.forEach(DatagramSocket::close);
-        }
     }
 
     static boolean await(final long timeoutMs, final BooleanSupplier condition)
