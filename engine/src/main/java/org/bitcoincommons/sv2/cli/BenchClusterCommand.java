@@ -101,6 +101,7 @@ public final class BenchClusterCommand implements Runnable
                     pools[f] = new PoolServer(c, MergeMiningCoordinator.FACTORY).accountingSink(frontends[f]);
                     pools[f].start();
                 }
+                awaitConnected(frontends, nodes, 90_000);
                 out.put("cluster", measureCluster(pools, frontends, nodes));
                 out.put("failover", failover(pools, frontends, nodes, configs));
             }
@@ -177,7 +178,6 @@ public final class BenchClusterCommand implements Runnable
     private Map<String, Object> measureCluster(final PoolServer[] pools, final ClusterFrontend[] frontends,
         final List<Process> nodes) throws InterruptedException
     {
-        awaitConnected(frontends, 60_000);
         final LoadGenerator[] loads = new LoadGenerator[2];
         for (int f = 0; f < 2; f++)
         {
@@ -252,7 +252,7 @@ public final class BenchClusterCommand implements Runnable
     private Map<String, Object> failover(final PoolServer[] pools, final ClusterFrontend[] frontends,
         final List<Process> nodes, final Path[] configs) throws InterruptedException
     {
-        awaitConnected(frontends, 60_000);
+        awaitConnected(frontends, nodes, 90_000);
         final LoadGenerator[] loads = {load(pools[0], connections / 2, failoverRate / 2), load(pools[1], connections / 2,
             failoverRate / 2)};
         loads[0].start();
@@ -310,13 +310,18 @@ public final class BenchClusterCommand implements Runnable
         return m;
     }
 
-    private static void awaitConnected(final ClusterFrontend[] frontends, final long timeoutMs) throws InterruptedException
+    private static void awaitConnected(final ClusterFrontend[] frontends, final List<Process> nodes,
+        final long timeoutMs) throws InterruptedException
     {
         final long deadline = System.currentTimeMillis() + timeoutMs;
         for (final ClusterFrontend f : frontends)
         {
             while (!"connected".equals(f.status().get("session_state")))
             {
+                if (nodes.stream().filter(Process::isAlive).count() < 2)
+                {
+                    throw new CliException(ExitCode.FAILURE, "cluster nodes exited (see their logs)");
+                }
                 if (System.currentTimeMillis() > deadline)
                 {
                     throw new CliException(ExitCode.FAILURE, "frontend " + f.frontendId() + " did not connect: " +
@@ -387,7 +392,8 @@ public final class BenchClusterCommand implements Runnable
         }
         sb.append("aeron_dir = \"").append(aeronDir).append("\"\n");
         sb.append("leader_heartbeat_timeout_ms = ").append(heartbeatTimeoutMs).append('\n');
-        sb.append("startup_canvass_timeout_ms = 10000\nack_timeout_ms = 120000\n");
+        sb.append("startup_canvass_timeout_ms = ").append(Math.max(10_000, 2 * heartbeatTimeoutMs)).append('\n');
+        sb.append("ack_timeout_ms = 120000\n");
         return sb.toString();
     }
 

@@ -110,6 +110,12 @@ public record ClusterConfig(
             throw new ConfigException(t.key("leader_heartbeat_interval_ms") + ": must be below leader_heartbeat_timeout_ms ("
                 + heartbeatTimeout + "), got " + heartbeatInterval);
         }
+        final long canvass = t.integer("startup_canvass_timeout_ms", 60_000, 10, 3_600_000);
+        if (canvass < 2 * heartbeatTimeout)
+        {
+            throw new ConfigException(t.key("startup_canvass_timeout_ms") + ": must be at least twice " +
+                "leader_heartbeat_timeout_ms (" + heartbeatTimeout + "), got " + canvass);
+        }
         return new ClusterConfig(
             role,
             List.copyOf(checked),
@@ -123,7 +129,7 @@ public record ClusterConfig(
             heartbeatTimeout,
             heartbeatInterval,
             t.integer("election_timeout_ms", 1_000, 10, 3_600_000),
-            t.integer("startup_canvass_timeout_ms", 60_000, 10, 3_600_000),
+            canvass,
             t.integer("session_timeout_ms", 10_000, 100, 3_600_000),
             t.integer("ack_timeout_ms", 30_000, 1, 3_600_000),
             t.integer("resend_interval_ms", 1_000, 1, 3_600_000),
