@@ -101,9 +101,9 @@ public final class BenchClusterCommand implements Runnable
                     pools[f] = new PoolServer(c, MergeMiningCoordinator.FACTORY).accountingSink(frontends[f]);
                     pools[f].start();
                 }
-                awaitConnected(frontends, nodes, 90_000);
+                awaitConnected(frontends, nodes, tmp, 90_000);
                 out.put("cluster", measureCluster(pools, frontends, nodes));
-                out.put("failover", failover(pools, frontends, nodes, configs));
+                out.put("failover", failover(pools, frontends, nodes, configs, tmp));
             }
             finally
             {
@@ -250,9 +250,9 @@ public final class BenchClusterCommand implements Runnable
 
     /** SIGKILL of the leader under load; the time until a frontend sees a batch committed in the new term. */
     private Map<String, Object> failover(final PoolServer[] pools, final ClusterFrontend[] frontends,
-        final List<Process> nodes, final Path[] configs) throws InterruptedException
+        final List<Process> nodes, final Path[] configs, final Path logs) throws InterruptedException
     {
-        awaitConnected(frontends, nodes, 90_000);
+        awaitConnected(frontends, nodes, logs, 90_000);
         final LoadGenerator[] loads = {load(pools[0], connections / 2, failoverRate / 2), load(pools[1], connections / 2,
             failoverRate / 2)};
         loads[0].start();
@@ -311,16 +311,17 @@ public final class BenchClusterCommand implements Runnable
     }
 
     private static void awaitConnected(final ClusterFrontend[] frontends, final List<Process> nodes,
-        final long timeoutMs) throws InterruptedException
+        final Path logs, final long timeoutMs) throws InterruptedException
     {
+        final long minAlive = nodes.size();
         final long deadline = System.currentTimeMillis() + timeoutMs;
         for (final ClusterFrontend f : frontends)
         {
             while (!"connected".equals(f.status().get("session_state")))
             {
-                if (nodes.stream().filter(Process::isAlive).count() < 2)
+                if (nodes.stream().filter(Process::isAlive).count() < minAlive)
                 {
-                    throw new CliException(ExitCode.FAILURE, "cluster nodes exited (see their logs)");
+                    throw new CliException(ExitCode.FAILURE, "a cluster node exited: " + exited(nodes, logs));
                 }
                 if (System.currentTimeMillis() > deadline)
                 {
@@ -330,6 +331,29 @@ public final class BenchClusterCommand implements Runnable
                 Thread.sleep(10);
             }
         }
+    }
+
+    private static String exited(final List<Process> nodes, final Path logs)
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < nodes.size(); i++)
+        {
+            if (!nodes.get(i).isAlive())
+            {
+                String last = "";
+                try
+                {
+                    final List<String> lines = Files.readAllLines(logs.resolve("node-" + i + ".log"));
+                    last = lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+                }
+                catch (final IOException ex)
+                {
+                    last = ex.toString();
+                }
+                sb.append("node ").append(i).append(" (").append(last).append(") ");
+            }
+        }
+        return sb.toString();
     }
 
     private static long cpuNs(final Process p)

@@ -32,7 +32,8 @@ public final class LoopbackPorts
             {
                 throw new IOException("no free block of UDP ports on 127.0.0.1 found");
             }
-            final int base = 20_000 + ThreadLocalRandom.current().nextInt(4000) * 10;
+            // below Linux's ephemeral range (32768..60999), so that no socket bound to port 0 takes a member's port
+            final int base = 20_000 + ThreadLocalRandom.current().nextInt(1270) * 10;
             if (bases.contains(base) || !free(base))
             {
                 continue;

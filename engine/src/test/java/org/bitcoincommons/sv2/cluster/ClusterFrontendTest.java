@@ -226,7 +226,6 @@ class ClusterFrontendTest
             h.stop(0);
             h.stop(1);
             assertTrue(ClusterHarness.await(30_000, () -> a.pool.pendingAcks().held() > 0), "acknowledgements wait");
-            final long ackedDuringOutage = first.acceptedTotal();
             final long committed = a.cluster.committedTicket();
             // a new miner connects, opens a channel and submits while there is no leader
             final LoadGenerator second = a.load(1, 200);
@@ -236,8 +235,6 @@ class ClusterFrontendTest
                 "shares are validated and batched while the cluster is down");
             assertEquals(committed, a.cluster.committedTicket(), "nothing commits without a majority");
             assertEquals(0, second.acceptedTotal(), "no share is acknowledged without commit");
-            assertTrue(first.acceptedTotal() - ackedDuringOutage <= 0 || a.cluster.committedTicket() == committed,
-                "acknowledgements only for batches committed before the outage");
             // the majority returns: a leader is elected, the frontend re-sends, the held acknowledgements go out
             h.start(0, ClusterNode.Start.RESUME);
             h.start(1, ClusterNode.Start.RESUME);
