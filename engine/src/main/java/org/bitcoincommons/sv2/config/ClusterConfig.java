@@ -157,16 +157,19 @@ public record ClusterConfig(
         return role.equals(NODE);
     }
 
-    /** Member {@code i}'s host. */
+    /** Member {@code i}'s host, as written (an IPv6 literal without its brackets). */
     public String host(final int i)
     {
-        return TomlReader.parseAddress("cluster.members[" + i + "]", members.get(i)).getHostString();
+        final String s = members.get(i);
+        final String h = s.substring(0, s.lastIndexOf(':'));
+        return h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
     }
 
     /** Member {@code i}'s port base. */
     public int portBase(final int i)
     {
-        return TomlReader.parseAddress("cluster.members[" + i + "]", members.get(i)).getPort();
+        final String s = members.get(i);
+        return Integer.parseInt(s.substring(s.lastIndexOf(':') + 1));
     }
 
     /** {@code host:port} of member {@code i}'s port at {@code offset} from its base. */
