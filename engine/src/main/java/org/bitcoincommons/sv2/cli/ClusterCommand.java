@@ -100,7 +100,8 @@ public final class ClusterCommand implements Runnable
     }
 
     /** {@code bin/sv2 cluster snapshot --config NODE.toml}. */
-    @Command(name = "snapshot", description = "Have the cluster take a snapshot (all members, same log position).")
+    @Command(name = "snapshot", description = "Have the cluster take a snapshot (all members, same log position); " +
+        "run it with the leader's configuration (bin/sv2 cluster status names the leader).")
     static final class Snapshot implements Runnable
     {
         @CommandLine.Spec

@@ -102,7 +102,10 @@ public final class ClusterStatus
         return out;
     }
 
-    /** Asks the node of {@code config} to take a snapshot (every member takes one at the same log position). */
+    /**
+     * Asks the node of {@code config}, which must be the leader, to have the cluster take a snapshot (every member
+     * takes one at the same log position); waits for it to complete.
+     */
     public static boolean snapshot(final ClusterConfig config, final PrintStream out)
     {
         return ClusterTool.snapshot(config.clusterDir().resolve("consensus").toFile(), out);
