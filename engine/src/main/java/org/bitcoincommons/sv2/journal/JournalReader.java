@@ -16,6 +16,8 @@ public final class JournalReader implements AutoCloseable
     private final byte[] hash = new byte[JournalEvent.HASH_LENGTH];
     /** One document at a time, copied out of the queue; grows to the largest document read. */
     private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[4096]);
+    /** Wraps a document where it lies in the mapped queue file. */
+    private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private long eventsRead;
 
     JournalReader(final ExcerptTailer tailer)
@@ -90,7 +92,10 @@ public final class JournalReader implements AutoCloseable
         tailer.close();
     }
 
-    /** Copies the document into the scratch buffer and applies it through the one event decoder. */
+    /**
+     * Applies the document through the one event decoder: in place when the queue is memory-mapped (a document never
+     * straddles a mapping), else copied into the scratch buffer first.
+     */
     private void dispatch(final Bytes<?> b, final AccountingListener l)
     {
         final long remaining = b.readRemaining();
@@ -99,6 +104,12 @@ public final class JournalReader implements AutoCloseable
             throw new JournalException("event of " + remaining + " bytes");
         }
         final int length = (int)remaining;
+        if (b.isDirectMemory())
+        {
+            view.wrap(b.addressForRead(b.readPosition()), length);
+            EventCodec.decode(view, 0, length, l, hash);
+            return;
+        }
         if (scratch.capacity() < length)
         {
             scratch.wrap(new byte[Math.max(length, scratch.capacity() * 2)]);
