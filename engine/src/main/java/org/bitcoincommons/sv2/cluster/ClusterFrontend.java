@@ -201,6 +201,12 @@ public final class ClusterFrontend implements AccountingSink, AutoCloseable
         return config.frontendId();
     }
 
+    /** The sequence of the last command sealed (the ticket a node's state reaches once it applied everything). */
+    public long sealedTicket()
+    {
+        return sealed;
+    }
+
     /** Every command sealed so far is committed, and nothing is waiting in the backlog. Any thread. */
     public boolean allCommitted()
     {

@@ -85,7 +85,7 @@ class ClusterFrontendTest
             assertTrue(ClusterHarness.await(30_000, () -> loads[0].acceptedTotal() > 3000 && loads[1].acceptedTotal() > 3000),
                 () -> a.cluster.status() + " " + b.cluster.status());
             final long acked = finish(loads, a, b);
-            final byte[] state = h.awaitEqualStates(10_000);
+            final byte[] state = h.awaitEqualStates(10_000, a, b);
             assertNotNull(state, "all three nodes hold the same state");
             assertEqualsReplay(h, state, acked, a, b);
             System.out.println("two frontends: " + acked + " shares acknowledged, " + shares(state) + " on every node");
@@ -113,7 +113,7 @@ class ClusterFrontendTest
                 () -> loads[0].acceptedTotal() + loads[1].acceptedTotal() > ackedBeforeKill + 4000),
                 () -> "acknowledgements resume after the failover: " + a.cluster.status() + " " + b.cluster.status());
             final long acked = finish(loads, a, b);
-            final byte[] state = h.awaitEqualStates(10_000);
+            final byte[] state = h.awaitEqualStates(10_000, a, b);
             assertNotNull(state, "the two survivors hold the same state");
             assertEqualsReplay(h, state, acked, a, b);
 
@@ -150,7 +150,8 @@ class ClusterFrontendTest
             final long beforeB = lb.acceptedTotal();
             assertTrue(ClusterHarness.await(30_000, () -> lb.acceptedTotal() > beforeB + 2000), "b goes on");
             final long ackedB = finish(new LoadGenerator[] {lb}, b);
-            final byte[] state = h.awaitEqualStates(10_000);
+            final byte[] state = h.awaitEqualStates(10_000, b);
+            assertNotNull(state, "the two running nodes hold the same state");
             final long inCluster = shares(state);
             assertTrue(inCluster >= ackedA + ackedB, inCluster + " >= " + ackedA + " + " + ackedB);
             assertTrue(inCluster <= a.journaledShares() + b.journaledShares(), "nothing counted twice");
@@ -179,7 +180,8 @@ class ClusterFrontendTest
             final long atSnapshot = loads[0].acceptedTotal() + loads[1].acceptedTotal();
             assertTrue(ClusterHarness.await(30_000, () -> loads[0].acceptedTotal() + loads[1].acceptedTotal() > atSnapshot + 2000));
             final long acked = finish(loads, a, b);
-            final byte[] state = h.awaitEqualStates(10_000);
+            final byte[] state = h.awaitEqualStates(10_000, a, b);
+            assertNotNull(state, "all three nodes hold the same state");
             assertEqualsReplay(h, state, acked, a, b);
 
             // a fourth start of node 2 from nothing replays the whole log from the others
@@ -242,7 +244,8 @@ class ClusterFrontendTest
             h.start(1, ClusterNode.Start.RESUME);
             assertTrue(ClusterHarness.await(30_000, () -> second.acceptedTotal() > 50), "acknowledged after commit");
             final long acked = finish(new LoadGenerator[] {first, second}, a);
-            final byte[] state = h.awaitEqualStates(15_000);
+            final byte[] state = h.awaitEqualStates(15_000, a);
+            assertNotNull(state, "all three nodes hold the same state");
             assertEqualsReplay(h, state, acked, a);
         }
     }

@@ -119,8 +119,12 @@ final class ClusterHarness implements AutoCloseable
         }
     }
 
-    /** Waits until every running node published the same state bytes; returns them. */
-    byte[] awaitEqualStates(final long timeoutMs)
+    /**
+     * Waits until every running node published the same state bytes, and that state has applied every command the
+     * given (finished) frontends sealed; returns it. (A node publishes a copy of its state every publish interval, so
+     * equal copies alone could all be one interval old.)
+     */
+    byte[] awaitEqualStates(final long timeoutMs, final Frontend... finished)
     {
         final byte[][] out = {null};
         await(timeoutMs, () ->
@@ -138,6 +142,15 @@ final class ClusterHarness implements AutoCloseable
                     first = s;
                 }
                 else if (!Arrays.equals(first, s))
+                {
+                    return false;
+                }
+            }
+            final ReplicatedAccounting r = new ReplicatedAccounting();
+            r.decode(new org.agrona.concurrent.UnsafeBuffer(first), 0, first.length);
+            for (final Frontend f : finished)
+            {
+                if (r.highestSequence(f.id) != f.cluster.sealedTicket())
                 {
                     return false;
                 }
