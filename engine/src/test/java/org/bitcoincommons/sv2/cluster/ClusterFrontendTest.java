@@ -174,7 +174,12 @@ class ClusterFrontendTest
             assertTrue(ClusterHarness.await(30_000, () -> loads[0].acceptedTotal() > 2000 && loads[1].acceptedTotal() > 2000));
             // bin/sv2 cluster snapshot runs on the leader's machine
             final int leader = h.awaitLeader(20_000);
-            assertTrue(ClusterStatus.snapshot(h.nodes[leader].config(), System.out), "snapshot taken");
+            final boolean taken = ClusterStatus.snapshot(h.nodes[leader].config(), System.out);
+            if (!taken)
+            {
+                h.dumpDiagnostics(System.out);
+            }
+            assertTrue(taken, "snapshot taken");
             assertTrue(ClusterHarness.await(10_000, () -> h.nodes[0].service().snapshotsTaken() == 1 &&
                 h.nodes[1].service().snapshotsTaken() == 1 && h.nodes[2].service().snapshotsTaken() == 1));
             final long atSnapshot = loads[0].acceptedTotal() + loads[1].acceptedTotal();

@@ -161,6 +161,34 @@ final class ClusterHarness implements AutoCloseable
         return out[0];
     }
 
+    /** Aeron's own error logs of every running node, and where the cluster's threads are: for a failing test. */
+    void dumpDiagnostics(final java.io.PrintStream out)
+    {
+        for (final ClusterNode n : nodes)
+        {
+            if (n != null)
+            {
+                out.println("=== node " + n.memberId() + " consensus/service errors");
+                io.aeron.cluster.ClusterTool.errors(out, n.consensusDir());
+                out.println("=== node " + n.memberId() + " archive errors");
+                io.aeron.archive.ArchiveTool.printErrors(out, n.config().clusterDir().resolve("archive").toFile());
+            }
+        }
+        Thread.getAllStackTraces().forEach((t, stack) ->
+        {
+            final String name = t.getName();
+            if (name.contains("consensus") || name.contains("archive") || name.contains("clustered") ||
+                name.contains("driver") || name.contains("recorder"))
+            {
+                out.println("=== thread " + name + " " + t.getState());
+                for (int i = 0; i < Math.min(12, stack.length); i++)
+                {
+                    out.println("    at " + stack[i]);
+                }
+            }
+        });
+    }
+
     @Override
     public void close()
     {
