@@ -17,6 +17,8 @@ import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.bitcoincommons.sv2.cluster.ClusterFrontend;
+import org.bitcoincommons.sv2.pool.PendingAcks;
 import org.bitcoincommons.sv2.pool.PoolMetrics;
 import org.bitcoincommons.sv2.pool.PoolServer;
 import org.bitcoincommons.sv2.pool.PoolStatus;
@@ -34,11 +36,23 @@ public final class ApiServer implements AutoCloseable
 
     private final HttpServer server;
     private final PoolServer pool;
+    private final ClusterFrontend cluster;
     private final byte[] dashboard;
 
     public ApiServer(final InetSocketAddress address, final PoolServer pool) throws IOException
     {
+        this(address, pool, null);
+    }
+
+    /**
+     * @param cluster a cluster frontend's session (its status goes under "cluster" in {@code /api/status}, with the
+     *                commit latency, and into {@code /metrics}); null for a single process
+     */
+    public ApiServer(final InetSocketAddress address, final PoolServer pool, final ClusterFrontend cluster)
+        throws IOException
+    {
         this.pool = pool;
+        this.cluster = cluster;
         this.server = HttpServer.create(address, 64);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         try (InputStream in = ApiServer.class.getResourceAsStream("dashboard.html"))
@@ -47,10 +61,14 @@ public final class ApiServer implements AutoCloseable
         }
         final PrometheusRegistry registry = new PrometheusRegistry();
         registerMetrics(registry);
+        if (cluster != null)
+        {
+            registerClusterMetrics(registry);
+        }
         server.createContext("/metrics", new MetricsHandler(registry));
         server.createContext("/api/status", ex ->
         {
-            final Map<String, Object> st = status(pool.status());
+            final Map<String, Object> st = withCluster(status(pool.status()));
             st.put("template", templateStatus(pool.templateSources()));
             json(ex, st);
         });
@@ -175,6 +193,47 @@ public final class ApiServer implements AutoCloseable
         return m;
     }
 
+    /** A frontend's cluster session and commit latency (microseconds, since start or the last latency reset). */
+    private Map<String, Object> withCluster(final Map<String, Object> status)
+    {
+        if (cluster != null)
+        {
+            final Map<String, Object> c = new LinkedHashMap<>(cluster.status());
+            final PendingAcks acks = pool.pendingAcks();
+            if (acks != null)
+            {
+                c.put("acks_held", acks.held());
+                c.put("acks_released", acks.released());
+                c.put("acks_expired", acks.expired());
+            }
+            c.put("commit_latency_us", pool.metrics().ackHeldForCommit.snapshotUs());
+            status.put("cluster", c);
+        }
+        return status;
+    }
+
+    private void registerClusterMetrics(final PrometheusRegistry registry)
+    {
+        gauge(registry, "sv2_cluster_session_connected", "1 while the frontend has a session with the cluster leader",
+            () -> "connected".equals(cluster.status().get("session_state")) ? 1 : 0);
+        gauge(registry, "sv2_cluster_leader_member_id", "The cluster leader's member id as this frontend knows it",
+            () -> ((Number)cluster.status().get("leader_member_id")).doubleValue());
+        counter(registry, "sv2_cluster_commands_committed", "Commands (share batches) the cluster committed",
+            () -> ((Number)cluster.status().get("commands_committed")).doubleValue());
+        counter(registry, "sv2_cluster_resends", "Times uncommitted commands were sent again",
+            () -> ((Number)cluster.status().get("resends")).doubleValue());
+        gauge(registry, "sv2_cluster_backlog_bytes", "Bytes of commands waiting for commit",
+            () -> ((Number)cluster.status().get("backlog_bytes")).doubleValue());
+        gauge(registry, "sv2_cluster_acks_held", "Acknowledgements waiting for their batch to commit",
+            () -> pool.pendingAcks() == null ? 0 : pool.pendingAcks().held());
+        counter(registry, "sv2_cluster_acks_expired", "Acknowledgements given up (connection closed) after ack_timeout_ms",
+            () -> pool.pendingAcks() == null ? 0 : pool.pendingAcks().expired());
+        gauge(registry, "sv2_cluster_commit_latency_p50_us", "Acknowledgement held for commit, median since start, us",
+            () -> ((Number)pool.metrics().ackHeldForCommit.snapshotUs().get("p50")).doubleValue());
+        gauge(registry, "sv2_cluster_commit_latency_p99_us", "Acknowledgement held for commit, p99 since start, us",
+            () -> ((Number)pool.metrics().ackHeldForCommit.snapshotUs().get("p99")).doubleValue());
+    }
+
     private static void counter(final PrometheusRegistry r, final String name, final String help, final DoubleSupplier v)
     {
         CounterWithCallback.builder().name(name).help(help).callback(cb -> cb.call(v.getAsDouble())).register(r);
@@ -266,6 +325,7 @@ public final class ApiServer implements AutoCloseable
             }
             m.shareToAckQueued.reset();
             m.ackQueuedToWriter.reset();
+            m.ackHeldForCommit.reset();
             json(ex, Map.of("reset", true));
             return;
         }
@@ -277,6 +337,10 @@ public final class ApiServer implements AutoCloseable
         final Map<String, Object> out = new java.util.LinkedHashMap<>();
         out.put("share_to_ack_queued_us", m.shareToAckQueued.snapshotUs());
         out.put("ack_queued_to_writer_us", m.ackQueuedToWriter.snapshotUs());
+        if (cluster != null)
+        {
+            out.put("ack_held_for_commit_us", m.ackHeldForCommit.snapshotUs());
+        }
         json(ex, out);
     }
 

@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
         AuxpowCommand.class,
         CoinbaseCommand.class,
         TemplateCommand.class,
+        ClusterCommand.class,
         HelpCommand.class,
     })
 public final class Main implements Runnable

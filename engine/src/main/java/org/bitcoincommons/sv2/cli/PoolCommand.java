@@ -10,6 +10,7 @@ import java.util.function.Function;
 
 import org.bitcoincommons.sv2.merge.MergeMiningCoordinator;
 import org.bitcoincommons.sv2.api.ApiServer;
+import org.bitcoincommons.sv2.cluster.ClusterFrontend;
 import org.bitcoincommons.sv2.config.ConfigException;
 import org.bitcoincommons.sv2.config.EngineConfig;
 import org.bitcoincommons.sv2.pool.PoolServer;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Option;
  * closes connections, drains the share ring so every accepted share is journaled, closes the journal) and exits 0.
  */
 @Command(name = "pool",
-    description = "Run the SV2 pool until SIGTERM or Ctrl-C, then drain (every accepted share journaled) and exit 0.")
+    description = "Run the SV2 pool, a cluster frontend or a cluster node ([cluster] role) until SIGTERM or Ctrl-C, "
+        + "then drain (every accepted share journaled) and exit 0.")
 public final class PoolCommand implements Runnable
 {
     /** How the listen addresses are named in errors: the config keys, or the options a command maps onto them. */
@@ -54,6 +56,11 @@ public final class PoolCommand implements Runnable
         {
             throw new CliException(ExitCode.BAD_INPUT, ex.getMessage());
         }
+        if (c.cluster().node())
+        {
+            ClusterNodeRunner.runUntilSignalled(c, spec.commandLine().getOut(), statusIntervalSec);
+            return;
+        }
         runUntilSignalled(c, spec.commandLine().getOut(), statusIntervalSec, ListenNames.CONFIG_KEYS, null);
     }
 
@@ -66,6 +73,12 @@ public final class PoolCommand implements Runnable
         final ListenNames names, final Function<PoolServer, AutoCloseable> extra)
     {
         final Running running = new Running(new PoolServer(c, MergeMiningCoordinator.FACTORY));
+        // [cluster] role = "frontend": accounting is replicated by the cluster; acknowledgements wait for its commit
+        running.frontend = c.cluster().frontend() ? ClusterFrontend.start(c.cluster()) : null;
+        if (running.frontend != null)
+        {
+            running.pool.accountingSink(running.frontend);
+        }
         final Thread hook = new Thread(running::stop, "sv2-shutdown");
         try (StopSignals signals = StopSignals.install())
         {
@@ -126,7 +139,7 @@ public final class PoolCommand implements Runnable
             {
                 try
                 {
-                    running.api = new ApiServer(c.api().listenAddr(), running.pool);
+                    running.api = new ApiServer(c.api().listenAddr(), running.pool, running.frontend);
                 }
                 catch (final BindException ex)
                 {
@@ -166,6 +179,7 @@ public final class PoolCommand implements Runnable
         final PoolServer pool;
         volatile ApiServer api;
         volatile AutoCloseable attached;
+        volatile ClusterFrontend frontend;
         private boolean stopped;
 
         Running(final PoolServer pool)
@@ -186,6 +200,7 @@ public final class PoolCommand implements Runnable
                 api.close();
             }
             pool.close();
+            closeQuietly(frontend);
         }
     }
 

@@ -18,7 +18,8 @@ public record EngineConfig(
     PoolConfig pool,
     TemplateConfig template,
     ApiConfig api,
-    MergeConfig merge)
+    MergeConfig merge,
+    ClusterConfig cluster)
 {
     /** Reads and validates a TOML file. */
     public static EngineConfig load(final Path file)
@@ -59,7 +60,8 @@ public record EngineConfig(
             PoolConfig.read(root.table("pool"), baseDir),
             TemplateConfig.read(root.table("template"), baseDir),
             ApiConfig.read(root.table("api")),
-            MergeConfig.read(root.table("merge"), baseDir, stratumV2));
+            MergeConfig.read(root.table("merge"), baseDir, stratumV2),
+            ClusterConfig.read(root.table("cluster"), baseDir));
         root.rejectUnknown();
         return config;
     }

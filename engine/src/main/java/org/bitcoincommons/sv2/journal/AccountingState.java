@@ -130,13 +130,14 @@ public final class AccountingState implements AccountingListener
         }
     }
 
-    private final ChainStats[] chains = new ChainStats[JournalEvent.MAX_CHAINS];
-    private final Int2ObjectHashMap<WorkerStats> workers = new Int2ObjectHashMap<>();
-    private long events;
-    private long sharesAccepted;
-    private double shareDifficultySum;
-    private long lastTimeMs;
-    private int maxWorkerId = -1;
+    // package-private for AccountingStateCodec (snapshots)
+    final ChainStats[] chains = new ChainStats[JournalEvent.MAX_CHAINS];
+    final Int2ObjectHashMap<WorkerStats> workers = new Int2ObjectHashMap<>();
+    long events;
+    long sharesAccepted;
+    double shareDifficultySum;
+    long lastTimeMs;
+    int maxWorkerId = -1;
 
     public AccountingState()
     {

@@ -1,7 +1,11 @@
 package org.bitcoincommons.sv2.journal;
 
+import java.nio.ByteOrder;
 import java.util.ArrayDeque;
 import java.util.HashSet;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 
 /**
  * The last {@code capacity} distinct 32-byte hashes added, oldest forgotten first: {@link #add} tells whether a hash
@@ -86,5 +90,56 @@ public final class HashWindow
     public int capacity()
     {
         return capacity;
+    }
+
+    /**
+     * Writes the hashes, oldest first (u32 count, then 32 bytes each, as they were added), for a snapshot.
+     *
+     * @return the bytes written
+     */
+    int encode(final MutableDirectBuffer b, final int offset)
+    {
+        b.putInt(offset, order.size(), ByteOrder.LITTLE_ENDIAN);
+        int p = offset + 4;
+        for (final Key k : order)
+        {
+            b.putLong(p, k.a(), ByteOrder.LITTLE_ENDIAN);
+            b.putLong(p + 8, k.b(), ByteOrder.LITTLE_ENDIAN);
+            b.putLong(p + 16, k.c(), ByteOrder.LITTLE_ENDIAN);
+            b.putLong(p + 24, k.d(), ByteOrder.LITTLE_ENDIAN);
+            p += JournalEvent.HASH_LENGTH;
+        }
+        return p - offset;
+    }
+
+    /**
+     * Adds the hashes {@link #encode} wrote, in their order, to this (empty) window.
+     *
+     * @return the bytes read
+     * @throws JournalException when they do not fit in {@code end} or exceed the capacity
+     */
+    int decode(final DirectBuffer b, final int offset, final int end)
+    {
+        if (end - offset < 4)
+        {
+            throw new JournalException("hash window is truncated");
+        }
+        final int count = b.getInt(offset, ByteOrder.LITTLE_ENDIAN);
+        if (count < 0 || count > capacity || (long)count * JournalEvent.HASH_LENGTH > end - offset - 4)
+        {
+            throw new JournalException("hash window of " + count + " hashes does not fit (capacity " + capacity + ")");
+        }
+        int p = offset + 4;
+        for (int i = 0; i < count; i++)
+        {
+            final Key k = new Key(b.getLong(p, ByteOrder.LITTLE_ENDIAN), b.getLong(p + 8, ByteOrder.LITTLE_ENDIAN),
+                b.getLong(p + 16, ByteOrder.LITTLE_ENDIAN), b.getLong(p + 24, ByteOrder.LITTLE_ENDIAN));
+            if (members.add(k))
+            {
+                order.addLast(k);
+            }
+            p += JournalEvent.HASH_LENGTH;
+        }
+        return p - offset;
     }
 }

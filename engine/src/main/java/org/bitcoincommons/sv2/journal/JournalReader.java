@@ -1,10 +1,9 @@
 package org.bitcoincommons.sv2.journal;
 
-import java.nio.charset.StandardCharsets;
-
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Reads accounting events in order and hands them to an {@link AccountingListener}. Single-threaded.
@@ -15,6 +14,10 @@ public final class JournalReader implements AutoCloseable
 {
     private final ExcerptTailer tailer;
     private final byte[] hash = new byte[JournalEvent.HASH_LENGTH];
+    /** One document at a time, copied out of the queue; grows to the largest document read. */
+    private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[4096]);
+    /** Wraps a document where it lies in the mapped queue file. */
+    private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private long eventsRead;
 
     JournalReader(final ExcerptTailer tailer)
@@ -89,132 +92,29 @@ public final class JournalReader implements AutoCloseable
         tailer.close();
     }
 
+    /**
+     * Applies the document through the one event decoder: in place when the queue is memory-mapped (a document never
+     * straddles a mapping), else copied into the scratch buffer first.
+     */
     private void dispatch(final Bytes<?> b, final AccountingListener l)
     {
-        final int type = b.readByte();
-        final long timeMs = b.readLong();
-        switch (type)
+        final long remaining = b.readRemaining();
+        if (remaining > Integer.MAX_VALUE - 8)
         {
-            case JournalEvent.SHARE_ACCEPTED ->
-            {
-                final int worker = b.readInt();
-                final int channel = b.readInt();
-                final int seq = b.readInt();
-                final int job = b.readInt();
-                final double difficulty = b.readDouble();
-                final long mask = b.readLong();
-                l.shareAccepted(timeMs, worker, channel, seq, job, difficulty, mask);
-            }
-            case JournalEvent.SHARE_BATCH ->
-            {
-                final int count = b.readInt();
-                if (count < 0 || (long)count * JournalEvent.SHARE_RECORD_LENGTH != b.readRemaining())
-                {
-                    throw new JournalException("share batch of " + count + " records has " + b.readRemaining() + " bytes");
-                }
-                for (int i = 0; i < count; i++)
-                {
-                    final int worker = b.readInt();
-                    final int channel = b.readInt();
-                    final int seq = b.readInt();
-                    final int job = b.readInt();
-                    final double difficulty = b.readDouble();
-                    final long mask = b.readLong();
-                    l.shareAccepted(timeMs, worker, channel, seq, job, difficulty, mask);
-                }
-            }
-            case JournalEvent.WORKER ->
-            {
-                final int id = b.readInt();
-                l.worker(timeMs, id, readName(b));
-            }
-            case JournalEvent.CHAIN ->
-            {
-                final int id = b.readInt();
-                l.chain(timeMs, id, readName(b));
-            }
-            case JournalEvent.BLOCK_FOUND ->
-            {
-                final int chain = b.readInt();
-                final int worker = b.readInt();
-                final long height = b.readLong();
-                readHash(b);
-                l.blockFound(timeMs, chain, worker, height, hash);
-            }
-            case JournalEvent.AUX_SUBMITTED ->
-            {
-                final int chain = b.readInt();
-                readHash(b);
-                l.auxSubmitted(timeMs, chain, hash);
-            }
-            case JournalEvent.AUX_ACCEPTED ->
-            {
-                final int chain = b.readInt();
-                readHash(b);
-                l.auxAccepted(timeMs, chain, hash);
-            }
-            case JournalEvent.AUX_REJECTED ->
-            {
-                final int chain = b.readInt();
-                readHash(b);
-                l.auxRejected(timeMs, chain, hash, readName(b));
-            }
-            case JournalEvent.AUX_UNKNOWN ->
-            {
-                final int chain = b.readInt();
-                readHash(b);
-                l.auxUnknown(timeMs, chain, hash, readName(b));
-            }
-            case JournalEvent.BLOCK_REJECTED ->
-            {
-                final int chain = b.readInt();
-                readHash(b);
-                l.blockRejected(timeMs, chain, hash, readName(b));
-            }
-            case JournalEvent.REWARD ->
-            {
-                final int chain = b.readInt();
-                final long amount = b.readLong();
-                readHash(b);
-                l.reward(timeMs, chain, amount, hash);
-            }
-            case JournalEvent.FEE ->
-            {
-                final int chain = b.readInt();
-                final long amount = b.readLong();
-                l.fee(timeMs, chain, amount, readName(b));
-            }
-            case JournalEvent.DISTRIBUTION ->
-            {
-                final int chain = b.readInt();
-                l.distribution(timeMs, chain, b.readLong(), b.readLong(), b.readLong(), b.readLong());
-            }
-            default -> throw new JournalException("unknown event type " + type);
+            throw new JournalException("event of " + remaining + " bytes");
         }
-        if (b.readRemaining() != 0)
+        final int length = (int)remaining;
+        if (b.isDirectMemory())
         {
-            throw new JournalException(JournalEvent.name(type) + " event has " + b.readRemaining() + " trailing bytes");
+            view.wrap(b.addressForRead(b.readPosition()), length);
+            EventCodec.decode(view, 0, length, l, hash);
+            return;
         }
-    }
-
-    private void readHash(final Bytes<?> b)
-    {
-        if (b.readRemaining() < JournalEvent.HASH_LENGTH)
+        if (scratch.capacity() < length)
         {
-            throw new JournalException("truncated hash");
+            scratch.wrap(new byte[Math.max(length, scratch.capacity() * 2)]);
         }
-        b.read(hash);
-    }
-
-    private static String readName(final Bytes<?> b)
-    {
-        final int len = b.readUnsignedByte();
-        if (b.readRemaining() < len)
-        {
-            throw new JournalException("name of " + len + " bytes runs past the event");
-        }
-        final byte[] utf8 = new byte[len];
-        b.read(utf8);
-        return new String(utf8, StandardCharsets.UTF_8);
+        b.read(scratch.byteArray(), 0, length);
+        EventCodec.decode(scratch, 0, length, l, hash);
     }
 }

@@ -1,7 +1,5 @@
 package org.bitcoincommons.sv2.journal;
 
-import java.nio.charset.StandardCharsets;
-
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -207,17 +205,7 @@ public final class JournalWriter implements AutoCloseable
 
     private static void writeName(final Bytes<?> b, final String s)
     {
-        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-        if (utf8.length > JournalEvent.MAX_NAME_BYTES)
-        {
-            // Truncate on a character boundary: names are labels, never keys of money.
-            int n = JournalEvent.MAX_NAME_BYTES;
-            while (n > 0 && (utf8[n] & 0xC0) == 0x80)
-            {
-                n--;
-            }
-            utf8 = java.util.Arrays.copyOf(utf8, n);
-        }
+        final byte[] utf8 = EventCodec.utf8Name(s);
         b.writeUnsignedByte(utf8.length);
         b.write(utf8);
     }

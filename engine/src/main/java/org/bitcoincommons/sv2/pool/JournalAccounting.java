@@ -4,9 +4,11 @@ import java.util.HashMap;
 import java.util.Map;
 
 import org.agrona.concurrent.EpochClock;
+import org.bitcoincommons.sv2.journal.AccountingListener;
 import org.bitcoincommons.sv2.journal.AccountingState;
 import org.bitcoincommons.sv2.journal.JournalWriter;
 import org.bitcoincommons.sv2.journal.ShareBatch;
+import org.bitcoincommons.sv2.journal.TeeListener;
 
 /**
  * The pool's accounting: every event is appended to the Chronicle journal and then applied to the
@@ -18,6 +20,8 @@ public final class JournalAccounting implements ShareAccounting
 {
     private final JournalWriter writer;
     private final AccountingState state;
+    /** The state, or the state then the sink: what every event is applied to after it is journaled. */
+    private final AccountingListener listener;
     private final EpochClock clock;
     private final Map<String, Integer> workerIds = new HashMap<>();
     private int nextWorkerId;
@@ -31,8 +35,18 @@ public final class JournalAccounting implements ShareAccounting
      */
     public JournalAccounting(final JournalWriter writer, final AccountingState state, final EpochClock clock)
     {
+        this(writer, state, clock, null);
+    }
+
+    /**
+     * @param sink also receives every event, after the state (a cluster frontend's replication); null for none
+     */
+    public JournalAccounting(final JournalWriter writer, final AccountingState state, final EpochClock clock,
+        final AccountingSink sink)
+    {
         this.writer = writer;
         this.state = state;
+        this.listener = sink == null ? state : new TeeListener(state, sink);
         this.clock = clock;
         state.workerNames().forEach((id, name) -> workerIds.put(name, id));
         this.nextWorkerId = state.maxWorkerId() + 1;
@@ -52,7 +66,7 @@ public final class JournalAccounting implements ShareAccounting
         writeShares();
         final long now = clock.time();
         writer.worker(now, id, userIdentity);
-        state.worker(now, id, userIdentity);
+        listener.worker(now, id, userIdentity);
         return id;
     }
 
@@ -70,7 +84,7 @@ public final class JournalAccounting implements ShareAccounting
             batchTimeMs = clock.time();
         }
         shares.add(workerId, channelId, sequenceNumber, jobId, difficulty, chainMask);
-        state.shareAccepted(batchTimeMs, workerId, channelId, sequenceNumber, jobId, difficulty, chainMask);
+        listener.shareAccepted(batchTimeMs, workerId, channelId, sequenceNumber, jobId, difficulty, chainMask);
     }
 
     @Override
@@ -79,7 +93,7 @@ public final class JournalAccounting implements ShareAccounting
         writeShares();
         final long now = clock.time();
         writer.blockFound(now, chainIndex, workerId, height, blockHash);
-        state.blockFound(now, chainIndex, workerId, height, blockHash);
+        listener.blockFound(now, chainIndex, workerId, height, blockHash);
     }
 
     /** Names chain {@code index} (0 is bitcoin) in the journal. Logic thread. */
@@ -88,7 +102,7 @@ public final class JournalAccounting implements ShareAccounting
         writeShares();
         final long now = clock.time();
         writer.chain(now, index, name);
-        state.chain(now, index, name);
+        listener.chain(now, index, name);
     }
 
     public void auxSubmitted(final int index, final byte[] hash)
@@ -96,7 +110,7 @@ public final class JournalAccounting implements ShareAccounting
         writeShares();
         final long now = clock.time();
         writer.auxSubmitted(now, index, hash);
-        state.auxSubmitted(now, index, hash);
+        listener.auxSubmitted(now, index, hash);
     }
 
     public void auxAccepted(final int index, final byte[] hash)
@@ -104,7 +118,7 @@ public final class JournalAccounting implements ShareAccounting
         writeShares();
         final long now = clock.time();
         writer.auxAccepted(now, index, hash);
-        state.auxAccepted(now, index, hash);
+        listener.auxAccepted(now, index, hash);
     }
 
     public void auxRejected(final int index, final byte[] hash, final String reason)
@@ -112,7 +126,7 @@ public final class JournalAccounting implements ShareAccounting
         writeShares();
         final long now = clock.time();
         writer.auxRejected(now, index, hash, reason);
-        state.auxRejected(now, index, hash, reason);
+        listener.auxRejected(now, index, hash, reason);
     }
 
     /** A bitcoin block no template source accepted; call on the logic thread (the journal's writer). */
@@ -129,7 +143,7 @@ public final class JournalAccounting implements ShareAccounting
         writeShares();
         final long now = clock.time();
         writer.reward(now, index, amount, hash);
-        state.reward(now, index, amount, hash);
+        listener.reward(now, index, amount, hash);
     }
 
     public void fee(final int index, final long amount, final String contributorId)
@@ -137,7 +151,7 @@ public final class JournalAccounting implements ShareAccounting
         writeShares();
         final long now = clock.time();
         writer.fee(now, index, amount, contributorId);
-        state.fee(now, index, amount, contributorId);
+        listener.fee(now, index, amount, contributorId);
     }
 
     public void distribution(final int index, final long core, final long grants, final long audits,
@@ -146,7 +160,7 @@ public final class JournalAccounting implements ShareAccounting
         writeShares();
         final long now = clock.time();
         writer.distribution(now, index, core, grants, audits, operations);
-        state.distribution(now, index, core, grants, audits, operations);
+        listener.distribution(now, index, core, grants, audits, operations);
     }
 
     /**
@@ -177,6 +191,12 @@ public final class JournalAccounting implements ShareAccounting
     public Map<String, Object> snapshot()
     {
         return snapshot;
+    }
+
+    /** What every event is applied to after it is journaled (the state, and the sink if any); logic thread. */
+    public AccountingListener listener()
+    {
+        return listener;
     }
 
     /** The live state; only the logic thread may touch it. */

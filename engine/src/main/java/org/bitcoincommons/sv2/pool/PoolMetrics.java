@@ -23,4 +23,6 @@ public final class PoolMetrics
     public final LatencyRecorder shareToAckQueued = new LatencyRecorder();
     /** Acknowledgements (and any frame) queued to a connection with no writer running until its writer runs. */
     public final LatencyRecorder ackQueuedToWriter = new LatencyRecorder();
+    /** Cluster frontend: acknowledgements held from their batch's end until the cluster committed it. */
+    public final LatencyRecorder ackHeldForCommit = new LatencyRecorder();
 }

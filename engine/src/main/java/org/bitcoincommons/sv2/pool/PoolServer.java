@@ -77,6 +77,9 @@ public final class PoolServer implements AutoCloseable
     private volatile PoolStatus status = PoolStatus.EMPTY;
     private final ArrayDeque<double[]> hashrateWindow = new ArrayDeque<>();
     private final java.util.Set<PoolConnection> connections = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Cluster frontend: where accounting events are replicated, and the acknowledgements that wait for it. */
+    private AccountingSink replication;
+    private PendingAcks pendingAcks;
 
     /**
      * @param config the engine configuration
@@ -132,6 +135,17 @@ public final class PoolServer implements AutoCloseable
             .maxPayloadLength(config.stratumV2().maxFrameBytes());
     }
 
+    /**
+     * Makes this pool a frontend of a replicated accounting log ({@code [cluster] role = "frontend"}): every accounting
+     * event also goes to {@code accountingSink}, and a share is acknowledged only once its batch is committed there
+     * (at most {@code [cluster] ack_timeout_ms}; then the connection is closed unacknowledged). Call before start.
+     */
+    public synchronized PoolServer accountingSink(final AccountingSink accountingSink)
+    {
+        this.replication = accountingSink;
+        return this;
+    }
+
     /** Starts every part; returns once the listener is bound. */
     public synchronized void start() throws IOException
     {
@@ -147,7 +161,7 @@ public final class PoolServer implements AutoCloseable
                     state.sharesAccepted(), state.toMap().get("blocks_found"));
             }
         }
-        accounting = new JournalAccounting(journal.writer(), state, clock);
+        accounting = new JournalAccounting(journal.writer(), state, clock, replication);
         hash = HashBackends.create(pc.hashImpl());
         LOG.info("share hashing: {} ({} kernel; library {})", hash.impl(), hash.kernel(),
             HashBackends.libraryPath().map(Object::toString).orElse("not loaded"));
@@ -170,7 +184,7 @@ public final class PoolServer implements AutoCloseable
         source = new FailoverSource(sources, clock);
         // Rewards, fees, distributions and aux outcomes are journaled on the logic thread, after the pending shares.
         final JournalMergeAccounting rewardAccounting = new JournalMergeAccounting(task -> pipeline.execute(task),
-            accounting.writer(), accounting.state(), clock);
+            accounting.writer(), accounting.listener(), clock);
         submitter = new BlockSubmitter(source, metrics, this::blockAccepted, this::blockRejected);
         BlockSink sink = submitter;
         JobFactory.Decorator decorator = t -> JobFactory.Decoration.NONE;
@@ -202,6 +216,13 @@ public final class PoolServer implements AutoCloseable
         jobs = new JobFactory(payout, pc.poolSignature().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
             logic.extranonceLength(), decorator);
         pipeline = new SharePipeline(pc.ringSize(), pc.waitStrategy(), new PoolEventProcessor(logic, this::onTick, metrics.shareToAckQueued));
+        if (replication != null)
+        {
+            pendingAcks = new PendingAcks(replication, task -> pipeline.execute(task),
+                config.cluster().ackTimeoutMs() * 1_000_000L, 1 << 16, metrics.ackHeldForCommit);
+            logic.shares().holdAcknowledgements(pendingAcks);
+            replication.onCommit(pendingAcks::wakeUp);
+        }
         pipeline.start();
         running = true;
         if (merge != null)
@@ -325,6 +346,10 @@ public final class PoolServer implements AutoCloseable
     private void onTick()
     {
         accounting.publishSnapshot();
+        if (pendingAcks != null)
+        {
+            pendingAcks.tick(System.nanoTime());
+        }
         final long now = clock.time();
         final AccountingState s = accounting.state();
         hashrateWindow.addLast(new double[] {now, s.shareDifficultySum()});
@@ -384,6 +409,12 @@ public final class PoolServer implements AutoCloseable
             refreshJobs();
         }
         return java.util.Optional.ofNullable(prefix);
+    }
+
+    /** The acknowledgements waiting for the cluster (frontend role), or null in a single process. */
+    public PendingAcks pendingAcks()
+    {
+        return pendingAcks;
     }
 
     public PoolStatus status()

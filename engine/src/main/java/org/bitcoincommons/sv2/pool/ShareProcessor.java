@@ -58,6 +58,11 @@ public final class ShareProcessor
     private final Channel[] pending;
     private int pendingCount;
 
+    /** Frontend of a cluster: acknowledgements wait here for their batch's commit; null in a single process. */
+    private PendingAcks held;
+    private long batchTicket;
+    private long batchNs;
+
     private LongHashSet seen;
     private LongHashSet seenBefore;
 
@@ -214,8 +219,19 @@ public final class ShareProcessor
             }
             count = 0;
             accounting.flush();
+            if (held != null)
+            {
+                batchTicket = held.seal();
+                batchNs = System.nanoTime();
+            }
         }
         flushSuccesses();
+    }
+
+    /** Acknowledgements go to {@code acks} until their accounting batch is committed (cluster frontend). */
+    void holdAcknowledgements(final PendingAcks acks)
+    {
+        this.held = acks;
     }
 
     private void settle(final int i)
@@ -336,7 +352,14 @@ public final class ShareProcessor
             c.pendingQueued = false;
             if (!c.closed)
             {
-                c.downstream.submitSharesSuccess(c.channelId, c.pendingLastSequence, c.pendingCount, c.pendingSum);
+                if (held == null)
+                {
+                    c.downstream.submitSharesSuccess(c.channelId, c.pendingLastSequence, c.pendingCount, c.pendingSum);
+                }
+                else
+                {
+                    held.hold(c, c.pendingLastSequence, c.pendingCount, c.pendingSum, batchTicket, batchNs);
+                }
             }
             c.pendingCount = 0;
             c.pendingSum = 0;

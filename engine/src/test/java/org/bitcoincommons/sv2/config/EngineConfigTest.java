@@ -26,6 +26,7 @@ class EngineConfigTest
         assertEquals(empty.pool(), file.pool());
         assertEquals(empty.template(), file.template());
         assertEquals(empty.api(), file.api());
+        assertEquals(empty.cluster(), file.cluster());
         assertEquals(empty.stratumV2().listenAddr(), file.stratumV2().listenAddr());
         assertEquals(34254, file.stratumV2().listenAddr().getPort());
         assertEquals(6.0, file.pool().sharesPerMinute());

@@ -1,0 +1,281 @@
+package org.bitcoincommons.sv2.cluster;
+
+import static org.bitcoincommons.sv2.cluster.Protocol.LE;
+
+import java.util.Map;
+
+import io.aeron.ExclusivePublication;
+import io.aeron.FragmentAssembler;
+import io.aeron.Image;
+import io.aeron.Publication;
+import io.aeron.cluster.codecs.CloseReason;
+import io.aeron.cluster.service.ClientSession;
+import io.aeron.cluster.service.Cluster;
+import io.aeron.cluster.service.ClusteredService;
+import io.aeron.logbuffer.Header;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The clustered service of a node: {@link ReplicatedAccounting} driven only by the log. It reads no clock but the
+ * log's timestamps, does no I/O, and answers each command on egress (which only the leader's answer leaves). A
+ * snapshot is the state's bytes in chunks; a restore reads them back, then the log after the snapshot replays, which
+ * equals a replay from the start.
+ * <p>
+ * Thread: Aeron's service container thread. Other threads read {@link #published()}, a copy made in
+ * {@link #doBackgroundWork} every publish interval (that copy is not part of the replicated state).
+ */
+public final class AccountingService implements ClusteredService
+{
+    private static final Logger LOG = LoggerFactory.getLogger(AccountingService.class);
+
+    /** A snapshot message: type u8 | reserved 3 | total u32 | offset u32 | bytes. */
+    private static final byte SNAPSHOT_CHUNK = 50;
+    private static final int CHUNK_HEADER = 12;
+    private static final int CHUNK_BYTES = 32 * 1024;
+    private static final int REPLY_ATTEMPTS = 3;
+
+    /**
+     * What the service thread last published for other threads.
+     *
+     * @param logPosition     the log position of the last command applied
+     * @param role            the node's role then ("LEADER", "FOLLOWER", "CANDIDATE")
+     * @param state           {@link ReplicatedAccounting#encode} of the whole state (equal states, equal bytes)
+     * @param accounting      the totals ({@code bin/sv2 replay --json} shape)
+     */
+    public record Published(long logPosition, String role, long commandsApplied, long duplicates, long stale,
+        long rejected, byte[] state, Map<String, Object> accounting)
+    {
+    }
+
+    private final long publishIntervalNs;
+    private final ReplicatedAccounting accounting = new ReplicatedAccounting();
+    private final UnsafeBuffer reply = new UnsafeBuffer(new byte[Protocol.REPLY_LENGTH]);
+    private final ExpandableArrayBuffer snapshotBuffer = new ExpandableArrayBuffer(64 * 1024);
+    private Cluster cluster;
+    private volatile Cluster.Role role = Cluster.Role.FOLLOWER;
+    private long lastAppliedPosition;
+    private long nextPublishNs;
+    private boolean changed = true;
+    private volatile Published published;
+    private volatile long snapshotsTaken;
+    private volatile long snapshotsLoaded;
+
+    /** @param publishIntervalNs how often {@link #published()} is refreshed (when something changed) */
+    public AccountingService(final long publishIntervalNs)
+    {
+        this.publishIntervalNs = publishIntervalNs;
+        this.published = new Published(0, role.name(), 0, 0, 0, 0, encodeState(), accounting.state().toMap());
+    }
+
+    @Override
+    public void onStart(final Cluster cluster, final Image snapshotImage)
+    {
+        this.cluster = cluster;
+        if (snapshotImage != null)
+        {
+            loadSnapshot(snapshotImage);
+        }
+        changed = true;
+    }
+
+    private void loadSnapshot(final Image image)
+    {
+        final int[] total = {-1};
+        final int[] received = {0};
+        final FragmentAssembler assembler = new FragmentAssembler((buffer, offset, length, header) ->
+        {
+            if (buffer.getByte(offset) != SNAPSHOT_CHUNK)
+            {
+                throw new IllegalStateException("unexpected snapshot message type " + buffer.getByte(offset));
+            }
+            final int t = buffer.getInt(offset + 4, LE);
+            final int at = buffer.getInt(offset + 8, LE);
+            final int n = length - CHUNK_HEADER;
+            if (total[0] < 0)
+            {
+                total[0] = t;
+            }
+            if (t != total[0] || at != received[0] || at + n > t)
+            {
+                throw new IllegalStateException("snapshot chunk at " + at + " of " + t + " out of order");
+            }
+            snapshotBuffer.putBytes(at, buffer, offset + CHUNK_HEADER, n);
+            received[0] += n;
+        });
+        while (!image.isEndOfStream())
+        {
+            if (image.poll(assembler, 64) == 0)
+            {
+                if (image.isClosed())
+                {
+                    break;
+                }
+                cluster.idleStrategy().idle();
+            }
+        }
+        if (total[0] < 0 || received[0] != total[0])
+        {
+            throw new IllegalStateException("snapshot ended after " + received[0] + " of " + total[0] + " bytes");
+        }
+        accounting.decode(snapshotBuffer, 0, total[0]);
+        snapshotsLoaded++;
+        LOG.info("accounting restored from a snapshot of {} bytes ({} commands, {} shares) in {}", total[0],
+            accounting.commandsApplied(), accounting.state().sharesAccepted(), cluster.context().clusterDir());
+    }
+
+    @Override
+    public void onSessionOpen(final ClientSession session, final long timestamp)
+    {
+    }
+
+    @Override
+    public void onSessionClose(final ClientSession session, final long timestamp, final CloseReason closeReason)
+    {
+    }
+
+    @Override
+    public void onSessionMessage(final ClientSession session, final long timestamp, final DirectBuffer buffer,
+        final int offset, final int length, final Header header)
+    {
+        final long timeMs = cluster.timeUnit().toMillis(timestamp);
+        final ReplicatedAccounting.Outcome outcome = accounting.apply(buffer, offset, length, timeMs);
+        lastAppliedPosition = header.position();
+        changed = true;
+        switch (outcome)
+        {
+            case APPLIED, DUPLICATE -> reply(session, Protocol.COMMITTED, buffer.getInt(offset + Protocol.FRONTEND_OFFSET, LE));
+            case STALE ->
+            {
+                reply(session, Protocol.STALE, buffer.getInt(offset + Protocol.FRONTEND_OFFSET, LE));
+                LOG.warn("node {}: refused a command of frontend {} from an older incarnation (is a second frontend " +
+                    "running with the same frontend_id?)", cluster.memberId(), buffer.getInt(offset + Protocol.FRONTEND_OFFSET, LE));
+            }
+            case REJECTED -> LOG.warn("node {}: refused a malformed command of {} bytes from session {}",
+                cluster.memberId(), length, session.id());
+            default -> throw new IllegalStateException(outcome.name());
+        }
+    }
+
+    /** Egress; only the leader's actually leaves. A reply lost here is recovered: the frontend re-sends. */
+    private void reply(final ClientSession session, final byte type, final int frontendId)
+    {
+        reply.putByte(Protocol.TYPE_OFFSET, type);
+        reply.putByte(Protocol.VERSION_OFFSET, Protocol.VERSION);
+        reply.putShort(2, (short)0, LE);
+        reply.putInt(Protocol.FRONTEND_OFFSET, frontendId, LE);
+        reply.putLong(Protocol.INCARNATION_OFFSET, accounting.replyIncarnation(), LE);
+        reply.putLong(Protocol.SEQUENCE_OFFSET, accounting.replySequence(), LE);
+        for (int i = 0; i < REPLY_ATTEMPTS; i++)
+        {
+            final long r = session.offer(reply, 0, Protocol.REPLY_LENGTH);
+            if (r > 0 || r == Publication.NOT_CONNECTED || r == Publication.CLOSED || r == Publication.MAX_POSITION_EXCEEDED)
+            {
+                return;
+            }
+            cluster.idleStrategy().idle();
+        }
+    }
+
+    @Override
+    public void onTimerEvent(final long correlationId, final long timestamp)
+    {
+    }
+
+    @Override
+    public void onTakeSnapshot(final ExclusivePublication publication)
+    {
+        final int total = accounting.encode(snapshotBuffer, 0);
+        final UnsafeBuffer chunk = new UnsafeBuffer(new byte[CHUNK_HEADER + CHUNK_BYTES]);
+        int at = 0;
+        do
+        {
+            final int n = Math.min(CHUNK_BYTES, total - at);
+            chunk.putByte(0, SNAPSHOT_CHUNK);
+            chunk.putInt(4, total, LE);
+            chunk.putInt(8, at, LE);
+            chunk.putBytes(CHUNK_HEADER, snapshotBuffer, at, n);
+            while (publication.offer(chunk, 0, CHUNK_HEADER + n) < 0)
+            {
+                if (publication.isClosed())
+                {
+                    throw new IllegalStateException("snapshot publication closed");
+                }
+                cluster.idleStrategy().idle();
+            }
+            at += n;
+        }
+        while (at < total);
+        snapshotsTaken++;
+        LOG.info("node {}: snapshot of {} bytes at log position {} ({} commands, {} shares)", cluster.memberId(), total,
+            cluster.logPosition(), accounting.commandsApplied(), accounting.state().sharesAccepted());
+    }
+
+    @Override
+    public void onRoleChange(final Cluster.Role newRole)
+    {
+        role = newRole;
+        changed = true;
+        LOG.info("node {}: role {}", cluster.memberId(), newRole);
+    }
+
+    @Override
+    public void onTerminate(final Cluster cluster)
+    {
+        publish();
+    }
+
+    /** Not driven by the log: only copies the state out for other threads. */
+    @Override
+    public int doBackgroundWork(final long nowNs)
+    {
+        if (changed && nowNs - nextPublishNs >= 0)
+        {
+            nextPublishNs = nowNs + publishIntervalNs;
+            publish();
+            return 1;
+        }
+        return 0;
+    }
+
+    private void publish()
+    {
+        changed = false;
+        published = new Published(lastAppliedPosition, role.name(), accounting.commandsApplied(),
+            accounting.duplicates(), accounting.stale(), accounting.rejected(), encodeState(),
+            accounting.state().toMap());
+    }
+
+    private byte[] encodeState()
+    {
+        final ExpandableArrayBuffer b = new ExpandableArrayBuffer(4096);
+        final int n = accounting.encode(b, 0);
+        final byte[] out = new byte[n];
+        b.getBytes(0, out);
+        return out;
+    }
+
+    /** The state as of the last publish (at most one publish interval old). Any thread. */
+    public Published published()
+    {
+        return published;
+    }
+
+    public Cluster.Role role()
+    {
+        return role;
+    }
+
+    public long snapshotsTaken()
+    {
+        return snapshotsTaken;
+    }
+
+    public long snapshotsLoaded()
+    {
+        return snapshotsLoaded;
+    }
+}

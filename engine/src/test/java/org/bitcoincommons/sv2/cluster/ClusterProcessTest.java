@@ -1,0 +1,208 @@
+package org.bitcoincommons.sv2.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.bitcoincommons.sv2.cli.Main;
+import org.bitcoincommons.sv2.loadgen.LoadGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The cluster as operators run it: three nodes, each {@code bin/sv2 pool --config node.toml} in its own process, a
+ * frontend pool with miners; {@code bin/sv2 cluster status} names the leader, which is killed with SIGKILL under
+ * load; a new leader takes over, the frontend re-sends, and the survivors' {@code /api/accounting} equals a replay of
+ * the frontend's journal.
+ */
+class ClusterProcessTest
+{
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern API = Pattern.compile("api: http://([^/]+)/");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(120)
+    void leaderProcessKilledUnderLoad() throws Exception
+    {
+        try (ClusterHarness h = new ClusterHarness(dir, 3))
+        {
+            final Process[] nodes = new Process[3];
+            final Path[] configs = new Path[3];
+            final String[] apis = new String[3];
+            try
+            {
+                for (int i = 0; i < 3; i++)
+                {
+                    configs[i] = dir.resolve("node-" + i + ".toml");
+                    Files.writeString(configs[i], "[api]\nlisten_addr = \"127.0.0.1:0\"\n" + h.toml(i, ""));
+                    nodes[i] = start(configs[i], dir.resolve("node-" + i + ".log"));
+                }
+                for (int i = 0; i < 3; i++)
+                {
+                    apis[i] = awaitApi(nodes[i], dir.resolve("node-" + i + ".log"));
+                }
+                final JsonNode[] status = new JsonNode[1];
+                assertTrue(ClusterHarness.await(30_000, () ->
+                {
+                    status[0] = clusterStatus(configs[0]);
+                    return status[0] != null && status[0].get("leader_member_id").asInt() >= 0;
+                }), "bin/sv2 cluster status names a leader");
+                assertEquals(3, status[0].get("members").size(), status[0].toString());
+                final int leader = status[0].get("leader_member_id").asInt();
+
+                final Frontend f = new Frontend(h, 1, "");
+                final LoadGenerator load = f.load(4, 3000);
+                assertTrue(ClusterHarness.await(30_000, () -> load.acceptedTotal() > 2000), () -> f.cluster.status().toString());
+                nodes[leader].destroyForcibly();   // SIGKILL, mid-stream
+                nodes[leader].waitFor();
+                final long ackedAtKill = load.acceptedTotal();
+                final int survivor = (leader + 1) % 3;
+                assertTrue(ClusterHarness.await(30_000, () ->
+                {
+                    final JsonNode s = clusterStatus(configs[survivor]);
+                    return s != null && s.get("leader_member_id").asInt() >= 0 && s.get("leader_member_id").asInt() != leader;
+                }), "a new leader");
+                assertTrue(ClusterHarness.await(30_000, () -> load.acceptedTotal() > ackedAtKill + 3000),
+                    () -> "acknowledgements resume: " + f.cluster.status());
+                load.close();
+                assertTrue(f.awaitAllCommitted(20_000), () -> f.cluster.status().toString());
+                final long acked = load.acceptedTotal();
+                f.close();
+
+                final ReplicatedAccounting replay = JournalCommands.replay(f);
+                final int other = (leader + 2) % 3;
+                final Map<?, ?> expected = JSON.convertValue(replay.state().toMap(), Map.class);
+                assertTrue(ClusterHarness.await(10_000, () -> equalTotals(expected, accounting(apis[survivor])) &&
+                    equalTotals(expected, accounting(apis[other]))), () -> "survivors " + accounting(apis[survivor]) +
+                    " and " + accounting(apis[other]) + " equal the replay " + expected);
+                final long inCluster = ((Number)accounting(apis[survivor]).get("shares_accepted")).longValue();
+                assertTrue(inCluster >= acked, inCluster + " >= " + acked + " acknowledged");
+                assertEquals(f.journaledShares(), inCluster, "each journaled share exactly once");
+                assertNotEquals(leader, clusterStatus(configs[survivor]).get("leader_member_id").asInt());
+            }
+            finally
+            {
+                for (final Process p : nodes)
+                {
+                    if (p != null)
+                    {
+                        p.destroy();
+                        p.waitFor();
+                    }
+                }
+            }
+        }
+    }
+
+    private static boolean equalTotals(final Map<?, ?> expected, final Map<?, ?> actual)
+    {
+        try
+        {
+            Totals.assertSame(expected, actual, "");
+            return true;
+        }
+        catch (final AssertionError e)
+        {
+            return false;
+        }
+    }
+
+    private static Map<?, ?> accounting(final String api)
+    {
+        try
+        {
+            final HttpResponse<String> r = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://" + api + "/api/accounting")).build(),
+                HttpResponse.BodyHandlers.ofString());
+            return JSON.readValue(r.body(), Map.class);
+        }
+        catch (final IOException ex)
+        {
+            return Map.of();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return Map.of();
+        }
+    }
+
+    /** {@code bin/sv2 cluster status --config FILE --json}, in-process; null when the node did not answer. */
+    private static JsonNode clusterStatus(final Path config)
+    {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final int code = Main.execute(new PrintWriter(out), new PrintWriter(err), "cluster", "status", "--config",
+            config.toString(), "--json", "--timeout-ms", "2000");
+        if (code != 0)
+        {
+            return null;
+        }
+        try
+        {
+            return JSON.readTree(out.toString());
+        }
+        catch (final IOException ex)
+        {
+            throw new AssertionError(out.toString(), ex);
+        }
+    }
+
+    private static Process start(final Path config, final Path log) throws IOException
+    {
+        final List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.add("@" + Path.of(System.getProperty("sv2.root.dir", ".."), "etc", "jvm.flags").toAbsolutePath().normalize());
+        cmd.add("-Xmx256m");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
+        cmd.add("org.bitcoincommons.sv2.cli.Main");
+        cmd.add("pool");
+        cmd.add("--config");
+        cmd.add(config.toString());
+        cmd.add("--status-interval");
+        cmd.add("0");
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static String awaitApi(final Process p, final Path log) throws Exception
+    {
+        final long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline)
+        {
+            final String s = Files.exists(log) ? Files.readString(log) : "";
+            final Matcher m = API.matcher(s);
+            if (m.find())
+            {
+                return m.group(1);
+            }
+            if (!p.isAlive())
+            {
+                throw new IllegalStateException("node exited with " + p.exitValue() + ": " + s);
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("node did not start: " + Files.readString(log));
+    }
+}
