@@ -126,6 +126,7 @@ final class FakeBitcoind implements AutoCloseable
             template.put("target", String.format("%064x", Target.fromCompact(easyBits)));
             template.put("curtime", System.currentTimeMillis() / 1000);
             tip = HashOrder.fromDisplayHex(template.get("previousblockhash").asText());
+            knownBlocks.add(template.get("previousblockhash").asText());   // the recorded tip is a block the node has
             height = template.get("height").asLong();
             template.put("longpollid", HashOrder.toDisplayHex(tip) + mempoolCounter);
         }
