@@ -180,7 +180,8 @@ public final class PoolServer implements AutoCloseable
             rewards = new RewardRecorder(rewardAccounting, config.stratumV2().mergeMiningFee());
         }
         logic = new PoolLogic(accounting, hash, sink, clock, pc.sharesPerMinute(), pc.extranonceSize(),
-            pc.maxBatch(), pc.duplicateWindow(), pc.minHashrate()).maxChannelsPerConnection(pc.maxChannelsPerConnection());
+            pc.maxBatch(), pc.duplicateWindow(), pc.minHashrate()).maxChannelsPerConnection(pc.maxChannelsPerConnection())
+            .maxChannelsWithoutShares(pc.maxChannelsWithoutShares());
         jobs = new JobFactory(payoutScript(), pc.poolSignature().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
             logic.extranonceLength(), decorator);
         pipeline = new SharePipeline(pc.ringSize(), pc.waitStrategy(), new PoolEventProcessor(logic, this::onTick, metrics.shareToAckQueued));
@@ -364,6 +365,12 @@ public final class PoolServer implements AutoCloseable
     public PoolMetrics metrics()
     {
         return metrics;
+    }
+
+    /** Connections the pool logic closed after an exception in their work (each logged with its reason). */
+    public long logicFaults()
+    {
+        return logic == null ? 0 : logic.faults();
     }
 
     /** Accounting totals as of the last tick ({@code bin/sv2 replay --json} shape). */
