@@ -50,6 +50,8 @@ public final class PoolServer implements AutoCloseable
     private final EngineConfig config;
     private final EpochClock clock;
     private final PoolMetrics metrics = new PoolMetrics();
+    /** Handshake and setup failures: counted, logged once per state change (10 s without one ends an episode). */
+    private final PreAuthLog preAuthLog = new PreAuthLog(10_000);
     private final MiningFrames logicFrames = new MiningFrames();
     private final NoiseConfig noise;
     private final String authorityPublicKey;
@@ -124,8 +126,7 @@ public final class PoolServer implements AutoCloseable
             .authorityPublicKey(AuthorityKeys.publicOf(secret))
             .certValiditySec(nc.certValiditySec())
             .staticKeyRotationSec(nc.staticKeyRotationSec())
-            .handshakeTimeoutMs(config.stratumV2().handshakeTimeoutMs())
-            .maxPayloadLength(config.stratumV2().maxFrameBytes());
+            .handshakeTimeoutMs(config.stratumV2().handshakeTimeoutMs());
     }
 
     /** Starts every part; returns once the listener is bound. */
@@ -199,7 +200,8 @@ public final class PoolServer implements AutoCloseable
             tcp = new TcpServer("sv2", config.stratumV2().listenAddr(), pc.maxConnections(), (socket, id) ->
             {
                 final PoolConnection c = new PoolConnection(id, socket, pipeline, noise, pc.outboundQueueBytes(),
-                    config.stratumV2().maxFrameBytes(), metrics, logicFrames);
+                    config.stratumV2().maxPayloadBytes(org.bitcoincommons.sv2.codec.common.CommonProtocol.PROTOCOL_MINING),
+                    metrics, logicFrames, preAuthLog);
                 connections.add(c);
                 try
                 {
@@ -273,6 +275,7 @@ public final class PoolServer implements AutoCloseable
 
     private void tickLoop()
     {
+        final long frameDeadlineNs = config.stratumV2().frameDeadlineMs() * 1_000_000L;
         while (running)
         {
             LockSupport.parkNanos(TICK_MS * 1_000_000L);
@@ -280,6 +283,12 @@ public final class PoolServer implements AutoCloseable
             {
                 return;
             }
+            final long nowNs = System.nanoTime();
+            for (final PoolConnection c : connections)
+            {
+                c.closeIfFrameOverdue(nowNs, frameDeadlineNs);
+            }
+            preAuthLog.tick(nowNs);
             final long seq = pipeline.claim();
             try
             {
