@@ -104,6 +104,10 @@ public final class ApiServer implements AutoCloseable
         counter(registry, "sv2_protocol_errors", "Connections closed for a malformed or misplaced message", () -> m.protocolErrors.sum());
         counter(registry, "sv2_slow_readers", "Connections closed because their outbound queue filled", () -> m.slowReaders.sum());
         counter(registry, "sv2_frames_in", "Frames received", () -> m.framesIn.sum());
+        counter(registry, "sv2_frame_timeouts", "Connections closed because a frame's payload did not follow its header "
+            + "within stratum_v2.frame_deadline_ms", () -> m.frameTimeouts.sum());
+        counter(registry, "sv2_logic_faults", "Connections closed after an exception in the pool logic's work for them",
+            pool::logicFaults);
         counter(registry, "sv2_journal_events", "Accounting events in the journal", () -> pool.status().journalEvents());
         gauge(registry, "sv2_connections", "Open connections", () -> pool.status().connections());
         gauge(registry, "sv2_channels", "Open channels", () -> pool.status().channels());

@@ -20,6 +20,9 @@ import java.nio.file.Path;
  * @param duplicateWindow     accepted shares remembered for duplicate detection (two windows are kept)
  * @param maxBatch            shares hashed per kernel call at most
  * @param maxChannelsPerConnection channels one connection may hold open (a proxy needs one per device)
+ * @param maxChannelsWithoutShares channels one connection may hold open that have not had a share accepted yet
+ *                            (bounds what a client that never submits work can make the pool keep; worker state
+ *                            is created on a channel's first accepted share)
  * @param waitStrategy        how the logic thread waits for work: "blocking" (sleeps, lowest CPU), "sleeping",
  *                            "yielding" or "busy-spin" (lowest latency, keeps a core busy)
  */
@@ -37,6 +40,7 @@ public record PoolConfig(
     int duplicateWindow,
     int maxBatch,
     int maxChannelsPerConnection,
+    int maxChannelsWithoutShares,
     String waitStrategy)
 {
     static PoolConfig read(final TomlReader t, final Path baseDir)
@@ -70,6 +74,7 @@ public record PoolConfig(
             (int)t.integer("duplicate_window", 1 << 20, 1024, 1 << 26),
             (int)t.integer("max_batch", 256, 1, 4096),
             (int)t.integer("max_channels_per_connection", 4096, 1, 1 << 20),
+            (int)t.integer("max_channels_without_shares", 64, 1, 1 << 20),
             waitStrategy(t));
     }
 

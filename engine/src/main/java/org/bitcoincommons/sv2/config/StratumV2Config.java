@@ -15,7 +15,15 @@ import java.util.List;
  * @param mergeMiningEnabled   master switch for aux chains
  * @param secondaryChains      names of the aux chains to enable (each configured under [[merge.chains]])
  * @param handshakeTimeoutMs   a connection that has not finished Noise + SetupConnection by then is closed
- * @param maxFrameBytes        largest accepted SV2 payload, bytes (the protocol maximum is 2^24 - 1)
+ * @param maxMiningPayloadBytes largest msg_length accepted from a Mining-protocol client, bytes (default 64 KiB: the
+ *                             largest message a mining client sends is a few hundred bytes)
+ * @param maxTemplateDistributionPayloadBytes largest msg_length accepted on a Template Distribution connection, bytes
+ *                             (default 8 MiB: RequestTransactionData.Success carries a whole block's transactions)
+ * @param maxJobDeclarationPayloadBytes largest msg_length accepted on a Job Declaration connection, bytes (default
+ *                             8 MiB: DeclareMiningJob and ProvideMissingTransactions.Success can list a block's
+ *                             transactions)
+ * @param frameDeadlineMs      once a frame's header has arrived, its payload must arrive within this, or the
+ *                             connection is closed (the check runs once a second)
  * @param noise                the authority key pair and certificate lifetime
  * @param mergeMiningFee       the optional fee on merged-mining revenue
  */
@@ -27,11 +35,33 @@ public record StratumV2Config(
     boolean mergeMiningEnabled,
     List<String> secondaryChains,
     long handshakeTimeoutMs,
-    int maxFrameBytes,
+    int maxMiningPayloadBytes,
+    int maxTemplateDistributionPayloadBytes,
+    int maxJobDeclarationPayloadBytes,
+    long frameDeadlineMs,
     NoiseConfig noise,
     MergeMiningFeeConfig mergeMiningFee)
 {
-    public static final int MAX_FRAME_BYTES = (1 << 24) - 1;
+    /** The largest msg_length a frame header (U24) can carry. */
+    public static final int MAX_PAYLOAD_BYTES = (1 << 24) - 1;
+    public static final int DEFAULT_MAX_MINING_PAYLOAD_BYTES = 64 * 1024;
+    public static final int DEFAULT_MAX_TEMPLATE_DISTRIBUTION_PAYLOAD_BYTES = 8 * 1024 * 1024;
+    public static final int DEFAULT_MAX_JOB_DECLARATION_PAYLOAD_BYTES = 8 * 1024 * 1024;
+    public static final long DEFAULT_FRAME_DEADLINE_MS = 10_000;
+
+    /**
+     * The largest msg_length accepted from the peer of a connection set up for {@code protocol} (SetupConnection's
+     * protocol field: 0 Mining, 1 Job Declaration, 2 Template Distribution); an unknown protocol gets the Mining limit.
+     */
+    public int maxPayloadBytes(final int protocol)
+    {
+        return switch (protocol)
+        {
+            case 1 -> maxJobDeclarationPayloadBytes;
+            case 2 -> maxTemplateDistributionPayloadBytes;
+            default -> maxMiningPayloadBytes;
+        };
+    }
 
     /** Which transports the pool listens on. */
     public enum Transport
@@ -58,6 +88,15 @@ public record StratumV2Config(
         }
         // Accepted for compatibility with the seed's files; this engine has no P2P port to demultiplex.
         t.bool("p2p_stratum_demux", false);
+        if (t.has("max_frame_bytes"))
+        {
+            throw new ConfigException(t.key("max_frame_bytes") + ": replaced by per-protocol limits on what peers send: "
+                + t.key("max_mining_payload_bytes") + " (default " + DEFAULT_MAX_MINING_PAYLOAD_BYTES + "), "
+                + t.key("max_template_distribution_payload_bytes") + " and " + t.key("max_job_declaration_payload_bytes")
+                + " (default " + DEFAULT_MAX_TEMPLATE_DISTRIBUTION_PAYLOAD_BYTES + " each), and "
+                + t.key("frame_deadline_ms") + " (default " + DEFAULT_FRAME_DEADLINE_MS
+                + ") to complete a frame once its header has arrived; remove max_frame_bytes");
+        }
         return new StratumV2Config(
             t.bool("enabled", true),
             t.address("listen_addr", "127.0.0.1:34254"),
@@ -66,7 +105,12 @@ public record StratumV2Config(
             t.bool("merge_mining_enabled", false),
             t.strings("secondary_chains"),
             t.integer("handshake_timeout_ms", 10_000, 100, 600_000),
-            (int)t.integer("max_frame_bytes", MAX_FRAME_BYTES, 1024, MAX_FRAME_BYTES),
+            (int)t.integer("max_mining_payload_bytes", DEFAULT_MAX_MINING_PAYLOAD_BYTES, 1024, MAX_PAYLOAD_BYTES),
+            (int)t.integer("max_template_distribution_payload_bytes", DEFAULT_MAX_TEMPLATE_DISTRIBUTION_PAYLOAD_BYTES, 1024,
+                MAX_PAYLOAD_BYTES),
+            (int)t.integer("max_job_declaration_payload_bytes", DEFAULT_MAX_JOB_DECLARATION_PAYLOAD_BYTES, 1024,
+                MAX_PAYLOAD_BYTES),
+            t.integer("frame_deadline_ms", DEFAULT_FRAME_DEADLINE_MS, 100, 600_000),
             NoiseConfig.read(t.table("noise")),
             MergeMiningFeeConfig.read(t.table("merge_mining_fee")));
     }

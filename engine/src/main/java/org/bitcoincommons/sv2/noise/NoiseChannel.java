@@ -5,6 +5,8 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.Socket;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -20,6 +22,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  * Threads: one thread may read while another writes (the two directions share no state). Buffers are reused; they
  * grow only when a frame larger than any before arrives or is sent, so steady-state framing allocates nothing.
  * Any {@link NoiseException} closes the underlying transport: a fault ends this connection and no other.
+ * <p>
+ * Memory per connection is bounded by what actually arrives, not by what a peer declares: a frame header announcing
+ * msg_length is checked against {@link #maxReceivePayload(int)} (FRAME_TOO_LARGE), and the receive buffer then grows
+ * with the bytes read, at most to twice what has arrived plus one Noise message. {@link #partialFrame()} tells another
+ * thread (a deadline sweeper) that a frame's header has arrived but not yet its payload.
  */
 public final class NoiseChannel implements AutoCloseable
 {
@@ -35,6 +42,21 @@ public final class NoiseChannel implements AutoCloseable
     private static final int SOCKET_READ_BUFFER = 2048;
     /** Queued frames are written in one write(2) once they reach this many bytes, or at {@link #flush()}. */
     private static final int SEND_COALESCE_LIMIT = 64 * 1024;
+    /** The receive buffer grows by at least this much (one Noise message) beyond what has arrived. */
+    private static final int RECEIVE_GROWTH = TransportCipher.MAX_MESSAGE_LENGTH;
+    private static final VarHandle PARTIAL_FRAME;
+
+    static
+    {
+        try
+        {
+            PARTIAL_FRAME = MethodHandles.lookup().findVarHandle(NoiseChannel.class, "partialFrame", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
 
     private final InputStream in;
     private final OutputStream out;
@@ -46,6 +68,16 @@ public final class NoiseChannel implements AutoCloseable
     private final byte[] receivedHeader = new byte[TransportCipher.ENCRYPTED_HEADER_LENGTH];
     private final UnsafeBuffer receiveView = new UnsafeBuffer(new byte[0]);
     private byte[] receiveBuffer = new byte[INITIAL_BUFFER_LENGTH];
+    /** Largest msg_length accepted from the peer, bytes (at most maxPayloadLength). */
+    private int maxReceivePayload;
+    /** Frames whose header has been read so far. */
+    private long framesStarted;
+    /**
+     * The number of the frame whose header has arrived and whose payload has not (1, 2, ...), 0 between frames.
+     * Written by the reading thread, read by any thread (opaque access through {@link #PARTIAL_FRAME}).
+     */
+    @SuppressWarnings("unused")
+    private long partialFrame;
 
     // Sending side, owned by the writing thread.
     private final byte[] sendHeader = new byte[TransportCipher.HEADER_LENGTH];
@@ -61,8 +93,46 @@ public final class NoiseChannel implements AutoCloseable
         this.out = out;
         this.transport = transport;
         this.maxPayloadLength = maxPayloadLength;
+        this.maxReceivePayload = maxPayloadLength;
         this.cipher = cipher;
         receiveView.wrap(receiveBuffer);
+    }
+
+    /**
+     * Sets the largest msg_length accepted from the peer from the next frame on (e.g. once SetupConnection has named
+     * the sub-protocol); a larger header ends the connection with FRAME_TOO_LARGE before any payload is read. Reading
+     * thread only.
+     *
+     * @param bytes 0 .. the configured maximum payload length
+     */
+    public NoiseChannel maxReceivePayload(final int bytes)
+    {
+        if (bytes < 0 || bytes > maxPayloadLength)
+        {
+            throw new IllegalArgumentException("maxReceivePayload must be in [0, " + maxPayloadLength + "], got " + bytes);
+        }
+        maxReceivePayload = bytes;
+        return this;
+    }
+
+    public int maxReceivePayload()
+    {
+        return maxReceivePayload;
+    }
+
+    /**
+     * The number of the frame being received (its header has arrived, its payload not yet), or 0 between frames. Any
+     * thread: a sweeper that sees the same non-zero value for longer than its deadline closes the connection.
+     */
+    public long partialFrame()
+    {
+        return (long)PARTIAL_FRAME.getOpaque(this);
+    }
+
+    /** Bytes the receive buffer holds now (for tests and memory accounting). */
+    public int receiveBufferCapacity()
+    {
+        return receiveBuffer.length;
     }
 
     /** A channel whose handshake is already done (see {@link TransportCiphers#channel}). */
@@ -223,27 +293,55 @@ public final class NoiseChannel implements AutoCloseable
             cipher.decryptHeader(receivedHeader, 0, receiveBuffer, 0);
             final int payloadLength = TransportCipher.msgLength(receiveView, 0);
             final int frameLength = TransportCipher.HEADER_LENGTH + payloadLength;
-            if (payloadLength > maxPayloadLength)
+            if (payloadLength > maxReceivePayload)
             {
                 throw new NoiseException(NoiseException.Reason.FRAME_TOO_LARGE,
-                    "msg_length " + payloadLength + " exceeds the maximum " + maxPayloadLength);
+                    "msg_length " + payloadLength + " exceeds the maximum " + maxReceivePayload);
             }
             if (frameLength > capacity)
             {
                 throw new NoiseException(NoiseException.Reason.FRAME_TOO_LARGE,
                     "frame of " + frameLength + " bytes does not fit the destination buffer");
             }
-            final int cipherLength = TransportCipher.encryptedPayloadLength(payloadLength);
-            ensureReceiveCapacity(TransportCipher.HEADER_LENGTH + cipherLength);
-            readFully(receiveBuffer, TransportCipher.HEADER_LENGTH, cipherLength, false);
-            cipher.decryptPayload(receiveBuffer, TransportCipher.HEADER_LENGTH, payloadLength, receiveBuffer,
-                TransportCipher.HEADER_LENGTH);
+            if (payloadLength > 0)
+            {
+                PARTIAL_FRAME.setOpaque(this, ++framesStarted);
+                readPayload(TransportCipher.encryptedPayloadLength(payloadLength));
+                PARTIAL_FRAME.setOpaque(this, 0L);
+                cipher.decryptPayload(receiveBuffer, TransportCipher.HEADER_LENGTH, payloadLength, receiveBuffer,
+                    TransportCipher.HEADER_LENGTH);
+            }
             return frameLength;
         }
         catch (final NoiseException ex)
         {
             closeQuietly();
             throw ex;
+        }
+    }
+
+    /**
+     * Reads cipherLength bytes of payload after the header, growing the buffer only as bytes arrive: never beyond
+     * twice what has arrived plus one Noise message, whatever the header declared.
+     */
+    private void readPayload(final int cipherLength) throws IOException
+    {
+        int done = 0;
+        while (done < cipherLength)
+        {
+            int room = receiveBuffer.length - TransportCipher.HEADER_LENGTH;
+            if (room <= done)
+            {
+                final int wanted = Math.min(cipherLength, Math.max(2 * done, done + RECEIVE_GROWTH));
+                growReceiveBuffer(TransportCipher.HEADER_LENGTH + wanted, TransportCipher.HEADER_LENGTH + done);
+                room = receiveBuffer.length - TransportCipher.HEADER_LENGTH;
+            }
+            final int n = in.read(receiveBuffer, TransportCipher.HEADER_LENGTH + done, Math.min(room, cipherLength) - done);
+            if (n < 0)
+            {
+                throw new NoiseException(NoiseException.Reason.EOF, "stream ended inside a frame");
+            }
+            done += n;
         }
     }
 
@@ -341,15 +439,12 @@ public final class NoiseChannel implements AutoCloseable
         }
     }
 
-    private void ensureReceiveCapacity(final int needed)
+    private void growReceiveBuffer(final int length, final int keep)
     {
-        if (receiveBuffer.length < needed)
-        {
-            final byte[] bigger = new byte[Math.max(needed, Math.min(2 * receiveBuffer.length, maxBufferLength()))];
-            System.arraycopy(receiveBuffer, 0, bigger, 0, TransportCipher.HEADER_LENGTH);
-            receiveBuffer = bigger;
-            receiveView.wrap(receiveBuffer);
-        }
+        final byte[] bigger = new byte[length];
+        System.arraycopy(receiveBuffer, 0, bigger, 0, keep);
+        receiveBuffer = bigger;
+        receiveView.wrap(receiveBuffer);
     }
 
     private void ensureSendCapacity(final int needed)
@@ -360,11 +455,6 @@ public final class NoiseChannel implements AutoCloseable
             System.arraycopy(sendBuffer, 0, bigger, 0, sendFill);
             sendBuffer = bigger;
         }
-    }
-
-    private int maxBufferLength()
-    {
-        return TransportCipher.ENCRYPTED_HEADER_LENGTH + TransportCipher.encryptedPayloadLength(maxPayloadLength);
     }
 
     /** For tests of nonce exhaustion. */

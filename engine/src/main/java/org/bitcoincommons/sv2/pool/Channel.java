@@ -13,7 +13,11 @@ final class Channel
     final int channelId;
     final MiningDownstream downstream;
     final boolean extended;
-    final int workerId;
+    /**
+     * The worker credited with this channel's shares, registered on its first accepted share (or block); -1 until
+     * then, so a channel that never submits work leaves no worker state and no journal record.
+     */
+    int workerId = -1;
     final String userIdentity;
     /** The prefix jobs sent from now on use (replaced by SetExtranoncePrefix; arrays are never modified). */
     byte[] extranoncePrefix;
@@ -54,14 +58,12 @@ final class Channel
     long sharesRejected;
     boolean closed;
 
-    Channel(final int channelId, final MiningDownstream downstream, final boolean extended, final int workerId,
-        final String userIdentity, final byte[] extranoncePrefix, final int extranonceSize, final int groupChannelId,
+    Channel(final int channelId, final MiningDownstream downstream, final boolean extended, final String userIdentity, final byte[] extranoncePrefix, final int extranonceSize, final int groupChannelId,
         final long nowSec, final double minHashrate)
     {
         this.channelId = channelId;
         this.downstream = downstream;
         this.extended = extended;
-        this.workerId = workerId;
         this.userIdentity = userIdentity;
         this.extranoncePrefix = extranoncePrefix;
         this.extranonceSize = extranonceSize;
@@ -70,6 +72,12 @@ final class Channel
         this.slotMerkleRoot = extended ? null : new byte[JOB_SLOTS][32];
         this.slotMidstate = extended ? null : new byte[JOB_SLOTS][32];
         java.util.Arrays.fill(slotJobId, -1);
+    }
+
+    /** True once a share (or block) of this channel has been credited to its worker. */
+    boolean proven()
+    {
+        return workerId >= 0;
     }
 
     /** The slot holding {@code jobId}, or -1. */

@@ -64,28 +64,39 @@ public final class PoolConnection implements MiningDownstream
     private final SharePipeline pipeline;
     private final NoiseConfig noise;
     private final int outboundBytes;
-    private final int maxFrameBytes;
+    private final int maxPayloadBytes;
     private final PoolMetrics metrics;
+    private final PreAuthLog preAuthLog;
     /** Encoders used by the logic thread (shared by every connection, confined to that thread). */
     private final MiningFrames logicFrames;
     private final SubmitSharesStandard standard = new SubmitSharesStandard();
     private final SubmitSharesExtended extended = new SubmitSharesExtended();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private NoiseChannel channel;
+    private volatile NoiseChannel channel;
     private OutboundQueue queue;
     private volatile String closeReason;
+    /** Deadline sweeper's view of the frame in progress: owned by the sweeping thread. */
+    private long sweptFrame;
+    private long sweptSinceNs;
 
+    /**
+     * @param maxPayloadBytes largest msg_length accepted from the client once it has set up the Mining protocol
+     *                        (before that, nothing longer than a SetupConnection)
+     * @param preAuthLog      where handshake and setup failures are counted and logged once per state change
+     */
     public PoolConnection(final long id, final Socket socket, final SharePipeline pipeline, final NoiseConfig noise,
-        final int outboundBytes, final int maxFrameBytes, final PoolMetrics metrics, final MiningFrames logicFrames)
+        final int outboundBytes, final int maxPayloadBytes, final PoolMetrics metrics, final MiningFrames logicFrames,
+        final PreAuthLog preAuthLog)
     {
         this.id = id;
         this.socket = socket;
         this.pipeline = pipeline;
         this.noise = noise;
         this.outboundBytes = outboundBytes;
-        this.maxFrameBytes = maxFrameBytes;
+        this.maxPayloadBytes = maxPayloadBytes;
         this.metrics = metrics;
         this.logicFrames = logicFrames;
+        this.preAuthLog = preAuthLog;
     }
 
     @Override
@@ -108,9 +119,11 @@ public final class PoolConnection implements MiningDownstream
             catch (final NoiseException ex)
             {
                 metrics.handshakeFailures.increment();
-                LOG.info("connection {} from {}: handshake failed: {}", id, socket.getRemoteSocketAddress(), ex.getMessage());
+                preAuthLog.handshakeFailed(id, socket.getRemoteSocketAddress(), ex.getMessage());
                 return;
             }
+            // Nothing longer than a SetupConnection until the client has named its sub-protocol.
+            channel.maxReceivePayload(Math.min(SetupConnection.MAX_LENGTH, noise.maxPayloadLength()));
             queue = new OutboundQueue(INITIAL_QUEUE_BYTES, outboundBytes, new FrameSink()
             {
                 @Override
@@ -186,12 +199,12 @@ public final class PoolConnection implements MiningDownstream
         catch (final SocketTimeoutException ex)
         {
             metrics.setupFailures.increment();
-            LOG.info("connection {}: no SetupConnection within {} ms", id, noise.handshakeTimeoutMs());
+            preAuthLog.setupFailed(id, socket.getRemoteSocketAddress(),
+                "no SetupConnection within " + noise.handshakeTimeoutMs() + " ms");
             return -1;
         }
         socket.setSoTimeout(0);
         final DirectBuffer b = channel.frameBuffer();
-        checkLength(b, length);
         if (FrameHeaderFlyweight.extensionType(b, 0) != 0 ||
             FrameHeaderFlyweight.msgType(b, 0) != CommonProtocol.MESSAGE_TYPE_SETUP_CONNECTION)
         {
@@ -223,11 +236,13 @@ public final class PoolConnection implements MiningDownstream
         {
             metrics.setupFailures.increment();
             new MiningFrames().message(queue, new SetupConnectionError(badFlags, refusal));
-            LOG.info("connection {}: SetupConnection refused: {} (protocol {}, versions {}..{}, flags 0x{})", id, refusal,
-                s.protocol(), s.minVersion(), s.maxVersion(), Long.toHexString(s.flags()));
+            preAuthLog.setupFailed(id, socket.getRemoteSocketAddress(), "SetupConnection refused: " + refusal +
+                " (protocol " + s.protocol() + ", versions " + s.minVersion() + ".." + s.maxVersion() + ", flags 0x" +
+                Long.toHexString(s.flags()) + ")");
             queue.close(1000);
             return -1;
         }
+        channel.maxReceivePayload(Math.min(maxPayloadBytes, noise.maxPayloadLength()));
         new MiningFrames().message(queue, new SetupConnectionSuccess(PROTOCOL_VERSION, 0));
         LOG.debug("connection {}: mining setup from {} {} {} (flags 0x{})", id, s.vendor(), s.hardwareVersion(),
             s.firmware(), Long.toHexString(s.flags()));
@@ -237,12 +252,12 @@ public final class PoolConnection implements MiningDownstream
     private void readLoop() throws IOException
     {
         final int payload = FrameHeaderFlyweight.HEADER_LENGTH;
+        final NoiseChannel channel = this.channel;
         while (true)
         {
             final int length = channel.readFrame();
             metrics.framesIn.increment();
             final DirectBuffer b = channel.frameBuffer();
-            checkLength(b, length);
             final int extension = FrameHeaderFlyweight.extensionType(b, 0) & FrameHeaderFlyweight.EXTENSION_ID_MASK;
             final int type = FrameHeaderFlyweight.msgType(b, 0);
             final int msgLength = length - payload;
@@ -275,14 +290,6 @@ public final class PoolConnection implements MiningDownstream
                 default -> throw new ProtocolViolation("message type 0x" + Integer.toHexString(type) +
                     " is not one a mining client may send");
             }
-        }
-    }
-
-    private void checkLength(final DirectBuffer b, final int length)
-    {
-        if (length - FrameHeaderFlyweight.HEADER_LENGTH > maxFrameBytes)
-        {
-            throw new ProtocolViolation("frame of " + length + " bytes exceeds max_frame_bytes " + maxFrameBytes);
         }
     }
 
@@ -533,6 +540,37 @@ public final class PoolConnection implements MiningDownstream
     private void sendFromReader(final org.bitcoincommons.sv2.codec.Message m)
     {
         pipeline.execute(() -> sent(logicFrames.message(queue, m)));
+    }
+
+    /**
+     * The frame deadline: closes this connection when the same frame has been in progress (header read, payload not)
+     * since an earlier call at least {@code deadlineNs} ago. Called by one sweeping thread, about once a second, so the
+     * connection is closed between the deadline and the deadline plus one sweep interval.
+     *
+     * @return true when it closed the connection
+     */
+    public boolean closeIfFrameOverdue(final long nowNs, final long deadlineNs)
+    {
+        final NoiseChannel c = channel;
+        final long frame = c == null ? 0 : c.partialFrame();
+        if (frame == 0 || closed.get())
+        {
+            sweptFrame = 0;
+            return false;
+        }
+        if (frame != sweptFrame)
+        {
+            sweptFrame = frame;
+            sweptSinceNs = nowNs;
+            return false;
+        }
+        if (nowNs - sweptSinceNs < deadlineNs)
+        {
+            return false;
+        }
+        metrics.frameTimeouts.increment();
+        disconnect("a frame's payload did not arrive within " + deadlineNs / 1_000_000 + " ms of its header");
+        return true;
     }
 
     @Override

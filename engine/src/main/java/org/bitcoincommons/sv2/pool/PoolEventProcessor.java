@@ -43,6 +43,40 @@ public final class PoolEventProcessor implements PipelineConsumer
     public void onEvent(final PipelineEvent e)
     {
         final MiningDownstream src = (MiningDownstream)e.source;
+        if (src == null)
+        {
+            dispatch(e, null);
+            return;
+        }
+        try
+        {
+            dispatch(e, src);
+        }
+        catch (final RuntimeException ex)
+        {
+            // One client's message must never stop the logic thread's work for the others: its connection goes.
+            logic.fault(src, describe(e.type), ex);
+        }
+    }
+
+    private static String describe(final int type)
+    {
+        return switch (type)
+        {
+            case PipelineEvent.SUBMIT_STANDARD -> "handling SubmitSharesStandard";
+            case PipelineEvent.SUBMIT_EXTENDED -> "handling SubmitSharesExtended";
+            case PipelineEvent.CONNECTION_OPENED -> "opening the connection";
+            case PipelineEvent.OPEN_STANDARD_CHANNEL -> "handling OpenStandardMiningChannel";
+            case PipelineEvent.OPEN_EXTENDED_CHANNEL -> "handling OpenExtendedMiningChannel";
+            case PipelineEvent.UPDATE_CHANNEL -> "handling UpdateChannel";
+            case PipelineEvent.CLOSE_CHANNEL -> "handling CloseChannel";
+            case PipelineEvent.CONNECTION_CLOSED -> "closing the connection";
+            default -> "handling event type " + type;
+        };
+    }
+
+    private void dispatch(final PipelineEvent e, final MiningDownstream src)
+    {
         final ShareProcessor shares = logic.shares();
         switch (e.type)
         {

@@ -2,7 +2,6 @@ package org.bitcoincommons.sv2.pool;
 
 import org.bitcoincommons.sv2.work.BlockSink;
 import org.bitcoincommons.sv2.work.Job;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -36,6 +35,8 @@ public final class PoolLogic
         final boolean requiresStandardJobs;
         int groupChannelId;
         final List<Channel> channels = new ArrayList<>();
+        /** Open channels that have not had a share accepted yet (bounded by maxChannelsWithoutShares). */
+        int channelsWithoutShares;
 
         Downstream(final MiningDownstream wire, final boolean requiresStandardJobs)
         {
@@ -51,14 +52,21 @@ public final class PoolLogic
     private final double sharesPerMinute;
     private final int extranonceSize;
     private final double minHashrate;
+    private final ChannelTargets targets;
     private int maxChannelsPerConnection = 4096;
+    private int maxChannelsWithoutShares = 64;
     private final ShareProcessor shares;
     private int nextChannelId = 1;
+    /** Downstreams whose work threw during a fan-out (new job, vardiff), dropped once the loop is done. */
+    private final List<Downstream> faulted = new ArrayList<>();
+    private final List<Throwable> faultErrors = new ArrayList<>();
+    private final int[] oneChannel = new int[1];
+    /** Written by the logic thread only; volatile so that metrics may read it. */
+    private volatile long faults;
 
     /** The newest job, and the first job id of the current chain tip (older ids are stale). */
     Job currentJob;
     int tipFirstJobId = Integer.MAX_VALUE;
-    private int[] groupScratch = new int[16];
 
     public PoolLogic(final ShareAccounting accounting, final HeaderHasher hasher, final BlockSink blockSink,
         final EpochClock clock, final double sharesPerMinute, final int extranonceSize, final int maxBatch,
@@ -69,6 +77,7 @@ public final class PoolLogic
         this.clock = clock;
         this.sharesPerMinute = sharesPerMinute;
         this.extranonceSize = extranonceSize;
+        this.targets = new ChannelTargets(sharesPerMinute, minHashrate);
         this.shares = new ShareProcessor(this, accounting, hasher, blockSink, clock, maxBatch, duplicateWindow);
     }
 
@@ -77,6 +86,23 @@ public final class PoolLogic
     {
         this.maxChannelsPerConnection = max;
         return this;
+    }
+
+    /**
+     * Channels one connection may hold open that have not had a share accepted yet; further OpenMiningChannel requests
+     * get "max-channels-reached" until one of them has. Bounds what a client that never submits work can make the pool
+     * keep (channels, and worker state, which is created on a channel's first accepted share).
+     */
+    public PoolLogic maxChannelsWithoutShares(final int max)
+    {
+        this.maxChannelsWithoutShares = max;
+        return this;
+    }
+
+    /** Faults in one downstream's work that closed its connection (each logged with its reason). */
+    public long faults()
+    {
+        return faults;
     }
 
     public ShareProcessor shares()
@@ -108,7 +134,7 @@ public final class PoolLogic
         {
             return;
         }
-        if (!admit(d, requestId, nominalHashrate))
+        if (!admit(d, requestId, nominalHashrate, maxTarget))
         {
             return;
         }
@@ -125,12 +151,17 @@ public final class PoolLogic
             }
             group = d.groupChannelId;
         }
-        final Channel c = new Channel(channelId, wire, false, accounting.workerId(userIdentity), userIdentity, prefix, 0,
-            group, clock.time() / 1000, minHashrate);
+        final Channel c = new Channel(channelId, wire, false, userIdentity, prefix, 0, group, clock.time() / 1000,
+            minHashrate);
         initTarget(c, nominalHashrate, maxTarget);
         register(d, c);
         wire.openStandardMiningChannelSuccess(requestId, channelId, c.target, prefix, group);
-        announceGroup(d);
+        if (group != 0)
+        {
+            // SetGroupChannel lists the channels whose group is being (re)defined: only the new one.
+            oneChannel[0] = channelId;
+            wire.setGroupChannel(group, oneChannel, 1);
+        }
         sendFirstJob(c);
     }
 
@@ -142,7 +173,7 @@ public final class PoolLogic
         {
             return;
         }
-        if (!admit(d, requestId, nominalHashrate))
+        if (!admit(d, requestId, nominalHashrate, maxTarget))
         {
             return;
         }
@@ -154,8 +185,8 @@ public final class PoolLogic
         final int channelId = nextChannelId++;
         final byte[] prefix = new byte[CHANNEL_PREFIX_LENGTH];
         writeChannelPrefix(prefix, channelId);
-        final Channel c = new Channel(channelId, wire, true, accounting.workerId(userIdentity), userIdentity, prefix,
-            extranonceSize, 0, clock.time() / 1000, minHashrate);
+        final Channel c = new Channel(channelId, wire, true, userIdentity, prefix, extranonceSize, 0,
+            clock.time() / 1000, minHashrate);
         initTarget(c, nominalHashrate, maxTarget);
         register(d, c);
         wire.openExtendedMiningChannelSuccess(requestId, channelId, c.target, extranonceSize, prefix, 0);
@@ -172,15 +203,20 @@ public final class PoolLogic
             wire.updateChannelError(channelId, "invalid-channel-id");
             return;
         }
-        if (!validHashrate(nominalHashrate))
+        if (!ChannelTargets.validHashrate(nominalHashrate))
         {
             wire.updateChannelError(channelId, "invalid-nominal-hashrate");
             return;
         }
+        if (!ChannelTargets.minable(maxTarget))
+        {
+            wire.updateChannelError(channelId, "max-target-out-of-range");
+            return;
+        }
         System.arraycopy(maxTarget, 0, c.maxTarget, 0, 32);
-        c.hashrate = Math.max(nominalHashrate, minHashrate);
+        c.hashrate = targets.belief(nominalHashrate);
         c.vardiff.reset(clock.time() / 1000);
-        applyTarget(c, targetFor(c.hashrate, c.maxTarget));
+        applyTarget(c, targets.targetFor(c.hashrate, c.maxTarget));
     }
 
     /**
@@ -214,28 +250,70 @@ public final class PoolLogic
             return;
         }
         shares.flushChannel(c);
-        remove(c);
         final Downstream d = downstreams.get(wire);
         if (d != null)
         {
             d.channels.remove(c);
-            announceGroup(d);
+            if (!c.proven())
+            {
+                d.channelsWithoutShares--;
+            }
         }
+        remove(c);
     }
 
     /** The connection is gone: every channel of it closes; accepted work was already accounted. */
     public void connectionClosed(final MiningDownstream wire)
     {
         final Downstream d = downstreams.remove(wire);
-        if (d == null)
+        if (d != null)
         {
-            return;
+            drop(d);
         }
+    }
+
+    /**
+     * A fault in the work of one downstream (an exception from its channels' job, target or share handling): that
+     * connection is closed with a logged reason and its channels are gone; every other downstream carries on. Called on
+     * the logic thread, also from inside a fan-out or a share batch (it never flushes the batch itself).
+     */
+    void fault(final MiningDownstream wire, final String during, final Throwable error)
+    {
+        faults = faults + 1;
+        LOG.warn("connection {}: closed after a fault while {}: {}", wire.connectionId(), during, error.toString(), error);
+        final Downstream d = downstreams.remove(wire);
+        if (d != null)
+        {
+            drop(d);
+        }
+        try
+        {
+            wire.disconnect("pool logic fault while " + during + ": " + error);
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.warn("connection {}: closing after a fault failed: {}", wire.connectionId(), ex.toString());
+        }
+    }
+
+    private void drop(final Downstream d)
+    {
         for (final Channel c : d.channels)
         {
             remove(c);
         }
         d.channels.clear();
+        d.channelsWithoutShares = 0;
+    }
+
+    /** The first accepted share of a channel: it no longer counts against maxChannelsWithoutShares. */
+    void channelProven(final Channel c)
+    {
+        final Downstream d = downstreams.get(c.downstream);
+        if (d != null && !c.closed)
+        {
+            d.channelsWithoutShares--;
+        }
     }
 
     /**
@@ -253,8 +331,16 @@ public final class PoolLogic
         currentJob = job;
         for (final Downstream d : downstreams.values())
         {
-            sendJob(d, job, newTip);
+            try
+            {
+                sendJob(d, job, newTip);
+            }
+            catch (final RuntimeException ex)
+            {
+                collectFault(d, ex);
+            }
         }
+        dropFaulted("sending job " + job.jobId());
     }
 
     /** Periodic work: vardiff for every channel. */
@@ -263,15 +349,51 @@ public final class PoolLogic
         final long nowSec = clock.time() / 1000;
         for (final Channel c : channels.values())
         {
-            final byte[] current = c.target;
-            final double next = c.vardiff.evaluate(nowSec, c.hashrate,
-                spm -> Target.hashrateFromTarget(Target.fromLittleEndian(current, 0), spm));
-            if (!Double.isNaN(next))
+            try
             {
-                c.hashrate = next;
-                applyTarget(c, targetFor(next, c.maxTarget));
+                final byte[] current = c.target;
+                final double next = c.vardiff.evaluate(nowSec, c.hashrate,
+                    spm -> ChannelTargets.hashrateOf(current, spm));
+                if (!Double.isNaN(next))
+                {
+                    c.hashrate = targets.belief(next);
+                    applyTarget(c, targets.targetFor(c.hashrate, c.maxTarget));
+                }
+            }
+            catch (final RuntimeException ex)
+            {
+                final Downstream d = downstreams.get(c.downstream);
+                if (d != null)
+                {
+                    collectFault(d, ex);
+                }
             }
         }
+        dropFaulted("retargeting (vardiff)");
+    }
+
+    private void collectFault(final Downstream d, final Throwable error)
+    {
+        if (!faulted.contains(d))
+        {
+            faulted.add(d);
+            faultErrors.add(error);
+        }
+    }
+
+    /** Drops every downstream collected during a fan-out, once the loop over the maps is done. */
+    private void dropFaulted(final String during)
+    {
+        if (faulted.isEmpty())
+        {
+            return;
+        }
+        for (int i = 0; i < faulted.size(); i++)
+        {
+            fault(faulted.get(i).wire, during, faultErrors.get(i));
+        }
+        faulted.clear();
+        faultErrors.clear();
     }
 
     public double sharesPerMinute()
@@ -293,33 +415,13 @@ public final class PoolLogic
     {
         channels.put(c.channelId, c);
         d.channels.add(c);
+        d.channelsWithoutShares++;
     }
 
     private void remove(final Channel c)
     {
         c.closed = true;
         channels.remove(c.channelId);
-    }
-
-    private void announceGroup(final Downstream d)
-    {
-        if (d.groupChannelId == 0)
-        {
-            return;
-        }
-        int n = 0;
-        for (final Channel c : d.channels)
-        {
-            if (c.groupChannelId == d.groupChannelId)
-            {
-                if (n == groupScratch.length)
-                {
-                    groupScratch = java.util.Arrays.copyOf(groupScratch, n * 2);
-                }
-                groupScratch[n++] = c.channelId;
-            }
-        }
-        d.wire.setGroupChannel(d.groupChannelId, groupScratch, n);
     }
 
     private void sendFirstJob(final Channel c)
@@ -394,8 +496,8 @@ public final class PoolLogic
     private void initTarget(final Channel c, final float nominalHashrate, final byte[] maxTarget)
     {
         System.arraycopy(maxTarget, 0, c.maxTarget, 0, 32);
-        c.hashrate = Math.max(nominalHashrate, minHashrate);
-        final byte[] t = targetFor(c.hashrate, c.maxTarget);
+        c.hashrate = targets.belief(nominalHashrate);
+        final byte[] t = targets.targetFor(c.hashrate, c.maxTarget);
         System.arraycopy(t, 0, c.target, 0, 32);
     }
 
@@ -410,32 +512,25 @@ public final class PoolLogic
         c.downstream.setTarget(c.channelId, c.target);
     }
 
-    /** min(target for this hashrate at the configured share rate, the channel's maximum target), LE. */
-    private byte[] targetFor(final double hashrate, final byte[] maxTargetLe)
+    /** The checks every OpenMiningChannel passes before any target math: SRI's error codes. */
+    private boolean admit(final Downstream d, final int requestId, final float nominalHashrate, final byte[] maxTarget)
     {
-        final BigInteger t = Target.fromHashrate(hashrate, sharesPerMinute);
-        final BigInteger max = Target.fromLittleEndian(maxTargetLe, 0);
-        return Target.toLittleEndian(t.min(max));
-    }
-
-    private boolean admit(final Downstream d, final int requestId, final float nominalHashrate)
-    {
-        if (!validHashrate(nominalHashrate))
+        if (!ChannelTargets.validHashrate(nominalHashrate))
         {
             d.wire.openMiningChannelError(requestId, "invalid-nominal-hashrate");
             return false;
         }
-        if (d.channels.size() >= maxChannelsPerConnection)
+        if (!ChannelTargets.minable(maxTarget))
+        {
+            d.wire.openMiningChannelError(requestId, "max-target-out-of-range");
+            return false;
+        }
+        if (d.channels.size() >= maxChannelsPerConnection || d.channelsWithoutShares >= maxChannelsWithoutShares)
         {
             d.wire.openMiningChannelError(requestId, "max-channels-reached");
             return false;
         }
         return true;
-    }
-
-    private static boolean validHashrate(final float h)
-    {
-        return h >= 0.0f && Float.isFinite(h);
     }
 
     private static void writeChannelPrefix(final byte[] prefix, final int channelId)

@@ -14,6 +14,8 @@ public final class PoolMetrics
     public final LongAdder setupFailures = new LongAdder();
     public final LongAdder protocolErrors = new LongAdder();
     public final LongAdder slowReaders = new LongAdder();
+    /** Connections closed because a frame's payload did not follow its header within stratum_v2.frame_deadline_ms. */
+    public final LongAdder frameTimeouts = new LongAdder();
     public final LongAdder framesIn = new LongAdder();
     public final LongAdder bytesIn = new LongAdder();
     public final LongAdder blocksSubmitted = new LongAdder();

@@ -52,6 +52,8 @@ public final class PoolServer implements AutoCloseable
     private final EngineConfig config;
     private final EpochClock clock;
     private final PoolMetrics metrics = new PoolMetrics();
+    /** Handshake and setup failures: counted, logged once per state change (10 s without one ends an episode). */
+    private final PreAuthLog preAuthLog = new PreAuthLog(10_000);
     private final MiningFrames logicFrames = new MiningFrames();
     private final NoiseConfig noise;
     private final String authorityPublicKey;
@@ -131,8 +133,7 @@ public final class PoolServer implements AutoCloseable
             .authorityPublicKey(AuthorityKeys.publicOf(secret))
             .certValiditySec(nc.certValiditySec())
             .staticKeyRotationSec(nc.staticKeyRotationSec())
-            .handshakeTimeoutMs(config.stratumV2().handshakeTimeoutMs())
-            .maxPayloadLength(config.stratumV2().maxFrameBytes());
+            .handshakeTimeoutMs(config.stratumV2().handshakeTimeoutMs());
     }
 
     /**
@@ -212,7 +213,8 @@ public final class PoolServer implements AutoCloseable
             rewards = new RewardRecorder(rewardAccounting, config.stratumV2().mergeMiningFee());
         }
         logic = new PoolLogic(accounting, hash, sink, clock, pc.sharesPerMinute(), pc.extranonceSize(),
-            pc.maxBatch(), pc.duplicateWindow(), pc.minHashrate()).maxChannelsPerConnection(pc.maxChannelsPerConnection());
+            pc.maxBatch(), pc.duplicateWindow(), pc.minHashrate()).maxChannelsPerConnection(pc.maxChannelsPerConnection())
+            .maxChannelsWithoutShares(pc.maxChannelsWithoutShares());
         jobs = new JobFactory(payout, pc.poolSignature().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
             logic.extranonceLength(), decorator);
         pipeline = new SharePipeline(pc.ringSize(), pc.waitStrategy(), new PoolEventProcessor(logic, this::onTick, metrics.shareToAckQueued));
@@ -237,7 +239,8 @@ public final class PoolServer implements AutoCloseable
             tcp = new TcpServer("sv2", config.stratumV2().listenAddr(), pc.maxConnections(), (socket, id) ->
             {
                 final PoolConnection c = new PoolConnection(id, socket, pipeline, noise, pc.outboundQueueBytes(),
-                    config.stratumV2().maxFrameBytes(), metrics, logicFrames);
+                    config.stratumV2().maxPayloadBytes(org.bitcoincommons.sv2.codec.common.CommonProtocol.PROTOCOL_MINING),
+                    metrics, logicFrames, preAuthLog);
                 connections.add(c);
                 try
                 {
@@ -323,6 +326,7 @@ public final class PoolServer implements AutoCloseable
 
     private void tickLoop()
     {
+        final long frameDeadlineNs = config.stratumV2().frameDeadlineMs() * 1_000_000L;
         while (running)
         {
             LockSupport.parkNanos(TICK_MS * 1_000_000L);
@@ -330,6 +334,12 @@ public final class PoolServer implements AutoCloseable
             {
                 return;
             }
+            final long nowNs = System.nanoTime();
+            for (final PoolConnection c : connections)
+            {
+                c.closeIfFrameOverdue(nowNs, frameDeadlineNs);
+            }
+            preAuthLog.tick(nowNs);
             final long seq = pipeline.claim();
             try
             {
@@ -425,6 +435,12 @@ public final class PoolServer implements AutoCloseable
     public PoolMetrics metrics()
     {
         return metrics;
+    }
+
+    /** Connections the pool logic closed after an exception in their work (each logged with its reason). */
+    public long logicFaults()
+    {
+        return logic == null ? 0 : logic.faults();
     }
 
     /**

@@ -214,7 +214,16 @@ public final class ShareProcessor
             hasher.hashMidstates(recordsSegment, n, hashesSegment);
             for (int i = 0; i < n; i++)
             {
-                settle(i);
+                final Channel c = batchChannel[i];
+                try
+                {
+                    settle(i);
+                }
+                catch (final RuntimeException ex)
+                {
+                    // Only this share's connection is affected; the rest of the batch is settled and acknowledged.
+                    logic.fault(c.downstream, "settling a share of channel " + c.channelId, ex);
+                }
                 batchChannel[i] = null;
             }
             count = 0;
@@ -250,7 +259,7 @@ public final class ShareProcessor
         {
             blocks++;
             final byte[] hash = java.util.Arrays.copyOfRange(hashes, hashOffset, hashOffset + 32);
-            accounting.blockFound(0, c.workerId, job.template().height(), hash);
+            accounting.blockFound(0, worker(c), job.template().height(), hash);
             blockSink.blockFound(candidate(i, c, slot, job, hash));
         }
         else if (job.auxMaxTarget() != null && Target.hashMeetsTarget(hashes, hashOffset, job.auxMaxTarget(), 0))
@@ -268,7 +277,7 @@ public final class ShareProcessor
         c.sharesAccepted++;
         c.vardiff.onShare();
         final double difficulty = c.slotDifficulty[slot];
-        accounting.shareAccepted(c.workerId, c.channelId, batchSequence[i], job.jobId(), difficulty, job.chainMask());
+        accounting.shareAccepted(worker(c), c.channelId, batchSequence[i], job.jobId(), difficulty, job.chainMask());
         if (!c.pendingQueued)
         {
             c.pendingQueued = true;
@@ -310,7 +319,18 @@ public final class ShareProcessor
         final byte[] extranonce = new byte[prefix.length + rollable];
         System.arraycopy(prefix, 0, extranonce, 0, prefix.length);
         System.arraycopy(batchExtranonce, i * 32, extranonce, prefix.length, rollable);
-        return new BlockCandidate(job, header, hash, extranonce, c.workerId, c.userIdentity);
+        return new BlockCandidate(job, header, hash, extranonce, worker(c), c.userIdentity);
+    }
+
+    /** The channel's worker id, registered (and journaled) on its first credited share or block. */
+    private int worker(final Channel c)
+    {
+        if (c.workerId < 0)
+        {
+            c.workerId = accounting.workerId(c.userIdentity);
+            logic.channelProven(c);
+        }
+        return c.workerId;
     }
 
     private void remember(final long fingerprint)

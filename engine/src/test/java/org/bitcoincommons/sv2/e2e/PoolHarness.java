@@ -29,6 +29,13 @@ final class PoolHarness implements AutoCloseable
     PoolHarness(final Path dir, final double blockDifficulty, final String extraToml, final byte[] authoritySecret)
         throws Exception
     {
+        this(dir, blockDifficulty, "", extraToml, authoritySecret);
+    }
+
+    /** {@code stratumToml}: extra keys of [stratum_v2]; {@code extraToml}: extra keys of [pool]. */
+    PoolHarness(final Path dir, final double blockDifficulty, final String stratumToml, final String extraToml,
+        final byte[] authoritySecret) throws Exception
+    {
         journal = dir.resolve("journal");
         final String noise = authoritySecret == null ? "" : """
             [stratum_v2.noise]
@@ -42,6 +49,7 @@ final class PoolHarness implements AutoCloseable
             listen_addr = "127.0.0.1:0"
             handshake_timeout_ms = 2000
             %s
+            %s
             [pool]
             journal_dir = "%s"
             shares_per_minute = 600
@@ -50,7 +58,7 @@ final class PoolHarness implements AutoCloseable
             embedded_bits = "%s"
             [api]
             enabled = false
-            """.formatted(noise, journal.toString().replace("\\", "/"), extraToml, bits), dir);
+            """.formatted(stratumToml, noise, journal.toString().replace("\\", "/"), extraToml, bits), dir);
         pool = new PoolServer(config, MergeMiningCoordinator.FACTORY);
         pool.start();
     }

@@ -51,6 +51,25 @@ final class RawClient implements AutoCloseable
         channel.writeFrame(scratch, 0, length);
     }
 
+    /**
+     * Reads frames until one of message type {@code msgType} (extension 0, channel bit ignored) arrives within 10 s; it
+     * is then in {@code channel.frameBuffer()} [0, returned length). Skips every other frame.
+     */
+    int readUntil(final int msgType) throws IOException
+    {
+        final long deadline = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < deadline)
+        {
+            final int n = channel.readFrame();
+            if ((FrameHeaderFlyweight.extensionType(channel.frameBuffer(), 0) & FrameHeaderFlyweight.EXTENSION_ID_MASK) == 0 &&
+                FrameHeaderFlyweight.msgType(channel.frameBuffer(), 0) == msgType)
+            {
+                return n;
+            }
+        }
+        throw new IOException("no message of type 0x" + Integer.toHexString(msgType) + " within 10 s");
+    }
+
     void sendRaw(final byte[] bytes) throws IOException
     {
         socket.getOutputStream().write(bytes);

@@ -350,7 +350,9 @@ class PoolLogicTest
         final long group = ok.get(0).b();
         assertTrue(group != 0);
         assertEquals(group, ok.get(1).b());
-        assertEquals(2, proxy.last("SetGroupChannel").a(), "both channels listed");
+        assertEquals(2, proxy.named("SetGroupChannel").size(), "one SetGroupChannel per opened channel");
+        assertEquals(1, proxy.last("SetGroupChannel").a(), "it lists only the new channel");
+        assertEquals((byte)ok.get(1).channelId(), proxy.last("SetGroupChannel").bytes()[0]);
         proxy.clear();
         f.logic.newJob(f.jobs.create(f.chain.currentTemplate()), true);
         assertEquals(1, proxy.named("NewExtendedMiningJob").size(), "one job for the whole group");

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * Records what the pool logic sends, as simple records, for assertions.
  */
-final class RecordingDownstream implements MiningDownstream
+class RecordingDownstream implements MiningDownstream
 {
     record Msg(String name, int channelId, long a, long b, long c, byte[] bytes, byte[] bytes2, byte[] bytes3, String text)
     {

@@ -25,6 +25,11 @@ public record SetupConnection(
     String deviceId) implements Message
 {
     public static final MessageSchema SCHEMA = CommonProtocol.SETUP_CONNECTION;
+    /**
+     * The largest encoded SetupConnection, bytes: protocol U8, two U16 versions, flags U32, endpoint_port U16 and five
+     * STR0_255 fields of at most 1 + 255 bytes each. A longer first frame cannot be a SetupConnection.
+     */
+    public static final int MAX_LENGTH = 1 + 2 + 2 + 4 + 2 + 5 * (1 + 255);
 
     public static SetupConnection decode(final DirectBuffer buffer, final int offset, final int length)
     {
