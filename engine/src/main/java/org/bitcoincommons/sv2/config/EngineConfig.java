@@ -18,7 +18,8 @@ public record EngineConfig(
     PoolConfig pool,
     TemplateConfig template,
     ApiConfig api,
-    MergeConfig merge)
+    MergeConfig merge,
+    TemplateProviderConfig templateProvider)
 {
     /** Reads and validates a TOML file. */
     public static EngineConfig load(final Path file)
@@ -59,8 +60,14 @@ public record EngineConfig(
             PoolConfig.read(root.table("pool"), baseDir),
             TemplateConfig.read(root.table("template")),
             ApiConfig.read(root.table("api")),
-            MergeConfig.read(root.table("merge"), baseDir, stratumV2));
+            MergeConfig.read(root.table("merge"), baseDir, stratumV2),
+            TemplateProviderConfig.read(root.table("template_provider")));
         root.rejectUnknown();
+        if (config.templateProvider().enabled() && !config.template().source().equals("embedded"))
+        {
+            throw new ConfigException("template_provider.listen_addr: the Template Provider serves the embedded chain; "
+                + "it needs template.source = \"embedded\" (got \"" + config.template().source() + "\")");
+        }
         return config;
     }
 

@@ -32,6 +32,9 @@ import org.bitcoincommons.sv2.revenue.RewardRecorder;
 import org.bitcoincommons.sv2.template.EmbeddedChain;
 import org.bitcoincommons.sv2.template.Template;
 import org.bitcoincommons.sv2.template.TemplateSource;
+import org.bitcoincommons.sv2.template.tdp.CoinbaseBudget;
+import org.bitcoincommons.sv2.template.tdp.Sv2TpSource;
+import org.bitcoincommons.sv2.template.tdp.TemplateProviderServer;
 import org.bitcoincommons.sv2.transport.TcpServer;
 import org.bitcoincommons.sv2.work.WorkLayer;
 import org.bitcoincommons.sv2.work.WorkLayerFactory;
@@ -46,6 +49,8 @@ public final class PoolServer implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(PoolServer.class);
     private static final long TICK_MS = 1000;
+    /** OP_RETURN, push 41, "RSKBLOCK:" and the 32-byte hash (the merge layer's RSK commitment output). */
+    private static final int RSK_COMMITMENT_SCRIPT_LENGTH = 43;
 
     private final EngineConfig config;
     private final EpochClock clock;
@@ -62,6 +67,7 @@ public final class PoolServer implements AutoCloseable
     private SharePipeline pipeline;
     private EmbeddedChain chain;
     private TemplateSource source;
+    private TemplateProviderServer templateProvider;
     private JobFactory jobs;
     private BlockSubmitter submitter;
     private final WorkLayerFactory layerFactory;
@@ -148,8 +154,16 @@ public final class PoolServer implements AutoCloseable
         LOG.info("share hashing: {} ({} kernel; library {})", hash.impl(), hash.kernel(),
             HashBackends.libraryPath().map(Object::toString).orElse("not loaded"));
 
-        chain = new EmbeddedChain(config.template().embeddedBits(), config.template().embeddedTransactions(), clock);
-        source = chain;
+        if (config.template().source().equals("sv2-tp"))
+        {
+            source = Sv2TpSource.create(config.template().sv2Tp(), templateProviderBudget(),
+                config.stratumV2().handshakeTimeoutMs());
+        }
+        else
+        {
+            chain = new EmbeddedChain(config.template().embeddedBits(), config.template().embeddedTransactions(), clock);
+            source = chain;
+        }
         // Rewards, fees, distributions and aux outcomes are journaled on the logic thread, after the pending shares.
         final JournalMergeAccounting rewardAccounting = new JournalMergeAccounting(task -> pipeline.execute(task),
             accounting.writer(), accounting.state(), clock);
@@ -212,7 +226,46 @@ public final class PoolServer implements AutoCloseable
             tcp.start();
             LOG.info("SV2 pool listening on {} (Noise NX, authority {})", tcp.localAddress(), authorityPublicKey);
         }
+        if (config.templateProvider().enabled())
+        {
+            templateProvider = new TemplateProviderServer(chain, config.templateProvider().listenAddr(),
+                new NoiseConfig().authoritySecretKey(noise.authoritySecretKey())
+                    .certValiditySec(noise.certValiditySec()).staticKeyRotationSec(noise.staticKeyRotationSec())
+                    .handshakeTimeoutMs(noise.handshakeTimeoutMs()),
+                clock, pc.maxConnections());
+            templateProvider.start();
+            LOG.info("Template Provider (SV2 Template Distribution) listening on {} (Noise NX, authority {})",
+                templateProvider.localAddress(), authorityPublicKey);
+        }
         ticker = Thread.ofPlatform().daemon().name("sv2-ticker").start(this::tickLoop);
+    }
+
+    /**
+     * CoinbaseOutputConstraints for a Template Provider: the payout output, plus what merged mining may add (the fee
+     * output to the commons address, an RSK commitment).
+     */
+    private CoinbaseBudget templateProviderBudget()
+    {
+        CoinbaseBudget budget = CoinbaseBudget.ofScripts(java.util.List.of(payoutScript()));
+        final var fee = config.stratumV2().mergeMiningFee();
+        if (fee.enabled() && fee.autoDistribute())
+        {
+            try
+            {
+                budget = budget.plus(CoinbaseBudget.ofScripts(java.util.List.of(
+                    new AddressCodec(Network.REGTEST, Base58::decodeCheck).scriptPubKey(fee.commonsAddress()))));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new ConfigException("stratum_v2.merge_mining_fee.commons_address: " + ex.getMessage(), ex);
+            }
+        }
+        if (config.stratumV2().mergeMiningEnabled() && config.merge().enabled(config.stratumV2()).stream()
+            .anyMatch(c -> c.kind() == org.bitcoincommons.sv2.config.AuxChainConfig.Kind.RSK))
+        {
+            budget = budget.plusOutputs(1, RSK_COMMITMENT_SCRIPT_LENGTH);
+        }
+        return budget;
     }
 
     private byte[] payoutScript()
@@ -382,9 +435,22 @@ public final class PoolServer implements AutoCloseable
         return authorityPublicKey;
     }
 
+    /** The embedded chain, or null when templates come from elsewhere. */
     public EmbeddedChain chain()
     {
         return chain;
+    }
+
+    /** Where templates come from and blocks go. */
+    public TemplateSource templateSource()
+    {
+        return source;
+    }
+
+    /** The embedded chain's Template Provider address ({@code [template_provider] listen_addr}), or null. */
+    public InetSocketAddress templateProviderAddress()
+    {
+        return templateProvider == null ? null : templateProvider.localAddress();
     }
 
     /** The merged-mining layer, or null when nothing is merge-mined. */
@@ -429,6 +495,10 @@ public final class PoolServer implements AutoCloseable
         if (submitter != null)
         {
             submitter.close();
+        }
+        if (templateProvider != null)
+        {
+            templateProvider.close();
         }
         if (source != null)
         {

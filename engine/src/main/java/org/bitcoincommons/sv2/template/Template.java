@@ -2,6 +2,8 @@ package org.bitcoincommons.sv2.template;
 
 import java.util.List;
 
+import org.bitcoincommons.sv2.bitcoin.TxOut;
+
 /**
  * A block template: everything the pool needs to build jobs and, when a share meets the network target,
  * the full block. Immutable; arrays are never modified after construction.
@@ -16,6 +18,9 @@ import java.util.List;
  * @param merklePath            the coinbase's merkle branch, 32-byte hashes concatenated, internal order
  * @param transactions          the non-coinbase transactions in block order, witness serialization
  * @param witnessCommitment     the 38-byte witness commitment output script (6a24aa21a9ed...), or null
+ * @param requiredOutputs       outputs the source requires in the coinbase besides the witness commitment (an SV2
+ *                              Template Provider's {@code coinbase_tx_outputs}); their value is already taken out of
+ *                              coinbaseValue. Empty for the embedded chain.
  */
 public record Template(
     long id,
@@ -27,8 +32,23 @@ public record Template(
     long coinbaseValue,
     byte[] merklePath,
     List<byte[]> transactions,
-    byte[] witnessCommitment)
+    byte[] witnessCommitment,
+    List<TxOut> requiredOutputs)
 {
+    public Template
+    {
+        requiredOutputs = List.copyOf(requiredOutputs);
+    }
+
+    /** A template whose source requires no coinbase outputs besides the witness commitment. */
+    public Template(final long id, final int height, final int version, final byte[] prevHash, final int nbits,
+        final int minNtime, final long coinbaseValue, final byte[] merklePath, final List<byte[]> transactions,
+        final byte[] witnessCommitment)
+    {
+        this(id, height, version, prevHash, nbits, minNtime, coinbaseValue, merklePath, transactions, witnessCommitment,
+            List.of());
+    }
+
     public int merklePathCount()
     {
         return merklePath.length / 32;

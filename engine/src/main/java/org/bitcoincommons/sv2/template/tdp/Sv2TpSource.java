@@ -1,0 +1,707 @@
+package org.bitcoincommons.sv2.template.tdp;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
+
+import org.agrona.DirectBuffer;
+import org.bitcoincommons.sv2.bitcoin.Block;
+import org.bitcoincommons.sv2.bitcoin.HashOrder;
+import org.bitcoincommons.sv2.bitcoin.MalformedDataException;
+import org.bitcoincommons.sv2.bitcoin.Merkle;
+import org.bitcoincommons.sv2.bitcoin.Sha256d;
+import org.bitcoincommons.sv2.bitcoin.Transaction;
+import org.bitcoincommons.sv2.bitcoin.TxSerialization;
+import org.bitcoincommons.sv2.codec.CodecException;
+import org.bitcoincommons.sv2.codec.FrameHeaderFlyweight;
+import org.bitcoincommons.sv2.codec.Message;
+import org.bitcoincommons.sv2.codec.common.CommonProtocol;
+import org.bitcoincommons.sv2.codec.common.SetupConnection;
+import org.bitcoincommons.sv2.codec.common.SetupConnectionError;
+import org.bitcoincommons.sv2.codec.common.SetupConnectionSuccess;
+import org.bitcoincommons.sv2.codec.td.CoinbaseOutputConstraints;
+import org.bitcoincommons.sv2.codec.td.NewTemplate;
+import org.bitcoincommons.sv2.codec.td.RequestTransactionData;
+import org.bitcoincommons.sv2.codec.td.RequestTransactionDataError;
+import org.bitcoincommons.sv2.codec.td.RequestTransactionDataSuccess;
+import org.bitcoincommons.sv2.codec.td.SetNewPrevHash;
+import org.bitcoincommons.sv2.codec.td.SubmitSolution;
+import org.bitcoincommons.sv2.codec.td.TemplateDistributionProtocol;
+import org.bitcoincommons.sv2.config.ConfigException;
+import org.bitcoincommons.sv2.config.Sv2TpConfig;
+import org.bitcoincommons.sv2.noise.AuthorityKeys;
+import org.bitcoincommons.sv2.noise.NoiseChannel;
+import org.bitcoincommons.sv2.noise.NoiseConfig;
+import org.bitcoincommons.sv2.noise.NoiseException;
+import org.bitcoincommons.sv2.template.Template;
+import org.bitcoincommons.sv2.template.TemplateListener;
+import org.bitcoincommons.sv2.template.TemplateSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Templates from an SV2 Template Provider (Bitcoin Core's sv2-tp, this engine's own, or any other) over Template
+ * Distribution: a Noise NX initiator that refuses a provider whose certificate the configured authority did not sign,
+ * SetupConnection for protocol 2, CoinbaseOutputConstraints sized for the pool's outputs, then NewTemplate (future and
+ * not), SetNewPrevHash, RequestTransactionData for every template (the block and the aux proofs need its
+ * transactions) and SubmitSolution for found blocks.
+ * <p>
+ * A template reaches the pool when a SetNewPrevHash has activated it (or, not future, it improves the active tip) and
+ * its transactions have arrived and passed the checks of {@link ReceivedTemplate}. Received templates are kept by
+ * template_id ({@value #KEPT_RECEIVED} at most), delivered ones for block submission ({@value #KEPT_DELIVERED}).
+ * <p>
+ * Health ({@link #state()}, {@link #healthy()}, {@link #status()}): READY while connected with a valid active
+ * template; any fault (connection refused, bad certificate, SetupConnection.Error, a malformed or truncated frame,
+ * EOF) closes the connection, moves to FAILED and reconnects with exponential backoff (100 ms to 5 s); invalid
+ * template data moves to WAITING_FOR_TEMPLATE. Each such change is logged once; the same fault repeating is not
+ * logged again. The pool keeps mining its last template meanwhile: this source only ever hands it valid ones.
+ * <p>
+ * Threads: one virtual thread reads the connection and calls the listener; {@link #submitBlock} runs on the caller's
+ * thread; sends are serialized by a lock.
+ */
+public final class Sv2TpSource implements TemplateSource
+{
+    private static final Logger LOG = LoggerFactory.getLogger(Sv2TpSource.class);
+    public static final int PROTOCOL_VERSION = 2;
+    /** How long {@link #submitBlock} waits for the provider to announce the block as its new tip, by default. */
+    public static final long DEFAULT_SUBMIT_CONFIRM_MS = 10_000;
+    static final int KEPT_RECEIVED = 8;
+    static final int KEPT_DELIVERED = 8;
+    static final long BACKOFF_MIN_MS = 100;
+    static final long BACKOFF_MAX_MS = 5_000;
+    private static final int CONNECT_TIMEOUT_MS = 5_000;
+    private static final String VENDOR = "sv2-java";
+
+    /** Where the source stands. Only READY is healthy. */
+    public enum State
+    {
+        /** Opening TCP and running the Noise handshake. */
+        CONNECTING,
+        /** Handshake done; SetupConnection sent, its answer awaited. */
+        SETTING_UP,
+        /** Set up, but no valid active template yet (or the last one announced was invalid). */
+        WAITING_FOR_TEMPLATE,
+        /** Connected, with a valid template on the provider's tip delivered to the pool. */
+        READY,
+        /** The last connection failed; reconnecting after a backoff. */
+        FAILED,
+        /** Closed by {@link #close()}. */
+        CLOSED
+    }
+
+    /**
+     * A snapshot for logs, the status API and {@code bin/sv2 template check}.
+     *
+     * @param state          where the source stands
+     * @param tipHeight      height of the provider's tip as of the last delivered template, or -1
+     * @param bestHash       that tip's hash in display order (hex), or null
+     * @param setupLatencyUs TCP connect, Noise handshake and SetupConnection round trip of the current or last
+     *                       connection, microseconds, or -1
+     * @param lastError      the last fault while not READY, or null
+     */
+    public record Status(State state, long tipHeight, String bestHash, long setupLatencyUs, String lastError)
+    {
+    }
+
+    private final InetSocketAddress address;
+    private final NoiseConfig noise;
+    private final CoinbaseBudget budget;
+    private final long submitConfirmMs;
+    private final Object sendLock = new Object();
+    private final Object stateLock = new Object();
+
+    private volatile TemplateListener listener;
+    private volatile LongConsumer tipAnnounced = ns -> { };
+    private volatile Thread thread;
+    private volatile boolean closed;
+    private volatile Socket socket;
+    private volatile NoiseChannel channel;
+
+    // Health, guarded by stateLock (read through volatile copies).
+    private volatile State state = State.CONNECTING;
+    private volatile String lastError;
+    private String lastLoggedProblem;
+    private boolean everReady;
+
+    // Reader-thread state.
+    private final Map<Long, ReceivedTemplate> received = new LinkedHashMap<>();
+    private SetNewPrevHash active;
+    private long awaitedTemplateId = -1;
+    private long lastDeliveredId = -1;
+    private Template lastDelivered;
+
+    // Shared with block submitters.
+    private final Deque<Template> delivered = new ArrayDeque<>();
+    private final Map<String, CompletableFuture<Void>> confirmations = new ConcurrentHashMap<>();
+    private volatile long tipHeight = -1;
+    private volatile byte[] bestHash;
+    private volatile long setupLatencyUs = -1;
+
+    /**
+     * @param address            the provider's host:port
+     * @param authorityPublicKey the provider's authority x-only key (32 bytes): its certificate must be signed by it
+     * @param budget             the pool's coinbase outputs, sent as CoinbaseOutputConstraints
+     * @param handshakeTimeoutMs Noise handshake deadline, and the wait for SetupConnection's answer
+     * @param submitConfirmMs    how long {@link #submitBlock} waits for the provider to announce the block as its tip
+     */
+    public Sv2TpSource(final InetSocketAddress address, final byte[] authorityPublicKey, final CoinbaseBudget budget,
+        final long handshakeTimeoutMs, final long submitConfirmMs)
+    {
+        if (authorityPublicKey == null || authorityPublicKey.length != 32)
+        {
+            throw new IllegalArgumentException("the Template Provider's 32-byte authority key is required");
+        }
+        this.address = address;
+        this.budget = budget;
+        this.submitConfirmMs = submitConfirmMs;
+        this.noise = new NoiseConfig()
+            .authorityPublicKey(authorityPublicKey)
+            .handshakeTimeoutMs(handshakeTimeoutMs)
+            .conclude();
+    }
+
+    /**
+     * The source {@code [template.sv2_tp]} describes.
+     *
+     * @throws ConfigException naming {@code template.sv2_tp.authority_public_key} when the key does not decode
+     */
+    public static Sv2TpSource create(final Sv2TpConfig config, final CoinbaseBudget budget, final long handshakeTimeoutMs)
+    {
+        final byte[] key;
+        try
+        {
+            key = AuthorityKeys.decodePublic(config.authorityPublicKey());
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ConfigException("template.sv2_tp.authority_public_key: " + ex.getMessage(), ex);
+        }
+        return new Sv2TpSource(config.address(), key, budget, handshakeTimeoutMs, DEFAULT_SUBMIT_CONFIRM_MS);
+    }
+
+    @Override
+    public synchronized void start(final TemplateListener listener)
+    {
+        if (thread != null)
+        {
+            throw new IllegalStateException("already started");
+        }
+        this.listener = listener;
+        thread = Thread.ofVirtual().name("sv2-tp-client").start(this::run);
+    }
+
+    /**
+     * Called with {@link System#nanoTime()} on the reader thread as soon as a SetNewPrevHash frame has been read and
+     * decrypted, before anything else is done with it: the start of the tip-to-miner latency. Must be quick.
+     */
+    public void tipAnnouncedHook(final LongConsumer hook)
+    {
+        tipAnnounced = hook == null ? ns -> { } : hook;
+    }
+
+    @Override
+    public String name()
+    {
+        return "sv2-tp";
+    }
+
+    public InetSocketAddress address()
+    {
+        return address;
+    }
+
+    @Override
+    public long tipHeight()
+    {
+        return tipHeight;
+    }
+
+    public State state()
+    {
+        return state;
+    }
+
+    /** True while connected with a valid template on the provider's tip: what a failover needs to know. */
+    public boolean healthy()
+    {
+        return state == State.READY;
+    }
+
+    public Status status()
+    {
+        final byte[] best = bestHash;
+        return new Status(state, tipHeight, best == null ? null : HashOrder.toDisplayHex(best), setupLatencyUs,
+            lastError);
+    }
+
+    // ------------------------------------------------------------------------------------------ connection loop
+
+    private void run()
+    {
+        long backoffMs = BACKOFF_MIN_MS;
+        while (!closed)
+        {
+            final boolean[] setUp = {false};
+            try
+            {
+                connection(setUp);
+            }
+            catch (final NoiseException ex)
+            {
+                failed(ex.reason() == NoiseException.Reason.EOF ? "the provider closed the connection (" +
+                    ex.getMessage() + ")" : ex.getMessage());
+            }
+            catch (final CodecException ex)
+            {
+                failed("malformed frame: " + ex.getMessage());
+            }
+            catch (final ProtocolFault ex)
+            {
+                failed(ex.getMessage());
+            }
+            catch (final SocketTimeoutException ex)
+            {
+                failed("no answer to SetupConnection within " + noise.handshakeTimeoutMs() + " ms");
+            }
+            catch (final IOException ex)
+            {
+                failed(ex.getMessage() == null ? ex.toString() : ex.getMessage());
+            }
+            catch (final RuntimeException ex)
+            {
+                failed("unexpected: " + ex);
+                LOG.error("sv2-tp {}: unexpected failure", address, ex);
+            }
+            finally
+            {
+                disconnect();
+            }
+            if (closed)
+            {
+                break;
+            }
+            if (setUp[0])
+            {
+                backoffMs = BACKOFF_MIN_MS;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoffMs));
+            backoffMs = Math.min(2 * backoffMs, BACKOFF_MAX_MS);
+        }
+        transition(State.CLOSED, null);
+    }
+
+    private void connection(final boolean[] setUp) throws IOException
+    {
+        transition(State.CONNECTING, null);
+        final Socket s = new Socket();
+        socket = s;
+        if (closed)
+        {
+            return;
+        }
+        final long startNs = System.nanoTime();
+        s.connect(address, CONNECT_TIMEOUT_MS);
+        s.setKeepAlive(true);
+        final NoiseChannel ch = NoiseChannel.connect(s, noise);
+        channel = ch;
+        transition(State.SETTING_UP, null);
+        send(new SetupConnection(CommonProtocol.PROTOCOL_TEMPLATE_DISTRIBUTION, PROTOCOL_VERSION, PROTOCOL_VERSION, 0,
+            address.getHostString(), address.getPort(), VENDOR, "", "", ""));
+        s.setSoTimeout((int)Math.max(1, noise.handshakeTimeoutMs()));
+        final int length = ch.readFrame();
+        s.setSoTimeout(0);
+        expectSetupSuccess(ch.frameBuffer(), length);
+        setupLatencyUs = (System.nanoTime() - startNs) / 1000;
+        setUp[0] = true;
+        send(new CoinbaseOutputConstraints(budget.maxAdditionalSize(), budget.maxAdditionalSigops()));
+        received.clear();
+        active = null;
+        awaitedTemplateId = -1;
+        transition(State.WAITING_FOR_TEMPLATE, null);
+        while (!closed)
+        {
+            final int n = ch.readFrame();
+            dispatch(ch.frameBuffer(), n);
+        }
+    }
+
+    private void expectSetupSuccess(final DirectBuffer b, final int length)
+    {
+        final int type = FrameHeaderFlyweight.msgType(b, 0);
+        final int payload = FrameHeaderFlyweight.HEADER_LENGTH;
+        if (FrameHeaderFlyweight.extensionType(b, 0) == 0 &&
+            type == CommonProtocol.MESSAGE_TYPE_SETUP_CONNECTION_SUCCESS)
+        {
+            final SetupConnectionSuccess ok = SetupConnectionSuccess.decode(b, payload, length - payload);
+            if (ok.usedVersion() != PROTOCOL_VERSION)
+            {
+                throw new ProtocolFault("SetupConnection.Success chose version " + ok.usedVersion() + ", not " +
+                    PROTOCOL_VERSION);
+            }
+            return;
+        }
+        if (FrameHeaderFlyweight.extensionType(b, 0) == 0 && type == CommonProtocol.MESSAGE_TYPE_SETUP_CONNECTION_ERROR)
+        {
+            final SetupConnectionError error = SetupConnectionError.decode(b, payload, length - payload);
+            throw new ProtocolFault("SetupConnection refused: " + error.errorCode());
+        }
+        throw new ProtocolFault("expected SetupConnection.Success, got message type 0x" + Integer.toHexString(type));
+    }
+
+    private void dispatch(final DirectBuffer b, final int length)
+    {
+        final int payload = FrameHeaderFlyweight.HEADER_LENGTH;
+        final int msgLength = length - payload;
+        if ((FrameHeaderFlyweight.extensionType(b, 0) & FrameHeaderFlyweight.EXTENSION_ID_MASK) !=
+            TemplateDistributionProtocol.EXTENSION_TYPE)
+        {
+            return;   // unknown extensions are dropped (spec 3.4)
+        }
+        switch (FrameHeaderFlyweight.msgType(b, 0))
+        {
+            case TemplateDistributionProtocol.MESSAGE_TYPE_NEW_TEMPLATE -> onNewTemplate(NewTemplate.decode(b, payload, msgLength));
+            case TemplateDistributionProtocol.MESSAGE_TYPE_SET_NEW_PREV_HASH ->
+            {
+                tipAnnounced.accept(System.nanoTime());
+                onSetNewPrevHash(SetNewPrevHash.decode(b, payload, msgLength));
+            }
+            case TemplateDistributionProtocol.MESSAGE_TYPE_REQUEST_TRANSACTION_DATA_SUCCESS ->
+                onTransactionData(RequestTransactionDataSuccess.decode(b, payload, msgLength));
+            case TemplateDistributionProtocol.MESSAGE_TYPE_REQUEST_TRANSACTION_DATA_ERROR ->
+                onTransactionDataError(RequestTransactionDataError.decode(b, payload, msgLength));
+            default -> LOG.debug("sv2-tp {}: ignored message type 0x{}", address,
+                Integer.toHexString(FrameHeaderFlyweight.msgType(b, 0)));
+        }
+    }
+
+    private void onNewTemplate(final NewTemplate m)
+    {
+        received.remove(m.templateId());
+        received.put(m.templateId(), new ReceivedTemplate(m));
+        final var oldest = received.keySet().iterator();
+        while (received.size() > KEPT_RECEIVED)
+        {
+            oldest.next();
+            oldest.remove();
+        }
+        try
+        {
+            send(new RequestTransactionData(m.templateId()));
+        }
+        catch (final IOException ex)
+        {
+            throw new ProtocolFault("RequestTransactionData could not be sent: " + ex.getMessage());
+        }
+    }
+
+    private void onSetNewPrevHash(final SetNewPrevHash m)
+    {
+        final CompletableFuture<Void> confirmation = confirmations.remove(HashOrder.toDisplayHex(m.prevHash()));
+        if (confirmation != null)
+        {
+            confirmation.complete(null);
+        }
+        active = m;
+        awaitedTemplateId = m.templateId();
+        final ReceivedTemplate r = received.get(m.templateId());
+        if (r == null)
+        {
+            awaitedTemplateId = -1;
+            transition(State.WAITING_FOR_TEMPLATE, "SetNewPrevHash names a template_id that was not sent");
+            LOG.debug("sv2-tp {}: SetNewPrevHash for unknown template {}", address, m.templateId());
+        }
+        else if (r.hasTransactions())
+        {
+            deliver(r);
+        }
+    }
+
+    private void onTransactionData(final RequestTransactionDataSuccess m)
+    {
+        final ReceivedTemplate r = received.get(m.templateId());
+        if (r == null)
+        {
+            LOG.debug("sv2-tp {}: transaction data for template {}, no longer kept", address, m.templateId());
+            return;
+        }
+        r.transactions(m.excessData(), m.transactionList());
+        if (active != null && (m.templateId() == awaitedTemplateId || (!r.future() && m.templateId() > lastDeliveredId)))
+        {
+            deliver(r);
+        }
+    }
+
+    private void onTransactionDataError(final RequestTransactionDataError m)
+    {
+        received.remove(m.templateId());
+        if (m.templateId() == awaitedTemplateId)
+        {
+            awaitedTemplateId = -1;
+            transition(State.WAITING_FOR_TEMPLATE, "RequestTransactionData for the new tip's template: " +
+                m.errorCode());
+        }
+        else
+        {
+            LOG.debug("sv2-tp {}: RequestTransactionData {}: {}", address, m.templateId(), m.errorCode());
+        }
+    }
+
+    private void deliver(final ReceivedTemplate r)
+    {
+        received.remove(r.templateId());
+        if (r.templateId() == awaitedTemplateId)
+        {
+            awaitedTemplateId = -1;
+        }
+        final Template t;
+        try
+        {
+            t = r.toTemplate(active);
+        }
+        catch (final ReceivedTemplate.InvalidTemplateException ex)
+        {
+            LOG.debug("sv2-tp {}: template {} dropped: {}", address, r.templateId(), ex.getMessage());
+            transition(State.WAITING_FOR_TEMPLATE, "template data rejected: " + ex.getMessage());
+            return;
+        }
+        final boolean newTip = lastDelivered == null || !Arrays.equals(lastDelivered.prevHash(), t.prevHash());
+        lastDelivered = t;
+        lastDeliveredId = t.id();
+        synchronized (delivered)
+        {
+            delivered.addFirst(t);
+            while (delivered.size() > KEPT_DELIVERED)
+            {
+                delivered.removeLast();
+            }
+        }
+        tipHeight = t.height() - 1L;
+        bestHash = t.prevHash();
+        transition(State.READY, null);
+        try
+        {
+            listener.onTemplate(t, newTip);
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.error("sv2-tp {}: the pool failed on template {}", address, t.id(), ex);
+        }
+    }
+
+    private void send(final Message m) throws IOException
+    {
+        final NoiseChannel ch = channel;
+        if (ch == null)
+        {
+            throw new IOException("not connected to the Template Provider");
+        }
+        synchronized (sendLock)
+        {
+            TdpFrames.queue(ch, m);
+            ch.flush();
+        }
+    }
+
+    private void disconnect()
+    {
+        channel = null;
+        final Socket s = socket;
+        if (s != null)
+        {
+            try
+            {
+                s.close();
+            }
+            catch (final IOException ignored)
+            {
+                // closing anyway
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------- block submission
+
+    /**
+     * Sends the block's solution to the provider as SubmitSolution (template_id, version, time, nonce and the full
+     * coinbase), then waits up to {@code submitConfirmMs} for the provider to announce the block as its new tip.
+     *
+     * @return null when the provider announced it; {@code "inconclusive"} when it did not in time (the provider
+     *         never answers SubmitSolution; a rejected block just is not announced); {@code "unknown-template"} when
+     *         no kept template has the block's previous hash and merkle root; {@code "not-connected"} when the
+     *         solution could not be sent; {@code "bad-block: ..."} when the block does not parse
+     */
+    @Override
+    public String submitBlock(final byte[] block)
+    {
+        final Block b;
+        try
+        {
+            b = Block.parse(block);
+        }
+        catch (final MalformedDataException ex)
+        {
+            return "bad-block: " + ex.getMessage();
+        }
+        final byte[] header = b.header();
+        final Transaction coinbase = b.transactions().get(0);
+        final Template t = templateOf(header, coinbase.txid());
+        if (t == null)
+        {
+            return "unknown-template";
+        }
+        final String hash = HashOrder.toDisplayHex(Sha256d.hash(header));
+        final CompletableFuture<Void> confirmation = new CompletableFuture<>();
+        confirmations.put(hash, confirmation);
+        try
+        {
+            send(new SubmitSolution(t.id(), readU32(header, 0), readU32(header, 68), readU32(header, 76),
+                coinbase.serialize(TxSerialization.WITNESS)));
+        }
+        catch (final IOException ex)
+        {
+            confirmations.remove(hash);
+            return "not-connected";
+        }
+        try
+        {
+            confirmation.get(submitConfirmMs, TimeUnit.MILLISECONDS);
+            return null;
+        }
+        catch (final TimeoutException | ExecutionException | java.util.concurrent.CancellationException ex)
+        {
+            return "inconclusive";
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return "inconclusive";
+        }
+        finally
+        {
+            confirmations.remove(hash);
+        }
+    }
+
+    /** The kept template the block was built on: same previous hash, and its coinbase folds to the merkle root. */
+    private Template templateOf(final byte[] header, final byte[] coinbaseTxid)
+    {
+        final byte[] prev = Arrays.copyOfRange(header, 4, 36);
+        final byte[] root = Arrays.copyOfRange(header, 36, 68);
+        synchronized (delivered)
+        {
+            for (final Template t : delivered)
+            {
+                if (Arrays.equals(prev, t.prevHash()) &&
+                    Arrays.equals(root, Merkle.fold(coinbaseTxid, TemplateMessages.split(t.merklePath()), 0)))
+                {
+                    return t;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static long readU32(final byte[] b, final int offset)
+    {
+        return (b[offset] & 0xffL) | (b[offset + 1] & 0xffL) << 8 | (b[offset + 2] & 0xffL) << 16 |
+            (b[offset + 3] & 0xffL) << 24;
+    }
+
+    // --------------------------------------------------------------------------------------------------- health
+
+    private void failed(final String error)
+    {
+        if (!closed)
+        {
+            transition(State.FAILED, error);
+        }
+    }
+
+    /**
+     * Moves to {@code next}; a problem (FAILED or WAITING with an error) is logged when it differs from the last one
+     * logged, recovery (READY) once; the CONNECTING / SETTING_UP steps of each attempt only at debug level.
+     */
+    private void transition(final State next, final String error)
+    {
+        synchronized (stateLock)
+        {
+            if (error != null)
+            {
+                lastError = error;
+            }
+            state = next;
+            switch (next)
+            {
+                case READY ->
+                {
+                    lastError = null;
+                    if (lastLoggedProblem != null || !everReady)
+                    {
+                        LOG.info("sv2-tp {}: {} templates at height {}", address, everReady ? "serving again," : "serving",
+                            tipHeight + 1);
+                    }
+                    lastLoggedProblem = null;
+                    everReady = true;
+                }
+                case FAILED, WAITING_FOR_TEMPLATE ->
+                {
+                    if (error != null && !error.equals(lastLoggedProblem))
+                    {
+                        LOG.warn("sv2-tp {}: {}{}", address, error, next == State.FAILED
+                            ? "; reconnecting with backoff, the pool keeps its last valid template"
+                            : "; the pool keeps its last valid template");
+                        lastLoggedProblem = error;
+                    }
+                }
+                case CLOSED -> LOG.info("sv2-tp {}: closed", address);
+                default -> LOG.debug("sv2-tp {}: {}", address, next);
+            }
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        closed = true;
+        disconnect();
+        final Thread t = thread;
+        if (t != null)
+        {
+            LockSupport.unpark(t);
+            try
+            {
+                t.join(5_000);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (final CompletableFuture<Void> f : confirmations.values())
+        {
+            f.cancel(false);
+        }
+    }
+
+    /** The provider broke the protocol; the connection is closed and reopened. */
+    private static final class ProtocolFault extends RuntimeException
+    {
+        ProtocolFault(final String message)
+        {
+            super(message, null, false, false);
+        }
+    }
+}
