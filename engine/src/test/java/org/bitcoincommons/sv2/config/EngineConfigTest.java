@@ -120,7 +120,7 @@ class EngineConfigTest
         assertMessage("stratum_v2.merge_mining_fee.commons_address: is required",
             "[stratum_v2.merge_mining_fee]\nenabled = true\nauto_distribute = true");
         assertMessage("pool.ring_size: must be a power of two", "[pool]\nring_size = 1000");
-        assertMessage("template.source: only \"embedded\" is available", "[template]\nsource = \"bitcoind\"");
+        assertMessage("template.source: must be \"embedded\" or \"sv2-tp\"", "[template]\nsource = \"bitcoind\"");
         assertMessage("template.embedded_bits: not a valid compact target", "[template]\nembedded_bits = \"20800000\"");
         assertMessage("stratum_v2.transport_preference: must be", "[stratum_v2]\ntransport_preference = \"udp\"");
         assertMessage("stratum_v2.transport_preference: QUIC is not available", "[stratum_v2]\ntransport_preference = \"quic\"");

@@ -24,7 +24,11 @@ import ch.qos.logback.core.read.ListAppender;
 import org.agrona.concurrent.SystemEpochClock;
 import org.bitcoincommons.sv2.bitcoin.HashOrder;
 import org.bitcoincommons.sv2.bitcoin.Sha256d;
+import org.bitcoincommons.sv2.bitcoin.Merkle;
+import org.bitcoincommons.sv2.bitcoin.Transaction;
+import org.bitcoincommons.sv2.bitcoin.TxIn;
 import org.bitcoincommons.sv2.bitcoin.TxOut;
+import org.bitcoincommons.sv2.bitcoin.TxSerialization;
 import org.bitcoincommons.sv2.codec.common.SetupConnection;
 import org.bitcoincommons.sv2.codec.common.SetupConnectionError;
 import org.bitcoincommons.sv2.codec.common.SetupConnectionSuccess;
@@ -153,6 +157,58 @@ class Sv2TpSourceTest
             assertEquals("unknown-template", source.submitBlock(foreign));
             assertTrue(source.submitBlock(Arrays.copyOf(block, 50)).startsWith("bad-block"));
             assertTrue(source.healthy());
+        }
+    }
+
+    @Test
+    void transactionDataLargerThanOneNoiseChunk() throws Exception
+    {
+        // 30 transactions of about 5 KB each (one with a witness): RequestTransactionData.Success is ~150 KB, so it
+        // spans three 65,519-byte Noise chunks.
+        final List<byte[]> raw = new java.util.ArrayList<>();
+        final List<byte[]> txids = new java.util.ArrayList<>();
+        final List<byte[]> wtxids = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++)
+        {
+            final byte[] script = new byte[5000];
+            Arrays.fill(script, (byte)i);
+            final Transaction tx = new Transaction(2, List.of(new TxIn(Sha256d.hash(script), i, script, -1,
+                i == 0 ? List.of(new byte[32]) : List.of())), List.of(new TxOut(1000, new byte[] {0x51})), 0);
+            raw.add(tx.serialize(TxSerialization.WITNESS));
+            txids.add(tx.txid());
+            wtxids.add(tx.wtxid());
+        }
+        final List<byte[]> branch = Merkle.coinbaseBranch(txids);
+        final byte[] path = new byte[32 * branch.size()];
+        for (int i = 0; i < branch.size(); i++)
+        {
+            System.arraycopy(branch.get(i), 0, path, 32 * i, 32);
+        }
+        final byte[] commitment = Merkle.witnessCommitmentScript(
+            Merkle.witnessCommitment(Merkle.witnessRoot(wtxids), new byte[32]));
+        final Template big = new Template(9, 840_000, 0x20000000, Sha256d.hash(new byte[] {1}), 0x17034219,
+            1_713_571_767, 312_500_000L, path, raw, commitment);
+        final BlockingQueue<Delivered> delivered = new LinkedBlockingQueue<>();
+        try (FakeProvider fake = new FakeProvider(secret, (c, n) ->
+            {
+                setUp(c);
+                serveTemplate(c, big, 3);
+                c.drain();
+            });
+            Sv2TpSource source = source(fake.address(), authority, 1_000))
+        {
+            source.start((t, newTip) -> delivered.add(new Delivered(t, newTip)));
+            final Template t = next(delivered).template();
+            assertTrue(raw.stream().mapToInt(x -> x.length).sum() > 2 * 65_519);
+            assertEquals(840_000, t.height());
+            assertEquals(30, t.transactions().size());
+            for (int i = 0; i < raw.size(); i++)
+            {
+                assertArrayEquals(raw.get(i), t.transactions().get(i));
+            }
+            assertArrayEquals(path, t.merklePath());
+            assertArrayEquals(commitment, t.witnessCommitment());
+            assertEquals(839_999, source.tipHeight());
         }
     }
 
