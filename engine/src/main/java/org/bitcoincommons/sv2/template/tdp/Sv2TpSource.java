@@ -4,10 +4,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.util.ArrayDeque;
-import java.util.Arrays;
-import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,7 +17,6 @@ import org.agrona.DirectBuffer;
 import org.bitcoincommons.sv2.bitcoin.Block;
 import org.bitcoincommons.sv2.bitcoin.HashOrder;
 import org.bitcoincommons.sv2.bitcoin.MalformedDataException;
-import org.bitcoincommons.sv2.bitcoin.Merkle;
 import org.bitcoincommons.sv2.bitcoin.Sha256d;
 import org.bitcoincommons.sv2.bitcoin.Transaction;
 import org.bitcoincommons.sv2.bitcoin.TxSerialization;
@@ -60,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * transactions) and SubmitSolution for found blocks.
  * <p>
  * A template reaches the pool when a SetNewPrevHash has activated it (or, not future, it improves the active tip) and
- * its transactions have arrived and passed the checks of {@link ReceivedTemplate}. Received templates are kept by
+ * its transactions have arrived and passed the checks of {@link ReceivedTemplate} ({@link TemplateTracker}). Received templates are kept by
  * template_id ({@value #KEPT_RECEIVED} at most), delivered ones for block submission ({@value #KEPT_DELIVERED}).
  * <p>
  * Health ({@link #state()}, {@link #healthy()}, {@link #status()}): READY while connected with a valid active
@@ -121,7 +116,6 @@ public final class Sv2TpSource implements TemplateSource
     private final CoinbaseBudget budget;
     private final long submitConfirmMs;
     private final Object sendLock = new Object();
-    private final Object stateLock = new Object();
 
     private volatile TemplateListener listener;
     private volatile LongConsumer tipAnnounced = ns -> { };
@@ -130,21 +124,8 @@ public final class Sv2TpSource implements TemplateSource
     private volatile Socket socket;
     private volatile NoiseChannel channel;
 
-    // Health, guarded by stateLock (read through volatile copies).
-    private volatile State state = State.CONNECTING;
-    private volatile String lastError;
-    private String lastLoggedProblem;
-    private boolean everReady;
-
-    // Reader-thread state.
-    private final Map<Long, ReceivedTemplate> received = new LinkedHashMap<>();
-    private SetNewPrevHash active;
-    private long awaitedTemplateId = -1;
-    private long lastDeliveredId = -1;
-    private Template lastDelivered;
-
-    // Shared with block submitters.
-    private final Deque<Template> delivered = new ArrayDeque<>();
+    private final TdpHealth health;
+    private final TemplateTracker tracker;
     private final Map<String, CompletableFuture<Void>> confirmations = new ConcurrentHashMap<>();
     private volatile long tipHeight = -1;
     private volatile byte[] bestHash;
@@ -167,6 +148,27 @@ public final class Sv2TpSource implements TemplateSource
         this.address = address;
         this.budget = budget;
         this.submitConfirmMs = submitConfirmMs;
+        this.health = new TdpHealth(address);
+        this.tracker = new TemplateTracker(KEPT_RECEIVED, KEPT_DELIVERED, new TemplateTracker.Events()
+        {
+            @Override
+            public void requestTransactions(final long templateId) throws IOException
+            {
+                send(new RequestTransactionData(templateId));
+            }
+
+            @Override
+            public void deliver(final Template template, final boolean newTip)
+            {
+                Sv2TpSource.this.deliver(template, newTip);
+            }
+
+            @Override
+            public void problem(final String reason)
+            {
+                transition(State.WAITING_FOR_TEMPLATE, reason);
+            }
+        });
         this.noise = new NoiseConfig()
             .authorityPublicKey(authorityPublicKey)
             .handshakeTimeoutMs(handshakeTimeoutMs)
@@ -231,20 +233,20 @@ public final class Sv2TpSource implements TemplateSource
 
     public State state()
     {
-        return state;
+        return health.state();
     }
 
     /** True while connected with a valid template on the provider's tip: what a failover needs to know. */
     public boolean healthy()
     {
-        return state == State.READY;
+        return health.state() == State.READY;
     }
 
     public Status status()
     {
         final byte[] best = bestHash;
-        return new Status(state, tipHeight, best == null ? null : HashOrder.toDisplayHex(best), setupLatencyUs,
-            lastError);
+        return new Status(health.state(), tipHeight, best == null ? null : HashOrder.toDisplayHex(best),
+            setupLatencyUs, health.lastError());
     }
 
     // ------------------------------------------------------------------------------------------ connection loop
@@ -327,9 +329,7 @@ public final class Sv2TpSource implements TemplateSource
         setupLatencyUs = (System.nanoTime() - startNs) / 1000;
         setUp[0] = true;
         send(new CoinbaseOutputConstraints(budget.maxAdditionalSize(), budget.maxAdditionalSigops()));
-        received.clear();
-        active = null;
-        awaitedTemplateId = -1;
+        tracker.reset();
         transition(State.WAITING_FOR_TEMPLATE, null);
         while (!closed)
         {
@@ -372,38 +372,40 @@ public final class Sv2TpSource implements TemplateSource
         }
         switch (FrameHeaderFlyweight.msgType(b, 0))
         {
-            case TemplateDistributionProtocol.MESSAGE_TYPE_NEW_TEMPLATE -> onNewTemplate(NewTemplate.decode(b, payload, msgLength));
+            case TemplateDistributionProtocol.MESSAGE_TYPE_NEW_TEMPLATE ->
+            {
+                try
+                {
+                    tracker.newTemplate(NewTemplate.decode(b, payload, msgLength));
+                }
+                catch (final IOException ex)
+                {
+                    throw new ProtocolFault("RequestTransactionData could not be sent: " + ex.getMessage());
+                }
+            }
             case TemplateDistributionProtocol.MESSAGE_TYPE_SET_NEW_PREV_HASH ->
             {
                 tipAnnounced.accept(System.nanoTime());
                 onSetNewPrevHash(SetNewPrevHash.decode(b, payload, msgLength));
             }
             case TemplateDistributionProtocol.MESSAGE_TYPE_REQUEST_TRANSACTION_DATA_SUCCESS ->
-                onTransactionData(RequestTransactionDataSuccess.decode(b, payload, msgLength));
+            {
+                final RequestTransactionDataSuccess m = RequestTransactionDataSuccess.decode(b, payload, msgLength);
+                if (!tracker.transactionData(m))
+                {
+                    LOG.debug("sv2-tp {}: transaction data for template {}, no longer kept", address, m.templateId());
+                }
+            }
             case TemplateDistributionProtocol.MESSAGE_TYPE_REQUEST_TRANSACTION_DATA_ERROR ->
-                onTransactionDataError(RequestTransactionDataError.decode(b, payload, msgLength));
+            {
+                final RequestTransactionDataError m = RequestTransactionDataError.decode(b, payload, msgLength);
+                if (!tracker.transactionDataError(m))
+                {
+                    LOG.debug("sv2-tp {}: RequestTransactionData {}: {}", address, m.templateId(), m.errorCode());
+                }
+            }
             default -> LOG.debug("sv2-tp {}: ignored message type 0x{}", address,
                 Integer.toHexString(FrameHeaderFlyweight.msgType(b, 0)));
-        }
-    }
-
-    private void onNewTemplate(final NewTemplate m)
-    {
-        received.remove(m.templateId());
-        received.put(m.templateId(), new ReceivedTemplate(m));
-        final var oldest = received.keySet().iterator();
-        while (received.size() > KEPT_RECEIVED)
-        {
-            oldest.next();
-            oldest.remove();
-        }
-        try
-        {
-            send(new RequestTransactionData(m.templateId()));
-        }
-        catch (final IOException ex)
-        {
-            throw new ProtocolFault("RequestTransactionData could not be sent: " + ex.getMessage());
         }
     }
 
@@ -414,80 +416,12 @@ public final class Sv2TpSource implements TemplateSource
         {
             confirmation.complete(null);
         }
-        active = m;
-        awaitedTemplateId = m.templateId();
-        final ReceivedTemplate r = received.get(m.templateId());
-        if (r == null)
-        {
-            awaitedTemplateId = -1;
-            transition(State.WAITING_FOR_TEMPLATE, "SetNewPrevHash names a template_id that was not sent");
-            LOG.debug("sv2-tp {}: SetNewPrevHash for unknown template {}", address, m.templateId());
-        }
-        else if (r.hasTransactions())
-        {
-            deliver(r);
-        }
+        tracker.setNewPrevHash(m);
     }
 
-    private void onTransactionData(final RequestTransactionDataSuccess m)
+    /** A valid template for the pool (on the reader thread). */
+    private void deliver(final Template t, final boolean newTip)
     {
-        final ReceivedTemplate r = received.get(m.templateId());
-        if (r == null)
-        {
-            LOG.debug("sv2-tp {}: transaction data for template {}, no longer kept", address, m.templateId());
-            return;
-        }
-        r.transactions(m.excessData(), m.transactionList());
-        if (active != null && (m.templateId() == awaitedTemplateId || (!r.future() && m.templateId() > lastDeliveredId)))
-        {
-            deliver(r);
-        }
-    }
-
-    private void onTransactionDataError(final RequestTransactionDataError m)
-    {
-        received.remove(m.templateId());
-        if (m.templateId() == awaitedTemplateId)
-        {
-            awaitedTemplateId = -1;
-            transition(State.WAITING_FOR_TEMPLATE, "RequestTransactionData for the new tip's template: " +
-                m.errorCode());
-        }
-        else
-        {
-            LOG.debug("sv2-tp {}: RequestTransactionData {}: {}", address, m.templateId(), m.errorCode());
-        }
-    }
-
-    private void deliver(final ReceivedTemplate r)
-    {
-        received.remove(r.templateId());
-        if (r.templateId() == awaitedTemplateId)
-        {
-            awaitedTemplateId = -1;
-        }
-        final Template t;
-        try
-        {
-            t = r.toTemplate(active);
-        }
-        catch (final ReceivedTemplate.InvalidTemplateException ex)
-        {
-            LOG.debug("sv2-tp {}: template {} dropped: {}", address, r.templateId(), ex.getMessage());
-            transition(State.WAITING_FOR_TEMPLATE, "template data rejected: " + ex.getMessage());
-            return;
-        }
-        final boolean newTip = lastDelivered == null || !Arrays.equals(lastDelivered.prevHash(), t.prevHash());
-        lastDelivered = t;
-        lastDeliveredId = t.id();
-        synchronized (delivered)
-        {
-            delivered.addFirst(t);
-            while (delivered.size() > KEPT_DELIVERED)
-            {
-                delivered.removeLast();
-            }
-        }
         tipHeight = t.height() - 1L;
         bestHash = t.prevHash();
         transition(State.READY, null);
@@ -557,7 +491,7 @@ public final class Sv2TpSource implements TemplateSource
         }
         final byte[] header = b.header();
         final Transaction coinbase = b.transactions().get(0);
-        final Template t = templateOf(header, coinbase.txid());
+        final Template t = tracker.templateOf(header, coinbase.txid());
         if (t == null)
         {
             return "unknown-template";
@@ -595,25 +529,6 @@ public final class Sv2TpSource implements TemplateSource
         }
     }
 
-    /** The kept template the block was built on: same previous hash, and its coinbase folds to the merkle root. */
-    private Template templateOf(final byte[] header, final byte[] coinbaseTxid)
-    {
-        final byte[] prev = Arrays.copyOfRange(header, 4, 36);
-        final byte[] root = Arrays.copyOfRange(header, 36, 68);
-        synchronized (delivered)
-        {
-            for (final Template t : delivered)
-            {
-                if (Arrays.equals(prev, t.prevHash()) &&
-                    Arrays.equals(root, Merkle.fold(coinbaseTxid, TemplateMessages.split(t.merklePath()), 0)))
-                {
-                    return t;
-                }
-            }
-        }
-        return null;
-    }
-
     private static long readU32(final byte[] b, final int offset)
     {
         return (b[offset] & 0xffL) | (b[offset + 1] & 0xffL) << 8 | (b[offset + 2] & 0xffL) << 16 |
@@ -630,46 +545,9 @@ public final class Sv2TpSource implements TemplateSource
         }
     }
 
-    /**
-     * Moves to {@code next}; a problem (FAILED or WAITING with an error) is logged when it differs from the last one
-     * logged, recovery (READY) once; the CONNECTING / SETTING_UP steps of each attempt only at debug level.
-     */
     private void transition(final State next, final String error)
     {
-        synchronized (stateLock)
-        {
-            if (error != null)
-            {
-                lastError = error;
-            }
-            state = next;
-            switch (next)
-            {
-                case READY ->
-                {
-                    lastError = null;
-                    if (lastLoggedProblem != null || !everReady)
-                    {
-                        LOG.info("sv2-tp {}: {} templates at height {}", address, everReady ? "serving again," : "serving",
-                            tipHeight + 1);
-                    }
-                    lastLoggedProblem = null;
-                    everReady = true;
-                }
-                case FAILED, WAITING_FOR_TEMPLATE ->
-                {
-                    if (error != null && !error.equals(lastLoggedProblem))
-                    {
-                        LOG.warn("sv2-tp {}: {}{}", address, error, next == State.FAILED
-                            ? "; reconnecting with backoff, the pool keeps its last valid template"
-                            : "; the pool keeps its last valid template");
-                        lastLoggedProblem = error;
-                    }
-                }
-                case CLOSED -> LOG.info("sv2-tp {}: closed", address);
-                default -> LOG.debug("sv2-tp {}: {}", address, next);
-            }
-        }
+        health.transition(next, error, tipHeight + 1);
     }
 
     @Override
