@@ -72,11 +72,12 @@ public final class TemplateCommand implements Runnable
             final String address = c.pool().coinbaseAddress();
             String payout = address.isEmpty() ? "anyone-can-spend (regtest only)" : address;
             final Network network = Network.of(c.template().network());
+            byte[] payoutScript = {0x51};   // OP_TRUE, regtest only
             if (!address.isEmpty())
             {
                 try
                 {
-                    new AddressCodec(network, Base58::decodeCheck).scriptPubKey(address);
+                    payoutScript = new AddressCodec(network, Base58::decodeCheck).scriptPubKey(address);
                 }
                 catch (final IllegalArgumentException ex)
                 {
@@ -92,7 +93,15 @@ public final class TemplateCommand implements Runnable
             final List<SourceState> states = new ArrayList<>();
             for (final String name : c.template().sources())
             {
-                final TemplateSource source = TemplateSources.create(name, c.template(), SystemEpochClock.INSTANCE);
+                final TemplateSource source;
+                try
+                {
+                    source = TemplateSources.create(name, c, payoutScript, SystemEpochClock.INSTANCE);
+                }
+                catch (final ConfigException ex)
+                {
+                    throw new CliException(ExitCode.BAD_INPUT, ex.getMessage());
+                }
                 try
                 {
                     states.add(source.probe(timeoutMs));

@@ -19,7 +19,8 @@ public record EngineConfig(
     TemplateConfig template,
     ApiConfig api,
     MergeConfig merge,
-    ClusterConfig cluster)
+    ClusterConfig cluster,
+    TemplateProviderConfig templateProvider)
 {
     /** Reads and validates a TOML file. */
     public static EngineConfig load(final Path file)
@@ -61,8 +62,14 @@ public record EngineConfig(
             TemplateConfig.read(root.table("template"), baseDir),
             ApiConfig.read(root.table("api")),
             MergeConfig.read(root.table("merge"), baseDir, stratumV2),
-            ClusterConfig.read(root.table("cluster"), baseDir));
+            ClusterConfig.read(root.table("cluster"), baseDir),
+            TemplateProviderConfig.read(root.table("template_provider")));
         root.rejectUnknown();
+        if (config.templateProvider().enabled() && !config.template().sources().contains("embedded"))
+        {
+            throw new ConfigException("template_provider.listen_addr: the Template Provider serves the embedded chain; "
+                + "it needs \"embedded\" in template.sources (got " + config.template().sources() + ")");
+        }
         return config;
     }
 

@@ -15,6 +15,9 @@ import java.util.Set;
  * [template.bitcoind]
  * rpc_url = "http://127.0.0.1:8332"
  * ...
+ * [template.sv2_tp]
+ * address = "127.0.0.1:8442"
+ * authority_public_key = "..."
  * </pre>
  * Today's single {@code source = "embedded"} still works (a list of one); giving both {@code source} and
  * {@code sources} is refused.
@@ -25,9 +28,10 @@ import java.util.Set;
  * @param embeddedTransactions  synthetic transactions per embedded template (exercise merkle paths and witness
  *                              commitments)
  * @param bitcoind              {@code [template.bitcoind]}, or null when "bitcoind" is not among the sources
+ * @param sv2Tp                 {@code [template.sv2_tp]}, or null when "sv2-tp" is not among the sources
  */
 public record TemplateConfig(List<String> sources, String network, int embeddedBits, int embeddedTransactions,
-    BitcoindSourceConfig bitcoind)
+    BitcoindSourceConfig bitcoind, Sv2TpConfig sv2Tp)
 {
     /** Source names a config may list. */
     public static final List<String> SOURCE_NAMES = List.of("bitcoind", "sv2-tp", "embedded");
@@ -69,12 +73,27 @@ public record TemplateConfig(List<String> sources, String network, int embeddedB
             throw new ConfigException(t.key("bitcoind") + ": is configured but \"bitcoind\" is not in " +
                 t.key("sources"));
         }
+        final TomlReader sv2TpTable = t.table("sv2_tp");
+        final Sv2TpConfig sv2Tp;
         if (sources.contains("sv2-tp"))
         {
-            throw new ConfigException(t.key("sources") + ": \"sv2-tp\" needs the SV2 Template Distribution client, " +
-                "which this build does not have");
+            if (!sv2TpTable.present())
+            {
+                throw new ConfigException(t.key("sv2_tp") + ": is required when " + t.key("sources") +
+                    " lists \"sv2-tp\" (address and authority_public_key of the Template Provider)");
+            }
+            sv2Tp = Sv2TpConfig.read(sv2TpTable);
         }
-        return new TemplateConfig(sources, network, b, transactions, bitcoind);
+        else
+        {
+            if (sv2TpTable.present())
+            {
+                throw new ConfigException(t.key("sv2_tp") + ": is configured but \"sv2-tp\" is not in " +
+                    t.key("sources"));
+            }
+            sv2Tp = null;
+        }
+        return new TemplateConfig(sources, network, b, transactions, bitcoind, sv2Tp);
     }
 
     private static List<String> sources(final TomlReader t)

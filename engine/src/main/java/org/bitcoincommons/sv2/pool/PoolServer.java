@@ -34,6 +34,7 @@ import org.bitcoincommons.sv2.template.FailoverSource;
 import org.bitcoincommons.sv2.template.Template;
 import org.bitcoincommons.sv2.template.TemplateSource;
 import org.bitcoincommons.sv2.template.TemplateSources;
+import org.bitcoincommons.sv2.template.tdp.TemplateProviderServer;
 import org.bitcoincommons.sv2.transport.TcpServer;
 import org.bitcoincommons.sv2.work.WorkLayer;
 import org.bitcoincommons.sv2.work.WorkLayerFactory;
@@ -67,6 +68,7 @@ public final class PoolServer implements AutoCloseable
     private final Network network;
     private EmbeddedChain chain;
     private FailoverSource source;
+    private TemplateProviderServer templateProvider;
     private JobFactory jobs;
     private BlockSubmitter submitter;
     private final WorkLayerFactory layerFactory;
@@ -168,7 +170,7 @@ public final class PoolServer implements AutoCloseable
             HashBackends.libraryPath().map(Object::toString).orElse("not loaded"));
 
         final byte[] payout = payoutScript();
-        final java.util.List<TemplateSource> sources = TemplateSources.create(config.template(), clock);
+        final java.util.List<TemplateSource> sources = TemplateSources.create(config, payout, clock);
         for (final TemplateSource s : sources)
         {
             if (s instanceof EmbeddedChain e)
@@ -253,6 +255,20 @@ public final class PoolServer implements AutoCloseable
             });
             tcp.start();
             LOG.info("SV2 pool listening on {} (Noise NX, authority {})", tcp.localAddress(), authorityPublicKey);
+        }
+        if (config.templateProvider().enabled())
+        {
+            templateProvider = new TemplateProviderServer(chain, config.templateProvider().listenAddr(),
+                new NoiseConfig().authoritySecretKey(noise.authoritySecretKey())
+                    .certValiditySec(noise.certValiditySec()).staticKeyRotationSec(noise.staticKeyRotationSec())
+                    .handshakeTimeoutMs(noise.handshakeTimeoutMs()),
+                clock, pc.maxConnections())
+                .limits(config.stratumV2().maxPayloadBytes(
+                    org.bitcoincommons.sv2.codec.common.CommonProtocol.PROTOCOL_TEMPLATE_DISTRIBUTION),
+                    config.stratumV2().frameDeadlineMs());
+            templateProvider.start();
+            LOG.info("Template Provider (SV2 Template Distribution) listening on {} (Noise NX, authority {})",
+                templateProvider.localAddress(), authorityPublicKey);
         }
         ticker = Thread.ofPlatform().daemon().name("sv2-ticker").start(this::tickLoop);
     }
@@ -474,6 +490,12 @@ public final class PoolServer implements AutoCloseable
         return source;
     }
 
+    /** The embedded chain's Template Provider address ({@code [template_provider] listen_addr}), or null. */
+    public InetSocketAddress templateProviderAddress()
+    {
+        return templateProvider == null ? null : templateProvider.localAddress();
+    }
+
     /** The merged-mining layer, or null when nothing is merge-mined. */
     public WorkLayer merge()
     {
@@ -518,6 +540,10 @@ public final class PoolServer implements AutoCloseable
         if (submitter != null)
         {
             submitter.close();
+        }
+        if (templateProvider != null)
+        {
+            templateProvider.close();
         }
         if (source != null)
         {

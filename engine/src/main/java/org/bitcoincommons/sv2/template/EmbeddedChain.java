@@ -43,7 +43,8 @@ public final class EmbeddedChain implements TemplateSource
     private final List<byte[]> hashes = new ArrayList<>();
     private final List<Integer> times = new ArrayList<>();
     private final Set<String> known = new HashSet<>();
-    private TemplateListener listener;
+    /** Told about every new template (the pool, and the Template Provider serving this chain); called outside the lock. */
+    private final List<TemplateListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Template current;
     private long nextTemplateId = 1;
     private long accepted;
@@ -73,10 +74,28 @@ public final class EmbeddedChain implements TemplateSource
     }
 
     @Override
-    public synchronized void start(final TemplateListener listener)
+    public void start(final TemplateListener listener)
     {
-        this.listener = listener;
+        addListener(listener);
+    }
+
+    /**
+     * Adds a listener of new templates; it is told about the current template before this returns. Every accepted
+     * block makes a new template, which every listener then receives on the submitting thread.
+     */
+    public synchronized void addListener(final TemplateListener listener)
+    {
+        listeners.add(listener);
         listener.onTemplate(current, true);
+    }
+
+    /**
+     * The witness reserved value (BIP141) the commitments of this chain's templates are computed with: 32 zero bytes,
+     * as Bitcoin Core uses. A fresh copy.
+     */
+    public static byte[] witnessReservedValue()
+    {
+        return new byte[32];
     }
 
     @Override
@@ -135,7 +154,6 @@ public final class EmbeddedChain implements TemplateSource
     public String submitBlock(final byte[] raw)
     {
         final Template next;
-        final TemplateListener l;
         synchronized (this)
         {
             final String reason = check(raw);
@@ -149,10 +167,9 @@ public final class EmbeddedChain implements TemplateSource
             accepted++;
             current = nextTemplate();
             next = current;
-            l = listener;
             LOG.info("embedded chain accepted block {} at height {}", HashOrder.toDisplayHex(tipHashUnlocked()), hashes.size() - 1);
         }
-        if (l != null)
+        for (final TemplateListener l : listeners)
         {
             l.onTemplate(next, true);
         }
@@ -321,7 +338,7 @@ public final class EmbeddedChain implements TemplateSource
             wtxids.add(tx.wtxid());
         }
         final byte[] commitment = segwit
-            ? Merkle.witnessCommitmentScript(Merkle.witnessCommitment(Merkle.witnessRoot(wtxids), new byte[32]))
+            ? Merkle.witnessCommitmentScript(Merkle.witnessCommitment(Merkle.witnessRoot(wtxids), witnessReservedValue()))
             : null;
         final int minTime = (int)Math.max(Integer.toUnsignedLong(times.get(times.size() - 1)) + 1, clock.time() / 1000);
         final byte[] path = new byte[32 * Merkle.coinbaseBranch(txids).size()];

@@ -6,6 +6,7 @@ import java.util.List;
 import org.bitcoincommons.sv2.bitcoin.Coinbase;
 import org.bitcoincommons.sv2.bitcoin.CoinbaseBuilder;
 import org.bitcoincommons.sv2.bitcoin.Merkle;
+import org.bitcoincommons.sv2.bitcoin.TxOut;
 import org.bitcoincommons.sv2.template.Template;
 
 /**
@@ -79,6 +80,12 @@ public final class JobFactory
             .sequence(template.coinbaseSequence())
             .lockTime(template.coinbaseLockTime())
             .addOutput(payout, payoutScript);
+        // The source's own outputs (already paid for out of coinbaseValue), before ours so that an RSK commitment
+        // stays the last output before the witness commitment.
+        for (final TxOut o : template.requiredOutputs())
+        {
+            b.addOutput(o.valueSats(), o.scriptPubKey());
+        }
         for (final Output o : outputs)
         {
             b.addOutput(o.valueSats(), o.scriptPubKey());

@@ -128,6 +128,7 @@ class EngineConfigTest
             "[stratum_v2.merge_mining_fee]\nenabled = true\nauto_distribute = true");
         assertMessage("pool.ring_size: must be a power of two", "[pool]\nring_size = 1000");
         assertMessage("template.bitcoind.rpc_user: bitcoind needs credentials", "[template]\nsource = \"bitcoind\"");
+        assertMessage("template.sv2_tp: is required when template.sources lists \"sv2-tp\"", "[template]\nsource = \"sv2-tp\"");
         assertMessage("template.embedded_bits: not a valid compact target", "[template]\nembedded_bits = \"20800000\"");
         assertMessage("stratum_v2.transport_preference: must be", "[stratum_v2]\ntransport_preference = \"udp\"");
         assertMessage("stratum_v2.transport_preference: QUIC is not available", "[stratum_v2]\ntransport_preference = \"quic\"");
