@@ -128,4 +128,101 @@ class TemplateDistributionEndToEndTest
             a.close();
         }
     }
+
+    private PoolServer provider(final byte[] secret, final String listen, final String journal) throws Exception
+    {
+        final String pub = AuthorityKeys.encodePublic(AuthorityKeys.publicOf(secret));
+        return new PoolServer(EngineConfig.parse("""
+            [stratum_v2]
+            listen_addr = "127.0.0.1:0"
+            [stratum_v2.noise]
+            authority_public_key = "%s"
+            authority_secret_key = "%s"
+            [pool]
+            journal_dir = "%s"
+            [template]
+            sources = ["embedded"]
+            embedded_bits = "%s"
+            [template_provider]
+            listen_addr = "%s"
+            [api]
+            enabled = false
+            """.formatted(pub, AuthorityKeys.encodeSecret(secret), dir.resolve(journal).toString().replace("\\", "/"),
+            bits(0.0005), listen), dir), MergeMiningCoordinator.FACTORY);
+    }
+
+    /**
+     * Failover between sources: pool B lists ["sv2-tp", "embedded"]. While A's Template Provider serves, B mines on it;
+     * when A goes away B moves to its embedded chain and its miner keeps getting shares accepted; when A is back on
+     * the same address with the same authority, B switches back to it. Every share the miner had acknowledged is in
+     * B's journal at the end.
+     */
+    @Test
+    @Timeout(120)
+    void thePoolFailsOverFromTheTemplateProviderToTheNextSourceAndBack() throws Exception
+    {
+        final byte[] secret = AuthorityKeys.generateSecret(new SecureRandom());
+        final String pub = AuthorityKeys.encodePublic(AuthorityKeys.publicOf(secret));
+        PoolServer a = provider(secret, "127.0.0.1:0", "a1");
+        a.start();
+        final InetSocketAddress tp = a.templateProviderAddress();
+        final PoolServer b = new PoolServer(EngineConfig.parse("""
+            [stratum_v2]
+            listen_addr = "127.0.0.1:0"
+            handshake_timeout_ms = 2000
+            [pool]
+            journal_dir = "%s"
+            shares_per_minute = 600
+            [template]
+            sources = ["sv2-tp", "embedded"]
+            embedded_bits = "%s"
+            [template.sv2_tp]
+            address = "127.0.0.1:%d"
+            authority_public_key = "%s"
+            [api]
+            enabled = false
+            """.formatted(dir.resolve("b").toString().replace("\\", "/"), bits(0.0005), tp.getPort(), pub), dir),
+            MergeMiningCoordinator.FACTORY);
+        MinerClient miner = null;
+        try
+        {
+            b.start();
+            assertTrue(PoolHarness.await(20_000, () -> "sv2-tp".equals(b.templateSources().activeName())),
+                () -> "active " + b.templateSources().activeName() + ", " + b.templateSources().states());
+            miner = new MinerClient(new MinerConfig(b.sv2Address(),
+                AuthorityKeys.decodePublic(b.authorityPublicKey()), "dave.failover", 1, true, 0, "auto", 100, 1000, 2000));
+            miner.start();
+            final MinerClient m = miner;
+            assertTrue(PoolHarness.await(30_000, () -> m.stats().sharesAccepted.sum() >= 3));
+
+            a.close();
+            assertTrue(PoolHarness.await(20_000, () -> "embedded".equals(b.templateSources().activeName())),
+                () -> "active " + b.templateSources().activeName() + ", " + b.templateSources().states());
+            final long before = m.stats().sharesAccepted.sum();
+            assertTrue(PoolHarness.await(30_000, () -> m.stats().sharesAccepted.sum() >= before + 3),
+                "shares are accepted on the next source");
+
+            a = provider(secret, "127.0.0.1:" + tp.getPort(), "a2");
+            a.start();
+            assertTrue(PoolHarness.await(30_000, () -> "sv2-tp".equals(b.templateSources().activeName())),
+                () -> "active " + b.templateSources().activeName() + ", " + b.templateSources().states());
+            final long back = m.stats().sharesAccepted.sum();
+            assertTrue(PoolHarness.await(30_000, () -> m.stats().sharesAccepted.sum() >= back + 3),
+                "shares are accepted after switching back");
+            assertTrue(b.templateSources().switches() >= 2, "switched away and back");
+        }
+        finally
+        {
+            if (miner != null)
+            {
+                miner.close();
+            }
+            b.close();
+            a.close();
+        }
+        final long acknowledged = miner.stats().sharesAccepted.sum();
+        final Object journaled = b.accounting().get("shares_accepted");
+        assertTrue(((Number)journaled).longValue() >= acknowledged,
+            "journal " + journaled + " >= acknowledged " + acknowledged);
+    }
 }
