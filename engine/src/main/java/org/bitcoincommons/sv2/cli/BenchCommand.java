@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         BenchHashCommand.class,
         BenchLoadCommand.class,
         BenchEchoCommand.class,
+        BenchTipCommand.class,
         BenchClusterCommand.class,
     })
 public final class BenchCommand implements Runnable

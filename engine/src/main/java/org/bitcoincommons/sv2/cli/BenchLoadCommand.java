@@ -2,7 +2,6 @@ package org.bitcoincommons.sv2.cli;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -96,8 +95,8 @@ public final class BenchLoadCommand implements Runnable
                 tmp = Files.createTempDirectory("sv2-bench-load");
                 final byte[] secret = AuthorityKeys.generateSecret(new SecureRandom());
                 pub = AuthorityKeys.publicOf(secret);
-                final int sv2Port = freePort();
-                final int apiPort = freePort();
+                final int sv2Port = ChildPool.freePort();
+                final int apiPort = ChildPool.freePort();
                 address = new InetSocketAddress("127.0.0.1", sv2Port);
                 api = URI.create("http://127.0.0.1:" + apiPort);
                 final Path config = tmp.resolve("pool.toml");
@@ -119,8 +118,8 @@ public final class BenchLoadCommand implements Runnable
                     listen_addr = "127.0.0.1:%d"
                     """.formatted(sv2Port, AuthorityKeys.encodePublic(pub), AuthorityKeys.encodeSecret(secret),
                     tmp.resolve("journal").toString().replace("\\", "/"), String.join("\n", poolConfig), apiPort));
-                child = startPool(config, tmp.resolve("pool.log"));
-                waitReady(api, child);
+                child = ChildPool.startPool(config, tmp.resolve("pool.log"), poolHeap, poolJvmOpts);
+                ChildPool.waitReady(api, child);
             }
             final JsonNode before = api == null ? null : memory(api);
             final LoadGenerator lg = new LoadGenerator(new LoadGenerator.Options(address, pub, connections, rate,
@@ -131,7 +130,7 @@ public final class BenchLoadCommand implements Runnable
                 lg.onMeasureStart(() -> post(poolApi, "/api/latency/reset"));
             }
             final LoadGenerator.Result r = lg.run();
-            final JsonNode inside = api == null ? null : get(api, "/api/latency");
+            final JsonNode inside = api == null ? null : ChildPool.get(api, "/api/latency");
             Thread.sleep(1500);
             final JsonNode during = api == null ? null : memory(api);
             final int open = lg.openConnections();
@@ -148,22 +147,8 @@ public final class BenchLoadCommand implements Runnable
         }
         finally
         {
-            if (child != null)
-            {
-                child.destroy();
-                try
-                {
-                    child.waitFor();
-                }
-                catch (final InterruptedException ex)
-                {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            if (tmp != null)
-            {
-                deleteQuietly(tmp);
-            }
+            ChildPool.stop(child);
+            ChildPool.deleteQuietly(tmp);
         }
     }
 
@@ -214,59 +199,6 @@ public final class BenchLoadCommand implements Runnable
         }
     }
 
-    private Process startPool(final Path config, final Path log) throws IOException
-    {
-        final String java = ProcessHandle.current().info().command().orElse("java");
-        final List<String> cmd = new ArrayList<>();
-        cmd.add(java);
-        final String root = System.getProperty("sv2.root.dir");
-        if (root != null && Files.exists(Path.of(root, "etc/jvm.flags")))
-        {
-            cmd.add("@" + Path.of(root, "etc/jvm.flags"));
-        }
-        cmd.add("-Xmx" + poolHeap);
-        cmd.addAll(poolJvmOpts);
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(Main.class.getName());
-        cmd.add("pool");
-        cmd.add("--config");
-        cmd.add(config.toString());
-        cmd.add("--status-interval");
-        cmd.add("0");
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    }
-
-    private static void waitReady(final URI api, final Process child) throws IOException, InterruptedException
-    {
-        final long deadline = System.currentTimeMillis() + 60_000;
-        while (System.currentTimeMillis() < deadline)
-        {
-            if (!child.isAlive())
-            {
-                throw new IOException("the pool exited with code " + child.exitValue());
-            }
-            try
-            {
-                memory(api);
-                return;
-            }
-            catch (final IOException ex)
-            {
-                Thread.sleep(200);
-            }
-        }
-        throw new IOException("the pool did not start within 60 s");
-    }
-
-    private static JsonNode get(final URI api, final String path) throws IOException, InterruptedException
-    {
-        final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        final HttpResponse<String> r = http.send(HttpRequest.newBuilder(api.resolve(path))
-            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        return Json.MAPPER.readTree(r.body());
-    }
-
     private static void post(final URI api, final String path)
     {
         try
@@ -291,25 +223,5 @@ public final class BenchLoadCommand implements Runnable
         final HttpResponse<String> r = http.send(HttpRequest.newBuilder(api.resolve("/api/memory?gc=1"))
             .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         return Json.MAPPER.readTree(r.body());
-    }
-
-    private static int freePort() throws IOException
-    {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))
-        {
-            return s.getLocalPort();
-        }
-    }
-
-    private static void deleteQuietly(final Path dir)
-    {
-        try (var files = Files.walk(dir))
-        {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-        catch (final IOException ignored)
-        {
-            // temporary files only
-        }
     }
 }
