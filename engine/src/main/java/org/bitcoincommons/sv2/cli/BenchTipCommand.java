@@ -35,6 +35,8 @@ import picocli.CommandLine.Option;
     + "beside the broadcast floor of the same bytes to the same connections.")
 public final class BenchTipCommand implements Runnable
 {
+    private static final String LISTENING = "fanout floor listening on port ";
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -66,8 +68,9 @@ public final class BenchTipCommand implements Runnable
     @Option(names = "--no-floor", description = "Skip the broadcast floor.")
     boolean noFloor;
 
-    @Option(names = "--serve-fanout", hidden = true, description = "Run as the floor's server on this loopback port.")
-    int serveFanout;
+    @Option(names = "--serve-fanout", hidden = true,
+        description = "Run as the floor's server on this loopback port (0: any; the port is printed).")
+    Integer serveFanout;
 
     @Option(names = "--bytes", hidden = true, defaultValue = "0", description = "With --serve-fanout: bytes per connection.")
     int bytes;
@@ -78,7 +81,7 @@ public final class BenchTipCommand implements Runnable
     @Override
     public void run()
     {
-        if (serveFanout > 0)
+        if (serveFanout != null)
         {
             serveFloor();
             return;
@@ -162,17 +165,27 @@ public final class BenchTipCommand implements Runnable
             if (!noFloor)
             {
                 final int perConnection = (int)Math.round(r.bytesPerMinerPerTip());
-                final int floorPort = ChildPool.freePort();
-                floor = ChildPool.start(List.of("bench", "tip", "--serve-fanout", Integer.toString(floorPort),
-                    "--bytes", Integer.toString(perConnection)), tmp.resolve("floor.log"), "1g", List.of());
-                waitListening(floorPort, floor);
+                final Path floorLog = tmp.resolve("floor.log");
+                floor = ChildPool.start(List.of("bench", "tip", "--serve-fanout", "0", "--bytes",
+                    Integer.toString(perConnection)), floorLog, "1g", List.of());
+                final int floorPort = waitListening(floorLog, floor);
                 progress("floor: " + perConnection + " bytes to each of " + connections + " plain TCP connections");
                 final InetSocketAddress at = new InetSocketAddress(InetAddress.getLoopbackAddress(), floorPort);
                 if (warmupTips > 0)
                 {
                     FanoutFloor.measure(at, connections, perConnection, warmupTips, intervalMs);
                 }
-                final long[][] f = FanoutFloor.measure(at, connections, perConnection, tips, intervalMs);
+                final long[][] f;
+                try
+                {
+                    f = FanoutFloor.measure(at, connections, perConnection, tips, intervalMs);
+                }
+                catch (final IOException ex)
+                {
+                    final List<String> lines = Files.readAllLines(floorLog);
+                    throw new IOException(ex.getMessage() + "; the floor server's last lines: " +
+                        lines.subList(Math.max(0, lines.size() - 5), lines.size()), ex);
+                }
                 final Map<String, Object> fs = summary(f);
                 out.put("floor_fanout_us", fs);
                 final Map<String, Object> ps = castMap(out.get("pool_tip_to_miner_us"));
@@ -260,7 +273,8 @@ public final class BenchTipCommand implements Runnable
         spec.commandLine().getErr().flush();
     }
 
-    private static void waitListening(final int port, final Process child) throws IOException, InterruptedException
+    /** Waits for the floor server's "listening on PORT" line in its log; returns the port. */
+    private static int waitListening(final Path log, final Process child) throws IOException, InterruptedException
     {
         final long deadline = System.currentTimeMillis() + 30_000;
         while (System.currentTimeMillis() < deadline)
@@ -269,14 +283,17 @@ public final class BenchTipCommand implements Runnable
             {
                 throw new IOException("the floor server exited with code " + child.exitValue());
             }
-            try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), port))
+            if (Files.exists(log))
             {
-                return;
+                for (final String line : Files.readAllLines(log))
+                {
+                    if (line.startsWith(LISTENING))
+                    {
+                        return Integer.parseInt(line.substring(LISTENING.length()).trim());
+                    }
+                }
             }
-            catch (final IOException ex)
-            {
-                Thread.sleep(100);
-            }
+            Thread.sleep(100);
         }
         throw new IOException("the floor server did not start within 30 s");
     }
@@ -285,7 +302,10 @@ public final class BenchTipCommand implements Runnable
     {
         try
         {
-            FanoutFloor.serve(new InetSocketAddress(InetAddress.getLoopbackAddress(), serveFanout), bytes);
+            final var server = FanoutFloor.serve(new InetSocketAddress(InetAddress.getLoopbackAddress(), serveFanout),
+                bytes);
+            spec.commandLine().getOut().println(LISTENING + server.getLocalPort());
+            spec.commandLine().getOut().flush();
             new CountDownLatch(1).await();
         }
         catch (final IOException ex)

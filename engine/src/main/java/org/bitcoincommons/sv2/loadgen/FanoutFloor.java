@@ -57,7 +57,21 @@ public final class FanoutFloor
                 final Writer w = new Writer(s, bytes);
                 writers.add(w);
                 w.thread = Thread.ofVirtual().start(w::run);
-                Thread.ofVirtual().start(() -> triggers(s, writers));
+                Thread.ofVirtual().start(() ->
+                {
+                    triggers(s, writers);
+                    // the client went away: this connection's socket and writer go too
+                    writers.remove(w);
+                    try
+                    {
+                        s.close();
+                    }
+                    catch (final IOException ignored)
+                    {
+                        // closing anyway
+                    }
+                    LockSupport.unpark(w.thread);
+                });
             }
         });
         return server;
@@ -142,14 +156,19 @@ public final class FanoutFloor
         final List<Thread> readers = new ArrayList<>(connections);
         try
         {
+            // Connected and registered with the server's writers before any trigger, as the miners are subscribed
+            // before a tip: at most 32 at a time (as the miners connect), each waiting for the server's hello.
             for (int i = 0; i < connections; i++)
             {
-                final Socket s = new Socket();
-                s.setTcpNoDelay(true);
-                s.connect(server, 30_000);
-                sockets.add(s);
+                try
+                {
+                    sockets.add(connectRegistered(server));
+                }
+                catch (final IOException ex)
+                {
+                    throw new IOException("connection " + i + ": " + ex.getMessage(), ex);
+                }
             }
-            final java.util.concurrent.CountDownLatch registered = new java.util.concurrent.CountDownLatch(connections);
             for (int i = 0; i < connections; i++)
             {
                 final int client = i;
@@ -161,11 +180,6 @@ public final class FanoutFloor
                     try
                     {
                         final InputStream in = s.getInputStream();
-                        if (in.read() != HELLO)
-                        {
-                            return;
-                        }
-                        registered.countDown();
                         int n;
                         while ((n = in.read(buffer)) >= 0)
                         {
@@ -183,11 +197,6 @@ public final class FanoutFloor
                         // closed at the end
                     }
                 }));
-            }
-            if (!registered.await(60, java.util.concurrent.TimeUnit.SECONDS))
-            {
-                throw new IOException("the floor server registered " + (connections - registered.getCount()) + " of " +
-                    connections + " connections within 60 s");
             }
             final OutputStream trigger = sockets.get(0).getOutputStream();
             for (int f = 0; f < fanouts; f++)
@@ -207,6 +216,7 @@ public final class FanoutFloor
         {
             for (final Socket s : sockets)
             {
+                s.setSoLinger(true, 0);   // a reset, not 60 s of TIME_WAIT holding a local port
                 s.close();
             }
         }
@@ -220,6 +230,38 @@ public final class FanoutFloor
             }
         }
         return out;
+    }
+
+    /**
+     * One connection whose writer the server has registered (its hello has arrived); a connection lost in a full
+     * accept queue (no hello within 10 s) is replaced.
+     */
+    private static Socket connectRegistered(final InetSocketAddress server) throws IOException
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            final Socket s = new Socket();
+            s.setTcpNoDelay(true);
+            s.connect(server, 30_000);
+            s.setSoTimeout(10_000);
+            try
+            {
+                if (s.getInputStream().read() == HELLO)
+                {
+                    s.setSoTimeout(0);
+                    return s;
+                }
+                throw new IOException("the floor server did not say hello");
+            }
+            catch (final java.net.SocketTimeoutException ex)
+            {
+                s.close();
+                if (attempt == 3)
+                {
+                    throw new IOException("the floor server did not register a connection in 3 attempts", ex);
+                }
+            }
+        }
     }
 
     static boolean all(final AtomicLongArray a)

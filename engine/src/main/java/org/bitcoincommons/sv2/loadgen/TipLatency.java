@@ -276,6 +276,7 @@ public final class TipLatency
             {
                 try
                 {
+                    socket.setSoLinger(true, 0);   // a reset, not 60 s of TIME_WAIT holding a local port
                     socket.close();
                 }
                 catch (final IOException ignored)
