@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * {@code submitblock} has a third HTTP client of its own, so a block never waits behind a long poll or a fetch.
  *
  * <p>Health: RPC errors -28 (warming up), -9 (not connected) and -10 (initial sync) mean {@link SourceHealth#NOT_READY}:
- * the poller backs off (doubling up to {@link #MAX_BACKOFF_MS}). Unreachable nodes, refused credentials, malformed
+ * the poller retries after {@link #FIRST_RETRY_MS}, doubling up to {@link #MAX_BACKOFF_MS} (a fetch that a ZMQ
+ * notification triggered and that failed wakes the poller at once: a new tip is not left for the next interval). Unreachable nodes, refused credentials, malformed
  * answers and unusable templates mean {@link SourceHealth#DOWN}. Each change is logged once and reported to the
  * listener; the last good template stays with the pool (this source delivers nothing while unhealthy).
  *
@@ -44,6 +45,8 @@ public final class BitcoindSource implements TemplateSource
     private static final ObjectMapper MAPPER = new ObjectMapper();
     /** Longest back-off between attempts while the node is not ready or down, ms. */
     static final long MAX_BACKOFF_MS = 30_000;
+    /** First retry after a failed call, ms; it doubles with each further failure up to {@link #MAX_BACKOFF_MS}. */
+    static final long FIRST_RETRY_MS = 250;
     /** A long poll with no answer for this long is simply re-issued (a quiet node may hold it for minutes), ms. */
     static final long LONGPOLL_TIMEOUT_MS = 300_000;
     /** submitblock's answer may take a while on a loaded node (full block validation), ms. */
@@ -126,9 +129,9 @@ public final class BitcoindSource implements TemplateSource
     private void onHashblock(final String hashHex)
     {
         LOG.debug("zmq hashblock {}", hashHex);
-        if (running)
+        if (running && !fetch("zmq"))
         {
-            fetch("zmq");
+            wake.release();   // the tip moved and its template was not had: the poller retries soon, not at its interval
         }
     }
 
@@ -141,7 +144,7 @@ public final class BitcoindSource implements TemplateSource
             synchronized (this)
             {
                 waitMs = failures == 0 ? config.pollIntervalMs()
-                    : Math.min(MAX_BACKOFF_MS, config.pollIntervalMs() << Math.min(failures - 1, 20));
+                    : Math.min(MAX_BACKOFF_MS, FIRST_RETRY_MS << Math.min(failures - 1, 20));
             }
             try
             {
@@ -194,8 +197,8 @@ public final class BitcoindSource implements TemplateSource
         }
     }
 
-    /** One getblocktemplate on the call client; delivers the template or records the failure. */
-    private void fetch(final String why)
+    /** One getblocktemplate on the call client; delivers the template or records the failure (then false). */
+    private boolean fetch(final String why)
     {
         final long t0 = System.nanoTime();
         final JsonNode result;
@@ -209,9 +212,10 @@ public final class BitcoindSource implements TemplateSource
             {
                 failed(ex);
             }
-            return;
+            return false;
         }
         accept(result, System.nanoTime() - t0, why);
+        return true;
     }
 
     private void accept(final JsonNode result, final long latencyNs, final String why)

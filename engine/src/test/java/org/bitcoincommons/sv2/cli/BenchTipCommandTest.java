@@ -3,10 +3,15 @@ package org.bitcoincommons.sv2.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code bin/sv2 bench tip}: a pool in a child process fed by the scripted bitcoind (getblocktemplate over JSON-RPC,
@@ -18,12 +23,18 @@ class BenchTipCommandTest
 {
     @Test
     @Timeout(180)
-    void everyMinerGetsEveryTipAndTheFloorSendsTheSameBytes() throws Exception
+    void everyMinerGetsEveryTipAndTheFloorSendsTheSameBytes(@TempDir final Path dir) throws Exception
     {
+        final Path log = dir.resolve("pool.log");
         final CliRunner r = CliRunner.run("bench", "tip", "--connections", "4", "--tips", "3", "--warmup-tips", "1",
-            "--interval-ms", "50", "--pool-heap", "512m", "--json");
+            "--interval-ms", "50", "--pool-heap", "512m", "--pool-log", log.toString(), "--json");
         assertEquals(0, r.exitCode(), r.err());
         final JsonNode j = new ObjectMapper().readTree(r.out());
+        if (j.get("pool_tip_to_miner_us").get("missed").asLong() != 0)
+        {
+            final List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
+            System.err.println("bench tip missed tips; the pool's log:\n" + String.join("\n", lines));
+        }
         assertEquals(4, j.get("connections").asInt());
         assertEquals(0, j.get("connect_failures").asInt());
         assertEquals(3, j.get("tips").asInt());

@@ -197,6 +197,30 @@ class BitcoindSourceTest
     }
 
     @Test
+    void aFetchAfterHashblockThatFailsIsRetriedAtOnceNotAtThePollInterval() throws Exception
+    {
+        node = new FakeBitcoind(EASY_BITS, false);
+        start(600_000, false, true, "mainnet");
+        assertTrue(await(() -> templates.size() == 1));
+        assertTrue(await(() ->
+        {
+            if (templates.size() == 1)
+            {
+                node.newTipFromNetwork();
+            }
+            return templates.size() >= 2;
+        }), "the ZMQ subscription is up");
+        final int before = templates.size();
+        node.busyFor(1);   // the fetch the next hashblock triggers is refused (HTTP 503, a full RPC work queue)
+        node.newTipFromNetwork();
+        // the poll is 10 minutes away and the back-off used to start there (capped at 30 s): await gives up at 20 s
+        assertTrue(await(() -> templates.size() > before), "the new tip arrived after one failed fetch");
+        assertArrayEquals(node.tip(), templates.getLast().prevHash(), "the template builds on the new tip");
+        assertEquals(SourceHealth.HEALTHY, source.state().health());
+        assertTrue(states.stream().anyMatch(s -> s.health() == SourceHealth.DOWN), "the failure was reported");
+    }
+
+    @Test
     void longPollReturnsOnANewTip() throws Exception
     {
         node = new FakeBitcoind(EASY_BITS, false);

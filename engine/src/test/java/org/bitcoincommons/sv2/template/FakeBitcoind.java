@@ -96,6 +96,8 @@ final class FakeBitcoind implements AutoCloseable
     final List<String> acceptedHex = new CopyOnWriteArrayList<>();
     final Map<String, Long> rejectReasons = new TreeMap<>();
     final AtomicLong gbtCalls = new AtomicLong();
+    /** Calls still to be refused as a busy bitcoind refuses them: HTTP 503 "Work queue depth exceeded". */
+    private final java.util.concurrent.atomic.AtomicInteger busyCalls = new java.util.concurrent.atomic.AtomicInteger();
     final AtomicLong longPollCalls = new AtomicLong();
     final AtomicLong authFailures = new AtomicLong();
     final AtomicLong badRulesCalls = new AtomicLong();
@@ -190,6 +192,12 @@ final class FakeBitcoind implements AutoCloseable
         syncingCode = code;
     }
 
+    /** The next {@code n} calls are refused with HTTP 503, as bitcoind does when its RPC work queue is full. */
+    void busyFor(final int n)
+    {
+        busyCalls.set(n);
+    }
+
     void holdLongPollsForever(final boolean hold)
     {
         holdLongPollsForever = hold;
@@ -278,6 +286,11 @@ final class FakeBitcoind implements AutoCloseable
             try (InputStream in = ex.getRequestBody())
             {
                 request = MAPPER.readTree(in);
+            }
+            if (busyCalls.getAndUpdate(n -> Math.max(0, n - 1)) > 0)
+            {
+                send(ex, 503, "Work queue depth exceeded".getBytes(StandardCharsets.UTF_8));
+                return;
             }
             final Mode m = mode;
             if (m == Mode.HANG)
