@@ -137,12 +137,12 @@ public final class ApiServer implements AutoCloseable
     }
 
     /**
-     * Per worker (every open channel, SV2 and SV1 alike; labels worker, channel and protocol): accepted and rejected
+     * Per worker (every open channel, SV2 and SV1 alike; labels worker, channel and transport): accepted and rejected
      * shares, the hashrate estimate and the difficulty. One logic-thread snapshot per scrape.
      */
     private void registerWorkerMetrics(final PrometheusRegistry registry)
     {
-        final String[] labels = {"worker", "channel", "protocol"};
+        final String[] labels = {"worker", "channel", "transport"};
         final java.util.function.Supplier<java.util.List<Map<String, Object>>> rows = () ->
         {
             try
@@ -159,8 +159,8 @@ public final class ApiServer implements AutoCloseable
             "shares_accepted");
         workerGauge(registry, "sv2_worker_shares_rejected", "Shares rejected on the worker's open channel", labels, rows,
             "shares_rejected");
-        workerGauge(registry, "sv2_worker_hashrate_hps", "The pool's hashrate estimate for the worker's channel, H/s",
-            labels, rows, "hashrate_estimate");
+        workerGauge(registry, "sv2_worker_hashrate_hps", "Hashrate from the worker's accepted work, 1-minute average, H/s",
+            labels, rows, "hashrate_1m");
         workerGauge(registry, "sv2_worker_difficulty", "The difficulty of the worker's channel target", labels, rows,
             "difficulty");
     }
@@ -173,8 +173,8 @@ public final class ApiServer implements AutoCloseable
         {
             for (final Map<String, Object> r : rows.get())
             {
-                cb.call(((Number)r.get(field)).doubleValue(), String.valueOf(r.get("worker")),
-                    String.valueOf(r.get("channel_id")), String.valueOf(r.get("protocol")));
+                cb.call(((Number)r.get(field)).doubleValue(), String.valueOf(r.get("name")),
+                    String.valueOf(r.get("channel_id")), String.valueOf(r.get("transport")));
             }
         }).register(registry);
     }

@@ -81,6 +81,18 @@ class ApiServerTest
             assertTrue(cleared.get("share_to_ack_queued_us").get("count").asLong() <= sinceReset + 10,
                 cleared + " after " + sinceReset + " shares");
 
+            // the per-worker view: the miner's channel with its shares, in the API and in the metrics
+            final JsonNode workers = JSON.readTree(get(base, "/api/workers", 200)).get("workers");
+            assertEquals(1, workers.size(), workers.toString());
+            final JsonNode w = workers.get(0);
+            assertEquals("api.test", w.get("name").asText());
+            assertEquals("sv2", w.get("transport").asText());
+            assertTrue(w.get("shares_accepted").asLong() >= 1 && w.get("shares_accepted").asLong() <=
+                miner.stats().sharesAccepted.sum(), w.toString());
+            assertTrue(w.get("difficulty").asDouble() > 0 && w.get("last_share_time").asLong() > 0, w.toString());
+            final String workerMetrics = get(base, "/metrics", 200);
+            assertTrue(workerMetrics.contains("sv2_worker_shares_accepted{channel=\"" + w.get("channel_id").asInt() +
+                "\",transport=\"sv2\",worker=\"api.test\"}"), workerMetrics);
             final JsonNode accounting = JSON.readTree(get(base, "/api/accounting", 200));
             assertTrue(accounting.has("shares_accepted") && accounting.has("distribution"), accounting.toString());
 
