@@ -75,6 +75,7 @@ public final class ApiServer implements AutoCloseable
         server.createContext("/api/accounting", ex -> json(ex, pool.accounting()));
         server.createContext("/api/memory", ex -> json(ex, memory("gc=1".equals(ex.getRequestURI().getQuery()))));
         server.createContext("/api/reconnect", this::reconnect);
+        server.createContext("/api/workers", this::workers);
         server.createContext("/api/latency", this::latency);
         server.createContext("/api/extranonce-prefix", this::extranoncePrefix);
         server.createContext("/", this::root);
@@ -115,6 +116,21 @@ public final class ApiServer implements AutoCloseable
             () -> pool.status().hashrate());
         gauge(registry, "sv2_chain_height", "Height of the template source's chain tip", () -> pool.status().height());
         registerTemplateMetrics(registry, pool.templateSources());
+        if (pool.sv1() != null)
+        {
+            final org.bitcoincommons.sv2.sv1.Sv1Metrics s1 = pool.sv1().metrics();
+            gauge(registry, "sv1_connections", "Open Stratum V1 connections", () -> pool.sv1().openConnections());
+            counter(registry, "sv1_connections_accepted", "Stratum V1 connections accepted", () -> s1.connectionsAccepted.sum());
+            counter(registry, "sv1_submits", "mining.submit requests that reached the share ring", () -> s1.submits.sum());
+            counter(registry, "sv1_jobs", "mining.notify sent", () -> s1.jobs.sum());
+            counter(registry, "sv1_keepalive_jobs", "Keepalive jobs (fresh job id and ntime, same work)", () -> s1.keepaliveJobs.sum());
+            counter(registry, "sv1_bad_json", "Connections closed for a line that is not JSON", () -> s1.badJson.sum());
+            counter(registry, "sv1_line_too_long", "Connections closed for a line over max_line_bytes", () -> s1.lineTooLong.sum());
+            counter(registry, "sv1_unknown_methods", "Requests with a method the endpoint does not know", () -> s1.unknownMethods.sum());
+            counter(registry, "sv1_slow_readers", "Connections closed because their outbound queue filled", () -> s1.slowReaders.sum());
+            counter(registry, "sv1_unnegotiated_version_bits", "Submits with version bits without mining.configure (applied within the mask)",
+                () -> s1.unnegotiatedVersionBits.sum());
+        }
     }
 
     /**
@@ -392,6 +408,23 @@ public final class ApiServer implements AutoCloseable
             return;
         }
         json(ex, Map.of("channel_id", channelId, "extranonce_prefix", java.util.HexFormat.of().formatHex(prefix.get())));
+    }
+
+    /** Every open channel, SV2 and SV1 alike: worker, shares, rejects by reason, hashrate, difficulty, last share. */
+    private void workers(final HttpExchange ex) throws IOException
+    {
+        try
+        {
+            final java.util.List<Map<String, Object>> rows = pool.workers();
+            final Map<String, Object> body = new java.util.LinkedHashMap<>();
+            body.put("workers", rows);
+            json(ex, body);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            send(ex, 503, "text/plain", "interrupted\n".getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     private void reconnect(final HttpExchange ex) throws IOException

@@ -160,6 +160,11 @@ public final class PoolCommand implements Runnable
         }
         out.println("pool: stratum2+tcp://" + running.pool.sv2Address().getHostString() + ":" +
             running.pool.sv2Address().getPort() + "/" + running.pool.authorityPublicKey());
+        if (running.pool.sv1Address() != null)
+        {
+            out.println("sv1: stratum+tcp://" + running.pool.sv1Address().getHostString() + ":" +
+                running.pool.sv1Address().getPort());
+        }
         out.flush();
     }
 

@@ -20,7 +20,8 @@ public record EngineConfig(
     ApiConfig api,
     MergeConfig merge,
     ClusterConfig cluster,
-    TemplateProviderConfig templateProvider)
+    TemplateProviderConfig templateProvider,
+    Sv1Config sv1)
 {
     /** Reads and validates a TOML file. */
     public static EngineConfig load(final Path file)
@@ -56,14 +57,16 @@ public record EngineConfig(
         }
         final TomlReader root = new TomlReader(result, "");
         final StratumV2Config stratumV2 = StratumV2Config.read(root.table("stratum_v2"));
+        final PoolConfig pool = PoolConfig.read(root.table("pool"), baseDir);
         final EngineConfig config = new EngineConfig(
             stratumV2,
-            PoolConfig.read(root.table("pool"), baseDir),
+            pool,
             TemplateConfig.read(root.table("template"), baseDir),
             ApiConfig.read(root.table("api")),
             MergeConfig.read(root.table("merge"), baseDir, stratumV2),
             ClusterConfig.read(root.table("cluster"), baseDir),
-            TemplateProviderConfig.read(root.table("template_provider")));
+            TemplateProviderConfig.read(root.table("template_provider")),
+            Sv1Config.read(root.table("sv1"), pool));
         root.rejectUnknown();
         if (config.templateProvider().enabled() && !config.template().sources().contains("embedded"))
         {

@@ -144,11 +144,21 @@ public final class SharePipeline implements AutoCloseable
     /** Runs a task on the consumer thread, in ring order. */
     public void execute(final Runnable task)
     {
+        execute(null, task);
+    }
+
+    /**
+     * Runs a task on the consumer thread, in ring order, on behalf of {@code source} (a connection): a task that throws
+     * is that connection's fault only, as its messages' are.
+     */
+    public void execute(final Object source, final Runnable task)
+    {
         final long seq = ring.next();
         try
         {
             final PipelineEvent e = ring.get(seq);
             e.type = PipelineEvent.TASK;
+            e.source = source;
             e.task = task;
         }
         finally

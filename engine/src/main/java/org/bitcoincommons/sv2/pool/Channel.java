@@ -18,13 +18,22 @@ final class Channel
      * then, so a channel that never submits work leaves no worker state and no journal record.
      */
     int workerId = -1;
-    final String userIdentity;
+    /** Named at open; a Stratum V1 channel is named at mining.authorize, before it can have shares. */
+    String userIdentity;
     /** The prefix jobs sent from now on use (replaced by SetExtranoncePrefix; arrays are never modified). */
     byte[] extranoncePrefix;
     /** Rollable extranonce bytes the miner must send (extended channels); 0 for standard channels. */
     final int extranonceSize;
     final int groupChannelId;
     final Vardiff vardiff;
+    /** The channel's target policy (the pool's, or its endpoint's, e.g. Stratum V1's). */
+    final ChannelTargets targets;
+    /** The hardest target ever set, LE, or null for no cap. */
+    final byte[] minTarget;
+    /** Re-issue the current work under a fresh job id after each retarget (see {@link ChannelPolicy}). */
+    final boolean newJobOnRetarget;
+    /** 0, or the significant digits targets are snapped to as difficulties (see {@link ChannelPolicy}). */
+    final int difficultyDigits;
 
     final byte[] maxTarget = new byte[32];
     final byte[] target = new byte[32];
@@ -56,11 +65,20 @@ final class Channel
 
     long sharesAccepted;
     long sharesRejected;
+    /** Rejections by {@link ShareError} ordinal, for the per-worker view. */
+    final long[] rejectsByReason = new long[ShareError.values().length];
+    /** Wall clock of the last accepted share, ms (0: none yet). */
+    long lastShareMs;
+    /** Sum of the difficulties of accepted shares, for the per-worker view. */
+    double acceptedWork;
+    final long openedMs;
     boolean closed;
 
     Channel(final int channelId, final MiningDownstream downstream, final boolean extended, final String userIdentity, final byte[] extranoncePrefix, final int extranonceSize, final int groupChannelId,
-        final long nowSec, final double minHashrate)
+        final long nowMs, final ChannelTargets targets, final double minHashrate, final byte[] minTarget,
+        final boolean newJobOnRetarget, final int difficultyDigits)
     {
+        this.difficultyDigits = difficultyDigits;
         this.channelId = channelId;
         this.downstream = downstream;
         this.extended = extended;
@@ -68,7 +86,11 @@ final class Channel
         this.extranoncePrefix = extranoncePrefix;
         this.extranonceSize = extranonceSize;
         this.groupChannelId = groupChannelId;
-        this.vardiff = new Vardiff(nowSec, minHashrate);
+        this.vardiff = new Vardiff(nowMs / 1000, minHashrate);
+        this.targets = targets;
+        this.minTarget = minTarget;
+        this.newJobOnRetarget = newJobOnRetarget;
+        this.openedMs = nowMs;
         this.slotMerkleRoot = extended ? null : new byte[JOB_SLOTS][32];
         this.slotMidstate = extended ? null : new byte[JOB_SLOTS][32];
         java.util.Arrays.fill(slotJobId, -1);

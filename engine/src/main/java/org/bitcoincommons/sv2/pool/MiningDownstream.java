@@ -3,13 +3,20 @@ package org.bitcoincommons.sv2.pool;
 /**
  * What the pool logic sends to one downstream connection. The wire layer implements it by encoding SV2
  * frames into the connection's bounded outbound queue; it never blocks the caller (a full queue closes that
- * connection). Byte arrays are only read during the call. Targets, hashes and prev_hash are 32 bytes in
+ * connection). Byte arrays are only read during the call, except a job's (coinbase parts, merkle path), which are the
+ * job's own immutable arrays and may be kept until that job's SetNewPrevHash. Targets, hashes and prev_hash are 32 bytes in
  * wire order (little-endian / internal byte order).
  */
 public interface MiningDownstream
 {
     /** A stable identifier of the connection, for logs and metrics. */
     long connectionId();
+
+    /** The wire protocol, for the per-worker view: "sv2" unless the endpoint says otherwise. */
+    default String protocol()
+    {
+        return "sv2";
+    }
 
     void openStandardMiningChannelSuccess(int requestId, int channelId, byte[] target, byte[] extranoncePrefix,
         int groupChannelId);

@@ -61,6 +61,7 @@ public final class PoolLogic
     private final List<Downstream> faulted = new ArrayList<>();
     private final List<Throwable> faultErrors = new ArrayList<>();
     private final int[] oneChannel = new int[1];
+    private java.util.function.IntSupplier jobIds;
     /** Written by the logic thread only; volatile so that metrics may read it. */
     private volatile long faults;
 
@@ -151,8 +152,8 @@ public final class PoolLogic
             }
             group = d.groupChannelId;
         }
-        final Channel c = new Channel(channelId, wire, false, userIdentity, prefix, 0, group, clock.time() / 1000,
-            minHashrate);
+        final Channel c = new Channel(channelId, wire, false, userIdentity, prefix, 0, group, clock.time(), targets,
+            minHashrate, null, false, 0);
         initTarget(c, nominalHashrate, maxTarget);
         register(d, c);
         wire.openStandardMiningChannelSuccess(requestId, channelId, c.target, prefix, group);
@@ -167,6 +168,16 @@ public final class PoolLogic
 
     public void openExtendedChannel(final MiningDownstream wire, final int requestId, final String userIdentity,
         final float nominalHashrate, final byte[] maxTarget, final int minExtranonceSize)
+    {
+        openExtendedChannel(wire, requestId, userIdentity, nominalHashrate, maxTarget, minExtranonceSize, null);
+    }
+
+    /**
+     * OpenExtendedMiningChannel with the channel's own difficulty policy ({@code policy} null: the pool's). The
+     * Stratum V1 endpoint opens one such channel per connection.
+     */
+    public void openExtendedChannel(final MiningDownstream wire, final int requestId, final String userIdentity,
+        final float nominalHashrate, final byte[] maxTarget, final int minExtranonceSize, final ChannelPolicy policy)
     {
         final Downstream d = downstream(wire);
         if (d == null)
@@ -185,12 +196,83 @@ public final class PoolLogic
         final int channelId = nextChannelId++;
         final byte[] prefix = new byte[CHANNEL_PREFIX_LENGTH];
         writeChannelPrefix(prefix, channelId);
-        final Channel c = new Channel(channelId, wire, true, userIdentity, prefix, extranonceSize, 0,
-            clock.time() / 1000, minHashrate);
+        final Channel c = policy == null
+            ? new Channel(channelId, wire, true, userIdentity, prefix, extranonceSize, 0, clock.time(), targets,
+                minHashrate, null, false, 0)
+            : new Channel(channelId, wire, true, userIdentity, prefix, extranonceSize, 0, clock.time(),
+                new ChannelTargets(policy.sharesPerMinute(), policy.minHashrate()), policy.minHashrate(),
+                policy.minTargetLe() == null ? null : policy.minTargetLe().clone(), policy.newJobOnRetarget(),
+                policy.difficultyDigits());
         initTarget(c, nominalHashrate, maxTarget);
         register(d, c);
         wire.openExtendedMiningChannelSuccess(requestId, channelId, c.target, extranonceSize, prefix, 0);
         sendFirstJob(c);
+    }
+
+    /**
+     * Names a channel that has no accepted share yet (a Stratum V1 channel is opened at mining.subscribe and named at
+     * mining.authorize). Returns false when there is no such channel of {@code wire} or it already has shares.
+     */
+    public boolean nameChannel(final MiningDownstream wire, final int channelId, final String userIdentity)
+    {
+        final Channel c = channels.get(channelId);
+        if (c == null || c.downstream != wire || c.proven())
+        {
+            return false;
+        }
+        c.userIdentity = userIdentity;
+        return true;
+    }
+
+    /** Counts a share its endpoint refused before it reached validation (e.g. Stratum V1 hex that does not parse). */
+    public void recordReject(final MiningDownstream wire, final int channelId, final ShareError error)
+    {
+        final Channel c = channels.get(channelId);
+        if (c != null && c.downstream == wire)
+        {
+            c.sharesRejected++;
+            c.rejectsByReason[error.ordinal()]++;
+            shares.countRejected();
+        }
+    }
+
+    /**
+     * One row per open channel, for the per-worker view ({@code /api/workers}): worker, channel, protocol, shares,
+     * rejects by reason, hashrate (the vardiff belief and the accepted work over the channel's life), difficulty, last
+     * share. On the logic thread.
+     */
+    public List<Map<String, Object>> workers()
+    {
+        final long now = clock.time();
+        final List<Map<String, Object>> rows = new ArrayList<>(channels.size());
+        for (final Channel c : channels.values())
+        {
+            final Map<String, Object> r = new java.util.LinkedHashMap<>();
+            r.put("worker", c.userIdentity);
+            r.put("channel_id", c.channelId);
+            r.put("connection_id", c.downstream.connectionId());
+            r.put("protocol", c.downstream.protocol());
+            r.put("extended", c.extended);
+            r.put("shares_accepted", c.sharesAccepted);
+            r.put("shares_rejected", c.sharesRejected);
+            final Map<String, Object> why = new java.util.TreeMap<>();
+            for (final ShareError e : ShareError.values())
+            {
+                if (c.rejectsByReason[e.ordinal()] > 0)
+                {
+                    why.put(e.code(), c.rejectsByReason[e.ordinal()]);
+                }
+            }
+            r.put("rejects_by_reason", why);
+            r.put("difficulty", Target.difficultyFromLittleEndian(c.target, 0));
+            r.put("hashrate_estimate", c.hashrate);
+            final double seconds = Math.max(1.0, (now - c.openedMs) / 1000.0);
+            r.put("hashrate_from_shares", c.acceptedWork * 4294967296.0 / seconds);
+            r.put("last_share_ms", c.lastShareMs);
+            r.put("open_seconds", (now - c.openedMs) / 1000);
+            rows.add(r);
+        }
+        return rows;
     }
 
     /** UpdateChannel: a new nominal hashrate and maximum target; the upstream must honour a lower maximum. */
@@ -214,9 +296,9 @@ public final class PoolLogic
             return;
         }
         System.arraycopy(maxTarget, 0, c.maxTarget, 0, 32);
-        c.hashrate = targets.belief(nominalHashrate);
+        c.hashrate = c.targets.belief(nominalHashrate);
         c.vardiff.reset(clock.time() / 1000);
-        applyTarget(c, targets.targetFor(c.hashrate, c.maxTarget));
+        applyTarget(c, targetOf(c));
     }
 
     /**
@@ -356,8 +438,8 @@ public final class PoolLogic
                     spm -> ChannelTargets.hashrateOf(current, spm));
                 if (!Double.isNaN(next))
                 {
-                    c.hashrate = targets.belief(next);
-                    applyTarget(c, targets.targetFor(c.hashrate, c.maxTarget));
+                    c.hashrate = c.targets.belief(next);
+                    applyTarget(c, targetOf(c));
                 }
             }
             catch (final RuntimeException ex)
@@ -496,9 +578,26 @@ public final class PoolLogic
     private void initTarget(final Channel c, final float nominalHashrate, final byte[] maxTarget)
     {
         System.arraycopy(maxTarget, 0, c.maxTarget, 0, 32);
-        c.hashrate = targets.belief(nominalHashrate);
-        final byte[] t = targets.targetFor(c.hashrate, c.maxTarget);
-        System.arraycopy(t, 0, c.target, 0, 32);
+        c.hashrate = c.targets.belief(nominalHashrate);
+        System.arraycopy(targetOf(c), 0, c.target, 0, 32);
+    }
+
+    /** The target for the channel's hashrate belief: within its maximum target and, when it has one, its cap. */
+    private static byte[] targetOf(final Channel c)
+    {
+        byte[] t = c.targets.targetFor(c.hashrate, c.maxTarget);
+        if (c.minTarget != null && Target.fromLittleEndian(t, 0).compareTo(Target.fromLittleEndian(c.minTarget, 0)) < 0)
+        {
+            t = c.minTarget.clone();
+        }
+        if (c.difficultyDigits > 0)
+        {
+            final double d = Target.difficultyFromLittleEndian(t, 0);
+            final double snapped = new java.math.BigDecimal(d).round(new java.math.MathContext(c.difficultyDigits,
+                java.math.RoundingMode.HALF_UP)).doubleValue();
+            t = Target.toLittleEndian(Target.fromDifficulty(snapped));
+        }
+        return t;
     }
 
     private void applyTarget(final Channel c, final byte[] target)
@@ -510,6 +609,46 @@ public final class PoolLogic
         System.arraycopy(target, 0, c.target, 0, 32);
         c.retargetFutureJobs(Target.difficultyFromLittleEndian(target, 0));
         c.downstream.setTarget(c.channelId, c.target);
+        if (c.newJobOnRetarget)
+        {
+            reissueJob(c);
+        }
+    }
+
+    /**
+     * Sends the current work again to one channel under a fresh job id, active at once, carrying the channel's current
+     * target: for a Stratum V1 worker, whose new difficulty takes effect only with its next job, and as a keepalive job
+     * for clients that reconnect when no job came for a while. The copy is the same block (same template and coinbase),
+     * so a share found on either is the same header and the duplicate check sees it once.
+     *
+     * @return false when there is no such channel or no work yet
+     */
+    public boolean reissueJob(final int channelId)
+    {
+        final Channel c = channels.get(channelId);
+        return c != null && reissueJob(c);
+    }
+
+    private boolean reissueJob(final Channel c)
+    {
+        final Job job = currentJob;
+        if (job == null || jobIds == null)
+        {
+            return false;
+        }
+        shares.flushChannel(c);
+        sendChannelJob(c, job.withJobId(jobIds.getAsInt()), false);
+        return true;
+    }
+
+    /**
+     * Where re-issued jobs get their ids: the same increasing sequence as the job factory's, so that a re-issued job
+     * is stale exactly when the job it copies is.
+     */
+    public PoolLogic jobIds(final java.util.function.IntSupplier ids)
+    {
+        this.jobIds = ids;
+        return this;
     }
 
     /** The checks every OpenMiningChannel passes before any target math: SRI's error codes. */

@@ -76,6 +76,7 @@ public final class PoolServer implements AutoCloseable
     private RewardRecorder rewards;
     private volatile Template lastTemplate;
     private TcpServer tcp;
+    private org.bitcoincommons.sv2.sv1.Sv1Server sv1;
     private Thread ticker;
     private volatile boolean running;
     private volatile PoolStatus status = PoolStatus.EMPTY;
@@ -219,6 +220,7 @@ public final class PoolServer implements AutoCloseable
             .maxChannelsWithoutShares(pc.maxChannelsWithoutShares());
         jobs = new JobFactory(payout, pc.poolSignature().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
             logic.extranonceLength(), decorator);
+        logic.jobIds(jobs::allocateJobId);
         pipeline = new SharePipeline(pc.ringSize(), pc.waitStrategy(), new PoolEventProcessor(logic, this::onTick, metrics.shareToAckQueued));
         if (replication != null)
         {
@@ -255,6 +257,11 @@ public final class PoolServer implements AutoCloseable
             });
             tcp.start();
             LOG.info("SV2 pool listening on {} (Noise NX, authority {})", tcp.localAddress(), authorityPublicKey);
+        }
+        if (config.sv1().enabled())
+        {
+            sv1 = new org.bitcoincommons.sv2.sv1.Sv1Server(config.sv1(), pipeline, logic, pc.outboundQueueBytes());
+            sv1.start();
         }
         if (config.templateProvider().enabled())
         {
@@ -406,6 +413,10 @@ public final class PoolServer implements AutoCloseable
             c.reconnect(host, port);
             n++;
         }
+        if (sv1 != null)
+        {
+            n += sv1.reconnectAll(host, port);
+        }
         LOG.info("asked {} connection(s) to reconnect to {}:{}", n, host.isEmpty() ? "(same host)" : host, port);
         return n;
     }
@@ -473,6 +484,37 @@ public final class PoolServer implements AutoCloseable
         return tcp.localAddress();
     }
 
+    /** The Stratum V1 endpoint's address ({@code [sv1]}), or null when it is off. */
+    public InetSocketAddress sv1Address()
+    {
+        return sv1 == null ? null : sv1.localAddress();
+    }
+
+    /** The Stratum V1 endpoint, or null when it is off. */
+    public org.bitcoincommons.sv2.sv1.Sv1Server sv1()
+    {
+        return sv1;
+    }
+
+    /**
+     * Every open channel as the per-worker view ({@code /api/workers}): SV2 and SV1 workers alike. Taken on the logic
+     * thread, in ring order.
+     */
+    public java.util.List<Map<String, Object>> workers() throws InterruptedException
+    {
+        final java.util.concurrent.CompletableFuture<java.util.List<Map<String, Object>>> done =
+            new java.util.concurrent.CompletableFuture<>();
+        pipeline.execute(() -> done.complete(logic.workers()));
+        try
+        {
+            return done.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        catch (final java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex)
+        {
+            throw new IllegalStateException("the logic thread did not answer: " + ex, ex);
+        }
+    }
+
     public String authorityPublicKey()
     {
         return authorityPublicKey;
@@ -526,6 +568,10 @@ public final class PoolServer implements AutoCloseable
         if (tcp != null)
         {
             tcp.close();
+        }
+        if (sv1 != null)
+        {
+            sv1.close();
         }
         if (ticker != null)
         {

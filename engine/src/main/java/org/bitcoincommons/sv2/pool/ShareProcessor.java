@@ -109,6 +109,12 @@ public final class ShareProcessor
         return rejected;
     }
 
+    /** A share an endpoint refused before validation (see {@link PoolLogic#recordReject}). */
+    void countRejected()
+    {
+        rejected++;
+    }
+
     public long blocks()
     {
         return blocks;
@@ -277,6 +283,8 @@ public final class ShareProcessor
         c.sharesAccepted++;
         c.vardiff.onShare();
         final double difficulty = c.slotDifficulty[slot];
+        c.acceptedWork += difficulty;
+        c.lastShareMs = nowSec * 1000;
         accounting.shareAccepted(worker(c), c.channelId, batchSequence[i], job.jobId(), difficulty, job.chainMask());
         if (!c.pendingQueued)
         {
@@ -391,6 +399,7 @@ public final class ShareProcessor
     {
         rejected++;
         c.sharesRejected++;
+        c.rejectsByReason[error.ordinal()]++;
         c.downstream.submitSharesError(c.channelId, sequenceNumber, error);
     }
 

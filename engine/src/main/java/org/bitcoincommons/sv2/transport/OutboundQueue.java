@@ -97,10 +97,11 @@ public final class OutboundQueue implements AutoCloseable
         {
             return -1;
         }
-        int index = tail.ring.tryClaim(FRAME_MSG_TYPE, length);
+        int index = length <= tail.ring.maxMsgLength() ? tail.ring.tryClaim(FRAME_MSG_TYPE, length) : -1;
         while (index < 0)
         {
-            final int bigger = capacity * 2;
+            // a ring takes messages up to an eighth of its capacity: a frame larger than that needs a larger ring
+            final int bigger = Math.max(capacity * 2, BitUtil.findNextPositivePowerOfTwo(length * 8));
             if (bigger > maxBytes)
             {
                 return -1;

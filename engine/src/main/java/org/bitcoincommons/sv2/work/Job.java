@@ -56,6 +56,12 @@ public final class Job
         this.auxMaxTarget = auxMaxTarget;
     }
 
+    /** The same work under another job id (a re-issue to one channel: same template, coinbase and aux work). */
+    public Job withJobId(final int id)
+    {
+        return new Job(id, template, coinbase, chainMask, auxWork, auxMaxTarget);
+    }
+
     public int jobId()
     {
         return jobId;

@@ -39,7 +39,7 @@ public final class JobFactory
     private final byte[] poolSignature;
     private final int extranonceLength;
     private final Decorator decorator;
-    private int nextJobId = 1;
+    private final java.util.concurrent.atomic.AtomicInteger nextJobId = new java.util.concurrent.atomic.AtomicInteger(1);
 
     /**
      * @param payoutScript     scriptPubKey of the pool's payout output
@@ -53,6 +53,12 @@ public final class JobFactory
         this.poolSignature = poolSignature.clone();
         this.extranonceLength = extranonceLength;
         this.decorator = decorator;
+    }
+
+    /** The next job id of the increasing sequence this factory's jobs take theirs from (any thread). */
+    public int allocateJobId()
+    {
+        return nextJobId.getAndIncrement();
     }
 
     public Job create(final Template template)
@@ -95,7 +101,7 @@ public final class JobFactory
             b.witnessCommitment(commitmentOf(template.witnessCommitment()));
         }
         final Coinbase coinbase = b.build();
-        return new Job(nextJobId++, template, coinbase, d.chainMask(), d.auxWork(), d.auxMaxTarget());
+        return new Job(nextJobId.getAndIncrement(), template, coinbase, d.chainMask(), d.auxWork(), d.auxMaxTarget());
     }
 
     /** The 32-byte commitment inside a 38-byte witness commitment script {@code 6a24aa21a9ed || commitment}. */

@@ -250,7 +250,7 @@ class Sv2TpSourceTest
             assertTrue(await(() -> source.phase() == Sv2TpSource.State.FAILED));
             assertFalse(source.healthy());
             assertEquals(chain.tipHeight(), source.tipHeight(), "the last tip is still known");
-            tp = provider(chain, at);
+            tp = providerAgain(chain, at);
             final Delivered again = next(delivered);
             assertFalse(again.newTip(), "the same tip as before the outage");
             assertArrayEquals(first.prevHash(), again.template().prevHash());
@@ -259,6 +259,30 @@ class Sv2TpSourceTest
         finally
         {
             tp.close();
+        }
+    }
+
+    /**
+     * The provider back on the port it had. The closed listener may hold the port a moment longer (the JDK defers the
+     * close of a socket a thread is blocked on), so the bind is retried for a few seconds.
+     */
+    private TemplateProviderServer providerAgain(final EmbeddedChain chain, final InetSocketAddress at) throws Exception
+    {
+        final long deadline = System.nanoTime() + 5_000_000_000L;
+        while (true)
+        {
+            try
+            {
+                return provider(chain, at);
+            }
+            catch (final java.net.BindException ex)
+            {
+                if (System.nanoTime() > deadline)
+                {
+                    throw ex;
+                }
+                Thread.sleep(20);
+            }
         }
     }
 
