@@ -81,6 +81,7 @@ public final class WireBytes
         final LongAdder encOtherUp = new LongAdder();
         final LongAdder encOtherDown = new LongAdder();
         final LongAdder jobs = new LongAdder();
+        final LongAdder newBlocks = new LongAdder();
         final LongAdder submitted = new LongAdder();
         final LongAdder accepted = new LongAdder();
         final LongAdder rejected = new LongAdder();
@@ -165,6 +166,7 @@ public final class WireBytes
         m.put("shares_accepted", accepted);
         m.put("shares_rejected", t.rejected.sum());
         m.put("jobs", jobs);
+        m.put("new_prev_hashes", t.newBlocks.sum());
         m.put("accepted_shares_per_job", jobs == 0 ? 0 : (double)accepted / jobs);
         if (sv2)
         {
@@ -323,6 +325,7 @@ public final class WireBytes
         private OutputStream os;
         private volatile String job;
         private volatile String ntime;
+        private String prevHash = "";
         private String extranonce2 = "00000000";
         private long id = 100;
         private byte[] line = new byte[8192];
@@ -403,6 +406,11 @@ public final class WireBytes
             {
                 job = m.path("params").path(0).asText();
                 ntime = m.path("params").path(7).asText();
+                if (measuring && !m.path("params").path(1).asText().equals(prevHash))
+                {
+                    tally.newBlocks.increment();
+                }
+                prevHash = m.path("params").path(1).asText();
                 if (measuring)
                 {
                     tally.jobDown.add(n + 1);
@@ -586,6 +594,7 @@ public final class WireBytes
                     {
                         tally.jobDown.add(n);
                         tally.encJobDown.add(encrypted(n));
+                        tally.newBlocks.increment();
                     }
                 }
                 case MiningProtocol.MESSAGE_TYPE_SUBMIT_SHARES_SUCCESS ->
