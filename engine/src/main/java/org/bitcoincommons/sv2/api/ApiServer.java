@@ -116,6 +116,7 @@ public final class ApiServer implements AutoCloseable
             () -> pool.status().hashrate());
         gauge(registry, "sv2_chain_height", "Height of the template source's chain tip", () -> pool.status().height());
         registerTemplateMetrics(registry, pool.templateSources());
+        registerWorkerMetrics(registry);
         if (pool.sv1() != null)
         {
             final org.bitcoincommons.sv2.sv1.Sv1Metrics s1 = pool.sv1().metrics();
@@ -127,10 +128,55 @@ public final class ApiServer implements AutoCloseable
             counter(registry, "sv1_bad_json", "Connections closed for a line that is not JSON", () -> s1.badJson.sum());
             counter(registry, "sv1_line_too_long", "Connections closed for a line over max_line_bytes", () -> s1.lineTooLong.sum());
             counter(registry, "sv1_unknown_methods", "Requests with a method the endpoint does not know", () -> s1.unknownMethods.sum());
+            counter(registry, "sv1_subscribe_timeouts", "Connections closed for no mining.subscribe within 30 s",
+                () -> s1.subscribeTimeouts.sum());
             counter(registry, "sv1_slow_readers", "Connections closed because their outbound queue filled", () -> s1.slowReaders.sum());
             counter(registry, "sv1_unnegotiated_version_bits", "Submits with version bits without mining.configure (applied within the mask)",
                 () -> s1.unnegotiatedVersionBits.sum());
         }
+    }
+
+    /**
+     * Per worker (every open channel, SV2 and SV1 alike; labels worker, channel and protocol): accepted and rejected
+     * shares, the hashrate estimate and the difficulty. One logic-thread snapshot per scrape.
+     */
+    private void registerWorkerMetrics(final PrometheusRegistry registry)
+    {
+        final String[] labels = {"worker", "channel", "protocol"};
+        final java.util.function.Supplier<java.util.List<Map<String, Object>>> rows = () ->
+        {
+            try
+            {
+                return pool.workers();
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return java.util.List.of();
+            }
+        };
+        workerGauge(registry, "sv2_worker_shares_accepted", "Shares accepted on the worker's open channel", labels, rows,
+            "shares_accepted");
+        workerGauge(registry, "sv2_worker_shares_rejected", "Shares rejected on the worker's open channel", labels, rows,
+            "shares_rejected");
+        workerGauge(registry, "sv2_worker_hashrate_hps", "The pool's hashrate estimate for the worker's channel, H/s",
+            labels, rows, "hashrate_estimate");
+        workerGauge(registry, "sv2_worker_difficulty", "The difficulty of the worker's channel target", labels, rows,
+            "difficulty");
+    }
+
+    private static void workerGauge(final PrometheusRegistry registry, final String name, final String help,
+        final String[] labels, final java.util.function.Supplier<java.util.List<Map<String, Object>>> rows,
+        final String field)
+    {
+        GaugeWithCallback.builder().name(name).help(help).labelNames(labels).callback(cb ->
+        {
+            for (final Map<String, Object> r : rows.get())
+            {
+                cb.call(((Number)r.get(field)).doubleValue(), String.valueOf(r.get("worker")),
+                    String.valueOf(r.get("channel_id")), String.valueOf(r.get("protocol")));
+            }
+        }).register(registry);
     }
 
     /**
