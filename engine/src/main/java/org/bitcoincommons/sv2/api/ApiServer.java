@@ -38,20 +38,30 @@ public final class ApiServer implements AutoCloseable
     private final PoolServer pool;
     private final ClusterFrontend cluster;
     private final byte[] dashboard;
+    private final ApiAccess access;
 
     public ApiServer(final InetSocketAddress address, final PoolServer pool) throws IOException
     {
         this(address, pool, null);
     }
 
-    /**
-     * @param cluster a cluster frontend's session (its status goes under "cluster" in {@code /api/status}, with the
-     *                commit latency, and into {@code /metrics}); null for a single process
-     */
     public ApiServer(final InetSocketAddress address, final PoolServer pool, final ClusterFrontend cluster)
         throws IOException
     {
+        this(address, pool, cluster, "", false);
+    }
+
+    /**
+     * @param cluster           a cluster frontend's session (its status goes under "cluster" in {@code /api/status},
+     *                          with the commit latency, and into {@code /metrics}); null for a single process
+     * @param adminToken        the bearer token POST endpoints require; empty: they are refused (403)
+     * @param readRequiresToken every endpoint requires the token
+     */
+    public ApiServer(final InetSocketAddress address, final PoolServer pool, final ClusterFrontend cluster,
+        final String adminToken, final boolean readRequiresToken) throws IOException
+    {
         this.pool = pool;
+        this.access = new ApiAccess(adminToken, readRequiresToken);
         this.cluster = cluster;
         this.server = HttpServer.create(address, 64);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -65,20 +75,25 @@ public final class ApiServer implements AutoCloseable
         {
             registerClusterMetrics(registry);
         }
-        server.createContext("/metrics", new MetricsHandler(registry));
-        server.createContext("/api/status", ex ->
+        context("/metrics", new MetricsHandler(registry));
+        context("/api/status", ex ->
         {
             final Map<String, Object> st = withCluster(status(pool.status()));
             st.put("template", templateStatus(pool.templateSources()));
             json(ex, st);
         });
-        server.createContext("/api/accounting", ex -> json(ex, pool.accounting()));
-        server.createContext("/api/memory", ex -> json(ex, memory("gc=1".equals(ex.getRequestURI().getQuery()))));
-        server.createContext("/api/reconnect", this::reconnect);
-        server.createContext("/api/workers", this::workers);
-        server.createContext("/api/latency", this::latency);
-        server.createContext("/api/extranonce-prefix", this::extranoncePrefix);
-        server.createContext("/", this::root);
+        context("/api/accounting", ex -> json(ex, pool.accounting()));
+        context("/api/memory", ex -> json(ex, memory("gc=1".equals(ex.getRequestURI().getQuery()))));
+        context("/api/reconnect", this::reconnect);
+        context("/api/workers", this::workers);
+        context("/api/latency", this::latency);
+        context("/api/extranonce-prefix", this::extranoncePrefix);
+        context("/", this::root);
+    }
+
+    private void context(final String path, final com.sun.net.httpserver.HttpHandler handler)
+    {
+        server.createContext(path, handler).getFilters().add(access);
     }
 
     public void start()

@@ -134,10 +134,11 @@ public final class BenchLoadCommand implements Runnable
                     embedded_bits = "1a00ffff"
                     [api]
                     listen_addr = "127.0.0.1:%d"
+                    admin_token = "%s"
                     %s
                     """.formatted(sv2Port, AuthorityKeys.encodePublic(pub), AuthorityKeys.encodeSecret(secret),
                     tmp.resolve("journal").toString().replace("\\", "/"), String.join("\n", poolConfig), apiPort,
-                    sv1 ? sv1Section(sv1Port) : ""));
+                    ADMIN_TOKEN, sv1 ? sv1Section(sv1Port) : ""));
                 child = ChildPool.startPool(config, tmp.resolve("pool.log"), poolHeap, poolJvmOpts);
                 ChildPool.waitReady(api, child);
             }
@@ -245,13 +246,24 @@ public final class BenchLoadCommand implements Runnable
         }
     }
 
+    /** The child pool's admin token (a fresh one per run; the API listens on loopback only). */
+    private static final String ADMIN_TOKEN = java.util.HexFormat.of().formatHex(randomBytes());
+
+    private static byte[] randomBytes()
+    {
+        final byte[] b = new byte[16];
+        new java.security.SecureRandom().nextBytes(b);
+        return b;
+    }
+
     private static void post(final URI api, final String path)
     {
         try
         {
             final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
             http.send(HttpRequest.newBuilder(api.resolve(path)).POST(HttpRequest.BodyPublishers.noBody())
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding());
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.discarding());
         }
         catch (final IOException ex)
         {

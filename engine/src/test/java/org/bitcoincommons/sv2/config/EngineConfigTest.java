@@ -134,6 +134,9 @@ class EngineConfigTest
         assertMessage("stratum_v2.transport_preference: QUIC is not available", "[stratum_v2]\ntransport_preference = \"quic\"");
         assertMessage("stratum_v2.sv1_listen_addr: the Stratum V1 endpoint has its own section: set [sv1] enabled = true",
             "[stratum_v2]\nsv1_listen_addr = \"0.0.0.0:3333\"");
+        assertMessage("api.admin_token: at least 16 characters", "[api]\nadmin_token = \"short\"");
+        assertMessage("api.read_requires_token: needs admin_token", "[api]\nread_requires_token = true");
+        assertMessage("api.admin_token_file: cannot read", "[api]\nadmin_token_file = \"no-such-file\"");
         assertMessage("sv1.extranonce2_size: must be between 2 and 8", "[sv1]\nextranonce2_size = 9");
         assertMessage("sv1.extranonce2_size: must be at most pool.extranonce_size (4)",
             "[pool]\nextranonce_size = 4\n[sv1]\nextranonce2_size = 6");

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ApiServerTest
 {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TOKEN = "test-token-0123456789abcdef";
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir
@@ -36,7 +37,7 @@ class ApiServerTest
     void servesStatusAccountingMetricsLatencyAndReconnect() throws Exception
     {
         try (PoolHarness h = new PoolHarness(dir, 1e9, "");
-             ApiServer api = new ApiServer(new InetSocketAddress("127.0.0.1", 0), h.pool);
+             ApiServer api = new ApiServer(new InetSocketAddress("127.0.0.1", 0), h.pool, null, TOKEN, false);
              MinerClient miner = h.miner("api.test", 1, false))
         {
             api.start();
@@ -73,7 +74,7 @@ class ApiServerTest
             assertEquals(405, send(HttpRequest.newBuilder(base.resolve("/api/latency/reset")).GET()).statusCode());
             final long ackedBeforeReset = miner.stats().sharesAccepted.sum();
             assertEquals(200, send(HttpRequest.newBuilder(base.resolve("/api/latency/reset"))
-                .POST(HttpRequest.BodyPublishers.noBody())).statusCode());
+                .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.noBody())).statusCode());
             final JsonNode cleared = JSON.readTree(get(base, "/api/latency", 200));
             // After the reset only the batches since then count: at most one per share acknowledged meanwhile (plus
             // the few still in flight), whatever the count was before.
@@ -101,7 +102,12 @@ class ApiServerTest
 
             assertEquals(405, send(HttpRequest.newBuilder(base.resolve("/api/reconnect")).GET()).statusCode());
             assertEquals(400, send(HttpRequest.newBuilder(base.resolve("/api/reconnect?port=70000"))
+                .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.noBody())).statusCode());
+            // admin actions need the token: none is 401, another is 401, and reading needs none
+            assertEquals(401, send(HttpRequest.newBuilder(base.resolve("/api/reconnect"))
                 .POST(HttpRequest.BodyPublishers.noBody())).statusCode());
+            assertEquals(401, send(HttpRequest.newBuilder(base.resolve("/api/latency/reset"))
+                .header("Authorization", "Bearer " + TOKEN + "x").POST(HttpRequest.BodyPublishers.noBody())).statusCode());
             get(base, "/api/nothing-here", 404);
             assertTrue(get(base, "/", 200).contains("<"), "the dashboard is HTML");
         }
