@@ -94,6 +94,12 @@ class ApiServerTest
             final String workerMetrics = get(base, "/metrics", 200);
             assertTrue(workerMetrics.contains("sv2_worker_shares_accepted{channel=\"" + w.get("channel_id").asInt() +
                 "\",transport=\"sv2\",worker=\"api.test\"}"), workerMetrics);
+            // bin/sv2 status reads the same documents
+            final org.bitcoincommons.sv2.cli.CliRunner st = org.bitcoincommons.sv2.cli.CliRunner.run("status", "--api",
+                base.toString());
+            assertEquals(0, st.exitCode(), st.err());
+            assertTrue(st.out().contains("shares accepted") && st.out().contains("api.test") &&
+                st.out().contains("sv2"), st.out());
             final JsonNode accounting = JSON.readTree(get(base, "/api/accounting", 200));
             assertTrue(accounting.has("shares_accepted") && accounting.has("distribution"), accounting.toString());
 
