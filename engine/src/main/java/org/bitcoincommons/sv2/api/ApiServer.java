@@ -86,6 +86,8 @@ public final class ApiServer implements AutoCloseable
         context("/api/memory", ex -> json(ex, memory("gc=1".equals(ex.getRequestURI().getQuery()))));
         context("/api/reconnect", this::reconnect);
         context("/api/workers", this::workers);
+        context("/api/chains", ex -> json(ex, Map.of("chains", pool.chains())));
+        context("/api/blocks", this::blocks);
         context("/api/latency", this::latency);
         context("/api/extranonce-prefix", this::extranoncePrefix);
         context("/", this::root);
@@ -471,21 +473,143 @@ public final class ApiServer implements AutoCloseable
         json(ex, Map.of("channel_id", channelId, "extranonce_prefix", java.util.HexFormat.of().formatHex(prefix.get())));
     }
 
-    /** Every open channel, SV2 and SV1 alike: worker, shares, rejects by reason, hashrate, difficulty, last share. */
+    /** Fields /api/workers may be sorted by. */
+    private static final java.util.Set<String> WORKER_SORT_FIELDS = java.util.Set.of("name", "transport", "channel_id",
+        "shares_accepted", "shares_rejected", "difficulty", "hashrate_1m", "hashrate_15m", "hashrate_1h",
+        "last_share_time", "blocks_found", "open_seconds");
+
+    /**
+     * {@code GET /api/workers[?page=1&per_page=100&sort=hashrate_1m&order=desc]}: every open channel, SV2 and SV1 alike,
+     * paged and sorted; {@code GET /api/workers/NAME}: the channels of one worker (404 when it has none open).
+     */
     private void workers(final HttpExchange ex) throws IOException
     {
+        final String path = ex.getRequestURI().getPath();
+        final java.util.List<Map<String, Object>> rows;
         try
         {
-            final java.util.List<Map<String, Object>> rows = pool.workers();
-            final Map<String, Object> body = new java.util.LinkedHashMap<>();
-            body.put("workers", rows);
-            json(ex, body);
+            rows = pool.workers();
         }
         catch (final InterruptedException e)
         {
             Thread.currentThread().interrupt();
             send(ex, 503, "text/plain", "interrupted\n".getBytes(StandardCharsets.UTF_8));
+            return;
         }
+        if (path.startsWith("/api/workers/") && path.length() > "/api/workers/".length())
+        {
+            final String name = java.net.URLDecoder.decode(path.substring("/api/workers/".length()),
+                StandardCharsets.UTF_8);
+            final java.util.List<Map<String, Object>> mine = rows.stream().filter(r -> name.equals(r.get("name")))
+                .toList();
+            if (mine.isEmpty())
+            {
+                send(ex, 404, "text/plain", ("no open channel of worker " + name + "\n").getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            final Map<String, Object> body = new LinkedHashMap<>();
+            body.put("name", name);
+            body.put("channels", mine);
+            json(ex, body);
+            return;
+        }
+        if (!path.equals("/api/workers") && !path.equals("/api/workers/"))
+        {
+            send(ex, 404, "text/plain", "not found\n".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        final Map<String, String> q = query(ex);
+        final int page;
+        final int perPage;
+        try
+        {
+            page = Integer.parseInt(q.getOrDefault("page", "1"));
+            perPage = Integer.parseInt(q.getOrDefault("per_page", "100"));
+            if (page < 1 || perPage < 1 || perPage > 1000)
+            {
+                throw new NumberFormatException();
+            }
+        }
+        catch (final NumberFormatException e)
+        {
+            send(ex, 400, "text/plain", "page >= 1 and 1 <= per_page <= 1000\n".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        final String sort = q.getOrDefault("sort", "hashrate_1m");
+        final String order = q.getOrDefault("order", "desc");
+        if (!WORKER_SORT_FIELDS.contains(sort) || !(order.equals("asc") || order.equals("desc")))
+        {
+            send(ex, 400, "text/plain", ("sort is one of " + new java.util.TreeSet<>(WORKER_SORT_FIELDS) +
+                ", order asc or desc\n").getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        java.util.Comparator<Map<String, Object>> cmp = (a, b) ->
+        {
+            final Object x = a.get(sort);
+            final Object y = b.get(sort);
+            if (x instanceof Number nx && y instanceof Number ny)
+            {
+                return Double.compare(nx.doubleValue(), ny.doubleValue());
+            }
+            return String.valueOf(x).compareTo(String.valueOf(y));
+        };
+        if (order.equals("desc"))
+        {
+            cmp = cmp.reversed();
+        }
+        cmp = cmp.thenComparing(r -> ((Number)r.get("channel_id")).intValue());
+        final java.util.List<Map<String, Object>> sorted = new java.util.ArrayList<>(rows);
+        sorted.sort(cmp);
+        final int from = Math.min(sorted.size(), (page - 1) * perPage);
+        final int to = Math.min(sorted.size(), from + perPage);
+        final Map<String, Object> body = new LinkedHashMap<>();
+        body.put("workers", sorted.subList(from, to));
+        body.put("total", sorted.size());
+        body.put("page", page);
+        body.put("per_page", perPage);
+        body.put("sort", sort);
+        body.put("order", order);
+        json(ex, body);
+    }
+
+    /** {@code GET /api/blocks[?limit=50]}: the latest parent and aux blocks with their status, newest first. */
+    private void blocks(final HttpExchange ex) throws IOException
+    {
+        int limit = 50;
+        try
+        {
+            limit = Integer.parseInt(query(ex).getOrDefault("limit", "50"));
+        }
+        catch (final NumberFormatException e)
+        {
+            limit = -1;
+        }
+        if (limit < 1 || limit > org.bitcoincommons.sv2.pool.RecentBlocks.CAPACITY)
+        {
+            send(ex, 400, "text/plain", ("1 <= limit <= " + org.bitcoincommons.sv2.pool.RecentBlocks.CAPACITY + "\n")
+                .getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        json(ex, Map.of("blocks", pool.recentBlocks(limit)));
+    }
+
+    private static Map<String, String> query(final HttpExchange ex)
+    {
+        final Map<String, String> m = new LinkedHashMap<>();
+        final String q = ex.getRequestURI().getRawQuery();
+        if (q != null)
+        {
+            for (final String kv : q.split("&"))
+            {
+                final int eq = kv.indexOf('=');
+                if (eq > 0)
+                {
+                    m.put(java.net.URLDecoder.decode(kv.substring(0, eq), StandardCharsets.UTF_8),
+                        java.net.URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return m;
     }
 
     private void reconnect(final HttpExchange ex) throws IOException

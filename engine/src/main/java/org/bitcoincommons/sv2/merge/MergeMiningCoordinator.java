@@ -334,6 +334,34 @@ public final class MergeMiningCoordinator implements WorkLayer
         return chains.size();
     }
 
+    @Override
+    public List<java.util.Map<String, Object>> chainStatus(final long nowMs)
+    {
+        final List<java.util.Map<String, Object>> out = new ArrayList<>(chains.size());
+        for (final AuxChain c : chains)
+        {
+            final java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("name", c.config.name());
+            m.put("kind", c.config.kind().name().toLowerCase(java.util.Locale.ROOT));
+            m.put("chain_id", c.config.chainId());
+            m.put("up", c.up());
+            final AuxWorkSnapshot.ChainWork w = c.work();
+            m.put("height", w == null ? -1 : w.height());
+            final long age = c.health.workAgeMs(nowMs);
+            m.put("work_age_ms", age == Long.MAX_VALUE ? -1 : age);
+            m.put("last_error", c.lastError() == null ? "" : c.lastError());
+            m.put("proofs_submitted", c.submitted.get());
+            m.put("proofs_accepted", c.accepted.get());
+            m.put("proofs_rejected", c.rejected.get());
+            m.put("proofs_unknown", c.unknown.get());
+            m.put("proofs_in_flight", c.inFlight.get());
+            m.put("duplicates_ignored", c.duplicates.get());
+            m.put("rewards", recorder.totalRewards(c.index));
+            out.add(m);
+        }
+        return out;
+    }
+
     /** One view per enabled chain. */
     public List<MergeMiningChannel> channels()
     {

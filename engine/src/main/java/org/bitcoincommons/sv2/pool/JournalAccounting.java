@@ -21,7 +21,7 @@ public final class JournalAccounting implements ShareAccounting
     private final JournalWriter writer;
     private final AccountingState state;
     /** The state, or the state then the sink: what every event is applied to after it is journaled. */
-    private final AccountingListener listener;
+    private AccountingListener listener;
     private final EpochClock clock;
     private final Map<String, Integer> workerIds = new HashMap<>();
     private int nextWorkerId;
@@ -51,6 +51,16 @@ public final class JournalAccounting implements ShareAccounting
         state.workerNames().forEach((id, name) -> workerIds.put(name, id));
         this.nextWorkerId = state.maxWorkerId() + 1;
         this.snapshot = state.toMap();
+    }
+
+    /**
+     * Adds an observer of every event, after the state and the sink (e.g. the recent blocks of the API). Before the
+     * first event only: the logic thread reads the listener without a lock.
+     */
+    public JournalAccounting observe(final AccountingListener observer)
+    {
+        listener = new TeeListener(listener, observer);
+        return this;
     }
 
     @Override

@@ -77,6 +77,8 @@ public final class PoolServer implements AutoCloseable
     private volatile Template lastTemplate;
     private TcpServer tcp;
     private org.bitcoincommons.sv2.sv1.Sv1Server sv1;
+    /** The latest parent and aux blocks and their status ({@code /api/blocks}). */
+    private final RecentBlocks recentBlocks = new RecentBlocks();
     private Thread ticker;
     private volatile boolean running;
     private volatile PoolStatus status = PoolStatus.EMPTY;
@@ -158,14 +160,14 @@ public final class PoolServer implements AutoCloseable
         final AccountingState state = new AccountingState();
         try (JournalReader r = journal.reader())
         {
-            final long n = r.readAll(state);
+            final long n = r.readAll(new org.bitcoincommons.sv2.journal.TeeListener(state, recentBlocks));
             if (n > 0)
             {
                 LOG.info("journal {}: replayed {} events ({} shares accepted, {} blocks found)", pc.journalDir(), n,
                     state.sharesAccepted(), state.toMap().get("blocks_found"));
             }
         }
-        accounting = new JournalAccounting(journal.writer(), state, clock, replication);
+        accounting = new JournalAccounting(journal.writer(), state, clock, replication).observe(recentBlocks);
         hash = HashBackends.create(pc.hashImpl());
         LOG.info("share hashing: {} ({} kernel; library {})", hash.impl(), hash.kernel(),
             HashBackends.libraryPath().map(Object::toString).orElse("not loaded"));
@@ -483,6 +485,42 @@ public final class PoolServer implements AutoCloseable
     public InetSocketAddress sv2Address()
     {
         return tcp.localAddress();
+    }
+
+    /** The most recent parent and aux blocks with their status, newest first. */
+    public java.util.List<Map<String, Object>> recentBlocks(final int limit)
+    {
+        return recentBlocks.list(limit);
+    }
+
+    /**
+     * Per chain (bitcoin first, then each aux chain): the live view (height, template source or node health, work age,
+     * proofs) joined with the journal's totals for that chain (shares, blocks, rewards, fees, distribution).
+     */
+    public java.util.List<Map<String, Object>> chains()
+    {
+        final java.util.List<Map<String, Object>> out = new java.util.ArrayList<>();
+        final Map<String, Object> btc = new java.util.LinkedHashMap<>();
+        btc.put("name", "bitcoin");
+        btc.put("kind", "parent");
+        btc.put("up", source.state().health().usable());
+        btc.put("height", source.tipHeight());
+        btc.put("template_source", source.activeName());
+        btc.put("blocks_submitted", metrics.blocksSubmitted.sum());
+        btc.put("blocks_accepted", metrics.blocksAccepted.sum());
+        btc.put("blocks_rejected", metrics.blocksRejected.sum());
+        out.add(btc);
+        if (merge != null)
+        {
+            out.addAll(merge.chainStatus(clock.time()));
+        }
+        final Object totals = accounting.snapshot().get("chains");
+        for (final Map<String, Object> c : out)
+        {
+            final Object t = totals instanceof Map<?, ?> m ? m.get(c.get("name")) : null;
+            c.put("accounting", t == null ? Map.of() : t);
+        }
+        return out;
     }
 
     /** The Stratum V1 endpoint's address ({@code [sv1]}), or null when it is off. */

@@ -25,6 +25,15 @@ public interface WorkLayer extends JobFactory.Decorator, AutoCloseable
     /** Aux chains this layer mines. */
     int chainCount();
 
+    /**
+     * One live view per aux chain ({@code /api/chains}): name, kind, chain id, up, height, work age, last error and the
+     * proofs submitted, accepted, rejected, unknown and in flight. Any thread.
+     */
+    default java.util.List<java.util.Map<String, Object>> chainStatus(final long nowMs)
+    {
+        return java.util.List.of();
+    }
+
     /** Stops the layer's threads. */
     @Override
     void close();

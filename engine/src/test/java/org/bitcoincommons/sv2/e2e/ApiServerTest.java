@@ -94,6 +94,23 @@ class ApiServerTest
             final String workerMetrics = get(base, "/metrics", 200);
             assertTrue(workerMetrics.contains("sv2_worker_shares_accepted{channel=\"" + w.get("channel_id").asInt() +
                 "\",transport=\"sv2\",worker=\"api.test\"}"), workerMetrics);
+            final JsonNode page = JSON.readTree(get(base, "/api/workers?sort=name&order=asc&per_page=1&page=1", 200));
+            assertEquals(1, page.get("total").asInt());
+            assertEquals("api.test", page.get("workers").get(0).get("name").asText());
+            assertEquals(0, JSON.readTree(get(base, "/api/workers?page=2&per_page=1", 200)).get("workers").size());
+            get(base, "/api/workers?sort=bogus", 400);
+            get(base, "/api/workers?per_page=0", 400);
+            final JsonNode one = JSON.readTree(get(base, "/api/workers/api.test", 200));
+            assertEquals(w.get("channel_id").asInt(), one.get("channels").get(0).get("channel_id").asInt());
+            get(base, "/api/workers/nobody", 404);
+            // chains: bitcoin first, live height beside the journal's totals for the chain
+            final JsonNode chains = JSON.readTree(get(base, "/api/chains", 200)).get("chains");
+            final JsonNode btc = chains.get(0);
+            assertEquals("bitcoin", btc.get("name").asText());
+            assertTrue(btc.get("up").asBoolean() && btc.get("height").asLong() >= 0, btc.toString());
+            assertTrue(btc.get("accounting").get("shares").asLong() >= 1, btc.toString());
+            get(base, "/api/blocks?limit=0", 400);
+            assertEquals(0, JSON.readTree(get(base, "/api/blocks", 200)).get("blocks").size(), "no block at 1e9");
             // bin/sv2 status reads the same documents
             final org.bitcoincommons.sv2.cli.CliRunner st = org.bitcoincommons.sv2.cli.CliRunner.run("status", "--api",
                 base.toString());
@@ -159,5 +176,45 @@ class ApiServerTest
             }
         }
         throw new AssertionError(name + " not in /metrics");
+    }
+
+    @Test
+    void blocksFoundAreListedWithTheirStatusAndSurviveARestart() throws Exception
+    {
+        final java.util.List<String> before = new java.util.ArrayList<>();
+        try (PoolHarness h = new PoolHarness(dir, 0.0005, "");
+             ApiServer api = new ApiServer(new InetSocketAddress("127.0.0.1", 0), h.pool);
+             MinerClient miner = h.miner("block.finder", 1, false))
+        {
+            api.start();
+            final URI base = URI.create("http://127.0.0.1:" + api.address().getPort());
+            assertTrue(PoolHarness.await(30_000, () -> h.pool.accounting().get("blocks_found") instanceof Number n &&
+                n.longValue() >= 2));
+            // blocks: every block of the journal (fewer than the page), each accepted by the embedded chain with its reward
+            final JsonNode blocks = JSON.readTree(get(base, "/api/blocks?limit=200", 200)).get("blocks");
+            final long found = JSON.readTree(get(base, "/api/accounting", 200)).get("blocks_found").asLong();
+            assertTrue(found >= 1, "the test's difficulty finds blocks");
+            assertTrue(blocks.size() >= 1 && blocks.size() <= found, blocks.toString());
+            for (final JsonNode b : blocks)
+            {
+                assertEquals("bitcoin", b.get("chain").asText());
+                assertTrue(b.get("status").asText().equals("accepted") || b.get("status").asText().equals("found"),
+                    b.toString());
+                assertEquals(64, b.get("hash").asText().length());
+                assertEquals("block.finder", b.get("worker").asText());
+            }
+            blocks.forEach(b -> before.add(b.get("hash").asText()));
+        }
+        // a new pool on the same journal lists the same blocks (rebuilt from the journal)
+        try (PoolHarness h = new PoolHarness(dir, 1e9, "");
+             ApiServer api = new ApiServer(new InetSocketAddress("127.0.0.1", 0), h.pool))
+        {
+            api.start();
+            final URI base = URI.create("http://127.0.0.1:" + api.address().getPort());
+            final JsonNode blocks = JSON.readTree(get(base, "/api/blocks?limit=200", 200)).get("blocks");
+            final java.util.List<String> after = new java.util.ArrayList<>();
+            blocks.forEach(b -> after.add(b.get("hash").asText()));
+            assertTrue(after.containsAll(before) && !before.isEmpty(), before + " vs " + after);
+        }
     }
 }
