@@ -39,6 +39,9 @@ public final class ApiServer implements AutoCloseable
     private final ClusterFrontend cluster;
     private final byte[] dashboard;
     private final ApiAccess access;
+    /** Workers exported with their own labels; the rest are summed under worker="_other" (bounded cardinality). */
+    private volatile int workerSeriesCap = DEFAULT_WORKER_SERIES;
+    public static final int DEFAULT_WORKER_SERIES = 500;
 
     public ApiServer(final InetSocketAddress address, final PoolServer pool) throws IOException
     {
@@ -91,6 +94,13 @@ public final class ApiServer implements AutoCloseable
         context("/api/latency", this::latency);
         context("/api/extranonce-prefix", this::extranoncePrefix);
         context("/", this::root);
+    }
+
+    /** At most this many workers get their own series in /metrics (the busiest by 1-minute hashrate). */
+    public ApiServer workerSeriesCap(final int cap)
+    {
+        this.workerSeriesCap = Math.max(0, cap);
+        return this;
     }
 
     private void context(final String path, final com.sun.net.httpserver.HttpHandler handler)
@@ -164,7 +174,7 @@ public final class ApiServer implements AutoCloseable
         {
             try
             {
-                return pool.workers();
+                return capped(pool.workers(), workerSeriesCap);
             }
             catch (final InterruptedException ex)
             {
@@ -180,6 +190,44 @@ public final class ApiServer implements AutoCloseable
             labels, rows, "hashrate_1m");
         workerGauge(registry, "sv2_worker_difficulty", "The difficulty of the worker's channel target", labels, rows,
             "difficulty");
+    }
+
+    /**
+     * The busiest {@code cap} workers by 1-minute hashrate, and one row "_other" summing the rest (shares and hashrate;
+     * its difficulty is their mean), so that the number of series stays bounded however many miners connect.
+     */
+    static java.util.List<Map<String, Object>> capped(final java.util.List<Map<String, Object>> rows, final int cap)
+    {
+        if (rows.size() <= cap)
+        {
+            return rows;
+        }
+        final java.util.List<Map<String, Object>> sorted = new java.util.ArrayList<>(rows);
+        sorted.sort((a, b) -> Double.compare(((Number)b.get("hashrate_1m")).doubleValue(),
+            ((Number)a.get("hashrate_1m")).doubleValue()));
+        final java.util.List<Map<String, Object>> out = new java.util.ArrayList<>(sorted.subList(0, cap));
+        double accepted = 0;
+        double rejected = 0;
+        double hashrate = 0;
+        double difficulty = 0;
+        final int rest = sorted.size() - cap;
+        for (final Map<String, Object> r : sorted.subList(cap, sorted.size()))
+        {
+            accepted += ((Number)r.get("shares_accepted")).doubleValue();
+            rejected += ((Number)r.get("shares_rejected")).doubleValue();
+            hashrate += ((Number)r.get("hashrate_1m")).doubleValue();
+            difficulty += ((Number)r.get("difficulty")).doubleValue() / rest;
+        }
+        final Map<String, Object> other = new LinkedHashMap<>();
+        other.put("name", "_other");
+        other.put("channel_id", "");
+        other.put("transport", "");
+        other.put("shares_accepted", accepted);
+        other.put("shares_rejected", rejected);
+        other.put("hashrate_1m", hashrate);
+        other.put("difficulty", difficulty);
+        out.add(other);
+        return out;
     }
 
     private static void workerGauge(final PrometheusRegistry registry, final String name, final String help,

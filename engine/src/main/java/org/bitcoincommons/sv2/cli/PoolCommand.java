@@ -140,7 +140,7 @@ public final class PoolCommand implements Runnable
                 try
                 {
                     running.api = new ApiServer(c.api().listenAddr(), running.pool, running.frontend,
-                        c.api().adminToken(), c.api().readRequiresToken());
+                        c.api().adminToken(), c.api().readRequiresToken()).workerSeriesCap(c.api().maxWorkerSeries());
                 }
                 catch (final BindException ex)
                 {

@@ -11,15 +11,17 @@ import java.nio.file.Path;
  * @param adminToken        the bearer token POST endpoints (reconnect, extranonce prefix, latency reset) require; empty:
  *                          those endpoints are refused
  * @param readRequiresToken when true, every endpoint (metrics, JSON, the dashboard) requires the token too
+ * @param maxWorkerSeries   workers with their own series in /metrics (the busiest); the rest are summed as "_other"
  */
-public record ApiConfig(boolean enabled, InetSocketAddress listenAddr, String adminToken, boolean readRequiresToken)
+public record ApiConfig(boolean enabled, InetSocketAddress listenAddr, String adminToken, boolean readRequiresToken,
+    int maxWorkerSeries)
 {
     /** Tokens shorter than this are refused: a guessable token is no protection. */
     public static final int MIN_TOKEN_LENGTH = 16;
 
     public ApiConfig(final boolean enabled, final InetSocketAddress listenAddr)
     {
-        this(enabled, listenAddr, "", false);
+        this(enabled, listenAddr, "", false, 500);
     }
 
     static ApiConfig read(final TomlReader t, final Path baseDir)
@@ -55,6 +57,7 @@ public record ApiConfig(boolean enabled, InetSocketAddress listenAddr, String ad
         {
             throw new ConfigException(t.key("read_requires_token") + ": needs admin_token or admin_token_file");
         }
-        return new ApiConfig(enabled, listen, token, readToken);
+        final int maxWorkerSeries = (int)t.integer("max_worker_series", 500, 0, 100_000);
+        return new ApiConfig(enabled, listen, token, readToken, maxWorkerSeries);
     }
 }
