@@ -38,20 +38,30 @@ public final class ApiServer implements AutoCloseable
     private final PoolServer pool;
     private final ClusterFrontend cluster;
     private final byte[] dashboard;
+    private final ApiAccess access;
 
     public ApiServer(final InetSocketAddress address, final PoolServer pool) throws IOException
     {
         this(address, pool, null);
     }
 
-    /**
-     * @param cluster a cluster frontend's session (its status goes under "cluster" in {@code /api/status}, with the
-     *                commit latency, and into {@code /metrics}); null for a single process
-     */
     public ApiServer(final InetSocketAddress address, final PoolServer pool, final ClusterFrontend cluster)
         throws IOException
     {
+        this(address, pool, cluster, "", false);
+    }
+
+    /**
+     * @param cluster           a cluster frontend's session (its status goes under "cluster" in {@code /api/status},
+     *                          with the commit latency, and into {@code /metrics}); null for a single process
+     * @param adminToken        the bearer token POST endpoints require; empty: they are refused (403)
+     * @param readRequiresToken every endpoint requires the token
+     */
+    public ApiServer(final InetSocketAddress address, final PoolServer pool, final ClusterFrontend cluster,
+        final String adminToken, final boolean readRequiresToken) throws IOException
+    {
         this.pool = pool;
+        this.access = new ApiAccess(adminToken, readRequiresToken);
         this.cluster = cluster;
         this.server = HttpServer.create(address, 64);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -65,20 +75,25 @@ public final class ApiServer implements AutoCloseable
         {
             registerClusterMetrics(registry);
         }
-        server.createContext("/metrics", new MetricsHandler(registry));
-        server.createContext("/api/status", ex ->
+        context("/metrics", new MetricsHandler(registry));
+        context("/api/status", ex ->
         {
             final Map<String, Object> st = withCluster(status(pool.status()));
             st.put("template", templateStatus(pool.templateSources()));
             json(ex, st);
         });
-        server.createContext("/api/accounting", ex -> json(ex, pool.accounting()));
-        server.createContext("/api/memory", ex -> json(ex, memory("gc=1".equals(ex.getRequestURI().getQuery()))));
-        server.createContext("/api/reconnect", this::reconnect);
-        server.createContext("/api/workers", this::workers);
-        server.createContext("/api/latency", this::latency);
-        server.createContext("/api/extranonce-prefix", this::extranoncePrefix);
-        server.createContext("/", this::root);
+        context("/api/accounting", ex -> json(ex, pool.accounting()));
+        context("/api/memory", ex -> json(ex, memory("gc=1".equals(ex.getRequestURI().getQuery()))));
+        context("/api/reconnect", this::reconnect);
+        context("/api/workers", this::workers);
+        context("/api/latency", this::latency);
+        context("/api/extranonce-prefix", this::extranoncePrefix);
+        context("/", this::root);
+    }
+
+    private void context(final String path, final com.sun.net.httpserver.HttpHandler handler)
+    {
+        server.createContext(path, handler).getFilters().add(access);
     }
 
     public void start()
@@ -116,6 +131,7 @@ public final class ApiServer implements AutoCloseable
             () -> pool.status().hashrate());
         gauge(registry, "sv2_chain_height", "Height of the template source's chain tip", () -> pool.status().height());
         registerTemplateMetrics(registry, pool.templateSources());
+        registerWorkerMetrics(registry);
         if (pool.sv1() != null)
         {
             final org.bitcoincommons.sv2.sv1.Sv1Metrics s1 = pool.sv1().metrics();
@@ -127,10 +143,55 @@ public final class ApiServer implements AutoCloseable
             counter(registry, "sv1_bad_json", "Connections closed for a line that is not JSON", () -> s1.badJson.sum());
             counter(registry, "sv1_line_too_long", "Connections closed for a line over max_line_bytes", () -> s1.lineTooLong.sum());
             counter(registry, "sv1_unknown_methods", "Requests with a method the endpoint does not know", () -> s1.unknownMethods.sum());
+            counter(registry, "sv1_subscribe_timeouts", "Connections closed for no mining.subscribe within 30 s",
+                () -> s1.subscribeTimeouts.sum());
             counter(registry, "sv1_slow_readers", "Connections closed because their outbound queue filled", () -> s1.slowReaders.sum());
             counter(registry, "sv1_unnegotiated_version_bits", "Submits with version bits without mining.configure (applied within the mask)",
                 () -> s1.unnegotiatedVersionBits.sum());
         }
+    }
+
+    /**
+     * Per worker (every open channel, SV2 and SV1 alike; labels worker, channel and transport): accepted and rejected
+     * shares, the hashrate estimate and the difficulty. One logic-thread snapshot per scrape.
+     */
+    private void registerWorkerMetrics(final PrometheusRegistry registry)
+    {
+        final String[] labels = {"worker", "channel", "transport"};
+        final java.util.function.Supplier<java.util.List<Map<String, Object>>> rows = () ->
+        {
+            try
+            {
+                return pool.workers();
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return java.util.List.of();
+            }
+        };
+        workerGauge(registry, "sv2_worker_shares_accepted", "Shares accepted on the worker's open channel", labels, rows,
+            "shares_accepted");
+        workerGauge(registry, "sv2_worker_shares_rejected", "Shares rejected on the worker's open channel", labels, rows,
+            "shares_rejected");
+        workerGauge(registry, "sv2_worker_hashrate_hps", "Hashrate from the worker's accepted work, 1-minute average, H/s",
+            labels, rows, "hashrate_1m");
+        workerGauge(registry, "sv2_worker_difficulty", "The difficulty of the worker's channel target", labels, rows,
+            "difficulty");
+    }
+
+    private static void workerGauge(final PrometheusRegistry registry, final String name, final String help,
+        final String[] labels, final java.util.function.Supplier<java.util.List<Map<String, Object>>> rows,
+        final String field)
+    {
+        GaugeWithCallback.builder().name(name).help(help).labelNames(labels).callback(cb ->
+        {
+            for (final Map<String, Object> r : rows.get())
+            {
+                cb.call(((Number)r.get(field)).doubleValue(), String.valueOf(r.get("name")),
+                    String.valueOf(r.get("channel_id")), String.valueOf(r.get("transport")));
+            }
+        }).register(registry);
     }
 
     /**

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         BenchEchoCommand.class,
         BenchTipCommand.class,
         BenchClusterCommand.class,
+        BenchWireCommand.class,
     })
 public final class BenchCommand implements Runnable
 {

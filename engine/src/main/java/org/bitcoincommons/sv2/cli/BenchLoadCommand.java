@@ -17,6 +17,8 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.bitcoincommons.sv2.loadgen.LoadGenerator;
+import org.bitcoincommons.sv2.loadgen.ShareLoad;
+import org.bitcoincommons.sv2.loadgen.Sv1LoadGenerator;
 import org.bitcoincommons.sv2.noise.AuthorityKeys;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,13 +28,20 @@ import picocli.CommandLine.Option;
  * {@code bin/sv2 bench load}: the end-to-end load benchmark. By default it starts a pool in a child process (its own
  * file-descriptor limit and heap) on the embedded chain, connects N simulated miners over encrypted loopback, drives
  * shares flat out or at a rate, and prints accepted shares/s, acknowledgement latency percentiles, bytes on the wire
- * per share, and the pool's heap and RSS per connection.
+ * per share, and the pool's heap and RSS per connection. With {@code --protocol sv1} the miners are Stratum V1
+ * connections to the pool's [sv1] endpoint instead, whose start difficulty is set so small that every submitted
+ * header is a share: the generator does not hash, the pool validates each share in full.
  */
-@Command(name = "load", description = "End-to-end load: N encrypted miners against a pool (started as a child process).")
+@Command(name = "load", description = "End-to-end load: N miners (SV2 encrypted, or Stratum V1) against a pool (started as a child process).")
 public final class BenchLoadCommand implements Runnable
 {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--protocol", defaultValue = "sv2", paramLabel = "sv1|sv2",
+        description = "What the simulated miners speak: sv2 (encrypted, standard channels) or sv1 (Stratum V1) " +
+            "(default ${DEFAULT-VALUE}).")
+    String protocol;
 
     @Option(names = "--connections", defaultValue = "100", description = "Simulated miners (default ${DEFAULT-VALUE}).")
     int connections;
@@ -52,7 +61,8 @@ public final class BenchLoadCommand implements Runnable
     @Option(names = "--batch", defaultValue = "16", description = "Shares per write per connection (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--pool", description = "Use a running pool at HOST:PORT instead of starting one (memory is then not measured).")
+    @Option(names = "--pool", description = "Use a running pool at HOST:PORT (sv1: its SV1 port) instead of starting one " +
+        "(memory is then not measured).")
     String pool;
 
     @Option(names = "--authority-pubkey", description = "With --pool: its authority public key.")
@@ -71,6 +81,8 @@ public final class BenchLoadCommand implements Runnable
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
+    private Map<String, Long> rejectReasons;
+
     @Override
     public void run()
     {
@@ -78,6 +90,11 @@ public final class BenchLoadCommand implements Runnable
         {
             throw new CliException(ExitCode.BAD_INPUT, "need --connections >= 1, --batch >= 1 and --inflight >= --batch");
         }
+        if (!protocol.equals("sv1") && !protocol.equals("sv2"))
+        {
+            throw new CliException(ExitCode.BAD_INPUT, "--protocol must be sv1 or sv2, got " + protocol);
+        }
+        final boolean sv1 = protocol.equals("sv1");
         Process child = null;
         Path tmp = null;
         try
@@ -97,7 +114,8 @@ public final class BenchLoadCommand implements Runnable
                 pub = AuthorityKeys.publicOf(secret);
                 final int sv2Port = ChildPool.freePort();
                 final int apiPort = ChildPool.freePort();
-                address = new InetSocketAddress("127.0.0.1", sv2Port);
+                final int sv1Port = sv1 ? ChildPool.freePort() : 0;
+                address = new InetSocketAddress("127.0.0.1", sv1 ? sv1Port : sv2Port);
                 api = URI.create("http://127.0.0.1:" + apiPort);
                 final Path config = tmp.resolve("pool.toml");
                 Files.writeString(config, """
@@ -116,14 +134,18 @@ public final class BenchLoadCommand implements Runnable
                     embedded_bits = "1a00ffff"
                     [api]
                     listen_addr = "127.0.0.1:%d"
+                    admin_token = "%s"
+                    %s
                     """.formatted(sv2Port, AuthorityKeys.encodePublic(pub), AuthorityKeys.encodeSecret(secret),
-                    tmp.resolve("journal").toString().replace("\\", "/"), String.join("\n", poolConfig), apiPort));
+                    tmp.resolve("journal").toString().replace("\\", "/"), String.join("\n", poolConfig), apiPort,
+                    ADMIN_TOKEN, sv1 ? sv1Section(sv1Port) : ""));
                 child = ChildPool.startPool(config, tmp.resolve("pool.log"), poolHeap, poolJvmOpts);
                 ChildPool.waitReady(api, child);
             }
             final JsonNode before = api == null ? null : memory(api);
-            final LoadGenerator lg = new LoadGenerator(new LoadGenerator.Options(address, pub, connections, rate,
-                (long)(warmup * 1000), (long)(seconds * 1000), inflight, batch, 30_000));
+            final LoadGenerator.Options options = new LoadGenerator.Options(address, pub, connections, rate,
+                (long)(warmup * 1000), (long)(seconds * 1000), inflight, batch, 30_000);
+            final ShareLoad lg = sv1 ? new Sv1LoadGenerator(options) : new LoadGenerator(options);
             final URI poolApi = api;
             if (poolApi != null)
             {
@@ -135,6 +157,7 @@ public final class BenchLoadCommand implements Runnable
             final JsonNode during = api == null ? null : memory(api);
             final int open = lg.openConnections();
             lg.close();
+            rejectReasons = lg instanceof Sv1LoadGenerator g ? g.rejectReasons() : null;
             print(r, open, before, during, inside);
         }
         catch (final IOException ex)
@@ -152,10 +175,30 @@ public final class BenchLoadCommand implements Runnable
         }
     }
 
+    /**
+     * The child pool's SV1 endpoint: a difficulty so small that the share target is 2^256 - 1 (every header is a
+     * share), pinned (min = max) so vardiff cannot raise it while the generator submits flat out.
+     */
+    static String sv1Section(final int port)
+    {
+        return """
+            [sv1]
+            enabled = true
+            listen_addr = "127.0.0.1:%d"
+            start_difficulty = %s
+            min_difficulty = %s
+            max_difficulty = %s
+            """.formatted(port, SV1_EVERY_HASH, SV1_EVERY_HASH, SV1_EVERY_HASH);
+    }
+
+    /** An SV1 difficulty whose target, DIFF1 / d, is past 2^256 - 1: every hash meets it. */
+    static final String SV1_EVERY_HASH = "1e-12";
+
     private void print(final LoadGenerator.Result r, final int open, final JsonNode before, final JsonNode during,
         final JsonNode inside)
     {
         final Map<String, Object> m = new LinkedHashMap<>();
+        m.put("protocol", protocol);
         m.put("connections", r.connections());
         m.put("connections_open_at_end", open);
         m.put("connect_failures", r.connectFailures());
@@ -164,6 +207,10 @@ public final class BenchLoadCommand implements Runnable
         m.put("seconds", r.seconds());
         m.put("shares_accepted", r.sharesAccepted());
         m.put("shares_rejected", r.sharesRejected());
+        if (rejectReasons != null && !rejectReasons.isEmpty())
+        {
+            m.put("reject_reasons", rejectReasons);
+        }
         m.put("accepted_shares_per_second", r.sharesPerSecond());
         m.put("ack_latency_us", Map.of("p50", r.p50Us(), "p99", r.p99Us(), "p99_9", r.p999Us(), "max", r.maxUs()));
         m.put("wire_bytes_per_share", r.bytesPerShare());
@@ -199,13 +246,24 @@ public final class BenchLoadCommand implements Runnable
         }
     }
 
+    /** The child pool's admin token (a fresh one per run; the API listens on loopback only). */
+    private static final String ADMIN_TOKEN = java.util.HexFormat.of().formatHex(randomBytes());
+
+    private static byte[] randomBytes()
+    {
+        final byte[] b = new byte[16];
+        new java.security.SecureRandom().nextBytes(b);
+        return b;
+    }
+
     private static void post(final URI api, final String path)
     {
         try
         {
             final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
             http.send(HttpRequest.newBuilder(api.resolve(path)).POST(HttpRequest.BodyPublishers.noBody())
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding());
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.discarding());
         }
         catch (final IOException ex)
         {

@@ -27,6 +27,8 @@ import picocli.CommandLine.Command;
         CoinbaseCommand.class,
         TemplateCommand.class,
         ClusterCommand.class,
+        ConfigCommand.class,
+        StatusCommand.class,
         HelpCommand.class,
     })
 public final class Main implements Runnable

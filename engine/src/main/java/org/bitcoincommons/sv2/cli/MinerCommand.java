@@ -12,18 +12,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bin/sv2 miner --pool tcp://HOST:PORT --authority-pubkey KEY --user NAME --threads N}: a CPU miner. It mines
+ * {@code bin/sv2 miner --pool tcp://HOST:PORT --authority-pubkey KEY --user NAME --threads N}: a CPU miner; with
+ * {@code --pool stratum+tcp://HOST:PORT} it speaks Stratum V1 (plain TCP, no authority key). It mines
  * until SIGTERM or Ctrl-C (then exits 0), or until the pool proves to be certified by another authority (exit 3: no
  * reconnect can fix that). Its arguments are checked before anything starts (exit 2).
  */
-@Command(name = "miner", description = "Mine against an SV2 pool until SIGTERM or Ctrl-C.")
+@Command(name = "miner", description = "Mine against an SV2 (or, with stratum+tcp://, a Stratum V1) pool until SIGTERM or Ctrl-C.")
 public final class MinerCommand implements Runnable
 {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--pool", required = true, paramLabel = "URL",
-        description = "tcp://HOST:PORT, stratum2+tcp://HOST:PORT[/KEY] or HOST:PORT.")
+        description = "tcp://HOST:PORT, stratum2+tcp://HOST:PORT[/KEY] or HOST:PORT (SV2); stratum+tcp://HOST:PORT (Stratum V1).")
     String pool;
 
     @Option(names = "--authority-pubkey", paramLabel = "KEY",
@@ -65,8 +66,9 @@ public final class MinerCommand implements Runnable
             Runtime.getRuntime().addShutdownHook(hook);
             miner.start();
             final var backend = org.bitcoincommons.sv2.hash.HashBackends.create(hashImpl);
-            out.printf("miner: %s -> %s, %d thread(s) scanning with %s (%s), announcing %s%n", user, config.pool(),
-                threads, backend.impl().configName(), backend.scanKernel(), PoolCommand.hashrate(miner.nominalHashrate()));
+            out.printf("miner: %s -> %s%s, %d thread(s) scanning with %s (%s), announcing %s%n", user, config.pool(),
+                config.sv1() ? " (Stratum V1)" : "", threads, backend.impl().configName(), backend.scanKernel(),
+                PoolCommand.hashrate(miner.nominalHashrate()));
             out.flush();
             // The miner stops by itself on a fault no retry can fix; a signal stops it from here.
             Thread.ofVirtual().name("sv2-miner-watch").start(() ->
@@ -147,6 +149,16 @@ public final class MinerCommand implements Runnable
         catch (final IllegalArgumentException ex)
         {
             throw new CliException(ExitCode.BAD_INPUT, "--pool: " + ex.getMessage());
+        }
+        if (MinerConfig.isSv1Url(pool))
+        {
+            if (authority != null || extended)
+            {
+                throw new CliException(ExitCode.BAD_INPUT, (authority != null ? "--authority-pubkey" : "--extended") +
+                    " does not apply to a Stratum V1 pool (stratum+tcp://): it has no authority key and chooses the " +
+                    "channel itself");
+            }
+            return new MinerConfig(address, null, user, threads, false, hashrate, hashImpl, 500, 30_000, 10_000, true);
         }
         String key = authority;
         if (key == null && pool.startsWith("stratum2+tcp://") && pool.indexOf('/', "stratum2+tcp://".length()) > 0)

@@ -139,7 +139,8 @@ public final class PoolCommand implements Runnable
             {
                 try
                 {
-                    running.api = new ApiServer(c.api().listenAddr(), running.pool, running.frontend);
+                    running.api = new ApiServer(c.api().listenAddr(), running.pool, running.frontend,
+                        c.api().adminToken(), c.api().readRequiresToken());
                 }
                 catch (final BindException ex)
                 {

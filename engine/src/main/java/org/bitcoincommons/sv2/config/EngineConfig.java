@@ -62,7 +62,7 @@ public record EngineConfig(
             stratumV2,
             pool,
             TemplateConfig.read(root.table("template"), baseDir),
-            ApiConfig.read(root.table("api")),
+            ApiConfig.read(root.table("api"), baseDir),
             MergeConfig.read(root.table("merge"), baseDir, stratumV2),
             ClusterConfig.read(root.table("cluster"), baseDir),
             TemplateProviderConfig.read(root.table("template_provider")),

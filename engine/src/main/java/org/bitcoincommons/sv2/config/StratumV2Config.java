@@ -84,7 +84,8 @@ public record StratumV2Config(
     {
         if (!t.string("sv1_listen_addr", "").isEmpty())
         {
-            throw new ConfigException(t.key("sv1_listen_addr") + ": the Stratum V1 endpoint is not available in this version");
+            throw new ConfigException(t.key("sv1_listen_addr") + ": the Stratum V1 endpoint has its own section: set [sv1] enabled = true and " +
+                "[sv1] listen_addr = \"" + t.string("sv1_listen_addr", "") + "\" instead");
         }
         // Accepted for compatibility with the seed's files; this engine has no P2P port to demultiplex.
         t.bool("p2p_stratum_demux", false);

@@ -36,7 +36,7 @@ import org.bitcoincommons.sv2.noise.NoiseConfig;
  * It measures accepted shares/s, acknowledgement latency (send to SubmitShares.Success, HdrHistogram), and bytes on
  * the wire per share. It does not hash: the pool does all the validation work.
  */
-public final class LoadGenerator
+public final class LoadGenerator implements ShareLoad
 {
     /**
      * @param connections  simulated miners
@@ -81,12 +81,14 @@ public final class LoadGenerator
      * until {@link #close()}, so that the pool's memory per connection can be read.
      */
     /** Runs once, when the warm-up ends and the measured interval begins (e.g. resets the pool's own latency). */
+    @Override
     public LoadGenerator onMeasureStart(final Runnable action)
     {
         this.onMeasureStart = action;
         return this;
     }
 
+    @Override
     public Result run() throws InterruptedException
     {
         final double connectSeconds = start();
@@ -172,6 +174,7 @@ public final class LoadGenerator
     }
 
     /** Every share the pool has acknowledged so far (SubmitShares.Success counts). */
+    @Override
     public long acceptedTotal()
     {
         return accepted.sum();
@@ -205,6 +208,7 @@ public final class LoadGenerator
     }
 
     /** Miners whose connection is still up. */
+    @Override
     public int openConnections()
     {
         int open = 0;
@@ -216,6 +220,7 @@ public final class LoadGenerator
     }
 
     /** Closes every connection. */
+    @Override
     public void close()
     {
         stop = true;

@@ -37,7 +37,7 @@ public final class MinerClient implements AutoCloseable
     private static final long CHUNK = 1 << 20;
     private static final int MAX_FOUND = 64;
     /** BIP323 version bits a miner may roll; thread and sweep numbers go into bits 13..28. */
-    private static final int ROLL_MASK = 0x1fffe000;
+    static final int ROLL_MASK = 0x1fffe000;
 
     private final MinerConfig config;
     private final MinerStats stats = new MinerStats();
@@ -45,7 +45,7 @@ public final class MinerClient implements AutoCloseable
     private final AtomicInteger sequence = new AtomicInteger();
     private volatile boolean running;
     private volatile Work work;
-    private volatile MinerSession session;
+    private volatile Session session;
     private volatile InetSocketAddress redirect;
     private volatile double nominalHashrate;
     private Thread sessionThread;
@@ -97,7 +97,7 @@ public final class MinerClient implements AutoCloseable
 
     public boolean connected()
     {
-        final MinerSession s = session;
+        final Session s = session;
         return s != null && s.ready();
     }
 
@@ -137,7 +137,8 @@ public final class MinerClient implements AutoCloseable
         long backoff = config.backoffMinMs();
         while (running)
         {
-            final MinerSession s = new MinerSession(this, target, config, nominalHashrate);
+            final Session s = config.sv1() ? new Sv1MinerSession(this, target, config)
+                : new MinerSession(this, target, config, nominalHashrate);
             session = s;
             try
             {
@@ -219,16 +220,15 @@ public final class MinerClient implements AutoCloseable
             while (running)
             {
                 final Work w = work;
-                final MinerSession s = session;
+                final Session s = session;
                 if (w == null || s == null)
                 {
                     LockSupport.parkNanos(20_000_000L);
                     continue;
                 }
                 // Each thread and sweep rolls different version bits (or extranonce), so no two scan the same headers.
-                final int version = w.versionRollingAllowed()
-                    ? (w.version() & ~ROLL_MASK) | (((w.version() & ROLL_MASK) ^ (int)(roll << 13)) & ROLL_MASK)
-                    : w.version();
+                final int mask = w.rollMask();
+                final int version = (w.version() & ~mask) | (((w.version() & mask) ^ (int)(roll << 13)) & mask);
                 final byte[] extranonce;
                 final byte[] root;
                 if (w.merkleRoot() != null)
@@ -310,7 +310,7 @@ public final class MinerClient implements AutoCloseable
     public synchronized void close()
     {
         running = false;
-        final MinerSession s = session;
+        final Session s = session;
         if (s != null)
         {
             s.close();

@@ -14,7 +14,9 @@ import java.net.InetSocketAddress;
  * @param hashImpl           "auto", "ffm", "jna" or "java"
  * @param backoffMinMs       first reconnect delay; doubles up to backoffMaxMs
  * @param backoffMaxMs       longest reconnect delay
- * @param handshakeTimeoutMs Noise handshake and setup deadline
+ * @param handshakeTimeoutMs Noise handshake and setup deadline (SV1: connect and subscribe deadline)
+ * @param sv1                speak Stratum V1 (newline JSON, {@code stratum+tcp://}) instead of SV2; the channel is
+ *                           then the pool's choice and {@code extended} and {@code authorityPublicKey} do not apply
  */
 public record MinerConfig(
     InetSocketAddress pool,
@@ -26,17 +28,33 @@ public record MinerConfig(
     String hashImpl,
     long backoffMinMs,
     long backoffMaxMs,
-    long handshakeTimeoutMs)
+    long handshakeTimeoutMs,
+    boolean sv1)
 {
+    /** An SV2 miner. */
+    public MinerConfig(final InetSocketAddress pool, final byte[] authorityPublicKey, final String user,
+        final int threads, final boolean extended, final double nominalHashrate, final String hashImpl,
+        final long backoffMinMs, final long backoffMaxMs, final long handshakeTimeoutMs)
+    {
+        this(pool, authorityPublicKey, user, threads, extended, nominalHashrate, hashImpl, backoffMinMs, backoffMaxMs,
+            handshakeTimeoutMs, false);
+    }
+
     public MinerConfig withPool(final InetSocketAddress address)
     {
         return new MinerConfig(address, authorityPublicKey, user, threads, extended, nominalHashrate, hashImpl,
-            backoffMinMs, backoffMaxMs, handshakeTimeoutMs);
+            backoffMinMs, backoffMaxMs, handshakeTimeoutMs, sv1);
+    }
+
+    /** True for a {@code stratum+tcp://} URL: a Stratum V1 pool. */
+    public static boolean isSv1Url(final String url)
+    {
+        return url.startsWith("stratum+tcp://");
     }
 
     /**
-     * Parses {@code tcp://host:port}, {@code stratum2+tcp://host:port[/key]} or {@code host:port} and resolves the
-     * host.
+     * Parses {@code tcp://host:port}, {@code stratum2+tcp://host:port[/key]}, {@code stratum+tcp://host:port} (Stratum
+     * V1) or {@code host:port} and resolves the host.
      *
      * @throws IllegalArgumentException naming what is wrong: another scheme, no or a bad port, a host that does not
      *                                  resolve
@@ -48,11 +66,11 @@ public record MinerConfig(
         if (scheme >= 0)
         {
             final String name = s.substring(0, scheme);
-            if (!name.equals("tcp") && !name.equals("stratum2+tcp"))
+            if (!name.equals("tcp") && !name.equals("stratum2+tcp") && !name.equals("stratum+tcp"))
             {
                 throw new IllegalArgumentException("unknown scheme \"" + name + "\" in \"" + url + "\"" +
-                    (name.equals("stratum+tcp") ? " (that is Stratum V1, which this miner does not speak)" : "") +
-                    "; use tcp://HOST:PORT, stratum2+tcp://HOST:PORT[/KEY] or HOST:PORT");
+                    "; use tcp://HOST:PORT, stratum2+tcp://HOST:PORT[/KEY], stratum+tcp://HOST:PORT (Stratum V1) " +
+                    "or HOST:PORT");
             }
             s = s.substring(scheme + 3);
         }

@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * One connection of a {@link MinerClient}: handshake, setup, channel, then the pool's messages on this (virtual)
  * thread. Hashing threads submit through {@link #submit}.
  */
-final class MinerSession implements AutoCloseable
+final class MinerSession implements Session
 {
     private static final Logger LOG = LoggerFactory.getLogger(MinerSession.class);
     private static final int HEADER = FrameHeaderFlyweight.HEADER_LENGTH;
@@ -81,7 +81,8 @@ final class MinerSession implements AutoCloseable
         this.hashrate = hashrate;
     }
 
-    boolean ready()
+    @Override
+    public boolean ready()
     {
         return ready;
     }
@@ -91,7 +92,8 @@ final class MinerSession implements AutoCloseable
         return channelId;
     }
 
-    void run() throws IOException
+    @Override
+    public void run() throws IOException
     {
         socket.connect(address, (int)config.handshakeTimeoutMs());
         final NoiseConfig nc = new NoiseConfig().handshakeTimeoutMs(config.handshakeTimeoutMs());
@@ -276,12 +278,14 @@ final class MinerSession implements AutoCloseable
             return;
         }
         final int minNtime = j.minNtime() >= 0 ? (int)Math.max(j.minNtime(), Integer.toUnsignedLong(prevMinNtime)) : prevMinNtime;
-        client.publish(new Work(++generation, channelId, j.jobId(), j.version(), j.rolling(), prevHash, nbits, minNtime,
+        client.publish(new Work(++generation, channelId, j.jobId(), j.version(),
+            j.rolling() ? MinerClient.ROLL_MASK : 0, prevHash, nbits, minNtime,
             target, j.merkleRoot(), j.coinbasePrefix(), j.coinbaseSuffix(), j.merklePath(), extranonceSize));
     }
 
     /** Called by hashing threads. */
-    void submit(final Work w, final int nonce, final int ntime, final int version, final byte[] extranonce)
+    @Override
+    public void submit(final Work w, final int nonce, final int ntime, final int version, final byte[] extranonce)
     {
         final OutboundQueue q = queue;
         if (q == null)

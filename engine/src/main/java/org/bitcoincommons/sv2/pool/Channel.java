@@ -72,7 +72,15 @@ final class Channel
     /** Sum of the difficulties of accepted shares, for the per-worker view. */
     double acceptedWork;
     final long openedMs;
+    long blocksFound;
+    /** Hashrate from accepted work, as moving averages over about 1 min, 15 min and 1 h (H/s); updated each tick. */
+    final double[] hashrateAverage = new double[HASHRATE_WINDOWS_SEC.length];
+    private double workAtLastTick;
+    private long lastTickMs;
     boolean closed;
+
+    /** The time constants of the hashrate averages, seconds. */
+    static final double[] HASHRATE_WINDOWS_SEC = {60, 900, 3600};
 
     Channel(final int channelId, final MiningDownstream downstream, final boolean extended, final String userIdentity, final byte[] extranoncePrefix, final int extranonceSize, final int groupChannelId,
         final long nowMs, final ChannelTargets targets, final double minHashrate, final byte[] minTarget,
@@ -94,6 +102,34 @@ final class Channel
         this.slotMerkleRoot = extended ? null : new byte[JOB_SLOTS][32];
         this.slotMidstate = extended ? null : new byte[JOB_SLOTS][32];
         java.util.Arrays.fill(slotJobId, -1);
+    }
+
+    /**
+     * Folds the work accepted since the last tick into the hashrate averages (exponential, time constants
+     * {@link #HASHRATE_WINDOWS_SEC}); a channel younger than a window averages over its age, so a new worker's figure
+     * is not diluted by the time before it existed. Logic thread, once per tick.
+     */
+    void tickHashrate(final long nowMs)
+    {
+        if (lastTickMs == 0)
+        {
+            lastTickMs = openedMs;
+        }
+        final double dt = (nowMs - lastTickMs) / 1000.0;
+        if (dt <= 0)
+        {
+            return;
+        }
+        final double rate = (acceptedWork - workAtLastTick) * 4294967296.0 / dt;
+        final double age = (nowMs - openedMs) / 1000.0;
+        for (int i = 0; i < HASHRATE_WINDOWS_SEC.length; i++)
+        {
+            final double tau = Math.min(HASHRATE_WINDOWS_SEC[i], Math.max(age, dt));
+            final double alpha = 1.0 - Math.exp(-dt / tau);
+            hashrateAverage[i] += alpha * (rate - hashrateAverage[i]);
+        }
+        workAtLastTick = acceptedWork;
+        lastTickMs = nowMs;
     }
 
     /** True once a share (or block) of this channel has been credited to its worker. */

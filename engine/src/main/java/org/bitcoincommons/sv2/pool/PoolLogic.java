@@ -237,9 +237,9 @@ public final class PoolLogic
     }
 
     /**
-     * One row per open channel, for the per-worker view ({@code /api/workers}): worker, channel, protocol, shares,
-     * rejects by reason, hashrate (the vardiff belief and the accepted work over the channel's life), difficulty, last
-     * share. On the logic thread.
+     * One row per open channel, for the per-worker view ({@code /api/workers}): name, transport, channel, shares,
+     * rejects by reason, difficulty, hashrate from accepted work (1 min, 15 min, 1 h moving averages) and the vardiff
+     * belief, last share time (epoch ms, 0 = none), blocks found. On the logic thread.
      */
     public List<Map<String, Object>> workers()
     {
@@ -248,10 +248,10 @@ public final class PoolLogic
         for (final Channel c : channels.values())
         {
             final Map<String, Object> r = new java.util.LinkedHashMap<>();
-            r.put("worker", c.userIdentity);
+            r.put("name", c.userIdentity);
+            r.put("transport", c.downstream.protocol());
             r.put("channel_id", c.channelId);
             r.put("connection_id", c.downstream.connectionId());
-            r.put("protocol", c.downstream.protocol());
             r.put("extended", c.extended);
             r.put("shares_accepted", c.sharesAccepted);
             r.put("shares_rejected", c.sharesRejected);
@@ -265,10 +265,12 @@ public final class PoolLogic
             }
             r.put("rejects_by_reason", why);
             r.put("difficulty", Target.difficultyFromLittleEndian(c.target, 0));
-            r.put("hashrate_estimate", c.hashrate);
-            final double seconds = Math.max(1.0, (now - c.openedMs) / 1000.0);
-            r.put("hashrate_from_shares", c.acceptedWork * 4294967296.0 / seconds);
-            r.put("last_share_ms", c.lastShareMs);
+            r.put("hashrate_1m", c.hashrateAverage[0]);
+            r.put("hashrate_15m", c.hashrateAverage[1]);
+            r.put("hashrate_1h", c.hashrateAverage[2]);
+            r.put("hashrate_vardiff", c.hashrate);
+            r.put("last_share_time", c.lastShareMs);
+            r.put("blocks_found", c.blocksFound);
             r.put("open_seconds", (now - c.openedMs) / 1000);
             rows.add(r);
         }
@@ -428,11 +430,13 @@ public final class PoolLogic
     /** Periodic work: vardiff for every channel. */
     public void tick()
     {
-        final long nowSec = clock.time() / 1000;
+        final long nowMs = clock.time();
+        final long nowSec = nowMs / 1000;
         for (final Channel c : channels.values())
         {
             try
             {
+                c.tickHashrate(nowMs);
                 final byte[] current = c.target;
                 final double next = c.vardiff.evaluate(nowSec, c.hashrate,
                     spm -> ChannelTargets.hashrateOf(current, spm));

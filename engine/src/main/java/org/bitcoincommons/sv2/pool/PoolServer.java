@@ -394,7 +394,8 @@ public final class PoolServer implements AutoCloseable
         final double seconds = (now - first[0]) / 1000.0;
         final double hashrate = seconds > 0 ? (s.shareDifficultySum() - first[1]) * 4294967296.0 / seconds : 0.0;
         final ShareProcessor sp = logic.shares();
-        status = new PoolStatus(now, (now - startMs) / 1000, tcp == null ? 0 : tcp.openConnections(),
+        status = new PoolStatus(now, (now - startMs) / 1000,
+            (tcp == null ? 0 : tcp.openConnections()) + (sv1 == null ? 0 : sv1.openConnections()),
             logic.channelCount(), sp.accepted(), sp.rejected(), sp.blocks(), metrics.blocksAccepted.sum(),
             metrics.blocksRejected.sum(), source.tipHeight(), hashrate, s.events());
     }

@@ -264,6 +264,7 @@ public final class ShareProcessor
         if (Target.hashMeetsTarget(hashes, hashOffset, job.networkTarget(), 0))
         {
             blocks++;
+            c.blocksFound++;
             final byte[] hash = java.util.Arrays.copyOfRange(hashes, hashOffset, hashOffset + 32);
             accounting.blockFound(0, worker(c), job.template().height(), hash);
             blockSink.blockFound(candidate(i, c, slot, job, hash));

@@ -112,6 +112,11 @@ public final class Sv1Connection implements MiningDownstream
     private final JsonOut out;
     private volatile int channelId = -1;
     private volatile long lastJobNs;
+    /** When the last line arrived, and when this connection was accepted (System.nanoTime; reader and sweeper). */
+    private volatile long lastLineNs = System.nanoTime();
+    private final long acceptedNs = System.nanoTime();
+    private volatile boolean subscribedFlag;
+    private int pings;
     private boolean[] answered;
     /** Every submit up to this sequence number has been answered (read by the reader for back-pressure). */
     private volatile int doneUpTo = -1;
@@ -271,6 +276,7 @@ public final class Sv1Connection implements MiningDownstream
                 fail("a line longer than max_line_bytes (" + maxLine + ")");
                 return;
             }
+            lastLineNs = System.nanoTime();
             if (lineEnd == lineStart)
             {
                 continue;   // an empty line (some clients send a bare newline as keepalive)
@@ -454,6 +460,7 @@ public final class Sv1Connection implements MiningDownstream
             return;
         }
         subscribeSent = true;
+        subscribedFlag = true;
         subscribeId = idBytes();
         pendingIds = new byte[MAX_IN_FLIGHT * ID_BYTES];
         pendingIdLength = new byte[MAX_IN_FLIGHT];
@@ -1095,8 +1102,34 @@ public final class Sv1Connection implements MiningDownstream
         });
     }
 
+    /**
+     * The sweeper's rounds (about once a second): a connection that has not sent mining.subscribe within
+     * {@code subscribeTimeoutNs} is closed; one silent for {@code intervalNs} gets a mining.ping; one that got no job
+     * for {@code intervalNs} gets a keepalive job.
+     */
+    void sweep(final long nowNs, final long intervalNs, final long subscribeTimeoutNs)
+    {
+        if (closed.get())
+        {
+            return;
+        }
+        if (!subscribedFlag && nowNs - acceptedNs > subscribeTimeoutNs)
+        {
+            server.metrics().subscribeTimeouts.increment();
+            fail("no mining.subscribe within " + subscribeTimeoutNs / 1_000_000_000L + " s");
+            return;
+        }
+        if (nowNs - lastLineNs > intervalNs)
+        {
+            lastLineNs = nowNs;   // one ping per silent interval
+            pipeline.execute(this, () -> writeLine(out.reset().ascii("{\"id\":\"ping-").integer(++pings)
+                .ascii("\",\"method\":\"mining.ping\",\"params\":[]}").newline()));
+        }
+        keepaliveIfDue(nowNs, intervalNs);
+    }
+
     /** The keepalive: a fresh job id and ntime when no job went out for {@code intervalNs}. Sweeper thread. */
-    void keepaliveIfDue(final long nowNs, final long intervalNs)
+    private void keepaliveIfDue(final long nowNs, final long intervalNs)
     {
         final int ch = channelId;
         if (ch < 0 || closed.get() || nowNs - lastJobNs < intervalNs)

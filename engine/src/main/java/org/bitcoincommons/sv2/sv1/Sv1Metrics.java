@@ -13,6 +13,8 @@ public final class Sv1Metrics
     public final LongAdder lineTooLong = new LongAdder();
     public final LongAdder unknownMethods = new LongAdder();
     public final LongAdder slowReaders = new LongAdder();
+    /** Connections closed for sending no mining.subscribe within 30 s of their accept. */
+    public final LongAdder subscribeTimeouts = new LongAdder();
     /** Submits with version bits from a connection that never sent mining.configure (applied within the mask). */
     public final LongAdder unnegotiatedVersionBits = new LongAdder();
 }

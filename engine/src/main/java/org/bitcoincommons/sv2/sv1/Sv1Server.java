@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Stratum V1 endpoint: a listener with one virtual thread per connection ({@link Sv1Connection}), and a sweeper
  * that sends keepalive jobs (a fresh job id and ntime) to workers that got no job for {@code keepalive_interval_sec},
- * so that cpuminer-style clients, which reconnect after two minutes without work, keep mining.
+ * so that cpuminer-style clients, which reconnect after two minutes without work, keep mining; pings connections
+ * silent that long (mining.ping); and closes connections that sent no mining.subscribe within 30 s.
  */
 public final class Sv1Server implements AutoCloseable
 {
@@ -26,6 +27,8 @@ public final class Sv1Server implements AutoCloseable
     private static final long SWEEP_NS = 1_000_000_000L;
     /** Difficulties sent to SV1 miners have at most this many significant digits (0.001, 1024, 1.5e6). */
     static final int DIFFICULTY_DIGITS = 4;
+    /** A connection that has not sent mining.subscribe this long after it was accepted is closed. */
+    static final long SUBSCRIBE_TIMEOUT_NS = 30_000_000_000L;
 
     private final Sv1Config config;
     private final SharePipeline pipeline;
@@ -89,7 +92,7 @@ public final class Sv1Server implements AutoCloseable
             final long now = System.nanoTime();
             for (final Sv1Connection c : connections)
             {
-                c.keepaliveIfDue(now, interval);
+                c.sweep(now, interval, SUBSCRIBE_TIMEOUT_NS);
             }
         }
     }

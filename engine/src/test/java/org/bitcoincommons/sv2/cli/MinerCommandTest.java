@@ -50,6 +50,15 @@ class MinerCommandTest
     }
 
     @Test
+    void aStratumV1PoolTakesNoAuthorityKeyNorExtended()
+    {
+        assertOneError(CliRunner.run("miner", "--pool", "stratum+tcp://127.0.0.1:3333", "--extended"),
+            ExitCode.BAD_INPUT, "--extended does not apply to a Stratum V1 pool");
+        assertOneError(CliRunner.run("miner", "--pool", "stratum+tcp://127.0.0.1:3333", "--threads", "0"),
+            ExitCode.BAD_INPUT, "--threads must be 1..1024, got 0");
+    }
+
+    @Test
     void anUnresolvableHostIsBadInput()
     {
         // .invalid never resolves (RFC 2606).

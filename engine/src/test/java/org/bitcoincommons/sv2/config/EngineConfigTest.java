@@ -132,8 +132,19 @@ class EngineConfigTest
         assertMessage("template.embedded_bits: not a valid compact target", "[template]\nembedded_bits = \"20800000\"");
         assertMessage("stratum_v2.transport_preference: must be", "[stratum_v2]\ntransport_preference = \"udp\"");
         assertMessage("stratum_v2.transport_preference: QUIC is not available", "[stratum_v2]\ntransport_preference = \"quic\"");
-        assertMessage("stratum_v2.sv1_listen_addr: the Stratum V1 endpoint is not available",
+        assertMessage("stratum_v2.sv1_listen_addr: the Stratum V1 endpoint has its own section: set [sv1] enabled = true",
             "[stratum_v2]\nsv1_listen_addr = \"0.0.0.0:3333\"");
+        assertMessage("api.admin_token: at least 16 characters", "[api]\nadmin_token = \"short\"");
+        assertMessage("api.read_requires_token: needs admin_token", "[api]\nread_requires_token = true");
+        assertMessage("api.admin_token_file: cannot read", "[api]\nadmin_token_file = \"no-such-file\"");
+        assertMessage("sv1.extranonce2_size: must be between 2 and 8", "[sv1]\nextranonce2_size = 9");
+        assertMessage("sv1.extranonce2_size: must be at most pool.extranonce_size (4)",
+            "[pool]\nextranonce_size = 4\n[sv1]\nextranonce2_size = 6");
+        assertMessage("sv1.min_difficulty: must be at most start_difficulty", "[sv1]\nstart_difficulty = 8\nmin_difficulty = 16");
+        assertMessage("sv1.max_difficulty: must be 0 (no cap) or at least start_difficulty",
+            "[sv1]\nstart_difficulty = 8\nmax_difficulty = 4");
+        assertMessage("sv1.version_rolling_mask: must lie inside the pool's BIP323 mask", "[sv1]\nversion_rolling_mask = \"ffffffff\"");
+        assertMessage("sv1.version_rolling_mask: must be 8 hex digits", "[sv1]\nversion_rolling_mask = \"1fffe\"");
         assertMessage("unknown key pool.share_per_minute", "[pool]\nshare_per_minute = 6");
         assertMessage("unknown keys bogus, pool.x", "bogus = 1\n[pool]\nx = 2");
         assertMessage("stratum_v2: must be a table", "stratum_v2 = 5");

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ApiServerTest
 {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TOKEN = "test-token-0123456789abcdef";
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir
@@ -36,7 +37,7 @@ class ApiServerTest
     void servesStatusAccountingMetricsLatencyAndReconnect() throws Exception
     {
         try (PoolHarness h = new PoolHarness(dir, 1e9, "");
-             ApiServer api = new ApiServer(new InetSocketAddress("127.0.0.1", 0), h.pool);
+             ApiServer api = new ApiServer(new InetSocketAddress("127.0.0.1", 0), h.pool, null, TOKEN, false);
              MinerClient miner = h.miner("api.test", 1, false))
         {
             api.start();
@@ -73,7 +74,7 @@ class ApiServerTest
             assertEquals(405, send(HttpRequest.newBuilder(base.resolve("/api/latency/reset")).GET()).statusCode());
             final long ackedBeforeReset = miner.stats().sharesAccepted.sum();
             assertEquals(200, send(HttpRequest.newBuilder(base.resolve("/api/latency/reset"))
-                .POST(HttpRequest.BodyPublishers.noBody())).statusCode());
+                .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.noBody())).statusCode());
             final JsonNode cleared = JSON.readTree(get(base, "/api/latency", 200));
             // After the reset only the batches since then count: at most one per share acknowledged meanwhile (plus
             // the few still in flight), whatever the count was before.
@@ -81,6 +82,24 @@ class ApiServerTest
             assertTrue(cleared.get("share_to_ack_queued_us").get("count").asLong() <= sinceReset + 10,
                 cleared + " after " + sinceReset + " shares");
 
+            // the per-worker view: the miner's channel with its shares, in the API and in the metrics
+            final JsonNode workers = JSON.readTree(get(base, "/api/workers", 200)).get("workers");
+            assertEquals(1, workers.size(), workers.toString());
+            final JsonNode w = workers.get(0);
+            assertEquals("api.test", w.get("name").asText());
+            assertEquals("sv2", w.get("transport").asText());
+            assertTrue(w.get("shares_accepted").asLong() >= 1 && w.get("shares_accepted").asLong() <=
+                miner.stats().sharesAccepted.sum(), w.toString());
+            assertTrue(w.get("difficulty").asDouble() > 0 && w.get("last_share_time").asLong() > 0, w.toString());
+            final String workerMetrics = get(base, "/metrics", 200);
+            assertTrue(workerMetrics.contains("sv2_worker_shares_accepted{channel=\"" + w.get("channel_id").asInt() +
+                "\",transport=\"sv2\",worker=\"api.test\"}"), workerMetrics);
+            // bin/sv2 status reads the same documents
+            final org.bitcoincommons.sv2.cli.CliRunner st = org.bitcoincommons.sv2.cli.CliRunner.run("status", "--api",
+                base.toString());
+            assertEquals(0, st.exitCode(), st.err());
+            assertTrue(st.out().contains("shares accepted") && st.out().contains("api.test") &&
+                st.out().contains("sv2"), st.out());
             final JsonNode accounting = JSON.readTree(get(base, "/api/accounting", 200));
             assertTrue(accounting.has("shares_accepted") && accounting.has("distribution"), accounting.toString());
 
@@ -89,7 +108,12 @@ class ApiServerTest
 
             assertEquals(405, send(HttpRequest.newBuilder(base.resolve("/api/reconnect")).GET()).statusCode());
             assertEquals(400, send(HttpRequest.newBuilder(base.resolve("/api/reconnect?port=70000"))
+                .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.noBody())).statusCode());
+            // admin actions need the token: none is 401, another is 401, and reading needs none
+            assertEquals(401, send(HttpRequest.newBuilder(base.resolve("/api/reconnect"))
                 .POST(HttpRequest.BodyPublishers.noBody())).statusCode());
+            assertEquals(401, send(HttpRequest.newBuilder(base.resolve("/api/latency/reset"))
+                .header("Authorization", "Bearer " + TOKEN + "x").POST(HttpRequest.BodyPublishers.noBody())).statusCode());
             get(base, "/api/nothing-here", 404);
             assertTrue(get(base, "/", 200).contains("<"), "the dashboard is HTML");
         }

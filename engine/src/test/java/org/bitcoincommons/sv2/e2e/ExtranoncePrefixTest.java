@@ -29,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ExtranoncePrefixTest
 {
+    private static final String TOKEN = "test-token-0123456789abcdef";
+
     @TempDir
     Path dir;
 
@@ -38,7 +40,7 @@ class ExtranoncePrefixTest
     {
         final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         try (PoolHarness h = new PoolHarness(dir, 1e9, "");
-             ApiServer api = new ApiServer(new InetSocketAddress("127.0.0.1", 0), h.pool);
+             ApiServer api = new ApiServer(new InetSocketAddress("127.0.0.1", 0), h.pool, null, TOKEN, false);
              MinerClient standard = h.miner("prefix.std", 1, false);
              MinerClient extended = h.miner("prefix.ext", 1, true))
         {
@@ -53,7 +55,7 @@ class ExtranoncePrefixTest
             {
                 final HttpResponse<String> r = http.send(HttpRequest.newBuilder(
                         base.resolve("/api/extranonce-prefix?channel_id=" + id))
-                    .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(15)).build(),
+                    .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(15)).build(),
                     HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200)
                 {
@@ -80,7 +82,7 @@ class ExtranoncePrefixTest
             assertEquals(Map.of(), Map.copyOf(extended.stats().rejectReasons), "extended miner rejects");
 
             final HttpResponse<String> bad = http.send(HttpRequest.newBuilder(
-                    base.resolve("/api/extranonce-prefix?channel_id=x")).POST(HttpRequest.BodyPublishers.noBody())
+                    base.resolve("/api/extranonce-prefix?channel_id=x")).header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.noBody())
                 .build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(400, bad.statusCode());
             final HttpResponse<String> get = http.send(HttpRequest.newBuilder(

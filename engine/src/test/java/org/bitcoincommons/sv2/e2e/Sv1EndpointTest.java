@@ -258,7 +258,7 @@ class Sv1EndpointTest
             assertEquals("[21,\"Invalid JobID\",null]", c.reply("x").get("error").toString());
             assertTrue(PoolHarness.await(10_000, () -> workerShares(h, "alice.rig1") >= 1));
             final Map<String, Object> worker = workerRow(h, "alice.rig1");
-            assertEquals("sv1", worker.get("protocol"));
+            assertEquals("sv1", worker.get("transport"));
             @SuppressWarnings("unchecked")
             final Map<String, Object> why = (Map<String, Object>)worker.get("rejects_by_reason");
             assertEquals(1L, ((Number)why.get("duplicate-share")).longValue(), worker.toString());
@@ -306,7 +306,7 @@ class Sv1EndpointTest
         {
             for (final Map<String, Object> r : h.pool.workers())
             {
-                if (name.equals(r.get("worker")))
+                if (name.equals(r.get("name")))
                 {
                     return r;
                 }
