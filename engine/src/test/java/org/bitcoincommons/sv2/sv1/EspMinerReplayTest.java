@@ -125,7 +125,7 @@ class EspMinerReplayTest
             }
 
             final Map<String, Object> row = h.worker(WORKER);
-            assertEquals("sv1", row.get("protocol"), row.toString());
+            assertEquals("sv1", row.get("transport"), row.toString());
             assertEquals(3L, ((Number)row.get("shares_accepted")).longValue(), row.toString());
             assertEquals(3L, ((Number)row.get("shares_rejected")).longValue(), row.toString());
             c.close();

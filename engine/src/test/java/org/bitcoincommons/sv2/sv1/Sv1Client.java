@@ -70,6 +70,12 @@ final class Sv1Client implements AutoCloseable
         return JSON.readTree(l);
     }
 
+    /** The next line as it came (not kept in the transcript), or null at the end of the stream. */
+    String readRaw() throws IOException
+    {
+        return in.readLine();
+    }
+
     /** The reply whose id is {@code id} (compared as JSON text: 7 matches 7, "a" matches "a"). */
     JsonNode reply(final Object id) throws IOException
     {

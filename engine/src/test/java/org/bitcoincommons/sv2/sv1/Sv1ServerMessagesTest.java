@@ -29,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(30)
 class Sv1ServerMessagesTest
 {
+    private static final String TOKEN = "sv1-test-admin-token";
+
     @TempDir
     Path dir;
 
@@ -38,7 +40,7 @@ class Sv1ServerMessagesTest
         try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build())
         {
             return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         }
     }
 
@@ -46,7 +48,7 @@ class Sv1ServerMessagesTest
     void apiReconnectSendsClientReconnectToSv1Miners() throws Exception
     {
         try (Sv1TestPool h = new Sv1TestPool(dir, "", "");
-             ApiServer api = new ApiServer(new InetSocketAddress("127.0.0.1", 0), h.pool);
+             ApiServer api = new ApiServer(new InetSocketAddress("127.0.0.1", 0), h.pool, null, TOKEN, false);
              Sv1Client a = new Sv1Client(h.sv1());
              Sv1Client b = new Sv1Client(h.sv1()))
         {

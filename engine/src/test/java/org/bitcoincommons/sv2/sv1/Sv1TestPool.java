@@ -72,7 +72,7 @@ final class Sv1TestPool implements AutoCloseable
             final List<Map<String, Object>> rows = pool.workers();
             for (final Map<String, Object> r : rows)
             {
-                if (worker.equals(r.get("worker")))
+                if (worker.equals(r.get("name")))
                 {
                     return r;
                 }
