@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Messages the pool starts on its own towards Stratum V1 miners: client.reconnect when an operator calls
  * {@code POST /api/reconnect} (the same endpoint that sends Reconnect to SV2 miners), and keepalive jobs, a fresh job
  * id and ntime on the same work, for a worker that got no job for {@code keepalive_interval_sec} (cpuminer reconnects
- * after 120 s without work, ROLES.md A.6).
+ * after 120 s without work, ROLES.md A.6); and mining.set_extranonce when a channel gets a new extranonce prefix.
  */
 @Timeout(30)
 class Sv1ServerMessagesTest
@@ -126,6 +126,52 @@ class Sv1ServerMessagesTest
             final Sv1Work third = c.nextWork();
             assertNotEquals(second.jobId, third.jobId);
             assertTrue(h.pool.sv1().metrics().keepaliveJobs.sum() - keepalives >= 2, "keepalive jobs counted");
+        }
+    }
+
+    @Test
+    void newExtranoncePrefixGoesToSubscribedMinersAndReconnectsTheOthers() throws Exception
+    {
+        try (Sv1TestPool h = new Sv1TestPool(dir, "", "");
+             Sv1Client a = new Sv1Client(h.sv1());
+             Sv1Client b = new Sv1Client(h.sv1()))
+        {
+            a.session("extranonce.subscribed");
+            a.send("{\"id\":3,\"method\":\"mining.extranonce.subscribe\",\"params\":[]}\n");
+            assertTrue(a.reply(3).path("result").asBoolean(false), a.transcript.toString());
+            final byte[] old = a.extranonce1;
+            final int channel = ((Number)h.worker("extranonce.subscribed").get("channel_id")).intValue();
+            final byte[] prefix = h.pool.setExtranoncePrefix(channel).orElseThrow();
+
+            // mining.set_extranonce [extranonce1, extranonce2_size], as the subscribe result gave them
+            final JsonNode set = a.next("mining.set_extranonce");
+            final byte[] fresh = Sv1Work.HEX.parseHex(set.get("params").get(0).asText());
+            assertEquals(old.length, fresh.length, set.toString());
+            assertArrayEquals(prefix, java.util.Arrays.copyOf(fresh, prefix.length), "extranonce1 begins with the prefix");
+            assertEquals(4, set.get("params").get(1).asInt(), set.toString());
+            assertFalse(java.util.Arrays.equals(old, fresh), "a new extranonce1");
+            // work under the new extranonce1 follows, and its shares count
+            a.extranonce1 = fresh;
+            // what was read before mining.set_extranonce is older work: only its difficulty still counts
+            for (final JsonNode n : a.kept)
+            {
+                if (n.path("method").asText().equals("mining.set_difficulty"))
+                {
+                    a.difficulty = n.get("params").get(0).asDouble();
+                }
+            }
+            a.kept.clear();
+            final Sv1Work w = a.nextWork();
+            a.send(Sv1Client.submitLine(4, a.share(w, "extranonce.subscribed", 1, 0, 0), 5));
+            final JsonNode ok = a.reply(4);
+            assertTrue(ok.path("result").asBoolean(false), "a share under the new extranonce1: " + ok + " " + a.transcript);
+
+            // a miner that did not subscribe to extranonce changes cannot learn one: it is asked to reconnect
+            b.session("extranonce.unsubscribed");
+            final int other = ((Number)h.worker("extranonce.unsubscribed").get("channel_id")).intValue();
+            h.pool.setExtranoncePrefix(other).orElseThrow();
+            b.next("client.reconnect");
+            assertTrue(b.closedByPool(5_000), "closed after client.reconnect: " + b.transcript);
         }
     }
 }
