@@ -55,6 +55,8 @@ public final class Sv1Connection implements MiningDownstream
     private static final int ID_BYTES = 16;
     private static final int JOB_SLOTS = 8;
     private static final int INITIAL_LINE_BYTES = 512;
+    /** How long the reader waits for the miner to read its answers before closing it as not reading. */
+    private static final long SLOW_READER_NS = 10_000_000_000L;
 
     private static final byte[] M_SUBMIT = ascii("mining.submit");
     private static final byte[] M_SUBSCRIBE = ascii("mining.subscribe");
@@ -548,8 +550,10 @@ public final class Sv1Connection implements MiningDownstream
     {
         if (!subscribeSent)
         {
+            // ckpool drops a client that submits before subscribing: answer, then close
             replyError(Sv1Errors.NOT_SUBSCRIBED);
-            return true;
+            fail("mining.submit before mining.subscribe");
+            return false;
         }
         final int n = line.paramCount;
         if (line.paramsStart < 0 || n < 5 || n > 6)
@@ -643,9 +647,20 @@ public final class Sv1Connection implements MiningDownstream
             extranonce[i] = 0;
         }
         System.arraycopy(en2, 0, extranonce, pad, e2);
-        // back-pressure: at most MAX_IN_FLIGHT unanswered submits
-        while (nextSeq - doneUpTo > MAX_IN_FLIGHT && !closed.get())
+        // back-pressure: at most MAX_IN_FLIGHT unanswered submits, and no more requests while half the outbound
+        // limit waits unread (a client that floods and reads a little slower is slowed, not dropped; one that stops
+        // reading altogether is closed after SLOW_READER_NS)
+        final long since = System.nanoTime();
+        while ((nextSeq - doneUpTo > MAX_IN_FLIGHT || queue.backlogBytes() > server.outboundBytes() / 2) &&
+            !closed.get())
         {
+            if (System.nanoTime() - since > SLOW_READER_NS)
+            {
+                server.metrics().slowReaders.increment();
+                fail("the miner does not read its answers (" + queue.backlogBytes() + " bytes unread for " +
+                    SLOW_READER_NS / 1_000_000_000L + " s)");
+                return false;
+            }
             LockSupport.parkNanos(50_000);
         }
         final int seq = nextSeq++;
@@ -1096,7 +1111,8 @@ public final class Sv1Connection implements MiningDownstream
             final JsonOut o = out.reset().ascii("{\"id\":null,\"method\":\"client.reconnect\",\"params\":[");
             if (!host.isEmpty())
             {
-                o.string(host).ascii(",").integer(port).ascii(",0");
+                // the port as a string: cgminer and bmminer (Antminer) read it with json_string_value
+                o.string(host).ascii(",\"").integer(port).ascii("\",0");
             }
             writeLine(o.ascii("]}").newline());
         });

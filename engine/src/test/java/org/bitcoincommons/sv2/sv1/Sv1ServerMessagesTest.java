@@ -67,8 +67,8 @@ class Sv1ServerMessagesTest
                 assertTrue(r.path("id").isNull(), r.toString());
                 final JsonNode p = r.get("params");
                 assertEquals("127.0.0.1", p.get(0).asText(), r.toString());
-                // a number or a string ("3334"): ckpool has sent either, cgminer reads a string
-                assertEquals(3334, p.get(1).asInt(), r.toString());
+                // a string, as cgminer and bmminer read it (json_string_value)
+                assertEquals("3334", p.get(1).textValue(), r.toString());
             }
 
             // to the same address: no params, the miner reconnects where it is
