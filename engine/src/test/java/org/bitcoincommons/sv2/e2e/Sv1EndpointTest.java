@@ -136,9 +136,16 @@ class Sv1EndpointTest
     static String[] grind(final JsonNode notify, final byte[] extranonce1, final int en2Size, final double difficulty,
         final int versionBits)
     {
+        return grind(notify, extranonce1, en2Size, difficulty, versionBits, 7);
+    }
+
+    /** As above, with the first extranonce2 byte {@code en2Seed}: another header space for another share. */
+    static String[] grind(final JsonNode notify, final byte[] extranonce1, final int en2Size, final double difficulty,
+        final int versionBits, final int en2Seed)
+    {
         final JsonNode p = notify.get("params");
         final byte[] en2 = new byte[en2Size];
-        en2[0] = 7;
+        en2[0] = (byte)en2Seed;
         final byte[] coinbase = concat(HEX.parseHex(p.get(2).asText()), extranonce1, en2, HEX.parseHex(p.get(3).asText()));
         byte[] root = Sha256d.hash(coinbase);
         for (final JsonNode branch : p.get(4))
