@@ -144,6 +144,22 @@ public final class ApiServer implements AutoCloseable
         gauge(registry, "sv2_chain_height", "Height of the template source's chain tip", () -> pool.status().height());
         registerTemplateMetrics(registry, pool.templateSources());
         registerWorkerMetrics(registry);
+        if (pool.connectionLimits() != null)
+        {
+            CounterWithCallback.builder().name("sv2_connections_refused").help("Connections closed at accept by a " +
+                "limit: per_ip (open connections from one address), rate (new connections per second from one " +
+                "address), unauthenticated (connections still in their handshake, pool-wide)").labelNames("reason")
+                .callback(cb ->
+                {
+                    for (final org.bitcoincommons.sv2.transport.ConnectionLimits.Reason r :
+                        org.bitcoincommons.sv2.transport.ConnectionLimits.Reason.values())
+                    {
+                        cb.call(pool.connectionLimits().refused(r), r.label());
+                    }
+                }).register(registry);
+            gauge(registry, "sv2_connections_unauthenticated", "Connections still in their handshake (SV2 and SV1)",
+                () -> pool.connectionLimits().unauthenticated());
+        }
         if (pool.sv1() != null)
         {
             final org.bitcoincommons.sv2.sv1.Sv1Metrics s1 = pool.sv1().metrics();

@@ -78,6 +78,7 @@ public final class PoolConnection implements MiningDownstream
     /** Deadline sweeper's view of the frame in progress: owned by the sweeping thread. */
     private long sweptFrame;
     private long sweptSinceNs;
+    private Runnable onSetUp = () -> { };
 
     /**
      * @param maxPayloadBytes largest msg_length accepted from the client once it has set up the Mining protocol
@@ -97,6 +98,12 @@ public final class PoolConnection implements MiningDownstream
         this.metrics = metrics;
         this.logicFrames = logicFrames;
         this.preAuthLog = preAuthLog;
+    }
+
+    /** Called once SetupConnection succeeded (the connection is no longer unauthenticated); set before serve. */
+    public void onSetUp(final Runnable r)
+    {
+        this.onSetUp = r;
     }
 
     @Override
@@ -244,6 +251,7 @@ public final class PoolConnection implements MiningDownstream
         }
         channel.maxReceivePayload(Math.min(maxPayloadBytes, noise.maxPayloadLength()));
         new MiningFrames().message(queue, new SetupConnectionSuccess(PROTOCOL_VERSION, 0));
+        onSetUp.run();
         LOG.debug("connection {}: mining setup from {} {} {} (flags 0x{})", id, s.vendor(), s.hardwareVersion(),
             s.firmware(), Long.toHexString(s.flags()));
         return (int)s.flags();

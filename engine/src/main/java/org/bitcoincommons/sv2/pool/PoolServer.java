@@ -77,6 +77,8 @@ public final class PoolServer implements AutoCloseable
     private volatile Template lastTemplate;
     private TcpServer tcp;
     private org.bitcoincommons.sv2.sv1.Sv1Server sv1;
+    /** Per-address and pool-wide connection limits, shared by the SV2 and SV1 listeners. */
+    private org.bitcoincommons.sv2.transport.ConnectionLimits connectionLimits;
     /** The latest parent and aux blocks and their status ({@code /api/blocks}). */
     private final RecentBlocks recentBlocks = new RecentBlocks();
     private Thread ticker;
@@ -172,6 +174,8 @@ public final class PoolServer implements AutoCloseable
         LOG.info("share hashing: {} ({} kernel; library {})", hash.impl(), hash.kernel(),
             HashBackends.libraryPath().map(Object::toString).orElse("not loaded"));
 
+        connectionLimits = new org.bitcoincommons.sv2.transport.ConnectionLimits(pc.maxConnectionsPerIp(),
+            pc.connectRatePerIp(), pc.connectBurstPerIp(), pc.maxUnauthenticated());
         final byte[] payout = payoutScript();
         final java.util.List<TemplateSource> sources = TemplateSources.create(config, payout, clock);
         for (final TemplateSource s : sources)
@@ -247,6 +251,7 @@ public final class PoolServer implements AutoCloseable
                 final PoolConnection c = new PoolConnection(id, socket, pipeline, noise, pc.outboundQueueBytes(),
                     config.stratumV2().maxPayloadBytes(org.bitcoincommons.sv2.codec.common.CommonProtocol.PROTOCOL_MINING),
                     metrics, logicFrames, preAuthLog);
+                c.onSetUp(() -> tcp.authenticated(id));
                 connections.add(c);
                 try
                 {
@@ -256,13 +261,14 @@ public final class PoolServer implements AutoCloseable
                 {
                     connections.remove(c);
                 }
-            });
+            }).limits(connectionLimits);
             tcp.start();
             LOG.info("SV2 pool listening on {} (Noise NX, authority {})", tcp.localAddress(), authorityPublicKey);
         }
         if (config.sv1().enabled())
         {
-            sv1 = new org.bitcoincommons.sv2.sv1.Sv1Server(config.sv1(), pipeline, logic, pc.outboundQueueBytes());
+            sv1 = new org.bitcoincommons.sv2.sv1.Sv1Server(config.sv1(), pipeline, logic, pc.outboundQueueBytes(),
+                connectionLimits);
             sv1.start();
         }
         if (config.templateProvider().enabled())
@@ -521,6 +527,12 @@ public final class PoolServer implements AutoCloseable
             c.put("accounting", t == null ? Map.of() : t);
         }
         return out;
+    }
+
+    /** The connection limits at accept (refusals by reason, connections still unauthenticated). */
+    public org.bitcoincommons.sv2.transport.ConnectionLimits connectionLimits()
+    {
+        return connectionLimits;
     }
 
     /** The Stratum V1 endpoint's address ({@code [sv1]}), or null when it is off. */
