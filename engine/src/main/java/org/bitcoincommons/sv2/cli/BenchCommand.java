@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         BenchTipCommand.class,
         BenchClusterCommand.class,
         BenchWireCommand.class,
+        BenchMemoryCommand.class,
     })
 public final class BenchCommand implements Runnable
 {
