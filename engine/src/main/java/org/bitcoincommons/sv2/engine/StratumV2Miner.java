@@ -153,6 +153,26 @@ public final class StratumV2Miner implements AutoCloseable
         return client.stats().sharesRejected.sum();
     }
 
+    /** Rejected shares by the pool's error code. */
+    public java.util.Map<String, Long> rejectReasons()
+    {
+        final java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        client.stats().rejectReasons.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
+
+    /** True when this miner speaks Stratum V1. */
+    public boolean sv1()
+    {
+        return config.sv1();
+    }
+
+    /** The authority key the pool's certificate is checked against (base58check), or null (SV1, or insecure). */
+    public String authorityKey()
+    {
+        return config.authorityPublicKey() == null ? null : AuthorityKeys.encodePublic(config.authorityPublicKey());
+    }
+
     /** Nonces scanned so far. */
     public long hashes()
     {

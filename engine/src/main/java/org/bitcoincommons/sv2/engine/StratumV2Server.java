@@ -429,6 +429,21 @@ public final class StratumV2Server implements AutoCloseable
             return set("sv1", "listen_addr", str(hostPort));
         }
 
+        /**
+         * Any configuration key of {@code etc/pool.example.toml}, e.g. {@code option("pool.min_hashrate", "0.5")} or
+         * {@code option("stratum_v2.noise.cert_validity_sec", "7200")}; {@code tomlValue} is a TOML value (strings
+         * quoted).
+         */
+        public Builder option(final String dottedKey, final String tomlValue)
+        {
+            final int dot = dottedKey.lastIndexOf('.');
+            if (dot <= 0 || dot == dottedKey.length() - 1)
+            {
+                throw new IllegalArgumentException("option key must be TABLE.KEY, got \"" + dottedKey + "\"");
+            }
+            return set(dottedKey.substring(0, dot), dottedKey.substring(dot + 1), tomlValue);
+        }
+
         /** Any further configuration, in the TOML of {@code etc/pool.example.toml} (tables not set above). */
         public Builder toml(final String toml)
         {
