@@ -107,6 +107,8 @@ public final class BenchListenersCommand implements Runnable
         final Map<String, List<Map<String, Object>>> results = new LinkedHashMap<>();
         try
         {
+            // A discarded first case: the JIT warms up on it, so that the first measured case is not penalised.
+            runCase("none");
             for (int r = 0; r < rounds; r++)
             {
                 for (final String c : cases)
