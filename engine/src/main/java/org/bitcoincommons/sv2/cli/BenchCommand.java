@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         BenchHashCommand.class,
         BenchLoadCommand.class,
+        BenchListenersCommand.class,
         BenchEchoCommand.class,
         BenchTipCommand.class,
         BenchClusterCommand.class,

@@ -234,7 +234,7 @@ final class MinerSession implements Session
             case MiningProtocol.MESSAGE_TYPE_SUBMIT_SHARES_SUCCESS ->
             {
                 final SubmitSharesSuccess m = new SubmitSharesSuccess().wrap(b, HEADER, payload);
-                client.stats().sharesAccepted.add(m.newSubmitsAcceptedCount());
+                client.stats().accepted(m.newSubmitsAcceptedCount());
             }
             case MiningProtocol.MESSAGE_TYPE_SUBMIT_SHARES_ERROR ->
             {

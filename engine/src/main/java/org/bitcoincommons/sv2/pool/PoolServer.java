@@ -89,6 +89,49 @@ public final class PoolServer implements AutoCloseable
     /** Cluster frontend: where accounting events are replicated, and the acknowledgements that wait for it. */
     private AccountingSink replication;
     private PendingAcks pendingAcks;
+    /** The embedding API's hooks (lifecycle observer, journal tail); NONE when the pool runs alone. */
+    private Hooks hooks = Hooks.NONE;
+
+    /**
+     * Where an embedding application (the public engine API) attaches: told when the journal is open (after replay,
+     * before anything is appended), of every journaled share batch, of connections and channels, and just before
+     * the journal closes. Every method but {@link #journalClosing()} runs on a pool thread and must not block.
+     */
+    public interface Hooks
+    {
+        Hooks NONE = new Hooks()
+        {
+        };
+
+        /** The journal is open and replayed into {@code replayed}; nothing new has been appended yet. */
+        default void journalOpened(final Journal journal, final AccountingState replayed)
+        {
+        }
+
+        /** Observer of journaled share batches (logic thread), or null. */
+        default JournalAccounting.BatchObserver batchObserver()
+        {
+            return null;
+        }
+
+        /** Observer of connections and channels (logic thread). */
+        default PoolEvents events()
+        {
+            return PoolEvents.NONE;
+        }
+
+        /** The ring is drained and every event journaled; the journal closes when this returns. */
+        default void journalClosing()
+        {
+        }
+    }
+
+    /** Attaches the embedding API's hooks; call before {@link #start()}. */
+    public synchronized PoolServer hooks(final Hooks h)
+    {
+        this.hooks = h == null ? Hooks.NONE : h;
+        return this;
+    }
 
     /**
      * @param config the engine configuration
@@ -169,7 +212,9 @@ public final class PoolServer implements AutoCloseable
                     state.sharesAccepted(), state.toMap().get("blocks_found"));
             }
         }
+        hooks.journalOpened(journal, state);
         accounting = new JournalAccounting(journal.writer(), state, clock, replication).observe(recentBlocks);
+        accounting.batchObserver(hooks.batchObserver());
         hash = HashBackends.create(pc.hashImpl());
         LOG.info("share hashing: {} ({} kernel; library {})", hash.impl(), hash.kernel(),
             HashBackends.libraryPath().map(Object::toString).orElse("not loaded"));
@@ -223,7 +268,7 @@ public final class PoolServer implements AutoCloseable
         }
         logic = new PoolLogic(accounting, hash, sink, clock, pc.sharesPerMinute(), pc.extranonceSize(),
             pc.maxBatch(), pc.duplicateWindow(), pc.minHashrate()).maxChannelsPerConnection(pc.maxChannelsPerConnection())
-            .maxChannelsWithoutShares(pc.maxChannelsWithoutShares());
+            .maxChannelsWithoutShares(pc.maxChannelsWithoutShares()).events(hooks.events());
         jobs = new JobFactory(payout, pc.poolSignature().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
             logic.extranonceLength(), decorator);
         logic.jobIds(jobs::allocateJobId);
@@ -648,6 +693,14 @@ public final class PoolServer implements AutoCloseable
         }
         if (journal != null)
         {
+            try
+            {
+                hooks.journalClosing();
+            }
+            catch (final RuntimeException ex)
+            {
+                LOG.warn("closing the embedding hooks failed: {}", ex.toString(), ex);
+            }
             journal.close();
         }
         LOG.info("pool stopped");
