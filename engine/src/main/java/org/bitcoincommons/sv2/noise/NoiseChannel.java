@@ -1,23 +1,23 @@
 package org.bitcoincommons.sv2.noise;
 
-import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.net.Socket;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.bitcoincommons.sv2.transport.ByteStream;
 
 /**
- * An encrypted SV2 connection over any blocking byte stream (a TCP socket now, a QUIC stream later): runs the NX
+ * An encrypted SV2 connection over any blocking byte stream ({@link ByteStream}: TCP or a QUIC stream): runs the NX
  * handshake as initiator ({@link #connect}) or responder ({@link #accept}) within the configured timeout, then moves
- * whole frames with {@link #readFrame} and {@link #writeFrame}.
+ * whole frames with {@link #readFrame} and {@link #writeFrame}. It owns only the handshake and the cipher states:
+ * no socket I/O, no addresses; the transport package owns those.
  * <p>
  * Threads: one thread may read while another writes (the two directions share no state). Buffers are reused; they
  * grow only when a frame larger than any before arrives or is sent, so steady-state framing allocates nothing.
@@ -38,8 +38,6 @@ public final class NoiseChannel implements AutoCloseable
      * here, not the 64 KiB a maximum-size Noise message would need.
      */
     private static final int INITIAL_BUFFER_LENGTH = 1024;
-    /** Socket read buffer: many small frames per read(2) under load. */
-    private static final int SOCKET_READ_BUFFER = 2048;
     /** Queued frames are written in one write(2) once they reach this many bytes, or at {@link #flush()}. */
     private static final int SEND_COALESCE_LIMIT = 64 * 1024;
     /** The receive buffer grows by at least this much (one Noise message) beyond what has arrived. */
@@ -143,20 +141,16 @@ public final class NoiseChannel implements AutoCloseable
         return new NoiseChannel(in, out, transport, maxPayloadLength, cipher);
     }
 
-    /** Initiator handshake over a connected socket (TCP_NODELAY is set). */
-    public static NoiseChannel connect(final Socket socket, final NoiseConfig config) throws IOException
+    /** Initiator handshake over a transport stream (a TCP connection, a QUIC stream); closes it on failure. */
+    public static NoiseChannel connect(final ByteStream stream, final NoiseConfig config) throws IOException
     {
-        socket.setTcpNoDelay(true);
-        return connect(new BufferedInputStream(socket.getInputStream(), SOCKET_READ_BUFFER),
-            socket.getOutputStream(), socket, config);
+        return connect(stream.input(), stream.output(), stream, config);
     }
 
-    /** Responder handshake over an accepted socket (TCP_NODELAY is set). */
-    public static NoiseChannel accept(final Socket socket, final NoiseConfig config) throws IOException
+    /** Responder handshake over a transport stream (a TCP connection, a QUIC stream); closes it on failure. */
+    public static NoiseChannel accept(final ByteStream stream, final NoiseConfig config) throws IOException
     {
-        socket.setTcpNoDelay(true);
-        return accept(new BufferedInputStream(socket.getInputStream(), SOCKET_READ_BUFFER),
-            socket.getOutputStream(), socket, config);
+        return accept(stream.input(), stream.output(), stream, config);
     }
 
     /**

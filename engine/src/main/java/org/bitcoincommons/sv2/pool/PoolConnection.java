@@ -1,7 +1,7 @@
 package org.bitcoincommons.sv2.pool;
 
+import org.bitcoincommons.sv2.transport.ByteStream;
 import java.io.IOException;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -60,7 +60,7 @@ public final class PoolConnection implements MiningDownstream
     static final int INITIAL_QUEUE_BYTES = 4096;
 
     private final long id;
-    private final Socket socket;
+    private final ByteStream stream;
     private final SharePipeline pipeline;
     private final NoiseConfig noise;
     private final int outboundBytes;
@@ -84,12 +84,12 @@ public final class PoolConnection implements MiningDownstream
      *                        (before that, nothing longer than a SetupConnection)
      * @param preAuthLog      where handshake and setup failures are counted and logged once per state change
      */
-    public PoolConnection(final long id, final Socket socket, final SharePipeline pipeline, final NoiseConfig noise,
+    public PoolConnection(final long id, final ByteStream stream, final SharePipeline pipeline, final NoiseConfig noise,
         final int outboundBytes, final int maxPayloadBytes, final PoolMetrics metrics, final MiningFrames logicFrames,
         final PreAuthLog preAuthLog)
     {
         this.id = id;
-        this.socket = socket;
+        this.stream = stream;
         this.pipeline = pipeline;
         this.noise = noise;
         this.outboundBytes = outboundBytes;
@@ -114,12 +114,12 @@ public final class PoolConnection implements MiningDownstream
         {
             try
             {
-                channel = NoiseChannel.accept(socket, noise);
+                channel = NoiseChannel.accept(stream, noise);
             }
             catch (final NoiseException ex)
             {
                 metrics.handshakeFailures.increment();
-                preAuthLog.handshakeFailed(id, socket.getRemoteSocketAddress(), ex.getMessage());
+                preAuthLog.handshakeFailed(id, stream.remoteAddress(), ex.getMessage());
                 return;
             }
             // Nothing longer than a SetupConnection until the client has named its sub-protocol.
@@ -190,7 +190,7 @@ public final class PoolConnection implements MiningDownstream
     /** Reads SetupConnection within the handshake timeout; returns its flags, or -1 after refusing it. */
     private int setup() throws IOException
     {
-        socket.setSoTimeout((int)Math.max(1, noise.handshakeTimeoutMs()));
+        stream.readTimeout((int)Math.max(1, noise.handshakeTimeoutMs()));
         final int length;
         try
         {
@@ -199,11 +199,11 @@ public final class PoolConnection implements MiningDownstream
         catch (final SocketTimeoutException ex)
         {
             metrics.setupFailures.increment();
-            preAuthLog.setupFailed(id, socket.getRemoteSocketAddress(),
+            preAuthLog.setupFailed(id, stream.remoteAddress(),
                 "no SetupConnection within " + noise.handshakeTimeoutMs() + " ms");
             return -1;
         }
-        socket.setSoTimeout(0);
+        stream.readTimeout(0);
         final DirectBuffer b = channel.frameBuffer();
         if (FrameHeaderFlyweight.extensionType(b, 0) != 0 ||
             FrameHeaderFlyweight.msgType(b, 0) != CommonProtocol.MESSAGE_TYPE_SETUP_CONNECTION)
@@ -236,7 +236,7 @@ public final class PoolConnection implements MiningDownstream
         {
             metrics.setupFailures.increment();
             new MiningFrames().message(queue, new SetupConnectionError(badFlags, refusal));
-            preAuthLog.setupFailed(id, socket.getRemoteSocketAddress(), "SetupConnection refused: " + refusal +
+            preAuthLog.setupFailed(id, stream.remoteAddress(), "SetupConnection refused: " + refusal +
                 " (protocol " + s.protocol() + ", versions " + s.minVersion() + ".." + s.maxVersion() + ", flags 0x" +
                 Long.toHexString(s.flags()) + ")");
             queue.close(1000);
@@ -593,7 +593,7 @@ public final class PoolConnection implements MiningDownstream
         }
         try
         {
-            socket.close();
+            stream.close();
         }
         catch (final IOException ignored)
         {

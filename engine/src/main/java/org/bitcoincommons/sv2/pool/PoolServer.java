@@ -242,7 +242,7 @@ public final class PoolServer implements AutoCloseable
         {
             tcp = new TcpServer("sv2", config.stratumV2().listenAddr(), pc.maxConnections(), (socket, id) ->
             {
-                final PoolConnection c = new PoolConnection(id, socket, pipeline, noise, pc.outboundQueueBytes(),
+                final PoolConnection c = new PoolConnection(id, new org.bitcoincommons.sv2.transport.TcpStream(socket), pipeline, noise, pc.outboundQueueBytes(),
                     config.stratumV2().maxPayloadBytes(org.bitcoincommons.sv2.codec.common.CommonProtocol.PROTOCOL_MINING),
                     metrics, logicFrames, preAuthLog);
                 connections.add(c);
