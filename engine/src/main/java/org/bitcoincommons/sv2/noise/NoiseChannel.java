@@ -144,13 +144,27 @@ public final class NoiseChannel implements AutoCloseable
     /** Initiator handshake over a transport stream (a TCP connection, a QUIC stream); closes it on failure. */
     public static NoiseChannel connect(final ByteStream stream, final NoiseConfig config) throws IOException
     {
-        return connect(stream.input(), stream.output(), stream, config);
+        return connect(stream.input(), stream.output(), stream, config, null);
+    }
+
+    /** As {@link #connect(ByteStream, NoiseConfig)} with a Noise prologue (null or empty: none) both sides share. */
+    public static NoiseChannel connect(final ByteStream stream, final NoiseConfig config, final byte[] prologue)
+        throws IOException
+    {
+        return connect(stream.input(), stream.output(), stream, config, prologue);
     }
 
     /** Responder handshake over a transport stream (a TCP connection, a QUIC stream); closes it on failure. */
     public static NoiseChannel accept(final ByteStream stream, final NoiseConfig config) throws IOException
     {
-        return accept(stream.input(), stream.output(), stream, config);
+        return accept(stream.input(), stream.output(), stream, config, null);
+    }
+
+    /** As {@link #accept(ByteStream, NoiseConfig)} with a Noise prologue (null or empty: none) both sides share. */
+    public static NoiseChannel accept(final ByteStream stream, final NoiseConfig config, final byte[] prologue)
+        throws IOException
+    {
+        return accept(stream.input(), stream.output(), stream, config, prologue);
     }
 
     /**
@@ -162,12 +176,23 @@ public final class NoiseChannel implements AutoCloseable
         final InputStream in, final OutputStream out, final Closeable transport, final NoiseConfig config)
         throws IOException
     {
+        return connect(in, out, transport, config, null);
+    }
+
+    private static NoiseChannel connect(
+        final InputStream in, final OutputStream out, final Closeable transport, final NoiseConfig config,
+        final byte[] prologue) throws IOException
+    {
         config.conclude();
         final Watchdog watchdog = new Watchdog(transport, config.handshakeTimeoutMs());
         try
         {
             final NoiseInitiator initiator = new NoiseInitiator(config.authorityVerifyKey(), config.random(),
                 config.clock());
+            if (prologue != null && prologue.length > 0)
+            {
+                initiator.prologue(prologue);
+            }
             final byte[] act1 = new byte[NoiseInitiator.ACT1_LENGTH];
             initiator.writeAct1(act1, 0);
             out.write(act1);
@@ -193,6 +218,13 @@ public final class NoiseChannel implements AutoCloseable
         final InputStream in, final OutputStream out, final Closeable transport, final NoiseConfig config)
         throws IOException
     {
+        return accept(in, out, transport, config, null);
+    }
+
+    private static NoiseChannel accept(
+        final InputStream in, final OutputStream out, final Closeable transport, final NoiseConfig config,
+        final byte[] prologue) throws IOException
+    {
         config.conclude();
         if (config.authoritySecretKey() == null)
         {
@@ -204,6 +236,10 @@ public final class NoiseChannel implements AutoCloseable
             final byte[] act1 = new byte[NoiseInitiator.ACT1_LENGTH];
             readHandshake(in, act1, NoiseException.Reason.BAD_ACT1, watchdog);
             final NoiseResponder responder = new NoiseResponder(config.staticKeys(), config.random());
+            if (prologue != null && prologue.length > 0)
+            {
+                responder.prologue(prologue);
+            }
             final byte[] act2 = new byte[NoiseInitiator.ACT2_LENGTH];
             final TransportCipher cipher = responder.readAct1WriteAct2(act1, 0, act2, 0);
             out.write(act2);

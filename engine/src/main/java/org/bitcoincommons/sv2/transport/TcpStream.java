@@ -22,10 +22,18 @@ public final class TcpStream implements ByteStream
 
     public TcpStream(final Socket socket) throws IOException
     {
+        this(socket, null);
+    }
+
+    /** As above, adding the bytes moved to {@code stats} (null: not counted). */
+    public TcpStream(final Socket socket, final TransportStats stats) throws IOException
+    {
         this.socket = socket;
         socket.setTcpNoDelay(true);
-        this.in = new BufferedInputStream(socket.getInputStream(), READ_BUFFER);
-        this.out = socket.getOutputStream();
+        final InputStream raw = stats == null ? socket.getInputStream()
+            : CountingStreams.in(socket.getInputStream(), stats.bytesIn);
+        this.in = new BufferedInputStream(raw, READ_BUFFER);
+        this.out = stats == null ? socket.getOutputStream() : CountingStreams.out(socket.getOutputStream(), stats.bytesOut);
     }
 
     /** The socket underneath, for code that still needs TCP specifics. */
