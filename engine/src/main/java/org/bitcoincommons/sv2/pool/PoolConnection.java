@@ -341,7 +341,7 @@ public final class PoolConnection implements MiningDownstream
 
     // Ring translators: static, so publishing captures nothing and allocates nothing.
 
-    private static final EventTranslatorTwoArg<PipelineEvent, PoolConnection, SubmitSharesStandard> SUBMIT_STANDARD =
+    static final EventTranslatorTwoArg<PipelineEvent, MiningDownstream, SubmitSharesStandard> SUBMIT_STANDARD =
         (e, seq, c, m) ->
         {
             e.type = PipelineEvent.SUBMIT_STANDARD;
@@ -355,7 +355,7 @@ public final class PoolConnection implements MiningDownstream
             e.version = (int)m.version();
         };
 
-    private static final EventTranslatorTwoArg<PipelineEvent, PoolConnection, SubmitSharesExtended> SUBMIT_EXTENDED =
+    static final EventTranslatorTwoArg<PipelineEvent, MiningDownstream, SubmitSharesExtended> SUBMIT_EXTENDED =
         (e, seq, c, m) ->
         {
             e.type = PipelineEvent.SUBMIT_EXTENDED;
@@ -371,7 +371,7 @@ public final class PoolConnection implements MiningDownstream
             m.buffer().getBytes(m.extranonceOffset(), e.extranonce, 0, e.extranonceLength);
         };
 
-    private static final EventTranslatorTwoArg<PipelineEvent, PoolConnection, OpenStandardMiningChannel> OPEN_STANDARD =
+    static final EventTranslatorTwoArg<PipelineEvent, MiningDownstream, OpenStandardMiningChannel> OPEN_STANDARD =
         (e, seq, c, m) ->
         {
             e.type = PipelineEvent.OPEN_STANDARD_CHANNEL;
@@ -382,7 +382,7 @@ public final class PoolConnection implements MiningDownstream
             System.arraycopy(m.maxTarget(), 0, e.maxTarget, 0, 32);
         };
 
-    private static final EventTranslatorTwoArg<PipelineEvent, PoolConnection, OpenExtendedMiningChannel> OPEN_EXTENDED =
+    static final EventTranslatorTwoArg<PipelineEvent, MiningDownstream, OpenExtendedMiningChannel> OPEN_EXTENDED =
         (e, seq, c, m) ->
         {
             e.type = PipelineEvent.OPEN_EXTENDED_CHANNEL;
@@ -394,7 +394,7 @@ public final class PoolConnection implements MiningDownstream
             e.minExtranonceSize = m.minExtranonceSize();
         };
 
-    private static final EventTranslatorTwoArg<PipelineEvent, PoolConnection, UpdateChannel> UPDATE = (e, seq, c, m) ->
+    static final EventTranslatorTwoArg<PipelineEvent, MiningDownstream, UpdateChannel> UPDATE = (e, seq, c, m) ->
     {
         e.type = PipelineEvent.UPDATE_CHANNEL;
         e.source = c;
@@ -403,21 +403,21 @@ public final class PoolConnection implements MiningDownstream
         System.arraycopy(m.maximumTarget(), 0, e.maxTarget, 0, 32);
     };
 
-    private static final EventTranslatorTwoArg<PipelineEvent, PoolConnection, CloseChannel> CLOSE = (e, seq, c, m) ->
+    static final EventTranslatorTwoArg<PipelineEvent, MiningDownstream, CloseChannel> CLOSE = (e, seq, c, m) ->
     {
         e.type = PipelineEvent.CLOSE_CHANNEL;
         e.source = c;
         e.channelId = (int)m.channelId();
     };
 
-    private static final EventTranslatorTwoArg<PipelineEvent, PoolConnection, Boolean> OPENED = (e, seq, c, standardJobs) ->
+    static final EventTranslatorTwoArg<PipelineEvent, MiningDownstream, Boolean> OPENED = (e, seq, c, standardJobs) ->
     {
         e.type = PipelineEvent.CONNECTION_OPENED;
         e.source = c;
         e.flag = standardJobs;
     };
 
-    private static final EventTranslatorTwoArg<PipelineEvent, PoolConnection, Object> CLOSED = (e, seq, c, unused) ->
+    static final EventTranslatorTwoArg<PipelineEvent, MiningDownstream, Object> CLOSED = (e, seq, c, unused) ->
     {
         e.type = PipelineEvent.CONNECTION_CLOSED;
         e.source = c;
