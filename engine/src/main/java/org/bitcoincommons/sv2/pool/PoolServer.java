@@ -76,6 +76,12 @@ public final class PoolServer implements AutoCloseable
     private RewardRecorder rewards;
     private volatile Template lastTemplate;
     private TcpServer tcp;
+    private org.bitcoincommons.sv2.transport.QuicServer quic;
+    /** Connections and bytes per SV2 transport, for /api/status and /metrics. */
+    private final org.bitcoincommons.sv2.transport.TransportStats tcpStats =
+        new org.bitcoincommons.sv2.transport.TransportStats("tcp");
+    private final org.bitcoincommons.sv2.transport.TransportStats quicStats =
+        new org.bitcoincommons.sv2.transport.TransportStats("quic");
     private org.bitcoincommons.sv2.sv1.Sv1Server sv1;
     /** Per-address and pool-wide connection limits, shared by the SV2 and SV1 listeners. */
     private org.bitcoincommons.sv2.transport.ConnectionLimits connectionLimits;
@@ -289,15 +295,20 @@ public final class PoolServer implements AutoCloseable
         }
         source.start(this::onTemplate);
 
-        if (config.stratumV2().enabled())
+        if (config.stratumV2().enabled() && config.stratumV2().quicEnabled())
+        {
+            startQuic();
+        }
+        if (config.stratumV2().enabled() && config.stratumV2().tcpEnabled())
         {
             tcp = new TcpServer("sv2", config.stratumV2().listenAddr(), pc.maxConnections(), (socket, id) ->
             {
-                final PoolConnection c = new PoolConnection(id, socket, pipeline, noise, pc.outboundQueueBytes(),
+                final PoolConnection c = new PoolConnection(id, new org.bitcoincommons.sv2.transport.TcpStream(socket, tcpStats), pipeline, noise, pc.outboundQueueBytes(),
                     config.stratumV2().maxPayloadBytes(org.bitcoincommons.sv2.codec.common.CommonProtocol.PROTOCOL_MINING),
                     metrics, logicFrames, preAuthLog);
                 c.onSetUp(() -> tcp.authenticated(id));
                 connections.add(c);
+                tcpStats.connectionsOpened.increment();
                 try
                 {
                     c.serve();
@@ -305,6 +316,7 @@ public final class PoolServer implements AutoCloseable
                 finally
                 {
                     connections.remove(c);
+                    tcpStats.connectionsClosed.increment();
                 }
             }).limits(connectionLimits);
             tcp.start();
@@ -331,6 +343,47 @@ public final class PoolServer implements AutoCloseable
                 templateProvider.localAddress(), authorityPublicKey);
         }
         ticker = Thread.ofPlatform().daemon().name("sv2-ticker").start(this::tickLoop);
+    }
+
+    /** The QUIC listener (issue 16): one QuicPoolConnection per connection, one stream per channel. */
+    private void startQuic() throws IOException
+    {
+        final org.bitcoincommons.sv2.config.StratumV2Config.Quic q = config.stratumV2().quic();
+        final org.bitcoincommons.sv2.transport.QuicTls tls = org.bitcoincommons.sv2.transport.QuicTls.loadOrCreate(
+            java.nio.file.Path.of(q.tlsKeyPath()), java.nio.file.Path.of(q.tlsCertPath()));
+        final byte[] prologue = tls.fingerprint();
+        final int maxPayload = config.stratumV2().maxPayloadBytes(
+            org.bitcoincommons.sv2.codec.common.CommonProtocol.PROTOCOL_MINING);
+        quic = new org.bitcoincommons.sv2.transport.QuicServer(q.listenAddr(), QUIC_ALPN, tls,
+            new org.bitcoincommons.sv2.transport.QuicServer.Limits(config.pool().maxConnections(), q.maxStreams(),
+                q.idleTimeoutSeconds(), q.streamBufferBytes(), Math.max(q.streamBufferBytes() * 4, 1 << 20)),
+            quicStats, (peer, stream, first) -> QuicPoolConnection.serve(peer, stream, first,
+                () -> new QuicPoolConnection(peer, pipeline, noise, prologue, config.pool().outboundQueueBytes(),
+                    maxPayload, metrics, logicFrames, preAuthLog)));
+        quic.start();
+        LOG.info("SV2 pool listening on QUIC {} (ALPN {}, Noise NX bound to the TLS certificate, authority {})",
+            quic.localAddress(), QUIC_ALPN, authorityPublicKey);
+    }
+
+    /** The ALPN of SV2 over QUIC. */
+    public static final String QUIC_ALPN = "sv2";
+
+    /** The QUIC endpoint's address, or null when QUIC is off. */
+    public InetSocketAddress quicAddress()
+    {
+        return quic == null ? null : quic.localAddress();
+    }
+
+    /** Connections and bytes over TCP (SV2 only). */
+    public org.bitcoincommons.sv2.transport.TransportStats tcpStats()
+    {
+        return tcpStats;
+    }
+
+    /** Connections, streams and bytes over QUIC. */
+    public org.bitcoincommons.sv2.transport.TransportStats quicStats()
+    {
+        return quicStats;
     }
 
     private byte[] payoutScript()
@@ -448,7 +501,8 @@ public final class PoolServer implements AutoCloseable
         final double hashrate = seconds > 0 ? (s.shareDifficultySum() - first[1]) * 4294967296.0 / seconds : 0.0;
         final ShareProcessor sp = logic.shares();
         status = new PoolStatus(now, (now - startMs) / 1000,
-            (tcp == null ? 0 : tcp.openConnections()) + (sv1 == null ? 0 : sv1.openConnections()),
+            (tcp == null ? 0 : tcp.openConnections()) + (quic == null ? 0 : quic.openConnections())
+                + (sv1 == null ? 0 : sv1.openConnections()),
             logic.channelCount(), sp.accepted(), sp.rejected(), sp.blocks(), metrics.blocksAccepted.sum(),
             metrics.blocksRejected.sum(), source.tipHeight(), hashrate, s.events());
     }
@@ -535,7 +589,7 @@ public final class PoolServer implements AutoCloseable
 
     public InetSocketAddress sv2Address()
     {
-        return tcp.localAddress();
+        return tcp == null ? null : tcp.localAddress();
     }
 
     /** The most recent parent and aux blocks with their status, newest first. */
@@ -664,6 +718,10 @@ public final class PoolServer implements AutoCloseable
         if (tcp != null)
         {
             tcp.close();
+        }
+        if (quic != null)
+        {
+            quic.close();
         }
         if (sv1 != null)
         {
