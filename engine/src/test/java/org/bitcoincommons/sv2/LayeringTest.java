@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  *   5  pool, merge                   (independent of each other)
  *   6  cluster, sv1, miner, loadgen
  *   7  api
- *   8  cli
+ *   8  engine                        (the public embedding API: StratumV2Server, StratumV2Miner)
+ *   9  cli                           (runs on the public API)
  * </pre>
  * The one exception ({@link #EXCEPTIONS}): PoolServer, the composition root, starts the SV1 listener.
  * A new top-level package must be added to {@link #LAYERS}; the test names it when it is missing. Every reference
@@ -51,7 +52,8 @@ class LayeringTest
         Map.entry("pool", 5), Map.entry("merge", 5),
         Map.entry("cluster", 6), Map.entry("sv1", 6), Map.entry("miner", 6), Map.entry("loadgen", 6),
         Map.entry("api", 7),
-        Map.entry("cli", 8));
+        Map.entry("engine", 8),
+        Map.entry("cli", 9));
     /**
      * Known exceptions, each a file and the upper package it may use, with the reason. PoolServer is the composition
      * root that starts every listener, the SV1 endpoint included, while sv1 is built on the pool's logic; moving the
