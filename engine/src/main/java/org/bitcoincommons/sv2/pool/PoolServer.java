@@ -419,24 +419,34 @@ public final class PoolServer implements AutoCloseable
         }
     }
 
-    /** Job ids must reach the logic thread in order, whichever thread (chain, aux poller) asks. */
-    private synchronized void onTemplate(final Template template, final boolean newTip)
+    /**
+     * Job ids must reach the logic thread in order, whichever thread (chain, aux poller) asks. Ordered by a lock of its
+     * own, never this object's: {@link #start} holds this object's monitor while the template sources start, and a
+     * source's thread delivering a template under the failover source's lock must not wait for it (a deadlock seen in
+     * BitcoindPoolEndToEndTest).
+     */
+    private void onTemplate(final Template template, final boolean newTip)
     {
-        lastTemplate = template;
-        final Job job = jobs.create(template);
-        final long seq = pipeline.claim();
-        try
+        synchronized (templateLock)
         {
-            final PipelineEvent e = pipeline.event(seq);
-            e.type = PipelineEvent.NEW_JOB;
-            e.job = job;
-            e.flag = newTip;
-        }
-        finally
-        {
-            pipeline.publish(seq);
+            lastTemplate = template;
+            final Job job = jobs.create(template);
+            final long seq = pipeline.claim();
+            try
+            {
+                final PipelineEvent e = pipeline.event(seq);
+                e.type = PipelineEvent.NEW_JOB;
+                e.job = job;
+                e.flag = newTip;
+            }
+            finally
+            {
+                pipeline.publish(seq);
+            }
         }
     }
+
+    private final Object templateLock = new Object();
 
     /**
      * A bitcoin block of ours was accepted: its coinbase value is the pool's reward, journaled (on the logic thread)

@@ -87,6 +87,8 @@ class ConnectionLimitsEndToEndTest
                 {
                     held.add(new Socket(h.address().getAddress(), h.address().getPort(), flooder, 0));
                 }
+                // the three are accepted by the SV2 listener's thread; the fourth goes to the SV1 listener's
+                assertTrue(PoolHarness.await(5_000, () -> h.pool.connectionLimits().unauthenticated() == 3));
                 // the SV2 and SV1 listeners share the limit: the fourth from this address, on either, is reset
                 try (Socket fourth = new Socket(h.pool.sv1Address().getAddress(), h.pool.sv1Address().getPort(), flooder, 0))
                 {
