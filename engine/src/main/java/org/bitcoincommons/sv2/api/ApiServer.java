@@ -144,7 +144,7 @@ public final class ApiServer implements AutoCloseable
         counter(registry, "sv2_setup_failures", "SetupConnection refused or missing", () -> m.setupFailures.sum());
         counter(registry, "sv2_protocol_errors", "Connections closed for a malformed or misplaced message", () -> m.protocolErrors.sum());
         counter(registry, "sv2_slow_readers", "Connections closed because their outbound queue filled", () -> m.slowReaders.sum());
-        counter(registry, "sv2_frames_in", "Frames received", () -> m.framesIn.sum());
+        counter(registry, "sv2_frames_in", "Frames received", pool::framesIn);
         counter(registry, "sv2_frame_timeouts", "Connections closed because a frame's payload did not follow its header "
             + "within stratum_v2.frame_deadline_ms", () -> m.frameTimeouts.sum());
         counter(registry, "sv2_logic_faults", "Connections closed after an exception in the pool logic's work for them",
@@ -520,6 +520,10 @@ public final class ApiServer implements AutoCloseable
         final Map<String, Object> out = new java.util.LinkedHashMap<>();
         out.put("share_to_ack_queued_us", m.shareToAckQueued.snapshotUs());
         out.put("ack_queued_to_writer_us", m.ackQueuedToWriter.snapshotUs());
+        // totals since start: a caller takes differences over its interval (bench load: logic ns per share)
+        out.put("logic_cpu_ns", pool.logicCpuNs());
+        out.put("shares_accepted", pool.status().sharesAccepted());
+        out.put("ring_full_waits", pool.ringFullWaits());
         if (cluster != null)
         {
             out.put("ack_held_for_commit_us", m.ackHeldForCommit.snapshotUs());

@@ -154,7 +154,11 @@ public final class BenchLoadCommand implements Runnable
             final URI poolApi = api;
             if (poolApi != null)
             {
-                lg.onMeasureStart(() -> post(poolApi, "/api/latency/reset"));
+                lg.onMeasureStart(() ->
+                {
+                    post(poolApi, "/api/latency/reset");
+                    atMeasureStart = latencyQuietly(poolApi);
+                });
             }
             final LoadGenerator.Result r = lg.run();
             final JsonNode inside = api == null ? null : ChildPool.get(api, "/api/latency");
@@ -199,6 +203,26 @@ public final class BenchLoadCommand implements Runnable
     /** An SV1 difficulty whose target, DIFF1 / d, is past 2^256 - 1: every hash meets it. */
     static final String SV1_EVERY_HASH = "1e-12";
 
+    /** The pool's /api/latency when the measured interval began (its totals: logic CPU, shares, ring-full waits). */
+    private volatile JsonNode atMeasureStart;
+
+    private static JsonNode latencyQuietly(final URI api)
+    {
+        try
+        {
+            return ChildPool.get(api, "/api/latency");
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return null;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
     private void print(final LoadGenerator.Result r, final int open, final JsonNode before, final JsonNode during,
         final JsonNode inside)
     {
@@ -225,6 +249,18 @@ public final class BenchLoadCommand implements Runnable
             // journaled, then acknowledgements waiting for their connection's writer to run.
             m.put("pool_share_to_ack_queued_us", inside.get("share_to_ack_queued_us"));
             m.put("pool_ack_queued_to_writer_us", inside.get("ack_queued_to_writer_us"));
+            final JsonNode start = atMeasureStart;
+            if (start != null && start.has("logic_cpu_ns") && inside.has("logic_cpu_ns") &&
+                start.get("logic_cpu_ns").asLong() >= 0)
+            {
+                // CPU the logic thread spent over the measured interval (and a little of the stop), per share it took
+                final long cpu = inside.get("logic_cpu_ns").asLong() - start.get("logic_cpu_ns").asLong();
+                final long shares = inside.get("shares_accepted").asLong() - start.get("shares_accepted").asLong();
+                m.put("pool_logic_cpu_ns_per_share", shares == 0 ? 0 : cpu / shares);
+                m.put("pool_logic_cpu_cores", Math.round(cpu / (r.seconds() * 1e9) * 1000) / 1000.0);
+                m.put("pool_ring_full_waits", inside.get("ring_full_waits").asLong() -
+                    start.get("ring_full_waits").asLong());
+            }
         }
         if (before != null && during != null)
         {

@@ -28,7 +28,8 @@ import java.nio.file.Path;
  * @param connectBurstPerIp   new connections from one source address at once (the bucket's size)
  * @param maxUnauthenticated  connections pool-wide that have not finished their handshake (Noise and SetupConnection,
  *                            or SV1 subscribe and authorize)
- * @param waitStrategy        how the logic thread waits for work: "blocking" (sleeps, lowest CPU), "sleeping",
+ * @param waitStrategy        how the logic thread waits for work: "parking" (spins briefly, then parks; publishers
+ *                            pay a volatile read), "blocking" (Disruptor's lite blocking: an atomic per publish), "sleeping",
  *                            "yielding" or "busy-spin" (lowest latency, keeps a core busy)
  */
 public record PoolConfig(
@@ -93,11 +94,11 @@ public record PoolConfig(
 
     private static String waitStrategy(final TomlReader t)
     {
-        final String w = t.string("wait_strategy", "blocking");
-        if (!w.matches("blocking|sleeping|yielding|busy-spin"))
+        final String w = t.string("wait_strategy", "parking");
+        if (!w.matches("parking|blocking|sleeping|yielding|busy-spin"))
         {
-            throw new ConfigException(t.key("wait_strategy") +
-                ": must be \"blocking\", \"sleeping\", \"yielding\" or \"busy-spin\" (got \"" + w + "\")");
+            throw new ConfigException(t.key("wait_strategy") + ": must be \"parking\", \"blocking\", \"sleeping\", " +
+                "\"yielding\" or \"busy-spin\" (got \"" + w + "\")");
         }
         return w;
     }

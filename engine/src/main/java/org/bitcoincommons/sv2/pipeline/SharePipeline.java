@@ -1,10 +1,14 @@
 package org.bitcoincommons.sv2.pipeline;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.locks.LockSupport;
 
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.EventTranslatorTwoArg;
 import com.lmax.disruptor.ExceptionHandler;
+import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.LiteBlockingWaitStrategy;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.dsl.Disruptor;
@@ -12,22 +16,40 @@ import com.lmax.disruptor.dsl.ProducerType;
 
 /**
  * The multi-producer Disruptor ring between the connections (one virtual thread each) and the pool logic
- * (one platform thread). Producers claim a slot, fill it and publish; claiming waits while the ring is full,
- * which is the pool's back-pressure: a connection that cannot publish stops reading its socket.
+ * (one platform thread). Producers claim a slot, fill it and publish. Claiming never blocks inside the ring: a
+ * producer that finds it full backs off on its own thread (parks 1 us, doubling to 1 ms) and tries again, which is
+ * the pool's back-pressure: that connection stops reading its socket while every other keeps going. Each time a
+ * producer found the ring full is counted ({@link #fullWaits}).
  */
 public final class SharePipeline implements AutoCloseable
 {
     private final Disruptor<PipelineEvent> disruptor;
     private final RingBuffer<PipelineEvent> ring;
     private volatile boolean running;
+    private volatile long fullWaits;
+    private volatile Thread consumerThread;
+    private static final VarHandle FULL_WAITS;
+
+    static
+    {
+        try
+        {
+            FULL_WAITS = MethodHandles.lookup().findVarHandle(SharePipeline.class, "fullWaits", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
 
     public SharePipeline(final int ringSize, final PipelineConsumer consumer)
     {
-        this(ringSize, "blocking", consumer);
+        this(ringSize, "parking", consumer);
     }
 
     /**
-     * @param waitStrategy "blocking" (the consumer sleeps until signalled), "sleeping", "yielding" or "busy-spin"
+     * @param waitStrategy "parking" (the consumer spins briefly, then parks; see {@link ParkingWaitStrategy}),
+     *                     "blocking" (Disruptor's lite blocking strategy), "sleeping", "yielding" or "busy-spin"
      */
     public SharePipeline(final int ringSize, final String waitStrategy, final PipelineConsumer consumer)
     {
@@ -35,6 +57,7 @@ public final class SharePipeline implements AutoCloseable
         {
             final Thread t = new Thread(r, "sv2-pool-logic");
             t.setDaemon(true);
+            consumerThread = t;
             return t;
         };
         final com.lmax.disruptor.WaitStrategy wait = switch (waitStrategy)
@@ -42,7 +65,8 @@ public final class SharePipeline implements AutoCloseable
             case "sleeping" -> new com.lmax.disruptor.SleepingWaitStrategy();
             case "yielding" -> new com.lmax.disruptor.YieldingWaitStrategy();
             case "busy-spin" -> new com.lmax.disruptor.BusySpinWaitStrategy();
-            default -> new LiteBlockingWaitStrategy();
+            case "blocking" -> new LiteBlockingWaitStrategy();
+            default -> new ParkingWaitStrategy();
         };
         this.disruptor = new Disruptor<>(PipelineEvent::new, ringSize, threads, ProducerType.MULTI, wait);
         final EventHandler<PipelineEvent> handler = new EventHandler<>()
@@ -105,10 +129,56 @@ public final class SharePipeline implements AutoCloseable
         return running;
     }
 
-    /** Claims the next slot; waits while the ring is full. Fill {@link #event(long)} then {@link #publish(long)}. */
+    /**
+     * Claims the next slot; backs off on the caller's thread while the ring is full. Fill {@link #event(long)} then
+     * {@link #publish(long)}.
+     */
     public long claim()
     {
-        return ring.next();
+        try
+        {
+            return ring.tryNext();
+        }
+        catch (final InsufficientCapacityException full)
+        {
+            return claimWhenFree();
+        }
+    }
+
+    private long claimWhenFree()
+    {
+        FULL_WAITS.getAndAdd(this, 1L);
+        long parkNs = 1_000;
+        while (true)
+        {
+            LockSupport.parkNanos(parkNs);
+            try
+            {
+                return ring.tryNext();
+            }
+            catch (final InsufficientCapacityException full)
+            {
+                parkNs = Math.min(parkNs << 1, 1_000_000);
+            }
+        }
+    }
+
+    /** CPU time the consumer (pool logic) thread has used, in nanoseconds; -1 before it started or where unsupported. */
+    public long consumerCpuNs()
+    {
+        final Thread t = consumerThread;
+        if (t == null)
+        {
+            return -1;
+        }
+        final java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        return mx.isThreadCpuTimeSupported() ? mx.getThreadCpuTime(t.threadId()) : -1;
+    }
+
+    /** Times a producer found the ring full and had to wait (its connection stopped reading meanwhile). */
+    public long fullWaits()
+    {
+        return fullWaits;
     }
 
     public PipelineEvent event(final long sequence)
@@ -127,7 +197,15 @@ public final class SharePipeline implements AutoCloseable
      */
     public <A, B> void publish(final EventTranslatorTwoArg<PipelineEvent, A, B> translator, final A a, final B b)
     {
-        ring.publishEvent(translator, a, b);
+        final long seq = claim();
+        try
+        {
+            translator.translateTo(ring.get(seq), seq, a, b);
+        }
+        finally
+        {
+            ring.publish(seq);
+        }
     }
 
     /** Slots free right now (for metrics). */
@@ -153,7 +231,7 @@ public final class SharePipeline implements AutoCloseable
      */
     public void execute(final Object source, final Runnable task)
     {
-        final long seq = ring.next();
+        final long seq = claim();
         try
         {
             final PipelineEvent e = ring.get(seq);

@@ -2,6 +2,8 @@ package org.bitcoincommons.sv2.pool;
 
 import org.bitcoincommons.sv2.transport.ByteStream;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -79,6 +81,21 @@ public final class PoolConnection implements MiningDownstream
     private long sweptFrame;
     private long sweptSinceNs;
     private Runnable onSetUp = () -> { };
+    /** Frames read by this connection's reader (the only writer); summed by metrics. */
+    private long framesIn;
+    private static final VarHandle FRAMES_IN;
+
+    static
+    {
+        try
+        {
+            FRAMES_IN = MethodHandles.lookup().findVarHandle(PoolConnection.class, "framesIn", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
 
     /**
      * @param maxPayloadBytes largest msg_length accepted from the client once it has set up the Mining protocol
@@ -104,6 +121,12 @@ public final class PoolConnection implements MiningDownstream
     public void onSetUp(final Runnable r)
     {
         this.onSetUp = r;
+    }
+
+    /** Frames read so far (0 once the connection has ended and added them to PoolMetrics#framesIn). */
+    long framesIn()
+    {
+        return (long)FRAMES_IN.getOpaque(this);
     }
 
     @Override
@@ -190,6 +213,8 @@ public final class PoolConnection implements MiningDownstream
                 LOG.info("connection {} closed by the pool: {}", id, closeReason);
             }
             closeTransport();
+            metrics.framesIn.add(framesIn);
+            FRAMES_IN.setOpaque(this, 0L);
             metrics.connectionsClosed.increment();
         }
     }
@@ -264,7 +289,7 @@ public final class PoolConnection implements MiningDownstream
         while (true)
         {
             final int length = channel.readFrame();
-            metrics.framesIn.increment();
+            FRAMES_IN.setOpaque(this, framesIn + 1);   // written by this reader only; read by metrics
             final DirectBuffer b = channel.frameBuffer();
             final int extension = FrameHeaderFlyweight.extensionType(b, 0) & FrameHeaderFlyweight.EXTENSION_ID_MASK;
             final int type = FrameHeaderFlyweight.msgType(b, 0);

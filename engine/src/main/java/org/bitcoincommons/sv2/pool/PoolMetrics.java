@@ -16,6 +16,10 @@ public final class PoolMetrics
     public final LongAdder slowReaders = new LongAdder();
     /** Connections closed because a frame's payload did not follow its header within stratum_v2.frame_deadline_ms. */
     public final LongAdder frameTimeouts = new LongAdder();
+    /**
+     * Frames received on QUIC streams and on TCP connections that have ended; a live TCP connection counts its own
+     * (one plain field written by its reader) and adds it here when it ends: see PoolServer#framesIn.
+     */
     public final LongAdder framesIn = new LongAdder();
     public final LongAdder bytesIn = new LongAdder();
     public final LongAdder blocksSubmitted = new LongAdder();

@@ -583,6 +583,29 @@ public final class PoolServer implements AutoCloseable
     }
 
     /** Connections the pool logic closed after an exception in their work (each logged with its reason). */
+    /** Frames received: ended connections' counts plus each live TCP connection's own (no shared counter per frame). */
+    public long framesIn()
+    {
+        long n = metrics.framesIn.sum();
+        for (final PoolConnection c : connections)
+        {
+            n += c.framesIn();
+        }
+        return n;
+    }
+
+    /** CPU time the pool logic thread has used, in nanoseconds (-1 where the JVM cannot tell). */
+    public long logicCpuNs()
+    {
+        return pipeline.consumerCpuNs();
+    }
+
+    /** Times a connection found the share ring full and stopped reading until it had room. */
+    public long ringFullWaits()
+    {
+        return pipeline.fullWaits();
+    }
+
     public long logicFaults()
     {
         return logic == null ? 0 : logic.faults();

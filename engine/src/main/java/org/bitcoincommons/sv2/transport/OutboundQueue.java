@@ -2,7 +2,7 @@ package org.bitcoincommons.sv2.transport;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.lang.invoke.VarHandle;
 import java.util.function.LongConsumer;
 import java.util.concurrent.locks.LockSupport;
 
@@ -22,9 +22,11 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  * connection's reader). The queue starts small (off-heap) and doubles when a burst does not fit, up to a limit: a
  * peer that lets that much pile up unread is not reading, and {@link #claim} returns -1 so that the caller drops it.
  * <p>
- * The writer is a virtual thread started when frames arrive and ended when the queue is empty, so an idle connection
- * holds no writer stack; at most one writer runs at a time (the {@code scheduled} flag), which also orders its writes
- * after the previous writer's. Segments are read oldest first; the producer never writes an older segment again.
+ * The writer is one virtual thread per queue, started by the first commit and living until {@link #close}: it
+ * drains what is queued, flushes, and parks when the queue is empty; a commit unparks it only when it is parked (a
+ * volatile read after a full fence, no atomic read-modify-write, nothing allocated). Starting a thread per burst
+ * instead cost an allocation and a scheduler submission per acknowledgement. Segments are read oldest first; the
+ * producer never writes an older segment again.
  */
 public final class OutboundQueue implements AutoCloseable
 {
@@ -46,8 +48,12 @@ public final class OutboundQueue implements AutoCloseable
 
     private final FrameSink sink;
     private final int maxBytes;
-    private final AtomicBoolean scheduled = new AtomicBoolean();
-    private final Runnable drain = this::drainLoop;
+    /** The writer, once the first commit started it. Written by the producer only. */
+    private volatile Thread writer;
+    /** True while the writer is parked (or about to park) on an empty queue. */
+    private volatile boolean parked;
+    /** Set when the writer's loop has ended. */
+    private volatile boolean writerDone;
     private final MessageHandler writeHandler;
     /** Producer side. */
     private Segment tail;
@@ -57,9 +63,9 @@ public final class OutboundQueue implements AutoCloseable
     private volatile boolean closed;
     private volatile IOException failure;
     private long framesWritten;
-    /** Told, once per writer start, how long the writer took to start after a commit found none running. */
+    /** Told, once per wake-up, how long the writer took to run after a commit found it parked. */
     private LongConsumer writerStartNs;
-    private long scheduledAtNs;
+    private volatile long wokenAtNs;
 
     /**
      * @param initialBytes first ring's capacity (rounded up to a power of two)
@@ -116,8 +122,8 @@ public final class OutboundQueue implements AutoCloseable
     }
 
     /**
-     * Reports each writer start's delay (commit to the writer running, in nanoseconds) to {@code sink}; set before
-     * the first {@link #commit}. Null turns it off.
+     * Reports each writer wake-up's delay (a commit that found the writer parked, to the writer running, in
+     * nanoseconds) to {@code sink}; set before the first {@link #commit}. Null turns it off.
      */
     public OutboundQueue writerStartLatency(final LongConsumer sink)
     {
@@ -131,17 +137,29 @@ public final class OutboundQueue implements AutoCloseable
         return tail.ring.buffer();
     }
 
-    /** Publishes the claimed frame and makes sure a writer runs. */
+    /** Publishes the claimed frame and makes sure the writer runs. */
     public void commit(final int index)
     {
         tail.ring.commit(index);
-        if (scheduled.compareAndSet(false, true))
+        final Thread w = writer;
+        if (w == null)
         {
+            final Thread started = Thread.ofVirtual().unstarted(this::writerLoop);
+            writer = started;
+            started.start();
+            return;
+        }
+        // The writer sets parked and then looks at the queue; we published and then look at parked. The fence orders
+        // our commit (a release store) before the read, so one of the two sees the other: no lost wake-up.
+        VarHandle.fullFence();
+        if (parked)
+        {
+            parked = false;
             if (writerStartNs != null)
             {
-                scheduledAtNs = System.nanoTime();
+                wokenAtNs = System.nanoTime();
             }
-            Thread.startVirtualThread(drain);
+            LockSupport.unpark(w);
         }
     }
 
@@ -190,53 +208,83 @@ public final class OutboundQueue implements AutoCloseable
         return true;
     }
 
-    private void drainLoop()
+    private void writerLoop()
     {
-        final LongConsumer started = writerStartNs;
-        if (started != null)
-        {
-            started.accept(System.nanoTime() - scheduledAtNs);   // written before Thread.start: visible here
-        }
         try
         {
-            do
+            while (!closed)
             {
-                int total = 0;
-                while (!closed)
+                if (drain())
                 {
-                    final int n = head.ring.read(writeHandler, DRAIN_LIMIT);
-                    total += n;
-                    if (n == 0)
-                    {
-                        final Segment next = head.next;
-                        if (next == null || head.ring.size() > 0)
-                        {
-                            break;
-                        }
-                        head = next;   // the producer has moved on; this segment is finished
-                    }
+                    continue;
                 }
-                if (total > 0 && !closed)
+                parked = true;
+                if (closed || !empty())
                 {
-                    sink.flush();
+                    parked = false;
+                    continue;
                 }
-                scheduled.set(false);
+                LockSupport.park(this);
+                final LongConsumer started = writerStartNs;
+                final long wokenAt = wokenAtNs;
+                if (started != null && wokenAt != 0)
+                {
+                    wokenAtNs = 0;
+                    started.accept(System.nanoTime() - wokenAt);
+                }
             }
-            while (!closed && !empty() && scheduled.compareAndSet(false, true));
         }
         catch (final IOException ex)
         {
             failure = ex;
             closed = true;
-            scheduled.set(false);
         }
+        finally
+        {
+            parked = false;
+            writerDone = true;
+        }
+    }
+
+    /**
+     * Writes everything committed so far and flushes once. Returns false when there was nothing to write; spins
+     * (briefly) over a frame that is claimed but not yet committed.
+     */
+    private boolean drain() throws IOException
+    {
+        int total = 0;
+        while (!closed)
+        {
+            final int n = head.ring.read(writeHandler, DRAIN_LIMIT);
+            total += n;
+            if (n == 0)
+            {
+                final Segment next = head.next;
+                if (next == null || head.ring.size() > 0)
+                {
+                    if (head.ring.size() > 0 && total == 0)
+                    {
+                        Thread.onSpinWait();   // claimed, not committed yet: the producer is encoding it
+                        return true;
+                    }
+                    break;
+                }
+                head = next;   // the producer has moved on; this segment is finished
+            }
+        }
+        if (total > 0 && !closed)
+        {
+            sink.flush();
+        }
+        return total > 0;
     }
 
     /** Stops after what is queued has been written (best effort, bounded by {@code lingerMs}). */
     public void close(final long lingerMs)
     {
         final long deadline = System.currentTimeMillis() + lingerMs;
-        while (!closed && (!empty() || scheduled.get()) && System.currentTimeMillis() < deadline)
+        while (!closed && !writerDone && writer != null && (!empty() || !parked) &&
+            System.currentTimeMillis() < deadline)
         {
             LockSupport.parkNanos(1_000_000);
         }
@@ -247,5 +295,10 @@ public final class OutboundQueue implements AutoCloseable
     public void close()
     {
         closed = true;
+        final Thread w = writer;
+        if (w != null)
+        {
+            LockSupport.unpark(w);
+        }
     }
 }

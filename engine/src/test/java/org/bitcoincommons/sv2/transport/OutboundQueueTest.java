@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
 class OutboundQueueTest
 {
     /** A sink that records frames (as their first int, a sequence number) and can be held shut. */
-    static final class RecordingSink implements FrameSink
+    static class RecordingSink implements FrameSink
     {
         final List<Integer> frames = new ArrayList<>();
         final List<Integer> lengths = new ArrayList<>();
@@ -158,5 +158,68 @@ class OutboundQueueTest
             assertEquals(i, sink.frames.get(i));
         }
         q.close();
+    }
+
+    /**
+     * One frame at a time, each waited for before the next: the writer parks between every two, so every commit
+     * races the writer going to sleep. A lost wake-up leaves a frame unwritten and this test times out on it.
+     */
+    @Test
+    void everyCommitWakesAParkedWriter() throws Exception
+    {
+        final RecordingSink sink = new RecordingSink();
+        final OutboundQueue q = new OutboundQueue(1024, 1 << 20, sink);
+        final java.util.concurrent.atomic.AtomicLong wakes = new java.util.concurrent.atomic.AtomicLong();
+        q.writerStartLatency(ns -> wakes.incrementAndGet());
+        final int n = 20_000;
+        for (int i = 0; i < n; i++)
+        {
+            assertTrue(put(q, i, 16));
+            final long deadline = System.nanoTime() + 5_000_000_000L;
+            while (sink.count() <= i)
+            {
+                if (System.nanoTime() > deadline)
+                {
+                    throw new AssertionError("frame " + i + " was committed but never written (lost wake-up)");
+                }
+                Thread.onSpinWait();
+            }
+        }
+        assertEquals(n, sink.count());
+        assertTrue(wakes.get() > 0, "the writer was parked and woken at least once");
+        q.close();
+    }
+
+    /** The writer is one thread for the queue's life, and close ends it. */
+    @Test
+    void oneWriterForTheQueuesLifeEndedByClose() throws Exception
+    {
+        final java.util.Set<Thread> writers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        final RecordingSink sink = new RecordingSink()
+        {
+            @Override
+            public void write(final DirectBuffer buffer, final int offset, final int length) throws IOException
+            {
+                writers.add(Thread.currentThread());
+                super.write(buffer, offset, length);
+            }
+        };
+        final OutboundQueue q = new OutboundQueue(1024, 1 << 20, sink);
+        for (int i = 0; i < 500; i++)
+        {
+            assertTrue(put(q, i, 16));
+            final long deadline = System.currentTimeMillis() + 5_000;
+            while (sink.count() <= i && System.currentTimeMillis() < deadline)
+            {
+                Thread.onSpinWait();
+            }
+        }
+        assertEquals(500, sink.count());
+        assertEquals(1, writers.size(), "one writer thread wrote every frame");
+        final Thread writer = writers.iterator().next();
+        assertTrue(writer.isVirtual());
+        q.close();
+        writer.join(5_000);
+        assertTrue(!writer.isAlive(), "close ends the writer");
     }
 }
