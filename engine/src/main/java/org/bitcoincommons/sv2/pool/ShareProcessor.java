@@ -17,12 +17,16 @@ import org.bitcoincommons.sv2.hash.HeaderHasher;
 
 /**
  * Validates shares in batches on the logic thread (PROTOCOL.md §5.3): the cheap checks and the 80-byte
- * header are done when a share is staged, the whole batch is hashed in one call to the kernel (as 48-byte midstate
- * records: the SHA-256 state after the header's first 64 bytes, cached per standard channel, job and version, plus
- * the last 16 bytes, so a share costs two compressions instead of three), then each hash
+ * header are done when a share is staged, the whole batch is hashed in one call to the kernel, then each hash
  * is compared with the network target, the aux targets and the target of the share's job. Accepted shares go
  * to {@link ShareAccounting} before the batch's SubmitShares.Success messages (one per channel) are queued.
  * Nothing here allocates per share.
+ * <p>
+ * The one call: when every share of the batch is on a standard channel with its job's own version, the batch goes as
+ * 48-byte midstate records (the SHA-256 state after the header's first 64 bytes, computed once per channel and job,
+ * plus the last 16 bytes: two compressions a share); as soon as one share is not (an extended channel's share, whose
+ * merkle root changes with every extranonce, or a rolled version), the whole batch goes as 80-byte headers (three
+ * compressions a share) in the same single call. A share never costs a native call of its own.
  */
 public final class ShareProcessor
 {
@@ -48,6 +52,9 @@ public final class ShareProcessor
     private final byte[] hashes;
     private final byte[] records;
     private final MemorySegment recordsSegment;
+    private final MemorySegment headersSegment;
+    /** Shares of the current batch without a cached midstate: when non-zero the batch is hashed as full headers. */
+    private int uncached;
     private final byte[] midstateInput = new byte[64];
     private final MemorySegment midstateInputSegment = MemorySegment.ofArray(midstateInput);
     private final byte[] midstate = new byte[32];
@@ -93,6 +100,7 @@ public final class ShareProcessor
         this.hashes = new byte[maxBatch * 32];
         this.records = new byte[maxBatch * 48];
         this.recordsSegment = MemorySegment.ofArray(records);
+        this.headersSegment = MemorySegment.ofArray(headers);
         this.hashesSegment = MemorySegment.ofArray(hashes);
         this.pending = new Channel[maxBatch];
         this.seen = new LongHashSet(Math.max(64, duplicateWindow * 2));
@@ -217,7 +225,15 @@ public final class ShareProcessor
         final int n = count;
         if (n > 0)
         {
-            hasher.hashMidstates(recordsSegment, n, hashesSegment);
+            if (uncached == 0)
+            {
+                hasher.hashMidstates(recordsSegment, n, hashesSegment);
+            }
+            else
+            {
+                hasher.hash(headersSegment, n, hashesSegment);
+                uncached = 0;
+            }
             for (int i = 0; i < n; i++)
             {
                 final Channel c = batchChannel[i];
@@ -297,26 +313,28 @@ public final class ShareProcessor
         c.pendingSum += Math.max(1L, (long)difficulty);
     }
 
-    /** Writes share {@code i}'s midstate record from its header at {@code h}, reusing the channel's cached midstate. */
+    /**
+     * Writes share {@code i}'s midstate record from its header at {@code h} when its channel has (or now computes,
+     * once per channel and job) the midstate of the job's own version; otherwise counts it as uncached, and the batch
+     * is hashed from its full headers.
+     */
     private void record(final Channel c, final int slot, final int version, final int i, final int h)
     {
-        final int r = i * 48;
-        if (!c.extended && c.slotMidstateReady[slot] && c.slotMidstateVersion[slot] == version)
+        if (c.extended || version != c.slotJob[slot].version())
         {
-            System.arraycopy(c.slotMidstate[slot], 0, records, r, 32);
+            uncached++;
+            return;
         }
-        else
+        final int r = i * 48;
+        if (!c.slotMidstateReady[slot] || c.slotMidstateVersion[slot] != version)
         {
             System.arraycopy(headers, h, midstateInput, 0, 64);
             hasher.midstate(midstateInputSegment, midstateSegment);
-            System.arraycopy(midstate, 0, records, r, 32);
-            if (!c.extended)
-            {
-                System.arraycopy(midstate, 0, c.slotMidstate[slot], 0, 32);
-                c.slotMidstateVersion[slot] = version;
-                c.slotMidstateReady[slot] = true;
-            }
+            System.arraycopy(midstate, 0, c.slotMidstate[slot], 0, 32);
+            c.slotMidstateVersion[slot] = version;
+            c.slotMidstateReady[slot] = true;
         }
+        System.arraycopy(c.slotMidstate[slot], 0, records, r, 32);
         System.arraycopy(headers, h + 64, records, r + 32, 16);
     }
 

@@ -332,6 +332,64 @@ class PoolLogicTest
         assertEquals("difficulty-too-low", proxy.last("SubmitShares.Error").text());
     }
 
+    /**
+     * One batch of standard shares at the job's version (midstate records), a standard share with a rolled version
+     * and an extended channel's share: the batch is hashed in one call, and every share is judged by its own header
+     * (each verdict checked against hashes computed here, independently of the pool's kernel).
+     */
+    @Test
+    void aMixedBatchIsJudgedShareByShare()
+    {
+        final BigInteger target = BigInteger.ONE.shiftLeft(248);
+        final int ch = openStandard(1.0f, leBytes(target));
+        final RecordingDownstream.Msg job = miner.last("NewMiningJob");
+        final RecordingDownstream.Msg prev = miner.last("SetNewPrevHash");
+        final int ntime = (int)prev.b();
+        final int v = (int)job.c();
+        final int rolled = v ^ (1 << 13);
+        final RecordingDownstream proxy = new RecordingDownstream(3);
+        f.logic.connectionOpened(proxy, false);
+        f.logic.openExtendedChannel(proxy, 1, "proxy", 1.0f, leBytes(target), 4);
+        final RecordingDownstream.Msg ok = proxy.last("OpenExtendedMiningChannel.Success");
+        final RecordingDownstream.Msg xjob = proxy.last("NewExtendedMiningJob");
+        final byte[] extranonce = {1, 2, 3, 4, 5, 6, 7, 8};
+        final byte[] xroot = merkleRoot(xjob.bytes2(), concat(ok.bytes2(), extranonce), xjob.bytes3(), xjob.bytes());
+        final int xv = (int)xjob.c();
+
+        final var shares = f.logic.shares();
+        final int good1 = shareNonce(v, prev.bytes(), job.bytes(), ntime, target, 0);
+        final int rolledGood = shareNonce(rolled, prev.bytes(), job.bytes(), ntime, target, 0);
+        final int rolledBad = nonceFor(rolled, prev.bytes(), job.bytes(), ntime, BITS, target, false, 0);
+        final int xgood = shareNonce(xv, prev.bytes(), xroot, ntime, target, 0);
+        final int xbad = nonceFor(xv, prev.bytes(), xroot, ntime, BITS, target, false, 0);
+        final int good2 = shareNonce(v, prev.bytes(), job.bytes(), ntime, target, good1 + 1);
+        shares.submitStandard(miner, ch, 1, (int)job.a(), good1, ntime, v);
+        shares.submitStandard(miner, ch, 2, (int)job.a(), rolledGood, ntime, rolled);
+        shares.submitStandard(miner, ch, 3, (int)job.a(), rolledBad, ntime, rolled);
+        shares.submitExtended(proxy, ok.channelId(), 1, (int)xjob.a(), xgood, ntime, xv, extranonce, 0, 8);
+        shares.submitExtended(proxy, ok.channelId(), 2, (int)xjob.a(), xbad, ntime, xv, extranonce, 0, 8);
+        shares.submitStandard(miner, ch, 4, (int)job.a(), good2, ntime, v);
+        shares.endOfBatch();
+        final RecordingDownstream.Msg std = miner.last("SubmitShares.Success");
+        assertEquals(4, std.a(), "last accepted sequence");
+        assertEquals(3, std.b(), "three standard shares accepted in the batch");
+        assertEquals(List.of("3:difficulty-too-low"), miner.named("SubmitShares.Error").stream()
+            .map(m -> m.a() + ":" + m.text()).toList());
+        assertEquals(1, proxy.last("SubmitShares.Success").a());
+        assertEquals(1, proxy.last("SubmitShares.Success").b());
+        assertEquals(2, proxy.last("SubmitShares.Error").a());
+        assertEquals("difficulty-too-low", proxy.last("SubmitShares.Error").text());
+
+        // the next batch is all standard at the job's version again: midstate records, same verdicts
+        final int good3 = shareNonce(v, prev.bytes(), job.bytes(), ntime, target, good2 + 1);
+        final int bad3 = nonceFor(v, prev.bytes(), job.bytes(), ntime, BITS, target, false, 0);
+        shares.submitStandard(miner, ch, 5, (int)job.a(), good3, ntime, v);
+        shares.submitStandard(miner, ch, 6, (int)job.a(), bad3, ntime, v);
+        shares.endOfBatch();
+        assertEquals(5, miner.last("SubmitShares.Success").a());
+        assertEquals(6, miner.last("SubmitShares.Error").a());
+    }
+
     private static byte[] concat(final byte[] a, final byte[] b)
     {
         final byte[] out = Arrays.copyOf(a, a.length + b.length);
