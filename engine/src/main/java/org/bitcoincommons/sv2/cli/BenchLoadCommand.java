@@ -61,6 +61,14 @@ public final class BenchLoadCommand implements Runnable
     @Option(names = "--batch", defaultValue = "16", description = "Shares per write per connection (default ${DEFAULT-VALUE}).")
     int batch;
 
+    @Option(names = "--extended-percent", defaultValue = "0", description = "SV2: percent of the miners on extended " +
+        "channels, submitting SubmitSharesExtended with a fresh extranonce per share (default ${DEFAULT-VALUE}).")
+    int extended;
+
+    @Option(names = "--rolled-percent", defaultValue = "0", description = "SV2: percent of the shares with rolled " +
+        "version bits (default ${DEFAULT-VALUE}).")
+    int rolled;
+
     @Option(names = "--pool", description = "Use a running pool at HOST:PORT (sv1: its SV1 port) instead of starting one " +
         "(memory is then not measured).")
     String pool;
@@ -150,7 +158,7 @@ public final class BenchLoadCommand implements Runnable
             final JsonNode before = api == null ? null : memory(api);
             final LoadGenerator.Options options = new LoadGenerator.Options(address, pub, connections, rate,
                 (long)(warmup * 1000), (long)(seconds * 1000), inflight, batch, 30_000);
-            final ShareLoad lg = sv1 ? new Sv1LoadGenerator(options) : new LoadGenerator(options);
+            final ShareLoad lg = sv1 ? new Sv1LoadGenerator(options) : new LoadGenerator(options).mix(extended, rolled);
             final URI poolApi = api;
             if (poolApi != null)
             {
@@ -228,6 +236,8 @@ public final class BenchLoadCommand implements Runnable
     {
         final Map<String, Object> m = new LinkedHashMap<>();
         m.put("protocol", protocol);
+        m.put("extended_percent", extended);
+        m.put("rolled_percent", rolled);
         m.put("connections", r.connections());
         m.put("connections_open_at_end", open);
         m.put("connect_failures", r.connectFailures());

@@ -26,6 +26,10 @@ import org.bitcoincommons.sv2.codec.mining.OpenStandardMiningChannel;
 import org.bitcoincommons.sv2.codec.mining.OpenStandardMiningChannelSuccess;
 import org.bitcoincommons.sv2.codec.mining.SetNewPrevHash;
 import org.bitcoincommons.sv2.codec.mining.SubmitSharesStandard;
+import org.bitcoincommons.sv2.codec.mining.SubmitSharesExtended;
+import org.bitcoincommons.sv2.codec.mining.OpenExtendedMiningChannel;
+import org.bitcoincommons.sv2.codec.mining.OpenExtendedMiningChannelSuccess;
+import org.bitcoincommons.sv2.codec.mining.NewExtendedMiningJob;
 import org.bitcoincommons.sv2.codec.mining.SubmitSharesSuccess;
 import org.bitcoincommons.sv2.noise.NoiseChannel;
 import org.bitcoincommons.sv2.noise.NoiseConfig;
@@ -71,9 +75,31 @@ public final class LoadGenerator implements ShareLoad
     private volatile boolean stop;
     private final List<Miner> miners = new ArrayList<>();
 
+    /** Percent of miners on extended channels (the rest standard). */
+    private int extendedPercent;
+    /** Percent of shares with rolled version bits (on either kind of channel). */
+    private int rolledPercent;
+
     public LoadGenerator(final Options options)
     {
         this.options = options;
+    }
+
+    /**
+     * The share mix: {@code extendedPercent} of the miners open extended channels (SubmitSharesExtended with an
+     * 8-byte extranonce that changes with every share) instead of standard ones, and {@code rolledPercent} of every
+     * miner's shares carry rolled version bits (BIP320). Set before {@link #run()}; 0/0 (the default) is all standard
+     * shares at the job's version.
+     */
+    public LoadGenerator mix(final int extendedPercent, final int rolledPercent)
+    {
+        if (extendedPercent < 0 || extendedPercent > 100 || rolledPercent < 0 || rolledPercent > 100)
+        {
+            throw new IllegalArgumentException("percentages must be 0..100");
+        }
+        this.extendedPercent = extendedPercent;
+        this.rolledPercent = rolledPercent;
+        return this;
     }
 
     /**
@@ -238,6 +264,10 @@ public final class LoadGenerator implements ShareLoad
         private final java.util.concurrent.Semaphore connecting;
         private final UnsafeBuffer out = new UnsafeBuffer(new byte[512]);
         private final SubmitSharesStandard submit = new SubmitSharesStandard();
+        private final SubmitSharesExtended submitExtended = new SubmitSharesExtended();
+        private final UnsafeBuffer extranonce = new UnsafeBuffer(new byte[32]);
+        private final boolean extendedChannel;
+        private int extranonceSize;
         private final long[] sentAtNs;
         private final int mask;
         private final AtomicInteger inflight = new AtomicInteger();
@@ -261,6 +291,7 @@ public final class LoadGenerator implements ShareLoad
             final int size = Integer.highestOneBit(Math.max(2, options.inflight()) * 2 - 1) << 1;
             this.sentAtNs = new long[size];
             this.mask = size - 1;
+            this.extendedChannel = index % 100 < extendedPercent;
         }
 
         void run()
@@ -323,7 +354,14 @@ public final class LoadGenerator implements ShareLoad
                 "127.0.0.1", options.pool().getPort(), "loadgen", "", "", "load-" + index));
             final byte[] max = new byte[32];
             java.util.Arrays.fill(max, (byte)0xff);
-            send(new OpenStandardMiningChannel(1, "load." + index, 0.0f, max));
+            if (extendedChannel)
+            {
+                send(new OpenExtendedMiningChannel(1, "load." + index, 0.0f, max, 8));
+            }
+            else
+            {
+                send(new OpenStandardMiningChannel(1, "load." + index, 0.0f, max));
+            }
             boolean haveJob = false;
             boolean havePrev = false;
             while (!(haveJob && havePrev))
@@ -339,6 +377,19 @@ public final class LoadGenerator implements ShareLoad
                 if (type == MiningProtocol.MESSAGE_TYPE_OPEN_STANDARD_MINING_CHANNEL_SUCCESS)
                 {
                     channelId = (int)OpenStandardMiningChannelSuccess.decode(b, 6, n - 6).channelId();
+                }
+                else if (type == MiningProtocol.MESSAGE_TYPE_OPEN_EXTENDED_MINING_CHANNEL_SUCCESS)
+                {
+                    final OpenExtendedMiningChannelSuccess ok = OpenExtendedMiningChannelSuccess.decode(b, 6, n - 6);
+                    channelId = (int)ok.channelId();
+                    extranonceSize = ok.extranonceSize();
+                }
+                else if (type == MiningProtocol.MESSAGE_TYPE_NEW_EXTENDED_MINING_JOB)
+                {
+                    final NewExtendedMiningJob j = new NewExtendedMiningJob().wrap(b, 6, n - 6);
+                    jobId = (int)j.jobId();
+                    version = (int)j.version();
+                    haveJob = true;
                 }
                 else if (type == MiningProtocol.MESSAGE_TYPE_NEW_MINING_JOB)
                 {
@@ -384,9 +435,24 @@ public final class LoadGenerator implements ShareLoad
             for (int i = 0; i < options.batch(); i++)
             {
                 seq++;
+                // BIP320 bits 13..28: a rolled share flips one of them (the pool's mask allows all sixteen)
+                final int v = (seq % 100) < rolledPercent ? version ^ (1 << (13 + (seq & 15))) : version;
+                if (extendedChannel)
+                {
+                    extranonce.putInt(0, seq);
+                    extranonce.putInt(4, index);
+                    submitExtended.wrapForEncode(out, FrameHeaderFlyweight.HEADER_LENGTH)
+                        .channelId(channelId & 0xffffffffL).sequenceNumber(seq & 0xffffffffL)
+                        .jobId(jobId & 0xffffffffL).nonce(seq & 0xffffffffL).ntime(ntime & 0xffffffffL)
+                        .version(v & 0xffffffffL).extranonce(extranonce, 0, extranonceSize);
+                    final int len = submitExtended.writeHeader(out, 0);
+                    sentAtNs[seq & mask] = now;
+                    channel.queueFrame(out, 0, len);
+                    continue;
+                }
                 submit.wrapForEncode(out, FrameHeaderFlyweight.HEADER_LENGTH)
                     .channelId(channelId & 0xffffffffL).sequenceNumber(seq & 0xffffffffL).jobId(jobId & 0xffffffffL)
-                    .nonce(seq & 0xffffffffL).ntime(ntime & 0xffffffffL).version(version & 0xffffffffL);
+                    .nonce(seq & 0xffffffffL).ntime(ntime & 0xffffffffL).version(v & 0xffffffffL);
                 submit.writeHeader(out, 0);
                 sentAtNs[seq & mask] = now;
                 channel.queueFrame(out, 0, frame);
