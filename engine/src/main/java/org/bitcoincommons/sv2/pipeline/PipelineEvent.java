@@ -4,8 +4,11 @@ package org.bitcoincommons.sv2.pipeline;
  * One slot of the share ring. Pre-allocated by the ring and reused: a producer fills the fields its event
  * type uses, the consumer reads them during {@code onEvent} only. Shares and the control events that change
  * channel state travel through the same ring, so the consumer sees them in one order.
+ *
+ * @param <S> the type of the connection an event comes from (the pool's downstream)
+ * @param <J> the type of a job (NEW_JOB)
  */
-public final class PipelineEvent
+public final class PipelineEvent<S, J>
 {
     public static final int SUBMIT_STANDARD = 1;
     public static final int SUBMIT_EXTENDED = 2;
@@ -24,7 +27,7 @@ public final class PipelineEvent
 
     public int type;
     /** The connection the event came from (the pool's downstream object). */
-    public Object source;
+    public S source;
     public int channelId;
     public int sequenceNumber;
     public int jobId;
@@ -44,7 +47,7 @@ public final class PipelineEvent
     /** CONNECTION_OPENED: requires standard jobs; NEW_JOB: a new chain tip. */
     public boolean flag;
     /** NEW_JOB: the job. */
-    public Object job;
+    public J job;
     public Runnable task;
 
     void clearReferences()

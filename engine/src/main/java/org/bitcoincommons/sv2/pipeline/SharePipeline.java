@@ -20,11 +20,14 @@ import com.lmax.disruptor.dsl.ProducerType;
  * producer that finds it full backs off on its own thread (parks 1 us, doubling to 1 ms) and tries again, which is
  * the pool's back-pressure: that connection stops reading its socket while every other keeps going. Each time a
  * producer found the ring full is counted ({@link #fullWaits}).
+ *
+ * @param <S> the connection type events come from (typed, so the consumer casts nothing)
+ * @param <J> the job type
  */
-public final class SharePipeline implements AutoCloseable
+public final class SharePipeline<S, J> implements AutoCloseable
 {
-    private final Disruptor<PipelineEvent> disruptor;
-    private final RingBuffer<PipelineEvent> ring;
+    private final Disruptor<PipelineEvent<S, J>> disruptor;
+    private final RingBuffer<PipelineEvent<S, J>> ring;
     private volatile boolean running;
     private volatile long fullWaits;
     private volatile Thread consumerThread;
@@ -42,7 +45,7 @@ public final class SharePipeline implements AutoCloseable
         }
     }
 
-    public SharePipeline(final int ringSize, final PipelineConsumer consumer)
+    public SharePipeline(final int ringSize, final PipelineConsumer<S, J> consumer)
     {
         this(ringSize, "parking", consumer);
     }
@@ -51,7 +54,7 @@ public final class SharePipeline implements AutoCloseable
      * @param waitStrategy "parking" (the consumer spins briefly, then parks; see {@link ParkingWaitStrategy}),
      *                     "blocking" (Disruptor's lite blocking strategy), "sleeping", "yielding" or "busy-spin"
      */
-    public SharePipeline(final int ringSize, final String waitStrategy, final PipelineConsumer consumer)
+    public SharePipeline(final int ringSize, final String waitStrategy, final PipelineConsumer<S, J> consumer)
     {
         final ThreadFactory threads = r ->
         {
@@ -68,11 +71,11 @@ public final class SharePipeline implements AutoCloseable
             case "blocking" -> new LiteBlockingWaitStrategy();
             default -> new ParkingWaitStrategy();
         };
-        this.disruptor = new Disruptor<>(PipelineEvent::new, ringSize, threads, ProducerType.MULTI, wait);
-        final EventHandler<PipelineEvent> handler = new EventHandler<>()
+        this.disruptor = new Disruptor<>(PipelineEvent<S, J>::new, ringSize, threads, ProducerType.MULTI, wait);
+        final EventHandler<PipelineEvent<S, J>> handler = new EventHandler<>()
         {
             @Override
-            public void onEvent(final PipelineEvent event, final long sequence, final boolean endOfBatch)
+            public void onEvent(final PipelineEvent<S, J> event, final long sequence, final boolean endOfBatch)
             {
                 try
                 {
@@ -98,7 +101,7 @@ public final class SharePipeline implements AutoCloseable
         disruptor.setDefaultExceptionHandler(new ExceptionHandler<>()
         {
             @Override
-            public void handleEventException(final Throwable ex, final long sequence, final PipelineEvent event)
+            public void handleEventException(final Throwable ex, final long sequence, final PipelineEvent<S, J> event)
             {
                 consumer.onError(ex, event);
             }
@@ -181,7 +184,7 @@ public final class SharePipeline implements AutoCloseable
         return fullWaits;
     }
 
-    public PipelineEvent event(final long sequence)
+    public PipelineEvent<S, J> event(final long sequence)
     {
         return ring.get(sequence);
     }
@@ -195,7 +198,7 @@ public final class SharePipeline implements AutoCloseable
      * Claims a slot, lets {@code translator} fill it from the two arguments, and publishes it (also when the
      * translator throws). Waits while the ring is full. Pass static translators, not capturing lambdas.
      */
-    public <A, B> void publish(final EventTranslatorTwoArg<PipelineEvent, A, B> translator, final A a, final B b)
+    public <A, B> void publish(final EventTranslatorTwoArg<PipelineEvent<S, J>, A, B> translator, final A a, final B b)
     {
         final long seq = claim();
         try
@@ -229,12 +232,12 @@ public final class SharePipeline implements AutoCloseable
      * Runs a task on the consumer thread, in ring order, on behalf of {@code source} (a connection): a task that throws
      * is that connection's fault only, as its messages' are.
      */
-    public void execute(final Object source, final Runnable task)
+    public void execute(final S source, final Runnable task)
     {
         final long seq = claim();
         try
         {
-            final PipelineEvent e = ring.get(seq);
+            final PipelineEvent<S, J> e = ring.get(seq);
             e.type = PipelineEvent.TASK;
             e.source = source;
             e.task = task;

@@ -2,52 +2,46 @@ package org.bitcoincommons.sv2.pool;
 
 import org.bitcoincommons.sv2.transport.ByteStream;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.net.SocketTimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import com.lmax.disruptor.EventTranslatorTwoArg;
 import org.agrona.DirectBuffer;
 import org.bitcoincommons.sv2.codec.CodecException;
-import org.bitcoincommons.sv2.codec.FrameHeaderFlyweight;
-import org.bitcoincommons.sv2.codec.common.CommonProtocol;
 import org.bitcoincommons.sv2.codec.common.Reconnect;
 import org.bitcoincommons.sv2.codec.common.SetupConnection;
-import org.bitcoincommons.sv2.codec.common.SetupConnectionError;
-import org.bitcoincommons.sv2.codec.common.SetupConnectionSuccess;
-import org.bitcoincommons.sv2.codec.ext.ExtensionNegotiationProtocol;
-import org.bitcoincommons.sv2.codec.ext.RequestExtensions;
-import org.bitcoincommons.sv2.codec.ext.RequestExtensionsError;
 import org.bitcoincommons.sv2.codec.mining.CloseChannel;
-import org.bitcoincommons.sv2.codec.mining.MiningProtocol;
-import org.bitcoincommons.sv2.codec.mining.OpenExtendedMiningChannel;
 import org.bitcoincommons.sv2.codec.mining.OpenExtendedMiningChannelSuccess;
 import org.bitcoincommons.sv2.codec.mining.OpenMiningChannelError;
-import org.bitcoincommons.sv2.codec.mining.OpenStandardMiningChannel;
 import org.bitcoincommons.sv2.codec.mining.OpenStandardMiningChannelSuccess;
-import org.bitcoincommons.sv2.codec.mining.SetCustomMiningJob;
-import org.bitcoincommons.sv2.codec.mining.SetCustomMiningJobError;
 import org.bitcoincommons.sv2.codec.mining.SetExtranoncePrefix;
 import org.bitcoincommons.sv2.codec.mining.SetGroupChannel;
-import org.bitcoincommons.sv2.codec.mining.SubmitSharesExtended;
-import org.bitcoincommons.sv2.codec.mining.SubmitSharesStandard;
-import org.bitcoincommons.sv2.codec.mining.UpdateChannel;
 import org.bitcoincommons.sv2.codec.mining.UpdateChannelError;
 import org.bitcoincommons.sv2.noise.NoiseChannel;
 import org.bitcoincommons.sv2.noise.NoiseConfig;
 import org.bitcoincommons.sv2.noise.NoiseException;
-import org.bitcoincommons.sv2.pipeline.PipelineEvent;
 import org.bitcoincommons.sv2.pipeline.SharePipeline;
+import org.bitcoincommons.sv2.work.Job;
 import org.bitcoincommons.sv2.transport.FrameSink;
 import org.bitcoincommons.sv2.transport.OutboundQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One downstream SV2 mining connection on the pool side: Noise NX responder, SetupConnection, then every client
- * message decoded on this connection's virtual thread and handed to the share ring; everything the pool sends goes
- * through the connection's bounded {@link OutboundQueue}. Faults (a bad handshake, a malformed frame, a message
+ * One downstream SV2 mining connection over TCP on the pool side: its lifecycle, and the last stage of a share's path.
+ * <p>
+ * The path of a share, stage by stage, and where each lives:
+ * <ol>
+ * <li>transport: the socket ({@link ByteStream}), read by this connection's virtual thread ({@link #serve});</li>
+ * <li>noise: {@link NoiseChannel} decrypts one frame;</li>
+ * <li>codec: {@link InboundDispatch} decodes it in place and</li>
+ * <li>pipeline: publishes it to the share ring through a {@link RingTranslators static translator};</li>
+ * <li>pool logic: {@link PoolEventProcessor} on the logic thread stages it in {@link ShareProcessor}, which checks it,</li>
+ * <li>hash: hashes the batch in one kernel call,</li>
+ * <li>journal: credits it through {@link JournalAccounting}, and</li>
+ * <li>transport: queues the batch's SubmitShares.Success here ({@link #submitSharesSuccess}, the
+ * {@link MiningDownstream} side of this class) into the bounded {@link OutboundQueue}, whose writer thread encrypts
+ * and sends it.</li>
+ * </ol>
+ * Before that, {@link MiningSetup} answers SetupConnection. Faults (a bad handshake, a malformed frame, a message
  * that is not valid in this state, a peer that stops reading) end this connection only, with a logged reason.
  */
 public final class PoolConnection implements MiningDownstream
@@ -63,7 +57,7 @@ public final class PoolConnection implements MiningDownstream
 
     private final long id;
     private final ByteStream stream;
-    private final SharePipeline pipeline;
+    private final SharePipeline<MiningDownstream, Job> pipeline;
     private final NoiseConfig noise;
     private final int outboundBytes;
     private final int maxPayloadBytes;
@@ -71,8 +65,6 @@ public final class PoolConnection implements MiningDownstream
     private final PreAuthLog preAuthLog;
     /** Encoders used by the logic thread (shared by every connection, confined to that thread). */
     private final MiningFrames logicFrames;
-    private final SubmitSharesStandard standard = new SubmitSharesStandard();
-    private final SubmitSharesExtended extended = new SubmitSharesExtended();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile NoiseChannel channel;
     private OutboundQueue queue;
@@ -81,28 +73,16 @@ public final class PoolConnection implements MiningDownstream
     private long sweptFrame;
     private long sweptSinceNs;
     private Runnable onSetUp = () -> { };
-    /** Frames read by this connection's reader (the only writer); summed by metrics. */
-    private long framesIn;
-    private static final VarHandle FRAMES_IN;
-
-    static
-    {
-        try
-        {
-            FRAMES_IN = MethodHandles.lookup().findVarHandle(PoolConnection.class, "framesIn", long.class);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new ExceptionInInitializerError(ex);
-        }
-    }
+    /** The reader's stage once the connection is set up; null before. */
+    private volatile InboundDispatch inbound;
 
     /**
      * @param maxPayloadBytes largest msg_length accepted from the client once it has set up the Mining protocol
      *                        (before that, nothing longer than a SetupConnection)
      * @param preAuthLog      where handshake and setup failures are counted and logged once per state change
      */
-    public PoolConnection(final long id, final ByteStream stream, final SharePipeline pipeline, final NoiseConfig noise,
+    public PoolConnection(final long id, final ByteStream stream, final SharePipeline<MiningDownstream, Job> pipeline,
+        final NoiseConfig noise,
         final int outboundBytes, final int maxPayloadBytes, final PoolMetrics metrics, final MiningFrames logicFrames,
         final PreAuthLog preAuthLog)
     {
@@ -126,7 +106,8 @@ public final class PoolConnection implements MiningDownstream
     /** Frames read so far (0 once the connection has ended and added them to PoolMetrics#framesIn). */
     long framesIn()
     {
-        return (long)FRAMES_IN.getOpaque(this);
+        final InboundDispatch d = inbound;
+        return d == null ? 0 : d.framesIn();
     }
 
     @Override
@@ -168,14 +149,17 @@ public final class PoolConnection implements MiningDownstream
                     channel.flush();
                 }
             }).writerStartLatency(metrics.ackQueuedToWriter::recordNs);
-            final int flags = setup();
+            final int flags = MiningSetup.accept(id, stream, channel, noise, queue, maxPayloadBytes, metrics, preAuthLog,
+                onSetUp);
             if (flags < 0)
             {
                 return;
             }
-            publishOpened((flags & FLAG_REQUIRES_STANDARD_JOBS) != 0);
+            pipeline.publish(RingTranslators.OPENED, this, (flags & FLAG_REQUIRES_STANDARD_JOBS) != 0);
             opened = true;
-            readLoop();
+            final InboundDispatch d = new InboundDispatch(this, channel, pipeline);
+            inbound = d;
+            d.run();
         }
         catch (final NoiseException ex)
         {
@@ -206,255 +190,22 @@ public final class PoolConnection implements MiningDownstream
         {
             if (opened)
             {
-                pipeline.publish(CLOSED, this, null);
+                pipeline.publish(RingTranslators.CLOSED, this, null);
             }
             if (closeReason != null)
             {
                 LOG.info("connection {} closed by the pool: {}", id, closeReason);
             }
             closeTransport();
-            metrics.framesIn.add(framesIn);
-            FRAMES_IN.setOpaque(this, 0L);
+            final InboundDispatch d = inbound;
+            if (d != null)
+            {
+                inbound = null;
+                metrics.framesIn.add(d.framesIn());
+            }
             metrics.connectionsClosed.increment();
         }
     }
-
-    /** Reads SetupConnection within the handshake timeout; returns its flags, or -1 after refusing it. */
-    private int setup() throws IOException
-    {
-        stream.readTimeout((int)Math.max(1, noise.handshakeTimeoutMs()));
-        final int length;
-        try
-        {
-            length = channel.readFrame();
-        }
-        catch (final SocketTimeoutException ex)
-        {
-            metrics.setupFailures.increment();
-            preAuthLog.setupFailed(id, stream.remoteAddress(),
-                "no SetupConnection within " + noise.handshakeTimeoutMs() + " ms");
-            return -1;
-        }
-        stream.readTimeout(0);
-        final DirectBuffer b = channel.frameBuffer();
-        if (FrameHeaderFlyweight.extensionType(b, 0) != 0 ||
-            FrameHeaderFlyweight.msgType(b, 0) != CommonProtocol.MESSAGE_TYPE_SETUP_CONNECTION)
-        {
-            throw new ProtocolViolation("the first message must be SetupConnection, got type 0x" +
-                Integer.toHexString(FrameHeaderFlyweight.msgType(b, 0)));
-        }
-        final SetupConnection s = SetupConnection.decode(b, FrameHeaderFlyweight.HEADER_LENGTH, length - FrameHeaderFlyweight.HEADER_LENGTH);
-        final String refusal;
-        long badFlags = 0;
-        if (s.protocol() != CommonProtocol.PROTOCOL_MINING)
-        {
-            refusal = "unsupported-protocol";
-        }
-        else if (s.minVersion() > PROTOCOL_VERSION || s.maxVersion() < PROTOCOL_VERSION)
-        {
-            refusal = "protocol-version-mismatch";
-        }
-        else if ((s.flags() & FLAG_REQUIRES_WORK_SELECTION) != 0)
-        {
-            // Custom jobs need Job Declaration; this pool builds its own templates.
-            refusal = "unsupported-feature-flags";
-            badFlags = FLAG_REQUIRES_WORK_SELECTION;
-        }
-        else
-        {
-            refusal = null;
-        }
-        if (refusal != null)
-        {
-            metrics.setupFailures.increment();
-            new MiningFrames().message(queue, new SetupConnectionError(badFlags, refusal));
-            preAuthLog.setupFailed(id, stream.remoteAddress(), "SetupConnection refused: " + refusal +
-                " (protocol " + s.protocol() + ", versions " + s.minVersion() + ".." + s.maxVersion() + ", flags 0x" +
-                Long.toHexString(s.flags()) + ")");
-            queue.close(1000);
-            return -1;
-        }
-        channel.maxReceivePayload(Math.min(maxPayloadBytes, noise.maxPayloadLength()));
-        new MiningFrames().message(queue, new SetupConnectionSuccess(PROTOCOL_VERSION, 0));
-        onSetUp.run();
-        LOG.debug("connection {}: mining setup from {} {} {} (flags 0x{})", id, s.vendor(), s.hardwareVersion(),
-            s.firmware(), Long.toHexString(s.flags()));
-        return (int)s.flags();
-    }
-
-    private void readLoop() throws IOException
-    {
-        final int payload = FrameHeaderFlyweight.HEADER_LENGTH;
-        final NoiseChannel channel = this.channel;
-        while (true)
-        {
-            final int length = channel.readFrame();
-            FRAMES_IN.setOpaque(this, framesIn + 1);   // written by this reader only; read by metrics
-            final DirectBuffer b = channel.frameBuffer();
-            final int extension = FrameHeaderFlyweight.extensionType(b, 0) & FrameHeaderFlyweight.EXTENSION_ID_MASK;
-            final int type = FrameHeaderFlyweight.msgType(b, 0);
-            final int msgLength = length - payload;
-            if (extension == ExtensionNegotiationProtocol.EXTENSION_TYPE)
-            {
-                negotiate(type, b, msgLength);
-                continue;
-            }
-            if (extension != 0)
-            {
-                continue;   // unknown extensions are ignored (spec 3.4): we are not a proxy
-            }
-            switch (type)
-            {
-                case MiningProtocol.MESSAGE_TYPE_SUBMIT_SHARES_STANDARD -> submitStandard(b, msgLength);
-                case MiningProtocol.MESSAGE_TYPE_SUBMIT_SHARES_EXTENDED -> submitExtended(b, msgLength);
-                case MiningProtocol.MESSAGE_TYPE_OPEN_STANDARD_MINING_CHANNEL ->
-                    openStandard(OpenStandardMiningChannel.decode(b, payload, msgLength));
-                case MiningProtocol.MESSAGE_TYPE_OPEN_EXTENDED_MINING_CHANNEL ->
-                    openExtended(OpenExtendedMiningChannel.decode(b, payload, msgLength));
-                case MiningProtocol.MESSAGE_TYPE_UPDATE_CHANNEL -> update(UpdateChannel.decode(b, payload, msgLength));
-                case MiningProtocol.MESSAGE_TYPE_CLOSE_CHANNEL -> close(CloseChannel.decode(b, payload, msgLength));
-                case MiningProtocol.MESSAGE_TYPE_SET_CUSTOM_MINING_JOB ->
-                {
-                    final SetCustomMiningJob m = SetCustomMiningJob.decode(b, payload, msgLength);
-                    sendFromReader(new SetCustomMiningJobError(m.channelId(), m.requestId(), "jd-not-supported"));
-                }
-                case CommonProtocol.MESSAGE_TYPE_SETUP_CONNECTION ->
-                    throw new ProtocolViolation("SetupConnection sent twice");
-                default -> throw new ProtocolViolation("message type 0x" + Integer.toHexString(type) +
-                    " is not one a mining client may send");
-            }
-        }
-    }
-
-    private void negotiate(final int type, final DirectBuffer b, final int msgLength)
-    {
-        if (type != ExtensionNegotiationProtocol.MESSAGE_TYPE_REQUEST_EXTENSIONS)
-        {
-            throw new ProtocolViolation("extension negotiation message 0x" + Integer.toHexString(type) + " from a client");
-        }
-        final RequestExtensions r = RequestExtensions.decode(b, FrameHeaderFlyweight.HEADER_LENGTH, msgLength);
-        // No optional extension is offered yet: every requested one is unsupported, none is required.
-        sendFromReader(new RequestExtensionsError(r.requestId(), r.requestedExtensions(), new int[0]));
-    }
-
-    private void submitStandard(final DirectBuffer b, final int msgLength)
-    {
-        pipeline.publish(SUBMIT_STANDARD, this, standard.wrap(b, FrameHeaderFlyweight.HEADER_LENGTH, msgLength));
-    }
-
-    private void submitExtended(final DirectBuffer b, final int msgLength)
-    {
-        pipeline.publish(SUBMIT_EXTENDED, this, extended.wrap(b, FrameHeaderFlyweight.HEADER_LENGTH, msgLength));
-    }
-
-    private void openStandard(final OpenStandardMiningChannel m)
-    {
-        pipeline.publish(OPEN_STANDARD, this, m);
-    }
-
-    private void openExtended(final OpenExtendedMiningChannel m)
-    {
-        pipeline.publish(OPEN_EXTENDED, this, m);
-    }
-
-    private void update(final UpdateChannel m)
-    {
-        pipeline.publish(UPDATE, this, m);
-    }
-
-    private void close(final CloseChannel m)
-    {
-        pipeline.publish(CLOSE, this, m);
-    }
-
-    private void publishOpened(final boolean requiresStandardJobs)
-    {
-        pipeline.publish(OPENED, this, requiresStandardJobs);
-    }
-
-    // Ring translators: static, so publishing captures nothing and allocates nothing.
-
-    static final EventTranslatorTwoArg<PipelineEvent, MiningDownstream, SubmitSharesStandard> SUBMIT_STANDARD =
-        (e, seq, c, m) ->
-        {
-            e.type = PipelineEvent.SUBMIT_STANDARD;
-            e.source = c;
-            e.publishedNs = System.nanoTime();
-            e.channelId = (int)m.channelId();
-            e.sequenceNumber = (int)m.sequenceNumber();
-            e.jobId = (int)m.jobId();
-            e.nonce = (int)m.nonce();
-            e.ntime = (int)m.ntime();
-            e.version = (int)m.version();
-        };
-
-    static final EventTranslatorTwoArg<PipelineEvent, MiningDownstream, SubmitSharesExtended> SUBMIT_EXTENDED =
-        (e, seq, c, m) ->
-        {
-            e.type = PipelineEvent.SUBMIT_EXTENDED;
-            e.source = c;
-            e.publishedNs = System.nanoTime();
-            e.channelId = (int)m.channelId();
-            e.sequenceNumber = (int)m.sequenceNumber();
-            e.jobId = (int)m.jobId();
-            e.nonce = (int)m.nonce();
-            e.ntime = (int)m.ntime();
-            e.version = (int)m.version();
-            e.extranonceLength = m.extranonceLength();
-            m.buffer().getBytes(m.extranonceOffset(), e.extranonce, 0, e.extranonceLength);
-        };
-
-    static final EventTranslatorTwoArg<PipelineEvent, MiningDownstream, OpenStandardMiningChannel> OPEN_STANDARD =
-        (e, seq, c, m) ->
-        {
-            e.type = PipelineEvent.OPEN_STANDARD_CHANNEL;
-            e.source = c;
-            e.requestId = (int)m.requestId();
-            e.userIdentity = m.userIdentity();
-            e.nominalHashrate = m.nominalHashRate();
-            System.arraycopy(m.maxTarget(), 0, e.maxTarget, 0, 32);
-        };
-
-    static final EventTranslatorTwoArg<PipelineEvent, MiningDownstream, OpenExtendedMiningChannel> OPEN_EXTENDED =
-        (e, seq, c, m) ->
-        {
-            e.type = PipelineEvent.OPEN_EXTENDED_CHANNEL;
-            e.source = c;
-            e.requestId = (int)m.requestId();
-            e.userIdentity = m.userIdentity();
-            e.nominalHashrate = m.nominalHashRate();
-            System.arraycopy(m.maxTarget(), 0, e.maxTarget, 0, 32);
-            e.minExtranonceSize = m.minExtranonceSize();
-        };
-
-    static final EventTranslatorTwoArg<PipelineEvent, MiningDownstream, UpdateChannel> UPDATE = (e, seq, c, m) ->
-    {
-        e.type = PipelineEvent.UPDATE_CHANNEL;
-        e.source = c;
-        e.channelId = (int)m.channelId();
-        e.nominalHashrate = m.nominalHashRate();
-        System.arraycopy(m.maximumTarget(), 0, e.maxTarget, 0, 32);
-    };
-
-    static final EventTranslatorTwoArg<PipelineEvent, MiningDownstream, CloseChannel> CLOSE = (e, seq, c, m) ->
-    {
-        e.type = PipelineEvent.CLOSE_CHANNEL;
-        e.source = c;
-        e.channelId = (int)m.channelId();
-    };
-
-    static final EventTranslatorTwoArg<PipelineEvent, MiningDownstream, Boolean> OPENED = (e, seq, c, standardJobs) ->
-    {
-        e.type = PipelineEvent.CONNECTION_OPENED;
-        e.source = c;
-        e.flag = standardJobs;
-    };
-
-    static final EventTranslatorTwoArg<PipelineEvent, MiningDownstream, Object> CLOSED = (e, seq, c, unused) ->
-    {
-        e.type = PipelineEvent.CONNECTION_CLOSED;
-        e.source = c;
-    };
 
     // ---- MiningDownstream: called on the pool logic thread ----
 
@@ -570,7 +321,7 @@ public final class PoolConnection implements MiningDownstream
      * Once the connection is open the logic thread is the queue's only producer: the reader's rare replies go
      * through the ring as tasks.
      */
-    private void sendFromReader(final org.bitcoincommons.sv2.codec.Message m)
+    void sendFromReader(final org.bitcoincommons.sv2.codec.Message m)
     {
         pipeline.execute(() -> sent(logicFrames.message(queue, m)));
     }

@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
  * Connects the share ring to the pool logic: decodes each ring event into a {@link PoolLogic} call.
  * Runs on the ring's consumer thread, the only thread that touches channel and job state.
  */
-public final class PoolEventProcessor implements PipelineConsumer
+public final class PoolEventProcessor implements PipelineConsumer<MiningDownstream, Job>
 {
     private static final Logger LOG = LoggerFactory.getLogger(PoolEventProcessor.class);
 
@@ -40,9 +40,9 @@ public final class PoolEventProcessor implements PipelineConsumer
     }
 
     @Override
-    public void onEvent(final PipelineEvent e)
+    public void onEvent(final PipelineEvent<MiningDownstream, Job> e)
     {
-        final MiningDownstream src = (MiningDownstream)e.source;
+        final MiningDownstream src = e.source;
         if (src == null)
         {
             dispatch(e, null);
@@ -75,7 +75,7 @@ public final class PoolEventProcessor implements PipelineConsumer
         };
     }
 
-    private void dispatch(final PipelineEvent e, final MiningDownstream src)
+    private void dispatch(final PipelineEvent<MiningDownstream, Job> e, final MiningDownstream src)
     {
         final ShareProcessor shares = logic.shares();
         switch (e.type)
@@ -103,7 +103,7 @@ public final class PoolEventProcessor implements PipelineConsumer
                 settle(shares);
                 logic.connectionClosed(src);
             }
-            case PipelineEvent.NEW_JOB -> logic.newJob((Job)e.job, e.flag);
+            case PipelineEvent.NEW_JOB -> logic.newJob(e.job, e.flag);
             case PipelineEvent.TICK ->
             {
                 settle(shares);
@@ -140,7 +140,7 @@ public final class PoolEventProcessor implements PipelineConsumer
     }
 
     @Override
-    public void onError(final Throwable error, final PipelineEvent event)
+    public void onError(final Throwable error, final PipelineEvent<MiningDownstream, Job> event)
     {
         errors++;
         LOG.error("pool logic failed on event type {}: {}", event == null ? -1 : event.type, error.toString(), error);

@@ -64,7 +64,7 @@ public final class PoolServer implements AutoCloseable
     private JournalAccounting accounting;
     private HashBackend hash;
     private PoolLogic logic;
-    private SharePipeline pipeline;
+    private SharePipeline<MiningDownstream, Job> pipeline;
     private final Network network;
     private EmbeddedChain chain;
     private FailoverSource source;
@@ -278,7 +278,7 @@ public final class PoolServer implements AutoCloseable
         jobs = new JobFactory(payout, pc.poolSignature().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
             logic.extranonceLength(), decorator);
         logic.jobIds(jobs::allocateJobId);
-        pipeline = new SharePipeline(pc.ringSize(), pc.waitStrategy(), new PoolEventProcessor(logic, this::onTick, metrics.shareToAckQueued));
+        pipeline = new SharePipeline<>(pc.ringSize(), pc.waitStrategy(), new PoolEventProcessor(logic, this::onTick, metrics.shareToAckQueued));
         if (replication != null)
         {
             pendingAcks = new PendingAcks(replication, task -> pipeline.execute(task),
@@ -434,7 +434,7 @@ public final class PoolServer implements AutoCloseable
             final long seq = pipeline.claim();
             try
             {
-                final PipelineEvent e = pipeline.event(seq);
+                final PipelineEvent<MiningDownstream, Job> e = pipeline.event(seq);
                 e.type = PipelineEvent.NEW_JOB;
                 e.job = job;
                 e.flag = newTip;

@@ -37,6 +37,7 @@ import org.bitcoincommons.sv2.noise.NoiseChannel;
 import org.bitcoincommons.sv2.noise.NoiseConfig;
 import org.bitcoincommons.sv2.noise.NoiseException;
 import org.bitcoincommons.sv2.pipeline.SharePipeline;
+import org.bitcoincommons.sv2.work.Job;
 import org.bitcoincommons.sv2.transport.FrameStream;
 import org.bitcoincommons.sv2.transport.OutboundQueue;
 import org.bitcoincommons.sv2.transport.QuicByteStream;
@@ -62,7 +63,7 @@ public final class QuicPoolConnection implements MiningDownstream
 
     private final long id;
     private final QuicServer.Peer peer;
-    private final SharePipeline pipeline;
+    private final SharePipeline<MiningDownstream, Job> pipeline;
     private final NoiseConfig noise;
     private final byte[] prologue;
     private final int outboundBytes;
@@ -80,7 +81,7 @@ public final class QuicPoolConnection implements MiningDownstream
     private volatile OutboundQueue control;
     private volatile String closeReason;
 
-    QuicPoolConnection(final QuicServer.Peer peer, final SharePipeline pipeline, final NoiseConfig noise,
+    QuicPoolConnection(final QuicServer.Peer peer, final SharePipeline<MiningDownstream, Job> pipeline, final NoiseConfig noise,
         final byte[] prologue, final int outboundBytes, final int maxPayloadBytes, final PoolMetrics metrics,
         final MiningFrames logicFrames, final PreAuthLog preAuthLog)
     {
@@ -188,7 +189,7 @@ public final class QuicPoolConnection implements MiningDownstream
             }
             frames.maxPayload(Math.min(maxPayloadBytes, noise.maxPayloadLength()));
             new MiningFrames().message(q, new SetupConnectionSuccess(PoolConnection.PROTOCOL_VERSION, 0));
-            pipeline.publish(PoolConnection.OPENED, this,
+            pipeline.publish(RingTranslators.OPENED, this,
                 (s.flags() & PoolConnection.FLAG_REQUIRES_STANDARD_JOBS) != 0);
             opened.set(true);
             setUp.countDown();
@@ -284,13 +285,13 @@ public final class QuicPoolConnection implements MiningDownstream
             {
                 final OpenStandardMiningChannel m = OpenStandardMiningChannel.decode(first, payload, firstLength - payload);
                 pendingOpens.put((int)m.requestId(), cs);
-                pipeline.publish(PoolConnection.OPEN_STANDARD, this, m);
+                pipeline.publish(RingTranslators.OPEN_STANDARD, this, m);
             }
             else if (firstType == MiningProtocol.MESSAGE_TYPE_OPEN_EXTENDED_MINING_CHANNEL)
             {
                 final OpenExtendedMiningChannel m = OpenExtendedMiningChannel.decode(first, payload, firstLength - payload);
                 pendingOpens.put((int)m.requestId(), cs);
-                pipeline.publish(PoolConnection.OPEN_EXTENDED, this, m);
+                pipeline.publish(RingTranslators.OPEN_EXTENDED, this, m);
             }
             else
             {
@@ -314,19 +315,19 @@ public final class QuicPoolConnection implements MiningDownstream
                     {
                         standard.wrap(b, payload, msgLength);
                         own(cs, (int)standard.channelId());
-                        pipeline.publish(PoolConnection.SUBMIT_STANDARD, this, standard);
+                        pipeline.publish(RingTranslators.SUBMIT_STANDARD, this, standard);
                     }
                     case MiningProtocol.MESSAGE_TYPE_SUBMIT_SHARES_EXTENDED ->
                     {
                         extended.wrap(b, payload, msgLength);
                         own(cs, (int)extended.channelId());
-                        pipeline.publish(PoolConnection.SUBMIT_EXTENDED, this, extended);
+                        pipeline.publish(RingTranslators.SUBMIT_EXTENDED, this, extended);
                     }
                     case MiningProtocol.MESSAGE_TYPE_UPDATE_CHANNEL ->
                     {
                         final UpdateChannel m = UpdateChannel.decode(b, payload, msgLength);
                         own(cs, (int)m.channelId());
-                        pipeline.publish(PoolConnection.UPDATE, this, m);
+                        pipeline.publish(RingTranslators.UPDATE, this, m);
                     }
                     case MiningProtocol.MESSAGE_TYPE_CLOSE_CHANNEL ->
                     {
@@ -390,7 +391,7 @@ public final class QuicPoolConnection implements MiningDownstream
         });
         if (cs.channelId != ChannelStream.NONE)
         {
-            pipeline.publish(PoolConnection.CLOSE, this, new CloseChannel(cs.channelId & 0xffffffffL, "stream-closed"));
+            pipeline.publish(RingTranslators.CLOSE, this, new CloseChannel(cs.channelId & 0xffffffffL, "stream-closed"));
         }
     }
 
@@ -400,7 +401,7 @@ public final class QuicPoolConnection implements MiningDownstream
         setUp.countDown();
         if (opened.compareAndSet(true, false))
         {
-            pipeline.publish(PoolConnection.CLOSED, this, null);
+            pipeline.publish(RingTranslators.CLOSED, this, null);
         }
         if (closeReason != null)
         {

@@ -12,14 +12,15 @@ import java.util.concurrent.locks.LockSupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.lmax.disruptor.EventTranslatorTwoArg;
 import org.agrona.DirectBuffer;
 import org.bitcoincommons.sv2.bitcoin.Target;
 import org.bitcoincommons.sv2.config.Sv1Config;
 import org.bitcoincommons.sv2.pipeline.PipelineEvent;
 import org.bitcoincommons.sv2.pipeline.SharePipeline;
+import org.bitcoincommons.sv2.work.Job;
 import org.bitcoincommons.sv2.pool.ChannelPolicy;
 import org.bitcoincommons.sv2.pool.MiningDownstream;
+import org.bitcoincommons.sv2.pool.RingTranslator;
 import org.bitcoincommons.sv2.pool.PoolLogic;
 import org.bitcoincommons.sv2.pool.ShareError;
 import org.bitcoincommons.sv2.transport.FrameSink;
@@ -70,7 +71,7 @@ public final class Sv1Connection implements MiningDownstream
 
     private final long id;
     private final Socket socket;
-    private final SharePipeline pipeline;
+    private final SharePipeline<MiningDownstream, Job> pipeline;
     private final PoolLogic logic;
     private final Sv1Config config;
     private final Sv1Server server;
@@ -142,7 +143,8 @@ public final class Sv1Connection implements MiningDownstream
     private volatile int jobSlotStamp;
     private int nextJobSlot;
 
-    Sv1Connection(final long id, final Socket socket, final SharePipeline pipeline, final PoolLogic logic,
+    Sv1Connection(final long id, final Socket socket, final SharePipeline<MiningDownstream, Job> pipeline,
+        final PoolLogic logic,
         final Sv1Config config, final Sv1Server server, final JsonOut logicOut)
     {
         this.id = id;
@@ -804,7 +806,7 @@ public final class Sv1Connection implements MiningDownstream
 
     // ---- ring translators ----
 
-    private static final EventTranslatorTwoArg<PipelineEvent, Sv1Connection, Object> SUBMIT = (e, seq, c, unused) ->
+    private static final RingTranslator<Sv1Connection, Object> SUBMIT = (e, seq, c, unused) ->
     {
         e.type = PipelineEvent.SUBMIT_EXTENDED;
         e.source = c;
@@ -819,14 +821,14 @@ public final class Sv1Connection implements MiningDownstream
         System.arraycopy(c.extranonce, 0, e.extranonce, 0, c.poolExtranonceSize);
     };
 
-    private static final EventTranslatorTwoArg<PipelineEvent, Sv1Connection, Object> OPENED = (e, seq, c, unused) ->
+    private static final RingTranslator<Sv1Connection, Object> OPENED = (e, seq, c, unused) ->
     {
         e.type = PipelineEvent.CONNECTION_OPENED;
         e.source = c;
         e.flag = false;
     };
 
-    private static final EventTranslatorTwoArg<PipelineEvent, Sv1Connection, Object> CLOSED = (e, seq, c, unused) ->
+    private static final RingTranslator<Sv1Connection, Object> CLOSED = (e, seq, c, unused) ->
     {
         e.type = PipelineEvent.CONNECTION_CLOSED;
         e.source = c;

@@ -9,6 +9,8 @@ import java.util.concurrent.locks.LockSupport;
 import org.bitcoincommons.sv2.bitcoin.Target;
 import org.bitcoincommons.sv2.config.Sv1Config;
 import org.bitcoincommons.sv2.pipeline.SharePipeline;
+import org.bitcoincommons.sv2.work.Job;
+import org.bitcoincommons.sv2.pool.MiningDownstream;
 import org.bitcoincommons.sv2.pool.ChannelPolicy;
 import org.bitcoincommons.sv2.pool.PoolLogic;
 import org.bitcoincommons.sv2.transport.TcpServer;
@@ -31,7 +33,7 @@ public final class Sv1Server implements AutoCloseable
     static final long SUBSCRIBE_TIMEOUT_NS = 30_000_000_000L;
 
     private final Sv1Config config;
-    private final SharePipeline pipeline;
+    private final SharePipeline<MiningDownstream, Job> pipeline;
     private final PoolLogic logic;
     private final int outboundBytes;
     private final Sv1Metrics metrics = new Sv1Metrics();
@@ -47,7 +49,7 @@ public final class Sv1Server implements AutoCloseable
     /**
      * @param outboundBytes the most a connection may leave unread before it is closed as not reading
      */
-    public Sv1Server(final Sv1Config config, final SharePipeline pipeline, final PoolLogic logic, final int outboundBytes,
+    public Sv1Server(final Sv1Config config, final SharePipeline<MiningDownstream, Job> pipeline, final PoolLogic logic, final int outboundBytes,
         final org.bitcoincommons.sv2.transport.ConnectionLimits limits)
     {
         this.limits = limits;

@@ -1,0 +1,154 @@
+package org.bitcoincommons.sv2.pool;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+import org.agrona.DirectBuffer;
+import org.bitcoincommons.sv2.codec.FrameHeaderFlyweight;
+import org.bitcoincommons.sv2.codec.common.CommonProtocol;
+import org.bitcoincommons.sv2.codec.ext.ExtensionNegotiationProtocol;
+import org.bitcoincommons.sv2.codec.ext.RequestExtensions;
+import org.bitcoincommons.sv2.codec.ext.RequestExtensionsError;
+import org.bitcoincommons.sv2.codec.mining.CloseChannel;
+import org.bitcoincommons.sv2.codec.mining.MiningProtocol;
+import org.bitcoincommons.sv2.codec.mining.OpenExtendedMiningChannel;
+import org.bitcoincommons.sv2.codec.mining.OpenStandardMiningChannel;
+import org.bitcoincommons.sv2.codec.mining.SetCustomMiningJob;
+import org.bitcoincommons.sv2.codec.mining.SetCustomMiningJobError;
+import org.bitcoincommons.sv2.codec.mining.SubmitSharesExtended;
+import org.bitcoincommons.sv2.codec.mining.SubmitSharesStandard;
+import org.bitcoincommons.sv2.codec.mining.UpdateChannel;
+import org.bitcoincommons.sv2.noise.NoiseChannel;
+import org.bitcoincommons.sv2.pipeline.SharePipeline;
+import org.bitcoincommons.sv2.work.Job;
+
+/**
+ * Stages 2 to 4 of a share's path on one TCP connection, on its reader thread: the Noise channel decrypts a frame
+ * (noise), its header and message are decoded in place (codec: shares through reusable flyweights, nothing allocated),
+ * and the message is published to the share ring ({@link RingTranslators}). The rare replies the reader owes (to
+ * extension negotiation, to SetCustomMiningJob) go through the ring as tasks, since the logic thread is the outbound
+ * queue's only producer once the connection is open.
+ */
+final class InboundDispatch
+{
+    private final PoolConnection connection;
+    private final NoiseChannel channel;
+    private final SharePipeline<MiningDownstream, Job> pipeline;
+    private final SubmitSharesStandard standard = new SubmitSharesStandard();
+    private final SubmitSharesExtended extended = new SubmitSharesExtended();
+    /** Frames read (written by this reader only, read by metrics). */
+    private long framesIn;
+    private static final VarHandle FRAMES_IN;
+
+    static
+    {
+        try
+        {
+            FRAMES_IN = MethodHandles.lookup().findVarHandle(InboundDispatch.class, "framesIn", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    InboundDispatch(final PoolConnection connection, final NoiseChannel channel,
+        final SharePipeline<MiningDownstream, Job> pipeline)
+    {
+        this.connection = connection;
+        this.channel = channel;
+        this.pipeline = pipeline;
+    }
+
+    /** Frames read so far. */
+    long framesIn()
+    {
+        return (long)FRAMES_IN.getOpaque(this);
+    }
+
+    /** Reads frames until the connection ends (an exception says how). */
+    void run() throws IOException
+    {
+        final int payload = FrameHeaderFlyweight.HEADER_LENGTH;
+        while (true)
+        {
+            final int length = channel.readFrame();
+            FRAMES_IN.setOpaque(this, framesIn + 1);   // written by this reader only; read by metrics
+            final DirectBuffer b = channel.frameBuffer();
+            final int extension = FrameHeaderFlyweight.extensionType(b, 0) & FrameHeaderFlyweight.EXTENSION_ID_MASK;
+            final int type = FrameHeaderFlyweight.msgType(b, 0);
+            final int msgLength = length - payload;
+            if (extension == ExtensionNegotiationProtocol.EXTENSION_TYPE)
+            {
+                negotiate(type, b, msgLength);
+                continue;
+            }
+            if (extension != 0)
+            {
+                continue;   // unknown extensions are ignored (spec 3.4): we are not a proxy
+            }
+            switch (type)
+            {
+                case MiningProtocol.MESSAGE_TYPE_SUBMIT_SHARES_STANDARD -> submitStandard(b, msgLength);
+                case MiningProtocol.MESSAGE_TYPE_SUBMIT_SHARES_EXTENDED -> submitExtended(b, msgLength);
+                case MiningProtocol.MESSAGE_TYPE_OPEN_STANDARD_MINING_CHANNEL ->
+                    openStandard(OpenStandardMiningChannel.decode(b, payload, msgLength));
+                case MiningProtocol.MESSAGE_TYPE_OPEN_EXTENDED_MINING_CHANNEL ->
+                    openExtended(OpenExtendedMiningChannel.decode(b, payload, msgLength));
+                case MiningProtocol.MESSAGE_TYPE_UPDATE_CHANNEL -> update(UpdateChannel.decode(b, payload, msgLength));
+                case MiningProtocol.MESSAGE_TYPE_CLOSE_CHANNEL -> close(CloseChannel.decode(b, payload, msgLength));
+                case MiningProtocol.MESSAGE_TYPE_SET_CUSTOM_MINING_JOB ->
+                {
+                    final SetCustomMiningJob m = SetCustomMiningJob.decode(b, payload, msgLength);
+                    connection.sendFromReader(new SetCustomMiningJobError(m.channelId(), m.requestId(), "jd-not-supported"));
+                }
+                case CommonProtocol.MESSAGE_TYPE_SETUP_CONNECTION ->
+                    throw new PoolConnection.ProtocolViolation("SetupConnection sent twice");
+                default -> throw new PoolConnection.ProtocolViolation("message type 0x" + Integer.toHexString(type) +
+                    " is not one a mining client may send");
+            }
+        }
+    }
+
+    private void negotiate(final int type, final DirectBuffer b, final int msgLength)
+    {
+        if (type != ExtensionNegotiationProtocol.MESSAGE_TYPE_REQUEST_EXTENSIONS)
+        {
+            throw new PoolConnection.ProtocolViolation("extension negotiation message 0x" + Integer.toHexString(type) + " from a client");
+        }
+        final RequestExtensions r = RequestExtensions.decode(b, FrameHeaderFlyweight.HEADER_LENGTH, msgLength);
+        // No optional extension is offered yet: every requested one is unsupported, none is required.
+        connection.sendFromReader(new RequestExtensionsError(r.requestId(), r.requestedExtensions(), new int[0]));
+    }
+
+    private void submitStandard(final DirectBuffer b, final int msgLength)
+    {
+        pipeline.publish(RingTranslators.SUBMIT_STANDARD, connection, standard.wrap(b, FrameHeaderFlyweight.HEADER_LENGTH, msgLength));
+    }
+
+    private void submitExtended(final DirectBuffer b, final int msgLength)
+    {
+        pipeline.publish(RingTranslators.SUBMIT_EXTENDED, connection, extended.wrap(b, FrameHeaderFlyweight.HEADER_LENGTH, msgLength));
+    }
+
+    private void openStandard(final OpenStandardMiningChannel m)
+    {
+        pipeline.publish(RingTranslators.OPEN_STANDARD, connection, m);
+    }
+
+    private void openExtended(final OpenExtendedMiningChannel m)
+    {
+        pipeline.publish(RingTranslators.OPEN_EXTENDED, connection, m);
+    }
+
+    private void update(final UpdateChannel m)
+    {
+        pipeline.publish(RingTranslators.UPDATE, connection, m);
+    }
+
+    private void close(final CloseChannel m)
+    {
+        pipeline.publish(RingTranslators.CLOSE, connection, m);
+    }
+}

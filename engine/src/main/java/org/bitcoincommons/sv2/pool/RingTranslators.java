@@ -1,0 +1,103 @@
+package org.bitcoincommons.sv2.pool;
+
+import org.bitcoincommons.sv2.codec.mining.CloseChannel;
+import org.bitcoincommons.sv2.codec.mining.OpenExtendedMiningChannel;
+import org.bitcoincommons.sv2.codec.mining.OpenStandardMiningChannel;
+import org.bitcoincommons.sv2.codec.mining.SubmitSharesExtended;
+import org.bitcoincommons.sv2.codec.mining.SubmitSharesStandard;
+import org.bitcoincommons.sv2.codec.mining.UpdateChannel;
+import org.bitcoincommons.sv2.pipeline.PipelineEvent;
+
+/**
+ * Stage 4 of a share's path (transport, noise, codec, ring, logic, hash, journal, transport): how a decoded SV2 message
+ * becomes a ring slot. Static, so publishing captures nothing and allocates nothing; shared by the TCP and QUIC
+ * connections. The slot's fields are read back by {@link PoolEventProcessor} on the logic thread.
+ */
+final class RingTranslators
+{
+    private RingTranslators()
+    {
+    }
+
+    static final RingTranslator<MiningDownstream, SubmitSharesStandard> SUBMIT_STANDARD =
+        (e, seq, c, m) ->
+        {
+            e.type = PipelineEvent.SUBMIT_STANDARD;
+            e.source = c;
+            e.publishedNs = System.nanoTime();
+            e.channelId = (int)m.channelId();
+            e.sequenceNumber = (int)m.sequenceNumber();
+            e.jobId = (int)m.jobId();
+            e.nonce = (int)m.nonce();
+            e.ntime = (int)m.ntime();
+            e.version = (int)m.version();
+        };
+
+    static final RingTranslator<MiningDownstream, SubmitSharesExtended> SUBMIT_EXTENDED =
+        (e, seq, c, m) ->
+        {
+            e.type = PipelineEvent.SUBMIT_EXTENDED;
+            e.source = c;
+            e.publishedNs = System.nanoTime();
+            e.channelId = (int)m.channelId();
+            e.sequenceNumber = (int)m.sequenceNumber();
+            e.jobId = (int)m.jobId();
+            e.nonce = (int)m.nonce();
+            e.ntime = (int)m.ntime();
+            e.version = (int)m.version();
+            e.extranonceLength = m.extranonceLength();
+            m.buffer().getBytes(m.extranonceOffset(), e.extranonce, 0, e.extranonceLength);
+        };
+
+    static final RingTranslator<MiningDownstream, OpenStandardMiningChannel> OPEN_STANDARD =
+        (e, seq, c, m) ->
+        {
+            e.type = PipelineEvent.OPEN_STANDARD_CHANNEL;
+            e.source = c;
+            e.requestId = (int)m.requestId();
+            e.userIdentity = m.userIdentity();
+            e.nominalHashrate = m.nominalHashRate();
+            System.arraycopy(m.maxTarget(), 0, e.maxTarget, 0, 32);
+        };
+
+    static final RingTranslator<MiningDownstream, OpenExtendedMiningChannel> OPEN_EXTENDED =
+        (e, seq, c, m) ->
+        {
+            e.type = PipelineEvent.OPEN_EXTENDED_CHANNEL;
+            e.source = c;
+            e.requestId = (int)m.requestId();
+            e.userIdentity = m.userIdentity();
+            e.nominalHashrate = m.nominalHashRate();
+            System.arraycopy(m.maxTarget(), 0, e.maxTarget, 0, 32);
+            e.minExtranonceSize = m.minExtranonceSize();
+        };
+
+    static final RingTranslator<MiningDownstream, UpdateChannel> UPDATE = (e, seq, c, m) ->
+    {
+        e.type = PipelineEvent.UPDATE_CHANNEL;
+        e.source = c;
+        e.channelId = (int)m.channelId();
+        e.nominalHashrate = m.nominalHashRate();
+        System.arraycopy(m.maximumTarget(), 0, e.maxTarget, 0, 32);
+    };
+
+    static final RingTranslator<MiningDownstream, CloseChannel> CLOSE = (e, seq, c, m) ->
+    {
+        e.type = PipelineEvent.CLOSE_CHANNEL;
+        e.source = c;
+        e.channelId = (int)m.channelId();
+    };
+
+    static final RingTranslator<MiningDownstream, Boolean> OPENED = (e, seq, c, standardJobs) ->
+    {
+        e.type = PipelineEvent.CONNECTION_OPENED;
+        e.source = c;
+        e.flag = standardJobs;
+    };
+
+    static final RingTranslator<MiningDownstream, Object> CLOSED = (e, seq, c, unused) ->
+    {
+        e.type = PipelineEvent.CONNECTION_CLOSED;
+        e.source = c;
+    };
+}
