@@ -231,6 +231,7 @@ public final class PoolLogic
             return false;
         }
         c.userIdentity = userIdentity;
+        events.channelRenamed(wire.connectionId(), channelId, userIdentity, c.extended);
         return true;
     }
 
