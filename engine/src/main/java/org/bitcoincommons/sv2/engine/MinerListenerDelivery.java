@@ -115,6 +115,10 @@ final class MinerListenerDelivery
     {
         running = false;
         LockSupport.unpark(thread);
+        if (Thread.currentThread() == thread)
+        {
+            return;     // a listener stopping its own miner: its thread ends once the call returns
+        }
         try
         {
             thread.join(waitMs);
