@@ -152,7 +152,7 @@ public final class ApiServer implements AutoCloseable
         counter(registry, "sv2_journal_events", "Accounting events in the journal", () -> pool.status().journalEvents());
         gauge(registry, "sv2_connections", "Open connections", () -> pool.status().connections());
         gauge(registry, "sv2_channels", "Open channels", () -> pool.status().channels());
-        gauge(registry, "sv2_hashrate_hps", "Hashrate estimated from accepted shares over the last minute, H/s",
+        gauge(registry, "sv2_hashrate_hashes_per_second", "Hashrate estimated from accepted shares over the last minute",
             () -> pool.status().hashrate());
         gauge(registry, "sv2_chain_height", "Height of the template source's chain tip", () -> pool.status().height());
         registerTemplateMetrics(registry, pool.templateSources());
@@ -234,12 +234,12 @@ public final class ApiServer implements AutoCloseable
                 return java.util.List.of();
             }
         };
-        workerGauge(registry, "sv2_worker_shares_accepted", "Shares accepted on the worker's open channel", labels, rows,
-            "shares_accepted");
-        workerGauge(registry, "sv2_worker_shares_rejected", "Shares rejected on the worker's open channel", labels, rows,
-            "shares_rejected");
-        workerGauge(registry, "sv2_worker_hashrate_hps", "Hashrate from the worker's accepted work, 1-minute average, H/s",
-            labels, rows, "hashrate_1m");
+        workerCounter(registry, "sv2_worker_shares_accepted", "Shares accepted on the worker's open channel", labels,
+            rows, "shares_accepted");
+        workerCounter(registry, "sv2_worker_shares_rejected", "Shares rejected on the worker's open channel", labels,
+            rows, "shares_rejected");
+        workerGauge(registry, "sv2_worker_hashrate_hashes_per_second", "Hashrate from the worker's accepted work, "
+            + "1-minute average", labels, rows, "hashrate_1m");
         workerGauge(registry, "sv2_worker_difficulty", "The difficulty of the worker's channel target", labels, rows,
             "difficulty");
     }
@@ -280,6 +280,24 @@ public final class ApiServer implements AutoCloseable
         other.put("difficulty", difficulty);
         out.add(other);
         return out;
+    }
+
+    /**
+     * A per-worker count: cumulative on each channel (a channel's series starts at 0 when it opens), so a counter; the
+     * "_other" row is a sum that drops when a worker leaves it, which rate() reads as a counter reset.
+     */
+    private static void workerCounter(final PrometheusRegistry registry, final String name, final String help,
+        final String[] labels, final java.util.function.Supplier<java.util.List<Map<String, Object>>> rows,
+        final String field)
+    {
+        CounterWithCallback.builder().name(name).help(help).labelNames(labels).callback(cb ->
+        {
+            for (final Map<String, Object> r : rows.get())
+            {
+                cb.call(((Number)r.get(field)).doubleValue(), String.valueOf(r.get("name")),
+                    String.valueOf(r.get("channel_id")), String.valueOf(r.get("transport")));
+            }
+        }).register(registry);
     }
 
     private static void workerGauge(final PrometheusRegistry registry, final String name, final String help,
@@ -340,11 +358,41 @@ public final class ApiServer implements AutoCloseable
             {
                 for (final SourceState s : sources.states())
                 {
-                    s.rejectedBlocks().forEach((reason, n) -> cb.call(n, s.name(), reason));
+                    boundedReasons(s.rejectedBlocks()).forEach((reason, n) -> cb.call(n, s.name(), reason));
                 }
             }).register(registry);
         CounterWithCallback.builder().name("sv2_template_source_switches").help("Changes of the active template source")
             .callback(cb -> cb.call(sources.switches())).register(registry);
+    }
+
+    /** Distinct reason labels per source in /metrics; the node's reasons past these are summed under "other". */
+    static final int MAX_REASON_LABELS = 16;
+
+    /**
+     * The node's reasons (free text from submitblock) as a bounded label set: the first {@link #MAX_REASON_LABELS} in
+     * name order as they are, the rest summed under "other", so a misbehaving node cannot grow the series without end.
+     */
+    static Map<String, Long> boundedReasons(final Map<String, Long> reasons)
+    {
+        if (reasons.size() <= MAX_REASON_LABELS)
+        {
+            return reasons;
+        }
+        final Map<String, Long> out = new java.util.TreeMap<>();
+        long other = 0;
+        for (final Map.Entry<String, Long> e : new java.util.TreeMap<>(reasons).entrySet())
+        {
+            if (out.size() < MAX_REASON_LABELS - 1 && !e.getKey().equals("other"))
+            {
+                out.put(e.getKey(), e.getValue());
+            }
+            else
+            {
+                other += e.getValue();
+            }
+        }
+        out.put("other", other);
+        return out;
     }
 
     /** {@code /api/status} "template": the active source and every source's state, in priority order. */
@@ -411,10 +459,10 @@ public final class ApiServer implements AutoCloseable
             () -> pool.pendingAcks() == null ? 0 : pool.pendingAcks().held());
         counter(registry, "sv2_cluster_acks_expired", "Acknowledgements given up (connection closed) after ack_timeout_ms",
             () -> pool.pendingAcks() == null ? 0 : pool.pendingAcks().expired());
-        gauge(registry, "sv2_cluster_commit_latency_p50_us", "Acknowledgement held for commit, median since start, us",
-            () -> ((Number)pool.metrics().ackHeldForCommit.snapshotUs().get("p50")).doubleValue());
-        gauge(registry, "sv2_cluster_commit_latency_p99_us", "Acknowledgement held for commit, p99 since start, us",
-            () -> ((Number)pool.metrics().ackHeldForCommit.snapshotUs().get("p99")).doubleValue());
+        gauge(registry, "sv2_cluster_commit_latency_p50_seconds", "Acknowledgement held for commit, median since start",
+            () -> ((Number)pool.metrics().ackHeldForCommit.snapshotUs().get("p50")).doubleValue() / 1e6);
+        gauge(registry, "sv2_cluster_commit_latency_p99_seconds", "Acknowledgement held for commit, p99 since start",
+            () -> ((Number)pool.metrics().ackHeldForCommit.snapshotUs().get("p99")).doubleValue() / 1e6);
     }
 
     private static void counter(final PrometheusRegistry r, final String name, final String help, final DoubleSupplier v)

@@ -160,15 +160,21 @@ public final class BenchLoadCommand implements Runnable
                 (long)(warmup * 1000), (long)(seconds * 1000), inflight, batch, 30_000);
             final ShareLoad lg = sv1 ? new Sv1LoadGenerator(options) : new LoadGenerator(options).mix(extended, rolled);
             final URI poolApi = api;
-            if (poolApi != null)
+            final LoadProgress status = new LoadProgress(lg, connections, warmup, seconds);
+            lg.onMeasureStart(() ->
             {
-                lg.onMeasureStart(() ->
+                status.measuring();
+                if (poolApi != null)
                 {
                     post(poolApi, "/api/latency/reset");
                     atMeasureStart = latencyQuietly(poolApi);
-                });
+                }
+            });
+            final LoadGenerator.Result r;
+            try (Progress progress = new Progress(spec.commandLine().getErr(), !json, 1000, status::line))
+            {
+                r = lg.run();
             }
-            final LoadGenerator.Result r = lg.run();
             final JsonNode inside = api == null ? null : ChildPool.get(api, "/api/latency");
             Thread.sleep(1500);
             final JsonNode during = api == null ? null : memory(api);
@@ -294,6 +300,66 @@ public final class BenchLoadCommand implements Runnable
         else
         {
             m.forEach((k, v) -> out.println(k + ": " + v));
+        }
+    }
+
+    /**
+     * The load's status line on a terminal: the phase (connecting, warm-up, measuring) with its elapsed and planned
+     * seconds, open connections, and shares accepted (total, and per second over the last interval).
+     */
+    static final class LoadProgress
+    {
+        private final ShareLoad load;
+        private final int connections;
+        private final double warmup;
+        private final double seconds;
+        private final long startNs = System.nanoTime();
+        private volatile long measureStartNs;
+        private long warmupStartNs;
+        private long lastAccepted;
+        private long lastNs = startNs;
+
+        LoadProgress(final ShareLoad load, final int connections, final double warmup, final double seconds)
+        {
+            this.load = load;
+            this.connections = connections;
+            this.warmup = warmup;
+            this.seconds = seconds;
+        }
+
+        void measuring()
+        {
+            measureStartNs = System.nanoTime();
+        }
+
+        /** One line, without a newline. Called on the progress thread only. */
+        String line()
+        {
+            final long now = System.nanoTime();
+            final int open = load.openConnections();
+            final long accepted = load.acceptedTotal();
+            final double rate = (accepted - lastAccepted) / Math.max(1e-9, (now - lastNs) / 1e9);
+            lastAccepted = accepted;
+            lastNs = now;
+            final String phase;
+            if (measureStartNs != 0)
+            {
+                phase = String.format("measuring %.0f/%.0f s", (now - measureStartNs) / 1e9, seconds);
+            }
+            else if (accepted == 0 && open < connections)
+            {
+                phase = String.format("connecting %d/%d", open, connections);
+            }
+            else
+            {
+                if (warmupStartNs == 0)
+                {
+                    warmupStartNs = now;
+                }
+                phase = String.format("warm-up %.0f/%.0f s", (now - warmupStartNs) / 1e9, warmup);
+            }
+            return String.format("load: %s, %d connections open, %,d shares accepted (%,.0f/s)", phase, open, accepted,
+                rate);
         }
     }
 

@@ -39,8 +39,9 @@ public final class ReplayCommand implements Runnable
         final long startNs = System.nanoTime();
         try (Journal j = Journal.openExisting(journal); JournalReader reader = j.reader())
         {
-            // a large journal takes a while: on a terminal, say how far it got once a second (stderr, one line)
-            final boolean terminal = System.console() != null;
+            // a large journal takes a while: on a terminal, say how far it got once a second (stderr, one line);
+            // never in --json mode
+            final boolean terminal = !json && Progress.terminal();
             final PrintWriter err = spec.commandLine().getErr();
             long nextReportNs = startNs + 1_000_000_000L;
             long total = 0;

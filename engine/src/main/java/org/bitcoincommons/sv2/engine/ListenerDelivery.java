@@ -193,6 +193,7 @@ final class ListenerDelivery implements AccountingListener
                 case Lifecycle.Opened o -> call(l -> l.onConnectionOpened(o.connection()));
                 case Lifecycle.Closed c -> call(l -> l.onConnectionClosed(c.connection()));
                 case Lifecycle.ChannelOpened o -> call(l -> l.onChannelOpened(o.channel()));
+                case Lifecycle.ChannelRenamed r -> call(l -> l.onChannelRenamed(r.channel()));
                 case Lifecycle.ChannelClosed c -> call(l -> l.onChannelClosed(c.channel()));
                 default -> LOG.warn("unknown lifecycle event {}", event);
             }
@@ -385,6 +386,10 @@ final class ListenerDelivery implements AccountingListener
         }
 
         record ChannelOpened(ServerListener.Channel channel)
+        {
+        }
+
+        record ChannelRenamed(ServerListener.Channel channel)
         {
         }
 

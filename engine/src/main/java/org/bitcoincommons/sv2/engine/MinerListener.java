@@ -1,9 +1,13 @@
 package org.bitcoincommons.sv2.engine;
 
 /**
- * What a {@link StratumV2Miner} tells its owner. Called on the miner's session thread, which also reads the pool's
- * messages: keep it quick. A listener that throws has the failure logged and counted
- * ({@link StratumV2Miner#listenerFailures()}); the miner carries on. Every method has an empty default.
+ * What a {@link StratumV2Miner} tells its owner. Each listener is called on a thread of its own, never on the miner's
+ * session or hashing threads: a slow or stuck listener does not delay work or submissions (its accepted-share counts
+ * are summed while it is busy; its other events queue, and past a bound are dropped and counted in
+ * {@link StratumV2Miner#listenerEventsDropped()}). A listener that throws has the failure logged and counted
+ * ({@link StratumV2Miner#listenerFailures()}); the miner carries on. A reconnect is heard as
+ * {@link #onDisconnected(String)} and then {@link #onConnected(int)} with a session above 1. Every method has an empty
+ * default.
  */
 public interface MinerListener
 {

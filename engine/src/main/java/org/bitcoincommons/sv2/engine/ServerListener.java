@@ -86,6 +86,15 @@ public interface ServerListener
     {
     }
 
+    /**
+     * A mining channel opened without its worker's name was named: a Stratum V1 worker's channel is opened at
+     * mining.subscribe (heard with an empty worker) and named at mining.authorize; {@code channel.worker()} is the name
+     * its shares are credited to.
+     */
+    default void onChannelRenamed(final Channel channel)
+    {
+    }
+
     /** A mining channel was closed. */
     default void onChannelClosed(final Channel channel)
     {
@@ -147,7 +156,8 @@ public interface ServerListener
     /**
      * A mining channel.
      *
-     * @param worker   the channel's user identity (empty for a Stratum V1 worker not authorized yet, and on close)
+     * @param worker   the channel's user identity (empty for a Stratum V1 worker not authorized yet, see
+     *                 {@link ServerListener#onChannelRenamed}, and on close)
      * @param extended an extended channel (rolls its own extranonce) rather than a standard one
      */
     record Channel(long timeMs, long connectionId, int channelId, String worker, boolean extended)

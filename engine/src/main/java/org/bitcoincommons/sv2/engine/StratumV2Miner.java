@@ -4,14 +4,11 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 import org.bitcoincommons.sv2.miner.MinerClient;
 import org.bitcoincommons.sv2.miner.MinerConfig;
 import org.bitcoincommons.sv2.miner.MinerEvents;
 import org.bitcoincommons.sv2.noise.AuthorityKeys;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A CPU miner embedded in the caller's process, for any Stratum V2 pool ({@code stratum2+tcp://HOST:PORT/KEY}, the
@@ -31,13 +28,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class StratumV2Miner implements AutoCloseable
 {
-    private static final Logger LOG = LoggerFactory.getLogger(StratumV2Miner.class);
-
     private final MinerConfig config;
     private final MinerClient client;
     private final List<MinerListener> listeners;
     private final long connectTimeoutMs;
     private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    /** One delivery thread per listener: the session thread only counts and enqueues. */
+    private final List<MinerListenerDelivery> deliveries;
     private boolean started;
 
     private StratumV2Miner(final Builder b, final MinerConfig config)
@@ -47,6 +45,12 @@ public final class StratumV2Miner implements AutoCloseable
         this.connectTimeoutMs = b.connectTimeoutMs;
         this.client = new MinerClient(config);
         client.mining(false);
+        final List<MinerListenerDelivery> d = new ArrayList<>(listeners.size());
+        for (int i = 0; i < listeners.size(); i++)
+        {
+            d.add(new MinerListenerDelivery(listeners.get(i), i, failures, dropped));
+        }
+        this.deliveries = List.copyOf(d);
         if (!listeners.isEmpty())
         {
             client.events(new Events());
@@ -120,11 +124,21 @@ public final class StratumV2Miner implements AutoCloseable
         client.mining(false);
     }
 
-    /** Stops hashing and closes the session. Idempotent. */
+    /**
+     * Stops hashing and closes the session, then lets each listener hear what is still queued (waiting at most a
+     * second for a listener that is stuck). Idempotent.
+     */
     public void stop()
     {
         client.close();
+        for (final MinerListenerDelivery d : deliveries)
+        {
+            d.close(LISTENER_CLOSE_WAIT_MS);
+        }
     }
+
+    /** How long {@link #stop()} waits for one listener to hear its last events. */
+    private static final long LISTENER_CLOSE_WAIT_MS = 1000;
 
     @Override
     public void close()
@@ -198,6 +212,16 @@ public final class StratumV2Miner implements AutoCloseable
     }
 
     /**
+     * Listener events dropped because a listener was so far behind that its queue (4096 jobs,
+     * rejections and connection events) was full; accepted-share counts
+     * are summed, never dropped.
+     */
+    public long listenerEventsDropped()
+    {
+        return dropped.get();
+    }
+
+    /**
      * Waits until the miner has stopped by itself (the pool proved certified by another authority) or was stopped.
      *
      * @return true when stopped, false when {@code timeoutMs} passed first
@@ -213,56 +237,52 @@ public final class StratumV2Miner implements AutoCloseable
         return client.failure();
     }
 
-    private void each(final Consumer<MinerListener> c)
-    {
-        for (final MinerListener l : listeners)
-        {
-            try
-            {
-                c.accept(l);
-            }
-            catch (final RuntimeException ex)
-            {
-                if (failures.incrementAndGet() == 1 || Long.bitCount(failures.get()) == 1)
-                {
-                    LOG.warn("miner listener {} threw ({} failure(s) so far): {}", l.getClass().getName(),
-                        failures.get(), ex.toString(), ex);
-                }
-            }
-        }
-    }
-
-    /** Hands the miner's events to the listeners. */
+    /** Hands the miner's events (on its session thread) to the listeners' delivery threads; never blocks. */
     private final class Events implements MinerEvents
     {
         @Override
         public void connected(final int session)
         {
-            each(l -> l.onConnected(session));
+            for (final MinerListenerDelivery d : deliveries)
+            {
+                d.connected(session);
+            }
         }
 
         @Override
         public void disconnected(final String reason)
         {
-            each(l -> l.onDisconnected(reason));
+            for (final MinerListenerDelivery d : deliveries)
+            {
+                d.disconnected(reason);
+            }
         }
 
         @Override
         public void job(final int jobId)
         {
-            each(l -> l.onJob(jobId));
+            for (final MinerListenerDelivery d : deliveries)
+            {
+                d.job(jobId);
+            }
         }
 
         @Override
         public void sharesAccepted(final long count)
         {
-            each(l -> l.onSharesAccepted(count));
+            for (int i = 0; i < deliveries.size(); i++)
+            {
+                deliveries.get(i).sharesAccepted(count);
+            }
         }
 
         @Override
         public void shareRejected(final String reason)
         {
-            each(l -> l.onShareRejected(reason));
+            for (final MinerListenerDelivery d : deliveries)
+            {
+                d.shareRejected(reason);
+            }
         }
     }
 

@@ -298,6 +298,14 @@ public final class StratumV2Server implements AutoCloseable
                 }
 
                 @Override
+                public void channelRenamed(final long connectionId, final int channelId, final String userIdentity,
+                    final boolean extended)
+                {
+                    offer(new ListenerDelivery.Lifecycle.ChannelRenamed(new ServerListener.Channel(
+                        System.currentTimeMillis(), connectionId, channelId, userIdentity, extended)));
+                }
+
+                @Override
                 public void channelClosed(final long connectionId, final int channelId)
                 {
                     offer(new ListenerDelivery.Lifecycle.ChannelClosed(new ServerListener.Channel(

@@ -362,6 +362,17 @@ public final class MergeMiningCoordinator implements WorkLayer
         return out;
     }
 
+    @Override
+    public java.util.SortedMap<Integer, String> chainNames()
+    {
+        final java.util.SortedMap<Integer, String> out = new java.util.TreeMap<>();
+        for (final AuxChain c : chains)
+        {
+            out.put(c.index, c.config.name());
+        }
+        return out;
+    }
+
     /** One view per enabled chain. */
     public List<MergeMiningChannel> channels()
     {

@@ -73,6 +73,13 @@ final class Channel
     double acceptedWork;
     final long openedMs;
     long blocksFound;
+    /**
+     * Merged-mining credit by chain index (bit i of a job's chain mask; 0 is Bitcoin and is not kept here): shares
+     * accepted on jobs that committed to that aux chain, and their difficulty sum, exactly what the journal's
+     * accounting credits the chain with. Null until the channel's first share on a job with aux work (allocated once).
+     */
+    long[] auxShares;
+    double[] auxWork;
     /** Hashrate from accepted work, as moving averages over about 1 min, 15 min and 1 h (H/s); updated each tick. */
     final double[] hashrateAverage = new double[HASHRATE_WINDOWS_SEC.length];
     private double workAtLastTick;
@@ -130,6 +137,24 @@ final class Channel
         }
         workAtLastTick = acceptedWork;
         lastTickMs = nowMs;
+    }
+
+    /** Credits one accepted share of {@code difficulty} to every aux chain in {@code auxMask} (bit 0 clear). */
+    void creditAux(final long auxMask, final double difficulty)
+    {
+        if (auxShares == null)
+        {
+            auxShares = new long[64];
+            auxWork = new double[64];
+        }
+        long m = auxMask;
+        while (m != 0)
+        {
+            final int i = Long.numberOfTrailingZeros(m);
+            m &= m - 1;
+            auxShares[i]++;
+            auxWork[i] += difficulty;
+        }
     }
 
     /** True once a share (or block) of this channel has been credited to its worker. */

@@ -28,6 +28,15 @@ public interface PoolEvents
     {
     }
 
+    /**
+     * A channel opened without its worker's name got it: a Stratum V1 channel is opened at mining.subscribe and named
+     * at mining.authorize, before it has shares.
+     */
+    default void channelRenamed(final long connectionId, final int channelId, final String userIdentity,
+        final boolean extended)
+    {
+    }
+
     /** A channel was closed (by its miner, or because its connection ended). */
     default void channelClosed(final long connectionId, final int channelId)
     {

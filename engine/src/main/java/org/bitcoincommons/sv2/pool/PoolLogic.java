@@ -231,6 +231,7 @@ public final class PoolLogic
             return false;
         }
         c.userIdentity = userIdentity;
+        events.channelRenamed(wire.connectionId(), channelId, userIdentity, c.extended);
         return true;
     }
 
@@ -249,9 +250,11 @@ public final class PoolLogic
     /**
      * One row per open channel, for the per-worker view ({@code /api/workers}): name, transport, channel, shares,
      * rejects by reason, difficulty, hashrate from accepted work (1 min, 15 min, 1 h moving averages) and the vardiff
-     * belief, last share time (epoch ms, 0 = none), blocks found. On the logic thread.
+     * belief, last share time (epoch ms, 0 = none), blocks found, and the merged-mining credit per aux chain (every
+     * chain in {@code auxChains}, index to name, zero where the channel's shares were on jobs without that chain's
+     * work). On the logic thread.
      */
-    public List<Map<String, Object>> workers()
+    public List<Map<String, Object>> workers(final Map<Integer, String> auxChains)
     {
         final long now = clock.time();
         final List<Map<String, Object>> rows = new ArrayList<>(channels.size());
@@ -282,6 +285,16 @@ public final class PoolLogic
             r.put("last_share_time", c.lastShareMs);
             r.put("blocks_found", c.blocksFound);
             r.put("open_seconds", (now - c.openedMs) / 1000);
+            final Map<String, Object> aux = new java.util.LinkedHashMap<>();
+            for (final Map.Entry<Integer, String> e : auxChains.entrySet())
+            {
+                final int i = e.getKey();
+                final Map<String, Object> credit = new java.util.LinkedHashMap<>();
+                credit.put("shares", c.auxShares == null ? 0L : c.auxShares[i]);
+                credit.put("share_difficulty_sum", c.auxWork == null ? 0.0 : c.auxWork[i]);
+                aux.put(e.getValue(), credit);
+            }
+            r.put("aux_credit", aux);
             rows.add(r);
         }
         return rows;

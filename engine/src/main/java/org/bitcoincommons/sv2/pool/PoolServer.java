@@ -687,7 +687,8 @@ public final class PoolServer implements AutoCloseable
     {
         final java.util.concurrent.CompletableFuture<java.util.List<Map<String, Object>>> done =
             new java.util.concurrent.CompletableFuture<>();
-        pipeline.execute(() -> done.complete(logic.workers()));
+        final Map<Integer, String> auxChains = merge == null ? Map.of() : merge.chainNames();
+        pipeline.execute(() -> done.complete(logic.workers(auxChains)));
         try
         {
             return done.get(10, java.util.concurrent.TimeUnit.SECONDS);

@@ -303,6 +303,11 @@ public final class ShareProcessor
         c.acceptedWork += difficulty;
         c.lastShareMs = nowSec * 1000;
         accounting.shareAccepted(worker(c), c.channelId, batchSequence[i], job.jobId(), difficulty, job.chainMask());
+        final long auxMask = job.chainMask() & ~1L;
+        if (auxMask != 0)
+        {
+            c.creditAux(auxMask, difficulty);
+        }
         if (!c.pendingQueued)
         {
             c.pendingQueued = true;

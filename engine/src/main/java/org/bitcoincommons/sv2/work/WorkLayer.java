@@ -34,6 +34,12 @@ public interface WorkLayer extends JobFactory.Decorator, AutoCloseable
         return java.util.List.of();
     }
 
+    /** The aux chains this layer mines, by chain index (the bit of a job's chain mask), in index order. */
+    default java.util.SortedMap<Integer, String> chainNames()
+    {
+        return java.util.Collections.emptySortedMap();
+    }
+
     /** Stops the layer's threads. */
     @Override
     void close();

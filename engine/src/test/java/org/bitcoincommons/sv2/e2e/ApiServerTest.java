@@ -96,7 +96,7 @@ class ApiServerTest
                 miner.stats().sharesAccepted.sum(), w.toString());
             assertTrue(w.get("difficulty").asDouble() > 0 && w.get("last_share_time").asLong() > 0, w.toString());
             final String workerMetrics = get(base, "/metrics", 200);
-            assertTrue(workerMetrics.contains("sv2_worker_shares_accepted{channel=\"" + w.get("channel_id").asInt() +
+            assertTrue(workerMetrics.contains("sv2_worker_shares_accepted_total{channel=\"" + w.get("channel_id").asInt() +
                 "\",transport=\"sv2\",worker=\"api.test\"}"), workerMetrics);
             final JsonNode page = JSON.readTree(get(base, "/api/workers?sort=name&order=asc&per_page=1&page=1", 200));
             assertEquals(1, page.get("total").asInt());

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Grafana dashboard in grafana/ queries only metrics the pool exports: every metric name in every panel's
- * expression is found in a live /metrics (a pool with SV2 and SV1 enabled and a miner, so per-worker series exist).
+ * expression is found in a live /metrics (a pool with SV2 and SV1 enabled and a miner, so per-worker series exist),
+ * and the README's metric table lists exactly the names exported (cluster-only metrics aside).
  */
 @Timeout(60)
 class GrafanaDashboardTest
@@ -84,6 +85,28 @@ class GrafanaDashboardTest
             final Set<String> missing = new TreeSet<>(queried);
             missing.removeAll(exported);
             assertTrue(missing.isEmpty(), "queried but not exported: " + missing + "; exported: " + exported);
+            // the README's metric table names exactly what is exported (cluster metrics exist only in a cluster)
+            final Set<String> documented = new TreeSet<>();
+            for (final String line : Files.readAllLines(root.resolve("README.md")))
+            {
+                if (line.startsWith("| `sv"))
+                {
+                    final Matcher m = METRIC.matcher(line.substring(0, line.indexOf('|', 2)));
+                    while (m.find())
+                    {
+                        documented.add(m.group(1));
+                    }
+                }
+            }
+            final Set<String> undocumented = new TreeSet<>(exported);
+            undocumented.removeAll(documented);
+            assertTrue(undocumented.isEmpty(), "exported but not in the README's metric table: " + undocumented);
+            final Set<String> stale = new TreeSet<>(documented);
+            stale.removeAll(exported);
+            // a labelled family has no series (and no TYPE line) until its first event: no block was refused here
+            stale.remove("sv2_template_blocks_rejected_total");
+            stale.removeIf(n -> n.startsWith("sv2_cluster_"));
+            assertTrue(stale.isEmpty(), "in the README's metric table but not exported: " + stale);
         }
     }
 }
