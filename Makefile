@@ -23,7 +23,11 @@ BENCH ?= org.bitcoincommons.sv2.bench
 JMH_ARGS ?= -f 1 -wi 3 -w 1s -i 5 -r 1s -prof gc
 LOAD_ARGS ?= --connections 100 --seconds 15 --warmup 5 --json
 
-.PHONY: build native test run bench bench-load clean help
+STRESS_JAR := stress/target/jcstress.jar
+# `make stress STRESS_MODE=default` for the long run; quick takes about a minute a test here.
+STRESS_MODE ?= quick
+
+.PHONY: build native test run bench bench-load stress clean help
 
 help:
 	@echo "make build       compile the native kernel and the engine, package bin/sv2's jars"
@@ -31,6 +35,7 @@ help:
 	@echo "make run         start the pool on the embedded chain with a built-in miner (PORT=, API_PORT=)"
 	@echo "make bench       run the JMH benchmarks, JSON into jmh-results/"
 	@echo "make bench-load  run the end-to-end load generator against a pool"
+	@echo "make stress      run the jcstress tests of the lock-free parts, results into jmh-results/"
 	@echo "make native      compile the native hashing kernel only"
 	@echo "make clean       remove build output"
 
@@ -61,6 +66,13 @@ bench: build
 
 bench-load: build
 	bin/sv2 bench load $(LOAD_ARGS)
+
+# jcstress forks JVMs that inherit this one's flags (etc/jvm.flags); its HTML report goes to
+# stress/target/run/results and the summary, with the sample counts, to jmh-results/.
+stress: build
+	@mkdir -p jmh-results stress/target/run
+	cd stress/target/run && $(JAVA_HOME)/bin/java @$(CURDIR)/etc/jvm.flags -jar ../jcstress.jar -m $(STRESS_MODE) | tee ../jcstress-output.txt
+	@grep -A8 "Results across all configurations" stress/target/jcstress-output.txt > jmh-results/jcstress-$(shell date +%Y%m%d).txt || true
 
 clean:
 	$(MVN) $(MVN_FLAGS) clean

@@ -149,18 +149,53 @@ public final class OutboundQueue implements AutoCloseable
             started.start();
             return;
         }
-        // The writer sets parked and then looks at the queue; we published and then look at parked. The fence orders
-        // our commit (a release store) before the read, so one of the two sees the other: no lost wake-up.
-        VarHandle.fullFence();
-        if (parked)
+        if (writerParked())
         {
-            parked = false;
             if (writerStartNs != null)
             {
                 wokenAtNs = System.nanoTime();
             }
             LockSupport.unpark(w);
         }
+    }
+
+    /**
+     * The producer's half of the wake-up protocol, after its commit: true when the writer is parked (or committed to
+     * parking) and must be unparked; the flag is cleared then. The writer sets {@code parked} and then looks at the
+     * queue ({@link #writerMayPark}); the producer published and then looks at {@code parked}. The fence orders the
+     * commit (a release store) before the read, so one of the two sees the other: no lost wake-up (checked by the
+     * jcstress test OutboundQueueWakeStress).
+     */
+    boolean writerParked()
+    {
+        VarHandle.fullFence();
+        if (parked)
+        {
+            parked = false;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * The writer's half: announces that it is about to park, then returns true when it may (the queue is empty and
+     * open), or withdraws the announcement and returns false when there is something to write.
+     */
+    boolean writerMayPark()
+    {
+        parked = true;
+        if (closed || !empty())
+        {
+            parked = false;
+            return false;
+        }
+        return true;
+    }
+
+    /** Publishes the claimed frame without waking or starting the writer (the stress test drives the writer's half). */
+    void commitQuietly(final int index)
+    {
+        tail.ring.commit(index);
     }
 
     /** Gives up a claimed frame. */
@@ -218,10 +253,8 @@ public final class OutboundQueue implements AutoCloseable
                 {
                     continue;
                 }
-                parked = true;
-                if (closed || !empty())
+                if (!writerMayPark())
                 {
-                    parked = false;
                     continue;
                 }
                 LockSupport.park(this);
