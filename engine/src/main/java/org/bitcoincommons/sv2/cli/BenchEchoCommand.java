@@ -86,8 +86,11 @@ public final class BenchEchoCommand implements Runnable
             {
                 final InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
                 waitListening(address, child);
+                final CpuMeter cpu = new CpuMeter(child);
                 final EchoFloor.Result r = EchoFloor.measure(address, connections, rate, bytes,
                     (long)(warmup * 1000), (long)(seconds * 1000), client);
+                serverCores = cpu.childCores();
+                clientCores = cpu.selfCores();
                 print(r, server, client);
             }
             finally
@@ -118,6 +121,10 @@ public final class BenchEchoCommand implements Runnable
         }
     }
 
+    /** Average cores the echo server and this process (the clients) used over the whole run (warm-up included). */
+    private double serverCores = -1;
+    private double clientCores = -1;
+
     private void print(final EchoFloor.Result r, final EchoFloor.Threads server, final EchoFloor.Threads client)
     {
         final Map<String, Object> m = new LinkedHashMap<>();
@@ -136,6 +143,8 @@ public final class BenchEchoCommand implements Runnable
         l.put("p99_9", r.p999Us());
         l.put("max", r.maxUs());
         m.put("round_trip_us", l);
+        m.put("server_cpu_cores", serverCores);
+        m.put("client_cpu_cores", clientCores);
         final var out = spec.commandLine().getOut();
         if (json)
         {

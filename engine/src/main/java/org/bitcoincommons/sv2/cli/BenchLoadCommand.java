@@ -171,10 +171,13 @@ public final class BenchLoadCommand implements Runnable
                 }
             });
             final LoadGenerator.Result r;
+            final CpuMeter cpu = new CpuMeter(child);
             try (Progress progress = new Progress(spec.commandLine().getErr(), !json, 1000, status::line))
             {
                 r = lg.run();
             }
+            poolCores = cpu.childCores();
+            clientCores = cpu.selfCores();
             final JsonNode inside = api == null ? null : ChildPool.get(api, "/api/latency");
             Thread.sleep(1500);
             final JsonNode during = api == null ? null : memory(api);
@@ -216,6 +219,10 @@ public final class BenchLoadCommand implements Runnable
 
     /** An SV1 difficulty whose target, DIFF1 / d, is past 2^256 - 1: every hash meets it. */
     static final String SV1_EVERY_HASH = "1e-12";
+
+    /** Average cores the pool child and this process (the miners) used over the run (connect and warm-up included). */
+    private double poolCores = -1;
+    private double clientCores = -1;
 
     /** The pool's /api/latency when the measured interval began (its totals: logic CPU, shares, ring-full waits). */
     private volatile JsonNode atMeasureStart;
@@ -259,6 +266,8 @@ public final class BenchLoadCommand implements Runnable
         m.put("accepted_shares_per_second", r.sharesPerSecond());
         m.put("ack_latency_us", Map.of("p50", r.p50Us(), "p99", r.p99Us(), "p99_9", r.p999Us(), "max", r.maxUs()));
         m.put("wire_bytes_per_share", r.bytesPerShare());
+        m.put("pool_cpu_cores", poolCores);
+        m.put("client_cpu_cores", clientCores);
         if (inside != null)
         {
             // The pool's own share of the latency: shares waiting for the logic thread and being validated and

@@ -17,8 +17,9 @@ public final class PoolEventProcessor implements PipelineConsumer<MiningDownstre
     private final PoolLogic logic;
     private final Runnable onTick;
     private final LatencyRecorder shareToAckQueued;
-    /** Publication time of the oldest share whose acknowledgement is not queued yet; MAX_VALUE when none. */
-    private long oldestPublishedNs = Long.MAX_VALUE;
+    /** Publication times of the shares whose acknowledgements are not queued yet (one per share, in ring order). */
+    private long[] publishedNs = new long[256];
+    private int published;
     private long errors;
 
     /**
@@ -82,12 +83,12 @@ public final class PoolEventProcessor implements PipelineConsumer<MiningDownstre
         {
             case PipelineEvent.SUBMIT_STANDARD ->
             {
-                oldestPublishedNs = Math.min(oldestPublishedNs, e.publishedNs);
+                stamp(e.publishedNs);
                 shares.submitStandard(src, e.channelId, e.sequenceNumber, e.jobId, e.nonce, e.ntime, e.version);
             }
             case PipelineEvent.SUBMIT_EXTENDED ->
             {
-                oldestPublishedNs = Math.min(oldestPublishedNs, e.publishedNs);
+                stamp(e.publishedNs);
                 shares.submitExtended(src, e.channelId, e.sequenceNumber, e.jobId, e.nonce, e.ntime, e.version,
                     e.extranonce, 0, e.extranonceLength);
             }
@@ -125,17 +126,34 @@ public final class PoolEventProcessor implements PipelineConsumer<MiningDownstre
         settle(logic.shares());
     }
 
-    /** Validates, journals and acknowledges the staged shares, then records how long the oldest one waited. */
+    private void stamp(final long ns)
+    {
+        if (shareToAckQueued == null)
+        {
+            return;
+        }
+        if (published == publishedNs.length)
+        {
+            publishedNs = java.util.Arrays.copyOf(publishedNs, published * 2);   // grows to the largest ring batch once
+        }
+        publishedNs[published++] = ns;
+    }
+
+    /**
+     * Validates, journals and acknowledges the staged shares, then records, for each share, how long it waited from its
+     * publication until its acknowledgement was queued (per share, so that a stall weighs by the shares it delayed).
+     */
     private void settle(final ShareProcessor shares)
     {
         shares.endOfBatch();
-        if (oldestPublishedNs != Long.MAX_VALUE)
+        if (published > 0)
         {
-            if (shareToAckQueued != null)
+            final long now = System.nanoTime();
+            for (int i = 0; i < published; i++)
             {
-                shareToAckQueued.recordNs(System.nanoTime() - oldestPublishedNs);
+                shareToAckQueued.recordNs(now - publishedNs[i]);
             }
-            oldestPublishedNs = Long.MAX_VALUE;
+            published = 0;
         }
     }
 

@@ -25,7 +25,7 @@ public final class PoolMetrics
     public final LongAdder blocksSubmitted = new LongAdder();
     public final LongAdder blocksAccepted = new LongAdder();
     public final LongAdder blocksRejected = new LongAdder();
-    /** Oldest share of a logic batch: published by its connection until the batch's acknowledgements are queued. */
+    /** Each share: published by its connection until its acknowledgement is queued (per share, not per batch). */
     public final LatencyRecorder shareToAckQueued = new LatencyRecorder();
     /** Acknowledgements (and any frame) queued to a connection with no writer running until its writer runs. */
     public final LatencyRecorder ackQueuedToWriter = new LatencyRecorder();
