@@ -83,6 +83,19 @@ public final class ApiServer implements AutoCloseable
         {
             final Map<String, Object> st = withCluster(status(pool.status()));
             st.put("template", templateStatus(pool.templateSources()));
+            final Map<String, Object> transports = new LinkedHashMap<>();
+            for (final org.bitcoincommons.sv2.transport.TransportStats t :
+                java.util.List.of(pool.tcpStats(), pool.quicStats()))
+            {
+                final Map<String, Object> m = new LinkedHashMap<>();
+                m.put("connections", t.openConnections());
+                m.put("connections_opened", t.connectionsOpened.sum());
+                m.put("streams_opened", t.streamsOpened.sum());
+                m.put("bytes_in", t.bytesIn.sum());
+                m.put("bytes_out", t.bytesOut.sum());
+                transports.put(t.name(), m);
+            }
+            st.put("transports", transports);
             json(ex, st);
         });
         context("/api/accounting", ex -> json(ex, pool.accounting()));
@@ -144,6 +157,23 @@ public final class ApiServer implements AutoCloseable
         gauge(registry, "sv2_chain_height", "Height of the template source's chain tip", () -> pool.status().height());
         registerTemplateMetrics(registry, pool.templateSources());
         registerWorkerMetrics(registry);
+        registerTransportMetrics(registry);
+        if (pool.connectionLimits() != null)
+        {
+            CounterWithCallback.builder().name("sv2_connections_refused").help("Connections closed at accept by a " +
+                "limit: per_ip (open connections from one address), rate (new connections per second from one " +
+                "address), unauthenticated (connections still in their handshake, pool-wide)").labelNames("reason")
+                .callback(cb ->
+                {
+                    for (final org.bitcoincommons.sv2.transport.ConnectionLimits.Reason r :
+                        org.bitcoincommons.sv2.transport.ConnectionLimits.Reason.values())
+                    {
+                        cb.call(pool.connectionLimits().refused(r), r.label());
+                    }
+                }).register(registry);
+            gauge(registry, "sv2_connections_unauthenticated", "Connections still in their handshake (SV2 and SV1)",
+                () -> pool.connectionLimits().unauthenticated());
+        }
         if (pool.sv1() != null)
         {
             final org.bitcoincommons.sv2.sv1.Sv1Metrics s1 = pool.sv1().metrics();
@@ -161,6 +191,28 @@ public final class ApiServer implements AutoCloseable
             counter(registry, "sv1_unnegotiated_version_bits", "Submits with version bits without mining.configure (applied within the mask)",
                 () -> s1.unnegotiatedVersionBits.sum());
         }
+    }
+
+    /** Per transport (label transport = tcp or quic): open connections, connections opened, streams, bytes. */
+    private void registerTransportMetrics(final PrometheusRegistry registry)
+    {
+        final java.util.List<org.bitcoincommons.sv2.transport.TransportStats> ts =
+            java.util.List.of(pool.tcpStats(), pool.quicStats());
+        GaugeWithCallback.builder().name("sv2_transport_connections").help("Open SV2 connections per transport")
+            .labelNames("transport").callback(cb -> ts.forEach(t -> cb.call(t.openConnections(), t.name())))
+            .register(registry);
+        CounterWithCallback.builder().name("sv2_transport_connections_opened").help("SV2 connections opened per transport")
+            .labelNames("transport").callback(cb -> ts.forEach(t -> cb.call(t.connectionsOpened.sum(), t.name())))
+            .register(registry);
+        CounterWithCallback.builder().name("sv2_transport_streams_opened").help("Streams opened per transport (QUIC: " +
+            "the control stream and one per channel)").labelNames("transport")
+            .callback(cb -> ts.forEach(t -> cb.call(t.streamsOpened.sum(), t.name()))).register(registry);
+        CounterWithCallback.builder().name("sv2_transport_received_bytes").help("Bytes received per transport")
+            .labelNames("transport").callback(cb -> ts.forEach(t -> cb.call(t.bytesIn.sum(), t.name())))
+            .register(registry);
+        CounterWithCallback.builder().name("sv2_transport_sent_bytes").help("Bytes sent per transport")
+            .labelNames("transport").callback(cb -> ts.forEach(t -> cb.call(t.bytesOut.sum(), t.name())))
+            .register(registry);
     }
 
     /**

@@ -386,6 +386,11 @@ public final class BenchClusterCommand implements Runnable
             listen_addr = "127.0.0.1:0"
             handshake_timeout_ms = 60000
             [pool]
+            # every simulated miner connects from 127.0.0.1: no per-address limits in a benchmark
+            max_connections_per_ip = 10000000
+            connect_rate_per_ip = 1000000000.0
+            connect_burst_per_ip = 10000000
+            max_unauthenticated = 10000000
             journal_dir = "%s"
             min_hashrate = 0.000001
             [template]

@@ -12,10 +12,12 @@ import picocli.CommandLine.Command;
     subcommands = {
         BenchHashCommand.class,
         BenchLoadCommand.class,
+        BenchListenersCommand.class,
         BenchEchoCommand.class,
         BenchTipCommand.class,
         BenchClusterCommand.class,
         BenchWireCommand.class,
+        BenchMemoryCommand.class,
     })
 public final class BenchCommand implements Runnable
 {

@@ -126,6 +126,11 @@ public final class BenchLoadCommand implements Runnable
                     authority_public_key = "%s"
                     authority_secret_key = "%s"
                     [pool]
+                    # every simulated miner connects from 127.0.0.1: no per-address limits in a benchmark
+                    max_connections_per_ip = 10000000
+                    connect_rate_per_ip = 1000000000.0
+                    connect_burst_per_ip = 10000000
+                    max_unauthenticated = 10000000
                     journal_dir = "%s"
                     min_hashrate = 0.000001
                     max_connections = 20000

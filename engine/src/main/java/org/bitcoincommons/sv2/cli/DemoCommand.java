@@ -9,8 +9,7 @@ import org.bitcoincommons.sv2.bitcoin.Target;
 import org.bitcoincommons.sv2.config.ConfigException;
 import org.bitcoincommons.sv2.config.EngineConfig;
 import org.bitcoincommons.sv2.miner.MinerClient;
-import org.bitcoincommons.sv2.miner.MinerConfig;
-import org.bitcoincommons.sv2.noise.AuthorityKeys;
+import org.bitcoincommons.sv2.engine.StratumV2Miner;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -94,10 +93,16 @@ public final class DemoCommand implements Runnable
             journal);
         PoolCommand.runUntilSignalled(config, out, statusIntervalSec, NAMES, pool ->
         {
-            final MinerClient miner = new MinerClient(new MinerConfig(pool.sv2Address(),
-                AuthorityKeys.decodePublic(pool.authorityPublicKey()), "demo.miner", threads, false, hashrate, "auto",
-                500, 5000, 10_000));
-            miner.start();
+            final StratumV2Miner miner = StratumV2Miner.builder(pool.sv2Url()).user("demo.miner").threads(threads)
+                .nominalHashrate(hashrate).backoff(500, 5000).build();
+            try
+            {
+                miner.startMining();
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
             return miner;
         });
     }

@@ -3,9 +3,8 @@ package org.bitcoincommons.sv2.cli;
 import java.io.PrintWriter;
 import java.util.concurrent.TimeUnit;
 
-import org.bitcoincommons.sv2.miner.MinerClient;
+import org.bitcoincommons.sv2.engine.StratumV2Miner;
 import org.bitcoincommons.sv2.miner.MinerConfig;
-import org.bitcoincommons.sv2.miner.MinerStats;
 import org.bitcoincommons.sv2.noise.AuthorityKeys;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,7 +14,8 @@ import picocli.CommandLine.Option;
  * {@code bin/sv2 miner --pool tcp://HOST:PORT --authority-pubkey KEY --user NAME --threads N}: a CPU miner; with
  * {@code --pool stratum+tcp://HOST:PORT} it speaks Stratum V1 (plain TCP, no authority key). It mines
  * until SIGTERM or Ctrl-C (then exits 0), or until the pool proves to be certified by another authority (exit 3: no
- * reconnect can fix that). Its arguments are checked before anything starts (exit 2).
+ * reconnect can fix that). Its arguments are checked before anything starts (exit 2). The miner is the public engine
+ * API's {@link StratumV2Miner}.
  */
 @Command(name = "miner", description = "Mine against an SV2 (or, with stratum+tcp://, a Stratum V1) pool until SIGTERM or Ctrl-C.")
 public final class MinerCommand implements Runnable
@@ -59,12 +59,30 @@ public final class MinerCommand implements Runnable
     {
         final MinerConfig config = config();
         final PrintWriter out = spec.commandLine().getOut();
-        final MinerClient miner = new MinerClient(config);
-        final Thread hook = new Thread(miner::close, "sv2-miner-shutdown");
+        final StratumV2Miner miner;
+        try
+        {
+            final StratumV2Miner.Builder b = StratumV2Miner.builder(pool).user(user).threads(threads)
+                .extended(extended).nominalHashrate(hashrate).hashImpl(hashImpl);
+            if (config.authorityPublicKey() != null)
+            {
+                b.authorityKey(AuthorityKeys.encodePublic(config.authorityPublicKey()));
+            }
+            else if (!config.sv1())
+            {
+                b.insecure();
+            }
+            miner = b.build();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new CliException(ExitCode.BAD_INPUT, ex.getMessage());
+        }
+        final Thread hook = new Thread(miner::stop, "sv2-miner-shutdown");
         try (StopSignals signals = StopSignals.install())
         {
             Runtime.getRuntime().addShutdownHook(hook);
-            miner.start();
+            miner.startMining();
             final var backend = org.bitcoincommons.sv2.hash.HashBackends.create(hashImpl);
             out.printf("miner: %s -> %s%s, %d thread(s) scanning with %s (%s), announcing %s%n", user, config.pool(),
                 config.sv1() ? " (Stratum V1)" : "", threads, backend.impl().configName(), backend.scanKernel(),
@@ -89,14 +107,14 @@ public final class MinerCommand implements Runnable
             {
                 if (statusIntervalSec > 0)
                 {
-                    final MinerStats s = miner.stats();
-                    final long h = s.hashes.sum();
+                    final long h = miner.hashes();
                     final long now = System.nanoTime();
+                    final var reasons = miner.rejectReasons();
                     out.printf("%s | %s | shares %d submitted, %d accepted, %d rejected %s%n",
                         miner.connected() ? "connected" : "connecting",
                         PoolCommand.hashrate((h - lastHashes) / ((now - lastNs) / 1e9)),
-                        s.sharesSubmitted.sum(), s.sharesAccepted.sum(), s.sharesRejected.sum(),
-                        s.rejectReasons.isEmpty() ? "" : s.rejectReasons.toString());
+                        miner.sharesSubmitted(), miner.sharesAccepted(), miner.sharesRejected(),
+                        reasons.isEmpty() ? "" : reasons.toString());
                     out.flush();
                     lastHashes = h;
                     lastNs = now;
@@ -109,7 +127,7 @@ public final class MinerCommand implements Runnable
         }
         finally
         {
-            miner.close();
+            miner.stop();
             try
             {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -122,12 +140,11 @@ public final class MinerCommand implements Runnable
         if (miner.failure() != null)
         {
             throw new CliException(ExitCode.FAILURE, "the pool at " + config.pool().getHostString() + ":" +
-                config.pool().getPort() + " is not certified by authority " +
-                AuthorityKeys.encodePublic(config.authorityPublicKey()) + " (" + miner.failure().getMessage() +
-                "); check --authority-pubkey");
+                config.pool().getPort() + " is not certified by authority " + miner.authorityKey() + " (" +
+                miner.failure().getMessage() + "); check --authority-pubkey");
         }
-        out.printf("miner: stopped; %d shares submitted, %d accepted%n", miner.stats().sharesSubmitted.sum(),
-            miner.stats().sharesAccepted.sum());
+        out.printf("miner: stopped; %d shares submitted, %d accepted%n", miner.sharesSubmitted(),
+            miner.sharesAccepted());
         out.flush();
     }
 

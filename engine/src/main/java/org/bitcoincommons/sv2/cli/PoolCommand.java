@@ -8,13 +8,11 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
-import org.bitcoincommons.sv2.merge.MergeMiningCoordinator;
-import org.bitcoincommons.sv2.api.ApiServer;
-import org.bitcoincommons.sv2.cluster.ClusterFrontend;
 import org.bitcoincommons.sv2.config.ConfigException;
 import org.bitcoincommons.sv2.config.EngineConfig;
-import org.bitcoincommons.sv2.pool.PoolServer;
-import org.bitcoincommons.sv2.pool.PoolStatus;
+import org.bitcoincommons.sv2.engine.EndpointBindException;
+import org.bitcoincommons.sv2.engine.ServerStatus;
+import org.bitcoincommons.sv2.engine.StratumV2Server;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,6 +20,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code bin/sv2 pool --config FILE}: runs the pool until SIGTERM or SIGINT, then shuts down cleanly (stops accepting,
  * closes connections, drains the share ring so every accepted share is journaled, closes the journal) and exits 0.
+ * The pool is the public engine API's {@link StratumV2Server}, as an embedding application would run it.
  */
 @Command(name = "pool",
     description = "Run the SV2 pool, a cluster frontend or a cluster node ([cluster] role) until SIGTERM or Ctrl-C, "
@@ -70,14 +69,16 @@ public final class PoolCommand implements Runnable
      * returns, so that the process exits 0. A shutdown hook does the same when the JVM ends for another reason.
      */
     static void runUntilSignalled(final EngineConfig c, final PrintWriter out, final int statusIntervalSec,
-        final ListenNames names, final Function<PoolServer, AutoCloseable> extra)
+        final ListenNames names, final Function<StratumV2Server, AutoCloseable> extra)
     {
-        final Running running = new Running(new PoolServer(c, MergeMiningCoordinator.FACTORY));
-        // [cluster] role = "frontend": accounting is replicated by the cluster; acknowledgements wait for its commit
-        running.frontend = c.cluster().frontend() ? ClusterFrontend.start(c.cluster()) : null;
-        if (running.frontend != null)
+        final Running running;
+        try
         {
-            running.pool.accountingSink(running.frontend);
+            running = new Running(StratumV2Server.builder(c).build());
+        }
+        catch (final ConfigException ex)
+        {
+            throw new CliException(ExitCode.BAD_INPUT, ex.getMessage());
         }
         final Thread hook = new Thread(running::stop, "sv2-shutdown");
         try (StopSignals signals = StopSignals.install())
@@ -127,29 +128,17 @@ public final class PoolCommand implements Runnable
     {
         try
         {
-            try
+            running.pool.start();
+            if (running.pool.apiAddress() != null)
             {
-                running.pool.start();
+                out.println("api: http://" + running.pool.apiAddress().getHostString() + ":" +
+                    running.pool.apiAddress().getPort() + "/");
             }
-            catch (final BindException ex)
-            {
-                throw inUse(names.sv2(), c.stratumV2().listenAddr(), names.hint(), ex);
-            }
-            if (c.api().enabled())
-            {
-                try
-                {
-                    running.api = new ApiServer(c.api().listenAddr(), running.pool, running.frontend,
-                        c.api().adminToken(), c.api().readRequiresToken()).workerSeriesCap(c.api().maxWorkerSeries());
-                }
-                catch (final BindException ex)
-                {
-                    throw inUse(names.api(), c.api().listenAddr(), names.hint(), ex);
-                }
-                running.api.start();
-                out.println("api: http://" + running.api.address().getHostString() + ":" +
-                    running.api.address().getPort() + "/");
-            }
+        }
+        catch (final EndpointBindException ex)
+        {
+            final String name = ex.key().equals("api.listen_addr") ? names.api() : names.sv2();
+            throw inUse(name, ex.address(), names.hint(), (BindException)ex.getCause());
         }
         catch (final ConfigException ex)
         {
@@ -159,12 +148,10 @@ public final class PoolCommand implements Runnable
         {
             throw new CliException(ExitCode.FAILURE, "cannot start: " + ex.getMessage());
         }
-        out.println("pool: stratum2+tcp://" + running.pool.sv2Address().getHostString() + ":" +
-            running.pool.sv2Address().getPort() + "/" + running.pool.authorityPublicKey());
-        if (running.pool.sv1Address() != null)
+        out.println("pool: " + running.pool.sv2Url());
+        if (running.pool.sv1Url() != null)
         {
-            out.println("sv1: stratum+tcp://" + running.pool.sv1Address().getHostString() + ":" +
-                running.pool.sv1Address().getPort());
+            out.println("sv1: " + running.pool.sv1Url());
         }
         out.flush();
     }
@@ -182,13 +169,11 @@ public final class PoolCommand implements Runnable
     /** What a running pool command owns; {@link #stop()} closes it once, in order, from whichever thread is first. */
     private static final class Running
     {
-        final PoolServer pool;
-        volatile ApiServer api;
+        final StratumV2Server pool;
         volatile AutoCloseable attached;
-        volatile ClusterFrontend frontend;
         private boolean stopped;
 
-        Running(final PoolServer pool)
+        Running(final StratumV2Server pool)
         {
             this.pool = pool;
         }
@@ -201,12 +186,7 @@ public final class PoolCommand implements Runnable
             }
             stopped = true;
             closeQuietly(attached);
-            if (api != null)
-            {
-                api.close();
-            }
             pool.close();
-            closeQuietly(frontend);
         }
     }
 
@@ -214,7 +194,7 @@ public final class PoolCommand implements Runnable
      * The status line: the current state, the counters of this run ("since start"), and how many events the journal
      * holds (with a journal kept from an earlier run, more than this run wrote).
      */
-    static String statusLine(final PoolStatus s)
+    static String statusLine(final ServerStatus s)
     {
         return String.format("height %d | hashrate %s | connections %d, channels %d | since start: shares %d accepted, " +
             "%d rejected, blocks %d found, %d accepted | journal %d events",

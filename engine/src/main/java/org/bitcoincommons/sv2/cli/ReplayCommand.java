@@ -39,7 +39,27 @@ public final class ReplayCommand implements Runnable
         final long startNs = System.nanoTime();
         try (Journal j = Journal.openExisting(journal); JournalReader reader = j.reader())
         {
-            reader.readAll(state);
+            // a large journal takes a while: on a terminal, say how far it got once a second (stderr, one line)
+            final boolean terminal = System.console() != null;
+            final PrintWriter err = spec.commandLine().getErr();
+            long nextReportNs = startNs + 1_000_000_000L;
+            long total = 0;
+            int n;
+            while ((n = reader.read(state, 4096)) > 0)
+            {
+                total += n;
+                final long now = System.nanoTime();
+                if (terminal && now >= nextReportNs)
+                {
+                    err.printf("\rreplaying %s: %,d events (%,.0f/s)", journal, total, total / ((now - startNs) / 1e9));
+                    err.flush();
+                    nextReportNs = now + 1_000_000_000L;
+                }
+            }
+            if (terminal && System.nanoTime() - startNs >= 1_000_000_000L)
+            {
+                err.println();
+            }
         }
         catch (final JournalException ex)
         {

@@ -23,6 +23,11 @@ import java.nio.file.Path;
  * @param maxChannelsWithoutShares channels one connection may hold open that have not had a share accepted yet
  *                            (bounds what a client that never submits work can make the pool keep; worker state
  *                            is created on a channel's first accepted share)
+ * @param maxConnectionsPerIp open connections from one source address (SV2 and SV1 together)
+ * @param connectRatePerIp    new connections per second from one source address (token bucket, sustained)
+ * @param connectBurstPerIp   new connections from one source address at once (the bucket's size)
+ * @param maxUnauthenticated  connections pool-wide that have not finished their handshake (Noise and SetupConnection,
+ *                            or SV1 subscribe and authorize)
  * @param waitStrategy        how the logic thread waits for work: "blocking" (sleeps, lowest CPU), "sleeping",
  *                            "yielding" or "busy-spin" (lowest latency, keeps a core busy)
  */
@@ -41,7 +46,11 @@ public record PoolConfig(
     int maxBatch,
     int maxChannelsPerConnection,
     int maxChannelsWithoutShares,
-    String waitStrategy)
+    String waitStrategy,
+    int maxConnectionsPerIp,
+    double connectRatePerIp,
+    int connectBurstPerIp,
+    int maxUnauthenticated)
 {
     static PoolConfig read(final TomlReader t, final Path baseDir)
     {
@@ -75,7 +84,11 @@ public record PoolConfig(
             (int)t.integer("max_batch", 256, 1, 4096),
             (int)t.integer("max_channels_per_connection", 4096, 1, 1 << 20),
             (int)t.integer("max_channels_without_shares", 64, 1, 1 << 20),
-            waitStrategy(t));
+            waitStrategy(t),
+            (int)t.integer("max_connections_per_ip", 5000, 1, 10_000_000),
+            t.number("connect_rate_per_ip", 1000.0, 0.0, 1e9),
+            (int)t.integer("connect_burst_per_ip", 5000, 1, 10_000_000),
+            (int)t.integer("max_unauthenticated", 10_000, 1, 10_000_000));
     }
 
     private static String waitStrategy(final TomlReader t)

@@ -11,7 +11,7 @@ import java.util.List;
  * @param enabled              false starts nothing SV2 (the API may still run)
  * @param listenAddr           TCP listen address for SV2 (Noise NX)
  * @param poolUrl              the URL advertised to miners, informational
- * @param transportPreference  which transports listen (TCP in this version)
+ * @param transportPreference  which transports listen: tcp, quic or both
  * @param mergeMiningEnabled   master switch for aux chains
  * @param secondaryChains      names of the aux chains to enable (each configured under [[merge.chains]])
  * @param handshakeTimeoutMs   a connection that has not finished Noise + SetupConnection by then is closed
@@ -26,6 +26,7 @@ import java.util.List;
  *                             connection is closed (the check runs once a second)
  * @param noise                the authority key pair and certificate lifetime
  * @param mergeMiningFee       the optional fee on merged-mining revenue
+ * @param quic                 the QUIC listener (used when transportPreference is QUIC or BOTH)
  */
 public record StratumV2Config(
     boolean enabled,
@@ -40,8 +41,44 @@ public record StratumV2Config(
     int maxJobDeclarationPayloadBytes,
     long frameDeadlineMs,
     NoiseConfig noise,
-    MergeMiningFeeConfig mergeMiningFee)
+    MergeMiningFeeConfig mergeMiningFee,
+    Quic quic)
 {
+    /**
+     * The QUIC endpoint (SV2 over QUIC, see the README).
+     *
+     * @param listenAddr         UDP address bound exactly (never the wildcard unless configured so)
+     * @param tlsKeyPath         PEM PKCS#8 EC P-256 key; generated with the certificate on first start when both are absent
+     * @param tlsCertPath        PEM X.509 self-signed certificate (miners do not trust it; the Noise binding does)
+     * @param maxStreams         concurrent client streams per connection: the control stream plus one per channel
+     * @param idleTimeoutSeconds a connection silent this long is closed (QUIC max_idle_timeout)
+     * @param streamBufferBytes  flow-control window per stream
+     */
+    public record Quic(InetSocketAddress listenAddr, String tlsKeyPath, String tlsCertPath, int maxStreams,
+        int idleTimeoutSeconds, long streamBufferBytes)
+    {
+        static Quic read(final TomlReader t)
+        {
+            return new Quic(
+                t.address("quic_listen_addr", "127.0.0.1:34255"),
+                t.string("quic_tls_key_path", "quic-tls-key.pem"),
+                t.string("quic_tls_cert_path", "quic-tls-cert.pem"),
+                (int)t.integer("quic_max_streams", 101, 2, 10_000),
+                (int)t.integer("quic_idle_timeout_s", 30, 1, 3600),
+                t.integer("quic_stream_buffer_bytes", 256 * 1024, 4096, 16 * 1024 * 1024));
+        }
+    }
+
+    public boolean tcpEnabled()
+    {
+        return transportPreference != Transport.QUIC;
+    }
+
+    public boolean quicEnabled()
+    {
+        return transportPreference != Transport.TCP;
+    }
+
     /** The largest msg_length a frame header (U24) can carry. */
     public static final int MAX_PAYLOAD_BYTES = (1 << 24) - 1;
     public static final int DEFAULT_MAX_MINING_PAYLOAD_BYTES = 64 * 1024;
@@ -66,16 +103,18 @@ public record StratumV2Config(
     /** Which transports the pool listens on. */
     public enum Transport
     {
-        TCP;
+        TCP, QUIC, BOTH;
 
         static Transport parse(final String key, final String s)
         {
             return switch (s.toLowerCase(java.util.Locale.ROOT))
             {
                 case "tcp", "tcp_only" -> TCP;
-                case "quic", "quic_only", "both", "tcp_and_quic" -> throw new ConfigException(key +
-                    ": QUIC is not available in this version; use \"tcp\" (got \"" + s + "\")");
-                default -> throw new ConfigException(key + ": must be \"tcp\" (got \"" + s + "\")");
+                case "quic", "quic_only" -> QUIC;
+                case "both", "tcp_and_quic" -> BOTH;
+                case "iroh" -> throw new ConfigException(key + ": \"iroh\" is not available: no Iroh stack exists for "
+                    + "the JVM; use \"quic\" (got \"" + s + "\")");
+                default -> throw new ConfigException(key + ": must be \"tcp\", \"quic\" or \"both\" (got \"" + s + "\")");
             };
         }
     }
@@ -113,6 +152,7 @@ public record StratumV2Config(
                 MAX_PAYLOAD_BYTES),
             t.integer("frame_deadline_ms", DEFAULT_FRAME_DEADLINE_MS, 100, 600_000),
             NoiseConfig.read(t.table("noise")),
-            MergeMiningFeeConfig.read(t.table("merge_mining_fee")));
+            MergeMiningFeeConfig.read(t.table("merge_mining_fee")),
+            Quic.read(t));
     }
 }

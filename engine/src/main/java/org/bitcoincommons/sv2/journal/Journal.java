@@ -72,6 +72,15 @@ public final class Journal implements AutoCloseable
         return new JournalReader(queue.createTailer().toStart());
     }
 
+    /**
+     * A reader positioned after the last event: it sees only what is appended from now on (a live tail, e.g. the
+     * engine API's listener delivery). Create it on the thread that will read it.
+     */
+    public JournalReader tailReader()
+    {
+        return new JournalReader(queue.createTailer().toEnd());
+    }
+
     public Path dir()
     {
         return dir;

@@ -53,10 +53,37 @@ public final class MinerClient implements AutoCloseable
     private volatile NoiseException failure;
     /** Counted down when the session loop has ended, by {@link #close()} or by a {@link #failure()}. */
     private final CountDownLatch ended = new CountDownLatch(1);
+    /** Told of sessions, work and share verdicts (the public engine API); NONE by default. */
+    private volatile MinerEvents events = MinerEvents.NONE;
+    /** False: connected and following work, but the hashing threads idle (the engine API's connect-then-mine). */
+    private volatile boolean mining = true;
+    /** The session that has been announced as connected, and how many have been. */
+    private Session announced;
+    private int sessions;
 
     public MinerClient(final MinerConfig config)
     {
         this.config = config;
+    }
+
+    /** Sets who is told of sessions, work and share verdicts; call before {@link #start()}. */
+    public MinerClient events(final MinerEvents observer)
+    {
+        this.events = observer == null ? MinerEvents.NONE : observer;
+        stats.events = this.events;
+        return this;
+    }
+
+    /** Whether the hashing threads scan (true by default); false keeps the session and work, idles the threads. */
+    public void mining(final boolean on)
+    {
+        this.mining = on;
+    }
+
+    /** Who is told of sessions, work and share verdicts. */
+    MinerEvents events()
+    {
+        return events;
     }
 
     public MinerStats stats()
@@ -164,6 +191,10 @@ public final class MinerClient implements AutoCloseable
                 s.close();
                 stats.disconnects.increment();
                 work = null;
+                if (announced == s)
+                {
+                    events.disconnected(running ? "connection ended" : "stopped");
+                }
             }
             if (!running)
             {
@@ -198,6 +229,13 @@ public final class MinerClient implements AutoCloseable
     {
         work = w;
         stats.jobs.increment();
+        final Session s = session;
+        if (s != announced)
+        {
+            announced = s;
+            events.connected(++sessions);
+        }
+        events.job(w.jobId());
     }
 
     int nextSequence()
@@ -221,7 +259,7 @@ public final class MinerClient implements AutoCloseable
             {
                 final Work w = work;
                 final Session s = session;
-                if (w == null || s == null)
+                if (w == null || s == null || !mining)
                 {
                     LockSupport.parkNanos(20_000_000L);
                     continue;
@@ -251,7 +289,7 @@ public final class MinerClient implements AutoCloseable
                 MemorySegment.copy(MemorySegment.ofArray(header), 0, prefix, 0, 76);
                 MemorySegment.copy(MemorySegment.ofArray(w.target()), 0, target, 0, 32);
                 long done = 0;
-                while (running && work == w && done <= 0xFFFF_FFFFL - CHUNK)
+                while (running && mining && work == w && done <= 0xFFFF_FFFFL - CHUNK)
                 {
                     final int start = (int)done;
                     final int n = scanner.scan(prefix, start, CHUNK, target, found, MAX_FOUND);

@@ -1,5 +1,6 @@
 package org.bitcoincommons.sv2.miner;
 
+import org.bitcoincommons.sv2.transport.TcpStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -101,7 +102,7 @@ final class MinerSession implements Session
         {
             nc.authorityPublicKey(config.authorityPublicKey());
         }
-        channel = NoiseChannel.connect(socket, nc);
+        channel = NoiseChannel.connect(new TcpStream(socket), nc);
         queue = new OutboundQueue(16 * 1024, 1 << 20, new FrameSink()
         {
             @Override
@@ -234,7 +235,7 @@ final class MinerSession implements Session
             case MiningProtocol.MESSAGE_TYPE_SUBMIT_SHARES_SUCCESS ->
             {
                 final SubmitSharesSuccess m = new SubmitSharesSuccess().wrap(b, HEADER, payload);
-                client.stats().sharesAccepted.add(m.newSubmitsAcceptedCount());
+                client.stats().accepted(m.newSubmitsAcceptedCount());
             }
             case MiningProtocol.MESSAGE_TYPE_SUBMIT_SHARES_ERROR ->
             {

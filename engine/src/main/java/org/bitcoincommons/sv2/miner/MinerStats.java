@@ -18,8 +18,21 @@ public final class MinerStats
     public final LongAdder targets = new LongAdder();
     public final ConcurrentHashMap<String, LongAdder> rejectReasons = new ConcurrentHashMap<>();
 
+    /** Set by the client: who else hears of verdicts. */
+    volatile MinerEvents events = MinerEvents.NONE;
+
+    void accepted(final long n)
+    {
+        sharesAccepted.add(n);
+        events.sharesAccepted(n);
+    }
+
     void rejected(final String code, final long n)
     {
+        for (long i = 0; i < n; i++)
+        {
+            events.shareRejected(code);
+        }
         sharesRejected.add(n);
         rejectReasons.computeIfAbsent(code, k -> new LongAdder()).add(n);
     }

@@ -189,7 +189,7 @@ final class Sv1MinerSession implements Session
         {
             if (!failed && result.asBoolean(false))
             {
-                client.stats().sharesAccepted.increment();
+                client.stats().accepted(1);
             }
             else
             {

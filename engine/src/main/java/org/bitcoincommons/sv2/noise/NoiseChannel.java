@@ -1,23 +1,23 @@
 package org.bitcoincommons.sv2.noise;
 
-import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.net.Socket;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.bitcoincommons.sv2.transport.ByteStream;
 
 /**
- * An encrypted SV2 connection over any blocking byte stream (a TCP socket now, a QUIC stream later): runs the NX
+ * An encrypted SV2 connection over any blocking byte stream ({@link ByteStream}: TCP or a QUIC stream): runs the NX
  * handshake as initiator ({@link #connect}) or responder ({@link #accept}) within the configured timeout, then moves
- * whole frames with {@link #readFrame} and {@link #writeFrame}.
+ * whole frames with {@link #readFrame} and {@link #writeFrame}. It owns only the handshake and the cipher states:
+ * no socket I/O, no addresses; the transport package owns those.
  * <p>
  * Threads: one thread may read while another writes (the two directions share no state). Buffers are reused; they
  * grow only when a frame larger than any before arrives or is sent, so steady-state framing allocates nothing.
@@ -38,8 +38,6 @@ public final class NoiseChannel implements AutoCloseable
      * here, not the 64 KiB a maximum-size Noise message would need.
      */
     private static final int INITIAL_BUFFER_LENGTH = 1024;
-    /** Socket read buffer: many small frames per read(2) under load. */
-    private static final int SOCKET_READ_BUFFER = 2048;
     /** Queued frames are written in one write(2) once they reach this many bytes, or at {@link #flush()}. */
     private static final int SEND_COALESCE_LIMIT = 64 * 1024;
     /** The receive buffer grows by at least this much (one Noise message) beyond what has arrived. */
@@ -143,20 +141,30 @@ public final class NoiseChannel implements AutoCloseable
         return new NoiseChannel(in, out, transport, maxPayloadLength, cipher);
     }
 
-    /** Initiator handshake over a connected socket (TCP_NODELAY is set). */
-    public static NoiseChannel connect(final Socket socket, final NoiseConfig config) throws IOException
+    /** Initiator handshake over a transport stream (a TCP connection, a QUIC stream); closes it on failure. */
+    public static NoiseChannel connect(final ByteStream stream, final NoiseConfig config) throws IOException
     {
-        socket.setTcpNoDelay(true);
-        return connect(new BufferedInputStream(socket.getInputStream(), SOCKET_READ_BUFFER),
-            socket.getOutputStream(), socket, config);
+        return connect(stream.input(), stream.output(), stream, config, null);
     }
 
-    /** Responder handshake over an accepted socket (TCP_NODELAY is set). */
-    public static NoiseChannel accept(final Socket socket, final NoiseConfig config) throws IOException
+    /** As {@link #connect(ByteStream, NoiseConfig)} with a Noise prologue (null or empty: none) both sides share. */
+    public static NoiseChannel connect(final ByteStream stream, final NoiseConfig config, final byte[] prologue)
+        throws IOException
     {
-        socket.setTcpNoDelay(true);
-        return accept(new BufferedInputStream(socket.getInputStream(), SOCKET_READ_BUFFER),
-            socket.getOutputStream(), socket, config);
+        return connect(stream.input(), stream.output(), stream, config, prologue);
+    }
+
+    /** Responder handshake over a transport stream (a TCP connection, a QUIC stream); closes it on failure. */
+    public static NoiseChannel accept(final ByteStream stream, final NoiseConfig config) throws IOException
+    {
+        return accept(stream.input(), stream.output(), stream, config, null);
+    }
+
+    /** As {@link #accept(ByteStream, NoiseConfig)} with a Noise prologue (null or empty: none) both sides share. */
+    public static NoiseChannel accept(final ByteStream stream, final NoiseConfig config, final byte[] prologue)
+        throws IOException
+    {
+        return accept(stream.input(), stream.output(), stream, config, prologue);
     }
 
     /**
@@ -168,12 +176,23 @@ public final class NoiseChannel implements AutoCloseable
         final InputStream in, final OutputStream out, final Closeable transport, final NoiseConfig config)
         throws IOException
     {
+        return connect(in, out, transport, config, null);
+    }
+
+    private static NoiseChannel connect(
+        final InputStream in, final OutputStream out, final Closeable transport, final NoiseConfig config,
+        final byte[] prologue) throws IOException
+    {
         config.conclude();
         final Watchdog watchdog = new Watchdog(transport, config.handshakeTimeoutMs());
         try
         {
             final NoiseInitiator initiator = new NoiseInitiator(config.authorityVerifyKey(), config.random(),
                 config.clock());
+            if (prologue != null && prologue.length > 0)
+            {
+                initiator.prologue(prologue);
+            }
             final byte[] act1 = new byte[NoiseInitiator.ACT1_LENGTH];
             initiator.writeAct1(act1, 0);
             out.write(act1);
@@ -199,6 +218,13 @@ public final class NoiseChannel implements AutoCloseable
         final InputStream in, final OutputStream out, final Closeable transport, final NoiseConfig config)
         throws IOException
     {
+        return accept(in, out, transport, config, null);
+    }
+
+    private static NoiseChannel accept(
+        final InputStream in, final OutputStream out, final Closeable transport, final NoiseConfig config,
+        final byte[] prologue) throws IOException
+    {
         config.conclude();
         if (config.authoritySecretKey() == null)
         {
@@ -210,6 +236,10 @@ public final class NoiseChannel implements AutoCloseable
             final byte[] act1 = new byte[NoiseInitiator.ACT1_LENGTH];
             readHandshake(in, act1, NoiseException.Reason.BAD_ACT1, watchdog);
             final NoiseResponder responder = new NoiseResponder(config.staticKeys(), config.random());
+            if (prologue != null && prologue.length > 0)
+            {
+                responder.prologue(prologue);
+            }
             final byte[] act2 = new byte[NoiseInitiator.ACT2_LENGTH];
             final TransportCipher cipher = responder.readAct1WriteAct2(act1, 0, act2, 0);
             out.write(act2);

@@ -55,6 +55,16 @@ public final class NoiseInitiator
         this.clock = clock;
     }
 
+    /**
+     * Sets a non-empty Noise prologue (both sides must use the same bytes); call before the first act. Without it the
+     * prologue is empty, as the SV2 spec requires over TCP.
+     */
+    public NoiseInitiator prologue(final byte[] prologue)
+    {
+        state.prologue(prologue);
+        return this;
+    }
+
     /** Writes act 1 (the ephemeral key's 64-byte encoding) at dst[dstOffset]. */
     public void writeAct1(final byte[] dst, final int dstOffset)
     {

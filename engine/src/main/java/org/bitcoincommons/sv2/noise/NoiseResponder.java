@@ -65,6 +65,16 @@ public final class NoiseResponder
     }
 
     /**
+     * Sets a non-empty Noise prologue (both sides must use the same bytes); call before the first act. Without it the
+     * prologue is empty, as the SV2 spec requires over TCP.
+     */
+    public NoiseResponder prologue(final byte[] prologue)
+    {
+        state.prologue(prologue);
+        return this;
+    }
+
+    /**
      * Reads act 1 from src[srcOffset, +64) and writes act 2 to dst[dstOffset, +234).
      */
     public TransportCipher readAct1WriteAct2(final byte[] src, final int srcOffset, final byte[] dst,

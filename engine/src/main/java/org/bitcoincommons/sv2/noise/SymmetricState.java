@@ -14,7 +14,7 @@ final class SymmetricState
 
     private final Sha256 sha;
     private final byte[] ck;
-    private final byte[] h;
+    private byte[] h;
     private final byte[] tempK = new byte[32];
     private final CipherState cipher = new CipherState();
 
@@ -24,6 +24,16 @@ final class SymmetricState
         // The name is 45 bytes (> 32), so h = SHA256(name); ck = h; then MixHash of the empty prologue.
         this.ck = sha.hash(PROTOCOL_NAME.getBytes(StandardCharsets.US_ASCII));
         this.h = sha.hash(ck);
+    }
+
+    /**
+     * Replaces the empty prologue by {@code prologue}: h = SHA256(ck || prologue) (Noise 5.3, InitializeSymmetric then
+     * MixHash(prologue)). Both sides must call it with the same bytes before the first message, or act 2 fails to
+     * authenticate. Used by QUIC to bind the handshake to the TLS certificate the client saw.
+     */
+    void prologue(final byte[] prologue)
+    {
+        h = sha.hash(ck, prologue);
     }
 
     void mixHash(final byte[] data, final int offset, final int length)

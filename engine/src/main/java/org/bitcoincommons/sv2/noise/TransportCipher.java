@@ -2,9 +2,9 @@ package org.bitcoincommons.sv2.noise;
 
 import org.bitcoincommons.sv2.crypto.AeadImpl;
 import org.bitcoincommons.sv2.crypto.ChaCha20Poly1305;
-import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 import org.agrona.concurrent.UnsafeBuffer;
+import org.bitcoincommons.sv2.codec.FrameHeaderFlyweight;
 
 /**
  * Encrypts and decrypts SV2 frames after the handshake (SV2 spec 4.4). The 6-byte frame header is one AEAD message
@@ -22,10 +22,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class TransportCipher
 {
-    public static final int HEADER_LENGTH = 6;
-    public static final int EXTENSION_TYPE_FIELD_OFFSET = 0;
-    public static final int MSG_TYPE_FIELD_OFFSET = 2;
-    public static final int MSG_LENGTH_FIELD_OFFSET = 3;
+    /** The plaintext header is the codec's: one definition of the frame header ({@link FrameHeaderFlyweight}). */
+    public static final int HEADER_LENGTH = FrameHeaderFlyweight.HEADER_LENGTH;
+    public static final int EXTENSION_TYPE_FIELD_OFFSET = FrameHeaderFlyweight.EXTENSION_TYPE_FIELD_OFFSET;
+    public static final int MSG_TYPE_FIELD_OFFSET = FrameHeaderFlyweight.MSG_TYPE_FIELD_OFFSET;
+    public static final int MSG_LENGTH_FIELD_OFFSET = FrameHeaderFlyweight.MSG_LENGTH_FIELD_OFFSET;
     public static final int MAC_LENGTH = ChaCha20Poly1305.TAG_LENGTH;
     public static final int ENCRYPTED_HEADER_LENGTH = HEADER_LENGTH + MAC_LENGTH;
     /** Largest Noise transport message, bytes of ciphertext including its tag. */
@@ -59,8 +60,7 @@ public final class TransportCipher
     /** msg_length of a plaintext header at offset. */
     public static int msgLength(final UnsafeBuffer buffer, final int headerOffset)
     {
-        return (buffer.getShort(headerOffset + MSG_LENGTH_FIELD_OFFSET, LITTLE_ENDIAN) & 0xffff)
-            | ((buffer.getByte(headerOffset + MSG_LENGTH_FIELD_OFFSET + 2) & 0xff) << 16);
+        return FrameHeaderFlyweight.msgLength(buffer, headerOffset);
     }
 
     /**

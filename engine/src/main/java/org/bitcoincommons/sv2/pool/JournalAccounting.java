@@ -29,6 +29,18 @@ public final class JournalAccounting implements ShareAccounting
     /** Accepted shares of the current validation batch, journaled together at {@link #flush()}. */
     private final ShareBatch shares = new ShareBatch(4096);
     private long batchTimeMs;
+    /** Told of every share batch once it is journaled (the engine API measures listener lag from it), or null. */
+    private BatchObserver batchObserver;
+
+    /**
+     * Told on the logic thread each time a SHARE_BATCH document has been appended, before its acknowledgements are
+     * queued. Called once per batch, never per share; must not block.
+     */
+    @FunctionalInterface
+    public interface BatchObserver
+    {
+        void journaled(int shares);
+    }
 
     /**
      * @param state the state replayed from the journal at start-up, so counters and worker ids continue
@@ -185,10 +197,21 @@ public final class JournalAccounting implements ShareAccounting
 
     private void writeShares()
     {
-        if (shares.count() > 0)
+        final int n = shares.count();
+        if (n > 0)
         {
             writer.shareBatch(batchTimeMs, shares);
+            if (batchObserver != null)
+            {
+                batchObserver.journaled(n);
+            }
         }
+    }
+
+    /** Sets the observer of journaled share batches (null for none); call before the logic thread starts. */
+    public void batchObserver(final BatchObserver observer)
+    {
+        this.batchObserver = observer;
     }
 
     /** Called on the logic thread (each tick): publishes a copy of the totals for other threads. */

@@ -1,7 +1,7 @@
 package org.bitcoincommons.sv2.pool;
 
+import org.bitcoincommons.sv2.transport.ByteStream;
 import java.io.IOException;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -60,7 +60,7 @@ public final class PoolConnection implements MiningDownstream
     static final int INITIAL_QUEUE_BYTES = 4096;
 
     private final long id;
-    private final Socket socket;
+    private final ByteStream stream;
     private final SharePipeline pipeline;
     private final NoiseConfig noise;
     private final int outboundBytes;
@@ -78,18 +78,19 @@ public final class PoolConnection implements MiningDownstream
     /** Deadline sweeper's view of the frame in progress: owned by the sweeping thread. */
     private long sweptFrame;
     private long sweptSinceNs;
+    private Runnable onSetUp = () -> { };
 
     /**
      * @param maxPayloadBytes largest msg_length accepted from the client once it has set up the Mining protocol
      *                        (before that, nothing longer than a SetupConnection)
      * @param preAuthLog      where handshake and setup failures are counted and logged once per state change
      */
-    public PoolConnection(final long id, final Socket socket, final SharePipeline pipeline, final NoiseConfig noise,
+    public PoolConnection(final long id, final ByteStream stream, final SharePipeline pipeline, final NoiseConfig noise,
         final int outboundBytes, final int maxPayloadBytes, final PoolMetrics metrics, final MiningFrames logicFrames,
         final PreAuthLog preAuthLog)
     {
         this.id = id;
-        this.socket = socket;
+        this.stream = stream;
         this.pipeline = pipeline;
         this.noise = noise;
         this.outboundBytes = outboundBytes;
@@ -97,6 +98,12 @@ public final class PoolConnection implements MiningDownstream
         this.metrics = metrics;
         this.logicFrames = logicFrames;
         this.preAuthLog = preAuthLog;
+    }
+
+    /** Called once SetupConnection succeeded (the connection is no longer unauthenticated); set before serve. */
+    public void onSetUp(final Runnable r)
+    {
+        this.onSetUp = r;
     }
 
     @Override
@@ -114,12 +121,12 @@ public final class PoolConnection implements MiningDownstream
         {
             try
             {
-                channel = NoiseChannel.accept(socket, noise);
+                channel = NoiseChannel.accept(stream, noise);
             }
             catch (final NoiseException ex)
             {
                 metrics.handshakeFailures.increment();
-                preAuthLog.handshakeFailed(id, socket.getRemoteSocketAddress(), ex.getMessage());
+                preAuthLog.handshakeFailed(id, stream.remoteAddress(), ex.getMessage());
                 return;
             }
             // Nothing longer than a SetupConnection until the client has named its sub-protocol.
@@ -190,7 +197,7 @@ public final class PoolConnection implements MiningDownstream
     /** Reads SetupConnection within the handshake timeout; returns its flags, or -1 after refusing it. */
     private int setup() throws IOException
     {
-        socket.setSoTimeout((int)Math.max(1, noise.handshakeTimeoutMs()));
+        stream.readTimeout((int)Math.max(1, noise.handshakeTimeoutMs()));
         final int length;
         try
         {
@@ -199,11 +206,11 @@ public final class PoolConnection implements MiningDownstream
         catch (final SocketTimeoutException ex)
         {
             metrics.setupFailures.increment();
-            preAuthLog.setupFailed(id, socket.getRemoteSocketAddress(),
+            preAuthLog.setupFailed(id, stream.remoteAddress(),
                 "no SetupConnection within " + noise.handshakeTimeoutMs() + " ms");
             return -1;
         }
-        socket.setSoTimeout(0);
+        stream.readTimeout(0);
         final DirectBuffer b = channel.frameBuffer();
         if (FrameHeaderFlyweight.extensionType(b, 0) != 0 ||
             FrameHeaderFlyweight.msgType(b, 0) != CommonProtocol.MESSAGE_TYPE_SETUP_CONNECTION)
@@ -236,7 +243,7 @@ public final class PoolConnection implements MiningDownstream
         {
             metrics.setupFailures.increment();
             new MiningFrames().message(queue, new SetupConnectionError(badFlags, refusal));
-            preAuthLog.setupFailed(id, socket.getRemoteSocketAddress(), "SetupConnection refused: " + refusal +
+            preAuthLog.setupFailed(id, stream.remoteAddress(), "SetupConnection refused: " + refusal +
                 " (protocol " + s.protocol() + ", versions " + s.minVersion() + ".." + s.maxVersion() + ", flags 0x" +
                 Long.toHexString(s.flags()) + ")");
             queue.close(1000);
@@ -244,6 +251,7 @@ public final class PoolConnection implements MiningDownstream
         }
         channel.maxReceivePayload(Math.min(maxPayloadBytes, noise.maxPayloadLength()));
         new MiningFrames().message(queue, new SetupConnectionSuccess(PROTOCOL_VERSION, 0));
+        onSetUp.run();
         LOG.debug("connection {}: mining setup from {} {} {} (flags 0x{})", id, s.vendor(), s.hardwareVersion(),
             s.firmware(), Long.toHexString(s.flags()));
         return (int)s.flags();
@@ -341,7 +349,7 @@ public final class PoolConnection implements MiningDownstream
 
     // Ring translators: static, so publishing captures nothing and allocates nothing.
 
-    private static final EventTranslatorTwoArg<PipelineEvent, PoolConnection, SubmitSharesStandard> SUBMIT_STANDARD =
+    static final EventTranslatorTwoArg<PipelineEvent, MiningDownstream, SubmitSharesStandard> SUBMIT_STANDARD =
         (e, seq, c, m) ->
         {
             e.type = PipelineEvent.SUBMIT_STANDARD;
@@ -355,7 +363,7 @@ public final class PoolConnection implements MiningDownstream
             e.version = (int)m.version();
         };
 
-    private static final EventTranslatorTwoArg<PipelineEvent, PoolConnection, SubmitSharesExtended> SUBMIT_EXTENDED =
+    static final EventTranslatorTwoArg<PipelineEvent, MiningDownstream, SubmitSharesExtended> SUBMIT_EXTENDED =
         (e, seq, c, m) ->
         {
             e.type = PipelineEvent.SUBMIT_EXTENDED;
@@ -371,7 +379,7 @@ public final class PoolConnection implements MiningDownstream
             m.buffer().getBytes(m.extranonceOffset(), e.extranonce, 0, e.extranonceLength);
         };
 
-    private static final EventTranslatorTwoArg<PipelineEvent, PoolConnection, OpenStandardMiningChannel> OPEN_STANDARD =
+    static final EventTranslatorTwoArg<PipelineEvent, MiningDownstream, OpenStandardMiningChannel> OPEN_STANDARD =
         (e, seq, c, m) ->
         {
             e.type = PipelineEvent.OPEN_STANDARD_CHANNEL;
@@ -382,7 +390,7 @@ public final class PoolConnection implements MiningDownstream
             System.arraycopy(m.maxTarget(), 0, e.maxTarget, 0, 32);
         };
 
-    private static final EventTranslatorTwoArg<PipelineEvent, PoolConnection, OpenExtendedMiningChannel> OPEN_EXTENDED =
+    static final EventTranslatorTwoArg<PipelineEvent, MiningDownstream, OpenExtendedMiningChannel> OPEN_EXTENDED =
         (e, seq, c, m) ->
         {
             e.type = PipelineEvent.OPEN_EXTENDED_CHANNEL;
@@ -394,7 +402,7 @@ public final class PoolConnection implements MiningDownstream
             e.minExtranonceSize = m.minExtranonceSize();
         };
 
-    private static final EventTranslatorTwoArg<PipelineEvent, PoolConnection, UpdateChannel> UPDATE = (e, seq, c, m) ->
+    static final EventTranslatorTwoArg<PipelineEvent, MiningDownstream, UpdateChannel> UPDATE = (e, seq, c, m) ->
     {
         e.type = PipelineEvent.UPDATE_CHANNEL;
         e.source = c;
@@ -403,21 +411,21 @@ public final class PoolConnection implements MiningDownstream
         System.arraycopy(m.maximumTarget(), 0, e.maxTarget, 0, 32);
     };
 
-    private static final EventTranslatorTwoArg<PipelineEvent, PoolConnection, CloseChannel> CLOSE = (e, seq, c, m) ->
+    static final EventTranslatorTwoArg<PipelineEvent, MiningDownstream, CloseChannel> CLOSE = (e, seq, c, m) ->
     {
         e.type = PipelineEvent.CLOSE_CHANNEL;
         e.source = c;
         e.channelId = (int)m.channelId();
     };
 
-    private static final EventTranslatorTwoArg<PipelineEvent, PoolConnection, Boolean> OPENED = (e, seq, c, standardJobs) ->
+    static final EventTranslatorTwoArg<PipelineEvent, MiningDownstream, Boolean> OPENED = (e, seq, c, standardJobs) ->
     {
         e.type = PipelineEvent.CONNECTION_OPENED;
         e.source = c;
         e.flag = standardJobs;
     };
 
-    private static final EventTranslatorTwoArg<PipelineEvent, PoolConnection, Object> CLOSED = (e, seq, c, unused) ->
+    static final EventTranslatorTwoArg<PipelineEvent, MiningDownstream, Object> CLOSED = (e, seq, c, unused) ->
     {
         e.type = PipelineEvent.CONNECTION_CLOSED;
         e.source = c;
@@ -593,7 +601,7 @@ public final class PoolConnection implements MiningDownstream
         }
         try
         {
-            socket.close();
+            stream.close();
         }
         catch (final IOException ignored)
         {

@@ -62,6 +62,8 @@ public final class PoolLogic
     private final List<Throwable> faultErrors = new ArrayList<>();
     private final int[] oneChannel = new int[1];
     private java.util.function.IntSupplier jobIds;
+    /** Lifecycle observer (the public engine API's listeners); {@link PoolEvents#NONE} when nobody listens. */
+    private PoolEvents events = PoolEvents.NONE;
     /** Written by the logic thread only; volatile so that metrics may read it. */
     private volatile long faults;
 
@@ -100,6 +102,13 @@ public final class PoolLogic
         return this;
     }
 
+    /** Tells {@code observer} of connections and channels opening and closing (on this logic thread). */
+    public PoolLogic events(final PoolEvents observer)
+    {
+        this.events = observer == null ? PoolEvents.NONE : observer;
+        return this;
+    }
+
     /** Faults in one downstream's work that closed its connection (each logged with its reason). */
     public long faults()
     {
@@ -125,6 +134,7 @@ public final class PoolLogic
     public void connectionOpened(final MiningDownstream wire, final boolean requiresStandardJobs)
     {
         downstreams.put(wire, new Downstream(wire, requiresStandardJobs));
+        events.connectionOpened(wire.connectionId(), wire.protocol());
     }
 
     public void openStandardChannel(final MiningDownstream wire, final int requestId, final String userIdentity,
@@ -353,6 +363,7 @@ public final class PoolLogic
         if (d != null)
         {
             drop(d);
+            events.connectionClosed(wire.connectionId());
         }
     }
 
@@ -369,6 +380,7 @@ public final class PoolLogic
         if (d != null)
         {
             drop(d);
+            events.connectionClosed(wire.connectionId());
         }
         try
         {
@@ -502,12 +514,15 @@ public final class PoolLogic
         channels.put(c.channelId, c);
         d.channels.add(c);
         d.channelsWithoutShares++;
+        events.channelOpened(d.wire.connectionId(), c.channelId, c.userIdentity == null ? "" : c.userIdentity,
+            c.extended);
     }
 
     private void remove(final Channel c)
     {
         c.closed = true;
         channels.remove(c.channelId);
+        events.channelClosed(c.downstream.connectionId(), c.channelId);
     }
 
     private void sendFirstJob(final Channel c)

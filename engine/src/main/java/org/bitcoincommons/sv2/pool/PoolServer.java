@@ -76,7 +76,15 @@ public final class PoolServer implements AutoCloseable
     private RewardRecorder rewards;
     private volatile Template lastTemplate;
     private TcpServer tcp;
+    private org.bitcoincommons.sv2.transport.QuicServer quic;
+    /** Connections and bytes per SV2 transport, for /api/status and /metrics. */
+    private final org.bitcoincommons.sv2.transport.TransportStats tcpStats =
+        new org.bitcoincommons.sv2.transport.TransportStats("tcp");
+    private final org.bitcoincommons.sv2.transport.TransportStats quicStats =
+        new org.bitcoincommons.sv2.transport.TransportStats("quic");
     private org.bitcoincommons.sv2.sv1.Sv1Server sv1;
+    /** Per-address and pool-wide connection limits, shared by the SV2 and SV1 listeners. */
+    private org.bitcoincommons.sv2.transport.ConnectionLimits connectionLimits;
     /** The latest parent and aux blocks and their status ({@code /api/blocks}). */
     private final RecentBlocks recentBlocks = new RecentBlocks();
     private Thread ticker;
@@ -87,6 +95,49 @@ public final class PoolServer implements AutoCloseable
     /** Cluster frontend: where accounting events are replicated, and the acknowledgements that wait for it. */
     private AccountingSink replication;
     private PendingAcks pendingAcks;
+    /** The embedding API's hooks (lifecycle observer, journal tail); NONE when the pool runs alone. */
+    private Hooks hooks = Hooks.NONE;
+
+    /**
+     * Where an embedding application (the public engine API) attaches: told when the journal is open (after replay,
+     * before anything is appended), of every journaled share batch, of connections and channels, and just before
+     * the journal closes. Every method but {@link #journalClosing()} runs on a pool thread and must not block.
+     */
+    public interface Hooks
+    {
+        Hooks NONE = new Hooks()
+        {
+        };
+
+        /** The journal is open and replayed into {@code replayed}; nothing new has been appended yet. */
+        default void journalOpened(final Journal journal, final AccountingState replayed)
+        {
+        }
+
+        /** Observer of journaled share batches (logic thread), or null. */
+        default JournalAccounting.BatchObserver batchObserver()
+        {
+            return null;
+        }
+
+        /** Observer of connections and channels (logic thread). */
+        default PoolEvents events()
+        {
+            return PoolEvents.NONE;
+        }
+
+        /** The ring is drained and every event journaled; the journal closes when this returns. */
+        default void journalClosing()
+        {
+        }
+    }
+
+    /** Attaches the embedding API's hooks; call before {@link #start()}. */
+    public synchronized PoolServer hooks(final Hooks h)
+    {
+        this.hooks = h == null ? Hooks.NONE : h;
+        return this;
+    }
 
     /**
      * @param config the engine configuration
@@ -167,11 +218,15 @@ public final class PoolServer implements AutoCloseable
                     state.sharesAccepted(), state.toMap().get("blocks_found"));
             }
         }
+        hooks.journalOpened(journal, state);
         accounting = new JournalAccounting(journal.writer(), state, clock, replication).observe(recentBlocks);
+        accounting.batchObserver(hooks.batchObserver());
         hash = HashBackends.create(pc.hashImpl());
         LOG.info("share hashing: {} ({} kernel; library {})", hash.impl(), hash.kernel(),
             HashBackends.libraryPath().map(Object::toString).orElse("not loaded"));
 
+        connectionLimits = new org.bitcoincommons.sv2.transport.ConnectionLimits(pc.maxConnectionsPerIp(),
+            pc.connectRatePerIp(), pc.connectBurstPerIp(), pc.maxUnauthenticated());
         final byte[] payout = payoutScript();
         final java.util.List<TemplateSource> sources = TemplateSources.create(config, payout, clock);
         for (final TemplateSource s : sources)
@@ -219,7 +274,7 @@ public final class PoolServer implements AutoCloseable
         }
         logic = new PoolLogic(accounting, hash, sink, clock, pc.sharesPerMinute(), pc.extranonceSize(),
             pc.maxBatch(), pc.duplicateWindow(), pc.minHashrate()).maxChannelsPerConnection(pc.maxChannelsPerConnection())
-            .maxChannelsWithoutShares(pc.maxChannelsWithoutShares());
+            .maxChannelsWithoutShares(pc.maxChannelsWithoutShares()).events(hooks.events());
         jobs = new JobFactory(payout, pc.poolSignature().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
             logic.extranonceLength(), decorator);
         logic.jobIds(jobs::allocateJobId);
@@ -240,14 +295,20 @@ public final class PoolServer implements AutoCloseable
         }
         source.start(this::onTemplate);
 
-        if (config.stratumV2().enabled())
+        if (config.stratumV2().enabled() && config.stratumV2().quicEnabled())
+        {
+            startQuic();
+        }
+        if (config.stratumV2().enabled() && config.stratumV2().tcpEnabled())
         {
             tcp = new TcpServer("sv2", config.stratumV2().listenAddr(), pc.maxConnections(), (socket, id) ->
             {
-                final PoolConnection c = new PoolConnection(id, socket, pipeline, noise, pc.outboundQueueBytes(),
+                final PoolConnection c = new PoolConnection(id, new org.bitcoincommons.sv2.transport.TcpStream(socket, tcpStats), pipeline, noise, pc.outboundQueueBytes(),
                     config.stratumV2().maxPayloadBytes(org.bitcoincommons.sv2.codec.common.CommonProtocol.PROTOCOL_MINING),
                     metrics, logicFrames, preAuthLog);
+                c.onSetUp(() -> tcp.authenticated(id));
                 connections.add(c);
+                tcpStats.connectionsOpened.increment();
                 try
                 {
                     c.serve();
@@ -255,14 +316,16 @@ public final class PoolServer implements AutoCloseable
                 finally
                 {
                     connections.remove(c);
+                    tcpStats.connectionsClosed.increment();
                 }
-            });
+            }).limits(connectionLimits);
             tcp.start();
             LOG.info("SV2 pool listening on {} (Noise NX, authority {})", tcp.localAddress(), authorityPublicKey);
         }
         if (config.sv1().enabled())
         {
-            sv1 = new org.bitcoincommons.sv2.sv1.Sv1Server(config.sv1(), pipeline, logic, pc.outboundQueueBytes());
+            sv1 = new org.bitcoincommons.sv2.sv1.Sv1Server(config.sv1(), pipeline, logic, pc.outboundQueueBytes(),
+                connectionLimits);
             sv1.start();
         }
         if (config.templateProvider().enabled())
@@ -280,6 +343,47 @@ public final class PoolServer implements AutoCloseable
                 templateProvider.localAddress(), authorityPublicKey);
         }
         ticker = Thread.ofPlatform().daemon().name("sv2-ticker").start(this::tickLoop);
+    }
+
+    /** The QUIC listener (issue 16): one QuicPoolConnection per connection, one stream per channel. */
+    private void startQuic() throws IOException
+    {
+        final org.bitcoincommons.sv2.config.StratumV2Config.Quic q = config.stratumV2().quic();
+        final org.bitcoincommons.sv2.transport.QuicTls tls = org.bitcoincommons.sv2.transport.QuicTls.loadOrCreate(
+            java.nio.file.Path.of(q.tlsKeyPath()), java.nio.file.Path.of(q.tlsCertPath()));
+        final byte[] prologue = tls.fingerprint();
+        final int maxPayload = config.stratumV2().maxPayloadBytes(
+            org.bitcoincommons.sv2.codec.common.CommonProtocol.PROTOCOL_MINING);
+        quic = new org.bitcoincommons.sv2.transport.QuicServer(q.listenAddr(), QUIC_ALPN, tls,
+            new org.bitcoincommons.sv2.transport.QuicServer.Limits(config.pool().maxConnections(), q.maxStreams(),
+                q.idleTimeoutSeconds(), q.streamBufferBytes(), Math.max(q.streamBufferBytes() * 4, 1 << 20)),
+            quicStats, (peer, stream, first) -> QuicPoolConnection.serve(peer, stream, first,
+                () -> new QuicPoolConnection(peer, pipeline, noise, prologue, config.pool().outboundQueueBytes(),
+                    maxPayload, metrics, logicFrames, preAuthLog)));
+        quic.start();
+        LOG.info("SV2 pool listening on QUIC {} (ALPN {}, Noise NX bound to the TLS certificate, authority {})",
+            quic.localAddress(), QUIC_ALPN, authorityPublicKey);
+    }
+
+    /** The ALPN of SV2 over QUIC. */
+    public static final String QUIC_ALPN = "sv2";
+
+    /** The QUIC endpoint's address, or null when QUIC is off. */
+    public InetSocketAddress quicAddress()
+    {
+        return quic == null ? null : quic.localAddress();
+    }
+
+    /** Connections and bytes over TCP (SV2 only). */
+    public org.bitcoincommons.sv2.transport.TransportStats tcpStats()
+    {
+        return tcpStats;
+    }
+
+    /** Connections, streams and bytes over QUIC. */
+    public org.bitcoincommons.sv2.transport.TransportStats quicStats()
+    {
+        return quicStats;
     }
 
     private byte[] payoutScript()
@@ -315,24 +419,34 @@ public final class PoolServer implements AutoCloseable
         }
     }
 
-    /** Job ids must reach the logic thread in order, whichever thread (chain, aux poller) asks. */
-    private synchronized void onTemplate(final Template template, final boolean newTip)
+    /**
+     * Job ids must reach the logic thread in order, whichever thread (chain, aux poller) asks. Ordered by a lock of its
+     * own, never this object's: {@link #start} holds this object's monitor while the template sources start, and a
+     * source's thread delivering a template under the failover source's lock must not wait for it (a deadlock seen in
+     * BitcoindPoolEndToEndTest).
+     */
+    private void onTemplate(final Template template, final boolean newTip)
     {
-        lastTemplate = template;
-        final Job job = jobs.create(template);
-        final long seq = pipeline.claim();
-        try
+        synchronized (templateLock)
         {
-            final PipelineEvent e = pipeline.event(seq);
-            e.type = PipelineEvent.NEW_JOB;
-            e.job = job;
-            e.flag = newTip;
-        }
-        finally
-        {
-            pipeline.publish(seq);
+            lastTemplate = template;
+            final Job job = jobs.create(template);
+            final long seq = pipeline.claim();
+            try
+            {
+                final PipelineEvent e = pipeline.event(seq);
+                e.type = PipelineEvent.NEW_JOB;
+                e.job = job;
+                e.flag = newTip;
+            }
+            finally
+            {
+                pipeline.publish(seq);
+            }
         }
     }
+
+    private final Object templateLock = new Object();
 
     /**
      * A bitcoin block of ours was accepted: its coinbase value is the pool's reward, journaled (on the logic thread)
@@ -397,7 +511,8 @@ public final class PoolServer implements AutoCloseable
         final double hashrate = seconds > 0 ? (s.shareDifficultySum() - first[1]) * 4294967296.0 / seconds : 0.0;
         final ShareProcessor sp = logic.shares();
         status = new PoolStatus(now, (now - startMs) / 1000,
-            (tcp == null ? 0 : tcp.openConnections()) + (sv1 == null ? 0 : sv1.openConnections()),
+            (tcp == null ? 0 : tcp.openConnections()) + (quic == null ? 0 : quic.openConnections())
+                + (sv1 == null ? 0 : sv1.openConnections()),
             logic.channelCount(), sp.accepted(), sp.rejected(), sp.blocks(), metrics.blocksAccepted.sum(),
             metrics.blocksRejected.sum(), source.tipHeight(), hashrate, s.events());
     }
@@ -484,7 +599,7 @@ public final class PoolServer implements AutoCloseable
 
     public InetSocketAddress sv2Address()
     {
-        return tcp.localAddress();
+        return tcp == null ? null : tcp.localAddress();
     }
 
     /** The most recent parent and aux blocks with their status, newest first. */
@@ -521,6 +636,12 @@ public final class PoolServer implements AutoCloseable
             c.put("accounting", t == null ? Map.of() : t);
         }
         return out;
+    }
+
+    /** The connection limits at accept (refusals by reason, connections still unauthenticated). */
+    public org.bitcoincommons.sv2.transport.ConnectionLimits connectionLimits()
+    {
+        return connectionLimits;
     }
 
     /** The Stratum V1 endpoint's address ({@code [sv1]}), or null when it is off. */
@@ -608,6 +729,10 @@ public final class PoolServer implements AutoCloseable
         {
             tcp.close();
         }
+        if (quic != null)
+        {
+            quic.close();
+        }
         if (sv1 != null)
         {
             sv1.close();
@@ -636,6 +761,14 @@ public final class PoolServer implements AutoCloseable
         }
         if (journal != null)
         {
+            try
+            {
+                hooks.journalClosing();
+            }
+            catch (final RuntimeException ex)
+            {
+                LOG.warn("closing the embedding hooks failed: {}", ex.toString(), ex);
+            }
             journal.close();
         }
         LOG.info("pool stopped");

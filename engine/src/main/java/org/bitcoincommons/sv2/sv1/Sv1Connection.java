@@ -79,6 +79,7 @@ public final class Sv1Connection implements MiningDownstream
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile String closeReason;
     private OutboundQueue queue;
+    private Runnable onAuthorized = () -> { };
     /** The writer's copy of a line out of the queue (one writer at a time per connection). */
     private byte[] writeScratch = new byte[256];
 
@@ -153,6 +154,12 @@ public final class Sv1Connection implements MiningDownstream
         this.out = logicOut;
         this.poolExtranonceSize = logic.extranonceLength() - PoolLogic.CHANNEL_PREFIX_LENGTH;
         java.util.Arrays.fill(jobSlotId, -1);
+    }
+
+    /** Called once the connection is subscribed and authorized (no longer unauthenticated); set before serve. */
+    void onAuthorized(final Runnable r)
+    {
+        this.onAuthorized = r;
     }
 
     private static byte[] ascii(final String s)
@@ -497,6 +504,7 @@ public final class Sv1Connection implements MiningDownstream
         if (first)
         {
             worker = user;
+            onAuthorized.run();
         }
         final byte[] idBytes = idBytes();
         final boolean nameChannel = first && subscribeSent;

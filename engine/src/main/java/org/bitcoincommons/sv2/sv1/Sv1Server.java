@@ -39,6 +39,7 @@ public final class Sv1Server implements AutoCloseable
     /** The logic thread's line builder, shared by every SV1 connection (only that thread writes lines). */
     private final JsonOut logicOut = new JsonOut();
     private final ChannelPolicy policy;
+    private final org.bitcoincommons.sv2.transport.ConnectionLimits limits;
     private TcpServer tcp;
     private Thread sweeper;
     private volatile boolean running;
@@ -46,8 +47,10 @@ public final class Sv1Server implements AutoCloseable
     /**
      * @param outboundBytes the most a connection may leave unread before it is closed as not reading
      */
-    public Sv1Server(final Sv1Config config, final SharePipeline pipeline, final PoolLogic logic, final int outboundBytes)
+    public Sv1Server(final Sv1Config config, final SharePipeline pipeline, final PoolLogic logic, final int outboundBytes,
+        final org.bitcoincommons.sv2.transport.ConnectionLimits limits)
     {
+        this.limits = limits;
         this.config = config;
         this.pipeline = pipeline;
         this.logic = logic;
@@ -66,6 +69,7 @@ public final class Sv1Server implements AutoCloseable
         tcp = new TcpServer("sv1", config.listenAddr(), config.maxConnections(), (socket, id) ->
         {
             final Sv1Connection c = new Sv1Connection(id, socket, pipeline, logic, config, this, logicOut);
+            c.onAuthorized(() -> tcp.authenticated(id));
             connections.add(c);
             metrics.connectionsAccepted.increment();
             try
@@ -76,7 +80,7 @@ public final class Sv1Server implements AutoCloseable
             {
                 connections.remove(c);
             }
-        });
+        }).limits(limits);
         tcp.start();
         sweeper = Thread.ofPlatform().daemon().name("sv1-keepalive").start(this::sweep);
         LOG.info("SV1 endpoint listening on {} (extranonce2 {} bytes, start difficulty {}, keepalive {} s)",

@@ -44,7 +44,7 @@ public final class BitcoindSource implements TemplateSource
     private static final Logger LOG = LoggerFactory.getLogger(BitcoindSource.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
     /** Longest back-off between attempts while the node is not ready or down, ms. */
-    static final long MAX_BACKOFF_MS = 30_000;
+    static final long MAX_BACKOFF_MS = 5_000;
     /** First retry after a failed call, ms; it doubles with each further failure up to {@link #MAX_BACKOFF_MS}. */
     static final long FIRST_RETRY_MS = 250;
     /** A long poll with no answer for this long is simply re-issued (a quiet node may hold it for minutes), ms. */

@@ -73,6 +73,9 @@ public final class EmbeddedChain implements TemplateSource
         current = nextTemplate();
     }
 
+    /** Orders deliveries to listeners (taken before this chain's state lock, never while holding it). */
+    private final Object delivery = new Object();
+
     @Override
     public void start(final TemplateListener listener)
     {
@@ -83,10 +86,20 @@ public final class EmbeddedChain implements TemplateSource
      * Adds a listener of new templates; it is told about the current template before this returns. Every accepted
      * block makes a new template, which every listener then receives on the submitting thread.
      */
-    public synchronized void addListener(final TemplateListener listener)
+    public void addListener(final TemplateListener listener)
     {
-        listeners.add(listener);
-        listener.onTemplate(current, true);
+        // Listeners are called under the delivery lock only, never under this chain's state lock: a listener (the
+        // failover source) takes its own lock, and other threads holding that lock ask this chain for its state.
+        synchronized (delivery)
+        {
+            final Template t;
+            synchronized (this)
+            {
+                listeners.add(listener);
+                t = current;
+            }
+            listener.onTemplate(t, true);
+        }
     }
 
     /**
@@ -153,7 +166,6 @@ public final class EmbeddedChain implements TemplateSource
     @Override
     public String submitBlock(final byte[] raw)
     {
-        final Template next;
         synchronized (this)
         {
             final String reason = check(raw);
@@ -166,12 +178,20 @@ public final class EmbeddedChain implements TemplateSource
             }
             accepted++;
             current = nextTemplate();
-            next = current;
             LOG.info("embedded chain accepted block {} at height {}", HashOrder.toDisplayHex(tipHashUnlocked()), hashes.size() - 1);
         }
-        for (final TemplateListener l : listeners)
+        synchronized (delivery)
         {
-            l.onTemplate(next, true);
+            // the newest template at delivery time: two blocks accepted at once are never delivered out of order
+            final Template newest;
+            synchronized (this)
+            {
+                newest = current;
+            }
+            for (final TemplateListener l : listeners)
+            {
+                l.onTemplate(newest, true);
+            }
         }
         return null;
     }

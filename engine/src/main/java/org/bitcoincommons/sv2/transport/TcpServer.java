@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,6 +38,8 @@ public final class TcpServer implements AutoCloseable
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private Thread acceptor;
+    private volatile ConnectionLimits limits = ConnectionLimits.none();
+    private final Map<Long, ConnectionLimits.Ticket> tickets = new ConcurrentHashMap<>();
     private volatile boolean closing;
 
     public TcpServer(final String name, final InetSocketAddress address, final int maxConnections, final Handler handler)
@@ -53,6 +56,23 @@ public final class TcpServer implements AutoCloseable
     public InetSocketAddress localAddress()
     {
         return (InetSocketAddress)server.getLocalSocketAddress();
+    }
+
+    /** Per-address and pool-wide limits checked at accept (shared by a pool's listeners); set before {@link #start}. */
+    public TcpServer limits(final ConnectionLimits limits)
+    {
+        this.limits = limits;
+        return this;
+    }
+
+    /** Connection {@code id} finished its handshake: it no longer counts against the unauthenticated limit. */
+    public void authenticated(final long id)
+    {
+        final ConnectionLimits.Ticket t = tickets.get(id);
+        if (t != null)
+        {
+            t.authenticated();
+        }
     }
 
     public void start()
@@ -95,12 +115,20 @@ public final class TcpServer implements AutoCloseable
             if (open.size() >= maxConnections)
             {
                 refused.incrementAndGet();
-                closeQuietly(s);
+                reset(s);
+                continue;
+            }
+            final ConnectionLimits.Ticket ticket = limits.admit(s.getInetAddress(), System.nanoTime());
+            if (ticket == null)
+            {
+                refused.incrementAndGet();
+                reset(s);
                 continue;
             }
             accepted.incrementAndGet();
             open.add(s);
             final long id = nextId.getAndIncrement();
+            tickets.put(id, ticket);
             Thread.ofVirtual().name(name + "-conn-" + id).start(() -> run(s, id));
         }
     }
@@ -123,6 +151,11 @@ public final class TcpServer implements AutoCloseable
         {
             open.remove(s);
             closeQuietly(s);
+            final ConnectionLimits.Ticket t = tickets.remove(id);
+            if (t != null)
+            {
+                t.close();
+            }
         }
     }
 
@@ -135,6 +168,20 @@ public final class TcpServer implements AutoCloseable
         {
             closeQuietly(s);
         }
+    }
+
+    /** A refused connection is reset, so that the refusal costs no TIME_WAIT here. */
+    private static void reset(final Socket s)
+    {
+        try
+        {
+            s.setSoLinger(true, 0);
+        }
+        catch (final IOException ignored)
+        {
+            // closing anyway
+        }
+        closeQuietly(s);
     }
 
     private static void closeQuietly(final AutoCloseable c)

@@ -131,7 +131,7 @@ class EngineConfigTest
         assertMessage("template.sv2_tp: is required when template.sources lists \"sv2-tp\"", "[template]\nsource = \"sv2-tp\"");
         assertMessage("template.embedded_bits: not a valid compact target", "[template]\nembedded_bits = \"20800000\"");
         assertMessage("stratum_v2.transport_preference: must be", "[stratum_v2]\ntransport_preference = \"udp\"");
-        assertMessage("stratum_v2.transport_preference: QUIC is not available", "[stratum_v2]\ntransport_preference = \"quic\"");
+        assertMessage("stratum_v2.transport_preference: \"iroh\" is not available: no Iroh stack exists for the JVM", "[stratum_v2]\ntransport_preference = \"iroh\"");
         assertMessage("stratum_v2.sv1_listen_addr: the Stratum V1 endpoint has its own section: set [sv1] enabled = true",
             "[stratum_v2]\nsv1_listen_addr = \"0.0.0.0:3333\"");
         assertMessage("api.admin_token: at least 16 characters", "[api]\nadmin_token = \"short\"");

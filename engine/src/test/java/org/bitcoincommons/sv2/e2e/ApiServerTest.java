@@ -55,6 +55,10 @@ class ApiServerTest
             final JsonNode status = last[0];
             assertTrue(status.get("time_ms").asLong() > 0 && status.get("height").asLong() >= 0, status.toString());
             // It may trail the miner by the shares of one tick, never lead it.
+            final JsonNode tcp = status.get("transports").get("tcp");
+            assertTrue(tcp.get("connections").asLong() == 1 && tcp.get("bytes_in").asLong() > 0 &&
+                tcp.get("bytes_out").asLong() > 0, status.toString());
+            assertEquals(0, status.get("transports").get("quic").get("connections").asLong(), status.toString());
             final long statusShares = status.get("shares_accepted").asLong();
             assertTrue(statusShares <= miner.stats().sharesAccepted.sum(), status.toString());
 

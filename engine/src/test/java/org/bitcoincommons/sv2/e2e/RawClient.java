@@ -1,5 +1,6 @@
 package org.bitcoincommons.sv2.e2e;
 
+import org.bitcoincommons.sv2.transport.TcpStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -30,7 +31,7 @@ final class RawClient implements AutoCloseable
 
     RawClient handshake() throws IOException
     {
-        channel = NoiseChannel.connect(socket, new NoiseConfig().handshakeTimeoutMs(5000));
+        channel = NoiseChannel.connect(new TcpStream(socket), new NoiseConfig().handshakeTimeoutMs(5000));
         return this;
     }
 

@@ -49,7 +49,14 @@ class Sv1EndpointTest
 
         Client(final java.net.InetSocketAddress at) throws Exception
         {
-            socket = new Socket(at.getAddress(), at.getPort());
+            this(at, null);
+        }
+
+        /** From a given local address (another loopback address, e.g. 127.0.0.2, is another source). */
+        Client(final java.net.InetSocketAddress at, final java.net.InetAddress from) throws Exception
+        {
+            socket = from == null ? new Socket(at.getAddress(), at.getPort()) : new Socket(at.getAddress(), at.getPort(),
+                from, 0);
             socket.setSoTimeout(20_000);
             in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             out = socket.getOutputStream();

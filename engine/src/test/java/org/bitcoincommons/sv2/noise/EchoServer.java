@@ -1,5 +1,6 @@
 package org.bitcoincommons.sv2.noise;
 
+import org.bitcoincommons.sv2.transport.TcpStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -61,7 +62,7 @@ final class EchoServer implements AutoCloseable
     {
         try (socket)
         {
-            final NoiseChannel channel = NoiseChannel.accept(socket, config);
+            final NoiseChannel channel = NoiseChannel.accept(new TcpStream(socket), config);
             completedHandshakes.add(socket.getRemoteSocketAddress().toString());
             final UnsafeBuffer frame = new UnsafeBuffer(new byte[TransportCipher.HEADER_LENGTH + config.maxPayloadLength()]);
             while (true)

@@ -1,5 +1,6 @@
 package org.bitcoincommons.sv2.noise;
 
+import org.bitcoincommons.sv2.transport.TcpStream;
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -88,7 +89,7 @@ class NoiseChannelTest
         server = new EchoServer(serverConfig());
         try (Socket socket = socket())
         {
-            final NoiseChannel channel = NoiseChannel.connect(socket, clientConfig());
+            final NoiseChannel channel = NoiseChannel.connect(new TcpStream(socket), clientConfig());
             assertEcho(channel, frame(0x1a, 24, 1));
             assertEcho(channel, frame(0x00, 0, 2));
             assertEcho(channel, frame(0x1e, TransportCipher.MAX_CHUNK_PLAINTEXT, 3));
@@ -124,7 +125,7 @@ class NoiseChannelTest
         }
         try (Socket good = socket())
         {
-            assertEcho(NoiseChannel.connect(good, clientConfig()), frame(1, 10, 9));
+            assertEcho(NoiseChannel.connect(new TcpStream(good), clientConfig()), frame(1, 10, 9));
         }
     }
 
@@ -152,7 +153,7 @@ class NoiseChannelTest
         try (Socket stalled = socket(); Socket good = socket())
         {
             stalled.getOutputStream().write(new byte[10]);
-            final NoiseChannel channel = NoiseChannel.connect(good, clientConfig());
+            final NoiseChannel channel = NoiseChannel.connect(new TcpStream(good), clientConfig());
             assertEcho(channel, frame(2, 100, 10));
             assertReason(NoiseException.Reason.HANDSHAKE_TIMEOUT, server.nextFailure(5_000));
             assertEquals(-1, stalled.getInputStream().read(), "server closed the stalled connection");
@@ -166,7 +167,7 @@ class NoiseChannelTest
              Socket socket = new Socket(InetAddress.getLoopbackAddress(), silent.getLocalPort()))
         {
             final NoiseException ex = assertThrows(NoiseException.class,
-                () -> NoiseChannel.connect(socket, clientConfig()));
+                () -> NoiseChannel.connect(new TcpStream(socket), clientConfig()));
             assertEquals(NoiseException.Reason.HANDSHAKE_TIMEOUT, ex.reason());
         }
     }
@@ -197,7 +198,7 @@ class NoiseChannelTest
                 try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), fake.getLocalPort()))
                 {
                     final NoiseException ex = assertThrows(NoiseException.class,
-                        () -> NoiseChannel.connect(socket, clientConfig().handshakeTimeoutMs(5_000)));
+                        () -> NoiseChannel.connect(new TcpStream(socket), clientConfig().handshakeTimeoutMs(5_000)));
                     assertEquals(NoiseException.Reason.BAD_ACT2, ex.reason(), "act 2 of " + act2Length + " bytes");
                 }
                 served.get(5, TimeUnit.SECONDS);
@@ -258,12 +259,12 @@ class NoiseChannelTest
         {
             if (expected == null)
             {
-                assertEcho(NoiseChannel.connect(socket, clientConfig()), frame(3, 5, 12));
+                assertEcho(NoiseChannel.connect(new TcpStream(socket), clientConfig()), frame(3, 5, 12));
             }
             else
             {
                 final NoiseException ex = assertThrows(NoiseException.class,
-                    () -> NoiseChannel.connect(socket, clientConfig()));
+                    () -> NoiseChannel.connect(new TcpStream(socket), clientConfig()));
                 assertEquals(expected, ex.reason());
             }
         }
@@ -275,7 +276,7 @@ class NoiseChannelTest
         server = new EchoServer(serverConfig().maxPayloadLength(1000));
         try (Socket socket = socket())
         {
-            final NoiseChannel channel = NoiseChannel.connect(socket, clientConfig());
+            final NoiseChannel channel = NoiseChannel.connect(new TcpStream(socket), clientConfig());
             assertEcho(channel, frame(4, 1000, 13));
             final UnsafeBuffer big = frame(4, 1001, 14);
             channel.writeFrame(big, 0, big.capacity());
@@ -283,7 +284,7 @@ class NoiseChannelTest
         }
         try (Socket socket = socket())
         {
-            final NoiseChannel channel = NoiseChannel.connect(socket, clientConfig().maxPayloadLength(10));
+            final NoiseChannel channel = NoiseChannel.connect(new TcpStream(socket), clientConfig().maxPayloadLength(10));
             final UnsafeBuffer big = frame(4, 11, 15);
             final NoiseException ex = assertThrows(NoiseException.class, () -> channel.writeFrame(big, 0, big.capacity()));
             assertEquals(NoiseException.Reason.FRAME_TOO_LARGE, ex.reason());
@@ -296,7 +297,7 @@ class NoiseChannelTest
         server = new EchoServer(serverConfig());
         try (Socket socket = socket())
         {
-            final NoiseChannel channel = NoiseChannel.connect(socket, clientConfig());
+            final NoiseChannel channel = NoiseChannel.connect(new TcpStream(socket), clientConfig());
             channel.cipher().sender().nonce(CipherState.MAX_NONCE - 1);
             final UnsafeBuffer sent = frame(5, 8, 16);
             // The header takes nonce 2^64-2; the payload would need the reserved 2^64-1.
@@ -312,7 +313,7 @@ class NoiseChannelTest
         server = new EchoServer(serverConfig());
         try (Socket socket = socket())
         {
-            final NoiseChannel channel = NoiseChannel.connect(socket, clientConfig());
+            final NoiseChannel channel = NoiseChannel.connect(new TcpStream(socket), clientConfig());
             socket.shutdownOutput();
             final NoiseException ex = assertThrows(NoiseException.class,
                 () -> channel.readFrame(new UnsafeBuffer(new byte[100])));

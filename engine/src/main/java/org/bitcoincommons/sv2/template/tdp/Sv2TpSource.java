@@ -1,5 +1,6 @@
 package org.bitcoincommons.sv2.template.tdp;
 
+import org.bitcoincommons.sv2.transport.TcpStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -374,7 +375,7 @@ public final class Sv2TpSource implements TemplateSource
         final long startNs = System.nanoTime();
         s.connect(address, CONNECT_TIMEOUT_MS);
         s.setKeepAlive(true);
-        final NoiseChannel ch = NoiseChannel.connect(s, noise);
+        final NoiseChannel ch = NoiseChannel.connect(new TcpStream(s), noise);
         channel = ch;
         transition(State.SETTING_UP, null);
         send(new SetupConnection(CommonProtocol.PROTOCOL_TEMPLATE_DISTRIBUTION, PROTOCOL_VERSION, PROTOCOL_VERSION, 0,

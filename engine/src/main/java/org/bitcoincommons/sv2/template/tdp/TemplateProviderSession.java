@@ -1,5 +1,6 @@
 package org.bitcoincommons.sv2.template.tdp;
 
+import org.bitcoincommons.sv2.transport.TcpStream;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -70,7 +71,7 @@ final class TemplateProviderSession
     {
         try
         {
-            channel = NoiseChannel.accept(socket, server.noise());
+            channel = NoiseChannel.accept(new TcpStream(socket), server.noise());
             channel.maxReceivePayload(Math.min(SetupConnection.MAX_LENGTH, channel.maxReceivePayload()));
         }
         catch (final NoiseException ex)

@@ -1,5 +1,6 @@
 package org.bitcoincommons.sv2.template.tdp;
 
+import org.bitcoincommons.sv2.transport.TcpStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -30,7 +31,7 @@ final class TdpTestClient implements AutoCloseable
     TdpTestClient(final InetSocketAddress address, final byte[] authorityKey) throws IOException
     {
         socket = new Socket(address.getAddress(), address.getPort());
-        channel = NoiseChannel.connect(socket, new NoiseConfig().authorityPublicKey(authorityKey));
+        channel = NoiseChannel.connect(new TcpStream(socket), new NoiseConfig().authorityPublicKey(authorityKey));
     }
 
     static SetupConnection setup(final int protocol, final int min, final int max)
