@@ -23,7 +23,7 @@ BENCH ?= org.bitcoincommons.sv2.bench
 JMH_ARGS ?= -f 1 -wi 3 -w 1s -i 5 -r 1s -prof gc
 LOAD_ARGS ?= --connections 100 --seconds 15 --warmup 5 --json
 
-.PHONY: build native test run bench bench-load clean help
+.PHONY: build native test run bench bench-load fuzz clean help
 
 help:
 	@echo "make build       compile the native kernel and the engine, package bin/sv2's jars"
@@ -31,6 +31,7 @@ help:
 	@echo "make run         start the pool on the embedded chain with a built-in miner (PORT=, API_PORT=)"
 	@echo "make bench       run the JMH benchmarks, JSON into jmh-results/"
 	@echo "make bench-load  run the end-to-end load generator against a pool"
+	@echo "make fuzz        fuzz every decoder with Jazzer (FUZZ_RUNS=10000000 per target, or FUZZ_SECONDS=N each)"
 	@echo "make native      compile the native hashing kernel only"
 	@echo "make clean       remove build output"
 
@@ -61,6 +62,12 @@ bench: build
 
 bench-load: build
 	bin/sv2 bench load $(LOAD_ARGS)
+
+# Coverage-guided fuzzing of every decoder (bin/fuzz): each target until FUZZ_RUNS executions (default 10 M) or
+# FUZZ_MAX_SECONDS (default 1800), or for FUZZ_SECONDS each when set; FUZZ_TARGETS='CodecFuzzTest#frame ...' picks.
+# Grown corpora are minimized into engine/src/test/resources/.../<Class>Inputs/<method>/, which `make test` replays.
+fuzz: native
+	bin/fuzz
 
 clean:
 	$(MVN) $(MVN_FLAGS) clean
