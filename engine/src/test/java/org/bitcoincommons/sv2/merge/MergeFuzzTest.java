@@ -13,7 +13,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * Fuzz targets (Jazzer) for what merged mining reads from outside: the CAuxPow / aux block bytes and the getblock JSON
  * behind {@code bin/sv2 auxpow verify}, and the JSON-RPC responses of aux nodes ({@link JsonRpcClient#result} and
- * {@code createauxblock}'s result). What must hold: the only exceptions are the documented ones
+ * {@code createauxblock}'s result, an RSK node's {@code mnr_getWork}). What must hold: the only exceptions are the
+ * documented ones
  * ({@link org.bitcoincommons.sv2.bitcoin.MalformedDataException}, an IllegalArgumentException, for bad proofs;
  * Jackson's for text that is not JSON; {@link RpcException} for a bad response); a parsed CAuxPow serializes back to
  * the same bytes; the verifier gives a verdict for whatever parses, and never throws.
@@ -94,6 +95,28 @@ class MergeFuzzTest
         {
             // a result that is not an aux block template
         }
+    }
+
+    /** An RSK node's {@code mnr_getWork} response: first byte as in {@link #rpcResponse}, the rest the body. */
+    @FuzzTest
+    void rskWork(final byte[] data)
+    {
+        if (data.length < 1)
+        {
+            return;
+        }
+        final RskWork work;
+        try
+        {
+            work = RskNodeClient.work(JsonRpcClient.result("mnr_getWork", (data[0] & 1) == 0 ? 200 : 500,
+                new String(data, 1, data.length - 1, StandardCharsets.UTF_8)));
+        }
+        catch (final RpcException ex)
+        {
+            return;
+        }
+        assertTrue(work.hashForMergedMining().length == 32 && work.targetLe().length == 32 &&
+            work.parentBlockHash().length == 32, "RSK work with a hash or target that is not 32 bytes");
     }
 
     /** What {@code auxpow verify} does with a proof once read: pick the chain-id rule and parent PoW, verify. */
