@@ -265,9 +265,15 @@ class CodecFuzzTest
             assertEquals(offset + fieldsLength, flyweight.tlvOffset());
             HotPathFlyweights.readAll(flyweight);
             HotPathFlyweights.rewrap(flyweight, in, offset, length);   // warm: the first one may load classes
-            final long flyBefore = THREADS.getCurrentThreadAllocatedBytes();
-            HotPathFlyweights.rewrap(flyweight, in, offset, length);
-            final long flyAllocated = THREADS.getCurrentThreadAllocatedBytes() - flyBefore;
+            // The least of three measurements: an allocation of the wrap itself repeats every time, while a one-off
+            // of the runtime (the fuzzer's coverage bookkeeping on a new edge, a deoptimization) does not.
+            long flyAllocated = Long.MAX_VALUE;
+            for (int attempt = 0; attempt < 3 && flyAllocated != 0; attempt++)
+            {
+                final long flyBefore = THREADS.getCurrentThreadAllocatedBytes();
+                HotPathFlyweights.rewrap(flyweight, in, offset, length);
+                flyAllocated = Math.min(flyAllocated, THREADS.getCurrentThreadAllocatedBytes() - flyBefore);
+            }
             assertEquals(0, flyAllocated, schema.name() + ": the hot-path flyweight's wrap allocated");
             m = HotPathFlyweights.encode(schema, decoded.fields(), out, 0);
         }
