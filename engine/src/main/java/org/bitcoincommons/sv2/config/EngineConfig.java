@@ -55,8 +55,8 @@ public record EngineConfig(
         }
         catch (final AssertionError | RuntimeException ex)
         {
-            // tomlj 1.1.1 throws a bare AssertionError for some malformed escapes (a unicode escape with fewer than four hex
-            // digits, found by EngineConfigFuzzTest) instead of reporting a parse error: a bad file is still one line.
+            // tomlj 1.1.1 throws a bare AssertionError for some malformed escapes (a unicode escape with fewer than
+            // four hex digits, found by EngineConfigFuzzTest) instead of a parse error: a bad file is still one line.
             throw new ConfigException("not valid TOML (" + ex.getClass().getSimpleName() +
                 (ex.getMessage() == null ? "" : ": " + ex.getMessage()) + "); check the string escapes");
         }

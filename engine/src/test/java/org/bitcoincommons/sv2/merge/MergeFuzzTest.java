@@ -126,7 +126,8 @@ class MergeFuzzTest
         final int version = (h[0] & 0xff) | (h[1] & 0xff) << 8 | (h[2] & 0xff) << 16 | (h[3] & 0xff) << 24;
         final ChainIdRule rule = ChainIdRule.forVersion(version);
         final int chainId = rule.chainId(version);
-        final AuxPowVerdict verdict = AuxPowVerifier.verifyHeader(h, proof.auxPow(), null, ParentPow.forChainId(chainId));
+        final AuxPowVerdict verdict =
+            AuxPowVerifier.verifyHeader(h, proof.auxPow(), null, ParentPow.forChainId(chainId));
         assertTrue(verdict != null);
         proof.merkleRootMatches();
     }

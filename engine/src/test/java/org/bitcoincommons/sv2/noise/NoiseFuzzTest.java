@@ -75,7 +75,8 @@ class NoiseFuzzTest
     @FuzzTest
     void act2(final byte[] data)
     {
-        final NoiseInitiator initiator = new NoiseInitiator(org.bitcoincommons.sv2.crypto.SchnorrPublicKey.of(AUTHORITY.publicKey()), random(), CLOCK);
+        final NoiseInitiator initiator = new NoiseInitiator(
+            org.bitcoincommons.sv2.crypto.SchnorrPublicKey.of(AUTHORITY.publicKey()), random(), CLOCK);
         initiator.writeAct1(new byte[NoiseInitiator.ACT1_LENGTH], 0);
         final byte[] act2 = Arrays.copyOf(data, NoiseInitiator.ACT2_LENGTH);
         try

@@ -177,7 +177,8 @@ class Sv1SessionFuzzTest
             }
             catch (final JsonProcessingException ex)
             {
-                throw new AssertionError("the pool sent a line that is not JSON: " + line + " (after " + sent + ")", ex);
+                throw new AssertionError("the pool sent a line that is not JSON: " + line + " (after " + sent + ")",
+                    ex);
             }
             assertTrue(node != null && node.isObject(), "the pool sent a line that is not an object: " + line);
             final boolean response = node.has("id") && (node.has("result") || node.has("error"));
