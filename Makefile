@@ -23,11 +23,10 @@ BENCH ?= org.bitcoincommons.sv2.bench
 JMH_ARGS ?= -f 1 -wi 3 -w 1s -i 5 -r 1s -prof gc
 LOAD_ARGS ?= --connections 100 --seconds 15 --warmup 5 --json
 
-STRESS_JAR := stress/target/jcstress.jar
 # `make stress STRESS_MODE=default` for the long run; quick takes about a minute a test here.
 STRESS_MODE ?= quick
 
-.PHONY: build native test run bench bench-load stress clean help
+.PHONY: build native test run bench bench-load stress fuzz clean help
 
 help:
 	@echo "make build       compile the native kernel and the engine, package bin/sv2's jars"
@@ -36,6 +35,7 @@ help:
 	@echo "make bench       run the JMH benchmarks, JSON into jmh-results/"
 	@echo "make bench-load  run the end-to-end load generator against a pool"
 	@echo "make stress      run the jcstress tests of the lock-free parts, results into jmh-results/"
+	@echo "make fuzz        fuzz every decoder with Jazzer (FUZZ_RUNS=10000000 per target, or FUZZ_SECONDS=N each)"
 	@echo "make native      compile the native hashing kernel only"
 	@echo "make clean       remove build output"
 
@@ -73,6 +73,12 @@ stress: build
 	@mkdir -p jmh-results stress/target/run
 	cd stress/target/run && $(JAVA_HOME)/bin/java @$(CURDIR)/etc/jvm.flags -jar ../jcstress.jar -m $(STRESS_MODE) | tee ../jcstress-output.txt
 	@grep -A8 "Results across all configurations" stress/target/jcstress-output.txt > jmh-results/jcstress-$(shell date +%Y%m%d).txt || true
+
+# Coverage-guided fuzzing of every decoder (bin/fuzz): each target until FUZZ_RUNS executions (default 10 M) or
+# FUZZ_MAX_SECONDS (default 1800), or for FUZZ_SECONDS each when set; FUZZ_TARGETS='CodecFuzzTest#frame ...' picks.
+# Grown corpora are minimized into engine/src/test/resources/.../<Class>Inputs/<method>/, which `make test` replays.
+fuzz: native
+	bin/fuzz
 
 clean:
 	$(MVN) $(MVN_FLAGS) clean

@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  */
 public final class CheckTestsRan
 {
-    /** Annotations that make a method a test (JUnit Jupiter, JUnit params, jqwik). */
+    /** Annotations that make a method a test (JUnit Jupiter, JUnit params, jqwik, Jazzer). */
     private static final Set<String> TEST_ANNOTATIONS = Set.of(
         "Lorg/junit/jupiter/api/Test;",
         "Lorg/junit/jupiter/api/RepeatedTest;",
@@ -37,7 +37,8 @@ public final class CheckTestsRan
         "Lorg/junit/jupiter/api/TestTemplate;",
         "Lorg/junit/jupiter/params/ParameterizedTest;",
         "Lnet/jqwik/api/Property;",
-        "Lnet/jqwik/api/Example;");
+        "Lnet/jqwik/api/Example;",
+        "Lcom/code_intelligence/jazzer/junit/FuzzTest;");
     private static final Pattern CLASSNAME = Pattern.compile("<testcase [^>]*classname=\"([^\"]+)\"");
 
     private record TestClass(String name, String superName, boolean concrete, boolean declaresTests)

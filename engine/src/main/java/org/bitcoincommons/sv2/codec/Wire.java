@@ -171,6 +171,75 @@ public final class Wire
     }
 
     /**
+     * Checks that {@code length} bytes at {@code offset} are well-formed UTF-8 (RFC 3629: no overlong forms, no
+     * surrogates, nothing above U+10FFFF), as the JDK's strict decoder judges them; no allocation. The flyweights
+     * call it for their STR0_255 fields, so that they refuse exactly what {@link WireReader#str0_255} refuses.
+     *
+     * @throws CodecException {@link CodecException.Category#INVALID_VALUE} otherwise
+     */
+    public static void checkUtf8(
+        final DirectBuffer buffer, final int offset, final int length, final String messageName, final String field)
+    {
+        final int limit = offset + length;
+        int i = offset;
+        while (i < limit)
+        {
+            final int b0 = buffer.getByte(i) & 0xff;
+            if (b0 < 0x80)
+            {
+                i++;
+                continue;
+            }
+            final int n;
+            int lo = 0x80;
+            int hi = 0xbf;
+            if (b0 >= 0xc2 && b0 <= 0xdf)
+            {
+                n = 1;
+            }
+            else if (b0 >= 0xe0 && b0 <= 0xef)
+            {
+                n = 2;
+                lo = b0 == 0xe0 ? 0xa0 : 0x80;
+                hi = b0 == 0xed ? 0x9f : 0xbf;
+            }
+            else if (b0 >= 0xf0 && b0 <= 0xf4)
+            {
+                n = 3;
+                lo = b0 == 0xf0 ? 0x90 : 0x80;
+                hi = b0 == 0xf4 ? 0x8f : 0xbf;
+            }
+            else
+            {
+                throw notUtf8(messageName, field);
+            }
+            if (limit - i - 1 < n)
+            {
+                throw notUtf8(messageName, field);
+            }
+            final int b1 = buffer.getByte(i + 1) & 0xff;
+            if (b1 < lo || b1 > hi)
+            {
+                throw notUtf8(messageName, field);
+            }
+            for (int k = 2; k <= n; k++)
+            {
+                final int bk = buffer.getByte(i + k) & 0xff;
+                if (bk < 0x80 || bk > 0xbf)
+                {
+                    throw notUtf8(messageName, field);
+                }
+            }
+            i += n + 1;
+        }
+    }
+
+    private static CodecException notUtf8(final String messageName, final String field)
+    {
+        return new CodecException(CodecException.Category.INVALID_VALUE, messageName, field, "STR0_255 is not UTF-8");
+    }
+
+    /**
      * Reads and checks the length prefix of a B0_xx / STR0_255 field at {@code offset}: the prefix itself and the
      * declared bytes must lie before {@code limit}, and the length must not exceed {@code maxLength}.
      *

@@ -48,7 +48,18 @@ public record EngineConfig(
     /** Parses TOML text; relative paths resolve against {@code baseDir}. */
     public static EngineConfig parse(final String toml, final Path baseDir)
     {
-        final TomlParseResult result = Toml.parse(toml);
+        final TomlParseResult result;
+        try
+        {
+            result = Toml.parse(toml);
+        }
+        catch (final AssertionError | RuntimeException ex)
+        {
+            // tomlj 1.1.1 throws a bare AssertionError for some malformed escapes (a unicode escape with fewer than
+            // four hex digits, found by EngineConfigFuzzTest) instead of a parse error: a bad file is still one line.
+            throw new ConfigException("not valid TOML (" + ex.getClass().getSimpleName() +
+                (ex.getMessage() == null ? "" : ": " + ex.getMessage()) + "); check the string escapes");
+        }
         if (result.hasErrors())
         {
             throw new ConfigException(result.errors().stream()

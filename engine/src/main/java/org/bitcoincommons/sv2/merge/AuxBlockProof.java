@@ -44,6 +44,10 @@ public record AuxBlockProof(byte[] header, AuxPow auxPow, List<Transaction> tran
             return new AuxBlockProof(header, auxPow, null);
         }
         final int count = cursor.readCount(60, "aux.block.tx_count");
+        if (count == 0)
+        {
+            throw new MalformedDataException("aux block: no transactions (a block has at least its coinbase)");
+        }
         final List<Transaction> txs = new ArrayList<>(count);
         for (int i = 0; i < count; i++)
         {

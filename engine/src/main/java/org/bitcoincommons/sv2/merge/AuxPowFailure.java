@@ -23,7 +23,8 @@ public enum AuxPowFailure
     WRONG_MERKLE_SIZE("aux POW merkle branch size does not match parent coinbase"),
     WRONG_CHAIN_INDEX("aux POW wrong index"),
     PARENT_POW_TOO_WEAK("parent block hash is above the aux block's target"),
-    AUX_MERKLE_ROOT("aux block merkle root does not match its transactions");
+    AUX_MERKLE_ROOT("aux block merkle root does not match its transactions"),
+    AUX_BITS_INVALID("aux block nBits is not a valid compact target (negative or over 256 bits)");
 
     private final String reason;
 

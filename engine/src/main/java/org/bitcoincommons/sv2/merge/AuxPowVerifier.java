@@ -76,7 +76,15 @@ public final class AuxPowVerifier
                 auxHash, parentHash, chainId, auxPow);
         }
         final byte[] target = new byte[32];
-        Target.compactToLittleEndian(header.bits(), target, 0);
+        try
+        {
+            Target.compactToLittleEndian(header.bits(), target, 0);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return fail(AuxPowFailure.AUX_BITS_INVALID, "bits 0x" + Integer.toHexString(header.bits()) + ": " +
+                ex.getMessage(), auxHash, parentHash, chainId, auxPow);
+        }
         return verify(auxHash, chainId, rule, rule.slotChainId(header.version()), target, auxPow, parentPow);
     }
 

@@ -126,10 +126,21 @@ public final class JsonRpcClient
             throw new RpcException(RpcException.Kind.AUTH, status, method + ": HTTP " + status + " from " + url
                 + " (check rpc_user/rpc_password or rpc_cookie_file)", null);
         }
+        return result(method, status, response.body());
+    }
+
+    /**
+     * The {@code result} of one JSON-RPC response body with its HTTP status, as the node sent them; separate from
+     * {@link #call} so that it can be fuzzed without a socket.
+     *
+     * @throws RpcException PROTOCOL for a body that is not a JSON-RPC object or has no result, RPC_ERROR for an error
+     */
+    static JsonNode result(final String method, final int status, final String responseBody) throws RpcException
+    {
         final JsonNode body;
         try
         {
-            body = MAPPER.readTree(response.body());
+            body = MAPPER.readTree(responseBody);
         }
         catch (final IOException ex)
         {

@@ -24,7 +24,12 @@ public final class RskNodeClient
 
     public RskWork getWork() throws RpcException
     {
-        final JsonNode r = rpc.call("mnr_getWork");
+        return work(rpc.call("mnr_getWork"));
+    }
+
+    /** {@code mnr_getWork}'s result read into its work; separate from {@link #getWork} so that it can be fuzzed. */
+    static RskWork work(final JsonNode r) throws RpcException
+    {
         if (r == null || !r.isObject())
         {
             throw new RpcException(RpcException.Kind.PROTOCOL, 0, "mnr_getWork: result is not an object", null);

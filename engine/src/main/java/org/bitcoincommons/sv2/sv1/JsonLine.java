@@ -284,9 +284,14 @@ final class JsonLine
         {
             pos++;
         }
+        final int intStart = pos;
         if (!digits())
         {
             throw new Malformed("bad number");
+        }
+        if (b[intStart] == '0' && pos - intStart > 1)
+        {
+            throw new Malformed("a number with a leading zero");   // RFC 8259: int = zero / digit1-9 *DIGIT
         }
         if (pos < end && b[pos] == '.')
         {

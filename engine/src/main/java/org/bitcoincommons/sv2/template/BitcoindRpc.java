@@ -137,10 +137,22 @@ final class BitcoindRpc
             throw new CallException(Failure.AUTH, status, method + ": HTTP " + status +
                 " (check rpc_user/rpc_password or rpc_cookie_file)", null);
         }
+        return result(method, status, response.body());
+    }
+
+    /**
+     * The {@code result} of one JSON-RPC response body with its HTTP status, as bitcoind sent them; separate from
+     * {@link #call} so that it can be fuzzed without a socket.
+     *
+     * @throws CallException MALFORMED for a body that is not a JSON-RPC object or has no result, RPC_ERROR for an
+     *     error object
+     */
+    static JsonNode result(final String method, final int status, final String responseBody) throws CallException
+    {
         final JsonNode body;
         try
         {
-            body = MAPPER.readTree(response.body());
+            body = MAPPER.readTree(responseBody);
         }
         catch (final IOException ex)
         {

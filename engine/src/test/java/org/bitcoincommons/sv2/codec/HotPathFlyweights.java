@@ -171,6 +171,23 @@ final class HotPathFlyweights
         };
     }
 
+    /** Wraps a payload with an existing flyweight, as the hot path does (one instance per connection). */
+    static void rewrap(final MessageFlyweight flyweight, final DirectBuffer b, final int offset, final int length)
+    {
+        switch (flyweight)
+        {
+            case SubmitSharesStandard m -> m.wrap(b, offset, length);
+            case SubmitSharesExtended m -> m.wrap(b, offset, length);
+            case SubmitSharesSuccess m -> m.wrap(b, offset, length);
+            case SubmitSharesError m -> m.wrap(b, offset, length);
+            case NewMiningJob m -> m.wrap(b, offset, length);
+            case NewExtendedMiningJob m -> m.wrap(b, offset, length);
+            case SetNewPrevHash m -> m.wrap(b, offset, length);
+            case SetTarget m -> m.wrap(b, offset, length);
+            default -> throw new IllegalArgumentException(flyweight.getClass().getName());
+        }
+    }
+
     /** Reads every accessor of a wrapped flyweight, as a consumer would. */
     static void readAll(final MessageFlyweight flyweight)
     {

@@ -49,6 +49,7 @@ public final class SubmitSharesError extends MessageFlyweight
         }
         final int errorCodeLength = Wire.prefixedLength(buffer, offset + ERROR_CODE_FIELD_OFFSET, limit,
             Wire.U8_SIZE, Wire.STR0_255_MAX_LENGTH, NAME, "error_code");
+        Wire.checkUtf8(buffer, offset + ERROR_CODE_FIELD_OFFSET + Wire.U8_SIZE, errorCodeLength, NAME, "error_code");
         endFields(offset + BLOCK_LENGTH + errorCodeLength);
         return this;
     }
