@@ -19,6 +19,8 @@ public final class PipelineEvent
     public static final int TICK = 10;
     /** Runs {@link #task} on the consumer thread (snapshots for the API, shutdown). */
     public static final int TASK = 11;
+    /** A SetCustomMiningJob ({@link #job} holds the decoded message), checked by the logic thread. */
+    public static final int SET_CUSTOM_JOB = 12;
 
     public static final int MAX_EXTRANONCE = 32;
 

@@ -26,6 +26,7 @@ import org.bitcoincommons.sv2.codec.mining.OpenStandardMiningChannel;
 import org.bitcoincommons.sv2.codec.mining.OpenStandardMiningChannelSuccess;
 import org.bitcoincommons.sv2.codec.mining.SetCustomMiningJob;
 import org.bitcoincommons.sv2.codec.mining.SetCustomMiningJobError;
+import org.bitcoincommons.sv2.codec.mining.SetCustomMiningJobSuccess;
 import org.bitcoincommons.sv2.codec.mining.SetExtranoncePrefix;
 import org.bitcoincommons.sv2.codec.mining.SetGroupChannel;
 import org.bitcoincommons.sv2.codec.mining.SubmitSharesExtended;
@@ -79,6 +80,10 @@ public final class PoolConnection implements MiningDownstream
     private long sweptFrame;
     private long sweptSinceNs;
     private Runnable onSetUp = () -> { };
+    /** Whether the pool runs a JDS, so that REQUIRES_WORK_SELECTION (custom jobs) is accepted. */
+    private boolean workSelectionOffered;
+    /** This client negotiated REQUIRES_WORK_SELECTION. */
+    private boolean workSelection;
 
     /**
      * @param maxPayloadBytes largest msg_length accepted from the client once it has set up the Mining protocol
@@ -98,6 +103,13 @@ public final class PoolConnection implements MiningDownstream
         this.metrics = metrics;
         this.logicFrames = logicFrames;
         this.preAuthLog = preAuthLog;
+    }
+
+    /** Accept REQUIRES_WORK_SELECTION (the pool runs a JDS); set before serve. */
+    public PoolConnection workSelection(final boolean offered)
+    {
+        this.workSelectionOffered = offered;
+        return this;
     }
 
     /** Called once SetupConnection succeeded (the connection is no longer unauthenticated); set before serve. */
@@ -229,7 +241,7 @@ public final class PoolConnection implements MiningDownstream
         {
             refusal = "protocol-version-mismatch";
         }
-        else if ((s.flags() & FLAG_REQUIRES_WORK_SELECTION) != 0)
+        else if ((s.flags() & FLAG_REQUIRES_WORK_SELECTION) != 0 && !workSelectionOffered)
         {
             // Custom jobs need Job Declaration; this pool builds its own templates.
             refusal = "unsupported-feature-flags";
@@ -249,6 +261,7 @@ public final class PoolConnection implements MiningDownstream
             queue.close(1000);
             return -1;
         }
+        workSelection = (s.flags() & FLAG_REQUIRES_WORK_SELECTION) != 0;
         channel.maxReceivePayload(Math.min(maxPayloadBytes, noise.maxPayloadLength()));
         new MiningFrames().message(queue, new SetupConnectionSuccess(PROTOCOL_VERSION, 0));
         onSetUp.run();
@@ -291,7 +304,14 @@ public final class PoolConnection implements MiningDownstream
                 case MiningProtocol.MESSAGE_TYPE_SET_CUSTOM_MINING_JOB ->
                 {
                     final SetCustomMiningJob m = SetCustomMiningJob.decode(b, payload, msgLength);
-                    sendFromReader(new SetCustomMiningJobError(m.channelId(), m.requestId(), "jd-not-supported"));
+                    if (workSelection)
+                    {
+                        pipeline.publish(SET_CUSTOM_JOB, this, m);
+                    }
+                    else
+                    {
+                        sendFromReader(new SetCustomMiningJobError(m.channelId(), m.requestId(), "jd-not-supported"));
+                    }
                 }
                 case CommonProtocol.MESSAGE_TYPE_SETUP_CONNECTION ->
                     throw new ProtocolViolation("SetupConnection sent twice");
@@ -410,6 +430,14 @@ public final class PoolConnection implements MiningDownstream
         e.nominalHashrate = m.nominalHashRate();
         System.arraycopy(m.maximumTarget(), 0, e.maxTarget, 0, 32);
     };
+
+    static final EventTranslatorTwoArg<PipelineEvent, MiningDownstream, SetCustomMiningJob> SET_CUSTOM_JOB =
+        (e, seq, c, m) ->
+        {
+            e.type = PipelineEvent.SET_CUSTOM_JOB;
+            e.source = c;
+            e.job = m;
+        };
 
     static final EventTranslatorTwoArg<PipelineEvent, MiningDownstream, CloseChannel> CLOSE = (e, seq, c, m) ->
     {
@@ -533,6 +561,20 @@ public final class PoolConnection implements MiningDownstream
     public void closeChannel(final int channelId, final String reasonCode)
     {
         sent(logicFrames.message(queue, new CloseChannel(channelId & 0xffffffffL, reasonCode)));
+    }
+
+    @Override
+    public void setCustomMiningJobSuccess(final int channelId, final int requestId, final int jobId)
+    {
+        sent(logicFrames.message(queue, new SetCustomMiningJobSuccess(channelId & 0xffffffffL, requestId & 0xffffffffL,
+            jobId & 0xffffffffL)));
+    }
+
+    @Override
+    public void setCustomMiningJobError(final int channelId, final int requestId, final String errorCode)
+    {
+        sent(logicFrames.message(queue, new SetCustomMiningJobError(channelId & 0xffffffffL, requestId & 0xffffffffL,
+            errorCode)));
     }
 
     /** Asks the miner to reconnect elsewhere (or to the same place with an empty host and port 0). Any thread. */

@@ -71,6 +71,7 @@ public final class PoolEventProcessor implements PipelineConsumer
             case PipelineEvent.UPDATE_CHANNEL -> "handling UpdateChannel";
             case PipelineEvent.CLOSE_CHANNEL -> "handling CloseChannel";
             case PipelineEvent.CONNECTION_CLOSED -> "closing the connection";
+            case PipelineEvent.SET_CUSTOM_JOB -> "handling SetCustomMiningJob";
             default -> "handling event type " + type;
         };
     }
@@ -104,6 +105,8 @@ public final class PoolEventProcessor implements PipelineConsumer
                 logic.connectionClosed(src);
             }
             case PipelineEvent.NEW_JOB -> logic.newJob((Job)e.job, e.flag);
+            case PipelineEvent.SET_CUSTOM_JOB -> logic.setCustomMiningJob(src,
+                (org.bitcoincommons.sv2.codec.mining.SetCustomMiningJob)e.job);
             case PipelineEvent.TICK ->
             {
                 settle(shares);
