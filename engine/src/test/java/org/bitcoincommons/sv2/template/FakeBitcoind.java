@@ -244,13 +244,28 @@ public final class FakeBitcoind implements AutoCloseable
     }
 
     /** Adds a (valid) transaction to the mempool; returns its txid, display hex. */
-    public synchronized String addToMempool(final byte[] tx)
+    public String addToMempool(final byte[] tx)
+    {
+        return addValid(tx, true);
+    }
+
+    /** Makes a transaction valid in blocks, in the mempool or not; returns its txid, display hex. */
+    public synchronized String addValid(final byte[] tx, final boolean inMempool)
     {
         final Transaction t = Transaction.parse(tx);
         final String txid = HashOrder.toDisplayHex(t.txid());
-        mempool.put(txid, new String[] {HashOrder.toDisplayHex(t.wtxid()), Hex.encode(tx)});
+        if (inMempool)
+        {
+            mempool.put(txid, new String[] {HashOrder.toDisplayHex(t.wtxid()), Hex.encode(tx)});
+        }
         validTxids.add(txid);
         return txid;
+    }
+
+    /** The current template's fields the Job Declaration tests build on (a copy). */
+    public synchronized com.fasterxml.jackson.databind.node.ObjectNode currentTemplate()
+    {
+        return template.deepCopy();
     }
 
     public synchronized int mempoolSize()
