@@ -105,6 +105,11 @@ class JobDeclarationEndToEndTest
     /** Starts node and pool (hiding {@code hidden} template positions from the mempool) and opens both peers. */
     private void start(final int... hidden) throws Exception
     {
+        start("", hidden);
+    }
+
+    private void start(final String jdsKeys, final int... hidden) throws Exception
+    {
         node = new FakeBitcoind(bits(1e-5), false);
         closing.add(node);
         node.requireBasic("pool", "hunter2");
@@ -132,9 +137,11 @@ class JobDeclarationEndToEndTest
             [jds]
             listen_addr = "127.0.0.1:0"
             mempool_poll_ms = 100
+            %s
             [api]
             enabled = false
-            """.formatted(dir.resolve("journal").toString().replace("\\", "/"), MAINNET_PAYOUT, node.url()), dir);
+            """.formatted(dir.resolve("journal").toString().replace("\\", "/"), MAINNET_PAYOUT, node.url(), jdsKeys),
+            dir);
         pool = new PoolServer(config, clock, WorkLayerFactory.NONE);
         pool.start();
         closing.add(pool::close);
@@ -167,9 +174,14 @@ class JobDeclarationEndToEndTest
 
     private Peer jdsPeer() throws IOException
     {
+        return jdsPeer(CommonProtocol.FLAG_DECLARE_TX_DATA);
+    }
+
+    private Peer jdsPeer(final long flags) throws IOException
+    {
         final Peer p = new Peer(pool.jds().localAddress(), AuthorityKeys.decodePublic(pool.authorityPublicKey()));
         closing.add(p);
-        p.send(new SetupConnection(CommonProtocol.PROTOCOL_JOB_DECLARATION, 2, 2, CommonProtocol.FLAG_DECLARE_TX_DATA,
+        p.send(new SetupConnection(CommonProtocol.PROTOCOL_JOB_DECLARATION, 2, 2, flags,
             "127.0.0.1", 0, "test-jdc", "", "", ""));
         p.expect(CommonProtocol.MESSAGE_TYPE_SETUP_CONNECTION_SUCCESS, SetupConnectionSuccess::decode,
             CommonProtocol.MESSAGE_TYPE_SETUP_CONNECTION_ERROR);
@@ -406,6 +418,40 @@ class JobDeclarationEndToEndTest
         final TestJdc.Work shorter = TestJdc.work(t, payoutScript, extranonceLength() - 1, false, true);
         assertEquals("invalid-coinbase-tx", setCustomRefused(custom(declare(jds, shorter), shorter,
             shorter.outputs())));
+    }
+
+    @Test
+    void coinbaseOnlyModeTakesAnAllocatedTokenWithoutADeclaration() throws Exception
+    {
+        start("mode = \"coinbase-only\"");
+        final TestJdc.Work w = work(node.templates().get(0));
+        final Peer coinbaseOnly = jdsPeer(0);
+        final byte[] token = allocate(coinbaseOnly);
+        assertEquals("invalid-job", declareRefused(coinbaseOnly, declaration(requestIds++, allocate(coinbaseOnly), w)),
+            "no DeclareMiningJob without DECLARE_TX_DATA");
+        // the pool must be paid even undeclared
+        final TestJdc.Work unpaid = TestJdc.work(node.templates().get(0), payoutScript, extranonceLength(), false, false);
+        assertEquals("invalid-coinbase-tx-outputs", setCustomRefused(custom(allocate(coinbaseOnly), unpaid,
+            unpaid.outputs())));
+        final long jobId = setCustom(custom(token, w, w.outputs()));
+        assertTrue(jobId > 0);
+        assertEquals("invalid-mining-job-token", setCustomRefused(custom(token, w, w.outputs())), "spent");
+        // a Full-Template connection's allocated token is not a custom job token
+        assertEquals("invalid-mining-job-token", setCustomRefused(custom(allocate(jds), w, w.outputs())));
+    }
+
+    @Test
+    void fullTemplateModeRefusesClientsWithoutDeclareTxData() throws Exception
+    {
+        start();
+        final Peer p = new Peer(pool.jds().localAddress(), AuthorityKeys.decodePublic(pool.authorityPublicKey()));
+        closing.add(p);
+        p.send(new SetupConnection(CommonProtocol.PROTOCOL_JOB_DECLARATION, 2, 2, 0, "127.0.0.1", 0, "t", "", "", ""));
+        final org.bitcoincommons.sv2.codec.common.SetupConnectionError e = p.expect(
+            CommonProtocol.MESSAGE_TYPE_SETUP_CONNECTION_ERROR,
+            org.bitcoincommons.sv2.codec.common.SetupConnectionError::decode);
+        assertEquals("unsupported-feature-flags", e.errorCode());
+        assertEquals(CommonProtocol.FLAG_DECLARE_TX_DATA, e.flags());
     }
 
     /** The independent parser: python-bitcoinlib's CheckBlock, txids and merkle root. */
