@@ -440,6 +440,18 @@ public final class PoolServer implements AutoCloseable
             t.minNtime());
     }
 
+    /** SetCustomMiningJob requests accepted since start (0 without a JDS). */
+    public long customJobsAccepted()
+    {
+        return logic == null ? 0 : logic.customJobsAccepted();
+    }
+
+    /** SetCustomMiningJob requests refused since start. */
+    public long customJobsRefused()
+    {
+        return logic == null ? 0 : logic.customJobsRefused();
+    }
+
     /** The Job Declaration Server, or null when {@code [jds]} is off. */
     public org.bitcoincommons.sv2.jd.JobDeclarationServer jds()
     {

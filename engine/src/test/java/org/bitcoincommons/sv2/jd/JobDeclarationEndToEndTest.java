@@ -296,6 +296,9 @@ class JobDeclarationEndToEndTest
         assertTrue(node.proposals.get() >= 1, "validated by getblocktemplate proposal");
 
         final long jobId = setCustom(custom(ok.newMiningJobToken(), w, w.outputs()));
+        assertEquals(2, pool.jds().missingRequested.sum());
+        assertEquals(1, pool.jds().jobsDeclared.sum());
+        assertEquals(1, pool.customJobsAccepted());
         // a share on the custom job: it meets the network target too, so the pool also submits the block
         final byte[] rollablePart = new byte[rollable];
         rollablePart[0] = 7;
