@@ -65,8 +65,11 @@ final class JdsConnection
     /** The most recent accepted declaration on this connection (PushSolution's block). */
     private Declaration last;
 
-    JdsConnection(final long id, final ByteStream stream, final JobDeclarationServer server)
+    private final Runnable onSetUp;
+
+    JdsConnection(final long id, final ByteStream stream, final JobDeclarationServer server, final Runnable onSetUp)
     {
+        this.onSetUp = onSetUp;
         this.id = id;
         this.stream = stream;
         this.server = server;
@@ -163,6 +166,7 @@ final class JdsConnection
         }
         fullTemplate = (s.flags() & CommonProtocol.FLAG_DECLARE_TX_DATA) != 0;
         send(new SetupConnectionSuccess(PROTOCOL_VERSION, 0));
+        onSetUp.run();
         return true;
     }
 

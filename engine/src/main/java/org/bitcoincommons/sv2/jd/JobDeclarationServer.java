@@ -41,6 +41,8 @@ public final class JobDeclarationServer implements AutoCloseable
     private TcpServer tcp;
     private Thread poller;
     private volatile boolean running;
+    private org.bitcoincommons.sv2.transport.ConnectionLimits limits =
+        org.bitcoincommons.sv2.transport.ConnectionLimits.none();
 
     /** Counters, for tests, the API and the README's numbers. */
     public final LongAdder tokensAllocated = new LongAdder();
@@ -69,12 +71,19 @@ public final class JobDeclarationServer implements AutoCloseable
         this.maxPayloadBytes = maxPayloadBytes;
     }
 
+    /** Per-address and unauthenticated-connection limits (the pool's, shared with its listeners); before start. */
+    public synchronized JobDeclarationServer limits(final org.bitcoincommons.sv2.transport.ConnectionLimits l)
+    {
+        this.limits = l;
+        return this;
+    }
+
     public synchronized void start() throws IOException
     {
         running = true;
         tcp = new TcpServer("jds", config.listenAddr(), 10_000, (socket, id) ->
         {
-            final JdsConnection c = new JdsConnection(id, new TcpStream(socket), this);
+            final JdsConnection c = new JdsConnection(id, new TcpStream(socket), this, () -> tcp.authenticated(id));
             connections.add(c);
             try
             {
@@ -85,7 +94,7 @@ public final class JobDeclarationServer implements AutoCloseable
                 connections.remove(c);
                 tokens.connectionClosed(id);
             }
-        });
+        }).limits(limits);
         tcp.start();
         poller = Thread.ofVirtual().name("jds-mempool").start(this::pollLoop);
         LOG.info("Job Declaration Server listening on {} (mode {}, Noise NX)", tcp.localAddress(), config.mode());

@@ -340,7 +340,7 @@ public final class PoolServer implements AutoCloseable
                     .handshakeTimeoutMs(noise.handshakeTimeoutMs()),
                 new org.bitcoincommons.sv2.jd.BitcoindJdNode(config.template().bitcoind()), payout, this::chainTip,
                 jobTokens, clock, config.stratumV2().maxPayloadBytes(
-                    org.bitcoincommons.sv2.codec.common.CommonProtocol.PROTOCOL_JOB_DECLARATION));
+                    org.bitcoincommons.sv2.codec.common.CommonProtocol.PROTOCOL_JOB_DECLARATION)).limits(connectionLimits);
             jds.start();
             LOG.info("Job Declaration Server listening on {} (Noise NX, authority {})", jds.localAddress(),
                 authorityPublicKey);
