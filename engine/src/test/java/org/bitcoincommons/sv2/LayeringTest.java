@@ -48,7 +48,7 @@ class LayeringTest
         Map.entry("crypto", 1), Map.entry("hash", 1),
         Map.entry("noise", 2),
         Map.entry("revenue", 3), Map.entry("template", 3),
-        Map.entry("work", 4),
+        Map.entry("work", 4), Map.entry("jd", 4),
         Map.entry("pool", 5), Map.entry("merge", 5),
         Map.entry("cluster", 6), Map.entry("sv1", 6), Map.entry("miner", 6), Map.entry("loadgen", 6),
         Map.entry("api", 7),

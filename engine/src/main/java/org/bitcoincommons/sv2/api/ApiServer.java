@@ -174,6 +174,22 @@ public final class ApiServer implements AutoCloseable
             gauge(registry, "sv2_connections_unauthenticated", "Connections still in their handshake (SV2 and SV1)",
                 () -> pool.connectionLimits().unauthenticated());
         }
+        if (pool.jds() != null)
+        {
+            final org.bitcoincommons.sv2.jd.JobDeclarationServer j = pool.jds();
+            counter(registry, "jds_tokens_allocated", "AllocateMiningJobToken.Success sent", () -> j.tokensAllocated.sum());
+            counter(registry, "jds_jobs_declared", "DeclareMiningJob.Success sent", () -> j.jobsDeclared.sum());
+            counter(registry, "jds_declare_errors", "DeclareMiningJob.Error sent (any code)",
+                () -> j.declareErrors.values().stream().mapToLong(java.util.concurrent.atomic.AtomicLong::get).sum());
+            counter(registry, "jds_missing_transactions_requested", "Transactions asked for with ProvideMissingTransactions",
+                () -> j.missingRequested.sum());
+            counter(registry, "jds_solutions_pushed", "PushSolution received", () -> j.solutionsPushed.sum());
+            counter(registry, "jds_blocks_accepted", "Blocks from PushSolution the node accepted", () -> j.blocksAccepted.sum());
+            gauge(registry, "jds_mempool_transactions", "Transactions in the JDS's view of the node's mempool",
+                () -> j.mempool().size());
+            counter(registry, "sv2_custom_jobs_accepted", "SetCustomMiningJob.Success sent", () -> pool.customJobsAccepted());
+            counter(registry, "sv2_custom_jobs_refused", "SetCustomMiningJob.Error sent", () -> pool.customJobsRefused());
+        }
         if (pool.sv1() != null)
         {
             final org.bitcoincommons.sv2.sv1.Sv1Metrics s1 = pool.sv1().metrics();

@@ -33,6 +33,18 @@ public final class Coinbase
     }
 
     /**
+     * A coinbase somebody else built (a declared or custom job), from its serialization split around the full
+     * extranonce; the legacy parts are derived by {@link CoinbaseStripper}. Either serialization may be given.
+     *
+     * @throws MalformedDataException if the parts do not form a one-input transaction
+     */
+    public static Coinbase fromParts(final byte[] prefix, final byte[] suffix, final int extranonceLength)
+    {
+        final CoinbaseStripper.Parts legacy = CoinbaseStripper.strip(prefix, suffix, extranonceLength);
+        return new Coinbase(legacy.prefix(), legacy.suffix(), prefix.clone(), suffix.clone(), extranonceLength);
+    }
+
+    /**
      * @return SV2 {@code coinbase_tx_prefix}: the BIP141-stripped serialization up to the extranonce.
      */
     public byte[] prefix()

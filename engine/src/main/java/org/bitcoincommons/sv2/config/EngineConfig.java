@@ -21,7 +21,8 @@ public record EngineConfig(
     MergeConfig merge,
     ClusterConfig cluster,
     TemplateProviderConfig templateProvider,
-    Sv1Config sv1)
+    Sv1Config sv1,
+    JdsConfig jds)
 {
     /** Reads and validates a TOML file. */
     public static EngineConfig load(final Path file)
@@ -77,12 +78,19 @@ public record EngineConfig(
             MergeConfig.read(root.table("merge"), baseDir, stratumV2),
             ClusterConfig.read(root.table("cluster"), baseDir),
             TemplateProviderConfig.read(root.table("template_provider")),
-            Sv1Config.read(root.table("sv1"), pool));
+            Sv1Config.read(root.table("sv1"), pool),
+            JdsConfig.read(root.table("jds")));
         root.rejectUnknown();
         if (config.templateProvider().enabled() && !config.template().sources().contains("embedded"))
         {
             throw new ConfigException("template_provider.listen_addr: the Template Provider serves the embedded chain; "
                 + "it needs \"embedded\" in template.sources (got " + config.template().sources() + ")");
+        }
+        if (config.jds().enabled() && config.template().bitcoind() == null)
+        {
+            throw new ConfigException("jds.listen_addr: the Job Declaration Server reads the mempool of [template.bitcoind] "
+                + "and validates declared blocks with it; add \"bitcoind\" to template.sources (got "
+                + config.template().sources() + ")");
         }
         return config;
     }

@@ -35,6 +35,8 @@ final class InboundDispatch
     private final PoolConnection connection;
     private final NoiseChannel channel;
     private final SharePipeline<MiningDownstream, Job> pipeline;
+    /** Checks this client's SetCustomMiningJob (it negotiated work selection and the pool runs a JDS); else null. */
+    private final PoolLogic customJobs;
     private final SubmitSharesStandard standard = new SubmitSharesStandard();
     private final SubmitSharesExtended extended = new SubmitSharesExtended();
     /** Frames read (written by this reader only, read by metrics). */
@@ -54,8 +56,9 @@ final class InboundDispatch
     }
 
     InboundDispatch(final PoolConnection connection, final NoiseChannel channel,
-        final SharePipeline<MiningDownstream, Job> pipeline)
+        final SharePipeline<MiningDownstream, Job> pipeline, final PoolLogic customJobs)
     {
+        this.customJobs = customJobs;
         this.connection = connection;
         this.channel = channel;
         this.pipeline = pipeline;
@@ -101,7 +104,17 @@ final class InboundDispatch
                 case MiningProtocol.MESSAGE_TYPE_SET_CUSTOM_MINING_JOB ->
                 {
                     final SetCustomMiningJob m = SetCustomMiningJob.decode(b, payload, msgLength);
-                    connection.sendFromReader(new SetCustomMiningJobError(m.channelId(), m.requestId(), "jd-not-supported"));
+                    final PoolLogic logic = customJobs;
+                    if (logic != null)
+                    {
+                        // rare (once per declared job), so a task of its own on the ring: typed, in ring order
+                        pipeline.execute(connection, () -> logic.setCustomMiningJob(connection, m));
+                    }
+                    else
+                    {
+                        connection.sendFromReader(new SetCustomMiningJobError(m.channelId(), m.requestId(),
+                            "jd-not-supported"));
+                    }
                 }
                 case CommonProtocol.MESSAGE_TYPE_SETUP_CONNECTION ->
                     throw new PoolConnection.ProtocolViolation("SetupConnection sent twice");

@@ -50,6 +50,18 @@ public interface MiningDownstream
 
     void closeChannel(int channelId, String reasonCode);
 
+    /** SetCustomMiningJob.Success: the custom job is {@code jobId}. Only work-selection connections get it. */
+    default void setCustomMiningJobSuccess(final int channelId, final int requestId, final int jobId)
+    {
+        throw new UnsupportedOperationException("this downstream cannot set custom jobs");
+    }
+
+    /** SetCustomMiningJob.Error with SRI's code. */
+    default void setCustomMiningJobError(final int channelId, final int requestId, final String errorCode)
+    {
+        throw new UnsupportedOperationException("this downstream cannot set custom jobs");
+    }
+
     /** Ends the connection with a logged reason (protocol fault, slow reader, shutdown). */
     void disconnect(String reason);
 }

@@ -34,7 +34,7 @@ final class MiningSetup
      */
     static int accept(final long id, final ByteStream stream, final NoiseChannel channel, final NoiseConfig noise,
         final OutboundQueue queue, final int maxPayloadBytes, final PoolMetrics metrics, final PreAuthLog preAuthLog,
-        final Runnable onSetUp) throws IOException
+        final Runnable onSetUp, final boolean workSelectionOffered) throws IOException
     {
         stream.readTimeout((int)Math.max(1, noise.handshakeTimeoutMs()));
         final int length;
@@ -68,7 +68,7 @@ final class MiningSetup
         {
             refusal = "protocol-version-mismatch";
         }
-        else if ((s.flags() & PoolConnection.FLAG_REQUIRES_WORK_SELECTION) != 0)
+        else if ((s.flags() & PoolConnection.FLAG_REQUIRES_WORK_SELECTION) != 0 && !workSelectionOffered)
         {
             // Custom jobs need Job Declaration; this pool builds its own templates.
             refusal = "unsupported-feature-flags";

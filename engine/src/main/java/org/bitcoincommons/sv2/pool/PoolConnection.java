@@ -12,6 +12,8 @@ import org.bitcoincommons.sv2.codec.mining.CloseChannel;
 import org.bitcoincommons.sv2.codec.mining.OpenExtendedMiningChannelSuccess;
 import org.bitcoincommons.sv2.codec.mining.OpenMiningChannelError;
 import org.bitcoincommons.sv2.codec.mining.OpenStandardMiningChannelSuccess;
+import org.bitcoincommons.sv2.codec.mining.SetCustomMiningJobError;
+import org.bitcoincommons.sv2.codec.mining.SetCustomMiningJobSuccess;
 import org.bitcoincommons.sv2.codec.mining.SetExtranoncePrefix;
 import org.bitcoincommons.sv2.codec.mining.SetGroupChannel;
 import org.bitcoincommons.sv2.codec.mining.UpdateChannelError;
@@ -73,6 +75,8 @@ public final class PoolConnection implements MiningDownstream
     private long sweptFrame;
     private long sweptSinceNs;
     private Runnable onSetUp = () -> { };
+    /** The pool logic that checks custom jobs when the pool runs a JDS (REQUIRES_WORK_SELECTION accepted); else null. */
+    private PoolLogic customJobs;
     /** The reader's stage once the connection is set up; null before. */
     private volatile InboundDispatch inbound;
 
@@ -95,6 +99,13 @@ public final class PoolConnection implements MiningDownstream
         this.metrics = metrics;
         this.logicFrames = logicFrames;
         this.preAuthLog = preAuthLog;
+    }
+
+    /** Accept REQUIRES_WORK_SELECTION, custom jobs checked by {@code logic} (the pool runs a JDS; null: refuse it). */
+    public PoolConnection workSelection(final PoolLogic logic)
+    {
+        this.customJobs = logic;
+        return this;
     }
 
     /** Called once SetupConnection succeeded (the connection is no longer unauthenticated); set before serve. */
@@ -150,14 +161,15 @@ public final class PoolConnection implements MiningDownstream
                 }
             }).writerStartLatency(metrics.ackQueuedToWriter::recordNs);
             final int flags = MiningSetup.accept(id, stream, channel, noise, queue, maxPayloadBytes, metrics, preAuthLog,
-                onSetUp);
+                onSetUp, customJobs != null);
             if (flags < 0)
             {
                 return;
             }
             pipeline.publish(RingTranslators.OPENED, this, (flags & FLAG_REQUIRES_STANDARD_JOBS) != 0);
             opened = true;
-            final InboundDispatch d = new InboundDispatch(this, channel, pipeline);
+            final InboundDispatch d = new InboundDispatch(this, channel, pipeline,
+                (flags & FLAG_REQUIRES_WORK_SELECTION) != 0 ? customJobs : null);
             inbound = d;
             d.run();
         }
@@ -309,6 +321,20 @@ public final class PoolConnection implements MiningDownstream
     public void closeChannel(final int channelId, final String reasonCode)
     {
         sent(logicFrames.message(queue, new CloseChannel(channelId & 0xffffffffL, reasonCode)));
+    }
+
+    @Override
+    public void setCustomMiningJobSuccess(final int channelId, final int requestId, final int jobId)
+    {
+        sent(logicFrames.message(queue, new SetCustomMiningJobSuccess(channelId & 0xffffffffL, requestId & 0xffffffffL,
+            jobId & 0xffffffffL)));
+    }
+
+    @Override
+    public void setCustomMiningJobError(final int channelId, final int requestId, final String errorCode)
+    {
+        sent(logicFrames.message(queue, new SetCustomMiningJobError(channelId & 0xffffffffL, requestId & 0xffffffffL,
+            errorCode)));
     }
 
     /** Asks the miner to reconnect elsewhere (or to the same place with an empty host and port 0). Any thread. */

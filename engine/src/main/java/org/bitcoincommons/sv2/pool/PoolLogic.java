@@ -683,6 +683,75 @@ public final class PoolLogic
         return this;
     }
 
+    /**
+     * Accept SetCustomMiningJob (Job Declaration): custom jobs are checked against what their token names in
+     * {@code tokens}, the JDS's. Without this call every SetCustomMiningJob gets jd-not-supported.
+     *
+     * @param payoutScript the pool's payout script, which Coinbase-only custom jobs must pay
+     */
+    public PoolLogic customJobs(final org.bitcoincommons.sv2.jd.JobTokens tokens, final byte[] payoutScript)
+    {
+        this.customTokens = tokens;
+        this.customPayout = payoutScript.clone();
+        return this;
+    }
+
+    private org.bitcoincommons.sv2.jd.JobTokens customTokens;
+    private byte[] customPayout;
+    /** Custom jobs accepted and refused (logic thread writes; volatile for metrics). */
+    private volatile long customJobsAccepted;
+    private volatile long customJobsRefused;
+
+    public long customJobsAccepted()
+    {
+        return customJobsAccepted;
+    }
+
+    public long customJobsRefused()
+    {
+        return customJobsRefused;
+    }
+
+    /**
+     * SetCustomMiningJob on an extended channel of a work-selection connection: checked against the declaration its
+     * token names and the pool's current tip; on success the custom work becomes a job of this channel, active at once,
+     * under a pool job id, so that its shares go through the same validation, journal and accounting, and a block
+     * found on it is submitted by the pool (Full-Template declarations carry the transactions).
+     */
+    public void setCustomMiningJob(final MiningDownstream wire,
+        final org.bitcoincommons.sv2.codec.mining.SetCustomMiningJob m)
+    {
+        final int channelId = (int)m.channelId();
+        final int requestId = (int)m.requestId();
+        if (customTokens == null || jobIds == null)
+        {
+            wire.setCustomMiningJobError(channelId, requestId, "jd-not-supported");
+            return;
+        }
+        final Channel c = channels.get(channelId);
+        if (c == null || c.downstream != wire || !c.extended)
+        {
+            wire.setCustomMiningJobError(channelId, requestId, "invalid-channel-id");
+            return;
+        }
+        final Job tip = currentJob;
+        final org.bitcoincommons.sv2.jd.CustomJobCheck.Result r = org.bitcoincommons.sv2.jd.CustomJobCheck.check(m,
+            customTokens.take(m.miningJobToken(), clock.time()), tip == null ? null : tip.prevHash(),
+            tip == null ? 0 : tip.nbits(), c.extranoncePrefix.length + c.extranonceSize, customPayout);
+        if (r.error() != null)
+        {
+            customJobsRefused++;
+            LOG.debug("channel {}: SetCustomMiningJob {} refused: {}", channelId, requestId, r.error());
+            wire.setCustomMiningJobError(channelId, requestId, r.error());
+            return;
+        }
+        final Job job = new Job(jobIds.getAsInt(), r.template(), r.coinbase(), 1L, null, null);
+        shares.flushChannel(c);
+        recordJob(c, job, false);
+        customJobsAccepted++;
+        wire.setCustomMiningJobSuccess(channelId, requestId, job.jobId());
+    }
+
     /** The checks every OpenMiningChannel passes before any target math: SRI's error codes. */
     private boolean admit(final Downstream d, final int requestId, final float nominalHashrate, final byte[] maxTarget)
     {

@@ -69,6 +69,9 @@ public final class PoolServer implements AutoCloseable
     private EmbeddedChain chain;
     private FailoverSource source;
     private TemplateProviderServer templateProvider;
+    /** The Job Declaration Server ({@code [jds]}) and the tokens it shares with the mining side; null when off. */
+    private org.bitcoincommons.sv2.jd.JobDeclarationServer jds;
+    private org.bitcoincommons.sv2.jd.JobTokens jobTokens;
     private JobFactory jobs;
     private BlockSubmitter submitter;
     private final WorkLayerFactory layerFactory;
@@ -278,6 +281,12 @@ public final class PoolServer implements AutoCloseable
         jobs = new JobFactory(payout, pc.poolSignature().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
             logic.extranonceLength(), decorator);
         logic.jobIds(jobs::allocateJobId);
+        if (config.jds().enabled())
+        {
+            jobTokens = new org.bitcoincommons.sv2.jd.JobTokens(config.jds().tokenLifetimeSec() * 1000,
+                config.jds().declaredTokenLifetimeMs());
+            logic.customJobs(jobTokens, payout);
+        }
         pipeline = new SharePipeline<>(pc.ringSize(), pc.waitStrategy(), new PoolEventProcessor(logic, this::onTick, metrics.shareToAckQueued));
         if (replication != null)
         {
@@ -307,6 +316,7 @@ public final class PoolServer implements AutoCloseable
                     config.stratumV2().maxPayloadBytes(org.bitcoincommons.sv2.codec.common.CommonProtocol.PROTOCOL_MINING),
                     metrics, logicFrames, preAuthLog);
                 c.onSetUp(() -> tcp.authenticated(id));
+                c.workSelection(jobTokens != null ? logic : null);
                 connections.add(c);
                 tcpStats.connectionsOpened.increment();
                 try
@@ -321,6 +331,19 @@ public final class PoolServer implements AutoCloseable
             }).limits(connectionLimits);
             tcp.start();
             LOG.info("SV2 pool listening on {} (Noise NX, authority {})", tcp.localAddress(), authorityPublicKey);
+        }
+        if (jobTokens != null)
+        {
+            jds = new org.bitcoincommons.sv2.jd.JobDeclarationServer(config.jds(),
+                new NoiseConfig().authoritySecretKey(noise.authoritySecretKey())
+                    .certValiditySec(noise.certValiditySec()).staticKeyRotationSec(noise.staticKeyRotationSec())
+                    .handshakeTimeoutMs(noise.handshakeTimeoutMs()),
+                new org.bitcoincommons.sv2.jd.BitcoindJdNode(config.template().bitcoind()), payout, this::chainTip,
+                jobTokens, clock, config.stratumV2().maxPayloadBytes(
+                    org.bitcoincommons.sv2.codec.common.CommonProtocol.PROTOCOL_JOB_DECLARATION)).limits(connectionLimits);
+            jds.start();
+            LOG.info("Job Declaration Server listening on {} (Noise NX, authority {})", jds.localAddress(),
+                authorityPublicKey);
         }
         if (config.sv1().enabled())
         {
@@ -407,6 +430,32 @@ public final class PoolServer implements AutoCloseable
             throw new ConfigException("pool.coinbase_address: not a " + config.template().network() + " address: " +
                 ex.getMessage(), ex);
         }
+    }
+
+    /** The tip declarations are validated on: the newest template's. */
+    private org.bitcoincommons.sv2.jd.ChainTip chainTip()
+    {
+        final Template t = lastTemplate;
+        return t == null ? null : new org.bitcoincommons.sv2.jd.ChainTip(t.prevHash(), t.nbits(), t.height(),
+            t.minNtime());
+    }
+
+    /** SetCustomMiningJob requests accepted since start (0 without a JDS). */
+    public long customJobsAccepted()
+    {
+        return logic == null ? 0 : logic.customJobsAccepted();
+    }
+
+    /** SetCustomMiningJob requests refused since start. */
+    public long customJobsRefused()
+    {
+        return logic == null ? 0 : logic.customJobsRefused();
+    }
+
+    /** The Job Declaration Server, or null when {@code [jds]} is off. */
+    public org.bitcoincommons.sv2.jd.JobDeclarationServer jds()
+    {
+        return jds;
     }
 
     /** The merged-mining layer's aux work changed: a new job on the same template carries the new commitment. */
@@ -760,6 +809,10 @@ public final class PoolServer implements AutoCloseable
         if (sv1 != null)
         {
             sv1.close();
+        }
+        if (jds != null)
+        {
+            jds.close();
         }
         if (ticker != null)
         {

@@ -25,10 +25,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * 401 (the node writes a new cookie at every start). Thread-safe. (merge has its own client for aux chains; this one
  * sits below it, in template, and adds per-call timeouts and bitcoind's error mapping.)
  */
-final class BitcoindRpc
+public final class BitcoindRpc
 {
     /** Why a call failed. */
-    enum Failure
+    public enum Failure
     {
         /** Refused, reset, timed out: the node is unreachable or too slow. */
         TRANSPORT,
@@ -41,7 +41,7 @@ final class BitcoindRpc
     }
 
     /** A failed call, by cause. */
-    static final class CallException extends Exception
+    public static final class CallException extends Exception
     {
         private final Failure failure;
         private final long code;
@@ -53,13 +53,13 @@ final class BitcoindRpc
             this.code = code;
         }
 
-        Failure failure()
+        public Failure failure()
         {
             return failure;
         }
 
         /** The JSON-RPC error code for {@link Failure#RPC_ERROR}, the HTTP status for AUTH/MALFORMED, else 0. */
-        long code()
+        public long code()
         {
             return code;
         }
@@ -79,7 +79,7 @@ final class BitcoindRpc
      * @param cookieFile when not null, credentials come from it and user/password are ignored
      * @param connectTimeout TCP connect timeout of this client
      */
-    BitcoindRpc(final URI url, final String user, final String password, final Path cookieFile,
+    public BitcoindRpc(final URI url, final String user, final String password, final Path cookieFile,
         final Duration connectTimeout)
     {
         this.url = url;
@@ -95,7 +95,7 @@ final class BitcoindRpc
     }
 
     /** Calls {@code method} with positional params and returns {@code result} (possibly a JSON null). */
-    JsonNode call(final String method, final Duration timeout, final Object... params) throws CallException
+    public JsonNode call(final String method, final Duration timeout, final Object... params) throws CallException
     {
         final ObjectNode request = MAPPER.createObjectNode();
         request.put("jsonrpc", "1.0");

@@ -57,9 +57,9 @@ import org.zeromq.ZMQ;
  *     the BIP141 witness commitment; and it records the block hex for the independent cross-check.</li>
  * </ul>
  */
-final class FakeBitcoind implements AutoCloseable
+public final class FakeBitcoind implements AutoCloseable
 {
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    public static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** What the node does with every RPC call. */
     enum Mode
@@ -91,10 +91,20 @@ final class FakeBitcoind implements AutoCloseable
     private long mempoolCounter;
     private final List<String> knownBlocks = new ArrayList<>();
     private final List<JsonNode> recordedTemplates = new ArrayList<>();
+    /**
+     * The mempool (txid display hex to [wtxid display hex, data hex], insertion order), and every transaction the node
+     * would accept in a block (a transaction may be valid without being in the mempool: Job Declaration's case).
+     */
+    private final Map<String, String[]> mempool = new java.util.LinkedHashMap<>();
+    private final java.util.Set<String> validTxids = new java.util.HashSet<>();
+    public final AtomicLong mempoolCalls = new AtomicLong();
+    public final AtomicLong rawTransactionCalls = new AtomicLong();
+    public final AtomicLong proposals = new AtomicLong();
+    public final Map<String, Long> proposalRejects = new java.util.concurrent.ConcurrentHashMap<>();
 
-    final List<String> submittedHex = new CopyOnWriteArrayList<>();
-    final List<String> acceptedHex = new CopyOnWriteArrayList<>();
-    final Map<String, Long> rejectReasons = new TreeMap<>();
+    public final List<String> submittedHex = new CopyOnWriteArrayList<>();
+    public final List<String> acceptedHex = new CopyOnWriteArrayList<>();
+    public final Map<String, Long> rejectReasons = new TreeMap<>();
     final AtomicLong gbtCalls = new AtomicLong();
     /** Calls still to be refused as a busy bitcoind refuses them: HTTP 503 "Work queue depth exceeded". */
     private final java.util.concurrent.atomic.AtomicInteger busyCalls = new java.util.concurrent.atomic.AtomicInteger();
@@ -106,7 +116,7 @@ final class FakeBitcoind implements AutoCloseable
     /**
      * @param easyBits compact target the templates carry instead of mainnet's
      */
-    FakeBitcoind(final int easyBits, final boolean signet) throws IOException
+    public FakeBitcoind(final int easyBits, final boolean signet) throws IOException
     {
         this(easyBits, signet, 0, 0);
     }
@@ -131,6 +141,11 @@ final class FakeBitcoind implements AutoCloseable
             knownBlocks.add(template.get("previousblockhash").asText());   // the recorded tip is a block the node has
             height = template.get("height").asLong();
             template.put("longpollid", HashOrder.toDisplayHex(tip) + mempoolCounter);
+            for (final JsonNode t : template.withArray("transactions"))
+            {
+                mempool.put(t.get("txid").asText(), new String[] {t.get("hash").asText(), t.get("data").asText()});
+                validTxids.add(t.get("txid").asText());
+            }
         }
         zmqPub = zmqContext.createSocket(SocketType.PUB);
         if (zmqPortWanted == 0)
@@ -148,12 +163,12 @@ final class FakeBitcoind implements AutoCloseable
         server.start();
     }
 
-    URI url()
+    public URI url()
     {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
-    int rpcPort()
+    public int rpcPort()
     {
         return server.getAddress().getPort();
     }
@@ -163,12 +178,12 @@ final class FakeBitcoind implements AutoCloseable
         return zmqPort;
     }
 
-    String zmqEndpoint()
+    public String zmqEndpoint()
     {
         return "tcp://127.0.0.1:" + zmqPort;
     }
 
-    void requireBasic(final String user, final String password)
+    public void requireBasic(final String user, final String password)
     {
         expectedAuthorization = "Basic " + Base64.getEncoder().encodeToString(
             (user + ":" + password).getBytes(StandardCharsets.UTF_8));
@@ -203,24 +218,63 @@ final class FakeBitcoind implements AutoCloseable
         holdLongPollsForever = hold;
     }
 
-    synchronized long height()
+    public synchronized long height()
     {
         return height;
     }
 
-    synchronized byte[] tip()
+    public synchronized byte[] tip()
     {
         return tip.clone();
     }
 
     /** Every template JSON this node served, in order (the first is the recorded mainnet one). */
-    synchronized List<JsonNode> templates()
+    public synchronized List<JsonNode> templates()
     {
         return List.copyOf(recordedTemplates);
     }
 
+    /** Removes a transaction (txid, display hex) from the mempool; it stays valid in a block. */
+    public synchronized void hideFromMempool(final String txid)
+    {
+        if (mempool.remove(txid) == null)
+        {
+            throw new IllegalArgumentException("not in the mempool: " + txid);
+        }
+    }
+
+    /** Adds a (valid) transaction to the mempool; returns its txid, display hex. */
+    public String addToMempool(final byte[] tx)
+    {
+        return addValid(tx, true);
+    }
+
+    /** Makes a transaction valid in blocks, in the mempool or not; returns its txid, display hex. */
+    public synchronized String addValid(final byte[] tx, final boolean inMempool)
+    {
+        final Transaction t = Transaction.parse(tx);
+        final String txid = HashOrder.toDisplayHex(t.txid());
+        if (inMempool)
+        {
+            mempool.put(txid, new String[] {HashOrder.toDisplayHex(t.wtxid()), Hex.encode(tx)});
+        }
+        validTxids.add(txid);
+        return txid;
+    }
+
+    /** The current template's fields the Job Declaration tests build on (a copy). */
+    public synchronized com.fasterxml.jackson.databind.node.ObjectNode currentTemplate()
+    {
+        return template.deepCopy();
+    }
+
+    public synchronized int mempoolSize()
+    {
+        return mempool.size();
+    }
+
     /** The network found a block: a new tip (an empty template on it), announced by ZMQ, long polls released. */
-    void newTipFromNetwork()
+    public void newTipFromNetwork()
     {
         final byte[] hash = Sha256d.hash(("network block " + System.nanoTime()).getBytes(StandardCharsets.US_ASCII));
         advance(hash);
@@ -368,6 +422,8 @@ final class FakeBitcoind implements AutoCloseable
             case "getblocktemplate" -> getBlockTemplate(params);
             case "submitblock" -> submitBlock(params);
             case "getbestblockhash" -> MAPPER.getNodeFactory().textNode(HashOrder.toDisplayHex(tip()));
+            case "getrawmempool" -> rawMempool(params.path(0).asBoolean(false));
+            case "getrawtransaction" -> rawTransaction(params.path(0).asText(""));
             default -> throw new RpcError(-32601, "Method not found");
         };
     }
@@ -403,6 +459,10 @@ final class FakeBitcoind implements AutoCloseable
         {
             throw new RpcError(-10, "Bitcoin Core is in initial sync and waiting for blocks...");
         }
+        if ("proposal".equals(req.path("mode").asText("")))
+        {
+            return proposal(req.path("data").asText(""));
+        }
         final String longPollId = req.path("longpollid").asText("");
         synchronized (this)
         {
@@ -435,6 +495,71 @@ final class FakeBitcoind implements AutoCloseable
         }
     }
 
+    private synchronized JsonNode rawMempool(final boolean verbose)
+    {
+        mempoolCalls.incrementAndGet();
+        if (!verbose)
+        {
+            final ArrayNode a = MAPPER.createArrayNode();
+            mempool.keySet().forEach(a::add);
+            return a;
+        }
+        final ObjectNode o = MAPPER.createObjectNode();
+        for (final Map.Entry<String, String[]> e : mempool.entrySet())
+        {
+            final ObjectNode entry = o.putObject(e.getKey());
+            entry.put("vsize", e.getValue()[1].length() / 2);
+            entry.put("wtxid", e.getValue()[0]);
+            entry.putArray("depends");
+        }
+        return o;
+    }
+
+    private synchronized JsonNode rawTransaction(final String txid) throws RpcError
+    {
+        rawTransactionCalls.incrementAndGet();
+        final String[] e = mempool.get(txid);
+        if (e == null)
+        {
+            throw new RpcError(-5, "No such mempool transaction. Use -txindex or provide a block hash to enable " +
+                "blockchain transaction queries. Use gettransaction for wallet transactions.");
+        }
+        return MAPPER.getNodeFactory().textNode(e[1]);
+    }
+
+    /** BIP23 proposal: the block checked as submitblock checks it, without proof of work; null when valid. */
+    private JsonNode proposal(final String hex) throws RpcError
+    {
+        proposals.incrementAndGet();
+        final Block block;
+        try
+        {
+            block = Block.parse(Hex.decode(hex));
+        }
+        catch (final RuntimeException e)
+        {
+            throw new RpcError(-22, "Block decode failed");
+        }
+        String reason;
+        synchronized (this)
+        {
+            reason = check(block, Sha256d.hash(block.header()), false);
+            for (int i = 1; reason == null && i < block.transactions().size(); i++)
+            {
+                if (!validTxids.contains(HashOrder.toDisplayHex(block.transactions().get(i).txid())))
+                {
+                    reason = "bad-txns-inputs-missingorspent";
+                }
+            }
+        }
+        if (reason != null)
+        {
+            proposalRejects.merge(reason, 1L, Long::sum);
+            return MAPPER.getNodeFactory().textNode(reason);
+        }
+        return MAPPER.nullNode();
+    }
+
     private boolean isOpen()
     {
         try
@@ -465,7 +590,7 @@ final class FakeBitcoind implements AutoCloseable
         final byte[] hash = Sha256d.hash(block.header());
         synchronized (this)
         {
-            reason = check(block, hash);
+            reason = check(block, hash, true);
             if (reason != null)
             {
                 rejectReasons.merge(reason, 1L, Long::sum);
@@ -476,15 +601,22 @@ final class FakeBitcoind implements AutoCloseable
             return MAPPER.getNodeFactory().textNode(reason);
         }
         acceptedHex.add(hex);
+        synchronized (this)
+        {
+            for (int i = 1; i < block.transactions().size(); i++)
+            {
+                mempool.remove(HashOrder.toDisplayHex(block.transactions().get(i).txid()));
+            }
+        }
         advance(hash);
         return MAPPER.nullNode();
     }
 
     /** bitcoind's checks of a block on our tip (CheckBlock / ContextualCheckBlock subset); null when valid. */
-    private String check(final Block block, final byte[] hash)
+    private String check(final Block block, final byte[] hash, final boolean pow)
     {
         final byte[] header = block.header();
-        if (knownBlocks.contains(HashOrder.toDisplayHex(hash)))
+        if (pow && knownBlocks.contains(HashOrder.toDisplayHex(hash)))
         {
             return "duplicate";
         }
@@ -502,7 +634,7 @@ final class FakeBitcoind implements AutoCloseable
             return "bad-diffbits";
         }
         final BigInteger target = new BigInteger(template.get("target").asText(), 16);
-        if (new BigInteger(1, HashOrder.reversed(hash)).compareTo(target) > 0)
+        if (pow && new BigInteger(1, HashOrder.reversed(hash)).compareTo(target) > 0)
         {
             return "high-hash";
         }

@@ -15,8 +15,8 @@ import org.bitcoincommons.sv2.codec.MessageSchema;
 import org.bitcoincommons.sv2.codec.Primitive;
 
 /**
- * Job Declaration protocol (spec 6.4), extension 0; no message sets the channel_msg bit. The current spec has no
- * IdentifyTransactions (0x53/0x54).
+ * Job Declaration protocol (spec 6.4, as of sv2-spec commit 0f38d51), extension 0; no message sets the channel_msg
+ * bit. The current spec has no IdentifyTransactions (0x53/0x54).
  */
 public final class JobDeclarationProtocol
 {
