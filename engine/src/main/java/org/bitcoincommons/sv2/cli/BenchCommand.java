@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         BenchClusterCommand.class,
         BenchWireCommand.class,
         BenchMemoryCommand.class,
+        BenchQuicCommand.class,
     })
 public final class BenchCommand implements Runnable
 {
