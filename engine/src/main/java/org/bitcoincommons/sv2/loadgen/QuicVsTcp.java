@@ -227,27 +227,58 @@ public final class QuicVsTcp
         }
     }
 
+    /** Handshake times: the whole (connect, authenticate, SetupConnection) and its transport connect part alone. */
+    public record Handshakes(Percentiles total, Percentiles connect)
+    {
+        public Map<String, Object> toMap()
+        {
+            final Map<String, Object> m = new LinkedHashMap<>();
+            m.put("total", total.toMap());
+            m.put("transport_connect", connect.toMap());
+            return m;
+        }
+    }
+
     /**
      * {@code n} handshakes one after another (after {@code warmup} unmeasured ones): connect, authenticate the pool,
-     * SetupConnection round trip; each connection is closed before the next.
+     * SetupConnection round trip; each connection is closed before the next. The transport's own part (TCP connect;
+     * QUIC connect with TLS 1.3) is timed apart.
      */
-    public static Percentiles handshakes(final InetSocketAddress pool, final boolean quic, final byte[] authority,
+    public static Handshakes handshakes(final InetSocketAddress pool, final boolean quic, final byte[] authority,
         final int warmup, final int n) throws IOException
     {
-        final Histogram h = new Histogram(3);
+        final Histogram total = new Histogram(3);
+        final Histogram connect = new Histogram(3);
         for (int i = 0; i < warmup + n; i++)
         {
             final long t0 = System.nanoTime();
+            final long connected;
+            if (quic)
+            {
+                final QuicClient q = QuicClient.connect(pool, ALPN, Duration.ofSeconds(10), Duration.ofSeconds(60), null);
+                connected = System.nanoTime();
+                q.close();
+            }
+            else
+            {
+                try (Socket s = new Socket())
+                {
+                    s.connect(pool, 10_000);
+                    connected = System.nanoTime();
+                }
+            }
+            final long t1 = System.nanoTime();
             try (Link link = connect(pool, quic, authority))
             {
                 setup(link, pool);
                 if (i >= warmup)
                 {
-                    h.recordValue(System.nanoTime() - t0);
+                    total.recordValue(System.nanoTime() - t1);
+                    connect.recordValue(connected - t0);
                 }
             }
         }
-        return Percentiles.of(h);
+        return new Handshakes(Percentiles.of(total), Percentiles.of(connect));
     }
 
     /** What {@link #headOfLine} measured. */
