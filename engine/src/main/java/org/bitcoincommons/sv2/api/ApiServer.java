@@ -531,6 +531,8 @@ public final class ApiServer implements AutoCloseable
         m.put("rss_bytes", rssBytes());
         m.put("connections", pool.status().connections());
         m.put("threads", Thread.activeCount());
+        // Every live platform thread of the JVM (QUIC costs threads per connection in Kwik; virtual threads not counted).
+        m.put("platform_threads", java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount());
         return m;
     }
 

@@ -43,6 +43,11 @@ public final class BenchLoadCommand implements Runnable
             "(default ${DEFAULT-VALUE}).")
     String protocol;
 
+    @Option(names = "--transport", defaultValue = "tcp", paramLabel = "tcp|quic|both",
+        description = "SV2 miners over TCP (Noise), over QUIC (one stream per channel), or both: the same miners against "
+            + "the same child pool, TCP first then QUIC, one result each (default ${DEFAULT-VALUE}).")
+    String transport;
+
     @Option(names = "--connections", defaultValue = "100", description = "Simulated miners (default ${DEFAULT-VALUE}).")
     int connections;
 
@@ -103,16 +108,34 @@ public final class BenchLoadCommand implements Runnable
             throw new CliException(ExitCode.BAD_INPUT, "--protocol must be sv1 or sv2, got " + protocol);
         }
         final boolean sv1 = protocol.equals("sv1");
+        if (!transport.matches("tcp|quic|both"))
+        {
+            throw new CliException(ExitCode.BAD_INPUT, "--transport must be tcp, quic or both, got " + transport);
+        }
+        if (sv1 && !transport.equals("tcp"))
+        {
+            throw new CliException(ExitCode.BAD_INPUT, "--transport " + transport + " applies to SV2 miners only "
+                + "(Stratum V1 runs over TCP)");
+        }
+        final boolean overTcp = !transport.equals("quic");
+        final boolean overQuic = !transport.equals("tcp");
         Process child = null;
         Path tmp = null;
         try
         {
             final InetSocketAddress address;
+            InetSocketAddress quicAddress = null;
             final byte[] pub;
             URI api = null;
             if (pool != null)
             {
+                if (transport.equals("both"))
+                {
+                    throw new CliException(ExitCode.BAD_INPUT, "--transport both starts its own pool; with --pool "
+                        + "choose tcp or quic");
+                }
                 address = org.bitcoincommons.sv2.miner.MinerConfig.parsePoolUrl(pool);
+                quicAddress = address;
                 pub = authority == null ? null : AuthorityKeys.decodePublic(authority);
             }
             else
@@ -124,12 +147,15 @@ public final class BenchLoadCommand implements Runnable
                 final int apiPort = ChildPool.freePort();
                 final int sv1Port = sv1 ? ChildPool.freePort() : 0;
                 address = new InetSocketAddress("127.0.0.1", sv1 ? sv1Port : sv2Port);
+                final int quicPort = overQuic ? freeUdpPort() : 0;
+                quicAddress = new InetSocketAddress("127.0.0.1", quicPort);
                 api = URI.create("http://127.0.0.1:" + apiPort);
                 final Path config = tmp.resolve("pool.toml");
                 Files.writeString(config, """
                     [stratum_v2]
                     listen_addr = "127.0.0.1:%d"
                     handshake_timeout_ms = 60000
+                    %s
                     [stratum_v2.noise]
                     authority_public_key = "%s"
                     authority_secret_key = "%s"
@@ -149,42 +175,59 @@ public final class BenchLoadCommand implements Runnable
                     listen_addr = "127.0.0.1:%d"
                     admin_token = "%s"
                     %s
-                    """.formatted(sv2Port, AuthorityKeys.encodePublic(pub), AuthorityKeys.encodeSecret(secret),
+                    """.formatted(sv2Port, overQuic ? quicSection(quicPort, tmp) : "", AuthorityKeys.encodePublic(pub), AuthorityKeys.encodeSecret(secret),
                     tmp.resolve("journal").toString().replace("\\", "/"), String.join("\n", poolConfig), apiPort,
                     ADMIN_TOKEN, sv1 ? sv1Section(sv1Port) : ""));
                 child = ChildPool.startPool(config, tmp.resolve("pool.log"), poolHeap, poolJvmOpts);
                 ChildPool.waitReady(api, child);
             }
-            final JsonNode before = api == null ? null : memory(api);
-            final LoadGenerator.Options options = new LoadGenerator.Options(address, pub, connections, rate,
+            final LoadGenerator.Options tcpOptions = new LoadGenerator.Options(address, pub, connections, rate,
                 (long)(warmup * 1000), (long)(seconds * 1000), inflight, batch, 30_000);
-            final ShareLoad lg = sv1 ? new Sv1LoadGenerator(options) : new LoadGenerator(options).mix(extended, rolled);
-            final URI poolApi = api;
-            final LoadProgress status = new LoadProgress(lg, connections, warmup, seconds);
-            lg.onMeasureStart(() ->
+            final Map<String, Object> results = new LinkedHashMap<>();
+            for (final String t : overTcp && overQuic ? List.of("tcp", "quic") : List.of(overQuic ? "quic" : "tcp"))
             {
-                status.measuring();
-                if (poolApi != null)
+                final JsonNode before = api == null ? null : memory(api);
+                final LoadGenerator.Options options = t.equals("quic") ? tcpOptions.quic(quicAddress) : tcpOptions;
+                final ShareLoad lg = sv1 ? new Sv1LoadGenerator(options) : new LoadGenerator(options).mix(extended, rolled);
+                final URI poolApi = api;
+                final LoadProgress status = new LoadProgress(lg, connections, warmup, seconds);
+                atMeasureStart = null;
+                lg.onMeasureStart(() ->
                 {
-                    post(poolApi, "/api/latency/reset");
-                    atMeasureStart = latencyQuietly(poolApi);
+                    status.measuring();
+                    if (poolApi != null)
+                    {
+                        post(poolApi, "/api/latency/reset");
+                        atMeasureStart = latencyQuietly(poolApi);
+                    }
+                });
+                final LoadGenerator.Result r;
+                final CpuMeter cpu = new CpuMeter(child);
+                try (Progress progress = new Progress(spec.commandLine().getErr(), !json, 1000, status::line))
+                {
+                    r = lg.run();
                 }
-            });
-            final LoadGenerator.Result r;
-            final CpuMeter cpu = new CpuMeter(child);
-            try (Progress progress = new Progress(spec.commandLine().getErr(), !json, 1000, status::line))
-            {
-                r = lg.run();
+                poolCores = cpu.childCores();
+                clientCores = cpu.selfCores();
+                final JsonNode inside = api == null ? null : ChildPool.get(api, "/api/latency");
+                Thread.sleep(1500);
+                final JsonNode during = api == null ? null : memory(api);
+                final int open = lg.openConnections();
+                lg.close();
+                rejectReasons = lg instanceof Sv1LoadGenerator g ? g.rejectReasons() : null;
+                results.put(t, result(t, r, open, before, during, inside));
+                if (api != null)
+                {
+                    // the next transport starts from a pool without these connections
+                    final URI a = api;
+                    final long deadline = System.nanoTime() + 30_000_000_000L;
+                    while (System.nanoTime() < deadline && memory(a).get("connections").asLong() > 0)
+                    {
+                        Thread.sleep(100);
+                    }
+                }
             }
-            poolCores = cpu.childCores();
-            clientCores = cpu.selfCores();
-            final JsonNode inside = api == null ? null : ChildPool.get(api, "/api/latency");
-            Thread.sleep(1500);
-            final JsonNode during = api == null ? null : memory(api);
-            final int open = lg.openConnections();
-            lg.close();
-            rejectReasons = lg instanceof Sv1LoadGenerator g ? g.rejectReasons() : null;
-            print(r, open, before, during, inside);
+            print(results.size() == 1 ? results.values().iterator().next() : results);
         }
         catch (final IOException ex)
         {
@@ -244,11 +287,47 @@ public final class BenchLoadCommand implements Runnable
         }
     }
 
-    private void print(final LoadGenerator.Result r, final int open, final JsonNode before, final JsonNode during,
-        final JsonNode inside)
+    /** The child pool's QUIC endpoint beside TCP (transport_preference "both"), its TLS identity in the run's directory. */
+    static String quicSection(final int port, final Path dir)
+    {
+        return """
+            transport_preference = "both"
+            quic_listen_addr = "127.0.0.1:%d"
+            quic_tls_key_path = "%s"
+            quic_tls_cert_path = "%s"
+            quic_idle_timeout_s = 120
+            """.formatted(port, dir.resolve("quic-key.pem").toString().replace("\\", "/"),
+            dir.resolve("quic-cert.pem").toString().replace("\\", "/"));
+    }
+
+    /** A UDP port free on loopback now (the child binds it a moment later). */
+    static int freeUdpPort() throws IOException
+    {
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(new InetSocketAddress("127.0.0.1", 0)))
+        {
+            return s.getLocalPort();
+        }
+    }
+
+    private void print(final Object result)
+    {
+        final var out = spec.commandLine().getOut();
+        if (json)
+        {
+            out.println(Json.MAPPER.valueToTree(result).toString());
+        }
+        else if (result instanceof Map<?, ?> m)
+        {
+            m.forEach((k, v) -> out.println(k + ": " + v));
+        }
+    }
+
+    private Map<String, Object> result(final String t, final LoadGenerator.Result r, final int open,
+        final JsonNode before, final JsonNode during, final JsonNode inside)
     {
         final Map<String, Object> m = new LinkedHashMap<>();
         m.put("protocol", protocol);
+        m.put("transport", t);
         m.put("extended_percent", extended);
         m.put("rolled_percent", rolled);
         m.put("connections", r.connections());
@@ -266,6 +345,8 @@ public final class BenchLoadCommand implements Runnable
         m.put("accepted_shares_per_second", r.sharesPerSecond());
         m.put("ack_latency_us", Map.of("p50", r.p50Us(), "p99", r.p99Us(), "p99_9", r.p999Us(), "max", r.maxUs()));
         m.put("wire_bytes_per_share", r.bytesPerShare());
+        m.put("wire_bytes_counted", t.equals("quic") ? "QUIC stream bytes (plaintext frames; QUIC and TLS overhead not counted)"
+            : "TCP socket bytes (Noise-encrypted frames)");
         m.put("pool_cpu_cores", poolCores);
         m.put("client_cpu_cores", clientCores);
         if (inside != null)
@@ -300,16 +381,13 @@ public final class BenchLoadCommand implements Runnable
             m.put("pool_direct_per_connection_bytes", open == 0 ? 0 : direct / open);
             m.put("pool_rss_per_connection_bytes", open == 0 ? 0 : (rss - rss0) / open);
             m.put("pool_heap_for_1m_connections_bytes_extrapolated", open == 0 ? 0 : heap0 + (heap - heap0) * 1_000_000L / open);
+            if (during.has("platform_threads"))
+            {
+                final long threads = during.get("platform_threads").asLong() - before.get("platform_threads").asLong();
+                m.put("pool_platform_threads_per_connection", open == 0 ? 0 : (double)threads / open);
+            }
         }
-        final var out = spec.commandLine().getOut();
-        if (json)
-        {
-            out.println(Json.MAPPER.valueToTree(m).toString());
-        }
-        else
-        {
-            m.forEach((k, v) -> out.println(k + ": " + v));
-        }
+        return m;
     }
 
     /**

@@ -12,7 +12,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code bin/sv2 miner --pool tcp://HOST:PORT --authority-pubkey KEY --user NAME --threads N}: a CPU miner; with
- * {@code --pool stratum+tcp://HOST:PORT} it speaks Stratum V1 (plain TCP, no authority key). It mines
+ * {@code --pool stratum+tcp://HOST:PORT} it speaks Stratum V1 (plain TCP, no authority key); with
+ * {@code --pool quic://HOST:PORT} SV2 over QUIC (control stream plus one stream for its channel, the pool trusted by the
+ * same authority key). It mines
  * until SIGTERM or Ctrl-C (then exits 0), or until the pool proves to be certified by another authority (exit 3: no
  * reconnect can fix that). Its arguments are checked before anything starts (exit 2). The miner is the public engine
  * API's {@link StratumV2Miner}.
@@ -24,7 +26,8 @@ public final class MinerCommand implements Runnable
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--pool", required = true, paramLabel = "URL",
-        description = "tcp://HOST:PORT, stratum2+tcp://HOST:PORT[/KEY] or HOST:PORT (SV2); stratum+tcp://HOST:PORT (Stratum V1).")
+        description = "tcp://HOST:PORT, stratum2+tcp://HOST:PORT[/KEY] or HOST:PORT (SV2); quic://HOST:PORT[/KEY] (SV2 "
+            + "over QUIC); stratum+tcp://HOST:PORT (Stratum V1). iroh:// is refused (no JVM Iroh stack).")
     String pool;
 
     @Option(names = "--authority-pubkey", paramLabel = "KEY",
@@ -85,7 +88,7 @@ public final class MinerCommand implements Runnable
             miner.startMining();
             final var backend = org.bitcoincommons.sv2.hash.HashBackends.create(hashImpl);
             out.printf("miner: %s -> %s%s, %d thread(s) scanning with %s (%s), announcing %s%n", user, config.pool(),
-                config.sv1() ? " (Stratum V1)" : "", threads, backend.impl().configName(), backend.scanKernel(),
+                config.sv1() ? " (Stratum V1)" : config.quic() ? " (SV2 over QUIC)" : "", threads, backend.impl().configName(), backend.scanKernel(),
                 PoolCommand.hashrate(miner.nominalHashrate()));
             out.flush();
             // The miner stops by itself on a fault no retry can fix; a signal stops it from here.
@@ -178,9 +181,10 @@ public final class MinerCommand implements Runnable
             return new MinerConfig(address, null, user, threads, false, hashrate, hashImpl, 500, 30_000, 10_000, true);
         }
         String key = authority;
-        if (key == null && pool.startsWith("stratum2+tcp://") && pool.indexOf('/', "stratum2+tcp://".length()) > 0)
+        final String scheme = MinerConfig.isQuicUrl(pool) ? "quic://" : "stratum2+tcp://";
+        if (key == null && pool.startsWith(scheme) && pool.indexOf('/', scheme.length()) > 0)
         {
-            key = pool.substring(pool.indexOf('/', "stratum2+tcp://".length()) + 1);
+            key = pool.substring(pool.indexOf('/', scheme.length()) + 1);
         }
         byte[] pub = null;
         if (key != null && !key.isEmpty())
@@ -199,6 +203,7 @@ public final class MinerCommand implements Runnable
             throw new CliException(ExitCode.BAD_INPUT,
                 "--authority-pubkey is required to verify the pool (or pass --insecure to skip the check)");
         }
-        return new MinerConfig(address, pub, user, threads, extended, hashrate, hashImpl, 500, 30_000, 10_000);
+        return new MinerConfig(address, pub, user, threads, extended, hashrate, hashImpl, 500, 30_000, 10_000, false,
+            MinerConfig.isQuicUrl(pool));
     }
 }

@@ -68,7 +68,7 @@ public record EngineConfig(
                 .collect(Collectors.joining("; ")));
         }
         final TomlReader root = new TomlReader(result, "");
-        final StratumV2Config stratumV2 = StratumV2Config.read(root.table("stratum_v2"));
+        final StratumV2Config stratumV2 = StratumV2Config.read(root.table("stratum_v2"), baseDir);
         final PoolConfig pool = PoolConfig.read(root.table("pool"), baseDir);
         final EngineConfig config = new EngineConfig(
             stratumV2,

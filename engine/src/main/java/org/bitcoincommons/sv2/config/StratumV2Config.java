@@ -57,12 +57,13 @@ public record StratumV2Config(
     public record Quic(InetSocketAddress listenAddr, String tlsKeyPath, String tlsCertPath, int maxStreams,
         int idleTimeoutSeconds, long streamBufferBytes)
     {
-        static Quic read(final TomlReader t)
+        /** Relative TLS paths resolve against the configuration's directory, like the journal's. */
+        static Quic read(final TomlReader t, final java.nio.file.Path baseDir)
         {
             return new Quic(
                 t.address("quic_listen_addr", "127.0.0.1:34255"),
-                t.string("quic_tls_key_path", "quic-tls-key.pem"),
-                t.string("quic_tls_cert_path", "quic-tls-cert.pem"),
+                PoolConfig.resolve(baseDir, t.string("quic_tls_key_path", "quic-tls-key.pem")).toString(),
+                PoolConfig.resolve(baseDir, t.string("quic_tls_cert_path", "quic-tls-cert.pem")).toString(),
                 (int)t.integer("quic_max_streams", 101, 2, 10_000),
                 (int)t.integer("quic_idle_timeout_s", 30, 1, 3600),
                 t.integer("quic_stream_buffer_bytes", 256 * 1024, 4096, 16 * 1024 * 1024));
@@ -121,6 +122,11 @@ public record StratumV2Config(
 
     static StratumV2Config read(final TomlReader t)
     {
+        return read(t, null);
+    }
+
+    static StratumV2Config read(final TomlReader t, final java.nio.file.Path baseDir)
+    {
         if (!t.string("sv1_listen_addr", "").isEmpty())
         {
             throw new ConfigException(t.key("sv1_listen_addr") + ": the Stratum V1 endpoint has its own section: set [sv1] enabled = true and " +
@@ -153,6 +159,6 @@ public record StratumV2Config(
             t.integer("frame_deadline_ms", DEFAULT_FRAME_DEADLINE_MS, 100, 600_000),
             NoiseConfig.read(t.table("noise")),
             MergeMiningFeeConfig.read(t.table("merge_mining_fee")),
-            Quic.read(t));
+            Quic.read(t, baseDir));
     }
 }

@@ -12,7 +12,8 @@ import org.bitcoincommons.sv2.noise.AuthorityKeys;
 
 /**
  * A CPU miner embedded in the caller's process, for any Stratum V2 pool ({@code stratum2+tcp://HOST:PORT/KEY}, the
- * pool's certificate verified against the authority key) or Stratum V1 pool ({@code stratum+tcp://HOST:PORT}).
+ * pool's certificate verified against the authority key; {@code quic://HOST:PORT[/KEY]} for SV2 over QUIC, trusted by
+ * the same key) or Stratum V1 pool ({@code stratum+tcp://HOST:PORT}). {@code iroh://} is refused: no JVM Iroh stack.
  * {@link #connect()} sets up a session and follows the pool's work without hashing; {@link #startMining()} starts the
  * hashing threads; {@link #stop()} ends both. It reconnects by itself with exponential backoff and obeys the pool's
  * Reconnect. Thread-safe.
@@ -59,7 +60,8 @@ public final class StratumV2Miner implements AutoCloseable
 
     /**
      * A builder for a pool URL: {@code stratum2+tcp://HOST:PORT/AUTHORITY_KEY} or {@code tcp://HOST:PORT} with
-     * {@link Builder#authorityKey(String)} (Stratum V2), {@code stratum+tcp://HOST:PORT} (Stratum V1).
+     * {@link Builder#authorityKey(String)} (Stratum V2), {@code quic://HOST:PORT[/AUTHORITY_KEY]} (Stratum V2 over
+     * QUIC: a control stream and the channel on its own stream), {@code stratum+tcp://HOST:PORT} (Stratum V1).
      */
     public static Builder builder(final String poolUrl)
     {
@@ -411,7 +413,7 @@ public final class StratumV2Miner implements AutoCloseable
                     backoffMaxMs, handshakeTimeoutMs, true);
             }
             String key = authorityKey;
-            final String scheme = "stratum2+tcp://";
+            final String scheme = MinerConfig.isQuicUrl(url) ? "quic://" : "stratum2+tcp://";
             if (key == null && url.startsWith(scheme) && url.indexOf('/', scheme.length()) > 0)
             {
                 key = url.substring(url.indexOf('/', scheme.length()) + 1);
@@ -427,7 +429,7 @@ public final class StratumV2Miner implements AutoCloseable
                     + "URL (stratum2+tcp://HOST:PORT/KEY) or with authorityKey(), or call insecure()");
             }
             return new MinerConfig(address, pub, user, threads, extended, nominalHashrate, hashImpl, backoffMinMs,
-                backoffMaxMs, handshakeTimeoutMs, false);
+                backoffMaxMs, handshakeTimeoutMs, false, MinerConfig.isQuicUrl(url));
         }
     }
 }

@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -33,9 +34,14 @@ import org.bitcoincommons.sv2.codec.mining.NewExtendedMiningJob;
 import org.bitcoincommons.sv2.codec.mining.SubmitSharesSuccess;
 import org.bitcoincommons.sv2.noise.NoiseChannel;
 import org.bitcoincommons.sv2.noise.NoiseConfig;
+import org.bitcoincommons.sv2.transport.FrameStream;
+import org.bitcoincommons.sv2.transport.QuicByteStream;
+import org.bitcoincommons.sv2.transport.QuicClient;
+import org.bitcoincommons.sv2.transport.TransportStats;
 
 /**
- * The end-to-end load generator: N simulated miners, each a real encrypted SV2 connection with a standard channel,
+ * The end-to-end load generator: N simulated miners, each a real encrypted SV2 connection with a standard channel
+ * (over TCP with Noise, or over QUIC with the channel on its own stream: {@link Options#quic()}),
  * submitting shares that meet the (maximum) target the pool gives a near-zero hashrate, flat out or at a total rate.
  * It measures accepted shares/s, acknowledgement latency (send to SubmitShares.Success, HdrHistogram), and bytes on
  * the wire per share. It does not hash: the pool does all the validation work.
@@ -51,8 +57,36 @@ public final class LoadGenerator implements ShareLoad
      * @param batch        shares written per flush
      */
     public record Options(InetSocketAddress pool, byte[] authority, int connections, double rate, long warmupMs,
-        long durationMs, int inflight, int batch, long connectTimeoutMs)
+        long durationMs, int inflight, int batch, long connectTimeoutMs, boolean quic)
     {
+        /** Over TCP (Noise-encrypted). */
+        public Options(final InetSocketAddress pool, final byte[] authority, final int connections, final double rate,
+            final long warmupMs, final long durationMs, final int inflight, final int batch, final long connectTimeoutMs)
+        {
+            this(pool, authority, connections, rate, warmupMs, durationMs, inflight, batch, connectTimeoutMs, false);
+        }
+
+        /** The same load over QUIC ({@code pool} is then the pool's QUIC address). */
+        public Options quic(final InetSocketAddress quicPool)
+        {
+            return new Options(quicPool, authority, connections, rate, warmupMs, durationMs, inflight, batch,
+                connectTimeoutMs, true);
+        }
+    }
+
+    /**
+     * One simulated miner's connection: a Noise channel over TCP, or over QUIC the channel's own stream (plaintext
+     * frames inside TLS) after the control stream's bound handshake and SetupConnection.
+     */
+    private interface Link
+    {
+        int readFrame() throws IOException;
+
+        DirectBuffer frameBuffer();
+
+        void queueFrame(DirectBuffer src, int offset, int length) throws IOException;
+
+        void flush() throws IOException;
     }
 
     /** What one run measured. Latencies in microseconds. */
@@ -74,6 +108,9 @@ public final class LoadGenerator implements ShareLoad
     private volatile boolean paused;
     private volatile boolean stop;
     private final List<Miner> miners = new ArrayList<>();
+    /** Over QUIC: stream bytes (frames as the application writes them; QUIC and TLS overhead are not counted). */
+    private final TransportStats quicStats = new TransportStats("quic");
+    private static final String QUIC_ALPN = "sv2";
 
     /** Percent of miners on extended channels (the rest standard). */
     private int extendedPercent;
@@ -214,13 +251,13 @@ public final class LoadGenerator implements ShareLoad
         latency.reset();
         final long a0 = accepted.sum();
         final long r0 = rejected.sum();
-        final long b0 = bytesIn.sum() + bytesOut.sum();
+        final long b0 = bytesIn.sum() + bytesOut.sum() + quicStats.bytesIn.sum() + quicStats.bytesOut.sum();
         measuring = true;
         final long m0 = System.nanoTime();
         Thread.sleep(options.durationMs());
         final long a1 = accepted.sum();
         final long r1 = rejected.sum();
-        final long b1 = bytesIn.sum() + bytesOut.sum();
+        final long b1 = bytesIn.sum() + bytesOut.sum() + quicStats.bytesIn.sum() + quicStats.bytesOut.sum();
         final double seconds = (System.nanoTime() - m0) / 1e9;
         measuring = false;
         final Histogram h = latency.getIntervalHistogram();
@@ -256,6 +293,66 @@ public final class LoadGenerator implements ShareLoad
         }
     }
 
+    private static Link noiseLink(final NoiseChannel c)
+    {
+        return new Link()
+        {
+            @Override
+            public int readFrame() throws IOException
+            {
+                return c.readFrame();
+            }
+
+            @Override
+            public DirectBuffer frameBuffer()
+            {
+                return c.frameBuffer();
+            }
+
+            @Override
+            public void queueFrame(final DirectBuffer src, final int offset, final int length) throws IOException
+            {
+                c.queueFrame(src, offset, length);
+            }
+
+            @Override
+            public void flush() throws IOException
+            {
+                c.flush();
+            }
+        };
+    }
+
+    private static Link streamLink(final FrameStream s)
+    {
+        return new Link()
+        {
+            @Override
+            public int readFrame() throws IOException
+            {
+                return s.readFrame();
+            }
+
+            @Override
+            public DirectBuffer frameBuffer()
+            {
+                return s.frameBuffer();
+            }
+
+            @Override
+            public void queueFrame(final DirectBuffer src, final int offset, final int length) throws IOException
+            {
+                s.write(src, offset, length);
+            }
+
+            @Override
+            public void flush() throws IOException
+            {
+                s.flush();
+            }
+        };
+    }
+
     /** One simulated miner: its own socket, Noise channel, reader and writer virtual threads. */
     private final class Miner
     {
@@ -272,7 +369,8 @@ public final class LoadGenerator implements ShareLoad
         private final int mask;
         private final AtomicInteger inflight = new AtomicInteger();
         private Socket socket;
-        private NoiseChannel channel;
+        private QuicClient quic;
+        private Link channel;
         private volatile Thread thread;
         private volatile boolean go;
         volatile boolean open;
@@ -338,20 +436,42 @@ public final class LoadGenerator implements ShareLoad
 
         private void connect() throws IOException
         {
-            socket = new Socket();
-            socket.connect(options.pool(), (int)options.connectTimeoutMs());
-            socket.setTcpNoDelay(true);
-            final var in = new BufferedInputStream(CountingStreams.in(socket.getInputStream(), bytesIn), 2048);
-            final var os = CountingStreams.out(socket.getOutputStream(), bytesOut);
             final NoiseConfig nc = new NoiseConfig().handshakeTimeoutMs(options.connectTimeoutMs());
             if (options.authority() != null)
             {
                 nc.authorityPublicKey(options.authority());
             }
-            channel = NoiseChannel.connect(in, os, socket, nc);
-            send(new SetupConnection(CommonProtocol.PROTOCOL_MINING, 2, 2,
+            final SetupConnection setup = new SetupConnection(CommonProtocol.PROTOCOL_MINING, 2, 2,
                 CommonProtocol.FLAG_REQUIRES_STANDARD_JOBS | CommonProtocol.FLAG_REQUIRES_VERSION_ROLLING,
-                "127.0.0.1", options.pool().getPort(), "loadgen", "", "", "load-" + index));
+                "127.0.0.1", options.pool().getPort(), "loadgen", "", "", "load-" + index);
+            if (options.quic())
+            {
+                quic = QuicClient.connect(options.pool(), QUIC_ALPN, Duration.ofMillis(options.connectTimeoutMs()),
+                    Duration.ofSeconds(60), quicStats);
+                final QuicByteStream control = quic.openStream();
+                NoiseChannel.connect(control, nc, quic.serverCertificateFingerprint());
+                final FrameStream controlFrames = new FrameStream(control, nc.maxPayloadLength());
+                final int len = setup.encodeFrame(out, 0);
+                controlFrames.write(out, 0, len);
+                controlFrames.flush();
+                controlFrames.readFrame();
+                if (FrameHeaderFlyweight.msgType(controlFrames.frameBuffer(), 0)
+                    != CommonProtocol.MESSAGE_TYPE_SETUP_CONNECTION_SUCCESS)
+                {
+                    throw new IOException("refused by the pool");
+                }
+                channel = streamLink(new FrameStream(quic.openStream(), nc.maxPayloadLength()));
+            }
+            else
+            {
+                socket = new Socket();
+                socket.connect(options.pool(), (int)options.connectTimeoutMs());
+                socket.setTcpNoDelay(true);
+                final var in = new BufferedInputStream(CountingStreams.in(socket.getInputStream(), bytesIn), 2048);
+                final var os = CountingStreams.out(socket.getOutputStream(), bytesOut);
+                channel = noiseLink(NoiseChannel.connect(in, os, socket, nc));
+                send(setup);
+            }
             final byte[] max = new byte[32];
             java.util.Arrays.fill(max, (byte)0xff);
             if (extendedChannel)
@@ -411,7 +531,8 @@ public final class LoadGenerator implements ShareLoad
         private void send(final Message m) throws IOException
         {
             final int len = m.encodeFrame(out, 0);
-            channel.writeFrame(out, 0, len);
+            channel.queueFrame(out, 0, len);
+            channel.flush();
         }
 
         /** Flat out: sends a batch whenever the in-flight window allows. */
@@ -506,6 +627,10 @@ public final class LoadGenerator implements ShareLoad
         void close()
         {
             open = false;
+            if (quic != null)
+            {
+                quic.close();
+            }
             if (socket != null)
             {
                 try

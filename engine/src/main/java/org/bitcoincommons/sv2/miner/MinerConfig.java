@@ -17,6 +17,9 @@ import java.net.InetSocketAddress;
  * @param handshakeTimeoutMs Noise handshake and setup deadline (SV1: connect and subscribe deadline)
  * @param sv1                speak Stratum V1 (newline JSON, {@code stratum+tcp://}) instead of SV2; the channel is
  *                           then the pool's choice and {@code extended} and {@code authorityPublicKey} do not apply
+ * @param quic               SV2 over QUIC ({@code quic://}): a control stream, then the channel on a stream of its own
+ *                           (the mapping is in the README, "SV2 over QUIC"); the pool is trusted by the same
+ *                           authority key, through the Noise handshake on the control stream bound to the TLS session
  */
 public record MinerConfig(
     InetSocketAddress pool,
@@ -29,8 +32,22 @@ public record MinerConfig(
     long backoffMinMs,
     long backoffMaxMs,
     long handshakeTimeoutMs,
-    boolean sv1)
+    boolean sv1,
+    boolean quic)
 {
+    /** Why {@code iroh://} is refused (issue 16): there is nothing on the JVM to speak it with. */
+    public static final String IROH_REFUSED = "iroh:// is not supported: no Iroh stack exists for the JVM (Iroh is a "
+        + "Rust library); use quic://HOST:PORT for SV2 over QUIC, or tcp://HOST:PORT";
+
+    /** An SV2 or SV1 miner over TCP. */
+    public MinerConfig(final InetSocketAddress pool, final byte[] authorityPublicKey, final String user,
+        final int threads, final boolean extended, final double nominalHashrate, final String hashImpl,
+        final long backoffMinMs, final long backoffMaxMs, final long handshakeTimeoutMs, final boolean sv1)
+    {
+        this(pool, authorityPublicKey, user, threads, extended, nominalHashrate, hashImpl, backoffMinMs, backoffMaxMs,
+            handshakeTimeoutMs, sv1, false);
+    }
+
     /** An SV2 miner. */
     public MinerConfig(final InetSocketAddress pool, final byte[] authorityPublicKey, final String user,
         final int threads, final boolean extended, final double nominalHashrate, final String hashImpl,
@@ -43,7 +60,7 @@ public record MinerConfig(
     public MinerConfig withPool(final InetSocketAddress address)
     {
         return new MinerConfig(address, authorityPublicKey, user, threads, extended, nominalHashrate, hashImpl,
-            backoffMinMs, backoffMaxMs, handshakeTimeoutMs, sv1);
+            backoffMinMs, backoffMaxMs, handshakeTimeoutMs, sv1, quic);
     }
 
     /** True for a {@code stratum+tcp://} URL: a Stratum V1 pool. */
@@ -52,9 +69,16 @@ public record MinerConfig(
         return url.startsWith("stratum+tcp://");
     }
 
+    /** True for a {@code quic://} URL: SV2 over QUIC. */
+    public static boolean isQuicUrl(final String url)
+    {
+        return url.startsWith("quic://");
+    }
+
     /**
      * Parses {@code tcp://host:port}, {@code stratum2+tcp://host:port[/key]}, {@code stratum+tcp://host:port} (Stratum
-     * V1) or {@code host:port} and resolves the host.
+     * V1), {@code quic://host:port} (SV2 over QUIC) or {@code host:port} and resolves the host; {@code iroh://} is
+     * refused with {@link #IROH_REFUSED}.
      *
      * @throws IllegalArgumentException naming what is wrong: another scheme, no or a bad port, a host that does not
      *                                  resolve
@@ -66,11 +90,15 @@ public record MinerConfig(
         if (scheme >= 0)
         {
             final String name = s.substring(0, scheme);
-            if (!name.equals("tcp") && !name.equals("stratum2+tcp") && !name.equals("stratum+tcp"))
+            if (name.equals("iroh"))
+            {
+                throw new IllegalArgumentException(IROH_REFUSED);
+            }
+            if (!name.equals("tcp") && !name.equals("stratum2+tcp") && !name.equals("stratum+tcp") && !name.equals("quic"))
             {
                 throw new IllegalArgumentException("unknown scheme \"" + name + "\" in \"" + url + "\"" +
-                    "; use tcp://HOST:PORT, stratum2+tcp://HOST:PORT[/KEY], stratum+tcp://HOST:PORT (Stratum V1) " +
-                    "or HOST:PORT");
+                    "; use tcp://HOST:PORT, stratum2+tcp://HOST:PORT[/KEY], quic://HOST:PORT (SV2 over QUIC), " +
+                    "stratum+tcp://HOST:PORT (Stratum V1) or HOST:PORT");
             }
             s = s.substring(scheme + 3);
         }

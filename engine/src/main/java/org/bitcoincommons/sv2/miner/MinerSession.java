@@ -1,11 +1,13 @@
 package org.bitcoincommons.sv2.miner;
 
-import org.bitcoincommons.sv2.transport.TcpStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -35,13 +37,23 @@ import org.bitcoincommons.sv2.codec.mining.SubmitSharesSuccess;
 import org.bitcoincommons.sv2.noise.NoiseChannel;
 import org.bitcoincommons.sv2.noise.NoiseConfig;
 import org.bitcoincommons.sv2.transport.FrameSink;
+import org.bitcoincommons.sv2.transport.FrameStream;
 import org.bitcoincommons.sv2.transport.OutboundQueue;
+import org.bitcoincommons.sv2.transport.QuicByteStream;
+import org.bitcoincommons.sv2.transport.QuicClient;
+import org.bitcoincommons.sv2.transport.TcpStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One connection of a {@link MinerClient}: handshake, setup, channel, then the pool's messages on this (virtual)
  * thread. Hashing threads submit through {@link #submit}.
+ * <p>
+ * Over TCP everything travels on the one Noise-encrypted socket. Over QUIC ({@link MinerConfig#quic()}) the first
+ * stream is the control stream (the Noise NX handshake with the TLS certificate's hash as prologue, which proves the
+ * authority stands behind this TLS session, then SetupConnection), and the channel gets a stream of its own that
+ * carries its jobs, shares and acknowledgements as plaintext frames inside TLS; a second virtual thread reads the
+ * control stream for connection-wide messages (Reconnect).
  */
 final class MinerSession implements Session
 {
@@ -57,7 +69,14 @@ final class MinerSession implements Session
     private final InetSocketAddress address;
     private final MinerConfig config;
     private final double hashrate;
+    /** The ALPN of SV2 over QUIC (the pool's {@code PoolServer.QUIC_ALPN}). */
+    static final String QUIC_ALPN = "sv2";
+    /** Our QUIC idle limit; the effective one is the smaller of the pool's and ours, and keep-alive PINGs beat both. */
+    static final Duration QUIC_IDLE = Duration.ofSeconds(30);
+
     private final Socket socket = new Socket();
+    private volatile QuicClient quic;
+    private volatile boolean closed;
     private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[4096]);
     private final Map<Integer, JobInfo> jobs = new HashMap<>();
     private NoiseChannel channel;
@@ -96,6 +115,11 @@ final class MinerSession implements Session
     @Override
     public void run() throws IOException
     {
+        if (config.quic())
+        {
+            runQuic();
+            return;
+        }
         socket.connect(address, (int)config.handshakeTimeoutMs());
         final NoiseConfig nc = new NoiseConfig().handshakeTimeoutMs(config.handshakeTimeoutMs());
         if (config.authorityPublicKey() != null)
@@ -117,13 +141,122 @@ final class MinerSession implements Session
                 channel.flush();
             }
         });
-        final long flags = (config.extended() ? 0 : CommonProtocol.FLAG_REQUIRES_STANDARD_JOBS) |
-            CommonProtocol.FLAG_REQUIRES_VERSION_ROLLING;
-        send(new SetupConnection(CommonProtocol.PROTOCOL_MINING, 2, 2, flags, address.getHostString(), address.getPort(),
-            "bitcoincommons", "cpu", "sv2-java", config.user()));
+        send(setupConnection());
         socket.setSoTimeout((int)config.handshakeTimeoutMs());
         final int len = channel.readFrame();
-        final DirectBuffer b = channel.frameBuffer();
+        checkSetupReply(channel.frameBuffer(), len);
+        socket.setSoTimeout(0);
+        send(openChannel());
+        while (true)
+        {
+            final int n = channel.readFrame();
+            handle(channel.frameBuffer(), n);
+        }
+    }
+
+    /**
+     * SV2 over QUIC: the control stream (bound Noise handshake, SetupConnection), then the channel's own stream. QUIC
+     * streams have no read timeout, so a watchdog closes the connection if the setup does not finish in time.
+     */
+    private void runQuic() throws IOException
+    {
+        final QuicClient q = QuicClient.connect(address, QUIC_ALPN, Duration.ofMillis(config.handshakeTimeoutMs()),
+            QUIC_IDLE, null);
+        quic = q;
+        if (closed)
+        {
+            q.close();
+            throw new IOException("miner stopped");
+        }
+        q.keepAlive(Integer.MAX_VALUE / 2);
+        final CountDownLatch setUp = new CountDownLatch(1);
+        final Thread watchdog = Thread.ofVirtual().name("sv2-miner-quic-setup").start(() ->
+        {
+            try
+            {
+                if (!setUp.await(config.handshakeTimeoutMs(), TimeUnit.MILLISECONDS))
+                {
+                    LOG.info("miner: no SetupConnection reply from {} within {} ms over QUIC", address,
+                        config.handshakeTimeoutMs());
+                    q.close();
+                }
+            }
+            catch (final InterruptedException ignored)
+            {
+                // set up, or the session ended
+            }
+        });
+        try
+        {
+            final QuicByteStream controlStream = q.openStream();
+            final NoiseConfig nc = new NoiseConfig().handshakeTimeoutMs(config.handshakeTimeoutMs());
+            if (config.authorityPublicKey() != null)
+            {
+                nc.authorityPublicKey(config.authorityPublicKey());
+            }
+            NoiseChannel.connect(controlStream, nc, q.serverCertificateFingerprint());
+            final FrameStream control = new FrameStream(controlStream, nc.maxPayloadLength());
+            final int length = setupConnection().encodeFrame(scratch, 0);
+            control.write(scratch, 0, length);
+            control.flush();
+            checkSetupReply(control.frameBuffer(), control.readFrame());
+            setUp.countDown();
+            final FrameStream channelStream = new FrameStream(q.openStream(), nc.maxPayloadLength());
+            queue = new OutboundQueue(16 * 1024, 1 << 20, channelStream);
+            Thread.ofVirtual().name("sv2-miner-quic-control").start(() -> controlLoop(q, control));
+            send(openChannel());
+            while (true)
+            {
+                final int n = channelStream.readFrame();
+                handle(channelStream.frameBuffer(), n);
+            }
+        }
+        finally
+        {
+            watchdog.interrupt();
+        }
+    }
+
+    /** Reads the QUIC control stream: Reconnect moves the miner; its end (or any fault) ends the connection. */
+    private void controlLoop(final QuicClient q, final FrameStream control)
+    {
+        try
+        {
+            while (true)
+            {
+                final int n = control.readFrame();
+                final DirectBuffer b = control.frameBuffer();
+                if ((FrameHeaderFlyweight.extensionType(b, 0) & FrameHeaderFlyweight.EXTENSION_ID_MASK) == 0
+                    && FrameHeaderFlyweight.msgType(b, 0) == CommonProtocol.MESSAGE_TYPE_RECONNECT)
+                {
+                    final InetSocketAddress next = reconnectTarget(Reconnect.decode(b, HEADER, n - HEADER));
+                    client.redirect(next);
+                    LOG.info("miner: pool asked to reconnect to {}", next);
+                    break;
+                }
+                // SetGroupChannel and the extension negotiation replies need no action from a miner.
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            if (!closed)
+            {
+                LOG.debug("miner: QUIC control stream ended: {}", ex.toString());
+            }
+        }
+        q.close();
+    }
+
+    private SetupConnection setupConnection()
+    {
+        final long flags = (config.extended() ? 0 : CommonProtocol.FLAG_REQUIRES_STANDARD_JOBS) |
+            CommonProtocol.FLAG_REQUIRES_VERSION_ROLLING;
+        return new SetupConnection(CommonProtocol.PROTOCOL_MINING, 2, 2, flags, address.getHostString(),
+            address.getPort(), "bitcoincommons", "cpu", "sv2-java", config.user());
+    }
+
+    private static void checkSetupReply(final DirectBuffer b, final int len) throws IOException
+    {
         final int type = FrameHeaderFlyweight.msgType(b, 0);
         if (type == CommonProtocol.MESSAGE_TYPE_SETUP_CONNECTION_ERROR)
         {
@@ -134,22 +267,21 @@ final class MinerSession implements Session
         {
             throw new IOException("expected SetupConnection.Success, got message type 0x" + Integer.toHexString(type));
         }
-        socket.setSoTimeout(0);
+    }
+
+    private Message openChannel()
+    {
         final byte[] maxTarget = new byte[32];
         java.util.Arrays.fill(maxTarget, (byte)0xff);
-        if (config.extended())
-        {
-            send(new OpenExtendedMiningChannel(1, config.user(), (float)hashrate, maxTarget, 4));
-        }
-        else
-        {
-            send(new OpenStandardMiningChannel(1, config.user(), (float)hashrate, maxTarget));
-        }
-        while (true)
-        {
-            final int n = channel.readFrame();
-            handle(channel.frameBuffer(), n);
-        }
+        return config.extended() ? new OpenExtendedMiningChannel(1, config.user(), (float)hashrate, maxTarget, 4)
+            : new OpenStandardMiningChannel(1, config.user(), (float)hashrate, maxTarget);
+    }
+
+    private InetSocketAddress reconnectTarget(final Reconnect r)
+    {
+        final String host = r.newHost().isEmpty() ? address.getHostString() : r.newHost();
+        final int port = r.newPort() == 0 ? address.getPort() : r.newPort();
+        return new InetSocketAddress(host, port);
     }
 
     private void handle(final DirectBuffer b, final int length)
@@ -248,11 +380,9 @@ final class MinerSession implements Session
                 throw new IllegalStateException("pool closed the channel: " + CloseChannel.decode(b, HEADER, payload).reasonCode());
             case CommonProtocol.MESSAGE_TYPE_RECONNECT ->
             {
-                final Reconnect r = Reconnect.decode(b, HEADER, payload);
-                final String host = r.newHost().isEmpty() ? address.getHostString() : r.newHost();
-                final int port = r.newPort() == 0 ? address.getPort() : r.newPort();
-                client.redirect(new InetSocketAddress(host, port));
-                throw new IllegalStateException("pool asked to reconnect to " + host + ":" + port);
+                final InetSocketAddress next = reconnectTarget(Reconnect.decode(b, HEADER, payload));
+                client.redirect(next);
+                throw new IllegalStateException("pool asked to reconnect to " + next);
             }
             default ->
             {
@@ -354,11 +484,17 @@ final class MinerSession implements Session
     @Override
     public void close()
     {
+        closed = true;
         ready = false;
         if (queue != null)
         {
             queue.close(100);
         }
         MinerClient.closeQuietly(socket);
+        final QuicClient q = quic;
+        if (q != null)
+        {
+            q.close();
+        }
     }
 }

@@ -76,6 +76,15 @@ public final class QuicClient implements AutoCloseable
         return QuicTls.fingerprint(chain.get(0));
     }
 
+    /**
+     * Sends PINGs at half the idle timeout for {@code seconds}, so that a connection with nothing to say (a miner
+     * between jobs) is not closed by the peer's idle limit.
+     */
+    public void keepAlive(final int seconds)
+    {
+        connection.keepAlive(seconds);
+    }
+
     public boolean connected()
     {
         return connection.isConnected();

@@ -50,6 +50,13 @@ class MinerCommandTest
     }
 
     @Test
+    void irohIsRefusedBecauseNoJvmIrohStackExists()
+    {
+        assertOneError(CliRunner.run("miner", "--pool", "iroh://127.0.0.1:3333", "--authority-pubkey", KEY),
+            ExitCode.BAD_INPUT, "--pool: iroh:// is not supported: no Iroh stack exists for the JVM");
+    }
+
+    @Test
     void aStratumV1PoolTakesNoAuthorityKeyNorExtended()
     {
         assertOneError(CliRunner.run("miner", "--pool", "stratum+tcp://127.0.0.1:3333", "--extended"),
@@ -93,6 +100,33 @@ class MinerCommandTest
                 "--status-interval", "0");
             assertOneError(r, ExitCode.FAILURE, "the pool at 127.0.0.1:" + port + " is not certified by authority " + KEY);
             assertTrue(r.err().contains("check --authority-pubkey"), r.err());
+            assertEquals(0, pool.metrics().setupFailures.sum() + pool.status().channels(), "it never got past the handshake");
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aQuicPoolCertifiedByAnotherAuthorityStopsTheMinerWithExitThree() throws Exception
+    {
+        final EngineConfig config = EngineConfig.parse("""
+            [stratum_v2]
+            listen_addr = "127.0.0.1:0"
+            transport_preference = "quic"
+            quic_listen_addr = "127.0.0.1:0"
+            quic_tls_key_path = "tls/key.pem"
+            quic_tls_cert_path = "tls/cert.pem"
+            [pool]
+            journal_dir = "journal"
+            [api]
+            enabled = false
+            """, dir);
+        try (PoolServer pool = new PoolServer(config, WorkLayerFactory.NONE))
+        {
+            pool.start();
+            final int port = pool.quicAddress().getPort();
+            final CliRunner r = CliRunner.run("miner", "--pool", "quic://127.0.0.1:" + port, "--authority-pubkey", KEY,
+                "--status-interval", "0");
+            assertOneError(r, ExitCode.FAILURE, "the pool at 127.0.0.1:" + port + " is not certified by authority " + KEY);
             assertEquals(0, pool.metrics().setupFailures.sum() + pool.status().channels(), "it never got past the handshake");
         }
     }

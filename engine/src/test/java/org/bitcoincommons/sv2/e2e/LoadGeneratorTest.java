@@ -64,4 +64,30 @@ class LoadGeneratorTest
                 "the pool counted every share the generator saw acknowledged");
         }
     }
+
+    @Test
+    @Timeout(60)
+    void overQuicEachMinerHasItsChannelStreamAndEveryAckIsCounted() throws Exception
+    {
+        try (PoolHarness h = new PoolHarness(dir, 1e9, QuicMinerEndToEndTest.quicToml(dir, 0), "min_hashrate = 0.000001",
+            null))
+        {
+            final byte[] pub = AuthorityKeys.decodePublic(h.pool.authorityPublicKey());
+            final LoadGenerator lg = new LoadGenerator(new LoadGenerator.Options(h.address(), pub, 3, 1500, 300, 1000,
+                64, 4, 10_000).quic(h.pool.quicAddress()));
+            final LoadGenerator.Result r = lg.run();
+            assertEquals(3, lg.openConnections());
+            lg.close();
+            assertEquals(3, r.connections());
+            assertEquals(0, r.connectFailures());
+            assertEquals(0, r.sharesRejected());
+            assertTrue(r.sharesAccepted() > 0, r.toString());
+            // stream bytes: 30-byte plaintext share frames plus batched acknowledgements (26 bytes, at most one a share)
+            assertTrue(r.bytesPerShare() > 30 && r.bytesPerShare() < 30 + 26, "bytes/share " + r.bytesPerShare());
+            assertEquals(0, h.pool.tcpStats().connectionsOpened.sum(), "no TCP at all");
+            assertTrue(h.pool.quicStats().connectionsOpened.sum() >= 3 && h.pool.quicStats().streamsOpened.sum() >= 6);
+            assertTrue(PoolHarness.await(10_000, () -> h.pool.status().sharesAccepted() >= lg.acceptedTotal()),
+                "the pool counted every share the generator saw acknowledged");
+        }
+    }
 }
