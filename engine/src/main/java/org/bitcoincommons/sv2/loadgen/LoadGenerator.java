@@ -17,6 +17,7 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.bitcoincommons.sv2.transport.CountingStreams;
 import org.bitcoincommons.sv2.codec.FrameHeaderFlyweight;
 import org.bitcoincommons.sv2.codec.Message;
 import org.bitcoincommons.sv2.codec.common.CommonProtocol;

@@ -18,6 +18,7 @@ import java.util.concurrent.locks.LockSupport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.HdrHistogram.Histogram;
+import org.bitcoincommons.sv2.transport.CountingStreams;
 import org.HdrHistogram.Recorder;
 
 /**

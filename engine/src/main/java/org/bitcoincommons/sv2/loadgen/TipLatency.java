@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.bitcoincommons.sv2.transport.CountingStreams;
 import org.bitcoincommons.sv2.codec.FrameHeaderFlyweight;
 import org.bitcoincommons.sv2.codec.Message;
 import org.bitcoincommons.sv2.codec.common.CommonProtocol;

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.bitcoincommons.sv2.transport.CountingStreams;
 import org.bitcoincommons.sv2.codec.FrameHeaderFlyweight;
 import org.bitcoincommons.sv2.codec.Message;
 import org.bitcoincommons.sv2.codec.common.CommonProtocol;

@@ -8,13 +8,13 @@ import java.io.OutputStream;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Stream wrappers that add the bytes moved to a counter, one add per call (not per byte). */
-final class CountingStreams
+public final class CountingStreams
 {
     private CountingStreams()
     {
     }
 
-    static InputStream in(final InputStream in, final LongAdder counter)
+    public static InputStream in(final InputStream in, final LongAdder counter)
     {
         return new FilterInputStream(in)
         {
@@ -42,7 +42,7 @@ final class CountingStreams
         };
     }
 
-    static OutputStream out(final OutputStream out, final LongAdder counter)
+    public static OutputStream out(final OutputStream out, final LongAdder counter)
     {
         return new FilterOutputStream(out)
         {
