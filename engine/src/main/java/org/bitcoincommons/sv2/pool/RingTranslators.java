@@ -7,6 +7,7 @@ import org.bitcoincommons.sv2.codec.mining.SubmitSharesExtended;
 import org.bitcoincommons.sv2.codec.mining.SubmitSharesStandard;
 import org.bitcoincommons.sv2.codec.mining.UpdateChannel;
 import org.bitcoincommons.sv2.pipeline.PipelineEvent;
+import org.bitcoincommons.sv2.work.Job;
 
 /**
  * Stage 4 of a share's path (transport, noise, codec, ring, logic, hash, journal, transport): how a decoded SV2 message
@@ -20,34 +21,33 @@ final class RingTranslators
     }
 
     static final RingTranslator<MiningDownstream, SubmitSharesStandard> SUBMIT_STANDARD =
-        (e, seq, c, m) ->
-        {
-            e.type = PipelineEvent.SUBMIT_STANDARD;
-            e.source = c;
-            e.publishedNs = System.nanoTime();
-            e.channelId = (int)m.channelId();
-            e.sequenceNumber = (int)m.sequenceNumber();
-            e.jobId = (int)m.jobId();
-            e.nonce = (int)m.nonce();
-            e.ntime = (int)m.ntime();
-            e.version = (int)m.version();
-        };
+        (e, seq, c, m) -> share(e, PipelineEvent.SUBMIT_STANDARD, c, m.channelId(), m.sequenceNumber(), m.jobId(),
+            m.nonce(), m.ntime(), m.version());
 
     static final RingTranslator<MiningDownstream, SubmitSharesExtended> SUBMIT_EXTENDED =
         (e, seq, c, m) ->
         {
-            e.type = PipelineEvent.SUBMIT_EXTENDED;
-            e.source = c;
-            e.publishedNs = System.nanoTime();
-            e.channelId = (int)m.channelId();
-            e.sequenceNumber = (int)m.sequenceNumber();
-            e.jobId = (int)m.jobId();
-            e.nonce = (int)m.nonce();
-            e.ntime = (int)m.ntime();
-            e.version = (int)m.version();
+            share(e, PipelineEvent.SUBMIT_EXTENDED, c, m.channelId(), m.sequenceNumber(), m.jobId(), m.nonce(),
+                m.ntime(), m.version());
             e.extranonceLength = m.extranonceLength();
             m.buffer().getBytes(m.extranonceOffset(), e.extranonce, 0, e.extranonceLength);
         };
+
+    /** The fields both share messages carry, stamped with the publication time. */
+    private static void share(final PipelineEvent<MiningDownstream, Job> e, final int type, final MiningDownstream c,
+        final long channelId, final long sequenceNumber, final long jobId, final long nonce, final long ntime,
+        final long version)
+    {
+        e.type = type;
+        e.source = c;
+        e.publishedNs = System.nanoTime();
+        e.channelId = (int)channelId;
+        e.sequenceNumber = (int)sequenceNumber;
+        e.jobId = (int)jobId;
+        e.nonce = (int)nonce;
+        e.ntime = (int)ntime;
+        e.version = (int)version;
+    }
 
     static final RingTranslator<MiningDownstream, OpenStandardMiningChannel> OPEN_STANDARD =
         (e, seq, c, m) ->
