@@ -93,7 +93,11 @@ class QuicMinerEndToEndTest
             {
                 assertTrue(miner.connect(), "connected to the first pool");
                 miner.startMining();
-                assertTrue(PoolHarness.await(30_000, () -> a.pool.status().sharesAccepted() >= 2));
+                assertTrue(PoolHarness.await(30_000, () -> a.pool.status().sharesAccepted() >= 2),
+                    () -> "first pool: accepted " + a.pool.status().sharesAccepted() + ", quic connections "
+                        + a.pool.quicStats().openConnections() + ", streams " + a.pool.quicStats().streamsOpened.sum()
+                        + "; miner: connected " + miner.connected() + ", submitted " + miner.sharesSubmitted()
+                        + ", accepted " + miner.sharesAccepted() + ", rejected " + miner.sharesRejected());
             }
             final long before = miner.sharesAccepted();
             assertTrue(PoolHarness.await(10_000, () -> !miner.connected()), "the miner saw the pool go");
