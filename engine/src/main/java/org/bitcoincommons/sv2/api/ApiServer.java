@@ -174,6 +174,15 @@ public final class ApiServer implements AutoCloseable
             gauge(registry, "sv2_connections_unauthenticated", "Connections still in their handshake (SV2 and SV1)",
                 () -> pool.connectionLimits().unauthenticated());
         }
+        counter(registry, "sv2_handshakes_queued", "SV2 handshakes that waited for a turn (handshake_concurrency)",
+            () -> pool.handshakesQueued());
+        if (pool.preparedKeys() != null)
+        {
+            final org.bitcoincommons.sv2.noise.PreparedKeys k = pool.preparedKeys();
+            gauge(registry, "sv2_handshake_prepared_keys", "Responder ephemeral keys made ahead and ready", () -> k.ready());
+            counter(registry, "sv2_handshake_keys_made_inline", "Handshakes that found no prepared key and made one",
+                () -> k.madeInline());
+        }
         if (pool.jds() != null)
         {
             final org.bitcoincommons.sv2.jd.JobDeclarationServer j = pool.jds();

@@ -230,6 +230,7 @@ public final class NoiseChannel implements AutoCloseable
         {
             throw new IllegalArgumentException("responder needs an authority secret key");
         }
+        final long deadlineNanos = System.nanoTime() + config.handshakeTimeoutMs() * 1_000_000L;
         final Watchdog watchdog = new Watchdog(transport, config.handshakeTimeoutMs());
         try
         {
@@ -241,7 +242,29 @@ public final class NoiseChannel implements AutoCloseable
                 responder.prologue(prologue);
             }
             final byte[] act2 = new byte[NoiseInitiator.ACT2_LENGTH];
-            final TransportCipher cipher = responder.readAct1WriteAct2(act1, 0, act2, 0);
+            final TransportCipher cipher;
+            try
+            {
+                if (!config.acquireTurn(deadlineNanos))
+                {
+                    throw new NoiseException(NoiseException.Reason.HANDSHAKE_TIMEOUT, "no handshake turn within "
+                        + config.handshakeTimeoutMs() + " ms (" + config.handshakeConcurrency()
+                        + " handshakes at a time)");
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted waiting for a handshake turn");
+            }
+            try
+            {
+                cipher = responder.readAct1WriteAct2(act1, 0, act2, 0);
+            }
+            finally
+            {
+                config.releaseTurn();
+            }
             out.write(act2);
             out.flush();
             watchdog.finish();
@@ -572,6 +595,10 @@ public final class NoiseChannel implements AutoCloseable
             catch (final IOException ignored)
             {
                 // Closing after a failure; the cause below is what matters.
+            }
+            if (cause instanceof NoiseException ne && ne.reason() == NoiseException.Reason.HANDSHAKE_TIMEOUT)
+            {
+                return ne;   // already says which deadline passed (e.g. no handshake turn)
             }
             if (timedOut)
             {

@@ -4,6 +4,9 @@ import org.bitcoincommons.sv2.crypto.SchnorrPublicKey;
 import org.bitcoincommons.sv2.crypto.SchnorrKeyPair;
 import java.security.SecureRandom;
 import java.time.InstantSource;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Settings of one side of Noise connections, fluent in the Aeron {@code Context} style; {@link #conclude()}
@@ -28,6 +31,9 @@ public final class NoiseConfig
     private volatile SchnorrPublicKey authorityVerifyKey;
     private volatile SchnorrKeyPair authoritySigningKey;
     private volatile StaticKeyRotation staticKeys;
+    private Semaphore handshakeTurns;
+    private int handshakeConcurrency;
+    private final AtomicLong handshakesQueued = new AtomicLong();
 
     public long handshakeTimeoutMs()
     {
@@ -51,6 +57,57 @@ public final class NoiseConfig
     {
         maxPayloadLength = value;
         return this;
+    }
+
+    public int handshakeConcurrency()
+    {
+        return handshakeConcurrency;
+    }
+
+    /**
+     * Responder: at most this many handshakes do their curve work at the same time (0: no bound). The others wait
+     * for a turn, first come first served, within their handshake timeout; reading act 1 and writing act 2 happen
+     * outside the turn, so a slow client never holds one.
+     */
+    public NoiseConfig handshakeConcurrency(final int value)
+    {
+        if (value < 0)
+        {
+            throw new IllegalArgumentException("handshakeConcurrency must be >= 0, got " + value);
+        }
+        handshakeConcurrency = value;
+        handshakeTurns = value == 0 ? null : new Semaphore(value, true);
+        return this;
+    }
+
+    /** Responder handshakes that found every turn taken and waited (since this config was made). */
+    public long handshakesQueued()
+    {
+        return handshakesQueued.get();
+    }
+
+    /**
+     * Takes a turn for a handshake's curve work, waiting at most until deadlineNanos (System.nanoTime()); returns
+     * false when the deadline passed first. Always true without a bound.
+     */
+    boolean acquireTurn(final long deadlineNanos) throws InterruptedException
+    {
+        final Semaphore turns = handshakeTurns;
+        if (turns == null || turns.tryAcquire())
+        {
+            return true;
+        }
+        handshakesQueued.incrementAndGet();
+        return turns.tryAcquire(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    void releaseTurn()
+    {
+        final Semaphore turns = handshakeTurns;
+        if (turns != null)
+        {
+            turns.release();
+        }
     }
 
     public long certValiditySec()

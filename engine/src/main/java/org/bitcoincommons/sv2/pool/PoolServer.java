@@ -79,6 +79,7 @@ public final class PoolServer implements AutoCloseable
     private RewardRecorder rewards;
     private volatile Template lastTemplate;
     private TcpServer tcp;
+    private org.bitcoincommons.sv2.noise.PreparedKeys preparedKeys;
     private org.bitcoincommons.sv2.transport.QuicServer quic;
     /** Connections and bytes per SV2 transport, for /api/status and /metrics. */
     private final org.bitcoincommons.sv2.transport.TransportStats tcpStats =
@@ -192,7 +193,8 @@ public final class PoolServer implements AutoCloseable
             .authorityPublicKey(AuthorityKeys.publicOf(secret))
             .certValiditySec(nc.certValiditySec())
             .staticKeyRotationSec(nc.staticKeyRotationSec())
-            .handshakeTimeoutMs(config.stratumV2().handshakeTimeoutMs());
+            .handshakeTimeoutMs(config.stratumV2().handshakeTimeoutMs())
+            .handshakeConcurrency(nc.effectiveHandshakeConcurrency());
     }
 
     /**
@@ -210,6 +212,13 @@ public final class PoolServer implements AutoCloseable
     public synchronized void start() throws IOException
     {
         final var pc = config.pool();
+        final int prepared = config.stratumV2().noise().preparedEphemeralKeys();
+        if (prepared > 0 && preparedKeys == null)
+        {
+            preparedKeys = new org.bitcoincommons.sv2.noise.PreparedKeys(
+                org.bitcoincommons.sv2.noise.HandshakeRandom.secure(new SecureRandom()), prepared);
+            noise.random(preparedKeys);
+        }
         journal = Journal.open(pc.journalDir());
         final AccountingState state = new AccountingState();
         try (JournalReader r = journal.reader())
@@ -723,6 +732,18 @@ public final class PoolServer implements AutoCloseable
     }
 
     /** The Stratum V1 endpoint, or null when it is off. */
+    /** The responder's ephemeral keys made ahead ({@code prepared_ephemeral_keys}); null when off or before start. */
+    public org.bitcoincommons.sv2.noise.PreparedKeys preparedKeys()
+    {
+        return preparedKeys;
+    }
+
+    /** SV2 handshakes (TCP and QUIC) that waited for a turn ({@code handshake_concurrency}). */
+    public long handshakesQueued()
+    {
+        return noise.handshakesQueued();
+    }
+
     public org.bitcoincommons.sv2.sv1.Sv1Server sv1()
     {
         return sv1;
@@ -817,6 +838,10 @@ public final class PoolServer implements AutoCloseable
         if (ticker != null)
         {
             ticker.interrupt();
+        }
+        if (preparedKeys != null)
+        {
+            preparedKeys.close();
         }
         if (pipeline != null)
         {
