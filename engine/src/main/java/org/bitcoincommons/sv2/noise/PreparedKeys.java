@@ -14,15 +14,20 @@ import org.bitcoincommons.sv2.crypto.EllSwiftKeyPair;
  * longer than the queue) the handshake makes its own, exactly as without this class. Each prepared key is handed out
  * once and then forgotten.
  * <p>
- * The preparer fills the queue to its capacity, then parks until takers have drained it below three quarters. It is
- * a daemon platform thread at minimum priority, so outside storms its work lands in idle time; during a storm it
- * competes with the handshakes it feeds, which is why the queue is sized to absorb a storm rather than to be refilled
- * during one.
+ * The preparer starts with the first handshake (a pool nobody connects to spends nothing), fills the queue to its
+ * capacity at most {@link #KEYS_PER_SECOND} keys a second (about a tenth of one core), then parks until takers have
+ * drained it below three quarters. It is a daemon platform thread at minimum priority; its paced work lands in idle
+ * time, and during a storm it takes at most that tenth of a core from the handshakes it feeds, which is why the queue
+ * is sized to absorb a storm rather than to be refilled during one.
  * <p>
  * BIP340 aux randomness is not prepared: it is the source's.
  */
 public final class PreparedKeys implements HandshakeRandom, AutoCloseable
 {
+    /** The preparer's pace: one key every 500 us at most. */
+    public static final int KEYS_PER_SECOND = 2000;
+    private static final long INTERVAL_NS = 1_000_000_000L / KEYS_PER_SECOND;
+
     private final HandshakeRandom source;
     private final ManyToManyConcurrentArrayQueue<EllSwiftKeyPair> ready;
     private final int capacity;
@@ -32,6 +37,7 @@ public final class PreparedKeys implements HandshakeRandom, AutoCloseable
     private final AtomicLong prepared = new AtomicLong();
     private final AtomicLong served = new AtomicLong();
     private final AtomicLong madeInline = new AtomicLong();
+    private final AtomicBoolean started = new AtomicBoolean();
     private volatile boolean closed;
 
     /**
@@ -50,11 +56,11 @@ public final class PreparedKeys implements HandshakeRandom, AutoCloseable
         this.ready = new ManyToManyConcurrentArrayQueue<>(capacity);
         this.preparer = Thread.ofPlatform().daemon().name("noise-key-preparer").priority(Thread.MIN_PRIORITY)
             .unstarted(this::prepare);
-        this.preparer.start();
     }
 
     private void prepare()
     {
+        long next = System.nanoTime();
         while (!closed)
         {
             if (ready.size() >= capacity)
@@ -68,6 +74,13 @@ public final class PreparedKeys implements HandshakeRandom, AutoCloseable
                 parked.set(false);
                 continue;
             }
+            final long wait = next - System.nanoTime();
+            if (wait > 0)
+            {
+                LockSupport.parkNanos(this, wait);
+                continue;
+            }
+            next = Math.max(next + INTERVAL_NS, System.nanoTime() - INTERVAL_NS);
             final EllSwiftKeyPair key = source.nextKeyPair();
             if (ready.offer(key))
             {
@@ -79,6 +92,10 @@ public final class PreparedKeys implements HandshakeRandom, AutoCloseable
     @Override
     public EllSwiftKeyPair nextKeyPair()
     {
+        if (!started.get() && started.compareAndSet(false, true) && !closed)
+        {
+            preparer.start();
+        }
         final EllSwiftKeyPair key = ready.poll();
         if (key == null)
         {
@@ -142,6 +159,7 @@ public final class PreparedKeys implements HandshakeRandom, AutoCloseable
     public void close()
     {
         closed = true;
+        started.set(true);   // a preparer never started stays so
         LockSupport.unpark(preparer);
         ready.clear();
     }

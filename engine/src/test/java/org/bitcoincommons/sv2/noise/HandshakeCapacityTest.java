@@ -68,6 +68,9 @@ class HandshakeCapacityTest
     {
         try (PreparedKeys keys = new PreparedKeys(HandshakeRandom.secure(new SecureRandom()), 64))
         {
+            assertEquals(0, keys.prepared(), "nothing is prepared before the first handshake");
+            keys.nextKeyPair();
+            assertEquals(1, keys.madeInline(), "the first handshake makes its own key and starts the preparer");
             assertTrue(await(20_000, () -> keys.ready() == 64), () -> "ready " + keys.ready());
             final Set<String> seen = new HashSet<>();
             for (int i = 0; i < 64; i++)
