@@ -95,6 +95,9 @@ public final class PreparedKeys implements HandshakeRandom, AutoCloseable
         if (!started.get() && started.compareAndSet(false, true) && !closed)
         {
             preparer.start();
+            // The queue is empty at start: the starting handshake makes its own key, whatever the preparer does next.
+            madeInline.incrementAndGet();
+            return source.nextKeyPair();
         }
         final EllSwiftKeyPair key = ready.poll();
         if (key == null)
