@@ -133,6 +133,7 @@ public final class BenchEchoCommand implements Runnable
         m.put("offered_rate", rate);
         m.put("server_threads", server.name().toLowerCase(Locale.ROOT));
         m.put("client_threads", client.name().toLowerCase(Locale.ROOT));
+        m.put("connect_seconds", r.connectSeconds());
         m.put("seconds", r.seconds());
         m.put("messages", r.messages());
         m.put("messages_per_second", r.messagesPerSecond());

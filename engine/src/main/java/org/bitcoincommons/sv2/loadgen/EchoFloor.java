@@ -39,9 +39,14 @@ public final class EchoFloor
 
     /** What one client run measured. */
     public record Result(long messages, double messagesPerSecond, double p50Us, double p90Us, double p99Us,
-        double p999Us, double maxUs, double seconds)
+        double p999Us, double maxUs, double seconds, double connectSeconds)
     {
     }
+
+    /** Bytes each echo thread reads at once (and each client reader): small, so 15,000 connections fit a small heap. */
+    static final int BUFFER_BYTES = 4096;
+    /** Connections being set up at once, as the load generator does. */
+    static final int CONNECTING = 64;
 
     private EchoFloor()
     {
@@ -82,7 +87,7 @@ public final class EchoFloor
         {
             final InputStream in = s.getInputStream();
             final OutputStream out = s.getOutputStream();
-            final byte[] buffer = new byte[64 * 1024];
+            final byte[] buffer = new byte[BUFFER_BYTES];
             int n;
             while ((n = in.read(buffer)) >= 0)
             {
@@ -108,15 +113,19 @@ public final class EchoFloor
         final LongAdder echoed = new LongAdder();
         final List<Client> clients = new ArrayList<>(connections);
         final long intervalNs = (long)(1e9 * connections / rate);
+        // In flight per connection at most its rate times the 10 s histogram cap; a power of two from 16 to 4096.
+        final int ring = Integer.highestOneBit((int)Math.min(4096, Math.max(16, 2 * 10e9 / intervalNs)) * 2 - 1);
         try
         {
             for (int i = 0; i < connections; i++)
             {
-                final Client c = new Client(new Socket(), messageBytes, intervalNs, latency, echoed);
+                final Client c = new Client(new Socket(), messageBytes, intervalNs, latency, echoed, ring);
                 c.socket.setTcpNoDelay(true);
-                c.socket.connect(server, 10_000);
                 clients.add(c);
             }
+            final long c0 = System.nanoTime();
+            connectAll(server, clients);
+            final double connectSeconds = (System.nanoTime() - c0) / 1e9;
             for (int i = 0; i < connections; i++)
             {
                 final Client c = clients.get(i);
@@ -132,7 +141,8 @@ public final class EchoFloor
             final long n = echoed.sum() - e0;
             final double seconds = (System.nanoTime() - t0) / 1e9;
             return new Result(n, n / seconds, us(h.getValueAtPercentile(50)), us(h.getValueAtPercentile(90)),
-                us(h.getValueAtPercentile(99)), us(h.getValueAtPercentile(99.9)), us(h.getMaxValue()), seconds);
+                us(h.getValueAtPercentile(99)), us(h.getValueAtPercentile(99.9)), us(h.getMaxValue()), seconds,
+                connectSeconds);
         }
         finally
         {
@@ -140,6 +150,42 @@ public final class EchoFloor
             {
                 c.close();
             }
+        }
+    }
+
+    /** Connects every client, {@link #CONNECTING} at a time on virtual threads; the first failure is thrown. */
+    private static void connectAll(final InetSocketAddress server, final List<Client> clients)
+        throws IOException, InterruptedException
+    {
+        final java.util.concurrent.Semaphore connecting = new java.util.concurrent.Semaphore(CONNECTING);
+        final java.util.concurrent.atomic.AtomicReference<IOException> failure =
+            new java.util.concurrent.atomic.AtomicReference<>();
+        final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(clients.size());
+        for (final Client c : clients)
+        {
+            connecting.acquire();
+            Thread.ofVirtual().name("floor-connect").start(() ->
+            {
+                try
+                {
+                    c.socket.connect(server, 30_000);
+                }
+                catch (final IOException ex)
+                {
+                    failure.compareAndSet(null, ex);
+                }
+                finally
+                {
+                    connecting.release();
+                    done.countDown();
+                }
+            });
+        }
+        done.await();
+        if (failure.get() != null)
+        {
+            throw new IOException("connecting " + clients.size() + " clients: " + failure.get().getMessage(),
+                failure.get());
         }
     }
 
@@ -156,12 +202,13 @@ public final class EchoFloor
         final long intervalNs;
         final Recorder latency;
         final LongAdder echoed;
-        final long[] sentAtNs = new long[1 << 12];
+        final long[] sentAtNs;
         volatile boolean stop;
 
         Client(final Socket socket, final int messageBytes, final long intervalNs, final Recorder latency,
-            final LongAdder echoed)
+            final LongAdder echoed, final int ring)
         {
+            this.sentAtNs = new long[ring];
             this.socket = socket;
             this.messageBytes = messageBytes;
             this.intervalNs = intervalNs;
@@ -198,7 +245,7 @@ public final class EchoFloor
 
         void readLoop()
         {
-            final byte[] buffer = new byte[64 * 1024];
+            final byte[] buffer = new byte[BUFFER_BYTES];
             long pending = 0;
             int seq = 0;
             try

@@ -23,6 +23,7 @@ class BenchEchoCommandTest
         assertEquals(400.0, json.get("offered_rate").asDouble());
         // How many came back in the time is the measurement (bench echo's job), not a test's.
         assertTrue(json.get("messages").asLong() > 0, r.out());
+        assertTrue(json.get("connect_seconds").asDouble() > 0, r.out());
         final JsonNode rtt = json.get("round_trip_us");
         assertTrue(rtt.get("p50").asDouble() > 0 && rtt.get("p50").asDouble() <= rtt.get("p99").asDouble()
             && rtt.get("p99").asDouble() <= rtt.get("max").asDouble(), r.out());
