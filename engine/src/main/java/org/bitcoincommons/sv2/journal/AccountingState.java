@@ -368,6 +368,88 @@ public final class AccountingState implements AccountingListener
      */
     public Map<String, Object> toMap()
     {
+        return freeze().toMap();
+    }
+
+    /**
+     * The totals as of now, copied cheaply on the thread that owns this state: the per-chain part as a small map,
+     * the per-worker numbers into flat arrays. The worker map (sorted by name, the expensive part with many workers)
+     * is built by the first reader of {@link Frozen#toMap()}, off the owning thread.
+     */
+    public Frozen freeze()
+    {
+        final int n = workers.size();
+        final String[] names = new String[n];
+        final long[] shares = new long[n];
+        final double[] difficulty = new double[n];
+        final long[] blocks = new long[n];
+        int i = 0;
+        for (final WorkerStats w : workers.values())
+        {
+            names[i] = w.name;
+            shares[i] = w.shares;
+            difficulty[i] = w.shareDifficultySum;
+            blocks[i] = w.blocksFound;
+            i++;
+        }
+        return new Frozen(headMap(), names, shares, difficulty, blocks, lastTimeMs);
+    }
+
+    /** See {@link #freeze()}: immutable once made; {@link #toMap()} builds the map once and keeps it. */
+    public static final class Frozen
+    {
+        private final Map<String, Object> head;
+        private final String[] names;
+        private final long[] shares;
+        private final double[] difficulty;
+        private final long[] blocks;
+        private final long lastTimeMs;
+        private volatile Map<String, Object> map;
+
+        Frozen(final Map<String, Object> head, final String[] names, final long[] shares, final double[] difficulty,
+            final long[] blocks, final long lastTimeMs)
+        {
+            this.head = head;
+            this.names = names;
+            this.shares = shares;
+            this.difficulty = difficulty;
+            this.blocks = blocks;
+            this.lastTimeMs = lastTimeMs;
+        }
+
+        /** The totals in the shape {@code bin/sv2 replay --json} prints. */
+        public Map<String, Object> toMap()
+        {
+            Map<String, Object> m = map;
+            if (m == null)
+            {
+                m = build();
+                map = m;
+            }
+            return m;
+        }
+
+        private Map<String, Object> build()
+        {
+            final Map<String, Object> out = new LinkedHashMap<>(head);
+            final Map<String, Object> workerMap = new TreeMap<>();
+            for (int i = 0; i < names.length; i++)
+            {
+                final Map<String, Object> w = new LinkedHashMap<>();
+                w.put("shares", shares[i]);
+                w.put("share_difficulty_sum", difficulty[i]);
+                w.put("blocks_found", blocks[i]);
+                workerMap.put(names[i], w);
+            }
+            out.put("workers", workerMap);
+            out.put("last_event_time_ms", lastTimeMs);
+            return out;
+        }
+    }
+
+    /** Everything of {@link #toMap()} before "workers": totals and the per-chain maps. */
+    private Map<String, Object> headMap()
+    {
         final Map<String, Object> out = new LinkedHashMap<>();
         out.put("events", events);
         out.put("shares_accepted", sharesAccepted);
@@ -416,17 +498,6 @@ public final class AccountingState implements AccountingListener
         out.put("fees_total", fees);
         out.put("distribution", buckets(core, grants, audits, operations));
         out.put("chains", chainMap);
-        final Map<String, Object> workerMap = new TreeMap<>();
-        for (final WorkerStats w : workers.values())
-        {
-            final Map<String, Object> m = new LinkedHashMap<>();
-            m.put("shares", w.shares);
-            m.put("share_difficulty_sum", w.shareDifficultySum);
-            m.put("blocks_found", w.blocksFound);
-            workerMap.put(w.name, m);
-        }
-        out.put("workers", workerMap);
-        out.put("last_event_time_ms", lastTimeMs);
         return out;
     }
 

@@ -25,7 +25,7 @@ public final class JournalAccounting implements ShareAccounting
     private final EpochClock clock;
     private final Map<String, Integer> workerIds = new HashMap<>();
     private int nextWorkerId;
-    private volatile Map<String, Object> snapshot;
+    private volatile AccountingState.Frozen snapshot;
     /** Accepted shares of the current validation batch, journaled together at {@link #flush()}. */
     private final ShareBatch shares = new ShareBatch(4096);
     private long batchTimeMs;
@@ -62,7 +62,7 @@ public final class JournalAccounting implements ShareAccounting
         this.clock = clock;
         state.workerNames().forEach((id, name) -> workerIds.put(name, id));
         this.nextWorkerId = state.maxWorkerId() + 1;
-        this.snapshot = state.toMap();
+        this.snapshot = state.freeze();
     }
 
     /**
@@ -217,13 +217,16 @@ public final class JournalAccounting implements ShareAccounting
     /** Called on the logic thread (each tick): publishes a copy of the totals for other threads. */
     public void publishSnapshot()
     {
-        snapshot = state.toMap();
+        snapshot = state.freeze();
     }
 
-    /** The totals as of the last tick, in the shape {@code bin/sv2 replay --json} prints. */
+    /**
+     * The totals as of the last tick, in the shape {@code bin/sv2 replay --json} prints. The logic thread only copies
+     * the numbers at the tick; the map (sorted by worker) is built here, by the first reader.
+     */
     public Map<String, Object> snapshot()
     {
-        return snapshot;
+        return snapshot.toMap();
     }
 
     /** What every event is applied to after it is journaled (the state, and the sink if any); logic thread. */
