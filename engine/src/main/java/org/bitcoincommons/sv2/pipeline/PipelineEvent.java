@@ -22,6 +22,8 @@ public final class PipelineEvent<S, J>
     public static final int TICK = 10;
     /** Runs {@link #task} on the consumer thread (snapshots for the API, shutdown). */
     public static final int TASK = 11;
+    /** The next slice of the vardiff round a TICK started (many channels are retargeted a slice at a time). */
+    public static final int TICK_MORE = 12;
 
     public static final int MAX_EXTRANONCE = 32;
 

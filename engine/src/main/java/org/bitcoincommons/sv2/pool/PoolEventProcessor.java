@@ -108,8 +108,14 @@ public final class PoolEventProcessor implements PipelineConsumer<MiningDownstre
             case PipelineEvent.TICK ->
             {
                 settle(shares);
-                logic.tick();
+                logic.startTick();
+                logic.tickSlice(PoolLogic.TICK_SLICE);
                 onTick.run();
+            }
+            case PipelineEvent.TICK_MORE ->
+            {
+                settle(shares);
+                logic.tickSlice(PoolLogic.TICK_SLICE);
             }
             case PipelineEvent.TASK ->
             {

@@ -452,13 +452,78 @@ public final class PoolLogic
         dropFaulted("sending job " + job.jobId());
     }
 
-    /** Periodic work: vardiff for every channel. */
+    /** Channels retargeted per slice of a tick round: the longest a share waits behind vardiff. */
+    public static final int TICK_SLICE = 256;
+
+    private int[] tickIds = new int[64];
+    private int tickCount;
+    private int tickCursor;
+    private long tickNowMs;
+    /** True from the ticker's request of a round until the logic thread has finished it. */
+    private volatile boolean tickInProgress;
+    /** Slices run so far (the ticker waits for each before asking for the next). */
+    private volatile long tickSlices;
+
+    /** Periodic work: vardiff for every channel, the whole round at once (tests, small pools). */
     public void tick()
     {
-        final long nowMs = clock.time();
-        final long nowSec = nowMs / 1000;
-        for (final Channel c : channels.values())
+        startTick();
+        while (tickSlice(Integer.MAX_VALUE))
         {
+            // one slice takes every channel
+        }
+    }
+
+    /** Ticker thread: a round is wanted; the logic thread clears this when it has retargeted every channel. */
+    public void requestTick()
+    {
+        tickInProgress = true;
+    }
+
+    public boolean tickInProgress()
+    {
+        return tickInProgress;
+    }
+
+    public long tickSlices()
+    {
+        return tickSlices;
+    }
+
+    /**
+     * Starts a vardiff round over the channels open now (logic thread). The round then runs in slices of
+     * {@link #TICK_SLICE} channels ({@link #tickSlice}), each its own ring event, so that with 15,000 channels the
+     * shares that arrive meanwhile wait for one slice, not for the whole round.
+     */
+    public void startTick()
+    {
+        tickNowMs = clock.time();
+        if (tickIds.length < channels.size())
+        {
+            tickIds = new int[Math.max(channels.size(), tickIds.length * 2)];
+        }
+        int n = 0;
+        for (final Int2ObjectHashMap<Channel>.KeyIterator it = channels.keySet().iterator(); it.hasNext(); )
+        {
+            tickIds[n++] = it.nextInt();
+        }
+        tickCount = n;
+        tickCursor = 0;
+    }
+
+    /** Retargets up to {@code max} more channels of the round; returns true while some remain (logic thread). */
+    public boolean tickSlice(final int max)
+    {
+        final long nowMs = tickNowMs;
+        final long nowSec = nowMs / 1000;
+        final int end = (int)Math.min(tickCount, (long)tickCursor + max);
+        for (int i = tickCursor; i < end; i++)
+        {
+            final Channel c = channels.get(tickIds[i]);
+            if (c == null)
+            {
+                continue;   // closed since the round started
+            }
             try
             {
                 c.tickHashrate(nowMs);
@@ -480,7 +545,15 @@ public final class PoolLogic
                 }
             }
         }
+        tickCursor = end;
         dropFaulted("retargeting (vardiff)");
+        tickSlices++;
+        final boolean more = tickCursor < tickCount;
+        if (!more)
+        {
+            tickInProgress = false;
+        }
+        return more;
     }
 
     private void collectFault(final Downstream d, final Throwable error)

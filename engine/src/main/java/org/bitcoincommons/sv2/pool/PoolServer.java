@@ -537,15 +537,37 @@ public final class PoolServer implements AutoCloseable
                 c.closeIfFrameOverdue(nowNs, frameDeadlineNs);
             }
             preAuthLog.tick(nowNs);
-            final long seq = pipeline.claim();
-            try
+            // The vardiff round, a slice per ring event: shares published meanwhile are judged between slices. One
+            // slice is outstanding at a time (the count is read before each publication), so no stale slice can
+            // reach the next round.
+            long slices = logic.tickSlices();
+            logic.requestTick();
+            publishTick(PipelineEvent.TICK);
+            while (running && logic.tickInProgress())
             {
-                pipeline.event(seq).type = PipelineEvent.TICK;
+                while (running && logic.tickSlices() == slices)
+                {
+                    LockSupport.parkNanos(20_000);
+                }
+                slices = logic.tickSlices();
+                if (logic.tickInProgress())
+                {
+                    publishTick(PipelineEvent.TICK_MORE);
+                }
             }
-            finally
-            {
-                pipeline.publish(seq);
-            }
+        }
+    }
+
+    private void publishTick(final int type)
+    {
+        final long seq = pipeline.claim();
+        try
+        {
+            pipeline.event(seq).type = type;
+        }
+        finally
+        {
+            pipeline.publish(seq);
         }
     }
 
