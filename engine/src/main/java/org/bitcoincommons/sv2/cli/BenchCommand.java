@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
         BenchWireCommand.class,
         BenchMemoryCommand.class,
         BenchTailCommand.class,
+        BenchStormCommand.class,
         BenchQuicCommand.class,
     })
 public final class BenchCommand implements Runnable

@@ -151,33 +151,8 @@ public final class BenchLoadCommand implements Runnable
                 quicAddress = new InetSocketAddress("127.0.0.1", quicPort);
                 api = URI.create("http://127.0.0.1:" + apiPort);
                 final Path config = tmp.resolve("pool.toml");
-                Files.writeString(config, """
-                    [stratum_v2]
-                    listen_addr = "127.0.0.1:%d"
-                    handshake_timeout_ms = 60000
-                    %s
-                    [stratum_v2.noise]
-                    authority_public_key = "%s"
-                    authority_secret_key = "%s"
-                    [pool]
-                    # every simulated miner connects from 127.0.0.1: no per-address limits in a benchmark
-                    max_connections_per_ip = 10000000
-                    connect_rate_per_ip = 1000000000.0
-                    connect_burst_per_ip = 10000000
-                    max_unauthenticated = 10000000
-                    journal_dir = "%s"
-                    min_hashrate = 0.000001
-                    max_connections = 20000
-                    %s
-                    [template]
-                    embedded_bits = "1a00ffff"
-                    [api]
-                    listen_addr = "127.0.0.1:%d"
-                    admin_token = "%s"
-                    %s
-                    """.formatted(sv2Port, overQuic ? quicSection(quicPort, tmp) : "", AuthorityKeys.encodePublic(pub), AuthorityKeys.encodeSecret(secret),
-                    tmp.resolve("journal").toString().replace("\\", "/"), String.join("\n", poolConfig), apiPort,
-                    ADMIN_TOKEN, sv1 ? sv1Section(sv1Port) : ""));
+                Files.writeString(config, childPoolToml(sv2Port, overQuic ? quicSection(quicPort, tmp) : "", pub, secret,
+                    tmp.resolve("journal"), poolConfig, apiPort, sv1 ? sv1Section(sv1Port) : ""));
                 child = ChildPool.startPool(config, tmp.resolve("pool.log"), poolHeap, poolJvmOpts);
                 ChildPool.waitReady(api, child);
             }
@@ -242,6 +217,51 @@ public final class BenchLoadCommand implements Runnable
             ChildPool.stop(child);
             ChildPool.deleteQuietly(tmp);
         }
+    }
+
+    /**
+     * The child pool of a benchmark: loopback endpoints, the given authority, no per-address limits (every simulated
+     * miner comes from 127.0.0.1), the embedded chain at an easy difficulty, the API with the admin token.
+     */
+    static String childPoolToml(final int sv2Port, final String quicSection, final byte[] pub, final byte[] secret,
+        final Path journal, final List<String> poolConfig, final int apiPort, final String sv1Section)
+    {
+        return childPoolToml(sv2Port, quicSection, pub, secret, "", journal, poolConfig, apiPort, sv1Section);
+    }
+
+    /** As above with extra {@code [stratum_v2.noise]} lines (handshake capacity settings). */
+    static String childPoolToml(final int sv2Port, final String quicSection, final byte[] pub, final byte[] secret,
+        final String noiseExtra, final Path journal, final List<String> poolConfig, final int apiPort,
+        final String sv1Section)
+    {
+        return """
+            [stratum_v2]
+            listen_addr = "127.0.0.1:%d"
+            handshake_timeout_ms = 60000
+            %s
+            [stratum_v2.noise]
+            authority_public_key = "%s"
+            authority_secret_key = "%s"
+            %s
+            [pool]
+            # every simulated miner connects from 127.0.0.1: no per-address limits in a benchmark
+            max_connections_per_ip = 10000000
+            connect_rate_per_ip = 1000000000.0
+            connect_burst_per_ip = 10000000
+            max_unauthenticated = 10000000
+            journal_dir = "%s"
+            min_hashrate = 0.000001
+            max_connections = 20000
+            %s
+            [template]
+            embedded_bits = "1a00ffff"
+            [api]
+            listen_addr = "127.0.0.1:%d"
+            admin_token = "%s"
+            %s
+            """.formatted(sv2Port, quicSection, AuthorityKeys.encodePublic(pub),
+            AuthorityKeys.encodeSecret(secret), noiseExtra, journal.toString().replace("\\", "/"), String.join("\n", poolConfig),
+            apiPort, ADMIN_TOKEN, sv1Section);
     }
 
     /**

@@ -88,6 +88,13 @@ final class ChildPool
         return Json.MAPPER.readTree(r.body());
     }
 
+    static String getText(final URI api, final String path) throws IOException, InterruptedException
+    {
+        final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        return http.send(HttpRequest.newBuilder(api.resolve(path)).timeout(Duration.ofSeconds(30)).build(),
+            HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     static int freePort() throws IOException
     {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))

@@ -107,6 +107,11 @@ public final class LoadGenerator implements ShareLoad
     private volatile boolean measuring;
     private Runnable onMeasureStart = () -> { };
     private volatile boolean paused;
+    /** Connect, set up and open a channel, then only read (a reconnect storm's miners): see {@link #connectOnly}. */
+    private boolean connectOnly;
+    private int connectConcurrency = 64;
+    /** Readers on platform threads: see {@link #platformReaders()}. */
+    private boolean platformReaders;
     private volatile boolean stop;
     private final List<Miner> miners = new ArrayList<>();
     /** Over QUIC: stream bytes (frames as the application writes them; QUIC and TLS overhead are not counted). */
@@ -118,9 +123,22 @@ public final class LoadGenerator implements ShareLoad
     /** Percent of shares with rolled version bits (on either kind of channel). */
     private int rolledPercent;
 
+    /**
+     * One initiator config for every simulated miner, concluded once: preparing the authority key's verification
+     * table costs milliseconds, which a real miner pays once on its own machine but 15,000 simulated miners would pay
+     * on the measuring machine's cores while the pool's connect capacity is being measured.
+     */
+    private final NoiseConfig noise;
+
     public LoadGenerator(final Options options)
     {
         this.options = options;
+        this.noise = new NoiseConfig().handshakeTimeoutMs(options.connectTimeoutMs());
+        if (options.authority() != null)
+        {
+            noise.authorityPublicKey(options.authority());
+        }
+        noise.conclude();
     }
 
     /**
@@ -164,7 +182,7 @@ public final class LoadGenerator implements ShareLoad
     {
         final CountDownLatch ready = new CountDownLatch(options.connections());
         final long t0 = System.nanoTime();
-        final java.util.concurrent.Semaphore connecting = new java.util.concurrent.Semaphore(64);
+        final java.util.concurrent.Semaphore connecting = new java.util.concurrent.Semaphore(connectConcurrency);
         for (int i = 0; i < options.connections(); i++)
         {
             final Miner m = new Miner(i, ready, connecting);
@@ -178,7 +196,7 @@ public final class LoadGenerator implements ShareLoad
             m.go = true;
             LockSupport.unpark(m.thread);
         }
-        if (options.rate() > 0)
+        if (options.rate() > 0 && !connectOnly)
         {
             Thread.ofPlatform().daemon().name("load-pacer").start(this::paceLoop);
         }
@@ -244,10 +262,56 @@ public final class LoadGenerator implements ShareLoad
         return accepted.sum();
     }
 
+    /**
+     * The miners connect, set up and open their channel, then only read what the pool sends (jobs): the miners of a
+     * reconnect storm. {@code concurrency} connections are set up at a time (the default is 64). Set before start.
+     */
+    public LoadGenerator connectOnly(final int concurrency)
+    {
+        if (concurrency < 1)
+        {
+            throw new IllegalArgumentException("connect concurrency must be >= 1, got " + concurrency);
+        }
+        this.connectOnly = true;
+        this.connectConcurrency = concurrency;
+        return this;
+    }
+
+    /**
+     * Each miner reads its acknowledgements on a platform thread instead of a virtual one: when other work shares
+     * this process (a reconnect storm's thousands of handshakes on the virtual-thread carriers), the measured miners'
+     * receive path is then scheduled by the OS like separate machines' miners, and the figure is the pool's, not this
+     * generator's queueing. Set before start.
+     */
+    public LoadGenerator platformReaders()
+    {
+        this.platformReaders = true;
+        return this;
+    }
+
     /** Warm-up, then the measured interval; the miners stay connected but stop submitting. */
     public Result measure(final double connectSeconds) throws InterruptedException
     {
         Thread.sleep(options.warmupMs());
+        final Result r = measureWhile(connectSeconds, deadline(options.durationMs()));
+        paused = true;
+        return r;
+    }
+
+    /** A condition that holds for the next {@code ms} milliseconds. */
+    public static java.util.function.BooleanSupplier deadline(final long ms)
+    {
+        final long end = System.nanoTime() + ms * 1_000_000L;
+        return () -> System.nanoTime() < end;
+    }
+
+    /**
+     * Measures the acknowledgements while {@code running} holds (checked every 10 ms), without a warm-up and without
+     * stopping the miners afterwards: several intervals of one run (before and during a storm) can be compared.
+     */
+    public Result measureWhile(final double connectSeconds, final java.util.function.BooleanSupplier running)
+        throws InterruptedException
+    {
         onMeasureStart.run();
         latency.reset();
         final long a0 = accepted.sum();
@@ -255,14 +319,16 @@ public final class LoadGenerator implements ShareLoad
         final long b0 = bytesIn.sum() + bytesOut.sum() + quicStats.bytesIn.sum() + quicStats.bytesOut.sum();
         measuring = true;
         final long m0 = System.nanoTime();
-        Thread.sleep(options.durationMs());
+        while (running.getAsBoolean())
+        {
+            Thread.sleep(10);
+        }
         final long a1 = accepted.sum();
         final long r1 = rejected.sum();
         final long b1 = bytesIn.sum() + bytesOut.sum() + quicStats.bytesIn.sum() + quicStats.bytesOut.sum();
         final double seconds = (System.nanoTime() - m0) / 1e9;
         measuring = false;
         final Histogram h = latency.getIntervalHistogram();
-        paused = true;
         final long acceptedShares = a1 - a0;
         return new Result(options.connections() - connectFailures.get(), connectFailures.get(), connectSeconds,
             acceptedShares, r1 - r0, acceptedShares / seconds,
@@ -420,10 +486,11 @@ public final class LoadGenerator implements ShareLoad
             {
                 LockSupport.park();
             }
-            Thread.ofVirtual().name("load-read-" + index).start(this::readLoop);
-            if (options.rate() > 0)
+            (platformReaders ? Thread.ofPlatform().daemon() : Thread.ofVirtual()).name("load-read-" + index)
+                .start(this::readLoop);
+            if (options.rate() > 0 || connectOnly)
             {
-                return;   // the pacer sends
+                return;   // the pacer sends, or nobody does
             }
             try
             {
@@ -437,11 +504,7 @@ public final class LoadGenerator implements ShareLoad
 
         private void connect() throws IOException
         {
-            final NoiseConfig nc = new NoiseConfig().handshakeTimeoutMs(options.connectTimeoutMs());
-            if (options.authority() != null)
-            {
-                nc.authorityPublicKey(options.authority());
-            }
+            final NoiseConfig nc = noise;
             final SetupConnection setup = new SetupConnection(CommonProtocol.PROTOCOL_MINING, 2, 2,
                 CommonProtocol.FLAG_REQUIRES_STANDARD_JOBS | CommonProtocol.FLAG_REQUIRES_VERSION_ROLLING,
                 "127.0.0.1", options.pool().getPort(), "loadgen", "", "", "load-" + index);

@@ -1,0 +1,247 @@
+package org.bitcoincommons.sv2.cli;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.bitcoincommons.sv2.loadgen.LoadGenerator;
+import org.bitcoincommons.sv2.noise.AuthorityKeys;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * A reconnect storm beside connected miners, in one run against one pool child: {@code --connections} miners submit at
+ * {@code --rate}; their acknowledgement latency is measured for {@code --seconds} (the baseline), then
+ * {@code --storm} more miners connect at once (Noise handshake, SetupConnection, open a channel, receive the job) and
+ * the same miners' latency is measured again for as long as the storm lasts. Prints the storm's connect time and
+ * handshakes/s, both latency intervals and their p99 ratio (the goal: within 2x). The measured miners read on platform
+ * threads, so that the storm's handshakes on this process's virtual-thread carriers do not delay their receive path:
+ * the figure is the pool's.
+ */
+@Command(name = "storm",
+    description = "Connect --storm miners at once while --connections miners submit at --rate; ack latency of the "
+        + "connected miners before and during the storm, and the storm's connect time (one JSON object with --json).",
+    mixinStandardHelpOptions = true)
+public final class BenchStormCommand implements Runnable
+{
+    /** The benchmark pool's {@code max_connections} (BenchLoadCommand.childPoolToml). */
+    static final int MAX_CONNECTIONS = 20_000;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--connections", defaultValue = "100", description = "Connected, submitting miners (default ${DEFAULT-VALUE}).")
+    int connections;
+
+    @Option(names = "--rate", defaultValue = "20000", description = "Their shares/s in total (default ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--batch", defaultValue = "1", description = "Shares per write (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--inflight", defaultValue = "32", description = "Unacknowledged shares per connection (default ${DEFAULT-VALUE}).")
+    int inflight;
+
+    @Option(names = "--storm", defaultValue = "15000", description = "Miners connecting at once (default ${DEFAULT-VALUE}).")
+    int storm;
+
+    @Option(names = "--storm-concurrency", defaultValue = "512",
+        description = "Storm connections being set up at a time by this generator (default ${DEFAULT-VALUE}).")
+    int stormConcurrency;
+
+    @Option(names = "--seconds", defaultValue = "10", description = "Baseline seconds (default ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--warmup", defaultValue = "5", description = "Warm-up seconds (default ${DEFAULT-VALUE}).")
+    double warmup;
+
+    @Option(names = "--handshake-concurrency", defaultValue = "0",
+        description = "The pool's [stratum_v2.noise] handshake_concurrency (0: one per processor; default ${DEFAULT-VALUE}).")
+    int handshakeConcurrency;
+
+    @Option(names = "--prepared-keys", defaultValue = "4096",
+        description = "The pool's [stratum_v2.noise] prepared_ephemeral_keys (default ${DEFAULT-VALUE}).")
+    int preparedKeys;
+
+    @Option(names = "--pool-heap", defaultValue = "2g", description = "-Xmx of the child pool (default ${DEFAULT-VALUE}).")
+    String poolHeap;
+
+    @Option(names = "--pool-jvm-opt", description = "Extra JVM option for the child pool (repeatable).")
+    List<String> poolJvmOpts = new ArrayList<>();
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Override
+    public void run()
+    {
+        if (connections < 1 || storm < 1 || stormConcurrency < 1 || rate <= 0 || batch < 1 || inflight < batch
+            || handshakeConcurrency < 0 || preparedKeys < 0 || connections + storm > MAX_CONNECTIONS)
+        {
+            throw new CliException(ExitCode.BAD_INPUT, "need --connections, --storm, --storm-concurrency >= 1, "
+                + "--rate > 0, --batch >= 1, --inflight >= --batch, --handshake-concurrency and --prepared-keys >= 0, --connections + --storm <= "
+                + MAX_CONNECTIONS + " (the benchmark pool's max_connections)");
+        }
+        Process child = null;
+        Path tmp = null;
+        try
+        {
+            tmp = Files.createTempDirectory("sv2-bench-storm");
+            final byte[] secret = AuthorityKeys.generateSecret(new SecureRandom());
+            final byte[] pub = AuthorityKeys.publicOf(secret);
+            final int sv2Port = ChildPool.freePort();
+            final int apiPort = ChildPool.freePort();
+            final URI api = URI.create("http://127.0.0.1:" + apiPort);
+            final Path config = tmp.resolve("pool.toml");
+            Files.writeString(config, BenchLoadCommand.childPoolToml(sv2Port, "", pub, secret,
+                "handshake_concurrency = " + handshakeConcurrency + "\nprepared_ephemeral_keys = " + preparedKeys,
+                tmp.resolve("journal"), List.of(), apiPort, ""));
+            child = ChildPool.startPool(config, tmp.resolve("pool.log"), poolHeap, poolJvmOpts);
+            ChildPool.waitReady(api, child);
+            final InetSocketAddress address = new InetSocketAddress("127.0.0.1", sv2Port);
+
+            final LoadGenerator steady = new LoadGenerator(new LoadGenerator.Options(address, pub, connections, rate,
+                (long)(warmup * 1000), (long)(seconds * 1000), inflight, batch, 60_000)).platformReaders();
+            final LoadGenerator crowd = new LoadGenerator(new LoadGenerator.Options(address, pub, storm, 0, 0, 0, 1, 1,
+                120_000)).connectOnly(stormConcurrency);
+            try
+            {
+                final double steadyConnect = steady.start();
+                Thread.sleep((long)(warmup * 1000));
+                final LoadGenerator.Result before = steady.measureWhile(steadyConnect,
+                    LoadGenerator.deadline((long)(seconds * 1000)));
+
+                final AtomicBoolean storming = new AtomicBoolean(true);
+                final AtomicReference<Double> stormSeconds = new AtomicReference<>();
+                final CpuMeter cpu = new CpuMeter(child);
+                final Thread stormer = Thread.ofPlatform().name("storm").start(() ->
+                {
+                    try
+                    {
+                        stormSeconds.set(crowd.start());
+                    }
+                    catch (final InterruptedException ex)
+                    {
+                        Thread.currentThread().interrupt();
+                    }
+                    finally
+                    {
+                        storming.set(false);
+                    }
+                });
+                final LoadGenerator.Result during = steady.measureWhile(steadyConnect, storming::get);
+                stormer.join();
+                final double poolCores = cpu.childCores();
+                final double clientCores = cpu.selfCores();
+                final int stormOpen = crowd.openConnections();
+                final JsonNode metrics = handshakeMetrics(api);
+                print(before, during, stormSeconds.get() == null ? -1 : stormSeconds.get(), stormOpen, poolCores,
+                    clientCores, metrics);
+            }
+            finally
+            {
+                crowd.close();
+                steady.close();
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new CliException(ExitCode.FAILURE, ex.getMessage());
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        finally
+        {
+            ChildPool.stop(child);
+            ChildPool.deleteQuietly(tmp);
+        }
+    }
+
+    /** The pool's handshake counters from /metrics (queued for a turn, keys made inline). */
+    private static JsonNode handshakeMetrics(final URI api)
+    {
+        final Map<String, Object> m = new LinkedHashMap<>();
+        try
+        {
+            final String text = ChildPool.getText(api, "/metrics");
+            for (final String line : text.split("\n"))
+            {
+                if (line.startsWith("sv2_handshakes_queued_total ") || line.startsWith("sv2_handshake_keys_made_inline_total ")
+                    || line.startsWith("sv2_handshake_prepared_keys ") || line.startsWith("sv2_handshake_failures_total "))
+                {
+                    final String[] kv = line.split(" ");
+                    m.put(kv[0], Double.parseDouble(kv[1]));
+                }
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            m.put("error", ex.getMessage());
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        return Json.MAPPER.valueToTree(m);
+    }
+
+    private void print(final LoadGenerator.Result before, final LoadGenerator.Result during, final double stormSeconds,
+        final int stormOpen, final double poolCores, final double clientCores, final JsonNode metrics)
+    {
+        final Map<String, Object> m = new LinkedHashMap<>();
+        m.put("connections", connections);
+        m.put("offered_rate", rate);
+        m.put("batch", batch);
+        m.put("storm_connections", storm);
+        m.put("storm_connected", stormOpen);
+        m.put("storm_connect_seconds", stormSeconds);
+        m.put("storm_handshakes_per_second", stormSeconds > 0 ? stormOpen / stormSeconds : 0);
+        m.put("storm_generator_concurrency", stormConcurrency);
+        m.put("handshake_concurrency", handshakeConcurrency);
+        m.put("prepared_ephemeral_keys", preparedKeys);
+        m.put("before", interval(before));
+        m.put("during_storm", interval(during));
+        m.put("p99_ratio", before.p99Us() > 0 ? Math.round(during.p99Us() / before.p99Us() * 100) / 100.0 : 0);
+        m.put("pool_cpu_cores_during_storm", poolCores);
+        m.put("client_cpu_cores_during_storm", clientCores);
+        m.put("pool_handshake_metrics", metrics);
+        final var out = spec.commandLine().getOut();
+        if (json)
+        {
+            out.println(Json.MAPPER.valueToTree(m).toString());
+        }
+        else
+        {
+            m.forEach((k, v) -> out.println(k + ": " + v));
+        }
+        out.flush();
+    }
+
+    private static Map<String, Object> interval(final LoadGenerator.Result r)
+    {
+        final Map<String, Object> m = new LinkedHashMap<>();
+        m.put("seconds", r.seconds());
+        m.put("shares_accepted", r.sharesAccepted());
+        m.put("accepted_shares_per_second", r.sharesPerSecond());
+        final Map<String, Object> l = new LinkedHashMap<>();
+        l.put("p50", r.p50Us());
+        l.put("p99", r.p99Us());
+        l.put("p99_9", r.p999Us());
+        l.put("max", r.maxUs());
+        m.put("ack_latency_us", l);
+        return m;
+    }
+}

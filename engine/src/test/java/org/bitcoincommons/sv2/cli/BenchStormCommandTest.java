@@ -1,0 +1,41 @@
+package org.bitcoincommons.sv2.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** `bin/sv2 bench storm`: a small storm against a child pool, and its refusals. */
+class BenchStormCommandTest
+{
+    @Test
+    @Timeout(120)
+    void connectsTheStormBesideSubmittingMinersAndPrintsBothIntervals() throws Exception
+    {
+        final CliRunner r = CliRunner.run("bench", "storm", "--connections", "2", "--rate", "200", "--storm", "40",
+            "--storm-concurrency", "8", "--seconds", "0.5", "--warmup", "0.3", "--handshake-concurrency", "1",
+            "--prepared-keys", "16", "--pool-heap", "256m", "--json");
+        assertEquals(0, r.exitCode(), r.err());
+        final JsonNode json = new ObjectMapper().readTree(r.out());
+        assertEquals(40, json.get("storm_connections").asInt());
+        assertEquals(40, json.get("storm_connected").asInt(), r.out());
+        assertTrue(json.get("storm_connect_seconds").asDouble() > 0, r.out());
+        assertEquals(1, json.get("handshake_concurrency").asInt());
+        assertTrue(json.get("before").get("shares_accepted").asLong() > 0, r.out());
+        final JsonNode during = json.get("during_storm").get("ack_latency_us");
+        assertTrue(during.get("p50").asDouble() <= during.get("p99").asDouble(), r.out());
+        // the pool's own counters came back from /metrics: no handshake failed
+        assertEquals(0.0, json.get("pool_handshake_metrics").get("sv2_handshake_failures_total").asDouble(), r.out());
+    }
+
+    @Test
+    void refusesAStormPastTheBenchmarkPoolsConnectionLimit()
+    {
+        final CliRunner r = CliRunner.run("bench", "storm", "--connections", "100", "--storm", "19950");
+        assertEquals(ExitCode.BAD_INPUT, r.exitCode());
+        assertTrue(r.err().contains("max_connections"), r.err());
+    }
+}
