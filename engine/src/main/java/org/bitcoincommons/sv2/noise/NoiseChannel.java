@@ -6,6 +6,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.agrona.DirectBuffer;
@@ -536,42 +539,51 @@ public final class NoiseChannel implements AutoCloseable
 
     /**
      * Closes the transport when the handshake deadline passes, which unblocks a pending read; the failure is then
-     * reported as HANDSHAKE_TIMEOUT. Runs on one virtual thread per handshake.
+     * reported as HANDSHAKE_TIMEOUT. Every deadline sits on one shared timer thread (a cancelled one is removed at
+     * once), so a handshake costs no thread of its own and no interrupt when it finishes in time.
      */
     private static final class Watchdog
     {
+        private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
+
         private final AtomicInteger state = new AtomicInteger(HANDSHAKING);
         private final Closeable transport;
         private final long timeoutMs;
-        private final Thread thread;
+        private final ScheduledFuture<?> deadline;
 
         Watchdog(final Closeable transport, final long timeoutMs)
         {
             this.transport = transport;
             this.timeoutMs = timeoutMs;
-            this.thread = Thread.ofVirtual().name("noise-handshake-watchdog").start(this::run);
+            this.deadline = DEADLINES.schedule(this::expire, timeoutMs, TimeUnit.MILLISECONDS);
         }
 
-        private void run()
+        private static ScheduledThreadPoolExecutor deadlines()
+        {
+            final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().daemon().name("noise-handshake-deadlines").factory());
+            timer.setRemoveOnCancelPolicy(true);
+            return timer;
+        }
+
+        private void expire()
+        {
+            if (state.compareAndSet(HANDSHAKING, TIMED_OUT))
+            {
+                // Closing may block (a QUIC stream's reset); never on the shared timer thread.
+                Thread.ofVirtual().name("noise-handshake-timeout").start(this::closeTransport);
+            }
+        }
+
+        private void closeTransport()
         {
             try
             {
-                Thread.sleep(timeoutMs);
+                transport.close();
             }
-            catch (final InterruptedException ex)
+            catch (final IOException ignored)
             {
-                return;
-            }
-            if (state.compareAndSet(HANDSHAKING, TIMED_OUT))
-            {
-                try
-                {
-                    transport.close();
-                }
-                catch (final IOException ignored)
-                {
-                    // The handshake thread sees the closed stream and reports the timeout.
-                }
+                // The handshake thread sees the closed stream and reports the timeout.
             }
         }
 
@@ -581,12 +593,12 @@ public final class NoiseChannel implements AutoCloseable
             {
                 throw timeout();
             }
-            thread.interrupt();
+            deadline.cancel(false);
         }
 
         IOException fail(final Exception cause)
         {
-            thread.interrupt();
+            deadline.cancel(false);
             final boolean timedOut = !state.compareAndSet(HANDSHAKING, TIMED_OUT) && state.get() == TIMED_OUT;
             try
             {
