@@ -247,7 +247,7 @@ public final class ApiServer implements AutoCloseable
     private void registerWorkerMetrics(final PrometheusRegistry registry)
     {
         final String[] labels = {"worker", "channel", "transport"};
-        final java.util.function.Supplier<java.util.List<Map<String, Object>>> rows = () ->
+        final java.util.function.Supplier<java.util.List<Map<String, Object>>> fresh = () ->
         {
             try
             {
@@ -259,6 +259,8 @@ public final class ApiServer implements AutoCloseable
                 return java.util.List.of();
             }
         };
+        // The four per-worker metrics of one scrape share one snapshot (taken within SCRAPE_REUSE_NS of each other).
+        final java.util.function.Supplier<java.util.List<Map<String, Object>>> rows = new ScrapeMemo<>(fresh);
         workerCounter(registry, "sv2_worker_shares_accepted", "Shares accepted on the worker's open channel", labels,
             rows, "shares_accepted");
         workerCounter(registry, "sv2_worker_shares_rejected", "Shares rejected on the worker's open channel", labels,
@@ -273,6 +275,33 @@ public final class ApiServer implements AutoCloseable
      * The busiest {@code cap} workers by 1-minute hashrate, and one row "_other" summing the rest (shares and hashrate;
      * its difficulty is their mean), so that the number of series stays bounded however many miners connect.
      */
+    /** A value reused for the few milliseconds one scrape takes, then taken afresh. */
+    static final class ScrapeMemo<T> implements java.util.function.Supplier<T>
+    {
+        static final long SCRAPE_REUSE_NS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50);
+
+        private final java.util.function.Supplier<T> source;
+        private T value;
+        private long takenNanos;
+
+        ScrapeMemo(final java.util.function.Supplier<T> source)
+        {
+            this.source = source;
+        }
+
+        @Override
+        public synchronized T get()
+        {
+            final long now = System.nanoTime();
+            if (value == null || now - takenNanos > SCRAPE_REUSE_NS)
+            {
+                value = source.get();
+                takenNanos = System.nanoTime();
+            }
+            return value;
+        }
+    }
+
     static java.util.List<Map<String, Object>> capped(final java.util.List<Map<String, Object>> rows, final int cap)
     {
         if (rows.size() <= cap)

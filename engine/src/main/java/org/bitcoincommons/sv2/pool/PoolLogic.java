@@ -256,42 +256,76 @@ public final class PoolLogic
      */
     public List<Map<String, Object>> workers(final Map<Integer, String> auxChains)
     {
+        return workerRows(workerSnapshots(), auxChains);
+    }
+
+    /**
+     * One channel's figures copied on the logic thread: plain fields and array copies, nothing derived, so that a
+     * scrape of 15,000 channels holds the logic thread only for the copy; {@link #workerRows} builds the view anywhere.
+     */
+    public record WorkerSnapshot(String name, String transport, int channelId, long connectionId, boolean extended,
+        long sharesAccepted, long sharesRejected, long[] rejectsByReason, byte[] target, double hashrate1m,
+        double hashrate15m, double hashrate1h, double hashrateVardiff, long lastShareMs, long blocksFound,
+        long openSeconds, long[] auxShares, double[] auxWork)
+    {
+    }
+
+    /** Every open channel's figures, copied. On the logic thread. */
+    public List<WorkerSnapshot> workerSnapshots()
+    {
         final long now = clock.time();
-        final List<Map<String, Object>> rows = new ArrayList<>(channels.size());
+        final List<WorkerSnapshot> rows = new ArrayList<>(channels.size());
         for (final Channel c : channels.values())
         {
+            rows.add(new WorkerSnapshot(c.userIdentity, c.downstream.protocol(), c.channelId,
+                c.downstream.connectionId(), c.extended, c.sharesAccepted, c.sharesRejected, c.rejectsByReason.clone(),
+                c.target.clone(), c.hashrateAverage[0], c.hashrateAverage[1], c.hashrateAverage[2], c.hashrate,
+                c.lastShareMs, c.blocksFound, (now - c.openedMs) / 1000,
+                c.auxShares == null ? null : c.auxShares.clone(), c.auxWork == null ? null : c.auxWork.clone()));
+        }
+        return rows;
+    }
+
+    /** The per-worker view of {@link #workerSnapshots}; any thread. */
+    public static List<Map<String, Object>> workerRows(final List<WorkerSnapshot> snapshots,
+        final Map<Integer, String> auxChains)
+    {
+        final List<Map<String, Object>> rows = new ArrayList<>(snapshots.size());
+        final ShareError[] errors = ShareError.values();
+        for (final WorkerSnapshot c : snapshots)
+        {
             final Map<String, Object> r = new java.util.LinkedHashMap<>();
-            r.put("name", c.userIdentity);
-            r.put("transport", c.downstream.protocol());
-            r.put("channel_id", c.channelId);
-            r.put("connection_id", c.downstream.connectionId());
-            r.put("extended", c.extended);
-            r.put("shares_accepted", c.sharesAccepted);
-            r.put("shares_rejected", c.sharesRejected);
+            r.put("name", c.name());
+            r.put("transport", c.transport());
+            r.put("channel_id", c.channelId());
+            r.put("connection_id", c.connectionId());
+            r.put("extended", c.extended());
+            r.put("shares_accepted", c.sharesAccepted());
+            r.put("shares_rejected", c.sharesRejected());
             final Map<String, Object> why = new java.util.TreeMap<>();
-            for (final ShareError e : ShareError.values())
+            for (final ShareError e : errors)
             {
-                if (c.rejectsByReason[e.ordinal()] > 0)
+                if (c.rejectsByReason()[e.ordinal()] > 0)
                 {
-                    why.put(e.code(), c.rejectsByReason[e.ordinal()]);
+                    why.put(e.code(), c.rejectsByReason()[e.ordinal()]);
                 }
             }
             r.put("rejects_by_reason", why);
-            r.put("difficulty", Target.difficultyFromLittleEndian(c.target, 0));
-            r.put("hashrate_1m", c.hashrateAverage[0]);
-            r.put("hashrate_15m", c.hashrateAverage[1]);
-            r.put("hashrate_1h", c.hashrateAverage[2]);
-            r.put("hashrate_vardiff", c.hashrate);
-            r.put("last_share_time", c.lastShareMs);
-            r.put("blocks_found", c.blocksFound);
-            r.put("open_seconds", (now - c.openedMs) / 1000);
+            r.put("difficulty", Target.difficultyFromLittleEndian(c.target(), 0));
+            r.put("hashrate_1m", c.hashrate1m());
+            r.put("hashrate_15m", c.hashrate15m());
+            r.put("hashrate_1h", c.hashrate1h());
+            r.put("hashrate_vardiff", c.hashrateVardiff());
+            r.put("last_share_time", c.lastShareMs());
+            r.put("blocks_found", c.blocksFound());
+            r.put("open_seconds", c.openSeconds());
             final Map<String, Object> aux = new java.util.LinkedHashMap<>();
             for (final Map.Entry<Integer, String> e : auxChains.entrySet())
             {
                 final int i = e.getKey();
                 final Map<String, Object> credit = new java.util.LinkedHashMap<>();
-                credit.put("shares", c.auxShares == null ? 0L : c.auxShares[i]);
-                credit.put("share_difficulty_sum", c.auxWork == null ? 0.0 : c.auxWork[i]);
+                credit.put("shares", c.auxShares() == null ? 0L : c.auxShares()[i]);
+                credit.put("share_difficulty_sum", c.auxWork() == null ? 0.0 : c.auxWork()[i]);
                 aux.put(e.getValue(), credit);
             }
             r.put("aux_credit", aux);

@@ -777,13 +777,14 @@ public final class PoolServer implements AutoCloseable
      */
     public java.util.List<Map<String, Object>> workers() throws InterruptedException
     {
-        final java.util.concurrent.CompletableFuture<java.util.List<Map<String, Object>>> done =
+        final java.util.concurrent.CompletableFuture<java.util.List<PoolLogic.WorkerSnapshot>> done =
             new java.util.concurrent.CompletableFuture<>();
         final Map<Integer, String> auxChains = merge == null ? Map.of() : merge.chainNames();
-        pipeline.execute(() -> done.complete(logic.workers(auxChains)));
+        // Only the copy runs on the logic thread; the maps are built here, off the share path.
+        pipeline.execute(() -> done.complete(logic.workerSnapshots()));
         try
         {
-            return done.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            return PoolLogic.workerRows(done.get(10, java.util.concurrent.TimeUnit.SECONDS), auxChains);
         }
         catch (final java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex)
         {
