@@ -60,6 +60,11 @@ public final class BenchStormCommand implements Runnable
         description = "Storm connections being set up at a time by this generator (default ${DEFAULT-VALUE}).")
     int stormConcurrency;
 
+    @Option(names = "--storms", defaultValue = "1",
+        description = "Storms one after another on the same pool, each crowd closed before the next: the first meets a "
+            + "cold JVM (a restart), the later ones a warm one (an upstream failover) (default ${DEFAULT-VALUE}).")
+    int storms;
+
     @Option(names = "--seconds", defaultValue = "10", description = "Baseline seconds (default ${DEFAULT-VALUE}).")
     double seconds;
 
@@ -86,10 +91,10 @@ public final class BenchStormCommand implements Runnable
     @Override
     public void run()
     {
-        if (connections < 1 || storm < 1 || stormConcurrency < 1 || rate <= 0 || batch < 1 || inflight < batch
+        if (connections < 1 || storm < 1 || storms < 1 || storms > 10 || stormConcurrency < 1 || rate <= 0 || batch < 1 || inflight < batch
             || handshakeConcurrency < 0 || preparedKeys < 0 || connections + storm > MAX_CONNECTIONS)
         {
-            throw new CliException(ExitCode.BAD_INPUT, "need --connections, --storm, --storm-concurrency >= 1, "
+            throw new CliException(ExitCode.BAD_INPUT, "need --connections, --storm, --storm-concurrency >= 1, --storms 1..10, "
                 + "--rate > 0, --batch >= 1, --inflight >= --batch, --handshake-concurrency and --prepared-keys >= 0, --connections + --storm <= "
                 + MAX_CONNECTIONS + " (the benchmark pool's max_connections)");
         }
@@ -113,45 +118,25 @@ public final class BenchStormCommand implements Runnable
 
             final LoadGenerator steady = new LoadGenerator(new LoadGenerator.Options(address, pub, connections, rate,
                 (long)(warmup * 1000), (long)(seconds * 1000), inflight, batch, 60_000)).platformReaders();
-            final LoadGenerator crowd = new LoadGenerator(new LoadGenerator.Options(address, pub, storm, 0, 0, 0, 1, 1,
-                120_000)).connectOnly(stormConcurrency);
             try
             {
                 final double steadyConnect = steady.start();
                 Thread.sleep((long)(warmup * 1000));
                 final LoadGenerator.Result before = steady.measureWhile(steadyConnect,
                     LoadGenerator.deadline((long)(seconds * 1000)));
-
-                final AtomicBoolean storming = new AtomicBoolean(true);
-                final AtomicReference<Double> stormSeconds = new AtomicReference<>();
-                final CpuMeter cpu = new CpuMeter(child);
-                final Thread stormer = Thread.ofPlatform().name("storm").start(() ->
+                final List<Map<String, Object>> done = new ArrayList<>();
+                for (int i = 0; i < storms; i++)
                 {
-                    try
+                    done.add(oneStorm(address, pub, child, steady, steadyConnect, before));
+                    if (i + 1 < storms)
                     {
-                        stormSeconds.set(crowd.start());
+                        awaitConnections(api, connections, 30_000);
                     }
-                    catch (final InterruptedException ex)
-                    {
-                        Thread.currentThread().interrupt();
-                    }
-                    finally
-                    {
-                        storming.set(false);
-                    }
-                });
-                final LoadGenerator.Result during = steady.measureWhile(steadyConnect, storming::get);
-                stormer.join();
-                final double poolCores = cpu.childCores();
-                final double clientCores = cpu.selfCores();
-                final int stormOpen = crowd.openConnections();
-                final JsonNode metrics = handshakeMetrics(api);
-                print(before, during, stormSeconds.get() == null ? -1 : stormSeconds.get(), stormOpen, poolCores,
-                    clientCores, metrics);
+                }
+                print(before, done, handshakeMetrics(api));
             }
             finally
             {
-                crowd.close();
                 steady.close();
             }
         }
@@ -167,6 +152,80 @@ public final class BenchStormCommand implements Runnable
         {
             ChildPool.stop(child);
             ChildPool.deleteQuietly(tmp);
+        }
+    }
+
+    /** One storm: {@code --storm} miners connect while the steady miners are measured; the crowd is closed after. */
+    private Map<String, Object> oneStorm(final InetSocketAddress address, final byte[] pub, final Process child,
+        final LoadGenerator steady, final double steadyConnect, final LoadGenerator.Result before)
+        throws InterruptedException
+    {
+        final LoadGenerator crowd = new LoadGenerator(new LoadGenerator.Options(address, pub, storm, 0, 0, 0, 1, 1,
+            120_000)).connectOnly(stormConcurrency);
+        try
+        {
+            final AtomicBoolean storming = new AtomicBoolean(true);
+            final AtomicReference<Double> stormSeconds = new AtomicReference<>();
+            final CpuMeter cpu = new CpuMeter(child);
+            final Thread stormer = Thread.ofPlatform().name("storm").start(() ->
+            {
+                try
+                {
+                    stormSeconds.set(crowd.start());
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+                finally
+                {
+                    storming.set(false);
+                }
+            });
+            final LoadGenerator.Result during = steady.measureWhile(steadyConnect, storming::get);
+            stormer.join();
+            final double poolCores = cpu.childCores();
+            final double clientCores = cpu.selfCores();
+            final int open = crowd.openConnections();
+            final double secs = stormSeconds.get() == null ? -1 : stormSeconds.get();
+            final Map<String, Object> m = new LinkedHashMap<>();
+            m.put("storm_connected", open);
+            m.put("storm_connect_seconds", secs);
+            m.put("storm_handshakes_per_second", secs > 0 ? open / secs : 0);
+            m.put("during_storm", interval(during));
+            m.put("p99_ratio", before.p99Us() > 0 ? Math.round(during.p99Us() / before.p99Us() * 100) / 100.0 : 0);
+            m.put("pool_cpu_cores_during_storm", poolCores);
+            m.put("client_cpu_cores_during_storm", clientCores);
+            return m;
+        }
+        finally
+        {
+            crowd.close();
+        }
+    }
+
+    /** Waits until the pool reports {@code expected} open connections again (the crowd's closed), or the deadline. */
+    private static void awaitConnections(final URI api, final int expected, final long timeoutMs)
+        throws InterruptedException
+    {
+        final long deadline = System.currentTimeMillis() + timeoutMs;
+        while (System.currentTimeMillis() < deadline)
+        {
+            try
+            {
+                for (final String line : ChildPool.getText(api, "/metrics").split("\n"))
+                {
+                    if (line.startsWith("sv2_connections ") && Double.parseDouble(line.split(" ")[1]) <= expected)
+                    {
+                        return;
+                    }
+                }
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                // Not answering yet: try again.
+            }
+            Thread.sleep(200);
         }
     }
 
@@ -198,25 +257,27 @@ public final class BenchStormCommand implements Runnable
         return Json.MAPPER.valueToTree(m);
     }
 
-    private void print(final LoadGenerator.Result before, final LoadGenerator.Result during, final double stormSeconds,
-        final int stormOpen, final double poolCores, final double clientCores, final JsonNode metrics)
+    /** The first storm's figures at the top level (a cold pool); every storm, in order, under "storms". */
+    private void print(final LoadGenerator.Result before, final List<Map<String, Object>> done, final JsonNode metrics)
     {
         final Map<String, Object> m = new LinkedHashMap<>();
         m.put("connections", connections);
         m.put("offered_rate", rate);
         m.put("batch", batch);
         m.put("storm_connections", storm);
-        m.put("storm_connected", stormOpen);
-        m.put("storm_connect_seconds", stormSeconds);
-        m.put("storm_handshakes_per_second", stormSeconds > 0 ? stormOpen / stormSeconds : 0);
+        final Map<String, Object> first = done.get(0);
+        m.put("storm_connected", first.get("storm_connected"));
+        m.put("storm_connect_seconds", first.get("storm_connect_seconds"));
+        m.put("storm_handshakes_per_second", first.get("storm_handshakes_per_second"));
         m.put("storm_generator_concurrency", stormConcurrency);
         m.put("handshake_concurrency", handshakeConcurrency);
         m.put("prepared_ephemeral_keys", preparedKeys);
         m.put("before", interval(before));
-        m.put("during_storm", interval(during));
-        m.put("p99_ratio", before.p99Us() > 0 ? Math.round(during.p99Us() / before.p99Us() * 100) / 100.0 : 0);
-        m.put("pool_cpu_cores_during_storm", poolCores);
-        m.put("client_cpu_cores_during_storm", clientCores);
+        m.put("during_storm", first.get("during_storm"));
+        m.put("p99_ratio", first.get("p99_ratio"));
+        m.put("pool_cpu_cores_during_storm", first.get("pool_cpu_cores_during_storm"));
+        m.put("client_cpu_cores_during_storm", first.get("client_cpu_cores_during_storm"));
+        m.put("storms", done);
         m.put("pool_handshake_metrics", metrics);
         final var out = spec.commandLine().getOut();
         if (json)

@@ -16,7 +16,7 @@ class BenchStormCommandTest
     void connectsTheStormBesideSubmittingMinersAndPrintsBothIntervals() throws Exception
     {
         final CliRunner r = CliRunner.run("bench", "storm", "--connections", "2", "--rate", "200", "--storm", "40",
-            "--storm-concurrency", "8", "--seconds", "0.5", "--warmup", "0.3", "--handshake-concurrency", "1",
+            "--storm-concurrency", "8", "--storms", "2", "--seconds", "0.5", "--warmup", "0.3", "--handshake-concurrency", "1",
             "--prepared-keys", "16", "--pool-heap", "256m", "--json");
         assertEquals(0, r.exitCode(), r.err());
         final JsonNode json = new ObjectMapper().readTree(r.out());
@@ -27,6 +27,13 @@ class BenchStormCommandTest
         assertTrue(json.get("before").get("shares_accepted").asLong() > 0, r.out());
         final JsonNode during = json.get("during_storm").get("ack_latency_us");
         assertTrue(during.get("p50").asDouble() <= during.get("p99").asDouble(), r.out());
+        // two storms on the same pool, the second after the first crowd closed: each connected all 40
+        assertEquals(2, json.get("storms").size(), r.out());
+        for (final JsonNode s : json.get("storms"))
+        {
+            assertEquals(40, s.get("storm_connected").asInt(), r.out());
+            assertTrue(s.get("during_storm").get("shares_accepted").asLong() >= 0, r.out());
+        }
         // the pool's own counters came back from /metrics: no handshake failed
         assertEquals(0.0, json.get("pool_handshake_metrics").get("sv2_handshake_failures_total").asDouble(), r.out());
     }
@@ -37,5 +44,8 @@ class BenchStormCommandTest
         final CliRunner r = CliRunner.run("bench", "storm", "--connections", "100", "--storm", "19950");
         assertEquals(ExitCode.BAD_INPUT, r.exitCode());
         assertTrue(r.err().contains("max_connections"), r.err());
+        final CliRunner none = CliRunner.run("bench", "storm", "--storms", "0");
+        assertEquals(ExitCode.BAD_INPUT, none.exitCode());
+        assertTrue(none.err().contains("--storms 1..10"), none.err());
     }
 }
