@@ -19,6 +19,8 @@ public final class EllSwiftEcdh
     private final Sha256 sha;
     private final EcBackend backend;
     private final byte[] tag;
+    /** SHA256 of the BIP324 tag, hashed once; read only. */
+    private static final byte[] TAG = new Sha256().tagHash("bip324_ellswift_xonly_ecdh");
 
     /** On the JVM's selected backend. */
     public EllSwiftEcdh(final Sha256 sha)
@@ -30,7 +32,7 @@ public final class EllSwiftEcdh
     {
         this.sha = sha;
         this.backend = backend;
-        this.tag = sha.tagHash("bip324_ellswift_xonly_ecdh");
+        this.tag = TAG;
     }
 
     /**

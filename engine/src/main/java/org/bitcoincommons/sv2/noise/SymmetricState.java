@@ -11,6 +11,10 @@ final class SymmetricState
 {
     static final String PROTOCOL_NAME = "Noise_NX_Secp256k1+EllSwift_ChaChaPoly_SHA256";
     private static final byte[] EMPTY = new byte[0];
+    // The name is 45 bytes (> 32), so h = SHA256(name); ck = h; then MixHash of the empty prologue: the same for every
+    // handshake, so hashed once.
+    private static final byte[] INITIAL_CK = new Sha256().hash(PROTOCOL_NAME.getBytes(StandardCharsets.US_ASCII));
+    private static final byte[] INITIAL_H = new Sha256().hash(INITIAL_CK);
 
     private final Sha256 sha;
     private final byte[] ck;
@@ -21,9 +25,8 @@ final class SymmetricState
     SymmetricState(final Sha256 sha)
     {
         this.sha = sha;
-        // The name is 45 bytes (> 32), so h = SHA256(name); ck = h; then MixHash of the empty prologue.
-        this.ck = sha.hash(PROTOCOL_NAME.getBytes(StandardCharsets.US_ASCII));
-        this.h = sha.hash(ck);
+        this.ck = INITIAL_CK.clone();
+        this.h = INITIAL_H.clone();
     }
 
     /**
