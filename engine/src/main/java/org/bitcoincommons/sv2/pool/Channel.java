@@ -37,6 +37,10 @@ final class Channel
 
     final byte[] maxTarget = new byte[32];
     final byte[] target = new byte[32];
+    /** The hashrate {@link #target} stands for at {@link #hashrateSpm}, kept until either changes (vardiff's tick). */
+    private final byte[] hashrateTarget = new byte[32];
+    private double hashrateOfTarget = Double.NaN;
+    private double hashrateSpm;
     double hashrate;
 
     /** Per-job state, a small ring keyed by job id. */
@@ -212,5 +216,21 @@ final class Channel
         {
             slotFuture[slot] = false;
         }
+    }
+
+    /**
+     * {@link ChannelTargets#hashrateOf} of the current target, computed again only when the target or the share rate
+     * changed: the division is in 128-digit decimals, and the tick asks it of every channel every round.
+     */
+    double hashrateOfTarget(final double sharesPerMinute)
+    {
+        if (Double.isNaN(hashrateOfTarget) || sharesPerMinute != hashrateSpm
+            || !java.util.Arrays.equals(hashrateTarget, target))
+        {
+            hashrateOfTarget = ChannelTargets.hashrateOf(target, sharesPerMinute);
+            hashrateSpm = sharesPerMinute;
+            System.arraycopy(target, 0, hashrateTarget, 0, 32);
+        }
+        return hashrateOfTarget;
     }
 }

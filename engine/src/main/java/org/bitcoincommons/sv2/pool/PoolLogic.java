@@ -561,9 +561,7 @@ public final class PoolLogic
             try
             {
                 c.tickHashrate(nowMs);
-                final byte[] current = c.target;
-                final double next = c.vardiff.evaluate(nowSec, c.hashrate,
-                    spm -> ChannelTargets.hashrateOf(current, spm));
+                final double next = c.vardiff.evaluate(nowSec, c.hashrate, c::hashrateOfTarget);
                 if (!Double.isNaN(next))
                 {
                     c.hashrate = c.targets.belief(next);
