@@ -57,6 +57,11 @@ public final class MinerCommand implements Runnable
         description = "Seconds between status lines (default ${DEFAULT-VALUE}); 0 for none.")
     int statusIntervalSec;
 
+    @Option(names = "--mm-account-interval-ms", defaultValue = "-1", paramLabel = "MS",
+        description = "Ask the pool for this miner's merged-mining account per chain (extension 0x4D4D) every MS ms "
+            + "(0: the pool's default) and print each as a line `mm-account {json}`; -1 (default): do not ask.")
+    long accountIntervalMs;
+
     @Override
     public void run()
     {
@@ -80,6 +85,28 @@ public final class MinerCommand implements Runnable
         catch (final IllegalArgumentException ex)
         {
             throw new CliException(ExitCode.BAD_INPUT, ex.getMessage());
+        }
+        if (accountIntervalMs >= 0)
+        {
+            miner.mergeMiningAccount(accountIntervalMs, a ->
+            {
+                final java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+                m.put("update_sequence", a.updateSequence());
+                m.put("chain_index", a.chainIndex());
+                m.put("chain_name", a.chainName());
+                m.put("shares_credited", a.sharesCredited());
+                m.put("work_credited_hashes", a.workCreditedHashes());
+                m.put("pool_shares", a.poolShares());
+                m.put("pool_work_hashes", a.poolWorkHashes());
+                m.put("pool_blocks", a.poolBlocks());
+                m.put("pool_rewards", a.poolRewards());
+                m.put("reward_attributed", a.rewardAttributed());
+                synchronized (out)
+                {
+                    out.println("mm-account " + Json.MAPPER.valueToTree(m));
+                    out.flush();
+                }
+            });
         }
         final Thread hook = new Thread(miner::stop, "sv2-miner-shutdown");
         try (StopSignals signals = StopSignals.install())

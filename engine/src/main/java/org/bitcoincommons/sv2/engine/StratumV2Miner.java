@@ -106,6 +106,19 @@ public final class StratumV2Miner implements AutoCloseable
         return false;
     }
 
+    /**
+     * Asks the pool for this miner's merged-mining account per chain (SV2 extension 0x4D4D, README "Merged-mining
+     * account extension") every {@code intervalMs} (0: the pool's default); each chain's account goes to
+     * {@code listener}, on a reader thread. Call before connecting. A pool that does not offer it is logged and mined
+     * with as usual.
+     */
+    public StratumV2Miner mergeMiningAccount(final long intervalMs,
+        final java.util.function.Consumer<org.bitcoincommons.sv2.codec.ext.MergeMiningAccount> listener)
+    {
+        client.mergeMiningAccount(intervalMs, listener);
+        return this;
+    }
+
     /** Starts (or resumes) the hashing threads; connects first when {@link #connect()} was not called. */
     public void startMining() throws InterruptedException
     {

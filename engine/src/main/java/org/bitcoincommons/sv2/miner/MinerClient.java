@@ -61,6 +61,38 @@ public final class MinerClient implements AutoCloseable
     private Session announced;
     private int sessions;
 
+    /** The requested interval of merged-mining account updates, ms (0: the pool's default), or -1: not asked for. */
+    private volatile long accountIntervalMs = -1;
+    private volatile java.util.function.Consumer<org.bitcoincommons.sv2.codec.ext.MergeMiningAccount> accountListener =
+        a -> { };
+
+    /**
+     * Asks the pool for this miner's merged-mining account per chain (extension 0x4D4D), every {@code intervalMs}
+     * (0: the pool's default); each chain's account of each update goes to {@code listener} (on a reader thread).
+     * Call before {@link #start()}. A pool that does not offer the extension is logged and mined with as usual.
+     */
+    public MinerClient mergeMiningAccount(final long intervalMs,
+        final java.util.function.Consumer<org.bitcoincommons.sv2.codec.ext.MergeMiningAccount> listener)
+    {
+        if (intervalMs < 0)
+        {
+            throw new IllegalArgumentException("interval must be >= 0 ms, got " + intervalMs);
+        }
+        this.accountIntervalMs = intervalMs;
+        this.accountListener = listener;
+        return this;
+    }
+
+    long accountIntervalMs()
+    {
+        return accountIntervalMs;
+    }
+
+    void account(final org.bitcoincommons.sv2.codec.ext.MergeMiningAccount a)
+    {
+        accountListener.accept(a);
+    }
+
     public MinerClient(final MinerConfig config)
     {
         this.config = config;

@@ -18,6 +18,14 @@ import org.bitcoincommons.sv2.codec.common.CommonProtocol;
 import org.bitcoincommons.sv2.codec.common.Reconnect;
 import org.bitcoincommons.sv2.codec.common.SetupConnection;
 import org.bitcoincommons.sv2.codec.common.SetupConnectionError;
+import org.bitcoincommons.sv2.codec.ext.ExtensionNegotiationProtocol;
+import org.bitcoincommons.sv2.codec.ext.MergeMiningAccount;
+import org.bitcoincommons.sv2.codec.ext.MergeMiningAccountProtocol;
+import org.bitcoincommons.sv2.codec.ext.RequestExtensions;
+import org.bitcoincommons.sv2.codec.ext.RequestExtensionsSuccess;
+import org.bitcoincommons.sv2.codec.ext.SubscribeMergeMiningAccount;
+import org.bitcoincommons.sv2.codec.ext.SubscribeMergeMiningAccountError;
+import org.bitcoincommons.sv2.codec.ext.SubscribeMergeMiningAccountSuccess;
 import org.bitcoincommons.sv2.codec.mining.CloseChannel;
 import org.bitcoincommons.sv2.codec.mining.MiningProtocol;
 import org.bitcoincommons.sv2.codec.mining.NewExtendedMiningJob;
@@ -146,6 +154,10 @@ final class MinerSession implements Session
         final int len = channel.readFrame();
         checkSetupReply(channel.frameBuffer(), len);
         socket.setSoTimeout(0);
+        if (client.accountIntervalMs() >= 0)
+        {
+            send(new RequestExtensions(1, new int[] {MergeMiningAccountProtocol.EXTENSION_TYPE}));
+        }
         send(openChannel());
         while (true)
         {
@@ -203,6 +215,13 @@ final class MinerSession implements Session
             setUp.countDown();
             final FrameStream channelStream = new FrameStream(q.openStream(), nc.maxPayloadLength());
             queue = new OutboundQueue(16 * 1024, 1 << 20, channelStream);
+            if (client.accountIntervalMs() >= 0)
+            {
+                final int n = new RequestExtensions(1, new int[] {MergeMiningAccountProtocol.EXTENSION_TYPE})
+                    .encodeFrame(scratch, 0);
+                control.write(scratch, 0, n);
+                control.flush();
+            }
             Thread.ofVirtual().name("sv2-miner-quic-control").start(() -> controlLoop(q, control));
             send(openChannel());
             while (true)
@@ -234,7 +253,19 @@ final class MinerSession implements Session
                     LOG.info("miner: pool asked to reconnect to {}", next);
                     break;
                 }
-                // SetGroupChannel and the extension negotiation replies need no action from a miner.
+                if ((FrameHeaderFlyweight.extensionType(b, 0) & FrameHeaderFlyweight.EXTENSION_ID_MASK)
+                    == ExtensionNegotiationProtocol.EXTENSION_TYPE && negotiated(b, n))
+                {
+                    // The account has a stream of its own: its first frame subscribes, then the pool pushes on it.
+                    final FrameStream accountStream = new FrameStream(q.openStream(),
+                        new NoiseConfig().maxPayloadLength());
+                    final UnsafeBuffer frame = new UnsafeBuffer(new byte[64]);
+                    final int len = subscribe().encodeFrame(frame, 0);
+                    accountStream.write(frame, 0, len);
+                    accountStream.flush();
+                    Thread.ofVirtual().name("sv2-miner-quic-account").start(() -> accountLoop(accountStream));
+                }
+                // SetGroupChannel needs no action from a miner.
             }
         }
         catch (final IOException | RuntimeException ex)
@@ -245,6 +276,79 @@ final class MinerSession implements Session
             }
         }
         q.close();
+    }
+
+    private SubscribeMergeMiningAccount subscribe()
+    {
+        return new SubscribeMergeMiningAccount(1, client.accountIntervalMs());
+    }
+
+    /**
+     * A RequestExtensions reply: true when the pool agreed to the merged-mining account extension; a refusal is
+     * logged (the miner mines on without it).
+     */
+    private boolean negotiated(final DirectBuffer b, final int length)
+    {
+        final int type = FrameHeaderFlyweight.msgType(b, 0);
+        if (type == ExtensionNegotiationProtocol.MESSAGE_TYPE_REQUEST_EXTENSIONS_SUCCESS)
+        {
+            for (final int e : RequestExtensionsSuccess.decode(b, HEADER, length - HEADER).supportedExtensions())
+            {
+                if (e == MergeMiningAccountProtocol.EXTENSION_TYPE)
+                {
+                    return true;
+                }
+            }
+        }
+        LOG.info("miner: the pool does not offer the merged-mining account extension (0x4D4D)");
+        return false;
+    }
+
+    /** A message of the merged-mining account extension from the pool. */
+    private void accountMessage(final DirectBuffer b, final int length)
+    {
+        switch (FrameHeaderFlyweight.msgType(b, 0))
+        {
+            case MergeMiningAccountProtocol.MESSAGE_TYPE_SUBSCRIBE_SUCCESS ->
+            {
+                final SubscribeMergeMiningAccountSuccess m =
+                    SubscribeMergeMiningAccountSuccess.decode(b, HEADER, length - HEADER);
+                LOG.info("miner: merged-mining account subscribed, {} chain(s) every {} ms", m.chainCount(),
+                    m.updateIntervalMs());
+            }
+            case MergeMiningAccountProtocol.MESSAGE_TYPE_SUBSCRIBE_ERROR -> LOG.info(
+                "miner: merged-mining account refused: {}",
+                SubscribeMergeMiningAccountError.decode(b, HEADER, length - HEADER).errorCode());
+            case MergeMiningAccountProtocol.MESSAGE_TYPE_ACCOUNT ->
+                client.account(MergeMiningAccount.decode(b, HEADER, length - HEADER));
+            default -> LOG.debug("miner: merged-mining account message 0x{} ignored",
+                Integer.toHexString(FrameHeaderFlyweight.msgType(b, 0)));
+        }
+    }
+
+    /** Reads the QUIC account stream until it or the connection ends. */
+    private void accountLoop(final FrameStream stream)
+    {
+        try
+        {
+            while (true)
+            {
+                final int n = stream.readFrame();
+                final DirectBuffer b = stream.frameBuffer();
+                if ((FrameHeaderFlyweight.extensionType(b, 0) & FrameHeaderFlyweight.EXTENSION_ID_MASK)
+                    == MergeMiningAccountProtocol.EXTENSION_TYPE)
+                {
+                    accountMessage(b, n);
+                }
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            if (!closed)
+            {
+                LOG.debug("miner: QUIC account stream ended: {}", ex.toString());
+            }
+        }
     }
 
     private SetupConnection setupConnection()
@@ -289,6 +393,19 @@ final class MinerSession implements Session
         final int type = FrameHeaderFlyweight.msgType(b, 0);
         final int extension = FrameHeaderFlyweight.extensionType(b, 0) & FrameHeaderFlyweight.EXTENSION_ID_MASK;
         final int payload = length - HEADER;
+        if (extension == ExtensionNegotiationProtocol.EXTENSION_TYPE && client.accountIntervalMs() >= 0)
+        {
+            if (negotiated(b, length))
+            {
+                send(subscribe());
+            }
+            return;
+        }
+        if (extension == MergeMiningAccountProtocol.EXTENSION_TYPE)
+        {
+            accountMessage(b, length);
+            return;
+        }
         if (extension != 0)
         {
             return;

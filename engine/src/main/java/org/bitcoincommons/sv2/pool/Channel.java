@@ -37,6 +37,8 @@ final class Channel
 
     final byte[] maxTarget = new byte[32];
     final byte[] target = new byte[32];
+    /** Its connection's merged-mining account subscription (extension 0x4D4D), or null. */
+    MergeMiningAccounts.Subscription account;
     /** The hashrate {@link #target} stands for at {@link #hashrateSpm}, kept until either changes (vardiff's tick). */
     private final byte[] hashrateTarget = new byte[32];
     private double hashrateOfTarget = Double.NaN;

@@ -9,7 +9,11 @@ import org.bitcoincommons.sv2.codec.FrameHeaderFlyweight;
 import org.bitcoincommons.sv2.codec.common.CommonProtocol;
 import org.bitcoincommons.sv2.codec.ext.ExtensionNegotiationProtocol;
 import org.bitcoincommons.sv2.codec.ext.RequestExtensions;
+import org.bitcoincommons.sv2.codec.ext.MergeMiningAccountProtocol;
 import org.bitcoincommons.sv2.codec.ext.RequestExtensionsError;
+import org.bitcoincommons.sv2.codec.ext.RequestExtensionsSuccess;
+import org.bitcoincommons.sv2.codec.ext.SubscribeMergeMiningAccount;
+import org.bitcoincommons.sv2.codec.ext.SubscribeMergeMiningAccountError;
 import org.bitcoincommons.sv2.codec.mining.CloseChannel;
 import org.bitcoincommons.sv2.codec.mining.MiningProtocol;
 import org.bitcoincommons.sv2.codec.mining.OpenExtendedMiningChannel;
@@ -41,6 +45,8 @@ final class InboundDispatch
     private final SubmitSharesExtended extended = new SubmitSharesExtended();
     /** Frames read (written by this reader only, read by metrics). */
     private long framesIn;
+    /** RequestExtensions asked for the merged-mining account extension and the pool offered it (reader only). */
+    private boolean accountNegotiated;
     private static final VarHandle FRAMES_IN;
 
     static
@@ -87,6 +93,11 @@ final class InboundDispatch
                 negotiate(type, b, msgLength);
                 continue;
             }
+            if (extension == MergeMiningAccountProtocol.EXTENSION_TYPE && connection.accounts() != null)
+            {
+                account(type, b, msgLength);
+                continue;
+            }
             if (extension != 0)
             {
                 continue;   // unknown extensions are ignored (spec 3.4): we are not a proxy
@@ -131,8 +142,56 @@ final class InboundDispatch
             throw new PoolConnection.ProtocolViolation("extension negotiation message 0x" + Integer.toHexString(type) + " from a client");
         }
         final RequestExtensions r = RequestExtensions.decode(b, FrameHeaderFlyweight.HEADER_LENGTH, msgLength);
-        // No optional extension is offered yet: every requested one is unsupported, none is required.
-        connection.sendFromReader(new RequestExtensionsError(r.requestId(), r.requestedExtensions(), new int[0]));
+        connection.sendFromReader(answer(r, connection.accounts() != null));
+        if (connection.accounts() != null && offers(r))
+        {
+            accountNegotiated = true;
+        }
+    }
+
+    /** True when {@code r} asks for the merged-mining account extension. */
+    static boolean offers(final RequestExtensions r)
+    {
+        for (final int e : r.requestedExtensions())
+        {
+            if (e == MergeMiningAccountProtocol.EXTENSION_TYPE)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The answer to RequestExtensions: Success naming the merged-mining account extension when it was asked for and is
+     * offered; otherwise Error with every requested extension unsupported and none required.
+     */
+    static org.bitcoincommons.sv2.codec.Message answer(final RequestExtensions r, final boolean accountsOffered)
+    {
+        if (accountsOffered && offers(r))
+        {
+            return new RequestExtensionsSuccess(r.requestId(), new int[] {MergeMiningAccountProtocol.EXTENSION_TYPE});
+        }
+        return new RequestExtensionsError(r.requestId(), r.requestedExtensions(), new int[0]);
+    }
+
+    /** A message of the merged-mining account extension; a client may send only the subscription. */
+    private void account(final int type, final DirectBuffer b, final int msgLength)
+    {
+        if (type != MergeMiningAccountProtocol.MESSAGE_TYPE_SUBSCRIBE)
+        {
+            throw new PoolConnection.ProtocolViolation("merged-mining account message 0x" + Integer.toHexString(type)
+                + " from a client");
+        }
+        final SubscribeMergeMiningAccount m =
+            SubscribeMergeMiningAccount.decode(b, FrameHeaderFlyweight.HEADER_LENGTH, msgLength);
+        if (!accountNegotiated)
+        {
+            connection.sendFromReader(new SubscribeMergeMiningAccountError(m.requestId(), "extension-not-negotiated"));
+            return;
+        }
+        final PoolLogic logic = connection.accounts();
+        pipeline.execute(connection, () -> logic.subscribeAccount(connection, connection::sendOnLogic, m));
     }
 
     private void submitStandard(final DirectBuffer b, final int msgLength)

@@ -77,6 +77,7 @@ public final class PoolConnection implements MiningDownstream
     private Runnable onSetUp = () -> { };
     /** The pool logic that checks custom jobs when the pool runs a JDS (REQUIRES_WORK_SELECTION accepted); else null. */
     private PoolLogic customJobs;
+    private PoolLogic accounts;
     /** The reader's stage once the connection is set up; null before. */
     private volatile InboundDispatch inbound;
 
@@ -106,6 +107,27 @@ public final class PoolConnection implements MiningDownstream
     {
         this.customJobs = logic;
         return this;
+    }
+
+    /** Offers the merged-mining account extension (0x4D4D), subscriptions handled by {@code logic}; set before serve. */
+    public PoolConnection mergeMiningAccounts(final PoolLogic logic)
+    {
+        this.accounts = logic;
+        return this;
+    }
+
+    /** The logic that handles merged-mining account subscriptions, or null when the extension is not offered. */
+    PoolLogic accounts()
+    {
+        return accounts;
+    }
+
+    /** Queues {@code m} on the logic thread (the extension's sink); a full queue closes the connection. */
+    boolean sendOnLogic(final org.bitcoincommons.sv2.codec.Message m)
+    {
+        final boolean ok = logicFrames.message(queue, m);
+        sent(ok);
+        return ok;
     }
 
     /** Called once SetupConnection succeeded (the connection is no longer unauthenticated); set before serve. */

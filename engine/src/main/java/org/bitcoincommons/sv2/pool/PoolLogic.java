@@ -37,6 +37,8 @@ public final class PoolLogic
         final List<Channel> channels = new ArrayList<>();
         /** Open channels that have not had a share accepted yet (bounded by maxChannelsWithoutShares). */
         int channelsWithoutShares;
+        /** The merged-mining account subscription (extension 0x4D4D), or null. */
+        MergeMiningAccounts.Subscription account;
 
         Downstream(final MiningDownstream wire, final boolean requiresStandardJobs)
         {
@@ -48,6 +50,8 @@ public final class PoolLogic
     final Int2ObjectHashMap<Channel> channels = new Int2ObjectHashMap<>();
     private final Map<MiningDownstream, Downstream> downstreams = new IdentityHashMap<>();
     private final ShareAccounting accounting;
+    /** The merged-mining account extension's state, or null when it is not offered. */
+    private MergeMiningAccounts accounts;
     private final EpochClock clock;
     private final double sharesPerMinute;
     private final int extranonceSize;
@@ -82,6 +86,73 @@ public final class PoolLogic
         this.extranonceSize = extranonceSize;
         this.targets = new ChannelTargets(sharesPerMinute, minHashrate);
         this.shares = new ShareProcessor(this, accounting, hasher, blockSink, clock, maxBatch, duplicateWindow);
+    }
+
+    /** Offers the merged-mining account extension (0x4D4D) with these accounts; null (the default) does not. */
+    public PoolLogic mergeMiningAccounts(final MergeMiningAccounts accounts)
+    {
+        this.accounts = accounts;
+        return this;
+    }
+
+    /** The accounts to credit aux shares to (ShareProcessor), or null. */
+    MergeMiningAccounts accounts()
+    {
+        return accounts;
+    }
+
+    /** The merged-mining accounts when the extension is offered, else null. */
+    public MergeMiningAccounts mergeMiningAccounts()
+    {
+        return accounts;
+    }
+
+    /**
+     * SubscribeMergeMiningAccount from {@code wire} (logic thread, a ring task): subscribes it and answers on
+     * {@code sink}, or refuses with the reason.
+     */
+    public void subscribeAccount(final MiningDownstream wire, final MergeMiningAccounts.Sink sink,
+        final org.bitcoincommons.sv2.codec.ext.SubscribeMergeMiningAccount request)
+    {
+        final Downstream d = downstreams.get(wire);
+        if (d == null)
+        {
+            return;   // closed meanwhile
+        }
+        if (accounts == null)
+        {
+            sink.test(new org.bitcoincommons.sv2.codec.ext.SubscribeMergeMiningAccountError(request.requestId(),
+                "extension-not-negotiated"));
+            return;
+        }
+        final MergeMiningAccounts.Subscription s = accounts.subscribe(wire, sink, request, clock.time());
+        if (s != null)
+        {
+            d.account = s;
+            for (final Channel c : d.channels)
+            {
+                c.account = s;
+            }
+        }
+    }
+
+    /** The account stream of {@code wire} ended (QUIC): nothing more is pushed to it (logic thread). */
+    public void unsubscribeAccount(final MiningDownstream wire)
+    {
+        if (accounts == null)
+        {
+            return;
+        }
+        accounts.unsubscribe(wire);
+        final Downstream d = downstreams.get(wire);
+        if (d != null)
+        {
+            d.account = null;
+            for (final Channel c : d.channels)
+            {
+                c.account = null;
+            }
+        }
     }
 
     /** Channels one connection may hold open; further OpenMiningChannel requests get "max-channels-reached". */
@@ -441,6 +512,11 @@ public final class PoolLogic
 
     private void drop(final Downstream d)
     {
+        if (accounts != null && d.account != null)
+        {
+            accounts.unsubscribe(d.wire);
+            d.account = null;
+        }
         for (final Channel c : d.channels)
         {
             remove(c);
@@ -532,6 +608,10 @@ public final class PoolLogic
     public void startTick()
     {
         tickNowMs = clock.time();
+        if (accounts != null)
+        {
+            accounts.push(tickNowMs);
+        }
         if (tickIds.length < channels.size())
         {
             tickIds = new int[Math.max(channels.size(), tickIds.length * 2)];
@@ -631,6 +711,7 @@ public final class PoolLogic
     {
         channels.put(c.channelId, c);
         d.channels.add(c);
+        c.account = d.account;
         d.channelsWithoutShares++;
         events.channelOpened(d.wire.connectionId(), c.channelId, c.userIdentity == null ? "" : c.userIdentity,
             c.extended);

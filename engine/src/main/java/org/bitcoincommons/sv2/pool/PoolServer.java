@@ -287,6 +287,14 @@ public final class PoolServer implements AutoCloseable
         logic = new PoolLogic(accounting, hash, sink, clock, pc.sharesPerMinute(), pc.extranonceSize(),
             pc.maxBatch(), pc.duplicateWindow(), pc.minHashrate()).maxChannelsPerConnection(pc.maxChannelsPerConnection())
             .maxChannelsWithoutShares(pc.maxChannelsWithoutShares()).events(hooks.events());
+        if (merge != null)
+        {
+            // The merged-mining account extension (0x4D4D) is offered whenever aux chains are merge-mined.
+            final WorkLayer layer = merge;
+            final RewardRecorder recorder = rewards;
+            logic.mergeMiningAccounts(new MergeMiningAccounts(layer::chainNames, recorder::totalRewards,
+                recorder::blocks));
+        }
         jobs = new JobFactory(payout, pc.poolSignature().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
             logic.extranonceLength(), decorator);
         logic.jobIds(jobs::allocateJobId);
@@ -326,6 +334,7 @@ public final class PoolServer implements AutoCloseable
                     metrics, logicFrames, preAuthLog);
                 c.onSetUp(() -> tcp.authenticated(id));
                 c.workSelection(jobTokens != null ? logic : null);
+                c.mergeMiningAccounts(logic.mergeMiningAccounts() != null ? logic : null);
                 connections.add(c);
                 tcpStats.connectionsOpened.increment();
                 try
@@ -391,7 +400,8 @@ public final class PoolServer implements AutoCloseable
                 q.idleTimeoutSeconds(), q.streamBufferBytes(), Math.max(q.streamBufferBytes() * 4, 1 << 20)),
             quicStats, (peer, stream, first) -> QuicPoolConnection.serve(peer, stream, first,
                 () -> new QuicPoolConnection(peer, pipeline, noise, prologue, config.pool().outboundQueueBytes(),
-                    maxPayload, metrics, logicFrames, preAuthLog)));
+                    maxPayload, metrics, logicFrames, preAuthLog)
+                    .mergeMiningAccounts(logic.mergeMiningAccounts() != null ? logic : null)));
         quic.start();
         LOG.info("SV2 pool listening on QUIC {} (ALPN {}, Noise NX bound to the TLS certificate, authority {})",
             quic.localAddress(), QUIC_ALPN, authorityPublicKey);
@@ -401,6 +411,19 @@ public final class PoolServer implements AutoCloseable
     public static final String QUIC_ALPN = "sv2";
 
     /** The QUIC endpoint's address, or null when QUIC is off. */
+    /** Connections subscribed to their merged-mining account (extension 0x4D4D); 0 when it is not offered. */
+    public int mergeMiningAccountSubscribers()
+    {
+        final MergeMiningAccounts a = logic == null ? null : logic.mergeMiningAccounts();
+        return a == null ? 0 : a.subscribers();
+    }
+
+    /** The aux chains merge-mined now, index to name (empty without merged mining). */
+    public Map<Integer, String> mergeMiningChains()
+    {
+        return merge == null ? Map.of() : merge.chainNames();
+    }
+
     public InetSocketAddress quicAddress()
     {
         return quic == null ? null : quic.localAddress();

@@ -19,7 +19,9 @@ import org.bitcoincommons.sv2.codec.common.SetupConnectionError;
 import org.bitcoincommons.sv2.codec.common.SetupConnectionSuccess;
 import org.bitcoincommons.sv2.codec.ext.ExtensionNegotiationProtocol;
 import org.bitcoincommons.sv2.codec.ext.RequestExtensions;
-import org.bitcoincommons.sv2.codec.ext.RequestExtensionsError;
+import org.bitcoincommons.sv2.codec.ext.MergeMiningAccountProtocol;
+import org.bitcoincommons.sv2.codec.ext.SubscribeMergeMiningAccount;
+import org.bitcoincommons.sv2.codec.ext.SubscribeMergeMiningAccountError;
 import org.bitcoincommons.sv2.codec.mining.CloseChannel;
 import org.bitcoincommons.sv2.codec.mining.MiningProtocol;
 import org.bitcoincommons.sv2.codec.mining.OpenExtendedMiningChannel;
@@ -80,6 +82,17 @@ public final class QuicPoolConnection implements MiningDownstream
     private final Int2ObjectHashMap<ChannelStream> channels = new Int2ObjectHashMap<>();
     private volatile OutboundQueue control;
     private volatile String closeReason;
+
+    private PoolLogic accounts;
+    /** RequestExtensions on the control stream asked for the account extension and it is offered. */
+    private volatile boolean accountNegotiated;
+
+    /** Offers the merged-mining account extension (0x4D4D), subscriptions handled by {@code logic}; before start. */
+    QuicPoolConnection mergeMiningAccounts(final PoolLogic logic)
+    {
+        this.accounts = logic;
+        return this;
+    }
 
     QuicPoolConnection(final QuicServer.Peer peer, final SharePipeline<MiningDownstream, Job> pipeline, final NoiseConfig noise,
         final byte[] prologue, final int outboundBytes, final int maxPayloadBytes, final PoolMetrics metrics,
@@ -234,7 +247,11 @@ public final class QuicPoolConnection implements MiningDownstream
                 && type == ExtensionNegotiationProtocol.MESSAGE_TYPE_REQUEST_EXTENSIONS)
             {
                 final RequestExtensions r = RequestExtensions.decode(b, FrameHeaderFlyweight.HEADER_LENGTH, msgLength);
-                sendFromReader(control, new RequestExtensionsError(r.requestId(), r.requestedExtensions(), new int[0]));
+                sendFromReader(control, InboundDispatch.answer(r, accounts != null));
+                if (accounts != null && InboundDispatch.offers(r))
+                {
+                    accountNegotiated = true;
+                }
                 continue;
             }
             if (extension != 0)
@@ -277,6 +294,12 @@ public final class QuicPoolConnection implements MiningDownstream
             final int firstLength = frames.readFrame();
             final DirectBuffer first = frames.frameBuffer();
             final int firstType = FrameHeaderFlyweight.msgType(first, 0);
+            if ((FrameHeaderFlyweight.extensionType(first, 0) & FrameHeaderFlyweight.EXTENSION_ID_MASK)
+                == MergeMiningAccountProtocol.EXTENSION_TYPE && accounts != null)
+            {
+                serveAccount(cs, frames, firstType, firstLength - payload);
+                return;
+            }
             if (FrameHeaderFlyweight.extensionType(first, 0) != 0)
             {
                 throw new PoolConnection.ProtocolViolation("a channel stream must start with Open*MiningChannel");
@@ -365,6 +388,45 @@ public final class QuicPoolConnection implements MiningDownstream
                 stream.reset(QuicByteStream.ERROR_PROTOCOL);
             }
             endChannelStream(cs);
+        }
+    }
+
+    /**
+     * The merged-mining account stream: its first frame subscribes, the pool pushes the accounts on it, and it carries
+     * nothing else from the client; when it ends the subscription ends. Runs inside serveChannel's handling, so a
+     * fault resets this stream only.
+     */
+    private void serveAccount(final ChannelStream cs, final FrameStream frames, final int type, final int msgLength)
+        throws IOException
+    {
+        if (type != MergeMiningAccountProtocol.MESSAGE_TYPE_SUBSCRIBE)
+        {
+            throw new PoolConnection.ProtocolViolation("an account stream must start with SubscribeMergeMiningAccount, "
+                + "got 0x" + Integer.toHexString(type));
+        }
+        final SubscribeMergeMiningAccount m =
+            SubscribeMergeMiningAccount.decode(frames.frameBuffer(), FrameHeaderFlyweight.HEADER_LENGTH, msgLength);
+        if (!accountNegotiated)
+        {
+            sendFromReader(cs.queue, new SubscribeMergeMiningAccountError(m.requestId(), "extension-not-negotiated"));
+            frames.readFrame();   // the client closes the stream, or sends what is refused below
+            throw new PoolConnection.ProtocolViolation("the account stream carries nothing after its subscription");
+        }
+        final PoolLogic logic = accounts;
+        pipeline.execute(this, () -> logic.subscribeAccount(this, msg ->
+        {
+            final boolean ok = logicFrames.message(cs.queue, msg);
+            sentOn(cs, ok);
+            return ok;
+        }, m));
+        try
+        {
+            frames.readFrame();
+            throw new PoolConnection.ProtocolViolation("the account stream carries nothing after its subscription");
+        }
+        finally
+        {
+            pipeline.execute(this, () -> logic.unsubscribeAccount(this));
         }
     }
 

@@ -307,6 +307,15 @@ public final class ShareProcessor
         if (auxMask != 0)
         {
             c.creditAux(auxMask, difficulty);
+            final MergeMiningAccounts accounts = logic.accounts();
+            if (accounts != null)
+            {
+                accounts.creditPool(auxMask, difficulty);
+                if (c.account != null)
+                {
+                    c.account.credit(auxMask, difficulty);
+                }
+            }
         }
         if (!c.pendingQueued)
         {

@@ -15,6 +15,7 @@ import org.bitcoincommons.sv2.codec.Tlv;
 import org.bitcoincommons.sv2.codec.Wire;
 import org.bitcoincommons.sv2.codec.common.CommonProtocol;
 import org.bitcoincommons.sv2.codec.ext.ExtensionNegotiationProtocol;
+import org.bitcoincommons.sv2.codec.ext.MergeMiningAccountProtocol;
 import org.bitcoincommons.sv2.codec.jd.JobDeclarationProtocol;
 import org.bitcoincommons.sv2.codec.mining.MiningProtocol;
 import org.bitcoincommons.sv2.codec.td.TemplateDistributionProtocol;
@@ -27,7 +28,7 @@ import org.bitcoincommons.sv2.codec.td.TemplateDistributionProtocol;
 public final class MessageCatalog
 {
     private static final String FRAME = "frame";
-    private static final MessageSchema[] BY_KEY = new MessageSchema[2 * 256];
+    private static final MessageSchema[] BY_KEY = new MessageSchema[3 * 256];
     private static final List<MessageSchema> ALL;
 
     static
@@ -38,6 +39,7 @@ public final class MessageCatalog
         all.addAll(JobDeclarationProtocol.SCHEMAS);
         all.addAll(TemplateDistributionProtocol.SCHEMAS);
         all.addAll(ExtensionNegotiationProtocol.SCHEMAS);
+        all.addAll(MergeMiningAccountProtocol.SCHEMAS);
         for (final MessageSchema s : all)
         {
             final int key = key(s.extensionType(), s.msgType());
@@ -54,7 +56,10 @@ public final class MessageCatalog
     {
     }
 
-    /** Every catalogued message, Common, Mining, Job Declaration, Template Distribution, extension 0x0001. */
+    /**
+     * Every catalogued message: Common, Mining, Job Declaration, Template Distribution, extension 0x0001, and our
+     * merged-mining account extension 0x4D4D.
+     */
     public static List<MessageSchema> all()
     {
         return ALL;
@@ -161,6 +166,10 @@ public final class MessageCatalog
         if (extensionId == ExtensionNegotiationProtocol.EXTENSION_TYPE)
         {
             return 256 + msgType;
+        }
+        if (extensionId == MergeMiningAccountProtocol.EXTENSION_TYPE)
+        {
+            return 2 * 256 + msgType;
         }
         return -1;
     }

@@ -11,9 +11,13 @@ import org.bitcoincommons.sv2.codec.common.Reconnect;
 import org.bitcoincommons.sv2.codec.common.SetupConnection;
 import org.bitcoincommons.sv2.codec.common.SetupConnectionError;
 import org.bitcoincommons.sv2.codec.common.SetupConnectionSuccess;
+import org.bitcoincommons.sv2.codec.ext.MergeMiningAccount;
 import org.bitcoincommons.sv2.codec.ext.RequestExtensions;
 import org.bitcoincommons.sv2.codec.ext.RequestExtensionsError;
 import org.bitcoincommons.sv2.codec.ext.RequestExtensionsSuccess;
+import org.bitcoincommons.sv2.codec.ext.SubscribeMergeMiningAccount;
+import org.bitcoincommons.sv2.codec.ext.SubscribeMergeMiningAccountError;
+import org.bitcoincommons.sv2.codec.ext.SubscribeMergeMiningAccountSuccess;
 import org.bitcoincommons.sv2.codec.jd.AllocateMiningJobToken;
 import org.bitcoincommons.sv2.codec.jd.AllocateMiningJobTokenSuccess;
 import org.bitcoincommons.sv2.codec.jd.DeclareMiningJob;
@@ -101,6 +105,11 @@ public final class MessageRecords
         DECODERS.put(RequestExtensions.SCHEMA, RequestExtensions::decode);
         DECODERS.put(RequestExtensionsSuccess.SCHEMA, RequestExtensionsSuccess::decode);
         DECODERS.put(RequestExtensionsError.SCHEMA, RequestExtensionsError::decode);
+
+        DECODERS.put(SubscribeMergeMiningAccount.SCHEMA, SubscribeMergeMiningAccount::decode);
+        DECODERS.put(SubscribeMergeMiningAccountSuccess.SCHEMA, SubscribeMergeMiningAccountSuccess::decode);
+        DECODERS.put(SubscribeMergeMiningAccountError.SCHEMA, SubscribeMergeMiningAccountError::decode);
+        DECODERS.put(MergeMiningAccount.SCHEMA, MergeMiningAccount::decode);
     }
 
     private MessageRecords()
