@@ -23,10 +23,15 @@ BENCH ?= org.bitcoincommons.sv2.bench
 JMH_ARGS ?= -f 1 -wi 3 -w 1s -i 5 -r 1s -prof gc
 LOAD_ARGS ?= --connections 100 --seconds 15 --warmup 5 --json
 
+# The soak with faults (README "Soak"): SOAK_MINUTES of load, churn, hostile and slow clients, flapping upstreams and
+# SOAK_ARGS (20 kill -9 restarts by default); the JSON goes to jmh-results/, exit code 3 when a correctness check fails.
+SOAK_MINUTES ?= 60
+SOAK_ARGS ?=
+
 # `make stress STRESS_MODE=default` for the long run; quick takes about a minute a test here.
 STRESS_MODE ?= quick
 
-.PHONY: build native test run bench bench-load stress fuzz clean help
+.PHONY: build native test run bench bench-load stress fuzz soak clean help
 
 help:
 	@echo "make build       compile the native kernel and the engine, package bin/sv2's jars"
@@ -36,6 +41,7 @@ help:
 	@echo "make bench-load  run the end-to-end load generator against a pool"
 	@echo "make stress      run the jcstress tests of the lock-free parts, results into jmh-results/"
 	@echo "make fuzz        fuzz every decoder with Jazzer (FUZZ_RUNS=10000000 per target, or FUZZ_SECONDS=N each)"
+	@echo "make soak        a pool under load with faults and kill -9 restarts (SOAK_MINUTES=60), JSON into jmh-results/"
 	@echo "make native      compile the native hashing kernel only"
 	@echo "make clean       remove build output"
 
@@ -79,6 +85,10 @@ stress: build
 # Grown corpora are minimized into engine/src/test/resources/.../<Class>Inputs/<method>/, which `make test` replays.
 fuzz: native
 	bin/fuzz
+
+soak: build
+	@mkdir -p jmh-results
+	set -o pipefail; bin/sv2 bench soak --minutes $(SOAK_MINUTES) $(SOAK_ARGS) --json | tee jmh-results/soak-$(shell date +%Y%m%d-%H%M%S).json
 
 clean:
 	$(MVN) $(MVN_FLAGS) clean

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         BenchMemoryCommand.class,
         BenchTailCommand.class,
         BenchStormCommand.class,
+        BenchSoakCommand.class,
         BenchQuicCommand.class,
     })
 public final class BenchCommand implements Runnable

@@ -112,6 +112,9 @@ public final class LoadGenerator implements ShareLoad
     private int connectConcurrency = 64;
     /** Readers on platform threads: see {@link #platformReaders()}. */
     private boolean platformReaders;
+    /** Slow readers: see {@link #slowReaders}. */
+    private long readPauseMs;
+    private int receiveBufferBytes;
     private volatile boolean stop;
     private final List<Miner> miners = new ArrayList<>();
     /** Over QUIC: stream bytes (frames as the application writes them; QUIC and TLS overhead are not counted). */
@@ -289,6 +292,39 @@ public final class LoadGenerator implements ShareLoad
         return this;
     }
 
+    /**
+     * Slow readers (a fault the soak injects): each miner reads one frame, then pauses {@code pauseMs}, with a
+     * socket receive buffer of {@code receiveBufferBytes}, so that the pool's acknowledgements pile up unread. Set
+     * before start; with a large in-flight window the miner keeps submitting at its rate regardless.
+     */
+    public LoadGenerator slowReaders(final long pauseMs, final int receiveBufferBytes)
+    {
+        if (pauseMs < 1 || receiveBufferBytes < 1)
+        {
+            throw new IllegalArgumentException("pause and receive buffer must be >= 1");
+        }
+        this.readPauseMs = pauseMs;
+        this.receiveBufferBytes = receiveBufferBytes;
+        return this;
+    }
+
+    public Options options()
+    {
+        return options;
+    }
+
+    /** Shares the pool refused (SubmitShares.Error) so far. */
+    public long rejectedTotal()
+    {
+        return rejected.sum();
+    }
+
+    /** Miners that failed to connect, set up or open their channel. */
+    public int connectFailures()
+    {
+        return connectFailures.get();
+    }
+
     /** Warm-up, then the measured interval; the miners stay connected but stop submitting. */
     public Result measure(final double connectSeconds) throws InterruptedException
     {
@@ -442,9 +478,13 @@ public final class LoadGenerator implements ShareLoad
         private volatile boolean go;
         volatile boolean open;
         private int channelId;
-        private int jobId;
-        private int version;
-        private int ntime;
+        /** The job shares go to: set while connecting, then followed by the reader as the pool sends new work. */
+        private volatile int jobId;
+        private volatile int version;
+        private volatile int ntime;
+        /** A future job (no min_ntime) waiting for its SetNewPrevHash, and its version. */
+        private long futureJobId = -1;
+        private int futureVersion;
         /** Sequence number of the last share sent (one sending thread at a time). */
         private int seq;
 
@@ -529,6 +569,10 @@ public final class LoadGenerator implements ShareLoad
             else
             {
                 socket = new Socket();
+                if (receiveBufferBytes > 0)
+                {
+                    socket.setReceiveBufferSize(receiveBufferBytes);
+                }
                 socket.connect(options.pool(), (int)options.connectTimeoutMs());
                 socket.setTcpNoDelay(true);
                 final var in = new BufferedInputStream(CountingStreams.in(socket.getInputStream(), bytesIn), 2048);
@@ -649,6 +693,9 @@ public final class LoadGenerator implements ShareLoad
         private void readLoop()
         {
             final SubmitSharesSuccess ok = new SubmitSharesSuccess();
+            final NewMiningJob job = new NewMiningJob();
+            final NewExtendedMiningJob extendedJob = new NewExtendedMiningJob();
+            final SetNewPrevHash prev = new SetNewPrevHash();
             try
             {
                 while (!stop)
@@ -656,7 +703,31 @@ public final class LoadGenerator implements ShareLoad
                     final int n = channel.readFrame();
                     final DirectBuffer b = channel.frameBuffer();
                     final int type = FrameHeaderFlyweight.msgType(b, 0);
-                    if (type == MiningProtocol.MESSAGE_TYPE_SUBMIT_SHARES_SUCCESS)
+                    if (readPauseMs > 0)
+                    {
+                        Thread.sleep(readPauseMs);
+                    }
+                    if (type == MiningProtocol.MESSAGE_TYPE_NEW_MINING_JOB)
+                    {
+                        job.wrap(b, 6, n - 6);
+                        onJob(job.jobId(), job.hasMinNtime(), job.version());
+                    }
+                    else if (type == MiningProtocol.MESSAGE_TYPE_NEW_EXTENDED_MINING_JOB)
+                    {
+                        extendedJob.wrap(b, 6, n - 6);
+                        onJob(extendedJob.jobId(), extendedJob.hasMinNtime(), extendedJob.version());
+                    }
+                    else if (type == MiningProtocol.MESSAGE_TYPE_SET_NEW_PREV_HASH)
+                    {
+                        prev.wrap(b, 6, n - 6);
+                        if (prev.jobId() == futureJobId)
+                        {
+                            version = futureVersion;
+                        }
+                        ntime = (int)prev.minNtime();
+                        jobId = (int)prev.jobId();
+                    }
+                    else if (type == MiningProtocol.MESSAGE_TYPE_SUBMIT_SHARES_SUCCESS)
                     {
                         ok.wrap(b, 6, n - 6);
                         final int count = (int)ok.newSubmitsAcceptedCount();
@@ -685,6 +756,26 @@ public final class LoadGenerator implements ShareLoad
             {
                 open = false;
                 LockSupport.unpark(thread);
+            }
+            catch (final InterruptedException ex)
+            {
+                open = false;
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** New work from the pool: an active job is mined at once; a future one when its SetNewPrevHash comes. */
+        private void onJob(final long id, final boolean active, final long jobVersion)
+        {
+            if (active)
+            {
+                version = (int)jobVersion;
+                jobId = (int)id;
+            }
+            else
+            {
+                futureJobId = id;
+                futureVersion = (int)jobVersion;
             }
         }
 

@@ -26,16 +26,21 @@ import org.zeromq.ZMQ;
  * announces it the way bitcoind does, with a ZMQ {@code hashblock} message (topic, 32-byte hash in display order,
  * 4-byte little-endian sequence). {@link #advance()} returns {@link System#nanoTime()} taken just before the ZMQ send:
  * the start of the tip-to-miner latency, comparable with the miners' arrival stamps in the same process.
- * {@code submitblock} is answered "inconclusive" (the bench mines nothing). Not a node: no chain, no checks.
+ * {@code submitblock} is answered "inconclusive" and counted. Not a node: no chain, no checks. For
+ * {@code bin/sv2 bench soak} its RPC can go down (connections refused) and come back on the same port, and its
+ * blocks can have a target that shares sometimes meet.
  */
 public final class ScriptedNode implements AutoCloseable
 {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final byte[] TOPIC = "hashblock".getBytes(StandardCharsets.US_ASCII);
-    /** A regtest-easy target: the bench submits no shares, so any target will do. */
+    /** A regtest-easy target: {@code bench tip} submits no shares, so any target will do. */
     private static final int BITS = 0x207fffff;
 
-    private final HttpServer http;
+    private HttpServer http;
+    private final int rpcPort;
+    private final int bits;
+    private final java.util.concurrent.atomic.AtomicLong blocksSubmitted = new java.util.concurrent.atomic.AtomicLong();
     private final ZContext zmq = new ZContext(1);
     private final ZMQ.Socket pub;
     private final int zmqPort;
@@ -50,20 +55,61 @@ public final class ScriptedNode implements AutoCloseable
      */
     public ScriptedNode(final String user, final String password) throws IOException
     {
+        this(user, password, BITS);
+    }
+
+    /**
+     * @param bits compact target of the blocks it hands out
+     */
+    public ScriptedNode(final String user, final String password, final int bits) throws IOException
+    {
+        this.bits = bits;
         authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
             .getBytes(StandardCharsets.UTF_8));
-        http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-        http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        http.createContext("/", this::rpc);
-        http.start();
+        http = listen(0);
+        rpcPort = http.getAddress().getPort();
         pub = zmq.createSocket(SocketType.PUB);
         pub.setSndHWM(0);
         zmqPort = pub.bindToRandomPort("tcp://127.0.0.1");
     }
 
+    private HttpServer listen(final int port) throws IOException
+    {
+        final HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/", this::rpc);
+        server.start();
+        return server;
+    }
+
     public String rpcUrl()
     {
-        return "http://127.0.0.1:" + http.getAddress().getPort() + "/";
+        return "http://127.0.0.1:" + rpcPort + "/";
+    }
+
+    /** The RPC stops listening: the pool's calls are refused (ZMQ stays up, as when only bitcoind's RPC hangs). */
+    public synchronized void rpcDown()
+    {
+        if (http != null)
+        {
+            http.stop(0);
+            http = null;
+        }
+    }
+
+    /** The RPC listens again, on the same port. */
+    public synchronized void rpcUp() throws IOException
+    {
+        if (http == null)
+        {
+            http = listen(rpcPort);
+        }
+    }
+
+    /** submitblock calls answered. */
+    public long blocksSubmitted()
+    {
+        return blocksSubmitted.get();
     }
 
     public String zmqEndpoint()
@@ -132,11 +178,11 @@ public final class ScriptedNode implements AutoCloseable
         t.putArray("transactions");
         t.put("coinbasevalue", BlockSubsidy.subsidySats(height, BlockSubsidy.REGTEST_HALVING_INTERVAL));
         t.put("longpollid", HashOrder.toDisplayHex(tip) + height);
-        t.put("target", String.format("%064x", Target.fromCompact(BITS)));
+        t.put("target", String.format("%064x", Target.fromCompact(bits)));
         final long now = System.currentTimeMillis() / 1000;
         t.put("mintime", now - 600);
         t.put("curtime", now);
-        t.put("bits", String.format("%08x", BITS));
+        t.put("bits", String.format("%08x", bits));
         t.put("height", height);
         return t;
     }
@@ -160,7 +206,11 @@ public final class ScriptedNode implements AutoCloseable
             switch (request.path("method").asText())
             {
                 case "getblocktemplate" -> response.set("result", template());
-                case "submitblock" -> response.put("result", "inconclusive");
+                case "submitblock" ->
+                {
+                    blocksSubmitted.incrementAndGet();
+                    response.put("result", "inconclusive");
+                }
                 default ->
                 {
                     response.putNull("result");
@@ -187,7 +237,7 @@ public final class ScriptedNode implements AutoCloseable
     @Override
     public void close()
     {
-        http.stop(0);
+        rpcDown();
         pub.close();
         zmq.close();
     }

@@ -25,7 +25,7 @@ import org.bitcoincommons.sv2.bitcoin.Sha256d;
  * {@code getblockhash <height>} read the chain. {@link #serveStale} keeps handing out the block built on an old tip
  * after the tip has moved.
  */
-final class FakeAuxPowNode extends FakeRpcServer
+public final class FakeAuxPowNode extends FakeRpcServer
 {
     final int chainId;
     final int bits;
@@ -46,7 +46,7 @@ final class FakeAuxPowNode extends FakeRpcServer
     volatile boolean serveStale;
     private String staleAnswer;
 
-    FakeAuxPowNode(final int chainId, final int bits) throws IOException
+    public FakeAuxPowNode(final int chainId, final int bits) throws IOException
     {
         super(false);
         this.chainId = chainId;
@@ -61,18 +61,18 @@ final class FakeAuxPowNode extends FakeRpcServer
         return tip.clone();
     }
 
-    synchronized int height()
+    public synchronized int height()
     {
         return height;
     }
 
     /** Blocks the pool mined that became the tip (each once, however often it was submitted). */
-    synchronized List<String> acceptedBlocks()
+    public synchronized List<String> acceptedBlocks()
     {
         return List.copyOf(accepted);
     }
 
-    synchronized List<String> rejectionReasons()
+    public synchronized List<String> rejectionReasons()
     {
         return List.copyOf(rejections);
     }

@@ -29,9 +29,10 @@ import com.sun.net.httpserver.HttpServer;
  * down (stop listening: connections are refused) and come back on the same port. Transient faults, as a node behind
  * a flaky link or under load shows them: every n-th request, or the next n calls of one method, answered with
  * HTTP 503 and no body (before the node looks at them); the next n calls of one method handled and their answer lost
- * (the connection is closed without a response); and calls of one method held until released.
+ * (the connection is closed without a response); and calls of one method held until released. Used by the tests and
+ * by {@code bin/sv2 bench soak} (whose aux node flaps): it stands for a node that cannot run here, never for the pool.
  */
-abstract class FakeRpcServer implements AutoCloseable
+public abstract class FakeRpcServer implements AutoCloseable
 {
     /** A JSON-RPC error the handler answers with. */
     static final class RpcError extends Exception
@@ -77,13 +78,13 @@ abstract class FakeRpcServer implements AutoCloseable
         port = server.getAddress().getPort();
     }
 
-    URI url()
+    public URI url()
     {
         return URI.create("http://127.0.0.1:" + port + "/");
     }
 
     /** Stops listening: new connections are refused. */
-    synchronized void down()
+    public synchronized void down()
     {
         if (server != null)
         {
@@ -93,12 +94,18 @@ abstract class FakeRpcServer implements AutoCloseable
     }
 
     /** Listens again on the same port. */
-    synchronized void up() throws IOException
+    public synchronized void up() throws IOException
     {
         if (server == null)
         {
             listen();
         }
+    }
+
+    /** JSON-RPC requests received (answered or not). */
+    public long callCount()
+    {
+        return calls.get();
     }
 
     void requireBasic(final String user, final String password)
