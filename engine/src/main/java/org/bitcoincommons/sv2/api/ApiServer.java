@@ -567,6 +567,10 @@ public final class ApiServer implements AutoCloseable
         }
         m.put("direct_bytes", direct);
         m.put("rss_bytes", rssBytes());
+        // of which anonymous memory (heap, metaspace, thread stacks, direct buffers, native allocations) and pages of
+        // mapped files (the journal's memory-mapped queue files: page cache the kernel can reclaim)
+        m.put("rss_anon_bytes", procStatusBytes("RssAnon:"));
+        m.put("rss_file_bytes", procStatusBytes("RssFile:"));
         m.put("connections", pool.status().connections());
         m.put("threads", Thread.activeCount());
         // Every live platform thread of the JVM (QUIC costs threads per connection in Kwik; virtual threads not counted).
@@ -577,11 +581,17 @@ public final class ApiServer implements AutoCloseable
     /** VmRSS from /proc/self/status, or -1 where there is none. */
     static long rssBytes()
     {
+        return procStatusBytes("VmRSS:");
+    }
+
+    /** A kB field of /proc/self/status ({@code key} with its colon) in bytes, or -1 where there is none. */
+    static long procStatusBytes(final String key)
+    {
         try
         {
             for (final String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")))
             {
-                if (line.startsWith("VmRSS:"))
+                if (line.startsWith(key))
                 {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
                 }

@@ -23,7 +23,7 @@ class BenchSoakCommandTest
     {
         final CliRunner r = CliRunner.run("bench", "soak", "--minutes", "2", "--kills", "3", "--kill-min-seconds", "3",
             "--kill-max-seconds", "6", "--rate", "2000", "--churn", "4", "--churn-life", "3", "--flap-seconds", "8",
-            "--tip-seconds", "10", "--slow-reader-rate", "2000", "--pool-heap", "512m", "--seed", "19", "--json");
+            "--tip-seconds", "10", "--slow-reader-rate", "2000", "--flood-every-seconds", "20", "--pool-heap", "512m", "--seed", "19", "--json");
         assertEquals(0, r.exitCode(), r.out() + r.err());
         final JsonNode json = new ObjectMapper().readTree(r.out());
         json.get("checks").fields().forEachRemaining(e -> assertTrue(e.getValue().asBoolean(), e.getKey() + ": " + r.out()));
@@ -63,6 +63,18 @@ class BenchSoakCommandTest
                 e.getKey() + ": " + r.out());
             assertEquals(0, e.getValue().get("handshake_failed").asLong(), e.getKey() + ": " + r.out());
         });
+        // floods from 127.0.0.2 met the per-address limits (the pool's own counter agrees) while the miners on
+        // 127.0.0.1 kept every connection (checked above)
+        final JsonNode flood = f.get("flood_from_127_0_0_2");
+        assertTrue(flood.get("floods").asLong() >= 2, r.out());
+        assertTrue(flood.get("reset_by_pool_at_accept").asLong() > 0, r.out());
+        assertTrue(flood.get("held_by_pool").asLong() <= flood.get("per_address_limit").asLong() * flood.get("floods").asLong(), r.out());
+        long refused = 0;
+        for (final var e : (Iterable<java.util.Map.Entry<String, JsonNode>>)flood.get("pool_refused_total_by_reason")::fields)
+        {
+            refused += e.getValue().asLong();
+        }
+        assertTrue(refused >= flood.get("reset_by_pool_at_accept").asLong(), r.out());
         // the steady miners kept their connections and their acknowledgements through the faults
         assertEquals(json.get("connections").asInt(), json.get("steady_open_at_end").asInt(), r.out());
         assertTrue(json.get("faulted").get("shares_accepted").asLong() > 0, r.out());
