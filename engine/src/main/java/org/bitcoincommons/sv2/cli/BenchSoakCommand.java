@@ -225,7 +225,7 @@ public final class BenchSoakCommand implements Runnable
             Thread.sleep(3000);   // warm-up
             final LoadGenerator.Result base = epoch.steady.measureWhile(epoch.connectSeconds,
                 LoadGenerator.deadline((long)(baseline * 1000)));
-            out.put("baseline", interval(base));
+            out.put("baseline", BenchStormCommand.interval(base));
 
             // 2. faults
             epoch.startFaults();
@@ -252,7 +252,7 @@ public final class BenchSoakCommand implements Runnable
                 memory.put("end", memoryAfterGc());
             }
             memory.put("reference_at_seconds_of_faults", refAt);
-            out.put("faulted", interval(faulted));
+            out.put("faulted", BenchStormCommand.interval(faulted));
             out.put("p99_ratio", base.p99Us() > 0 ? round2(faulted.p99Us() / base.p99Us()) : 0);
             out.put("memory", drift(memory));
             out.put("pool_connections_during_faults", poolGauge("sv2_connections"));
@@ -1027,21 +1027,6 @@ public final class BenchSoakCommand implements Runnable
         g.put("p99_within_2x_of_unfaulted", out.get("p99_ratio") instanceof Double p && p > 0 && p <= 2);
         g.put("at_least_20_kills", killed >= 20);
         return g;
-    }
-
-    private static Map<String, Object> interval(final LoadGenerator.Result r)
-    {
-        final Map<String, Object> m = new LinkedHashMap<>();
-        m.put("seconds", round2(r.seconds()));
-        m.put("shares_accepted", r.sharesAccepted());
-        m.put("accepted_shares_per_second", round2(r.sharesPerSecond()));
-        final Map<String, Object> l = new LinkedHashMap<>();
-        l.put("p50", r.p50Us());
-        l.put("p99", r.p99Us());
-        l.put("p99_9", r.p999Us());
-        l.put("max", r.maxUs());
-        m.put("ack_latency_us", l);
-        return m;
     }
 
     private static double round2(final double v)

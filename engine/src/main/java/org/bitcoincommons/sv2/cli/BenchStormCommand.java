@@ -291,7 +291,8 @@ public final class BenchStormCommand implements Runnable
         out.flush();
     }
 
-    private static Map<String, Object> interval(final LoadGenerator.Result r)
+    /** One measured interval of the load generator in JSON form (also the soak's). */
+    static Map<String, Object> interval(final LoadGenerator.Result r)
     {
         final Map<String, Object> m = new LinkedHashMap<>();
         m.put("seconds", r.seconds());
