@@ -477,7 +477,7 @@ public final class BenchSoakCommand implements Runnable
 
         Epoch(final int n) throws InterruptedException
         {
-            steady = new LoadGenerator(new LoadGenerator.Options(address, pub, n, rate, 0, 0, 32, 1, 30_000));
+            steady = new LoadGenerator(new LoadGenerator.Options(address, pub, n, rate, 0, 0, 32, 1, 30_000)).followJobs();
             if (n <= 500)
             {
                 steady.platformReaders();
@@ -492,7 +492,7 @@ public final class BenchSoakCommand implements Runnable
             if (slowReaders > 0)
             {
                 slow = new LoadGenerator(new LoadGenerator.Options(address, pub, slowReaders, slowReaders * slowReaderRate, 0, 0,
-                    65_536, 1, 30_000)).slowReaders(100, 4096);
+                    65_536, 1, 30_000)).slowReaders(100, 4096).followJobs();
                 slow.start();
                 slowOpened += slowReaders - slow.connectFailures();
             }
@@ -545,7 +545,7 @@ public final class BenchSoakCommand implements Runnable
                     if (churn > 0)
                     {
                         final LoadGenerator g = new LoadGenerator(new LoadGenerator.Options(address, pub, churn,
-                            churn * 10.0, 0, 0, 8, 1, 10_000));
+                            churn * 10.0, 0, 0, 8, 1, 10_000)).followJobs();
                         g.start();
                         synchronized (churning)
                         {

@@ -112,6 +112,8 @@ public final class LoadGenerator implements ShareLoad
     private int connectConcurrency = 64;
     /** Readers on platform threads: see {@link #platformReaders()}. */
     private boolean platformReaders;
+    /** Mine each new job the pool sends: see {@link #followJobs()}. */
+    private boolean followJobs;
     /** Slow readers: see {@link #slowReaders}. */
     private long readPauseMs;
     private int receiveBufferBytes;
@@ -305,6 +307,17 @@ public final class LoadGenerator implements ShareLoad
         }
         this.readPauseMs = pauseMs;
         this.receiveBufferBytes = receiveBufferBytes;
+        return this;
+    }
+
+    /**
+     * The miners switch to each new job the pool sends (a long run whose tip moves: the soak). Without it (the
+     * default) a miner keeps its first job: on a chain where every share is a block (the embedded regtest chain of
+     * the tests) following the pool's new work would make every share a block submission. Set before start.
+     */
+    public LoadGenerator followJobs()
+    {
+        this.followJobs = true;
         return this;
     }
 
@@ -707,17 +720,17 @@ public final class LoadGenerator implements ShareLoad
                     {
                         Thread.sleep(readPauseMs);
                     }
-                    if (type == MiningProtocol.MESSAGE_TYPE_NEW_MINING_JOB)
+                    if (followJobs && type == MiningProtocol.MESSAGE_TYPE_NEW_MINING_JOB)
                     {
                         job.wrap(b, 6, n - 6);
                         onJob(job.jobId(), job.hasMinNtime(), job.version());
                     }
-                    else if (type == MiningProtocol.MESSAGE_TYPE_NEW_EXTENDED_MINING_JOB)
+                    else if (followJobs && type == MiningProtocol.MESSAGE_TYPE_NEW_EXTENDED_MINING_JOB)
                     {
                         extendedJob.wrap(b, 6, n - 6);
                         onJob(extendedJob.jobId(), extendedJob.hasMinNtime(), extendedJob.version());
                     }
-                    else if (type == MiningProtocol.MESSAGE_TYPE_SET_NEW_PREV_HASH)
+                    else if (followJobs && type == MiningProtocol.MESSAGE_TYPE_SET_NEW_PREV_HASH)
                     {
                         prev.wrap(b, 6, n - 6);
                         if (prev.jobId() == futureJobId)
