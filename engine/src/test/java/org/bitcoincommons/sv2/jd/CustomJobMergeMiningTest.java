@@ -148,6 +148,7 @@ class CustomJobMergeMiningTest
             "127.0.0.1", 0, "test-jdc", "", "", ""));
         jds.expect(CommonProtocol.MESSAGE_TYPE_SETUP_CONNECTION_SUCCESS, SetupConnectionSuccess::decode,
             CommonProtocol.MESSAGE_TYPE_SETUP_CONNECTION_ERROR);
+        assertTrue(JobDeclarationEndToEndTest.await(() -> !node.templates().isEmpty()), "the pool has a template");
         final int txs = node.templates().get(0).get("transactions").size();
         assertTrue(JobDeclarationEndToEndTest.await(() -> pool.jds().mempool().size() == txs), "the JDS read the mempool");
     }
