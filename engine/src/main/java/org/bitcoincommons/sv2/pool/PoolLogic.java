@@ -929,7 +929,9 @@ public final class PoolLogic
      * SetCustomMiningJob on an extended channel of a work-selection connection: checked against the declaration its
      * token names and the pool's current tip; on success the custom work becomes a job of this channel, active at once,
      * under a pool job id, so that its shares go through the same validation, journal and accounting, and a block
-     * found on it is submitted by the pool (Full-Template declarations carry the transactions).
+     * found on it is submitted by the pool (Full-Template declarations carry the transactions). It is credited on the
+     * aux chains whose current or previous work its coinbase commits to (the merged-mining layer judges that,
+     * {@link org.bitcoincommons.sv2.work.CustomJobWork}); committed to none, it mines Bitcoin only and is counted.
      */
     public void setCustomMiningJob(final MiningDownstream wire,
         final org.bitcoincommons.sv2.codec.mining.SetCustomMiningJob m)
