@@ -59,7 +59,7 @@ import org.junit.jupiter.api.io.TempDir;
  * JSON-RPC that checks proofs with the consensus rules), a fake Bitcoin Core, and a JD client written here over real
  * Noise (TCP) and QUIC. The allocate reply's bytes are checked against the documented layout; a custom job whose
  * coinbase scriptSig carries the commitment from it is credited on the aux chain (journal replay) and one of its
- * shares makes an aux block the node accepts; without it, or with a commitment two aux works old, the job is Bitcoin
+ * shares makes an aux block the node accepts (declared, and in Coinbase-only mode); without it, or with a commitment two aux works old, the job is Bitcoin
  * only (no aux credit, no proof even from a share meeting the aux target) and counted; the previous aux work's
  * commitment is still honoured; a custom job set over a QUIC channel stream is accepted and its shares journaled.
  * The Bitcoin network target is hard (no share is a Bitcoin block, so the chain tip stays put).
@@ -94,6 +94,11 @@ class CustomJobMergeMiningTest
     }
 
     private void start() throws Exception
+    {
+        start("full-template", CommonProtocol.FLAG_DECLARE_TX_DATA);
+    }
+
+    private void start(final String mode, final long jdsFlags) throws Exception
     {
         node = new FakeBitcoind(JobDeclarationEndToEndTest.bits(1e4), false);
         closing.add(node);
@@ -133,9 +138,11 @@ class CustomJobMergeMiningTest
             [jds]
             listen_addr = "127.0.0.1:0"
             mempool_poll_ms = 100
+            mode = "%s"
             [api]
             enabled = false
-            """.formatted(path, path, nmc.url(), path, JobDeclarationEndToEndTest.MAINNET_PAYOUT, node.url()), dir);
+            """.formatted(path, path, nmc.url(), path, JobDeclarationEndToEndTest.MAINNET_PAYOUT, node.url(), mode),
+            dir);
         pool = new PoolServer(config, System::currentTimeMillis, MergeMiningCoordinator.FACTORY);
         pool.start();
         closing.add(pool::close);
@@ -144,7 +151,7 @@ class CustomJobMergeMiningTest
         authority = AuthorityKeys.decodePublic(pool.authorityPublicKey());
         jds = new Peer(pool.jds().localAddress(), authority);
         closing.add(jds);
-        jds.send(new SetupConnection(CommonProtocol.PROTOCOL_JOB_DECLARATION, 2, 2, CommonProtocol.FLAG_DECLARE_TX_DATA,
+        jds.send(new SetupConnection(CommonProtocol.PROTOCOL_JOB_DECLARATION, 2, 2, jdsFlags,
             "127.0.0.1", 0, "test-jdc", "", "", ""));
         jds.expect(CommonProtocol.MESSAGE_TYPE_SETUP_CONNECTION_SUCCESS, SetupConnectionSuccess::decode,
             CommonProtocol.MESSAGE_TYPE_SETUP_CONNECTION_ERROR);
@@ -353,7 +360,13 @@ class CustomJobMergeMiningTest
         final long req = requestIds++;
         jds.send(new DeclareMiningJob(req, token, w.version(), w.prefix(), w.suffix(), w.wtxids(), new byte[0]));
         final DeclareMiningJobSuccess ok = jds.expect(0x58, DeclareMiningJobSuccess::decode, 0x59, 0x55);
-        final SetCustomMiningJob m = new SetCustomMiningJob(c.channelId(), requestIds++, ok.newMiningJobToken(),
+        return set(c, ok.newMiningJobToken(), w);
+    }
+
+    /** Sets {@code w} as the channel's custom job under {@code token}; returns the job id. */
+    private long set(final Channel c, final byte[] token, final TestJdc.Work w) throws IOException
+    {
+        final SetCustomMiningJob m = new SetCustomMiningJob(c.channelId(), requestIds++, token,
             w.version(), w.prevHash(), w.curtime(), w.nbits(), 2, w.scriptSigPrefix(), 0xfffffffeL, w.outputs(),
             w.height() - 1, w.merklePath());
         c.wire().send(m);
@@ -430,6 +443,23 @@ class CustomJobMergeMiningTest
         final AccountingState replayed = replay();
         assertEquals(1, replayed.sharesAccepted());
         assertEquals(1, replayed.chainStats(NMC).shares(), "the custom job's share is credited on namecoin");
+        assertEquals(1, replayed.chainStats(NMC).auxAccepted());
+    }
+
+    @Test
+    void aCoinbaseOnlyCustomJobCarryingTheCommitmentMakesAnAuxBlockToo() throws Exception
+    {
+        start("coinbase-only", 0);
+        final Channel c = tcpChannel();
+        final Allocated a = allocate();
+        final TestJdc.Work w = work(c, push(a.scripts().get(1)), List.of());
+        final long jobId = set(c, a.token(), w);   // no declaration: the allocated token goes straight to the job
+        assertEquals(1, pool.customJobsWithAux());
+        shareMeetingTheAuxTarget(c, w, jobId, 1, 7);
+        assertTrue(JobDeclarationEndToEndTest.await(() -> nmc.acceptedBlocks().size() == 1),
+            () -> "the proof from the Coinbase-only job's coinbase and declared path: " + nmc.rejectionReasons());
+        final AccountingState replayed = replay();
+        assertEquals(1, replayed.chainStats(NMC).shares());
         assertEquals(1, replayed.chainStats(NMC).auxAccepted());
     }
 
