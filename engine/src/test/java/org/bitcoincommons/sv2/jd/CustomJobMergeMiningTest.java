@@ -69,6 +69,8 @@ class CustomJobMergeMiningTest
 {
     /** Namecoin's chain index in the journal (the first aux chain). */
     private static final int NMC = 1;
+    /** RSK's chain index when it is mined too (the second aux chain). */
+    private static final int RSK = 2;
     /** The aux chain's compact target: about 86,000 hashes a block, ground in well under a second here. */
     private static final int AUX_BITS = Target.toCompact(Target.fromDifficulty(2e-5));
 
@@ -78,6 +80,7 @@ class CustomJobMergeMiningTest
     private final List<AutoCloseable> closing = new ArrayList<>();
     private FakeBitcoind node;
     private FakeAuxPowNode nmc;
+    private org.bitcoincommons.sv2.merge.FakeRskNode rsk;
     private PoolServer pool;
     private Peer jds;
     private byte[] payoutScript;
@@ -95,23 +98,36 @@ class CustomJobMergeMiningTest
 
     private void start() throws Exception
     {
-        start("full-template", CommonProtocol.FLAG_DECLARE_TX_DATA);
+        start("full-template", CommonProtocol.FLAG_DECLARE_TX_DATA, false);
     }
 
-    private void start(final String mode, final long jdsFlags) throws Exception
+    private void start(final String mode, final long jdsFlags, final boolean withRsk) throws Exception
     {
         node = new FakeBitcoind(JobDeclarationEndToEndTest.bits(1e4), false);
         closing.add(node);
         node.requireBasic("pool", "hunter2");
         nmc = new FakeAuxPowNode(1, AUX_BITS);
         closing.add(nmc);
+        String rskChain = "";
+        if (withRsk)
+        {
+            rsk = new org.bitcoincommons.sv2.merge.FakeRskNode(Target.fromCompact(AUX_BITS));
+            closing.add(rsk);
+            rskChain = """
+                [[merge.chains]]
+                name = "rsk"
+                kind = "rsk"
+                rpc_url = "%s"
+                poll_interval_ms = 100
+                """.formatted(rsk.url());
+        }
         final String path = dir.toString().replace("\\", "/");
         final EngineConfig config = EngineConfig.parse("""
             [stratum_v2]
             listen_addr = "127.0.0.1:0"
             handshake_timeout_ms = 5000
             merge_mining_enabled = true
-            secondary_chains = ["namecoin"]
+            secondary_chains = ["namecoin"%s]
             transport_preference = "both"
             quic_listen_addr = "127.0.0.1:0"
             quic_tls_key_path = "%s/tls/key.pem"
@@ -123,6 +139,7 @@ class CustomJobMergeMiningTest
             rpc_url = "%s"
             payout_address = "payout-namecoin"
             poll_interval_ms = 100
+            %s
             [pool]
             journal_dir = "%s/journal"
             shares_per_minute = 6
@@ -141,7 +158,8 @@ class CustomJobMergeMiningTest
             mode = "%s"
             [api]
             enabled = false
-            """.formatted(path, path, nmc.url(), path, JobDeclarationEndToEndTest.MAINNET_PAYOUT, node.url(), mode),
+            """.formatted(withRsk ? ", \"rsk\"" : "", path, path, nmc.url(), rskChain, path,
+            JobDeclarationEndToEndTest.MAINNET_PAYOUT, node.url(), mode),
             dir);
         pool = new PoolServer(config, System::currentTimeMillis, MergeMiningCoordinator.FACTORY);
         pool.start();
@@ -449,7 +467,7 @@ class CustomJobMergeMiningTest
     @Test
     void aCoinbaseOnlyCustomJobCarryingTheCommitmentMakesAnAuxBlockToo() throws Exception
     {
-        start("coinbase-only", 0);
+        start("coinbase-only", 0, false);
         final Channel c = tcpChannel();
         final Allocated a = allocate();
         final TestJdc.Work w = work(c, push(a.scripts().get(1)), List.of());
@@ -461,6 +479,48 @@ class CustomJobMergeMiningTest
         final AccountingState replayed = replay();
         assertEquals(1, replayed.chainStats(NMC).shares());
         assertEquals(1, replayed.chainStats(NMC).auxAccepted());
+    }
+
+    @Test
+    void partialCommitmentsEarnOnTheChainsCommittedTo() throws Exception
+    {
+        start("full-template", CommonProtocol.FLAG_DECLARE_TX_DATA, true);
+        final Channel c = tcpChannel();
+        Allocated a = allocate();
+        while (a.scripts().size() < 3)
+        {
+            Thread.sleep(20);   // both chains' first work is being polled
+            a = allocate();
+        }
+        // payout, AuxPoW carrier, then the RSK output: 6a 29 "RSKBLOCK:" and the node's hash for merged mining
+        final byte[] rskOutput = a.scripts().get(2);
+        assertArrayEquals(TestJdc.cat(new byte[] {0x6a, 0x29}, "RSKBLOCK:".getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
+            Arrays.copyOf(rskOutput, 11));
+        assertArrayEquals(rsk.currentWork(), Arrays.copyOfRange(rskOutput, 11, 43));
+        // an SRI-like client: every output copied as given, nothing in its scriptSig: RSK credit only
+        final TestJdc.Work sriLike = work(c, new byte[0], List.of(TestJdc.output(0, a.scripts().get(1)),
+            TestJdc.output(0, rskOutput)));
+        final long first = declareAndSet(c, a.token(), sriLike);
+        assertEquals(1, pool.customJobsWithAux());
+        shareMeetingTheAuxTarget(c, sriLike, first, 1, 7);
+        assertTrue(JobDeclarationEndToEndTest.await(() -> rsk.acceptedBlocks().size() == 1),
+            () -> "RSK accepts the proof from the custom coinbase: " + rsk.rejectionReasons());
+        assertTrue(nmc.acceptedBlocks().isEmpty(), "no AuxPoW proof: the commitment was not in the scriptSig");
+
+        // the AuxPoW push alone (the RSK output left out): namecoin credit only
+        final Allocated b = allocate();
+        final TestJdc.Work auxPowOnly = work(c, push(b.scripts().get(1)), List.of());
+        final long second = declareAndSet(c, b.token(), auxPowOnly);
+        assertEquals(2, pool.customJobsWithAux());
+        shareMeetingTheAuxTarget(c, auxPowOnly, second, 2, 8);
+        assertTrue(JobDeclarationEndToEndTest.await(() -> nmc.acceptedBlocks().size() == 1),
+            () -> "namecoin accepts: " + nmc.rejectionReasons());
+
+        final AccountingState replayed = replay();
+        assertEquals(2, replayed.sharesAccepted());
+        assertEquals(1, replayed.chainStats(RSK).shares(), "the SRI-like job's share");
+        assertEquals(1, replayed.chainStats(NMC).shares(), "the AuxPoW-only job's share");
+        assertEquals(1, rsk.acceptedBlocks().size(), "no RSK proof from the AuxPoW-only job");
     }
 
     @Test
