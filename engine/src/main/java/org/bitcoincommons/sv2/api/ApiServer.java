@@ -198,6 +198,10 @@ public final class ApiServer implements AutoCloseable
                 () -> j.mempool().size());
             counter(registry, "sv2_custom_jobs_accepted", "SetCustomMiningJob.Success sent", () -> pool.customJobsAccepted());
             counter(registry, "sv2_custom_jobs_refused", "SetCustomMiningJob.Error sent", () -> pool.customJobsRefused());
+            counter(registry, "sv2_custom_jobs_with_aux", "custom jobs credited on the aux chains their coinbase "
+                + "committed to", () -> pool.customJobsWithAux());
+            counter(registry, "sv2_custom_jobs_without_aux", "custom jobs that committed to no aux work while aux "
+                + "chains are mined (Bitcoin credit only)", () -> pool.customJobsWithoutAux());
         }
         if (pool.sv1() != null)
         {

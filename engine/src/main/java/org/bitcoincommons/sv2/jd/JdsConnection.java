@@ -222,18 +222,41 @@ final class JdsConnection
     {
         final byte[] token = server.tokens.allocate(id, !fullTemplate, server.clock.time());
         server.tokensAllocated.increment();
-        send(new AllocateMiningJobTokenSuccess(m.requestId(), token, payoutOutputs(server.payoutScript)));
+        send(new AllocateMiningJobTokenSuccess(m.requestId(), token,
+            payoutOutputs(server.payoutScript, server.customJobWork.customJobOutputs())));
     }
 
     /** coinbase_tx_outputs: CompactSize count 1, then the pool payout output with value 0. */
     static byte[] payoutOutputs(final byte[] script)
     {
+        return payoutOutputs(script, List.of());
+    }
+
+    /**
+     * coinbase_tx_outputs: a CompactSize count, the pool payout output with value 0, then the merged-mining outputs
+     * the client is asked to include (the AuxPoW carrier, whose push goes into the scriptSig, and the RSK commitment:
+     * the merge package's CustomJobCommitments documents the layout).
+     */
+    static byte[] payoutOutputs(final byte[] script, final List<org.bitcoincommons.sv2.work.JobFactory.Output> extra)
+    {
         final ByteArrayOutputStream o = new ByteArrayOutputStream();
-        o.write(1);
-        o.writeBytes(new byte[8]);
+        o.writeBytes(CompactSize.encode(1 + extra.size()));
+        output(o, 0, script);
+        for (final org.bitcoincommons.sv2.work.JobFactory.Output x : extra)
+        {
+            output(o, x.valueSats(), x.scriptPubKey());
+        }
+        return o.toByteArray();
+    }
+
+    private static void output(final ByteArrayOutputStream o, final long valueSats, final byte[] script)
+    {
+        for (int i = 0; i < 8; i++)
+        {
+            o.write((int)(valueSats >>> (8 * i)));
+        }
         o.writeBytes(CompactSize.encode(script.length));
         o.writeBytes(script);
-        return o.toByteArray();
     }
 
     private void refuse(final long requestId, final String code, final String details) throws IOException

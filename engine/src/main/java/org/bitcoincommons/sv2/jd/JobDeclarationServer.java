@@ -41,6 +41,8 @@ public final class JobDeclarationServer implements AutoCloseable
     private TcpServer tcp;
     private Thread poller;
     private volatile boolean running;
+    /** The merged-mining outputs of the allocate reply (NONE: the payout output alone). */
+    volatile org.bitcoincommons.sv2.work.CustomJobWork customJobWork = org.bitcoincommons.sv2.work.CustomJobWork.NONE;
     private org.bitcoincommons.sv2.transport.ConnectionLimits limits =
         org.bitcoincommons.sv2.transport.ConnectionLimits.none();
 
@@ -75,6 +77,16 @@ public final class JobDeclarationServer implements AutoCloseable
     public synchronized JobDeclarationServer limits(final org.bitcoincommons.sv2.transport.ConnectionLimits l)
     {
         this.limits = l;
+        return this;
+    }
+
+    /**
+     * Where AllocateMiningJobToken.Success gets the outputs it lists after the pool's payout output: the merged-mining
+     * layer's commitments for custom jobs (the AuxPoW carrier and the RSK output); before start.
+     */
+    public synchronized JobDeclarationServer customJobOutputs(final org.bitcoincommons.sv2.work.CustomJobWork work)
+    {
+        this.customJobWork = work;
         return this;
     }
 

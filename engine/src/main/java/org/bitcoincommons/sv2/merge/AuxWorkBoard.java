@@ -20,6 +20,17 @@ final class AuxWorkBoard
     private final Runnable refreshJobs;
     private final Boolean[] reportedUp = new Boolean[64];
     private volatile AuxWorkSnapshot snapshot = AuxWorkSnapshot.EMPTY;
+    /**
+     * The current snapshot and the one it replaced, published together: custom jobs (Job Declaration) may commit to
+     * either, since a JD client learned the commitment at its AllocateMiningJobToken and the work may have changed
+     * since. The previous one stays acceptable until the aux work changes once more.
+     */
+    private volatile Generations generations = new Generations(AuxWorkSnapshot.EMPTY, AuxWorkSnapshot.EMPTY);
+
+    /** The current aux work and the one before it (EMPTY when there was none). */
+    record Generations(AuxWorkSnapshot current, AuxWorkSnapshot previous)
+    {
+    }
 
     /**
      * @param refreshJobs asks the pool for new jobs (called from the chains' threads)
@@ -34,6 +45,12 @@ final class AuxWorkBoard
     AuxWorkSnapshot snapshot()
     {
         return snapshot;
+    }
+
+    /** The current and the previous aux work, read together (any thread). */
+    Generations generations()
+    {
+        return generations;
     }
 
     /** True when the chain's state differs from the one last logged (or none was logged yet). */
@@ -63,6 +80,7 @@ final class AuxWorkBoard
             {
                 return;
             }
+            generations = new Generations(next, snapshot);
             snapshot = next;
             metrics.workChanges.increment();
         }

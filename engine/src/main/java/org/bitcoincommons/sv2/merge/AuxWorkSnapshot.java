@@ -111,6 +111,35 @@ public final class AuxWorkSnapshot
         return new AuxWorkSnapshot(List.copyOf(all), tree, rsk, mask, all.get(0).targetLe().clone());
     }
 
+    /**
+     * The same work with only the AuxPoW chains ({@code auxPow}) and/or the RSK chain ({@code rsk}) kept: what a custom
+     * job whose coinbase carries only some of the commitments is credited on. Slots, branches and the aux tree are
+     * unchanged (the commitment is the same bytes); {@link #EMPTY} when nothing is kept. Cold path.
+     */
+    public AuxWorkSnapshot restrictedTo(final boolean auxPow, final boolean rsk)
+    {
+        if (auxPow && rsk)
+        {
+            return this;
+        }
+        final List<ChainWork> kept = new ArrayList<>(chains.size());
+        long mask = 0;
+        for (final ChainWork w : chains)
+        {
+            if (w.kind() == AuxChainConfig.Kind.AUXPOW ? auxPow : rsk)
+            {
+                kept.add(w);
+                mask |= 1L << w.chainIndex();
+            }
+        }
+        if (kept.isEmpty())
+        {
+            return EMPTY;
+        }
+        return new AuxWorkSnapshot(List.copyOf(kept), auxPow ? tree : null, rsk ? this.rsk : null, mask,
+            kept.get(0).targetLe().clone());
+    }
+
     /** Every committed chain, loosest target first. */
     public List<ChainWork> chains()
     {

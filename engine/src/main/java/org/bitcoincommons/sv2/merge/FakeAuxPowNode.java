@@ -83,7 +83,7 @@ public final class FakeAuxPowNode extends FakeRpcServer
     }
 
     /** Another miner found a block: the tip moves; handed-out blocks go stale at the next createauxblock. */
-    synchronized void advanceTipElsewhere()
+    public synchronized void advanceTipElsewhere()
     {
         tip = Sha256d.hash(tip);
         height++;

@@ -239,6 +239,29 @@ public final class MergeMiningCoordinator implements WorkLayer
             s.maxTargetLe());
     }
 
+    // ---------------------------------------------------------------------------------------------- custom jobs
+
+    /** The carrier and RSK outputs of the current aux work, for AllocateMiningJobToken.Success (any thread). */
+    @Override
+    public List<JobFactory.Output> customJobOutputs()
+    {
+        return CustomJobCommitments.outputs(board.snapshot());
+    }
+
+    /** The current or previous aux work a custom job's coinbase commits to ({@link CustomJobCommitments}). */
+    @Override
+    public JobFactory.Decoration customJobWork(final byte[] scriptSigPrefix,
+        final org.bitcoincommons.sv2.bitcoin.Coinbase coinbase)
+    {
+        return CustomJobCommitments.match(board.generations(), scriptSigPrefix, coinbase);
+    }
+
+    @Override
+    public int auxChainsMined()
+    {
+        return chains.size();
+    }
+
     // ---------------------------------------------------------------------------------------------- candidates
 
     /**

@@ -34,6 +34,20 @@ final class RskNode implements AuxNode
         return new Work(w.hashForMergedMining(), w.targetLe(), w.feesPaidToMinerWei(), -1, -1);
     }
 
+    /**
+     * The block's transaction count for the partial merkle tree: known when the template carries the transactions;
+     * a Coinbase-only custom job's does not, and any count whose tree has the path's depth gives the coinbase the same
+     * branch (its sibling exists at every level), so the smallest such count is sent.
+     */
+    static int transactionCount(final int templateTransactions, final int pathLevels)
+    {
+        if (templateTransactions > 0 || pathLevels == 0)
+        {
+            return templateTransactions + 1;
+        }
+        return (1 << (pathLevels - 1)) + 1;
+    }
+
     @Override
     public Answer submit(final AuxWorkSnapshot.ChainWork w, final BlockCandidate c) throws RpcException
     {
@@ -50,7 +64,7 @@ final class RskNode implements AuxNode
             branch.add(Arrays.copyOfRange(path, i, i + 32));
         }
         final JsonNode info = client.submitBitcoinBlockPartialMerkle(c.hash(), c.header(), coinbase,
-            Sha256d.hash(coinbase), branch, c.job().template().transactions().size() + 1);
+            Sha256d.hash(coinbase), branch, transactionCount(c.job().template().transactions().size(), branch.size()));
         final String result;
         final long height;
         final byte[] block;

@@ -877,13 +877,40 @@ public final class PoolLogic
      */
     public PoolLogic customJobs(final org.bitcoincommons.sv2.jd.JobTokens tokens, final byte[] payoutScript)
     {
+        return customJobs(tokens, payoutScript, org.bitcoincommons.sv2.work.CustomJobWork.NONE);
+    }
+
+    /**
+     * As {@link #customJobs(org.bitcoincommons.sv2.jd.JobTokens, byte[])}, with the merged-mining layer's view of
+     * custom jobs: a custom job whose coinbase commits to its current or previous aux work is credited on those chains.
+     */
+    public PoolLogic customJobs(final org.bitcoincommons.sv2.jd.JobTokens tokens, final byte[] payoutScript,
+        final org.bitcoincommons.sv2.work.CustomJobWork auxWork)
+    {
         this.customTokens = tokens;
         this.customPayout = payoutScript.clone();
+        this.customAux = auxWork;
         return this;
     }
 
     private org.bitcoincommons.sv2.jd.JobTokens customTokens;
     private byte[] customPayout;
+    private org.bitcoincommons.sv2.work.CustomJobWork customAux = org.bitcoincommons.sv2.work.CustomJobWork.NONE;
+    /** Custom jobs accepted while aux chains are mined, with and without aux credit (logic thread writes). */
+    private volatile long customJobsWithAux;
+    private volatile long customJobsWithoutAux;
+
+    /** Custom jobs accepted whose coinbase committed to some aux work (they earn aux credit on those chains). */
+    public long customJobsWithAux()
+    {
+        return customJobsWithAux;
+    }
+
+    /** Custom jobs accepted, while aux chains are mined, whose coinbase committed to no current aux work (Bitcoin only). */
+    public long customJobsWithoutAux()
+    {
+        return customJobsWithoutAux;
+    }
     /** Custom jobs accepted and refused (logic thread writes; volatile for metrics). */
     private volatile long customJobsAccepted;
     private volatile long customJobsRefused;
@@ -902,7 +929,9 @@ public final class PoolLogic
      * SetCustomMiningJob on an extended channel of a work-selection connection: checked against the declaration its
      * token names and the pool's current tip; on success the custom work becomes a job of this channel, active at once,
      * under a pool job id, so that its shares go through the same validation, journal and accounting, and a block
-     * found on it is submitted by the pool (Full-Template declarations carry the transactions).
+     * found on it is submitted by the pool (Full-Template declarations carry the transactions). It is credited on the
+     * aux chains whose current or previous work its coinbase commits to (the merged-mining layer judges that,
+     * {@link org.bitcoincommons.sv2.work.CustomJobWork}); committed to none, it mines Bitcoin only and is counted.
      */
     public void setCustomMiningJob(final MiningDownstream wire,
         final org.bitcoincommons.sv2.codec.mining.SetCustomMiningJob m)
@@ -931,7 +960,21 @@ public final class PoolLogic
             wire.setCustomMiningJobError(channelId, requestId, r.error());
             return;
         }
-        final Job job = new Job(jobIds.getAsInt(), r.template(), r.coinbase(), 1L, null, null);
+        final org.bitcoincommons.sv2.work.JobFactory.Decoration aux =
+            customAux.customJobWork(m.coinbasePrefix(), r.coinbase());
+        if (customAux.auxChainsMined() > 0)
+        {
+            if (aux.chainMask() == 1L)
+            {
+                customJobsWithoutAux++;
+            }
+            else
+            {
+                customJobsWithAux++;
+            }
+        }
+        final Job job = new Job(jobIds.getAsInt(), r.template(), r.coinbase(), aux.chainMask(), aux.auxWork(),
+            aux.auxMaxTarget());
         shares.flushChannel(c);
         recordJob(c, job, false);
         customJobsAccepted++;

@@ -302,7 +302,8 @@ public final class PoolServer implements AutoCloseable
         {
             jobTokens = new org.bitcoincommons.sv2.jd.JobTokens(config.jds().tokenLifetimeSec() * 1000,
                 config.jds().declaredTokenLifetimeMs());
-            logic.customJobs(jobTokens, payout);
+            logic.customJobs(jobTokens, payout,
+                merge != null ? merge : org.bitcoincommons.sv2.work.CustomJobWork.NONE);
         }
         pipeline = new SharePipeline<>(pc.ringSize(), pc.waitStrategy(), new PoolEventProcessor(logic, this::onTick, metrics.shareToAckQueued));
         if (replication != null)
@@ -358,7 +359,8 @@ public final class PoolServer implements AutoCloseable
                     .handshakeTimeoutMs(noise.handshakeTimeoutMs()),
                 new org.bitcoincommons.sv2.jd.BitcoindJdNode(config.template().bitcoind()), payout, this::chainTip,
                 jobTokens, clock, config.stratumV2().maxPayloadBytes(
-                    org.bitcoincommons.sv2.codec.common.CommonProtocol.PROTOCOL_JOB_DECLARATION)).limits(connectionLimits);
+                    org.bitcoincommons.sv2.codec.common.CommonProtocol.PROTOCOL_JOB_DECLARATION)).limits(connectionLimits)
+                .customJobOutputs(merge != null ? merge : org.bitcoincommons.sv2.work.CustomJobWork.NONE);
             jds.start();
             LOG.info("Job Declaration Server listening on {} (Noise NX, authority {})", jds.localAddress(),
                 authorityPublicKey);
@@ -401,6 +403,7 @@ public final class PoolServer implements AutoCloseable
             quicStats, (peer, stream, first) -> QuicPoolConnection.serve(peer, stream, first,
                 () -> new QuicPoolConnection(peer, pipeline, noise, prologue, config.pool().outboundQueueBytes(),
                     maxPayload, metrics, logicFrames, preAuthLog)
+                    .workSelection(jobTokens != null ? logic : null)
                     .mergeMiningAccounts(logic.mergeMiningAccounts() != null ? logic : null)));
         quic.start();
         LOG.info("SV2 pool listening on QUIC {} (ALPN {}, Noise NX bound to the TLS certificate, authority {})",
@@ -482,6 +485,18 @@ public final class PoolServer implements AutoCloseable
     public long customJobsRefused()
     {
         return logic == null ? 0 : logic.customJobsRefused();
+    }
+
+    /** Custom jobs accepted whose coinbase committed to the pool's current or previous aux work. */
+    public long customJobsWithAux()
+    {
+        return logic == null ? 0 : logic.customJobsWithAux();
+    }
+
+    /** Custom jobs accepted, while aux chains are mined, that committed to no aux work (Bitcoin credit only). */
+    public long customJobsWithoutAux()
+    {
+        return logic == null ? 0 : logic.customJobsWithoutAux();
     }
 
     /** The Job Declaration Server, or null when {@code [jds]} is off. */

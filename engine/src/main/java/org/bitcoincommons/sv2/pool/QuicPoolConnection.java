@@ -29,6 +29,9 @@ import org.bitcoincommons.sv2.codec.mining.OpenExtendedMiningChannelSuccess;
 import org.bitcoincommons.sv2.codec.mining.OpenMiningChannelError;
 import org.bitcoincommons.sv2.codec.mining.OpenStandardMiningChannel;
 import org.bitcoincommons.sv2.codec.mining.OpenStandardMiningChannelSuccess;
+import org.bitcoincommons.sv2.codec.mining.SetCustomMiningJob;
+import org.bitcoincommons.sv2.codec.mining.SetCustomMiningJobError;
+import org.bitcoincommons.sv2.codec.mining.SetCustomMiningJobSuccess;
 import org.bitcoincommons.sv2.codec.mining.SetExtranoncePrefix;
 import org.bitcoincommons.sv2.codec.mining.SetGroupChannel;
 import org.bitcoincommons.sv2.codec.mining.SubmitSharesExtended;
@@ -86,6 +89,21 @@ public final class QuicPoolConnection implements MiningDownstream
     private PoolLogic accounts;
     /** RequestExtensions on the control stream asked for the account extension and it is offered. */
     private volatile boolean accountNegotiated;
+
+    /** Accepts REQUIRES_WORK_SELECTION, custom jobs checked by this logic (the pool runs a JDS); null refuses it. */
+    private PoolLogic customJobs;
+    /** SetupConnection asked for REQUIRES_WORK_SELECTION and it was accepted: SetCustomMiningJob is taken. */
+    private volatile boolean workSelected;
+
+    /**
+     * Accepts REQUIRES_WORK_SELECTION (as a TCP connection does): SetCustomMiningJob on a channel's stream is checked
+     * by {@code logic}; null (no JDS) refuses the flag. Before start.
+     */
+    QuicPoolConnection workSelection(final PoolLogic logic)
+    {
+        this.customJobs = logic;
+        return this;
+    }
 
     /** Offers the merged-mining account extension (0x4D4D), subscriptions handled by {@code logic}; before start. */
     QuicPoolConnection mergeMiningAccounts(final PoolLogic logic)
@@ -189,7 +207,8 @@ public final class QuicPoolConnection implements MiningDownstream
             final String refusal = s.protocol() != CommonProtocol.PROTOCOL_MINING ? "unsupported-protocol"
                 : s.minVersion() > PoolConnection.PROTOCOL_VERSION || s.maxVersion() < PoolConnection.PROTOCOL_VERSION
                     ? "protocol-version-mismatch"
-                    : (s.flags() & PoolConnection.FLAG_REQUIRES_WORK_SELECTION) != 0 ? "unsupported-feature-flags" : null;
+                    : (s.flags() & PoolConnection.FLAG_REQUIRES_WORK_SELECTION) != 0 && customJobs == null
+                        ? "unsupported-feature-flags" : null;
             if (refusal != null)
             {
                 metrics.setupFailures.increment();
@@ -201,6 +220,7 @@ public final class QuicPoolConnection implements MiningDownstream
                 return;
             }
             frames.maxPayload(Math.min(maxPayloadBytes, noise.maxPayloadLength()));
+            workSelected = (s.flags() & PoolConnection.FLAG_REQUIRES_WORK_SELECTION) != 0;
             new MiningFrames().message(q, new SetupConnectionSuccess(PoolConnection.PROTOCOL_VERSION, 0));
             pipeline.publish(RingTranslators.OPENED, this,
                 (s.flags() & PoolConnection.FLAG_REQUIRES_STANDARD_JOBS) != 0);
@@ -351,6 +371,22 @@ public final class QuicPoolConnection implements MiningDownstream
                         final UpdateChannel m = UpdateChannel.decode(b, payload, msgLength);
                         own(cs, (int)m.channelId());
                         pipeline.publish(RingTranslators.UPDATE, this, m);
+                    }
+                    case MiningProtocol.MESSAGE_TYPE_SET_CUSTOM_MINING_JOB ->
+                    {
+                        final SetCustomMiningJob m = SetCustomMiningJob.decode(b, payload, msgLength);
+                        own(cs, (int)m.channelId());
+                        final PoolLogic logic = customJobs;
+                        if (logic != null && workSelected)
+                        {
+                            // rare (once per declared job): a task of its own on the ring, in ring order
+                            pipeline.execute(this, () -> logic.setCustomMiningJob(this, m));
+                        }
+                        else
+                        {
+                            sendFromReader(cs.queue, new SetCustomMiningJobError(m.channelId(), m.requestId(),
+                                "jd-not-supported"));
+                        }
                     }
                     case MiningProtocol.MESSAGE_TYPE_CLOSE_CHANNEL ->
                     {
@@ -587,6 +623,28 @@ public final class QuicPoolConnection implements MiningDownstream
         if (cs != null)
         {
             sentOn(cs, logicFrames.setNewPrevHash(cs.queue, channelId, jobId, prevHash, minNtime, nbits));
+        }
+    }
+
+    @Override
+    public void setCustomMiningJobSuccess(final int channelId, final int requestId, final int jobId)
+    {
+        final ChannelStream cs = channels.get(channelId);
+        if (cs != null)
+        {
+            sentOn(cs, logicFrames.message(cs.queue, new SetCustomMiningJobSuccess(channelId & 0xffffffffL,
+                requestId & 0xffffffffL, jobId & 0xffffffffL)));
+        }
+    }
+
+    @Override
+    public void setCustomMiningJobError(final int channelId, final int requestId, final String errorCode)
+    {
+        final ChannelStream cs = channels.get(channelId);
+        if (cs != null)
+        {
+            sentOn(cs, logicFrames.message(cs.queue, new SetCustomMiningJobError(channelId & 0xffffffffL,
+                requestId & 0xffffffffL, errorCode)));
         }
     }
 

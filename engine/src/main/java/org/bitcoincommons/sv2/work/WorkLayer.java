@@ -6,9 +6,9 @@ import org.bitcoincommons.sv2.revenue.RewardRecorder;
  * What a layer above the pool adds to its work (merged mining): a decoration of every job's coinbase, a view of the
  * shares that meet a network or aux target, and the recorder of rewards. The pool sees only this interface; the
  * layer is plugged in by whoever assembles the pool ({@link WorkLayerFactory}), so pool and merge never import each
- * other.
+ * other. It also tells custom jobs (Job Declaration) which aux work their coinbase commits to ({@link CustomJobWork}).
  */
-public interface WorkLayer extends JobFactory.Decorator, AutoCloseable
+public interface WorkLayer extends JobFactory.Decorator, CustomJobWork, AutoCloseable
 {
     /**
      * @param bitcoin where Bitcoin blocks go

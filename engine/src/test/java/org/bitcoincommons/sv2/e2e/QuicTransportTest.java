@@ -174,6 +174,24 @@ class QuicTransportTest
     }
 
     @Test
+    @Timeout(30)
+    void workSelectionIsRefusedOverQuicWhenThePoolRunsNoJds() throws Exception
+    {
+        try (Client c = new Client(harness.pool.quicAddress(), authority))
+        {
+            send(c.control, new SetupConnection(CommonProtocol.PROTOCOL_MINING, 2, 2,
+                CommonProtocol.FLAG_REQUIRES_WORK_SELECTION, "127.0.0.1", 0, "test", "", "", ""));
+            readUntil(c.control, CommonProtocol.MESSAGE_TYPE_SETUP_CONNECTION_ERROR);
+            final DirectBuffer b = c.control.frameBuffer();
+            final org.bitcoincommons.sv2.codec.common.SetupConnectionError e =
+                org.bitcoincommons.sv2.codec.common.SetupConnectionError.decode(b, FrameHeaderFlyweight.HEADER_LENGTH,
+                    (int)FrameHeaderFlyweight.msgLength(b, 0));
+            assertEquals("unsupported-feature-flags", e.errorCode());
+            assertEquals(CommonProtocol.FLAG_REQUIRES_WORK_SELECTION, e.flags(), "the flag it cannot support");
+        }
+    }
+
+    @Test
     void nChannelsOnNStreamsEachWithItsOwnJobsAndAcks() throws Exception
     {
         assertTrue(Files.exists(dir.resolve("tls/key.pem")) && Files.exists(dir.resolve("tls/cert.pem")),

@@ -97,6 +97,17 @@ final class TestJdc
     static Work work(final JsonNode t, final byte[] payoutScript, final int extranonceLength,
         final boolean outputsSwapped, final boolean payoutPaid)
     {
+        return work(t, payoutScript, extranonceLength, outputsSwapped, payoutPaid, new byte[0], List.of());
+    }
+
+    /**
+     * @param scriptSigPush bytes placed in the scriptSig after the BIP34 height (merged mining: the AuxPoW push)
+     * @param extraOutputs  serialized outputs placed after the payout, before the witness commitment
+     */
+    static Work work(final JsonNode t, final byte[] payoutScript, final int extranonceLength,
+        final boolean outputsSwapped, final boolean payoutPaid, final byte[] scriptSigPush,
+        final List<byte[]> extraOutputs)
+    {
         final List<byte[]> wtxids = new ArrayList<>();
         final List<byte[]> txids = new ArrayList<>();
         final List<byte[]> data = new ArrayList<>();
@@ -112,6 +123,7 @@ final class TestJdc
         script.write(height);
         script.write(height >>> 8);
         script.write(height >>> 16);
+        script.writeBytes(scriptSigPush);
         final byte[] tag = "/test-jdc/".getBytes(StandardCharsets.US_ASCII);
         script.write(tag.length);
         script.writeBytes(tag);
@@ -133,8 +145,12 @@ final class TestJdc
         }
         else
         {
-            outputs.write(2);
+            outputs.write(2 + extraOutputs.size());
             outputs.writeBytes(outputsSwapped ? commitmentOut : payoutOut);
+            if (!outputsSwapped)
+            {
+                extraOutputs.forEach(outputs::writeBytes);
+            }
             outputs.writeBytes(outputsSwapped ? payoutOut : commitmentOut);
         }
 

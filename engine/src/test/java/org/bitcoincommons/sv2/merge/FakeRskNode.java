@@ -26,7 +26,7 @@ import org.bitcoincommons.sv2.bitcoin.Hex;
  * {@code EXIST}, another header for a work already solved is a sibling ({@code IMPORTED_NOT_BEST}), and the first
  * solution of the newest work is {@code IMPORTED_BEST}. {@code eth_getBlockByNumber} reads the chain.
  */
-final class FakeRskNode extends FakeRpcServer
+public final class FakeRskNode extends FakeRpcServer
 {
     static final int REJECT = -33000;
     private static final byte[] TAG = "RSKBLOCK:".getBytes(StandardCharsets.US_ASCII);
@@ -47,7 +47,7 @@ final class FakeRskNode extends FakeRpcServer
     final List<String> otherImports = new ArrayList<>();
     final List<String> rejections = new ArrayList<>();
 
-    FakeRskNode(final BigInteger target) throws IOException
+    public FakeRskNode(final BigInteger target) throws IOException
     {
         super(true);
         this.target = target;
@@ -55,12 +55,12 @@ final class FakeRskNode extends FakeRpcServer
         listen();
     }
 
-    synchronized List<String> acceptedBlocks()
+    public synchronized List<String> acceptedBlocks()
     {
         return List.copyOf(accepted);
     }
 
-    synchronized List<String> rejectionReasons()
+    public synchronized List<String> rejectionReasons()
     {
         return List.copyOf(rejections);
     }
@@ -70,7 +70,7 @@ final class FakeRskNode extends FakeRpcServer
         return List.copyOf(otherImports);
     }
 
-    synchronized byte[] currentWork()
+    public synchronized byte[] currentWork()
     {
         return current.clone();
     }
