@@ -94,6 +94,28 @@ final class FfmBackend implements HashBackend
         }
     }
 
+    @Override
+    public void hashCoinbases(
+        final MemorySegment contexts, final MemorySegment records, final MemorySegment headers, final int count,
+        final MemorySegment hashes)
+    {
+        SegmentChecks.coinbases(contexts, records, headers, count, hashes);
+        final int rc;
+        try
+        {
+            rc = (int)FfmLibrary.HANDLES.coinbaseHeaders().invokeExact(
+                hashKernel, contexts, contexts.byteSize(), records, headers, count, hashes);
+        }
+        catch (final Throwable ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+        if (rc != 0)
+        {
+            throw new IllegalStateException("sv2_sha256d_coinbase_headers_k failed: " + rc);
+        }
+    }
+
     private void hashRecords(
         final MethodHandle handle, final MemorySegment records, final int recordLength, final int count,
         final MemorySegment hashes)
