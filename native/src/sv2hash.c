@@ -295,10 +295,21 @@ int32_t sv2_sha256d_coinbase_headers_k(int32_t kernel, const uint8_t *contexts, 
     {
         return -1;
     }
-    /* The portable kernel stays portable; every other kernel finishes coinbases with SHA-NI when the CPU has it. */
-    const sv2_compress_fn compress = k != SV2_KERNEL_PORTABLE && (available & (1u << SV2_KERNEL_SHANI))
-        ? sv2_compress_block_shani : sv2_compress_block;
-    sv2_coinbase_roots(compress, contexts, records40, headers80, count);
+    /*
+     * Coinbases one stream at a time for the one-stream kernels (portable C, or SHA-NI); four interleaved streams for
+     * the multi-stream ones (SHA-NI x4 when the CPU has it, else four portable compressions per step).
+     */
+    const int shani = (available & (1u << SV2_KERNEL_SHANI)) != 0;
+    if (k == SV2_KERNEL_PORTABLE || k == SV2_KERNEL_SHANI)
+    {
+        sv2_coinbase_roots(k == SV2_KERNEL_SHANI ? sv2_compress_block_shani : sv2_compress_block, contexts, records40,
+                           headers80, count);
+    }
+    else
+    {
+        sv2_coinbase_roots4(shani ? sv2_compress4_shani : sv2_compress4_portable, contexts, records40, headers80,
+                            count);
+    }
     HASH_KERNELS[k](headers80, count, out32);
     return 0;
 }

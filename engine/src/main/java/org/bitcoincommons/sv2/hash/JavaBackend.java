@@ -12,7 +12,8 @@ final class JavaBackend implements HashBackend
 {
     private static final ValueLayout.OfInt BE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LE_LONG =
+        ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort LE_SHORT =
         ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
@@ -209,7 +210,8 @@ final class JavaBackend implements HashBackend
     {
         for (int i = 0; i < 8; i++)
         {
-            coinbaseMidstate[i] = contexts.get(ValueLayout.JAVA_INT_UNALIGNED, at + CoinbaseDescriptor.MIDSTATE_OFFSET + 4L * i);
+            coinbaseMidstate[i] =
+                contexts.get(ValueLayout.JAVA_INT_UNALIGNED, at + CoinbaseDescriptor.MIDSTATE_OFFSET + 4L * i);
         }
         final long hashed = contexts.get(LE_LONG, at + CoinbaseDescriptor.HASHED_OFFSET);
         final int tail = contexts.get(LE_SHORT, at + CoinbaseDescriptor.TAIL_LENGTH_OFFSET) & 0xffff;

@@ -24,7 +24,8 @@ final class JnaLibrary
             Native.register(JnaLibrary.class, NativeLibrary.getInstance(path));
             if (sv2_api_version() != FfmLibrary.API_VERSION)
             {
-                throw new IllegalStateException("libsv2hash API version " + sv2_api_version() + ", expected " + FfmLibrary.API_VERSION);
+                throw new IllegalStateException(
+                    "libsv2hash API version " + sv2_api_version() + ", expected " + FfmLibrary.API_VERSION);
             }
         }
         catch (final Throwable ex)
