@@ -99,7 +99,7 @@ final class FfmBackend implements HashBackend
         final MemorySegment contexts, final MemorySegment records, final MemorySegment headers, final int count,
         final MemorySegment hashes)
     {
-        SegmentChecks.coinbases(contexts, records, headers, count, hashes);
+        SegmentChecks.coinbaseSegments(records, headers, count, hashes);
         final int rc;
         try
         {
@@ -112,7 +112,8 @@ final class FfmBackend implements HashBackend
         }
         if (rc != 0)
         {
-            throw new IllegalStateException("sv2_sha256d_coinbase_headers_k failed: " + rc);
+            // the kernel was checked at construction: -1 is an impossible record, refused before anything was written
+            throw new IllegalArgumentException("impossible coinbase record or context (see CoinbaseDescriptor)");
         }
     }
 

@@ -139,7 +139,7 @@ final class JnaBackend implements HashBackend
         final MemorySegment contexts, final MemorySegment records, final MemorySegment headers, final int count,
         final MemorySegment hashes)
     {
-        SegmentChecks.coinbases(contexts, records, headers, count, hashes);
+        SegmentChecks.coinbaseSegments(records, headers, count, hashes);
         final long contextBytes = contexts.byteSize();
         MemorySegment ctx = contexts;
         if (!contexts.isNative())
@@ -163,7 +163,8 @@ final class JnaBackend implements HashBackend
             hashKernel, ctx.address(), contextBytes, in.address(), hdr.address(), count, out.address());
         if (rc != 0)
         {
-            throw new IllegalStateException("sv2_sha256d_coinbase_headers_k failed: " + rc);
+            // the kernel was checked at construction: -1 is an impossible record, refused before anything was written
+            throw new IllegalArgumentException("impossible coinbase record or context (see CoinbaseDescriptor)");
         }
         if (hdr != headers)
         {

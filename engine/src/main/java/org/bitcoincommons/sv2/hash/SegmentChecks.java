@@ -54,16 +54,23 @@ final class SegmentChecks
         records(found, maxFound, Integer.BYTES, "found");
     }
 
-    /**
-     * The checks of a coinbase batch ({@link CoinbaseDescriptor}), the same rules the native call applies, so that
-     * every backend rejects the same records with the same exception before writing anything.
-     */
-    static void coinbases(final MemorySegment contexts, final MemorySegment records, final MemorySegment headers,
-        final int count, final MemorySegment hashes)
+    /** The segment lengths of a coinbase batch ({@link CoinbaseDescriptor}); the native call checks the records. */
+    static void coinbaseSegments(final MemorySegment records, final MemorySegment headers, final int count,
+        final MemorySegment hashes)
     {
         records(records, count, CoinbaseDescriptor.RECORD_LENGTH, "records");
         records(headers, count, HeaderHasher.HEADER_LENGTH, "headers");
         records(hashes, count, HeaderHasher.HASH_LENGTH, "hashes");
+    }
+
+    /**
+     * Every check of a coinbase batch for the pure-Java backend: the same rules as the native call (sv2hash.h), so
+     * every backend rejects the same records before writing anything.
+     */
+    static void coinbases(final MemorySegment contexts, final MemorySegment records, final MemorySegment headers,
+        final int count, final MemorySegment hashes)
+    {
+        coinbaseSegments(records, headers, count, hashes);
         final long room = contexts.byteSize();
         for (int i = 0; i < count; i++)
         {
