@@ -22,7 +22,8 @@ public final class CoinbaseContexts
 
     /**
      * Writes at {@code out[offset]} the context of the coinbase {@code prefix | extranoncePrefix | miner extranonce |
-     * suffix} with the merkle path's first {@code pathCount} 32-byte nodes.
+     * suffix} with the merkle path's first {@code pathCount} 32-byte nodes ({@code path} may be null when there are
+     * none).
      *
      * @return the context's length, {@link CoinbaseDescriptor#contextLength}.
      * @throws IllegalArgumentException if the suffix or path is longer than a context carries.
@@ -58,7 +59,10 @@ public final class CoinbaseContexts
         }
         System.arraycopy(suffix, 0, out, p, suffix.length);
         p += suffix.length;
-        System.arraycopy(path, 0, out, p, pathCount * HeaderHasher.HASH_LENGTH);
+        if (pathCount > 0)
+        {
+            System.arraycopy(path, 0, out, p, pathCount * HeaderHasher.HASH_LENGTH);
+        }
         return length;
     }
 }
