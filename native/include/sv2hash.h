@@ -87,6 +87,67 @@ SV2_API int32_t sv2_check_midstates_k(int32_t kernel, const uint8_t *records48, 
 SV2_API uint32_t sv2_check_midstates(const uint8_t *records48, const uint8_t *targets32le, uint32_t count,
                                      uint8_t *ok, uint8_t *out32);
 
+/*
+ * Coinbase batches: shares whose merkle root depends on the miner's extranonce (extended channels).
+ * For each share the call finishes the coinbase txid from a precomputed coinbase midstate, folds the
+ * job's merkle path, writes the root into the share's header at bytes 36..67, and then hashes every
+ * header of the batch, as sv2_sha256d_headers would. The stripped coinbase is
+ *   coinbase prefix | channel extranonce prefix | miner extranonce | coinbase suffix
+ * and everything up to the miner's extranonce is the same for all shares of one channel and job.
+ *
+ * Coinbase context: per channel and job, variable length, anywhere in the contexts table (a share
+ * names its context by byte offset; many shares may name one context).
+ *
+ *    0                   1                   2                   3
+ *    0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *   |  midstate: SHA-256 state after the first `hashed` coinbase    |  0
+ *   |  bytes (8 words, native byte order; treat as opaque)  ...     |
+ *   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *   |  hashed: coinbase bytes in the midstate, uint64 LE, a multiple |  32
+ *   |  of 64 (0 = the midstate is the SHA-256 IV)                    |
+ *   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *   |  tail length T, uint16 LE (0..63)|  suffix length S, uint16 LE |  40
+ *   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *   |  path count P, uint16 LE (0..32) |  zero                       |  44
+ *   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *   |  tail: the T coinbase bytes after `hashed` and before the     |  48
+ *   |  miner's extranonce; then the suffix (S bytes); then the      |
+ *   |  merkle path (P * 32 bytes, leaf level first, internal order) |
+ *   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *
+ * Share record: 40 bytes, record i belongs to header i.
+ *
+ *   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *   |  context offset, uint32 LE; SV2_COINBASE_NONE: header i       |  0
+ *   |  already holds its merkle root and is only hashed             |
+ *   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *   |  extranonce length E, uint32 LE (0..32)                        |  4
+ *   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *   |  the miner's extranonce (the first E of 32 bytes are used)    |  8
+ *   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *
+ * txid = SHA-256d(coinbase); each path node n: root = SHA-256d(root | n) (the coinbase is always the
+ * leftmost leaf). Roots are written in internal byte order, as a header carries them.
+ */
+#define SV2_COINBASE_RECORD_LENGTH 40
+#define SV2_COINBASE_CONTEXT_HEADER_LENGTH 48
+#define SV2_COINBASE_MAX_EXTRANONCE 32
+#define SV2_COINBASE_MAX_PATH 32
+#define SV2_COINBASE_NONE 0xFFFFFFFFu
+
+/* Writes the merkle roots of the coinbase records into headers80 and then hashes all count headers into
+ * out32 (records40: count records; contexts: contexts_length bytes). Returns 0, or -1 if the kernel is
+ * not available or a record is impossible (extranonce longer than 32, a context or its tail, suffix or
+ * path reaching past contexts_length, T > 63, P > 32, hashed not a multiple of 64): every record is
+ * checked before anything is written, so on -1 headers80 and out32 are untouched. */
+SV2_API int32_t sv2_sha256d_coinbase_headers_k(int32_t kernel, const uint8_t *contexts, uint64_t contexts_length,
+                                               const uint8_t *records40, uint8_t *headers80, uint32_t count,
+                                               uint8_t *out32);
+SV2_API int32_t sv2_sha256d_coinbase_headers(const uint8_t *contexts, uint64_t contexts_length,
+                                             const uint8_t *records40, uint8_t *headers80, uint32_t count,
+                                             uint8_t *out32);
+
 /* Miner scan: hashes prefix76 || nonce for nonce = nonce_start, nonce_start + 1, ... (count nonces,
  * wrapping modulo 2^32) using a midstate of the first 64 bytes, and writes the nonces whose hash meets
  * target32le to found, in increasing scan order. Stops as soon as max_found nonces are found (resume

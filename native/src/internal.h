@@ -85,6 +85,22 @@ SV2_HIDDEN uint32_t sv2_shani_limit_impl(uint64_t iterations);
 /* One compression with SHA-NI (only after CPUID reported it); same contract as sv2_compress_block. */
 SV2_HIDDEN void sv2_compress_block_shani(uint32_t state[8], const uint8_t block[64]);
 
+/* Coinbase batches (coinbase.c). One compression of a 64-byte block onto a state, either kernel's. */
+typedef void (*sv2_compress_fn)(uint32_t state[8], const uint8_t block[64]);
+/* 1 when every record names a context that lies within contexts_length and is possible, else 0. */
+SV2_HIDDEN int sv2_coinbase_records_valid(const uint8_t *contexts, uint64_t contexts_length,
+                                          const uint8_t *records40, uint32_t count);
+/* Writes the merkle root of every coinbase record into its header (records already validated). */
+SV2_HIDDEN void sv2_coinbase_roots(sv2_compress_fn compress, const uint8_t *contexts, const uint8_t *records40,
+                                   uint8_t *headers80, uint32_t count);
+/* Four independent compressions: states[s] += compression of blocks[s]. */
+typedef void (*sv2_compress4_fn)(uint32_t states[4][8], const uint8_t *const blocks[4]);
+SV2_HIDDEN void sv2_compress4_shani(uint32_t states[4][8], const uint8_t *const blocks[4]);
+SV2_HIDDEN void sv2_compress4_portable(uint32_t states[4][8], const uint8_t *const blocks[4]);
+/* Like sv2_coinbase_roots, four shares at a time on compress4 (lanes refilled as shares finish). */
+SV2_HIDDEN void sv2_coinbase_roots4(sv2_compress4_fn compress4, const uint8_t *contexts, const uint8_t *records40,
+                                    uint8_t *headers80, uint32_t count);
+
 SV2_HIDDEN void sv2_hash_avx2(const uint8_t *headers80, uint32_t count, uint8_t *out32);
 SV2_HIDDEN void sv2_scan_avx2(sv2_scan_ctx *ctx, uint32_t nonce_start, uint32_t count);
 SV2_HIDDEN void sv2_hash_avx512(const uint8_t *headers80, uint32_t count, uint8_t *out32);

@@ -292,3 +292,26 @@ void sv2_compress_block_shani(uint32_t state[8], const uint8_t block[64])
     _mm_storeu_si128((__m128i *)state, s0);
     _mm_storeu_si128((__m128i *)(state + 4), s1);
 }
+
+/* Four independent compressions, interleaved: states[s] (a..h) += compression of blocks[s]. */
+void sv2_compress4_shani(uint32_t states[4][8], const uint8_t *const blocks[4])
+{
+    __m128i abef[4], cdgh[4], m[4][4];
+    for (int s = 0; s < 4; s++)
+    {
+        to_shani(_mm_loadu_si128((const __m128i *)states[s]), _mm_loadu_si128((const __m128i *)(states[s] + 4)),
+                 &abef[s], &cdgh[s]);
+        for (int i = 0; i < 4; i++)
+        {
+            m[s][i] = load_be(blocks[s] + 16 * i);
+        }
+    }
+    compress_n(4, abef, cdgh, m);
+    for (int s = 0; s < 4; s++)
+    {
+        __m128i s0, s1;
+        from_shani(abef[s], cdgh[s], &s0, &s1);
+        _mm_storeu_si128((__m128i *)states[s], s0);
+        _mm_storeu_si128((__m128i *)(states[s] + 4), s1);
+    }
+}

@@ -111,7 +111,7 @@ static int32_t resolve(int32_t kernel, int32_t fallback)
 
 int32_t sv2_api_version(void)
 {
-    return 1;
+    return 2;
 }
 
 uint32_t sv2_kernels_available(void)
@@ -285,4 +285,37 @@ uint32_t sv2_shani_limit(uint64_t iterations)
         return 0;
     }
     return sv2_shani_limit_impl(iterations);
+}
+
+int32_t sv2_sha256d_coinbase_headers_k(int32_t kernel, const uint8_t *contexts, uint64_t contexts_length,
+                                       const uint8_t *records40, uint8_t *headers80, uint32_t count, uint8_t *out32)
+{
+    const int32_t k = resolve(kernel, default_hash);
+    if (k < 0 || !sv2_coinbase_records_valid(contexts, contexts_length, records40, count))
+    {
+        return -1;
+    }
+    /*
+     * Coinbases one stream at a time for the one-stream kernels (portable C, or SHA-NI); four interleaved streams for
+     * the multi-stream ones (SHA-NI x4 when the CPU has it, else four portable compressions per step).
+     */
+    const int shani = (available & (1u << SV2_KERNEL_SHANI)) != 0;
+    if (k == SV2_KERNEL_PORTABLE || k == SV2_KERNEL_SHANI)
+    {
+        sv2_coinbase_roots(k == SV2_KERNEL_SHANI ? sv2_compress_block_shani : sv2_compress_block, contexts, records40,
+                           headers80, count);
+    }
+    else
+    {
+        sv2_coinbase_roots4(shani ? sv2_compress4_shani : sv2_compress4_portable, contexts, records40, headers80,
+                            count);
+    }
+    HASH_KERNELS[k](headers80, count, out32);
+    return 0;
+}
+
+int32_t sv2_sha256d_coinbase_headers(const uint8_t *contexts, uint64_t contexts_length, const uint8_t *records40,
+                                     uint8_t *headers80, uint32_t count, uint8_t *out32)
+{
+    return sv2_sha256d_coinbase_headers_k(forced, contexts, contexts_length, records40, headers80, count, out32);
 }

@@ -94,6 +94,29 @@ final class FfmBackend implements HashBackend
         }
     }
 
+    @Override
+    public void hashCoinbases(
+        final MemorySegment contexts, final MemorySegment records, final MemorySegment headers, final int count,
+        final MemorySegment hashes)
+    {
+        SegmentChecks.coinbaseSegments(records, headers, count, hashes);
+        final int rc;
+        try
+        {
+            rc = (int)FfmLibrary.HANDLES.coinbaseHeaders().invokeExact(
+                hashKernel, contexts, contexts.byteSize(), records, headers, count, hashes);
+        }
+        catch (final Throwable ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+        if (rc != 0)
+        {
+            // the kernel was checked at construction: -1 is an impossible record, refused before anything was written
+            throw new IllegalArgumentException("impossible coinbase record or context (see CoinbaseDescriptor)");
+        }
+    }
+
     private void hashRecords(
         final MethodHandle handle, final MemorySegment records, final int recordLength, final int count,
         final MemorySegment hashes)

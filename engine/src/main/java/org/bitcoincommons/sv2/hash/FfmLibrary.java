@@ -27,6 +27,7 @@ final class FfmLibrary
         MethodHandle midstate,
         MethodHandle hashMidstates,
         MethodHandle checkMidstates,
+        MethodHandle coinbaseHeaders,
         MethodHandle scanCritical,
         MethodHandle scan,
         MethodHandle shaniLimit,
@@ -37,6 +38,9 @@ final class FfmLibrary
         Path path)
     {
     }
+
+    /** The sv2_api_version() this code binds to (2: coinbase batches). */
+    static final int API_VERSION = 2;
 
     static final Handles HANDLES;
     static final Throwable FAILURE;
@@ -75,9 +79,9 @@ final class FfmLibrary
 
         final int api = (int)linker.downcallHandle(NativeLibraryLocator.symbol("sv2_api_version"), FunctionDescriptor.of(JAVA_INT))
             .invokeExact();
-        if (api != 1)
+        if (api != API_VERSION)
         {
-            throw new IllegalStateException("libsv2hash API version " + api + ", expected 1");
+            throw new IllegalStateException("libsv2hash API version " + api + ", expected " + API_VERSION);
         }
         final int available = (int)linker.downcallHandle(
             NativeLibraryLocator.symbol("sv2_kernels_available"), FunctionDescriptor.of(JAVA_INT)).invokeExact();
@@ -106,6 +110,9 @@ final class FfmLibrary
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS), critical),
             linker.downcallHandle(NativeLibraryLocator.symbol("sv2_check_midstates_k"),
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS), critical),
+            linker.downcallHandle(NativeLibraryLocator.symbol("sv2_sha256d_coinbase_headers_k"),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, JAVA_INT, ADDRESS),
+                critical),
             linker.downcallHandle(NativeLibraryLocator.symbol("sv2_scan_k"), scanDesc, critical),
             linker.downcallHandle(NativeLibraryLocator.symbol("sv2_scan_k"), scanDesc),
             linker.downcallHandle(NativeLibraryLocator.symbol("sv2_shani_limit"), FunctionDescriptor.of(JAVA_INT, JAVA_LONG)),

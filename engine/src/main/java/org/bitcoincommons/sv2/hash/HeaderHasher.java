@@ -18,6 +18,10 @@ import java.lang.foreign.MemorySegment;
  *   record   bytes 0..31 the midstate (8 SHA-256 state words, native byte order; opaque to callers),
  *            bytes 32..47 the header's last 16 bytes (merkle root tail, ntime, nbits, nonce)
  * </pre>
+ * Shares whose merkle root depends on the miner's extranonce (extended channels) go through {@link #hashCoinbases}:
+ * per-share {@link CoinbaseDescriptor} records naming a per-channel, per-job coinbase context; the roots are written
+ * into the headers and every header of the batch is hashed, in one call.
+ * <p>
  * Segments may be heap ({@code MemorySegment.ofArray}) or native; wrap them once and reuse them, and
  * no call allocates. An instance is confined to one thread (the validation handler); make one per thread.
  */
@@ -59,4 +63,18 @@ public interface HeaderHasher
 
     /** Like {@link #check} for {@code count} 48-byte midstate records. */
     int checkMidstates(MemorySegment records, MemorySegment targets, int count, MemorySegment ok, MemorySegment hashes);
+
+    /**
+     * Coinbase batches ({@link CoinbaseDescriptor}): for each record naming a context, finishes the coinbase txid from
+     * the context's midstate over its tail, the record's extranonce and the suffix, folds the merkle path, and writes
+     * the root into header i at bytes 36..67; then hashes all {@code count} headers into {@code hashes}, like
+     * {@link #hash}. Records with context {@link CoinbaseDescriptor#NONE} are only hashed.
+     *
+     * @param contexts the context table; every byte of the segment is addressable by a record's context offset.
+     * @throws IllegalArgumentException if a segment is shorter than {@code count} records, or a record is impossible
+     *                                  (extranonce over 32 bytes, a context reaching past {@code contexts}, a tail
+     *                                  over 63 bytes, a path over 32 nodes); nothing is written then.
+     */
+    void hashCoinbases(MemorySegment contexts, MemorySegment records, MemorySegment headers, int count,
+        MemorySegment hashes);
 }

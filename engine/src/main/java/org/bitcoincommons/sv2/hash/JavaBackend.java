@@ -12,11 +12,18 @@ final class JavaBackend implements HashBackend
 {
     private static final ValueLayout.OfInt BE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LE_LONG =
+        ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort LE_SHORT =
+        ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final JavaSha256 sha = new JavaSha256();
     private final int[] state = new int[8];
     private final int[] midstate = new int[8];
     private final int[] digest = new int[8];
+    private final Sha256Stream stream = new Sha256Stream();
+    private final int[] coinbaseMidstate = new int[8];
+    private final byte[] root = new byte[HASH_LENGTH];
 
     @Override
     public HashImpl impl()
@@ -175,6 +182,57 @@ final class JavaBackend implements HashBackend
         for (int i = 0; i < 8; i++)
         {
             midstate.set(ValueLayout.JAVA_INT_UNALIGNED, 4L * i, state[i]);
+        }
+    }
+
+    @Override
+    public void hashCoinbases(
+        final MemorySegment contexts, final MemorySegment records, final MemorySegment headers, final int count,
+        final MemorySegment hashes)
+    {
+        SegmentChecks.coinbases(contexts, records, headers, count, hashes);
+        for (int i = 0; i < count; i++)
+        {
+            final long r = (long)i * CoinbaseDescriptor.RECORD_LENGTH;
+            final int context = records.get(LE_INT, r + CoinbaseDescriptor.CONTEXT_OFFSET_OFFSET);
+            if (context != CoinbaseDescriptor.NONE)
+            {
+                coinbaseRoot(contexts, context & 0xffffffffL, records, r);
+                MemorySegment.copy(root, 0, headers, ValueLayout.JAVA_BYTE,
+                    (long)i * HEADER_LENGTH + CoinbaseDescriptor.HEADER_MERKLE_ROOT_OFFSET, HASH_LENGTH);
+            }
+        }
+        hash(headers, count, hashes);
+    }
+
+    /** {@link #root} = the merkle root of the coinbase of the record at {@code r} on the context at {@code at}. */
+    private void coinbaseRoot(final MemorySegment contexts, final long at, final MemorySegment records, final long r)
+    {
+        for (int i = 0; i < 8; i++)
+        {
+            coinbaseMidstate[i] =
+                contexts.get(ValueLayout.JAVA_INT_UNALIGNED, at + CoinbaseDescriptor.MIDSTATE_OFFSET + 4L * i);
+        }
+        final long hashed = contexts.get(LE_LONG, at + CoinbaseDescriptor.HASHED_OFFSET);
+        final int tail = contexts.get(LE_SHORT, at + CoinbaseDescriptor.TAIL_LENGTH_OFFSET) & 0xffff;
+        final int suffix = contexts.get(LE_SHORT, at + CoinbaseDescriptor.SUFFIX_LENGTH_OFFSET) & 0xffff;
+        final int path = contexts.get(LE_SHORT, at + CoinbaseDescriptor.PATH_COUNT_OFFSET) & 0xffff;
+        final long bytes = at + CoinbaseDescriptor.CONTEXT_HEADER_LENGTH;
+        stream.resume(coinbaseMidstate, hashed)
+            .update(contexts, bytes, tail)
+            .update(records, r + CoinbaseDescriptor.EXTRANONCE_OFFSET,
+                records.get(LE_INT, r + CoinbaseDescriptor.EXTRANONCE_LENGTH_OFFSET))
+            .update(contexts, bytes + tail, suffix)
+            .finishDouble();
+        stream.digest(root, 0);
+        final long nodes = bytes + tail + suffix;
+        for (int p = 0; p < path; p++)
+        {
+            stream.reset()
+                .update(root, 0, HASH_LENGTH)
+                .update(contexts, nodes + (long)p * HASH_LENGTH, HASH_LENGTH)
+                .finishDouble();
+            stream.digest(root, 0);
         }
     }
 

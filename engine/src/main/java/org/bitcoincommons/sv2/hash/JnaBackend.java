@@ -18,6 +18,8 @@ final class JnaBackend implements HashBackend
     private MemorySegment scratchOk = MemorySegment.NULL;
     private MemorySegment scratchHashes = MemorySegment.NULL;
     private MemorySegment scratchFound = MemorySegment.NULL;
+    private MemorySegment scratchContexts = MemorySegment.NULL;
+    private MemorySegment scratchHeaders = MemorySegment.NULL;
 
     /**
      * @throws IllegalStateException if the library did not load through JNA.
@@ -129,6 +131,48 @@ final class JnaBackend implements HashBackend
         if (out != midstate)
         {
             MemorySegment.copy(out, 0, midstate, 0, MIDSTATE_LENGTH);
+        }
+    }
+
+    @Override
+    public void hashCoinbases(
+        final MemorySegment contexts, final MemorySegment records, final MemorySegment headers, final int count,
+        final MemorySegment hashes)
+    {
+        SegmentChecks.coinbaseSegments(records, headers, count, hashes);
+        final long contextBytes = contexts.byteSize();
+        MemorySegment ctx = contexts;
+        if (!contexts.isNative())
+        {
+            scratchContexts = grow(scratchContexts, Math.max(1, contextBytes));
+            MemorySegment.copy(contexts, 0, scratchContexts, 0, contextBytes);
+            ctx = scratchContexts;
+        }
+        final MemorySegment in = stagedIn(records, (long)count * CoinbaseDescriptor.RECORD_LENGTH);
+        final long headerBytes = (long)count * HEADER_LENGTH;
+        MemorySegment hdr = headers;
+        if (!headers.isNative())
+        {
+            scratchHeaders = grow(scratchHeaders, Math.max(1, headerBytes));
+            MemorySegment.copy(headers, 0, scratchHeaders, 0, headerBytes);
+            hdr = scratchHeaders;
+        }
+        final long outBytes = (long)count * HASH_LENGTH;
+        final MemorySegment out = hashes.isNative() ? hashes : (scratchHashes = grow(scratchHashes, outBytes));
+        final int rc = JnaLibrary.sv2_sha256d_coinbase_headers_k(
+            hashKernel, ctx.address(), contextBytes, in.address(), hdr.address(), count, out.address());
+        if (rc != 0)
+        {
+            // the kernel was checked at construction: -1 is an impossible record, refused before anything was written
+            throw new IllegalArgumentException("impossible coinbase record or context (see CoinbaseDescriptor)");
+        }
+        if (hdr != headers)
+        {
+            MemorySegment.copy(hdr, 0, headers, 0, headerBytes);
+        }
+        if (out != hashes)
+        {
+            MemorySegment.copy(out, 0, hashes, 0, outBytes);
         }
     }
 

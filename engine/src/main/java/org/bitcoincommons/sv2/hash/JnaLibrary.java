@@ -22,9 +22,10 @@ final class JnaLibrary
                 .orElseThrow(() -> new IllegalStateException("libsv2hash.so not found"))
                 .toString();
             Native.register(JnaLibrary.class, NativeLibrary.getInstance(path));
-            if (sv2_api_version() != 1)
+            if (sv2_api_version() != FfmLibrary.API_VERSION)
             {
-                throw new IllegalStateException("libsv2hash API version " + sv2_api_version() + ", expected 1");
+                throw new IllegalStateException(
+                    "libsv2hash API version " + sv2_api_version() + ", expected " + FfmLibrary.API_VERSION);
             }
         }
         catch (final Throwable ex)
@@ -60,6 +61,9 @@ final class JnaLibrary
     static native int sv2_sha256d_midstates_k(int kernel, long records, int count, long out);
 
     static native int sv2_check_midstates_k(int kernel, long records, long targets, int count, long ok, long out);
+
+    static native int sv2_sha256d_coinbase_headers_k(
+        int kernel, long contexts, long contextsLength, long records, long headers, int count, long out);
 
     static native int sv2_scan_k(int kernel, long prefix, int nonceStart, int count, long target, long found, int maxFound);
 }

@@ -60,6 +60,17 @@ final class Channel
     final byte[][] slotMidstate;
     final int[] slotMidstateVersion = new int[JOB_SLOTS];
     final boolean[] slotMidstateReady = new boolean[JOB_SLOTS];
+    /**
+     * Extended channels: the job's coinbase context (hash.CoinbaseDescriptor: midstate of the coinbase up to the
+     * miner's extranonce, tail, suffix, merkle path), written on first use; its length, or -1 when the job's coinbase
+     * does not fit a context (its roots are then folded in Java). Arrays are reused across jobs when large enough.
+     */
+    final byte[][] slotContext;
+    final int[] slotContextLength = new int[JOB_SLOTS];
+    final boolean[] slotContextReady = new boolean[JOB_SLOTS];
+    /** Extended channels: the batch whose context table holds a copy of the slot's context, and where. */
+    final long[] slotContextBatch = new long[JOB_SLOTS];
+    final int[] slotContextOffset = new int[JOB_SLOTS];
     int nextSlot;
 
     /** Successes of the current batch, flushed as one SubmitShares.Success. */
@@ -114,6 +125,7 @@ final class Channel
         this.openedMs = nowMs;
         this.slotMerkleRoot = extended ? null : new byte[JOB_SLOTS][32];
         this.slotMidstate = extended ? null : new byte[JOB_SLOTS][32];
+        this.slotContext = extended ? new byte[JOB_SLOTS][] : null;
         java.util.Arrays.fill(slotJobId, -1);
     }
 
@@ -195,6 +207,8 @@ final class Channel
         slotFuture[slot] = future;
         slotMerkleReady[slot] = false;
         slotMidstateReady[slot] = false;
+        slotContextReady[slot] = false;
+        slotContextBatch[slot] = 0;
         return slot;
     }
 

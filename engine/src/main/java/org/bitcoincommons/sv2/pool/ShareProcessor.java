@@ -13,6 +13,8 @@ import org.agrona.concurrent.EpochClock;
 import org.bitcoincommons.sv2.bitcoin.Merkle;
 import org.bitcoincommons.sv2.bitcoin.Sha256d;
 import org.bitcoincommons.sv2.bitcoin.Target;
+import org.bitcoincommons.sv2.hash.CoinbaseContexts;
+import org.bitcoincommons.sv2.hash.CoinbaseDescriptor;
 import org.bitcoincommons.sv2.hash.HeaderHasher;
 
 /**
@@ -24,9 +26,13 @@ import org.bitcoincommons.sv2.hash.HeaderHasher;
  * <p>
  * The one call: when every share of the batch is on a standard channel with its job's own version, the batch goes as
  * 48-byte midstate records (the SHA-256 state after the header's first 64 bytes, computed once per channel and job,
- * plus the last 16 bytes: two compressions a share); as soon as one share is not (an extended channel's share, whose
- * merkle root changes with every extranonce, or a rolled version), the whole batch goes as 80-byte headers (three
- * compressions a share) in the same single call. A share never costs a native call of its own.
+ * plus the last 16 bytes: two compressions a share). When some share has a rolled version but none is extended, the
+ * batch goes as 80-byte headers (three compressions a share). When some share is on an extended channel, whose merkle
+ * root changes with every extranonce, the batch goes as 80-byte headers plus one {@link CoinbaseDescriptor} record per
+ * share: the call finishes each extended share's coinbase from its channel's coinbase context (the SHA-256 midstate
+ * of the coinbase up to the miner's extranonce, computed once per channel and job), folds the merkle path, writes the
+ * root into the header, and hashes every header. A share never costs a native call of its own, and no coinbase is
+ * hashed on the logic thread.
  */
 public final class ShareProcessor
 {
@@ -60,6 +66,18 @@ public final class ShareProcessor
     private final byte[] midstate = new byte[32];
     private final MemorySegment midstateSegment = MemorySegment.ofArray(midstate);
     private final MemorySegment hashesSegment;
+    /** One {@link CoinbaseDescriptor} record per share, used when the batch has extended shares. */
+    private final byte[] coinbaseRecords;
+    private final MemorySegment coinbaseRecordsSegment;
+    /** The batch's coinbase context table: a copy of each (channel, slot) context its extended shares use. */
+    private byte[] contexts = new byte[16 * 1024];
+    private MemorySegment contextsSegment = MemorySegment.ofArray(contexts);
+    private int contextsLength;
+    /** Numbers batches (from 1) so that a slot knows whether its context is already in the table. */
+    private long batchNumber = 1;
+    /** Extended shares in the current batch: when non-zero the batch goes with coinbase records. */
+    private int extendedInBatch;
+    private final CoinbaseContexts contextWriter = new CoinbaseContexts();
     private int count;
 
     private final Channel[] pending;
@@ -102,6 +120,8 @@ public final class ShareProcessor
         this.recordsSegment = MemorySegment.ofArray(records);
         this.headersSegment = MemorySegment.ofArray(headers);
         this.hashesSegment = MemorySegment.ofArray(hashes);
+        this.coinbaseRecords = new byte[maxBatch * CoinbaseDescriptor.RECORD_LENGTH];
+        this.coinbaseRecordsSegment = MemorySegment.ofArray(coinbaseRecords);
         this.pending = new Channel[maxBatch];
         this.seen = new LongHashSet(Math.max(64, duplicateWindow * 2));
         this.seenBefore = new LongHashSet(Math.max(64, duplicateWindow * 2));
@@ -195,14 +215,26 @@ public final class ShareProcessor
         final int h = i * 80;
         INT_LE.set(headers, h, version);
         System.arraycopy(job.prevHash(), 0, headers, h + 4, 32);
+        final int r = i * CoinbaseDescriptor.RECORD_LENGTH;
         if (c.extended)
         {
             System.arraycopy(extranonce, extranonceOffset, batchExtranonce, i * 32, extranonceLength);
-            extendedMerkleRoot(c.slotPrefix[slot], job, extranonce, extranonceOffset, extranonceLength, headers, h + 36);
+            final int context = batchContext(c, slot);
+            if (context == CoinbaseDescriptor.NONE)
+            {
+                extendedMerkleRoot(c.slotPrefix[slot], job, extranonce, extranonceOffset, extranonceLength, headers,
+                    h + CoinbaseDescriptor.HEADER_MERKLE_ROOT_OFFSET);
+            }
+            INT_LE.set(coinbaseRecords, r + CoinbaseDescriptor.CONTEXT_OFFSET_OFFSET, context);
+            INT_LE.set(coinbaseRecords, r + CoinbaseDescriptor.EXTRANONCE_LENGTH_OFFSET, extranonceLength);
+            System.arraycopy(extranonce, extranonceOffset, coinbaseRecords, r + CoinbaseDescriptor.EXTRANONCE_OFFSET,
+                extranonceLength);
+            extendedInBatch++;
         }
         else
         {
-            System.arraycopy(merkleRoot(c, slot), 0, headers, h + 36, 32);
+            System.arraycopy(merkleRoot(c, slot), 0, headers, h + CoinbaseDescriptor.HEADER_MERKLE_ROOT_OFFSET, 32);
+            INT_LE.set(coinbaseRecords, r + CoinbaseDescriptor.CONTEXT_OFFSET_OFFSET, CoinbaseDescriptor.NONE);
         }
         INT_LE.set(headers, h + 68, ntime);
         INT_LE.set(headers, h + 72, job.nbits());
@@ -229,11 +261,19 @@ public final class ShareProcessor
             {
                 hasher.hashMidstates(recordsSegment, n, hashesSegment);
             }
-            else
+            else if (extendedInBatch == 0)
             {
                 hasher.hash(headersSegment, n, hashesSegment);
-                uncached = 0;
             }
+            else
+            {
+                // writes each extended share's merkle root into its header (candidate() reads it from there)
+                hasher.hashCoinbases(contextsSegment, coinbaseRecordsSegment, headersSegment, n, hashesSegment);
+            }
+            uncached = 0;
+            extendedInBatch = 0;
+            contextsLength = 0;
+            batchNumber++;
             for (int i = 0; i < n; i++)
             {
                 final Channel c = batchChannel[i];
@@ -455,6 +495,54 @@ public final class ShareProcessor
             c.slotMerkleReady[slot] = true;
         }
         return root;
+    }
+
+    /**
+     * The offset in this batch's context table of the (channel, slot) coinbase context, written once per channel and
+     * job and copied into the table once per batch; {@link CoinbaseDescriptor#NONE} when the job's coinbase does not
+     * fit a context (a suffix over 64 KiB or a path over 32 nodes), and the share's root is folded here instead.
+     */
+    private int batchContext(final Channel c, final int slot)
+    {
+        if (!c.slotContextReady[slot])
+        {
+            final Job job = c.slotJob[slot];
+            final byte[] prefix = c.slotPrefix[slot];
+            int length = -1;
+            final int suffixLength = job.coinbaseSuffix().length;
+            final int pathCount = job.merklePathCount();
+            if (suffixLength <= CoinbaseDescriptor.MAX_SUFFIX_LENGTH && pathCount <= CoinbaseDescriptor.MAX_PATH_COUNT)
+            {
+                final int need = CoinbaseDescriptor.contextLength(
+                    job.coinbasePrefix().length + prefix.length, suffixLength, pathCount);
+                if (c.slotContext[slot] == null || c.slotContext[slot].length < need)
+                {
+                    c.slotContext[slot] = new byte[need];
+                }
+                length = contextWriter.write(job.coinbasePrefix(), prefix, job.coinbaseSuffix(), job.merklePath(),
+                    pathCount, c.slotContext[slot], 0);
+            }
+            c.slotContextLength[slot] = length;
+            c.slotContextReady[slot] = true;
+        }
+        final int length = c.slotContextLength[slot];
+        if (length < 0)
+        {
+            return CoinbaseDescriptor.NONE;
+        }
+        if (c.slotContextBatch[slot] != batchNumber)
+        {
+            if (contextsLength + length > contexts.length)
+            {
+                contexts = java.util.Arrays.copyOf(contexts, Math.max(2 * contexts.length, contextsLength + length));
+                contextsSegment = MemorySegment.ofArray(contexts);
+            }
+            System.arraycopy(c.slotContext[slot], 0, contexts, contextsLength, length);
+            c.slotContextOffset[slot] = contextsLength;
+            c.slotContextBatch[slot] = batchNumber;
+            contextsLength += length;
+        }
+        return c.slotContextOffset[slot];
     }
 
     private void extendedMerkleRoot(final byte[] prefix, final Job job, final byte[] extranonce, final int offset,

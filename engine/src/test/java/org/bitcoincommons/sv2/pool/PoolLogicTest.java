@@ -273,6 +273,56 @@ class PoolLogicTest
     }
 
     /**
+     * An extended channel's block in one batch with a standard share and a version-rolled one (so the batch goes as one
+     * coinbase call): the candidate's header carries the merkle root of the miner's own coinbase, written by the
+     * hashing call and read back from the batch's headers, and the embedded chain accepts the assembled block.
+     */
+    @Test
+    void extendedChannelBlockInAMixedBatchIsAssembledAndAcceptedByTheChain()
+    {
+        final int ch = openStandard(1.0f, MAX_TARGET);
+        final RecordingDownstream.Msg sjob = miner.last("NewMiningJob");
+        final RecordingDownstream proxy = new RecordingDownstream(3);
+        f.logic.connectionOpened(proxy, false);
+        f.logic.openExtendedChannel(proxy, 1, "proxy", 1.0f, MAX_TARGET, 4);
+        final RecordingDownstream.Msg ok = proxy.last("OpenExtendedMiningChannel.Success");
+        final RecordingDownstream.Msg job = proxy.last("NewExtendedMiningJob");
+        final RecordingDownstream.Msg prev = proxy.last("SetNewPrevHash");
+        final int ntime = (int)prev.b() + 1;
+        final byte[] extranonce = {9, 8, 7, 6, 5, 4, 3, 2};
+        final byte[] full = new byte[12];
+        System.arraycopy(ok.bytes2(), 0, full, 0, 4);
+        System.arraycopy(extranonce, 0, full, 4, 8);
+        final byte[] root = merkleRoot(job.bytes2(), full, job.bytes3(), job.bytes());
+        final int version = (int)job.c();
+        final int win = nonceFor(version, prev.bytes(), root, ntime, BITS, Target.fromCompact(BITS), true, 0);
+        final int standardVersion = (int)sjob.c();
+        final int rolledVersion = standardVersion ^ (1 << 13);
+        final BigInteger standardTarget = channelTarget();
+        final int plain = shareNonce(standardVersion, prev.bytes(), sjob.bytes(), ntime, standardTarget, 0);
+        final int rolled = shareNonce(rolledVersion, prev.bytes(), sjob.bytes(), ntime, standardTarget, 0);
+        final long heightBefore = f.chain.tipHeight();
+
+        final var s = f.logic.shares();
+        s.submitStandard(miner, ch, 1, (int)sjob.a(), plain, ntime, standardVersion);
+        s.submitExtended(proxy, ok.channelId(), 1, (int)job.a(), win, ntime, version, extranonce, 0, 8);
+        s.submitStandard(miner, ch, 2, (int)sjob.a(), rolled, ntime, rolledVersion);
+        s.endOfBatch();
+
+        assertEquals(List.of(), miner.named("SubmitShares.Error").stream().map(RecordingDownstream.Msg::text).toList());
+        assertEquals(List.of(), proxy.named("SubmitShares.Error").stream().map(RecordingDownstream.Msg::text).toList());
+        assertEquals(2, miner.last("SubmitShares.Success").a());
+        assertEquals(1, proxy.last("SubmitShares.Success").a());
+        assertEquals(1, f.candidates.size());
+        final byte[] header = f.candidates.get(0).header();
+        assertArrayEquals(header(version, prev.bytes(), root, ntime, BITS, win), header);
+        assertArrayEquals(sha256d(header), f.candidates.get(0).hash());
+        f.submitCandidates();
+        assertEquals(List.of("null"), f.submitResults, "the embedded chain accepted the assembled block");
+        assertEquals(heightBefore + 1, f.chain.tipHeight());
+    }
+
+    /**
      * SetExtranoncePrefix: the channel gets a prefix no channel uses, jobs sent afterwards are checked with it, and
      * shares on the job sent before keep the prefix that job was sent under.
      */

@@ -37,6 +37,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * lookup, version and ntime checks, header and midstate record), hash the batch in the native kernel, compare with
  * the targets, check the duplicate window, journal the batch to a real Chronicle queue and emit one
  * SubmitShares.Success per channel. 256 shares from 16 channels per batch. -prof gc shows the allocation per share.
+ * {@code mix=mixed}: 16 more channels are extended ones, and every other share of a batch is a SubmitSharesExtended
+ * with its own extranonce (its merkle root depends on it) and every other share has rolled version bits, the mix of
+ * {@code bench load --extended-percent 50 --rolled-percent 50}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -49,11 +52,18 @@ public class ShareValidationBench
     @Param({"ffm"})
     public String hashImpl;
 
+    @Param({"standard", "mixed"})
+    public String mix;
+
     private Path dir;
     private Journal journal;
     private PoolLogic logic;
     private final CountingDownstream[] miners = new CountingDownstream[CHANNELS];
     private final int[] channelIds = new int[CHANNELS];
+    private final CountingDownstream[] proxies = new CountingDownstream[CHANNELS];
+    private final int[] extendedIds = new int[CHANNELS];
+    private final byte[] extranonce = new byte[32];
+    private boolean mixed;
     private int jobId;
     private int version;
     private int ntime;
@@ -65,6 +75,7 @@ public class ShareValidationBench
         long successes;
         long errors;
         int channelId;
+        int extranonceSize;
         int jobId;
         int version;
         int ntime;
@@ -86,6 +97,8 @@ public class ShareValidationBench
         public void openExtendedMiningChannelSuccess(final int requestId, final int channelId, final byte[] target,
             final int extranonceSize, final byte[] extranoncePrefix, final int groupChannelId)
         {
+            this.channelId = channelId;
+            this.extranonceSize = extranonceSize;
         }
 
         @Override
@@ -111,6 +124,8 @@ public class ShareValidationBench
             final boolean versionRollingAllowed, final byte[] merklePath, final int pathCount, final byte[] prefix,
             final byte[] suffix)
         {
+            this.jobId = jobId;
+            this.version = version;
         }
 
         @Override
@@ -187,6 +202,19 @@ public class ShareValidationBench
             logic.openStandardChannel(miners[i], 1, "bench." + i, 0.0f, max);
             channelIds[i] = miners[i].channelId;
         }
+        mixed = mix.equals("mixed");
+        for (int i = 0; mixed && i < CHANNELS; i++)
+        {
+            proxies[i] = new CountingDownstream();
+            logic.connectionOpened(proxies[i], false);
+            logic.openExtendedChannel(proxies[i], 1, "bench.x" + i, 0.0f, max, 8);
+            extendedIds[i] = proxies[i].channelId;
+            if (proxies[i].jobId != miners[0].jobId || proxies[i].extranonceSize != 8)
+            {
+                throw new IllegalStateException("extended channel " + i + ": job " + proxies[i].jobId + ", extranonce " +
+                    proxies[i].extranonceSize);
+            }
+        }
         jobId = miners[0].jobId;
         version = miners[0].version;
         ntime = miners[0].ntime;
@@ -208,12 +236,40 @@ public class ShareValidationBench
     public void validateBatch(final Blackhole bh)
     {
         final var shares = logic.shares();
-        for (int i = 0; i < BATCH; i++)
+        if (mixed)
         {
-            final int c = i & (CHANNELS - 1);
-            shares.submitStandard(miners[c], channelIds[c], nonce, jobId, nonce++, ntime, version);
+            for (int i = 0; i < BATCH; i++)
+            {
+                final int c = (i >> 1) & (CHANNELS - 1);
+                // shares 1 and 2 of every 4 have rolled bits (BIP320 range), shares 2 and 3 are extended ones
+                final int v = ((i + 1) & 2) != 0 ? version ^ ((nonce & 0xff) << 13) : version;
+                if ((i & 2) != 0)
+                {
+                    extranonce[0] = (byte)nonce;
+                    extranonce[1] = (byte)(nonce >>> 8);
+                    extranonce[2] = (byte)(nonce >>> 16);
+                    extranonce[3] = (byte)(nonce >>> 24);
+                    shares.submitExtended(proxies[c], extendedIds[c], nonce, jobId, nonce++, ntime, v, extranonce, 0, 8);
+                }
+                else
+                {
+                    shares.submitStandard(miners[c], channelIds[c], nonce, jobId, nonce++, ntime, v);
+                }
+            }
+        }
+        else
+        {
+            for (int i = 0; i < BATCH; i++)
+            {
+                final int c = i & (CHANNELS - 1);
+                shares.submitStandard(miners[c], channelIds[c], nonce, jobId, nonce++, ntime, version);
+            }
         }
         shares.endOfBatch();
         bh.consume(miners[0].successes);
+        if (mixed && proxies[0].errors + miners[0].errors != 0)
+        {
+            throw new IllegalStateException("shares rejected: " + proxies[0].errors + " extended, " + miners[0].errors);
+        }
     }
 }
