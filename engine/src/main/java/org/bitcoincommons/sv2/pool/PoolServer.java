@@ -512,6 +512,10 @@ public final class PoolServer implements AutoCloseable
         {
             lastTemplate = template;
             final Job job = jobs.create(template);
+            if (merge != null)
+            {
+                merge.jobCreated(job);
+            }
             final long seq = pipeline.claim();
             try
             {

@@ -19,6 +19,14 @@ public interface WorkLayer extends JobFactory.Decorator, AutoCloseable
     /** Records rewards, fees and the revenue split, for Bitcoin blocks as for aux blocks. */
     RewardRecorder recorder();
 
+    /**
+     * A job was made from a decorated template (template thread, under the pool's template lock; must return at once).
+     * A Job Declaration client declares it upstream; merged mining needs nothing here.
+     */
+    default void jobCreated(final Job job)
+    {
+    }
+
     /** Starts the layer's own threads (pollers, submitters). */
     void start();
 
