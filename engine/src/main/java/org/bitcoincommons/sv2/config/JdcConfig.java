@@ -44,16 +44,8 @@ public record JdcConfig(boolean enabled, InetSocketAddress upstreamAddr, String 
         {
             throw new ConfigException(t.key("upstream_addr") + ": is required (the pool's SV2 mining endpoint)");
         }
+        // checked as a key (base58check, a point on secp256k1) by the client, which owns the Noise layer
         final String key = t.requiredString("authority_public_key");
-        try
-        {
-            org.bitcoincommons.sv2.noise.AuthorityKeys.decodePublic(key);
-        }
-        catch (final RuntimeException ex)
-        {
-            throw new ConfigException(t.key("authority_public_key") + ": not an authority public key (" +
-                ex.getMessage() + ")");
-        }
         final InetSocketAddress jds = t.address("jds_addr", null);
         if (jds == null)
         {

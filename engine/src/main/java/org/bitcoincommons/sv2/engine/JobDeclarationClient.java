@@ -9,7 +9,7 @@ import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SystemEpochClock;
 import org.bitcoincommons.sv2.config.ConfigException;
 import org.bitcoincommons.sv2.config.EngineConfig;
-import org.bitcoincommons.sv2.jd.client.JdClient;
+import org.bitcoincommons.sv2.jdc.JdClient;
 
 /**
  * The public face of the Job Declaration client: a farm mines its own templates on a pool. It serves the farm's

@@ -329,11 +329,28 @@ class JobDeclarationClientTest
         assertTrue(error(base + "fallback = \"none\"\n").startsWith("jdc.fallback:"));
         assertTrue(error(base + "retry_min_ms = 5000\nretry_max_ms = 100\n").startsWith("jdc.retry_max_ms:"));
         assertTrue(error(base + "typo = 1\n").contains("jdc.typo"));
-        assertTrue(error(base.replace("authority_public_key = \"", "authority_public_key = \"x"))
+        final EngineConfig badKey = EngineConfig.parse(base.replace("authority_public_key = \"",
+            "authority_public_key = \"x"), dir);
+        assertTrue(assertThrows(ConfigException.class, () -> JobDeclarationClient.builder(badKey).start()).getMessage()
             .startsWith("jdc.authority_public_key:"));
         assertTrue(error(base.replace("coinbase_address = \"" + SOLO_PAYOUT + "\"", ""))
             .startsWith("pool.coinbase_address:"));
         assertTrue(error(base + "[jds]\nlisten_addr = \"127.0.0.1:0\"\n").startsWith("jdc:"));
+    }
+
+    @Test
+    void theExampleFileIsAValidClientConfiguration()
+    {
+        Path root = Path.of("").toAbsolutePath();
+        while (!java.nio.file.Files.exists(root.resolve("etc/jdc.example.toml")))
+        {
+            root = root.getParent();
+        }
+        final EngineConfig c = EngineConfig.load(root.resolve("etc/jdc.example.toml"));
+        assertTrue(c.jdc().enabled());
+        assertEquals(3334, c.jdc().jdsAddr().getPort());
+        assertEquals(34265, c.stratumV2().listenAddr().getPort());
+        assertEquals(4, c.pool().extranonceSize());
     }
 
     private String error(final String toml)

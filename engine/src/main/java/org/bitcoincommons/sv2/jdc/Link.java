@@ -1,4 +1,4 @@
-package org.bitcoincommons.sv2.jd.client;
+package org.bitcoincommons.sv2.jdc;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

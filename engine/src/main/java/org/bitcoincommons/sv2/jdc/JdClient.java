@@ -1,4 +1,4 @@
-package org.bitcoincommons.sv2.jd.client;
+package org.bitcoincommons.sv2.jdc;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -170,7 +170,14 @@ public final class JdClient implements AutoCloseable
         this.config = config;
         this.jc = config.jdc();
         this.clock = clock;
-        this.authority = AuthorityKeys.decodePublic(jc.authorityKey());
+        try
+        {
+            this.authority = AuthorityKeys.decodePublic(jc.authorityKey());
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new ConfigException("jdc.authority_public_key: not an authority public key (" + ex.getMessage() + ")");
+        }
         this.beforeSetCustomJob = beforeSetCustomJob;
         this.local = new PoolServer(config, clock, (c, network, accounting, refresh) ->
         {
