@@ -71,6 +71,8 @@ public final class JdClient implements AutoCloseable
     private static final int WITNESS_SCRIPT_SIG_LENGTH_OFFSET = 43;
     /** Local job ids remembered with their upstream custom job id (older ones are stale for the pool too). */
     private static final int MAX_MAPPED_JOBS = 64;
+    /** SRI's error code for a token that is unknown, expired, another connection's or already used. */
+    private static final String INVALID_TOKEN = "invalid-mining-job-token";
 
     /** What the client is doing. */
     public enum Mode
@@ -147,6 +149,7 @@ public final class JdClient implements AutoCloseable
     private final AtomicLong customJobs = new AtomicLong();
     private final AtomicLong customJobsRefused = new AtomicLong();
     private final AtomicLong staleChainTip = new AtomicLong();
+    private final AtomicLong tokensRefused = new AtomicLong();
     private final AtomicLong fallbacks = new AtomicLong();
     private final AtomicLong recoveries = new AtomicLong();
     private final AtomicLong sharesForwarded = new AtomicLong();
@@ -226,6 +229,7 @@ public final class JdClient implements AutoCloseable
         m.put("custom_jobs", customJobs.get());
         m.put("custom_jobs_refused", customJobsRefused.get());
         m.put("stale_chain_tip", staleChainTip.get());
+        m.put("tokens_refused", tokensRefused.get());
         m.put("fallbacks", fallbacks.get());
         m.put("recoveries", recoveries.get());
         m.put("shares_forwarded", sharesForwarded.get());
@@ -246,6 +250,11 @@ public final class JdClient implements AutoCloseable
     public long customJobs()
     {
         return customJobs.get();
+    }
+
+    public long tokensRefused()
+    {
+        return tokensRefused.get();
     }
 
     public long staleChainTips()
@@ -445,7 +454,25 @@ public final class JdClient implements AutoCloseable
         }
     }
 
+    /**
+     * Declares {@code job} and sets it as a custom job. A token the JDS or the pool no longer takes (expired, already
+     * used) is a timing problem, not a refusal of the work: the job is declared once more with a fresh token.
+     */
     private void declare(final Job job, final Upstream u) throws Fallback, IOException, InterruptedException
+    {
+        if (!declareOnce(job, u, false))
+        {
+            tokensRefused.incrementAndGet();
+            tokens.clear();
+            LOG.info("jdc: a token was refused as {}; declaring job {} again with a fresh one", INVALID_TOKEN,
+                job.jobId());
+            declareOnce(job, u, true);
+        }
+    }
+
+    /** @return false when a token was refused and {@code lastAttempt} is false */
+    private boolean declareOnce(final Job job, final Upstream u, final boolean lastAttempt)
+        throws Fallback, IOException, InterruptedException
     {
         final Template t = job.template();
         final byte[] witnessPrefix = job.coinbase().witnessPrefix();
@@ -491,7 +518,11 @@ public final class JdClient implements AutoCloseable
                         // a race with a new block, not a refusal: the job on the new tip is declared next
                         staleChainTip.incrementAndGet();
                         staleTip = job.prevHash().clone();
-                        return;
+                        return true;
+                    }
+                    if (INVALID_TOKEN.equals(e.errorCode()) && !lastAttempt)
+                    {
+                        return false;
                     }
                     refused.incrementAndGet();
                     throw new Fallback("DeclareMiningJob.Error " + e.errorCode() + ": " +
@@ -512,11 +543,12 @@ public final class JdClient implements AutoCloseable
                 throw new IllegalStateException("beforeSetCustomJob hook failed", ex);
             }
         }
-        setCustomJob(job, u, token.miningJobToken(), witnessPrefix);
+        return setCustomJob(job, u, token.miningJobToken(), witnessPrefix, lastAttempt);
     }
 
-    private void setCustomJob(final Job job, final Upstream u, final byte[] token, final byte[] witnessPrefix)
-        throws Fallback, IOException, InterruptedException
+    /** @return false when the token was refused and {@code lastAttempt} is false */
+    private boolean setCustomJob(final Job job, final Upstream u, final byte[] token, final byte[] witnessPrefix,
+        final boolean lastAttempt) throws Fallback, IOException, InterruptedException
     {
         final Template t = job.template();
         final int scriptSigStart = WITNESS_SCRIPT_SIG_LENGTH_OFFSET + 1;
@@ -554,7 +586,7 @@ public final class JdClient implements AutoCloseable
                     recoveries.incrementAndGet();
                     LOG.info("jdc: the JDS takes declarations again");
                 }
-                return;
+                return true;
             }
             if (r instanceof SetCustomMiningJobError e && e.requestId() == req)
             {
@@ -566,7 +598,11 @@ public final class JdClient implements AutoCloseable
                     staleChainTip.incrementAndGet();
                     staleTip = job.prevHash().clone();
                     LOG.info("jdc: SetCustomMiningJob on a stale tip; declaring again on the new one");
-                    return;
+                    return true;
+                }
+                if (INVALID_TOKEN.equals(e.errorCode()) && !lastAttempt)
+                {
+                    return false;
                 }
                 throw new Fallback("SetCustomMiningJob.Error " + e.errorCode());
             }

@@ -60,6 +60,7 @@ class JobDeclarationClientTest
     private FakeBitcoind node;
     private PoolServer pool;
     private byte[] poolScript;
+    private final java.util.concurrent.atomic.AtomicLong poolClockOffsetMs = new java.util.concurrent.atomic.AtomicLong();
 
     @AfterEach
     void tearDown() throws Exception
@@ -109,7 +110,7 @@ class JobDeclarationClientTest
             enabled = false
             """.formatted(dir.resolve("pool-journal").toString().replace("\\", "/"),
             JobDeclarationEndToEndTest.MAINNET_PAYOUT, node.url(), freePort()), dir);
-        pool = new PoolServer(config, WorkLayerFactory.NONE);
+        pool = new PoolServer(config, () -> System.currentTimeMillis() + poolClockOffsetMs.get(), WorkLayerFactory.NONE);
         pool.start();
         closing.add(pool::close);
         poolScript = new AddressCodec(Network.MAINNET, Base58::decodeCheck)
@@ -270,6 +271,27 @@ class JobDeclarationClientTest
             () -> "stale-chain-tip, then a custom job on the new tip: " + jdc.status());
         assertEquals(0, jdc.client().fallbacks(), "a race is not a fallback");
         assertEquals("declaring", jdc.mode());
+    }
+
+    @Test
+    void aDeclaredTokenThatExpiredBeforeSetCustomMiningJobIsDeclaredAgainWithAFreshOne() throws Exception
+    {
+        start();
+        final boolean[] once = {false};
+        final JobDeclarationClient jdc = startJdc(node,
+            JobDeclarationClient.builder(EngineConfig.parse(jdcToml(node, ""), dir)).beforeSetCustomJob(job ->
+            {
+                if (!once[0])
+                {
+                    once[0] = true;
+                    poolClockOffsetMs.addAndGet(10_001);   // past the JDS's 10 s for DeclareMiningJob.Success's token
+                }
+            }));
+        assertTrue(await(() -> jdc.client().customJobs() >= 1), () -> "a custom job after the retry: " + jdc.status());
+        assertEquals(1, jdc.client().tokensRefused(), "the expired token was refused once");
+        assertEquals(2, jdc.client().jobsDeclared(), "and the job declared again");
+        assertEquals(0, jdc.client().fallbacks(), "an expired token is not a fallback");
+        assertEquals(1, pool.customJobsRefused());
     }
 
     @Test
