@@ -82,6 +82,11 @@ class JobDeclarationClientTest
     /** The pool with its JDS on a fixed port (it is restarted there), keys fixed in the file. */
     private void startPool(final FakeBitcoind node, final int... hidden) throws Exception
     {
+        startPool(node, "", hidden);
+    }
+
+    private void startPool(final FakeBitcoind node, final String jdsKeys, final int... hidden) throws Exception
+    {
         final JsonNode txs = node.currentTemplate().get("transactions");
         for (final int p : hidden)
         {
@@ -106,10 +111,11 @@ class JobDeclarationClientTest
             [jds]
             listen_addr = "127.0.0.1:%d"
             mempool_poll_ms = 100
+            %s
             [api]
             enabled = false
             """.formatted(dir.resolve("pool-journal").toString().replace("\\", "/"),
-            JobDeclarationEndToEndTest.MAINNET_PAYOUT, node.url(), freePort()), dir);
+            JobDeclarationEndToEndTest.MAINNET_PAYOUT, node.url(), freePort(), jdsKeys), dir);
         pool = new PoolServer(config, () -> System.currentTimeMillis() + poolClockOffsetMs.get(), WorkLayerFactory.NONE);
         pool.start();
         closing.add(pool::close);
@@ -292,6 +298,22 @@ class JobDeclarationClientTest
         assertEquals(2, jdc.client().jobsDeclared(), "and the job declared again");
         assertEquals(0, jdc.client().fallbacks(), "an expired token is not a fallback");
         assertEquals(1, pool.customJobsRefused());
+    }
+
+    @Test
+    void coinbaseOnlyModeSetsCustomJobsWithoutDeclaring() throws Exception
+    {
+        node = node();
+        closing.add(node);
+        startPool(node, "mode = \"coinbase-only\"");
+        final JobDeclarationClient jdc = startJdc(node,
+            JobDeclarationClient.builder(EngineConfig.parse(jdcToml(node, "mode = \"coinbase-only\""), dir)));
+        assertTrue(await(() -> jdc.client().customJobs() >= 1), () -> "a custom job: " + jdc.status());
+        assertEquals(0, jdc.client().jobsDeclared());
+        assertEquals(0, pool.jds().jobsDeclared.sum());
+        final StratumV2Miner miner = miner(jdc);
+        assertTrue(await(() -> jdc.client().sharesAcceptedUpstream() >= 2), () -> "shares on it: " + jdc.status());
+        miner.stop();
     }
 
     @Test
