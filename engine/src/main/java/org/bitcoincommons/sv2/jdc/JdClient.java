@@ -140,6 +140,10 @@ public final class JdClient implements AutoCloseable
     private boolean recovering;
     /** Control thread: the prev hash a stale-chain-tip named; jobs still on it are not declared. */
     private byte[] staleTip;
+    /** Control thread: when the declaration of the current job began. */
+    private long declareStartNs;
+    /** The last job's time from its declaration's start to SetCustomMiningJob.Success, microseconds. */
+    private volatile long lastDeclareToCustomJobUs = -1;
     private long tokenAtMs;
     private int shareSequence;
 
@@ -228,6 +232,7 @@ public final class JdClient implements AutoCloseable
         m.put("missing_txs_provided", missingTxsProvided.get());
         m.put("custom_jobs", customJobs.get());
         m.put("custom_jobs_refused", customJobsRefused.get());
+        m.put("last_declare_to_custom_job_us", lastDeclareToCustomJobUs);
         m.put("stale_chain_tip", staleChainTip.get());
         m.put("tokens_refused", tokensRefused.get());
         m.put("fallbacks", fallbacks.get());
@@ -460,6 +465,7 @@ public final class JdClient implements AutoCloseable
      */
     private void declare(final Job job, final Upstream u) throws Fallback, IOException, InterruptedException
     {
+        declareStartNs = System.nanoTime();
         if (!declareOnce(job, u, false))
         {
             tokensRefused.incrementAndGet();
@@ -579,6 +585,9 @@ public final class JdClient implements AutoCloseable
                 }
                 upstreamJobIds.put(job.jobId(), ok.jobId());
                 customJobs.incrementAndGet();
+                lastDeclareToCustomJobUs = (System.nanoTime() - declareStartNs) / 1000;
+                LOG.info("jdc: job {} ({} transactions) is the pool's custom job {}, {} us after its declaration began",
+                    job.jobId(), job.template().transactions().size(), ok.jobId(), lastDeclareToCustomJobUs);
                 customJobsSinceConnect++;
                 if (recovering)
                 {
