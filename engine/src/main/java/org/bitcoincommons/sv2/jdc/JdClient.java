@@ -20,6 +20,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.bitcoincommons.sv2.bitcoin.Sha256d;
+import org.bitcoincommons.sv2.bitcoin.Target;
 import org.bitcoincommons.sv2.codec.FrameHeaderFlyweight;
 import org.bitcoincommons.sv2.codec.common.CommonProtocol;
 import org.bitcoincommons.sv2.codec.jd.AllocateMiningJobToken;
@@ -121,6 +122,9 @@ public final class JdClient implements AutoCloseable
     private final Map<Integer, Long> upstreamJobIds = new ConcurrentHashMap<>();
     private final UnsafeBuffer shareFrame = new UnsafeBuffer(new byte[256]);
     private final SubmitSharesExtended shareEncoder = new SubmitSharesExtended();
+    /** Sender thread: a forwarded share's upstream extranonce (an SV2 extranonce is at most 32 bytes). */
+    private final byte[] shareExtranonce = new byte[32];
+    private final UnsafeBuffer shareExtranonceBuffer = new UnsafeBuffer(shareExtranonce);
     private final Object lock = new Object();
 
     private volatile boolean running;
@@ -158,6 +162,7 @@ public final class JdClient implements AutoCloseable
     private final AtomicLong recoveries = new AtomicLong();
     private final AtomicLong sharesForwarded = new AtomicLong();
     private final AtomicLong sharesNotForwarded = new AtomicLong();
+    private final AtomicLong belowUpstreamTarget = new AtomicLong();
     private final AtomicLong sharesAcceptedUpstream = new AtomicLong();
     private final AtomicLong sharesRejectedUpstream = new AtomicLong();
     private final AtomicLong blocksFound = new AtomicLong();
@@ -239,6 +244,7 @@ public final class JdClient implements AutoCloseable
         m.put("recoveries", recoveries.get());
         m.put("shares_forwarded", sharesForwarded.get());
         m.put("shares_not_forwarded", sharesNotForwarded.get());
+        m.put("shares_below_upstream_target", belowUpstreamTarget.get());
         m.put("shares_accepted_upstream", sharesAcceptedUpstream.get());
         m.put("shares_rejected_upstream", sharesRejectedUpstream.get());
         m.put("blocks_found", blocksFound.get());
@@ -842,14 +848,21 @@ public final class JdClient implements AutoCloseable
             sharesNotForwarded.incrementAndGet();
             return;
         }
+        final byte[] target = upstreamTarget;
+        if (!Target.hashMeetsTarget(c.hash(), 0, target, 0))
+        {
+            // the job was made under an easier upstream target than the pool's SetTarget since
+            belowUpstreamTarget.incrementAndGet();
+            return;
+        }
         final byte[] h = c.header();
         final int rollable = u.rollable();
-        final byte[] extranonce = new byte[rollable];
-        System.arraycopy(c.extranonce(), 0, extranonce, u.pad(), c.extranonce().length);
+        java.util.Arrays.fill(shareExtranonce, 0, u.pad(), (byte)0);
+        System.arraycopy(c.extranonce(), 0, shareExtranonce, u.pad(), c.extranonce().length);
         final int len = shareEncoder.wrapForEncode(shareFrame, FrameHeaderFlyweight.HEADER_LENGTH)
             .channelId(u.channelId()).sequenceNumber(++shareSequence & 0xffffffffL).jobId(upstreamJob)
             .nonce(le32(h, 76)).ntime(le32(h, 68)).version(le32(h, 0))
-            .extranonce(new UnsafeBuffer(extranonce), 0, rollable).encodedLength();
+            .extranonce(shareExtranonceBuffer, 0, rollable).encodedLength();
         FrameHeaderFlyweight.write(shareFrame, 0, 0, true, MiningProtocol.MESSAGE_TYPE_SUBMIT_SHARES_EXTENDED, len);
         try
         {
