@@ -82,10 +82,11 @@ class JobDeclarationClientTest
     /** The pool with its JDS on a fixed port (it is restarted there), keys fixed in the file. */
     private void startPool(final FakeBitcoind node, final int... hidden) throws Exception
     {
-        startPool(node, "", hidden);
+        startPool(node, "", "", hidden);
     }
 
-    private void startPool(final FakeBitcoind node, final String jdsKeys, final int... hidden) throws Exception
+    private void startPool(final FakeBitcoind node, final String jdsKeys, final String poolKeys, final int... hidden)
+        throws Exception
     {
         final JsonNode txs = node.currentTemplate().get("transactions");
         for (final int p : hidden)
@@ -100,6 +101,7 @@ class JobDeclarationClientTest
             journal_dir = "%s"
             shares_per_minute = 6
             coinbase_address = "%s"
+            %s
             [template]
             sources = ["bitcoind"]
             network = "mainnet"
@@ -115,7 +117,7 @@ class JobDeclarationClientTest
             [api]
             enabled = false
             """.formatted(dir.resolve("pool-journal").toString().replace("\\", "/"),
-            JobDeclarationEndToEndTest.MAINNET_PAYOUT, node.url(), freePort(), jdsKeys), dir);
+            JobDeclarationEndToEndTest.MAINNET_PAYOUT, poolKeys, node.url(), freePort(), jdsKeys), dir);
         pool = new PoolServer(config, () -> System.currentTimeMillis() + poolClockOffsetMs.get(), WorkLayerFactory.NONE);
         pool.start();
         closing.add(pool::close);
@@ -305,7 +307,7 @@ class JobDeclarationClientTest
     {
         node = node();
         closing.add(node);
-        startPool(node, "mode = \"coinbase-only\"");
+        startPool(node, "mode = \"coinbase-only\"", "");
         final JobDeclarationClient jdc = startJdc(node,
             JobDeclarationClient.builder(EngineConfig.parse(jdcToml(node, "mode = \"coinbase-only\""), dir)));
         assertTrue(await(() -> jdc.client().customJobs() >= 1), () -> "a custom job: " + jdc.status());
@@ -313,6 +315,24 @@ class JobDeclarationClientTest
         assertEquals(0, pool.jds().jobsDeclared.sum());
         final StratumV2Miner miner = miner(jdc);
         assertTrue(await(() -> jdc.client().sharesAcceptedUpstream() >= 2), () -> "shares on it: " + jdc.status());
+        miner.stop();
+    }
+
+    @Test
+    void aPoolChannelWiderThanTheLocalExtranoncesIsZeroPadded() throws Exception
+    {
+        // the pool's channels roll 12 bytes, the farm's local extranonces are 8 (4-byte channel prefix + 4): 4 bytes of
+        // zero padding in the coinbase's scriptSig, and at the front of every forwarded share's extranonce
+        node = node();
+        closing.add(node);
+        startPool(node, "", "extranonce_size = 12");
+        final JobDeclarationClient jdc = startJdc(node,
+            JobDeclarationClient.builder(EngineConfig.parse(jdcToml(node, ""), dir)));
+        assertTrue(await(() -> jdc.client().customJobs() >= 1), () -> "a custom job: " + jdc.status());
+        final StratumV2Miner miner = miner(jdc);
+        assertTrue(await(() -> jdc.client().sharesAcceptedUpstream() >= 2), () -> "the pool recomputes the farm's "
+            + "merkle roots with the padded extranonce: " + jdc.status());
+        assertEquals(0L, jdc.status().get("shares_rejected_upstream"));
         miner.stop();
     }
 
