@@ -17,7 +17,8 @@ import java.net.InetSocketAddress;
  * @param mode              "full-template" (declare every job with its transactions) or "coinbase-only" (custom jobs
  *                          on allocated tokens, no declaration)
  * @param fallback          what the farm mines while the JDS refuses or is unreachable: "solo" (the own templates,
- *                          paying {@code pool.coinbase_address}, blocks to the own node)
+ *                          paying {@code pool.coinbase_address}, blocks to the own node) or "pool" (the pool's own
+ *                          jobs through the upstream channel; solo when the pool is unreachable too)
  * @param nominalHashrate   H/s announced on the upstream channel (the pool's first target follows it)
  * @param tokenMaxAgeSec    a spare allocated token older than this is dropped and a fresh one asked for (keep it under
  *                          the JDS's {@code token_lifetime_sec})
@@ -32,6 +33,7 @@ public record JdcConfig(boolean enabled, InetSocketAddress upstreamAddr, String 
     public static final String FULL_TEMPLATE = JdsConfig.FULL_TEMPLATE;
     public static final String COINBASE_ONLY = JdsConfig.COINBASE_ONLY;
     public static final String FALLBACK_SOLO = "solo";
+    public static final String FALLBACK_POOL = "pool";
 
     static JdcConfig read(final TomlReader t)
     {
@@ -59,14 +61,10 @@ public record JdcConfig(boolean enabled, InetSocketAddress upstreamAddr, String 
                 "\" (got \"" + mode + "\")");
         }
         final String fallback = t.string("fallback", FALLBACK_SOLO);
-        if ("pool".equals(fallback))
+        if (!FALLBACK_SOLO.equals(fallback) && !FALLBACK_POOL.equals(fallback))
         {
-            throw new ConfigException(t.key("fallback") + ": \"pool\" (mining the pool's own jobs) is not implemented "
-                + "yet; use \"solo\"");
-        }
-        if (!FALLBACK_SOLO.equals(fallback))
-        {
-            throw new ConfigException(t.key("fallback") + ": must be \"solo\" (got \"" + fallback + "\")");
+            throw new ConfigException(t.key("fallback") + ": must be \"solo\" or \"pool\" (got \"" + fallback +
+                "\")");
         }
         final long retryMin = t.integer("retry_min_ms", 1000, 10, 3_600_000);
         final long retryMax = t.integer("retry_max_ms", 30_000, 10, 3_600_000);
@@ -84,6 +82,12 @@ public record JdcConfig(boolean enabled, InetSocketAddress upstreamAddr, String 
     {
         return new JdcConfig(false, null, null, null, null, FULL_TEMPLATE, FALLBACK_SOLO, 1e12, 300, 10_000, 1000,
             30_000);
+    }
+
+    /** The farm mines the pool's own jobs while the JDS is away (solo when the pool is away too). */
+    public boolean poolFallback()
+    {
+        return FALLBACK_POOL.equals(fallback);
     }
 
     public boolean coinbaseOnly()

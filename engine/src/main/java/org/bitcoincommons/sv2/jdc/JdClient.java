@@ -33,6 +33,8 @@ import org.bitcoincommons.sv2.codec.jd.ProvideMissingTransactions;
 import org.bitcoincommons.sv2.codec.jd.ProvideMissingTransactionsSuccess;
 import org.bitcoincommons.sv2.codec.jd.PushSolution;
 import org.bitcoincommons.sv2.codec.mining.MiningProtocol;
+import org.bitcoincommons.sv2.codec.mining.NewExtendedMiningJob;
+import org.bitcoincommons.sv2.codec.mining.SetNewPrevHash;
 import org.bitcoincommons.sv2.codec.mining.OpenExtendedMiningChannel;
 import org.bitcoincommons.sv2.codec.mining.OpenExtendedMiningChannelSuccess;
 import org.bitcoincommons.sv2.codec.mining.OpenMiningChannelError;
@@ -83,7 +85,9 @@ public final class JdClient implements AutoCloseable
         /** Declaring the own templates to the JDS, shares go to the pool. */
         DECLARING,
         /** Fallback: the own templates pay {@code pool.coinbase_address}, blocks go to the own node only. */
-        SOLO
+        SOLO,
+        /** Fallback: the farm mines the pool's own jobs through the upstream channel. */
+        POOL
     }
 
     /**
@@ -93,6 +97,22 @@ public final class JdClient implements AutoCloseable
      * @param pad  how many of {@code lead}'s last bytes are padding (they go into each share's extranonce)
      */
     record Upstream(long channelId, byte[] prefix, int rollable, byte[] lead, int pad)
+    {
+    }
+
+    /** A job of the pool's, as NewExtendedMiningJob gave it (BIP141-stripped coinbase parts). */
+    record PoolJob(long jobId, boolean future, long minNtime, int version, byte[] merklePath, byte[] prefix,
+        byte[] suffix)
+    {
+    }
+
+    /** What SetNewPrevHash said. */
+    record SetNewPrevHashParts(long jobId, byte[] prevHash, long minNtime, int nbits)
+    {
+    }
+
+    /** Marks a local job made from a pool job (its auxWork): shares forwarded, blocks left to the pool. */
+    record PoolWork(Upstream upstream)
     {
     }
 
@@ -128,6 +148,13 @@ public final class JdClient implements AutoCloseable
     private final Object lock = new Object();
 
     private volatile boolean running;
+    /** True while the local pool serves the pool's jobs instead of jobs from the own templates. */
+    private volatile boolean poolJobs;
+    /** The pool's jobs on the upstream channel by the pool's job id (reader thread writes; guarded by itself). */
+    private final Map<Long, PoolJob> poolWork = new LinkedHashMap<>();
+    /** The pool's current prev hash, nbits and min ntime (guarded by {@link #poolWork}), or null before the first. */
+    private SetNewPrevHashParts poolTip;
+    private long poolActiveJobId = -1;
     private volatile Mode mode = Mode.STARTING;
     private volatile Runnable refreshJobs = () -> { };
     private volatile Upstream upstream;
@@ -136,6 +163,8 @@ public final class JdClient implements AutoCloseable
     private volatile Link jds;
     private volatile Link mining;
     private volatile String lastError = "";
+    /** Upstream share rejections by error code (a few codes exist). */
+    private final Map<String, AtomicLong> shareErrors = new ConcurrentHashMap<>();
     private volatile int[] lastMissingPositions = new int[0];
     private Thread control;
     private long requestIds = 1;
@@ -167,6 +196,8 @@ public final class JdClient implements AutoCloseable
     private final AtomicLong sharesRejectedUpstream = new AtomicLong();
     private final AtomicLong blocksFound = new AtomicLong();
     private final AtomicLong pushSolutions = new AtomicLong();
+    private final AtomicLong poolJobsPublished = new AtomicLong();
+    private final AtomicLong poolSharesForwarded = new AtomicLong();
 
     /**
      * @param config             a configuration with {@code [jdc]}
@@ -247,8 +278,11 @@ public final class JdClient implements AutoCloseable
         m.put("shares_below_upstream_target", belowUpstreamTarget.get());
         m.put("shares_accepted_upstream", sharesAcceptedUpstream.get());
         m.put("shares_rejected_upstream", sharesRejectedUpstream.get());
+        m.put("share_errors", new java.util.TreeMap<>(shareErrors));
         m.put("blocks_found", blocksFound.get());
         m.put("push_solutions", pushSolutions.get());
+        m.put("pool_jobs_mined", poolJobsPublished.get());
+        m.put("shares_forwarded_on_pool_jobs", poolSharesForwarded.get());
         m.put("last_error", lastError);
         return m;
     }
@@ -293,6 +327,18 @@ public final class JdClient implements AutoCloseable
         return sharesAcceptedUpstream.get();
     }
 
+    /** Jobs of the pool's given to the farm during "pool" fallbacks. */
+    public long poolJobsMined()
+    {
+        return poolJobsPublished.get();
+    }
+
+    /** Shares forwarded on the pool's own jobs (during "pool" fallbacks). */
+    public long poolSharesForwarded()
+    {
+        return poolSharesForwarded.get();
+    }
+
     public long pushSolutions()
     {
         return pushSolutions.get();
@@ -333,6 +379,7 @@ public final class JdClient implements AutoCloseable
                     LOG.info("jdc: declaring to {} (upstream channel {})", jc.jdsAddr(), upstream.channelId());
                     mode = Mode.DECLARING;
                 }
+                poolJobs = false;
                 refreshJobs.run();
                 serve();
             }
@@ -343,18 +390,41 @@ public final class JdClient implements AutoCloseable
                     break;
                 }
                 lastError = String.valueOf(ex.getMessage());
-                disconnect();
+                // "pool": while the pool's channel is still up, the farm mines the pool's own jobs through it
+                final boolean keepPool = jc.poolFallback() && mining != null && !mining.closed() &&
+                    upstream != null;
+                if (keepPool)
+                {
+                    closeJds();
+                }
+                else
+                {
+                    disconnect();
+                }
                 if (customJobsSinceConnect > 0)
                 {
                     backoffMs = jc.retryMinMs();   // it worked for a while: retry soon
                 }
-                if (mode != Mode.SOLO)
+                final Mode target = keepPool ? Mode.POOL : Mode.SOLO;
+                if (mode != target)
                 {
-                    fallbacks.incrementAndGet();
-                    recovering = true;
-                    LOG.warn("jdc: falling back to solo mining: {}", ex.getMessage());
-                    mode = Mode.SOLO;
-                    refreshJobs.run();
+                    if (mode == Mode.DECLARING || mode == Mode.STARTING)
+                    {
+                        fallbacks.incrementAndGet();
+                        recovering = true;
+                    }
+                    LOG.warn("jdc: falling back to {} mining: {}", keepPool ? "the pool's jobs" : "solo",
+                        ex.getMessage());
+                    mode = target;
+                    poolJobs = keepPool;
+                    if (keepPool)
+                    {
+                        publishPoolJob(true);
+                    }
+                    else
+                    {
+                        refreshJobs.run();
+                    }
                 }
                 try
                 {
@@ -373,21 +443,42 @@ public final class JdClient implements AutoCloseable
         }
     }
 
+    /** Connects what is not connected: the pool's channel (kept across a "pool" fallback), then the JDS. */
     private void connect() throws IOException, Fallback, InterruptedException
     {
-        disconnect();
+        if (mining == null || mining.closed() || upstream == null)
+        {
+            disconnect();
+            connectMining();
+        }
+        else
+        {
+            closeJds();
+        }
         jdsReplies.clear();
-        upstreamReplies.clear();
         tokens.clear();
-        final long timeoutMs = jc.responseTimeoutMs();
         final Link j = new Link("jds", jc.jdsAddr(), authority, CommonProtocol.PROTOCOL_JOB_DECLARATION,
-            jc.coinbaseOnly() ? 0 : CommonProtocol.FLAG_DECLARE_TX_DATA, timeoutMs);
+            jc.coinbaseOnly() ? 0 : CommonProtocol.FLAG_DECLARE_TX_DATA, jc.responseTimeoutMs());
         jds = j;
-        j.startReader(this::onJdsFrame, reason -> onLinkClosed("jds", reason));
+        j.startReader(this::onJdsFrame, reason -> onLinkClosed(j, jdsReplies, reason));
+        final AllocateMiningJobTokenSuccess first = takeToken();
+        tokens.addFirst(first);
+    }
+
+    private void connectMining() throws IOException, Fallback, InterruptedException
+    {
+        upstreamReplies.clear();
+        synchronized (poolWork)
+        {
+            poolWork.clear();
+            poolTip = null;
+            poolActiveJobId = -1;
+        }
+        final long timeoutMs = jc.responseTimeoutMs();
         final Link m = new Link("pool", jc.upstreamAddr(), authority, CommonProtocol.PROTOCOL_MINING,
             CommonProtocol.FLAG_REQUIRES_WORK_SELECTION | CommonProtocol.FLAG_REQUIRES_VERSION_ROLLING, timeoutMs);
         mining = m;
-        m.startReader(this::onMiningFrame, reason -> onLinkClosed("pool", reason));
+        m.startReader(this::onMiningFrame, reason -> onLinkClosed(m, upstreamReplies, reason));
         final int localLength = PoolLogic.CHANNEL_PREFIX_LENGTH + config.pool().extranonceSize();
         final byte[] max = new byte[32];
         Arrays.fill(max, (byte)0xff);
@@ -409,9 +500,16 @@ public final class JdClient implements AutoCloseable
         upstreamTarget = open.target().clone();
         upstreamJobIds.clear();
         customJobsSinceConnect = 0;
-        final AllocateMiningJobTokenSuccess first = takeToken();
-        tokens.addFirst(first);
         upstream = new Upstream(open.channelId(), open.extranoncePrefix().clone(), open.extranonceSize(), lead, pad);
+    }
+
+    private void closeJds()
+    {
+        final Link j = jds;
+        if (j != null)
+        {
+            j.close();
+        }
     }
 
     private void disconnect()
@@ -429,15 +527,14 @@ public final class JdClient implements AutoCloseable
         }
     }
 
-    private void onLinkClosed(final String name, final String reason)
+    private void onLinkClosed(final Link link, final BlockingQueue<Object> replies, final String reason)
     {
         if (running)
         {
-            LOG.info("jdc: {} connection closed: {}", name, reason);
+            LOG.info("jdc: {} connection closed: {}", link.name(), reason);
         }
-        // wakes a control thread waiting for an answer on either link
-        jdsReplies.offer(LINK_CLOSED);
-        upstreamReplies.offer(LINK_CLOSED);
+        // wakes the control thread if it waits for an answer on this link
+        replies.offer(LINK_CLOSED);
     }
 
     private void serve() throws Fallback, IOException, InterruptedException
@@ -738,15 +835,106 @@ public final class JdClient implements AutoCloseable
                 sharesAcceptedUpstream.addAndGet(submitSuccess.wrap(b, offset, length).newSubmitsAcceptedCount());
             case MiningProtocol.MESSAGE_TYPE_SUBMIT_SHARES_ERROR ->
             {
-                submitError.wrap(b, offset, length);
+                final String code = submitError.wrap(b, offset, length).errorCode();
+                shareErrors.computeIfAbsent(code, k -> new AtomicLong()).incrementAndGet();
                 sharesRejectedUpstream.incrementAndGet();
             }
+            case MiningProtocol.MESSAGE_TYPE_NEW_EXTENDED_MINING_JOB -> onPoolJob(b, offset, length);
+            case MiningProtocol.MESSAGE_TYPE_SET_NEW_PREV_HASH -> onPoolPrevHash(b, offset, length);
             default ->
             {
-                // the pool's own jobs on the channel (NewExtendedMiningJob, SetNewPrevHash): not mined here
+                // nothing else is needed here
             }
         }
     }
+
+    /** Reader thread: the pool's own job on the channel, kept for the "pool" fallback (the last few only). */
+    private void onPoolJob(final DirectBuffer b, final int offset, final int length)
+    {
+        final NewExtendedMiningJob m = newExtendedJob.wrap(b, offset, length);
+        final byte[] path = new byte[m.merklePathCount() * 32];
+        b.getBytes(m.merklePathOffset(), path);
+        final byte[] prefix = new byte[m.coinbaseTxPrefixLength()];
+        b.getBytes(m.coinbaseTxPrefixOffset(), prefix);
+        final byte[] suffix = new byte[m.coinbaseTxSuffixLength()];
+        b.getBytes(m.coinbaseTxSuffixOffset(), suffix);
+        final PoolJob job = new PoolJob(m.jobId(), !m.hasMinNtime(), m.hasMinNtime() ? m.minNtime() : 0,
+            (int)m.version(), path, prefix, suffix);
+        synchronized (poolWork)
+        {
+            poolWork.put(job.jobId(), job);
+            while (poolWork.size() > 8)
+            {
+                poolWork.remove(poolWork.keySet().iterator().next());
+            }
+            if (job.future())
+            {
+                return;
+            }
+            poolActiveJobId = job.jobId();
+        }
+        if (poolJobs)
+        {
+            publishPoolJob(false);
+        }
+    }
+
+    /** Reader thread: the pool moved to a new block; its future job becomes the active one. */
+    private void onPoolPrevHash(final DirectBuffer b, final int offset, final int length)
+    {
+        final SetNewPrevHash m = setNewPrevHash.wrap(b, offset, length);
+        final byte[] prev = new byte[32];
+        b.getBytes(m.prevHashOffset(), prev);
+        synchronized (poolWork)
+        {
+            poolTip = new SetNewPrevHashParts(m.jobId(), prev, m.minNtime(), (int)m.nbits());
+            poolActiveJobId = m.jobId();
+        }
+        if (poolJobs)
+        {
+            publishPoolJob(true);
+        }
+    }
+
+    /**
+     * Gives the farm the pool's active job (reader or control thread): the pool's coinbase with the upstream channel's
+     * extranonce prefix and padding moved into the local coinbase prefix, so the local extranonces nest as for
+     * declared jobs. The local job's id maps to the pool's job id for forwarding.
+     */
+    private void publishPoolJob(final boolean newTip)
+    {
+        final Upstream u = upstream;
+        final PoolJob j;
+        final SetNewPrevHashParts tip;
+        synchronized (poolWork)
+        {
+            j = poolWork.get(poolActiveJobId);
+            tip = poolTip;
+        }
+        if (u == null || j == null || tip == null)
+        {
+            return;   // the pool has not sent work yet: published when it does
+        }
+        final int localLength = PoolLogic.CHANNEL_PREFIX_LENGTH + config.pool().extranonceSize();
+        final byte[] prefix = Arrays.copyOf(j.prefix(), j.prefix().length + u.lead().length);
+        System.arraycopy(u.lead(), 0, prefix, j.prefix().length, u.lead().length);
+        final org.bitcoincommons.sv2.bitcoin.Coinbase coinbase =
+            org.bitcoincommons.sv2.bitcoin.Coinbase.fromParts(prefix, j.suffix(), localLength);
+        final long minNtime = j.future() ? tip.minNtime() : Math.max(j.minNtime(), tip.minNtime());
+        final Template t = new Template(0, 0, j.version(), tip.prevHash(), tip.nbits(), (int)minNtime, 0,
+            j.merklePath(), List.of(), null);
+        final Job job = new Job(local.allocateJobId(), t, coinbase, 1L, new PoolWork(u), upstreamTarget);
+        if (upstreamJobIds.size() >= MAX_MAPPED_JOBS)
+        {
+            upstreamJobIds.clear();
+        }
+        upstreamJobIds.put(job.jobId(), j.jobId());
+        poolJobsPublished.incrementAndGet();
+        local.publishJob(job, newTip);
+    }
+
+    private final NewExtendedMiningJob newExtendedJob = new NewExtendedMiningJob();
+    private final SetNewPrevHash setNewPrevHash = new SetNewPrevHash();
 
     // ----------------------------------------------------------------------------------------------- the local pool
 
@@ -776,6 +964,12 @@ public final class JdClient implements AutoCloseable
         }
 
         @Override
+        public boolean templateJobs()
+        {
+            return !poolJobs;
+        }
+
+        @Override
         public void jobCreated(final Job job)
         {
             if (job.auxWork() instanceof Upstream)
@@ -793,6 +987,12 @@ public final class JdClient implements AutoCloseable
                 public void blockFound(final BlockCandidate candidate)
                 {
                     blocksFound.incrementAndGet();
+                    if (candidate.job().auxWork() instanceof PoolWork pw)
+                    {
+                        // the pool's job: the local side lacks its transactions, the pool builds the block
+                        sender.execute(() -> forward(candidate, pw.upstream()));
+                        return;
+                    }
                     bitcoin.blockFound(candidate);
                     if (candidate.job().auxWork() instanceof Upstream u)
                     {
@@ -810,6 +1010,10 @@ public final class JdClient implements AutoCloseable
                     if (candidate.job().auxWork() instanceof Upstream u)
                     {
                         sender.execute(() -> forward(candidate, u));
+                    }
+                    else if (candidate.job().auxWork() instanceof PoolWork pw)
+                    {
+                        sender.execute(() -> forward(candidate, pw.upstream()));
                     }
                 }
             };
@@ -868,6 +1072,10 @@ public final class JdClient implements AutoCloseable
         {
             m.sendFrame(shareFrame, FrameHeaderFlyweight.HEADER_LENGTH + len);
             sharesForwarded.incrementAndGet();
+            if (c.job().auxWork() instanceof PoolWork)
+            {
+                poolSharesForwarded.incrementAndGet();
+            }
         }
         catch (final IOException ex)
         {

@@ -134,6 +134,11 @@ final class Link implements AutoCloseable
         channel.writeFrame(frame, 0, length);
     }
 
+    String name()
+    {
+        return name;
+    }
+
     boolean closed()
     {
         return closed;

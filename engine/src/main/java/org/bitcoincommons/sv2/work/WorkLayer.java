@@ -27,6 +27,15 @@ public interface WorkLayer extends JobFactory.Decorator, AutoCloseable
     {
     }
 
+    /**
+     * False while the layer feeds the pool jobs of its own ({@code PoolServer.publishJob}: a Job Declaration client
+     * mining its upstream pool's jobs); templates are then kept but make no jobs. Template thread.
+     */
+    default boolean templateJobs()
+    {
+        return true;
+    }
+
     /** Starts the layer's own threads (pollers, submitters). */
     void start();
 

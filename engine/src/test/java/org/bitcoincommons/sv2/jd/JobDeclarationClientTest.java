@@ -332,7 +332,7 @@ class JobDeclarationClientTest
         final StratumV2Miner miner = miner(jdc);
         assertTrue(await(() -> jdc.client().sharesAcceptedUpstream() >= 2), () -> "the pool recomputes the farm's "
             + "merkle roots with the padded extranonce: " + jdc.status());
-        assertEquals(0L, jdc.status().get("shares_rejected_upstream"));
+        assertOnlyStaleRejections(jdc);
         miner.stop();
     }
 
@@ -369,6 +369,36 @@ class JobDeclarationClientTest
     }
 
     @Test
+    void fallsBackToThePoolsJobsWhenTheJdsStopsAndDeclaresAgainWhenItReturns() throws Exception
+    {
+        start();
+        final JobDeclarationClient jdc = startJdc(node,
+            JobDeclarationClient.builder(EngineConfig.parse(jdcToml(node, "fallback = \"pool\""), dir)));
+        assertTrue(await(() -> jdc.client().customJobs() >= 1), () -> "declaring: " + jdc.status());
+        final StratumV2Miner miner = miner(jdc);
+        assertTrue(await(() -> jdc.client().sharesAcceptedUpstream() >= 1), () -> "shares upstream: " + jdc.status());
+
+        pool.jds().close();
+        assertTrue(await(() -> "pool".equals(jdc.mode())), () -> "fallback to the pool's jobs: " + jdc.status());
+        assertEquals(1, jdc.client().fallbacks());
+        assertTrue(jdc.client().poolJobsMined() >= 1, () -> "the pool's job given to the farm: " + jdc.status());
+        final long upstreamBefore = jdc.client().sharesAcceptedUpstream();
+        final long customBefore = jdc.client().customJobs();
+        // the farm's shares on the pool's own jobs are accepted by the pool (no custom job is set meanwhile)
+        assertTrue(await(() -> jdc.client().poolSharesForwarded() >= 3 &&
+            jdc.client().sharesAcceptedUpstream() >= upstreamBefore + 3), () -> "shares on the pool's jobs: " +
+            jdc.status());
+        assertEquals(customBefore, jdc.client().customJobs());
+        assertOnlyStaleRejections(jdc);
+
+        pool.jds().start();
+        assertTrue(await(() -> "declaring".equals(jdc.mode()) && jdc.client().customJobs() > customBefore),
+            () -> "back to declaring: " + jdc.status());
+        assertEquals(1, jdc.client().recoveries());
+        miner.stop();
+    }
+
+    @Test
     void configErrorsNameTheKey()
     {
         final String base = """
@@ -389,7 +419,7 @@ class JobDeclarationClientTest
         assertTrue(error(base.replace("jds_addr = \"127.0.0.1:3334\"", "")).startsWith("jdc.jds_addr:"));
         assertTrue(error(base.replace("user_identity = \"farm\"", "")).startsWith("jdc.user_identity:"));
         assertTrue(error(base + "mode = \"full\"\n").startsWith("jdc.mode:"));
-        assertTrue(error(base + "fallback = \"pool\"\n").contains("not implemented"));
+        assertEquals(true, EngineConfig.parse(base + "fallback = \"pool\"\n", dir).jdc().poolFallback());
         assertTrue(error(base + "fallback = \"none\"\n").startsWith("jdc.fallback:"));
         assertTrue(error(base + "retry_min_ms = 5000\nretry_max_ms = 100\n").startsWith("jdc.retry_max_ms:"));
         assertTrue(error(base + "typo = 1\n").contains("jdc.typo"));
@@ -415,6 +445,13 @@ class JobDeclarationClientTest
         assertEquals(3334, c.jdc().jdsAddr().getPort());
         assertEquals(34265, c.stratumV2().listenAddr().getPort());
         assertEquals(4, c.pool().extranonceSize());
+    }
+
+    /** A share on a job the pool's new block made stale in flight is a race; any other refusal is a fault. */
+    private static void assertOnlyStaleRejections(final JobDeclarationClient jdc)
+    {
+        final java.util.Map<?, ?> errors = (java.util.Map<?, ?>)jdc.status().get("share_errors");
+        assertTrue(errors.keySet().stream().allMatch("stale-share"::equals), () -> "shares refused: " + jdc.status());
     }
 
     private String error(final String toml)
