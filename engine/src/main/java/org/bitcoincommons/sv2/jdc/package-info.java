@@ -30,11 +30,17 @@
  *       declares again. {@code stale-chain-tip} is a race, not a fallback: jobs on the stale tip are skipped and the
  *       own source's job on the new tip is declared. {@code invalid-mining-job-token} (a token expired or used) is
  *       retried once with a fresh token.</li>
+ *   <li>Fallback ("pool"): while the pool's channel is up only the JDS connection is dropped; the layer turns
+ *       template jobs off ({@code WorkLayer.templateJobs}) and publishes the pool's own jobs from the channel
+ *       ({@code PoolServer.publishJob}): the pool's coinbase parts with the channel's extranonce prefix and padding
+ *       moved into the prefix, the pool's merkle path, prev hash, nbits and version. Shares on them are forwarded
+ *       under the pool's job ids; a block on them is left to the pool (the client lacks the transactions).</li>
  * </ul>
  * <b>Threads.</b> The local pool's threads as in a pool; one control thread (connects, declares, falls back; the only
  * writer of the declaration state); one sender thread (share forwarding and PushSolution, queued by the local logic
  * thread, which never blocks on the network); one reader thread per upstream link, which only decodes replies into
- * queues. When no client runs, the hooks cost the pool nothing: the decoration is {@code NONE} and
- * {@code jobCreated} is a default no-op.
+ * queues; the reader of the pool's link also rebuilds and publishes the pool's jobs during a "pool" fallback. When
+ * no client runs, the hooks cost the pool nothing: the decoration is {@code NONE}, {@code jobCreated} a default no-op
+ * and {@code templateJobs} a default true, and the share path is untouched.
  */
 package org.bitcoincommons.sv2.jdc;
