@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  *   3  revenue, template
  *   4  work                          (Job, JobFactory, BlockCandidate, BlockSink)
  *   5  pool, merge                   (independent of each other)
- *   6  cluster, sv1, miner, loadgen
+ *   6  cluster, sv1, miner, loadgen, jdc   (jdc: the Job Declaration client, a local pool declared upstream)
  *   7  api
  *   8  engine                        (the public embedding API: StratumV2Server, StratumV2Miner)
  *   9  cli                           (runs on the public API)
@@ -50,7 +50,7 @@ class LayeringTest
         Map.entry("revenue", 3), Map.entry("template", 3),
         Map.entry("work", 4), Map.entry("jd", 4),
         Map.entry("pool", 5), Map.entry("merge", 5),
-        Map.entry("cluster", 6), Map.entry("sv1", 6), Map.entry("miner", 6), Map.entry("loadgen", 6),
+        Map.entry("cluster", 6), Map.entry("sv1", 6), Map.entry("miner", 6), Map.entry("loadgen", 6), Map.entry("jdc", 6),
         Map.entry("api", 7),
         Map.entry("engine", 8),
         Map.entry("cli", 9));

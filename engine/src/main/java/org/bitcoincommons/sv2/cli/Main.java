@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         VersionCommand.class,
         PoolCommand.class,
+        JdcCommand.class,
         MinerCommand.class,
         DemoCommand.class,
         ReplayCommand.class,

@@ -22,7 +22,8 @@ public record EngineConfig(
     ClusterConfig cluster,
     TemplateProviderConfig templateProvider,
     Sv1Config sv1,
-    JdsConfig jds)
+    JdsConfig jds,
+    JdcConfig jdc)
 {
     /** Reads and validates a TOML file. */
     public static EngineConfig load(final Path file)
@@ -79,8 +80,25 @@ public record EngineConfig(
             ClusterConfig.read(root.table("cluster"), baseDir),
             TemplateProviderConfig.read(root.table("template_provider")),
             Sv1Config.read(root.table("sv1"), pool),
-            JdsConfig.read(root.table("jds")));
+            JdsConfig.read(root.table("jds")),
+            JdcConfig.read(root.table("jdc")));
         root.rejectUnknown();
+        if (config.jdc().enabled())
+        {
+            if (config.jds().enabled())
+            {
+                throw new ConfigException("jdc: a Job Declaration client does not run a JDS of its own; remove [jds]");
+            }
+            if (config.pool().coinbaseAddress().isBlank())
+            {
+                throw new ConfigException("pool.coinbase_address: a Job Declaration client needs it: the solo fallback "
+                    + "pays it");
+            }
+            if (config.cluster().frontend() || config.cluster().node())
+            {
+                throw new ConfigException("jdc: a Job Declaration client does not run in a cluster; remove [cluster]");
+            }
+        }
         if (config.templateProvider().enabled() && !config.template().sources().contains("embedded"))
         {
             throw new ConfigException("template_provider.listen_addr: the Template Provider serves the embedded chain; "

@@ -526,19 +526,54 @@ public final class PoolServer implements AutoCloseable
         synchronized (templateLock)
         {
             lastTemplate = template;
+            if (merge != null && !merge.templateJobs())
+            {
+                return;
+            }
             final Job job = jobs.create(template);
-            final long seq = pipeline.claim();
-            try
+            if (merge != null)
             {
-                final PipelineEvent<MiningDownstream, Job> e = pipeline.event(seq);
-                e.type = PipelineEvent.NEW_JOB;
-                e.job = job;
-                e.flag = newTip;
+                merge.jobCreated(job);
             }
-            finally
+            publish(job, newTip);
+        }
+    }
+
+    /**
+     * Publishes a job made by the work layer rather than from a template (a Job Declaration client giving its farm the
+     * upstream pool's jobs), ordered with template jobs. Its id must come from {@link #allocateJobId()}. Any thread.
+     */
+    public void publishJob(final Job job, final boolean newTip)
+    {
+        synchronized (templateLock)
+        {
+            if (running)
             {
-                pipeline.publish(seq);
+                publish(job, newTip);
             }
+        }
+    }
+
+    /** The next job id of the pool's increasing sequence (for {@link #publishJob}). Any thread. */
+    public int allocateJobId()
+    {
+        return jobs.allocateJobId();
+    }
+
+    /** Under the template lock: hands the job to the logic thread. */
+    private void publish(final Job job, final boolean newTip)
+    {
+        final long seq = pipeline.claim();
+        try
+        {
+            final PipelineEvent<MiningDownstream, Job> e = pipeline.event(seq);
+            e.type = PipelineEvent.NEW_JOB;
+            e.job = job;
+            e.flag = newTip;
+        }
+        finally
+        {
+            pipeline.publish(seq);
         }
     }
 

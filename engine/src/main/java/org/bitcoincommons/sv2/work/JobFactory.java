@@ -16,11 +16,28 @@ import org.bitcoincommons.sv2.template.Template;
  */
 public final class JobFactory
 {
-    /** What the merged-mining layer adds to a job (an empty decoration when nothing is merge-mined). */
+    /**
+     * What a layer adds to a job (an empty decoration when nothing is added).
+     *
+     * @param scriptSigCommitment bytes placed in the scriptSig right after the height (merged-mining commitments)
+     * @param outputs             extra outputs, before the payout's value is what is left of the coinbase value
+     * @param payoutScript        the payout output's scriptPubKey instead of the pool's own, or null for the pool's
+     *                            (a Job Declaration client pays the upstream pool's script)
+     * @param extranonceLead      bytes placed in the scriptSig after the pool signature, immediately before the
+     *                            extranonce (a Job Declaration client's upstream extranonce prefix: its local
+     *                            extranonces then nest inside the upstream channel's); empty for none
+     */
     public record Decoration(byte[] scriptSigCommitment, List<Output> outputs, long chainMask, Object auxWork,
-        byte[] auxMaxTarget)
+        byte[] auxMaxTarget, byte[] payoutScript, byte[] extranonceLead)
     {
         public static final Decoration NONE = new Decoration(new byte[0], List.of(), 1L, null, null);
+
+        /** A merged-mining decoration: the pool's payout script, nothing before the extranonce. */
+        public Decoration(final byte[] scriptSigCommitment, final List<Output> outputs, final long chainMask,
+            final Object auxWork, final byte[] auxMaxTarget)
+        {
+            this(scriptSigCommitment, outputs, chainMask, auxWork, auxMaxTarget, null, new byte[0]);
+        }
     }
 
     /** An extra coinbase output placed before the payout (value in satoshis). */
@@ -64,9 +81,11 @@ public final class JobFactory
     public Job create(final Template template)
     {
         final Decoration d = decorator.decorate(template);
-        final byte[] extra = new byte[d.scriptSigCommitment().length + poolSignature.length];
+        final byte[] lead = d.extranonceLead();
+        final byte[] extra = new byte[d.scriptSigCommitment().length + poolSignature.length + lead.length];
         System.arraycopy(d.scriptSigCommitment(), 0, extra, 0, d.scriptSigCommitment().length);
         System.arraycopy(poolSignature, 0, extra, d.scriptSigCommitment().length, poolSignature.length);
+        System.arraycopy(lead, 0, extra, d.scriptSigCommitment().length + poolSignature.length, lead.length);
 
         long payout = template.coinbaseValue();
         final List<Output> outputs = new ArrayList<>(d.outputs());
@@ -85,7 +104,7 @@ public final class JobFactory
             .extranonceLength(extranonceLength)
             .sequence(template.coinbaseSequence())
             .lockTime(template.coinbaseLockTime())
-            .addOutput(payout, payoutScript);
+            .addOutput(payout, d.payoutScript() == null ? payoutScript : d.payoutScript());
         // The source's own outputs (already paid for out of coinbaseValue), before ours so that an RSK commitment
         // stays the last output before the witness commitment.
         for (final TxOut o : template.requiredOutputs())

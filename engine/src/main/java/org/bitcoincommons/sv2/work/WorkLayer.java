@@ -19,6 +19,23 @@ public interface WorkLayer extends JobFactory.Decorator, CustomJobWork, AutoClos
     /** Records rewards, fees and the revenue split, for Bitcoin blocks as for aux blocks. */
     RewardRecorder recorder();
 
+    /**
+     * A job was made from a decorated template (template thread, under the pool's template lock; must return at once).
+     * A Job Declaration client declares it upstream; merged mining needs nothing here.
+     */
+    default void jobCreated(final Job job)
+    {
+    }
+
+    /**
+     * False while the layer feeds the pool jobs of its own ({@code PoolServer.publishJob}: a Job Declaration client
+     * mining its upstream pool's jobs); templates are then kept but make no jobs. Template thread.
+     */
+    default boolean templateJobs()
+    {
+        return true;
+    }
+
     /** Starts the layer's own threads (pollers, submitters). */
     void start();
 
