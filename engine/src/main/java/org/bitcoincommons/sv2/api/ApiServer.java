@@ -139,6 +139,9 @@ public final class ApiServer implements AutoCloseable
         counter(registry, "sv2_blocks_found", "Shares that met the network target", () -> pool.status().blocksFound());
         counter(registry, "sv2_blocks_accepted", "Blocks the template source accepted", () -> m.blocksAccepted.sum());
         counter(registry, "sv2_blocks_rejected", "Blocks the template source rejected", () -> m.blocksRejected.sum());
+        counter(registry, "sv2_blocks_left_to_declarator", "Blocks found on Coinbase-only custom jobs, not submitted: "
+            + "the pool does not know their transactions, the job declarator broadcasts them",
+            () -> m.blocksLeftToDeclarator.sum());
         counter(registry, "sv2_connections_accepted", "TCP connections accepted", () -> m.connectionsAccepted.sum());
         counter(registry, "sv2_handshake_failures", "Noise handshakes that failed or timed out", () -> m.handshakeFailures.sum());
         counter(registry, "sv2_setup_failures", "SetupConnection refused or missing", () -> m.setupFailures.sum());

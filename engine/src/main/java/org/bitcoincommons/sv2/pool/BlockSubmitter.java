@@ -56,8 +56,19 @@ public final class BlockSubmitter implements BlockSink, AutoCloseable
 
     private void submit(final BlockCandidate candidate)
     {
-        metrics.blocksSubmitted.increment();
         final String hash = HashOrder.toDisplayHex(candidate.hash());
+        if (transactionsUnknown(candidate))
+        {
+            // A Coinbase-only custom job: the pool knows its merkle path, not its transactions, so it cannot build
+            // the block; its declarator (the JDC) has them and broadcasts it. Submitting the coinbase alone would
+            // only earn bad-txnmrklroot.
+            metrics.blocksLeftToDeclarator.increment();
+            LOG.info("block {} at height {} found by {} on a Coinbase-only custom job: not submitted (the pool does " +
+                "not know its transactions; the job declarator broadcasts it)", hash,
+                candidate.job().template().height(), candidate.userIdentity());
+            return;
+        }
+        metrics.blocksSubmitted.increment();
         try
         {
             final byte[] block = BlockAssembler.assemble(candidate);
@@ -83,6 +94,12 @@ public final class BlockSubmitter implements BlockSink, AutoCloseable
             LOG.error("block {} could not be submitted: {}", hash, ex.toString(), ex);
             rejectedListener.rejected(candidate, "submit-failed");
         }
+    }
+
+    /** The job's merkle path has nodes but the pool holds none of the transactions behind it. */
+    static boolean transactionsUnknown(final BlockCandidate candidate)
+    {
+        return candidate.job().merklePathCount() > 0 && candidate.job().template().transactions().isEmpty();
     }
 
     @Override

@@ -25,6 +25,11 @@ public final class PoolMetrics
     public final LongAdder blocksSubmitted = new LongAdder();
     public final LongAdder blocksAccepted = new LongAdder();
     public final LongAdder blocksRejected = new LongAdder();
+    /**
+     * Blocks found on Coinbase-only custom jobs, whose transactions the pool was never told: not submitted (the job
+     * declarator broadcasts them), recorded as found.
+     */
+    public final LongAdder blocksLeftToDeclarator = new LongAdder();
     /** Each share: published by its connection until its acknowledgement is queued (per share, not per batch). */
     public final LatencyRecorder shareToAckQueued = new LatencyRecorder();
     /** Acknowledgements (and any frame) queued to a connection with no writer running until its writer runs. */

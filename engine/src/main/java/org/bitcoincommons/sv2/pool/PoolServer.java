@@ -800,6 +800,7 @@ public final class PoolServer implements AutoCloseable
         btc.put("blocks_submitted", metrics.blocksSubmitted.sum());
         btc.put("blocks_accepted", metrics.blocksAccepted.sum());
         btc.put("blocks_rejected", metrics.blocksRejected.sum());
+        btc.put("blocks_left_to_declarator", metrics.blocksLeftToDeclarator.sum());
         out.add(btc);
         if (merge != null)
         {

@@ -304,15 +304,7 @@ class JobDeclarationEndToEndTest
         rollablePart[0] = 7;
         final byte[] extranonce = TestJdc.cat(channelPrefix, rollablePart);
         final int ntime = (int)w.curtime();
-        final BigInteger target = channelTarget.min(Target.fromCompact(w.nbits()));
-        final int nonce = TestJdc.grind(w, extranonce, ntime, target);
-        final UnsafeBuffer frame = new UnsafeBuffer(new byte[256]);
-        final int len = new SubmitSharesExtended().wrapForEncode(frame, FrameHeaderFlyweight.HEADER_LENGTH)
-            .channelId(channelId).sequenceNumber(1).jobId(jobId).nonce(nonce & 0xffffffffL).ntime(ntime & 0xffffffffL)
-            .version(w.version() & 0xffffffffL).extranonce(new UnsafeBuffer(rollablePart), 0, rollable).encodedLength();
-        FrameHeaderFlyweight.write(frame, 0, 0, true, MiningProtocol.MESSAGE_TYPE_SUBMIT_SHARES_EXTENDED, len);
-        mining.sendFrame(frame, FrameHeaderFlyweight.HEADER_LENGTH + len);
-        mining.readUntil(MiningProtocol.MESSAGE_TYPE_SUBMIT_SHARES_SUCCESS);
+        final int nonce = submitBlockShare(w, jobId, rollablePart);
         assertTrue(await(() -> node.acceptedHex.size() == 1), () -> "the pool's block on the custom job: rejected " +
             node.rejectReasons);
         final byte[] expected = w.block(w.header(extranonce, ntime, nonce), extranonce);
@@ -441,6 +433,36 @@ class JobDeclarationEndToEndTest
         assertEquals("invalid-mining-job-token", setCustomRefused(custom(token, w, w.outputs())), "spent");
         // a Full-Template connection's allocated token is not a custom job token
         assertEquals("invalid-mining-job-token", setCustomRefused(custom(allocate(jds), w, w.outputs())));
+
+        // a block on the undeclared job: the pool knows its merkle path but not its transactions, so it does not
+        // submit a block the node could only refuse (bad-txnmrklroot); the JDC broadcasts it
+        final byte[] rollablePart = new byte[rollable];
+        rollablePart[0] = 9;
+        submitBlockShare(w, jobId, rollablePart);
+        assertTrue(await(() -> pool.metrics().blocksLeftToDeclarator.sum() == 1), "the block is left to the declarator");
+        assertEquals(0, node.submittedHex.size(), "nothing submitted: " + node.rejectReasons);
+        assertEquals(0, pool.metrics().blocksSubmitted.sum());
+        assertEquals(0, pool.metrics().blocksRejected.sum());
+    }
+
+    /**
+     * Sends a share on custom job {@code jobId} (rollable extranonce {@code rollablePart}) that meets the network
+     * target, and waits for its SubmitShares.Success; returns its nonce.
+     */
+    private int submitBlockShare(final TestJdc.Work w, final long jobId, final byte[] rollablePart) throws Exception
+    {
+        final byte[] extranonce = TestJdc.cat(channelPrefix, rollablePart);
+        final int ntime = (int)w.curtime();
+        final BigInteger target = channelTarget.min(Target.fromCompact(w.nbits()));
+        final int nonce = TestJdc.grind(w, extranonce, ntime, target);
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[256]);
+        final int len = new SubmitSharesExtended().wrapForEncode(frame, FrameHeaderFlyweight.HEADER_LENGTH)
+            .channelId(channelId).sequenceNumber(1).jobId(jobId).nonce(nonce & 0xffffffffL).ntime(ntime & 0xffffffffL)
+            .version(w.version() & 0xffffffffL).extranonce(new UnsafeBuffer(rollablePart), 0, rollable).encodedLength();
+        FrameHeaderFlyweight.write(frame, 0, 0, true, MiningProtocol.MESSAGE_TYPE_SUBMIT_SHARES_EXTENDED, len);
+        mining.sendFrame(frame, FrameHeaderFlyweight.HEADER_LENGTH + len);
+        mining.readUntil(MiningProtocol.MESSAGE_TYPE_SUBMIT_SHARES_SUCCESS);
+        return nonce;
     }
 
     @Test
