@@ -10,11 +10,13 @@ import java.util.List;
 
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.bitcoincommons.sv2.bitcoin.Bip34Height;
 import org.bitcoincommons.sv2.bitcoin.Block;
 import org.bitcoincommons.sv2.bitcoin.CompactSize;
 import org.bitcoincommons.sv2.bitcoin.Merkle;
 import org.bitcoincommons.sv2.bitcoin.Sha256d;
 import org.bitcoincommons.sv2.bitcoin.Transaction;
+import org.bitcoincommons.sv2.bitcoin.TxOut;
 import org.bitcoincommons.sv2.bitcoin.TxSerialization;
 import org.bitcoincommons.sv2.codec.CodecException;
 import org.bitcoincommons.sv2.codec.FrameHeaderFlyweight;
@@ -223,7 +225,7 @@ final class JdsConnection
         final byte[] token = server.tokens.allocate(id, !fullTemplate, server.clock.time());
         server.tokensAllocated.increment();
         send(new AllocateMiningJobTokenSuccess(m.requestId(), token,
-            payoutOutputs(server.payoutScript, server.customJobWork.customJobOutputs())));
+            payoutOutputs(server.payoutScript, server.customJobOutputs.get())));
     }
 
     /** coinbase_tx_outputs: CompactSize count 1, then the pool payout output with value 0. */
@@ -237,12 +239,12 @@ final class JdsConnection
      * the client is asked to include (the AuxPoW carrier, whose push goes into the scriptSig, and the RSK commitment:
      * the merge package's CustomJobCommitments documents the layout).
      */
-    static byte[] payoutOutputs(final byte[] script, final List<org.bitcoincommons.sv2.work.JobFactory.Output> extra)
+    static byte[] payoutOutputs(final byte[] script, final List<TxOut> extra)
     {
         final ByteArrayOutputStream o = new ByteArrayOutputStream();
         o.writeBytes(CompactSize.encode(1 + extra.size()));
         output(o, 0, script);
-        for (final org.bitcoincommons.sv2.work.JobFactory.Output x : extra)
+        for (final TxOut x : extra)
         {
             output(o, x.valueSats(), x.scriptPubKey());
         }
@@ -296,6 +298,15 @@ final class JdsConnection
         catch (final DeclaredCoinbase.Refused r)
         {
             refuse(m.requestId(), r.code(), r.getMessage());
+            return;
+        }
+        final long declaredHeight = declaredHeight(coinbase);
+        if (declaredHeight >= 0 && declaredHeight != tip.height())
+        {
+            // Built on another tip than the pool's (the client's template or ours is a block behind): a race, which
+            // the client answers by declaring on the new tip; the node would call it bad-cb-height on our tip.
+            refuse(m.requestId(), "stale-chain-tip", "declared for height " + declaredHeight + ", the pool's tip " +
+                "builds height " + tip.height());
             return;
         }
         final List<byte[]> wtxids = m.wtxidList();
@@ -432,6 +443,19 @@ final class JdsConnection
         last = d;
         server.jobsDeclared.increment();
         send(new DeclareMiningJobSuccess(m.requestId(), token));
+    }
+
+    /** The BIP34 height in the coinbase's scriptSig, or -1 when it has none (the node's check then says why). */
+    private static long declaredHeight(final Transaction coinbase)
+    {
+        try
+        {
+            return Bip34Height.decode(coinbase.inputs().get(0).scriptSig());
+        }
+        catch (final RuntimeException ex)
+        {
+            return -1;
+        }
     }
 
     static byte[] concat(final List<byte[]> hashes)

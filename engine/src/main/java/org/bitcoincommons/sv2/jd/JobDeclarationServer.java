@@ -2,6 +2,7 @@ package org.bitcoincommons.sv2.jd;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,6 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 import org.agrona.concurrent.EpochClock;
+import org.bitcoincommons.sv2.bitcoin.TxOut;
 import org.bitcoincommons.sv2.config.JdsConfig;
 import org.bitcoincommons.sv2.noise.NoiseConfig;
 import org.bitcoincommons.sv2.transport.TcpServer;
@@ -42,7 +44,7 @@ public final class JobDeclarationServer implements AutoCloseable
     private Thread poller;
     private volatile boolean running;
     /** The merged-mining outputs of the allocate reply (NONE: the payout output alone). */
-    volatile org.bitcoincommons.sv2.work.CustomJobWork customJobWork = org.bitcoincommons.sv2.work.CustomJobWork.NONE;
+    volatile Supplier<List<TxOut>> customJobOutputs = List::of;
     private org.bitcoincommons.sv2.transport.ConnectionLimits limits =
         org.bitcoincommons.sv2.transport.ConnectionLimits.none();
 
@@ -84,9 +86,9 @@ public final class JobDeclarationServer implements AutoCloseable
      * Where AllocateMiningJobToken.Success gets the outputs it lists after the pool's payout output: the merged-mining
      * layer's commitments for custom jobs (the AuxPoW carrier and the RSK output); before start.
      */
-    public synchronized JobDeclarationServer customJobOutputs(final org.bitcoincommons.sv2.work.CustomJobWork work)
+    public synchronized JobDeclarationServer customJobOutputs(final Supplier<List<TxOut>> outputs)
     {
-        this.customJobWork = work;
+        this.customJobOutputs = outputs;
         return this;
     }
 

@@ -360,7 +360,8 @@ public final class PoolServer implements AutoCloseable
                 new org.bitcoincommons.sv2.jd.BitcoindJdNode(config.template().bitcoind()), payout, this::chainTip,
                 jobTokens, clock, config.stratumV2().maxPayloadBytes(
                     org.bitcoincommons.sv2.codec.common.CommonProtocol.PROTOCOL_JOB_DECLARATION)).limits(connectionLimits)
-                .customJobOutputs(merge != null ? merge : org.bitcoincommons.sv2.work.CustomJobWork.NONE);
+                .customJobOutputs(merge == null ? java.util.List::of : () -> merge.customJobOutputs().stream()
+                    .map(o -> new org.bitcoincommons.sv2.bitcoin.TxOut(o.valueSats(), o.scriptPubKey())).toList());
             jds.start();
             LOG.info("Job Declaration Server listening on {} (Noise NX, authority {})", jds.localAddress(),
                 authorityPublicKey);

@@ -399,6 +399,27 @@ class JobDeclarationEndToEndTest
     }
 
     @Test
+    void aDeclarationBuiltOnAnotherTipIsStaleChainTipNotAHardError() throws Exception
+    {
+        start();
+        // the client's template is a block behind (or ahead of) the pool's: its coinbase commits to another height,
+        // which on the pool's tip the node would refuse as bad-cb-height; it is a race the client re-declares after
+        final JsonNode t = node.templates().get(0);
+        for (final int delta : new int[] {-1, 1})
+        {
+            final com.fasterxml.jackson.databind.node.ObjectNode other =
+                (com.fasterxml.jackson.databind.node.ObjectNode)t.deepCopy();
+            other.put("height", t.get("height").asInt() + delta);
+            final TestJdc.Work w = work(other);
+            assertEquals("stale-chain-tip", declareRefused(jds, declaration(requestIds++, allocate(jds), w)),
+                "height " + delta);
+        }
+        assertEquals(0, node.proposals.get(), "refused before asking the node");
+        // the same template at the pool's height is declared
+        declare(jds, work(t));
+    }
+
+    @Test
     void outputsReorderedOrThePoolUnpaidAreRefused() throws Exception
     {
         start();
