@@ -3,7 +3,8 @@
  * mines templates of its own choosing on a pool.
  * <p>
  * <b>Design.</b> The client is the engine's own pool run locally for the farm ({@link
- * org.bitcoincommons.sv2.pool.PoolServer}: its listeners, channels, vardiff, share validation and journal), with a
+ * org.bitcoincommons.sv2.pool.PoolServer}: its listeners, channels, vardiff, share validation and journal; SV1 miners
+ * on its {@code [sv1]} endpoint are local channels like the SV2 ones and get the jobs as {@code mining.notify}), with a
  * {@link org.bitcoincommons.sv2.work.WorkLayer} of the client's plugged in where merged mining plugs in its own:
  * <ul>
  *   <li>Templates come from the client's own {@code [template]} source. While declaring, each job's coinbase pays the

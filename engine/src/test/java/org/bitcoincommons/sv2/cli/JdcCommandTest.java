@@ -40,6 +40,29 @@ class JdcCommandTest
         assertTrue((r.out() + r.err()).contains("jdc.fallback"), r.out() + r.err());
     }
 
+    /** The example's commented [sv1] lines, uncommented: the farm's SV1 endpoint is a valid part of a client. */
+    @Test
+    void configCheckAcceptsTheExamplesSv1SectionAndNamesItsErrors() throws Exception
+    {
+        final String example = Files.readString(root().resolve("etc/jdc.example.toml"));
+        assertTrue(example.contains("#[sv1]\n#enabled = true\n"), "the example carries the [sv1] lines, commented");
+        final String withSv1 = example.replace("#[sv1]\n", "[sv1]\n").replace("#enabled = true", "enabled = true")
+            .replace("#listen_addr", "listen_addr").replace("#extranonce2_size", "extranonce2_size")
+            .replace("#start_difficulty", "start_difficulty");
+        final Path good = dir.resolve("sv1.toml");
+        Files.writeString(good, withSv1);
+        final CliRunner ok = CliRunner.run("config", "check", good.toString());
+        assertEquals(0, ok.exitCode(), ok.out() + ok.err());
+        assertTrue(ok.out().contains("valid"), ok.out());
+
+        // the client's local extranonce is 4 bytes: SV1's extranonce2 cannot be wider
+        final Path bad = dir.resolve("sv1-bad.toml");
+        Files.writeString(bad, withSv1.replace("extranonce2_size = 4", "extranonce2_size = 6"));
+        final CliRunner r = CliRunner.run("config", "check", bad.toString());
+        assertEquals(ExitCode.BAD_INPUT, r.exitCode(), r.out() + r.err());
+        assertTrue((r.out() + r.err()).contains("sv1.extranonce2_size"), r.out() + r.err());
+    }
+
     @Test
     void aConfigurationWithoutJdcIsRefused()
     {

@@ -53,6 +53,15 @@ class JobDeclarationClientTest
     /** Network difficulty of the fake node: a block every two million hashes or so (seconds for one Java thread). */
     static final double NETWORK_DIFFICULTY = 5e-4;
 
+    /** The client's SV1 endpoint, at a difficulty one Java thread meets many times a second. */
+    static final String SV1_SECTION = """
+        [sv1]
+        enabled = true
+        listen_addr = "127.0.0.1:0"
+        start_difficulty = 0.0001
+        min_difficulty = 0.0001
+        """;
+
     @TempDir
     Path dir;
 
@@ -227,6 +236,74 @@ class JobDeclarationClientTest
             ", submitted " + node.submittedHex.size());
         jdc.close();
         pool.close();
+        assertJournaledUnderTheClientsUser();
+    }
+
+    /**
+     * An SV1 miner on the client's [sv1] endpoint, written here from the wire format ({@link RawSv1Miner}): SV1 has no
+     * custom jobs, the client's custom jobs reach it as ordinary mining.notify jobs whose coinbase parts carry the pool
+     * channel's extranonce prefix before extranonce1. Its shares (some with rolled version bits) are accepted locally,
+     * forwarded on the custom job and journaled by the pool under the client's user; its block reaches the client's node
+     * and the JDS.
+     */
+    @Test
+    void anSv1MinerMinesTheCustomJobsWithVersionRollingAndFindsTheBlock() throws Exception
+    {
+        start(3, 7);
+        final JsonNode template = node.currentTemplate().deepCopy();
+        final JobDeclarationClient jdc = startJdc(node, JobDeclarationClient.builder(EngineConfig.parse(jdcToml(node, SV1_SECTION), dir)));
+        assertTrue(await(() -> jdc.client().customJobs() >= 1), () -> "a custom job on the pool: " + jdc.status());
+        final RawSv1Miner miner = new RawSv1Miner(jdc.client().localPool().sv1Address(), "farm.bitaxe1", 0x1fffe000);
+        closing.add(miner);
+        assertTrue(await(() -> miner.accepted.get() >= 3 && miner.rolledAccepted.get() >= 1 &&
+            jdc.client().sharesAcceptedUpstream() >= 3), () -> "the SV1 miner's shares, rolled ones among them, "
+            + "accepted locally and by the pool on the custom job: " + miner.status() + "; " + jdc.status());
+        assertEquals(0x1fffe000, miner.versionMask, "mining.configure granted the requested mask");
+        assertTrue(await(() -> node.acceptedHex.size() >= 1), () -> "a block found by the SV1 miner: " +
+            miner.status() + ", node rejects " + node.rejectReasons);
+        miner.stop();
+        final String block = node.acceptedHex.get(0);
+        checkBlock(block, template);
+        assertTrue(await(() -> jdc.client().pushSolutions() >= 1 &&
+            node.submittedHex.stream().filter(block::equals).count() >= 2), () -> "PushSolution: " + jdc.status() +
+            ", submitted " + node.submittedHex.size());
+        assertTrue(await(() -> miner.blocksAccepted.get() >= 1), miner::status);
+        assertTrue(miner.errors.stream().allMatch(e -> e.contains("Stale")), miner::status);
+        assertOnlyStaleRejections(jdc);
+        jdc.close();
+        pool.close();
+        assertJournaledUnderTheClientsUser();
+    }
+
+    /** With fallback = "pool", the pool's own jobs reach the SV1 miner too, and its shares on them are the pool's. */
+    @Test
+    void anSv1MinerMinesThePoolsJobsInThePoolFallback() throws Exception
+    {
+        start();
+        final JobDeclarationClient jdc = startJdc(node, JobDeclarationClient.builder(EngineConfig.parse(jdcToml(node,
+            "fallback = \"pool\"\n" + SV1_SECTION), dir)));
+        assertTrue(await(() -> jdc.client().customJobs() >= 1), () -> "declaring: " + jdc.status());
+        final RawSv1Miner miner = new RawSv1Miner(jdc.client().localPool().sv1Address(), "farm.bitaxe1", 0x1fffe000);
+        closing.add(miner);
+        assertTrue(await(() -> jdc.client().sharesAcceptedUpstream() >= 1), () -> "shares upstream: " +
+            miner.status() + "; " + jdc.status());
+
+        pool.jds().close();
+        assertTrue(await(() -> "pool".equals(jdc.mode())), () -> "fallback to the pool's jobs: " + jdc.status());
+        final long upstreamBefore = jdc.client().sharesAcceptedUpstream();
+        final long acceptedBefore = miner.accepted.get();
+        final long rolledBefore = miner.rolledAccepted.get();
+        assertTrue(await(() -> jdc.client().poolSharesForwarded() >= 3 &&
+            jdc.client().sharesAcceptedUpstream() >= upstreamBefore + 3 && miner.accepted.get() >= acceptedBefore + 3 &&
+            miner.rolledAccepted.get() > rolledBefore), () -> "the SV1 miner's shares on the pool's jobs: " +
+            miner.status() + "; " + jdc.status());
+        miner.stop();
+        assertTrue(miner.errors.stream().allMatch(e -> e.contains("Stale")), miner::status);
+        assertOnlyStaleRejections(jdc);
+    }
+
+    private void assertJournaledUnderTheClientsUser() throws Exception
+    {
         final AccountingState replayed = new AccountingState();
         try (Journal j = Journal.openExisting(dir.resolve("pool-journal")); JournalReader r = j.reader())
         {
