@@ -33,6 +33,11 @@ import java.util.List;
  * @param resendIntervalMs           a frontend re-sends its uncommitted batches when none commits for this long
  * @param maxUnackedBytes            a frontend keeps at most this many bytes of uncommitted batches for re-sending
  * @param publishIntervalMs          how often a node publishes its totals to its API and {@code bin/sv2 cluster status}
+ * @param templates                  "local" (the default): a frontend runs its own {@code [template] sources};
+ *                                   "cluster": every frontend mines the templates the cluster sends it, in log order:
+ *                                   on a node, the feeder beside it polls {@code [template] sources} while the node
+ *                                   is leader and sends them to the cluster; on a frontend, {@code [template] sources}
+ *                                   must be ["bitcoind"], whose node is used only to submit found blocks
  */
 public record ClusterConfig(
     String role,
@@ -52,11 +57,14 @@ public record ClusterConfig(
     long ackTimeoutMs,
     long resendIntervalMs,
     long maxUnackedBytes,
-    long publishIntervalMs)
+    long publishIntervalMs,
+    String templates)
 {
     public static final String SINGLE = "single";
     public static final String FRONTEND = "frontend";
     public static final String NODE = "node";
+    public static final String TEMPLATES_LOCAL = "local";
+    public static final String TEMPLATES_CLUSTER = "cluster";
 
     /** The ports of member {@code i}, relative to its port base (Aeron's ClusterConfig sample uses the same). */
     public static final int ARCHIVE_CONTROL_PORT_OFFSET = 1;
@@ -116,6 +124,16 @@ public record ClusterConfig(
             throw new ConfigException(t.key("startup_canvass_timeout_ms") + ": must be at least twice " +
                 "leader_heartbeat_timeout_ms (" + heartbeatTimeout + "), got " + canvass);
         }
+        final String templates = t.string("templates", TEMPLATES_LOCAL);
+        if (!templates.equals(TEMPLATES_LOCAL) && !templates.equals(TEMPLATES_CLUSTER))
+        {
+            throw new ConfigException(t.key("templates") + ": must be \"local\" or \"cluster\" (got \"" + templates +
+                "\")");
+        }
+        if (templates.equals(TEMPLATES_CLUSTER) && role.equals(SINGLE))
+        {
+            throw new ConfigException(t.key("templates") + ": \"cluster\" needs role \"frontend\" or \"node\"");
+        }
         return new ClusterConfig(
             role,
             List.copyOf(checked),
@@ -134,7 +152,8 @@ public record ClusterConfig(
             t.integer("ack_timeout_ms", 30_000, 1, 3_600_000),
             t.integer("resend_interval_ms", 1_000, 1, 3_600_000),
             t.integer("max_unacked_bytes", 64L << 20, 1L << 20, 1L << 30),
-            t.integer("publish_interval_ms", 1_000, 1, 3_600_000));
+            t.integer("publish_interval_ms", 1_000, 1, 3_600_000),
+            templates);
     }
 
     private static int termLength(final TomlReader t, final String key, final int dflt)
@@ -155,6 +174,12 @@ public record ClusterConfig(
     public boolean node()
     {
         return role.equals(NODE);
+    }
+
+    /** Templates come from the cluster (a frontend) or are fed to it (a node). */
+    public boolean clusterTemplates()
+    {
+        return templates.equals(TEMPLATES_CLUSTER);
     }
 
     /** Member {@code i}'s host, as written (an IPv6 literal without its brackets). */
