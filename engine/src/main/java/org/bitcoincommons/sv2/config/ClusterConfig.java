@@ -20,7 +20,10 @@ import java.util.List;
  * @param clusterDir                 where a node keeps its archive, recording log and snapshots
  * @param aeronDir                   the Aeron media driver's directory; empty: Aeron's default directory (/dev/shm on
  *                                   Linux) with "-sv2-node-N" or "-sv2-frontend-N" appended
- * @param logTermLength              bytes of one term of the replicated log (a power of two, 64 KiB..1 GiB)
+ * @param logTermLength              bytes of one term of the replicated log (a power of two, 64 KiB..1 GiB); with
+ *                                   {@code templates = "cluster"} also of the feeder's ingress and of the egress to
+ *                                   frontends: a template is at most 1/8 of it (default 8 MiB, 64 MiB with
+ *                                   {@code templates = "cluster"})
  * @param ingressTermLength          bytes of one term of a frontend's ingress stream; a command is at most 1/8 of it
  * @param leaderHeartbeatTimeoutMs   followers start an election when the leader is silent this long
  * @param leaderHeartbeatIntervalMs  how often the leader sends heartbeats when idle
@@ -109,7 +112,19 @@ public record ClusterConfig(
             throw new ConfigException(t.key("frontend_id") + ": is required for role \"frontend\" (1.." +
                 Integer.MAX_VALUE + ", unique among the frontends)");
         }
-        final int logTerm = termLength(t, "log_term_length", 8 << 20);
+        final String templates = t.string("templates", TEMPLATES_LOCAL);
+        if (!templates.equals(TEMPLATES_LOCAL) && !templates.equals(TEMPLATES_CLUSTER))
+        {
+            throw new ConfigException(t.key("templates") + ": must be \"local\" or \"cluster\" (got \"" + templates +
+                "\")");
+        }
+        if (templates.equals(TEMPLATES_CLUSTER) && role.equals(SINGLE))
+        {
+            throw new ConfigException(t.key("templates") + ": \"cluster\" needs role \"frontend\" or \"node\"");
+        }
+        // a TEMPLATE carries the template's transactions and must fit one message (1/8 of a term): 64 MiB terms hold
+        // the largest block (4 MB serialized) with room to spare
+        final int logTerm = termLength(t, "log_term_length", templates.equals(TEMPLATES_CLUSTER) ? 64 << 20 : 8 << 20);
         final int ingressTerm = termLength(t, "ingress_term_length", 1 << 20);
         final long heartbeatTimeout = t.integer("leader_heartbeat_timeout_ms", 10_000, 10, 3_600_000);
         final long heartbeatInterval = t.integer("leader_heartbeat_interval_ms", 200, 1, 60_000);
@@ -123,16 +138,6 @@ public record ClusterConfig(
         {
             throw new ConfigException(t.key("startup_canvass_timeout_ms") + ": must be at least twice " +
                 "leader_heartbeat_timeout_ms (" + heartbeatTimeout + "), got " + canvass);
-        }
-        final String templates = t.string("templates", TEMPLATES_LOCAL);
-        if (!templates.equals(TEMPLATES_LOCAL) && !templates.equals(TEMPLATES_CLUSTER))
-        {
-            throw new ConfigException(t.key("templates") + ": must be \"local\" or \"cluster\" (got \"" + templates +
-                "\")");
-        }
-        if (templates.equals(TEMPLATES_CLUSTER) && role.equals(SINGLE))
-        {
-            throw new ConfigException(t.key("templates") + ": \"cluster\" needs role \"frontend\" or \"node\"");
         }
         return new ClusterConfig(
             role,
