@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * cluster applies a re-send once). It polls egress continuously (the new-leader event and the commit replies arrive
  * there), sends keepalives when idle, and replaces a client that closed itself (no leader for its new-leader timeout)
  * with a fresh one. Nothing here blocks the pool: while there is no leader, commands pile up in the backlog (bounded
- * by {@code max_unacked_bytes}) and acknowledgements wait.
+ * by {@code max_unacked_bytes}) and acknowledgements wait. With cluster templates it hands each TEMPLATE_UPDATE to the
+ * {@link ClusterTemplateSource} (on this thread) and asks for the latest after connecting, after a new leader and
+ * while it has none.
  * <p>
  * Thread: one platform thread ({@link #run()}); {@link #committed()} and the status fields are read by others.
  */
