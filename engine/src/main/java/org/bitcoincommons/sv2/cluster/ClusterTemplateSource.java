@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * {@code submitblock} only, never polled); without one a block is refused with "no-submit-path".
  * <p>
  * Thread: {@link #onUpdate} on the frontend's cluster-client thread, which therefore is the thread templates are
- * delivered on; {@link #submitBlock} and the getters from any thread.
+ * delivered on (the pool builds the job there and hands it to its logic thread); {@link #submitBlock} and the getters
+ * from any thread, without this object's lock (which only orders {@link #onUpdate} with {@link #start}): a caller
+ * holding the failover source's lock never waits for it.
  */
 public final class ClusterTemplateSource implements TemplateSource
 {
@@ -40,7 +42,7 @@ public final class ClusterTemplateSource implements TemplateSource
     private final UnsafeBuffer lastKey = new UnsafeBuffer(new byte[Protocol.TEMPLATE_HEADER_LENGTH + 12]);
     private boolean haveKey;
     private TemplateListener listener;
-    private Template latest;
+    private volatile Template latest;
     private byte[] lastPrevHash;
     private long nextId = 1;
     private volatile SourceState state;
@@ -149,9 +151,10 @@ public final class ClusterTemplateSource implements TemplateSource
     }
 
     @Override
-    public synchronized long tipHeight()
+    public long tipHeight()
     {
-        return latest == null ? -1 : latest.height() - 1;
+        final Template t = latest;
+        return t == null ? -1 : t.height() - 1;
     }
 
     @Override
@@ -167,7 +170,7 @@ public final class ClusterTemplateSource implements TemplateSource
     }
 
     /** The latest template delivered (with this source's id), or null. Any thread. */
-    public synchronized Template latest()
+    public Template latest()
     {
         return latest;
     }
