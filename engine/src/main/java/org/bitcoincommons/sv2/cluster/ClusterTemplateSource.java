@@ -1,6 +1,5 @@
 package org.bitcoincommons.sv2.cluster;
 
-import static org.bitcoincommons.sv2.cluster.Protocol.LE;
 
 import java.util.Arrays;
 import java.util.Map;

@@ -15,7 +15,6 @@ import java.util.TreeMap;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.bitcoincommons.sv2.bitcoin.Block;
-import org.bitcoincommons.sv2.bitcoin.BlockHeader;
 import org.bitcoincommons.sv2.bitcoin.Hex;
 import org.bitcoincommons.sv2.bitcoin.Target;
 import org.bitcoincommons.sv2.bitcoin.Transaction;
