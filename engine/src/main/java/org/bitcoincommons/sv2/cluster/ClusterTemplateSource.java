@@ -1,6 +1,5 @@
 package org.bitcoincommons.sv2.cluster;
 
-
 import java.util.Arrays;
 import java.util.Map;
 
