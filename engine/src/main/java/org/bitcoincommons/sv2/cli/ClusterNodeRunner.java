@@ -30,6 +30,16 @@ final class ClusterNodeRunner
         {
             throw new CliException(ExitCode.FAILURE, "cannot start cluster node " + c.cluster().memberId() + ": " + ex);
         }
+        final org.bitcoincommons.sv2.cluster.TemplateFeeder feeder;
+        try
+        {
+            feeder = c.cluster().clusterTemplates() ? org.bitcoincommons.sv2.cluster.TemplateFeeder.start(c, node) : null;
+        }
+        catch (final RuntimeException ex)
+        {
+            node.close();
+            throw new CliException(ExitCode.FAILURE, "cannot start the template feeder: " + ex.getMessage());
+        }
         NodeApiServer api = null;
         final CountDownLatch stopped = new CountDownLatch(1);
         try
@@ -56,6 +66,10 @@ final class ClusterNodeRunner
                 if (apiRef != null)
                 {
                     apiRef.close();
+                }
+                if (feeder != null)
+                {
+                    feeder.close();
                 }
                 node.close();
                 stopped.countDown();
@@ -90,6 +104,10 @@ final class ClusterNodeRunner
                 if (api != null)
                 {
                     api.close();
+                }
+                if (feeder != null)
+                {
+                    feeder.close();
                 }
                 node.close();
             }

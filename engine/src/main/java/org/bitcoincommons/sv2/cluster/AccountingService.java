@@ -25,6 +25,12 @@ import org.slf4j.LoggerFactory;
  * snapshot is the state's bytes in chunks; a restore reads them back, then the log after the snapshot replays, which
  * equals a replay from the start.
  * <p>
+ * Templates ({@code [cluster] templates = "cluster"}): a TEMPLATE command that is newer than the latest becomes the
+ * latest and goes on egress to every session, in log order; a TEMPLATE_REQUEST (a frontend's, after it connects or
+ * hears of a new leader) is answered with the latest on that session's egress and changes no state. (Aeron allows
+ * egress only from session messages and timers, not from {@code onSessionOpen}'s unconnected egress, nor from
+ * {@code onRoleChange} or {@code doBackgroundWork}: so the frontend asks.)
+ * <p>
  * Thread: Aeron's service container thread. Other threads read {@link #published()}, a copy made in
  * {@link #doBackgroundWork} every publish interval (that copy is not part of the replicated state).
  */
@@ -63,6 +69,8 @@ public final class AccountingService implements ClusteredService
     private volatile Published published;
     private volatile long snapshotsTaken;
     private volatile long snapshotsLoaded;
+    private final ExpandableArrayBuffer egressTemplate = new ExpandableArrayBuffer(64 * 1024);
+    private volatile long templatesSent;
 
     /** @param publishIntervalNs how often {@link #published()} is refreshed (when something changed) */
     public AccountingService(final long publishIntervalNs)
@@ -141,6 +149,22 @@ public final class AccountingService implements ClusteredService
     public void onSessionMessage(final ClientSession session, final long timestamp, final DirectBuffer buffer,
         final int offset, final int length, final Header header)
     {
+        final byte type = length > 0 ? buffer.getByte(offset + Protocol.TYPE_OFFSET) : 0;
+        if (type == Protocol.TEMPLATE)
+        {
+            onTemplate(session, buffer, offset, length, header);
+            return;
+        }
+        if (type == Protocol.TEMPLATE_REQUEST)
+        {
+            // no state: only the latest template on this session's egress (only the leader's leaves)
+            lastAppliedPosition = header.position();
+            if (accounting.latestTemplate() != null)
+            {
+                sendTemplate(session);
+            }
+            return;
+        }
         final long timeMs = cluster.timeUnit().toMillis(timestamp);
         final ReplicatedAccounting.Outcome outcome = accounting.apply(buffer, offset, length, timeMs);
         lastAppliedPosition = header.position();
@@ -157,6 +181,51 @@ public final class AccountingService implements ClusteredService
             case REJECTED -> LOG.warn("node {}: refused a malformed command of {} bytes from session {}",
                 cluster.memberId(), length, session.id());
             default -> throw new IllegalStateException(outcome.name());
+        }
+    }
+
+    private void onTemplate(final ClientSession session, final DirectBuffer buffer, final int offset, final int length,
+        final Header header)
+    {
+        final ReplicatedAccounting.Outcome outcome = accounting.applyTemplate(buffer, offset, length);
+        lastAppliedPosition = header.position();
+        changed = true;
+        if (outcome == ReplicatedAccounting.Outcome.APPLIED)
+        {
+            for (final ClientSession s : cluster.clientSessions())
+            {
+                sendTemplate(s);
+            }
+        }
+        else if (outcome == ReplicatedAccounting.Outcome.REJECTED)
+        {
+            LOG.warn("node {}: refused a malformed TEMPLATE of {} bytes from session {}", cluster.memberId(), length,
+                session.id());
+        }
+    }
+
+    /**
+     * Offers the latest template to {@code session}, a few attempts; one lost here is recovered: a frontend that has
+     * no template, or hears of a new leader, asks again (TEMPLATE_REQUEST).
+     */
+    private void sendTemplate(final ClientSession session)
+    {
+        final byte[] latest = accounting.latestTemplate();
+        egressTemplate.putBytes(0, latest);
+        egressTemplate.putByte(Protocol.TYPE_OFFSET, Protocol.TEMPLATE_UPDATE);
+        for (int i = 0; i < REPLY_ATTEMPTS; i++)
+        {
+            final long r = session.offer(egressTemplate, 0, latest.length);
+            if (r > 0)
+            {
+                templatesSent++;
+                return;
+            }
+            if (r == Publication.NOT_CONNECTED || r == Publication.CLOSED || r == Publication.MAX_POSITION_EXCEEDED)
+            {
+                return;
+            }
+            cluster.idleStrategy().idle();
         }
     }
 
@@ -277,5 +346,11 @@ public final class AccountingService implements ClusteredService
     public long snapshotsLoaded()
     {
         return snapshotsLoaded;
+    }
+
+    /** TEMPLATE_UPDATE messages this node's service offered that were taken (a follower's count too: mocked). */
+    public long templatesSent()
+    {
+        return templatesSent;
     }
 }

@@ -29,7 +29,8 @@ public final class ClusterFrontend implements AccountingSink, AutoCloseable
 {
     /** The client-side settings, from {@code [cluster]}. */
     record Settings(int frontendId, long incarnation, String ingressEndpoints, String egressHost, int ingressTermLength,
-        long leaderHeartbeatTimeoutMs, long sessionTimeoutMs, long resendIntervalMs, long maxUnackedBytes)
+        long leaderHeartbeatTimeoutMs, long sessionTimeoutMs, long resendIntervalMs, long maxUnackedBytes,
+        int egressTermLength)
     {
         AeronCluster.Context clientContext(final Aeron aeron, final EgressListener listener)
         {
@@ -38,7 +39,8 @@ public final class ClusterFrontend implements AccountingSink, AutoCloseable
                 .ownsAeronClient(false)
                 .ingressChannel("aeron:udp?term-length=" + ingressTermLength)
                 .ingressEndpoints(ingressEndpoints)
-                .egressChannel("aeron:udp?endpoint=" + egressHost + ":0")
+                .egressChannel("aeron:udp?endpoint=" + egressHost + ":0" +
+                    (egressTermLength > 0 ? "|term-length=" + egressTermLength : ""))
                 .egressListener(listener)
                 .messageTimeoutNs(TimeUnit.MILLISECONDS.toNanos(Math.max(1000, leaderHeartbeatTimeoutMs)))
                 .newLeaderTimeoutNs(TimeUnit.MILLISECONDS.toNanos(2 * leaderHeartbeatTimeoutMs));
@@ -53,12 +55,14 @@ public final class ClusterFrontend implements AccountingSink, AutoCloseable
     private final CommandBatcher batcher;
     private final IngressClient client;
     private final Thread thread;
+    private final ClusterTemplateSource templates;
     private volatile Runnable wakeUp = () -> { };
     private volatile long sealed;
 
     private ClusterFrontend(final ClusterConfig config, final MediaDriver driver, final Aeron aeron,
-        final CommandBatcher batcher, final IngressClient client)
+        final CommandBatcher batcher, final IngressClient client, final ClusterTemplateSource templates)
     {
+        this.templates = templates;
         this.config = config;
         this.driver = driver;
         this.aeron = aeron;
@@ -73,7 +77,7 @@ public final class ClusterFrontend implements AccountingSink, AutoCloseable
         final Settings settings = new Settings(config.frontendId(), System.currentTimeMillis(),
             config.ingressEndpoints(), config.egressHost(), config.ingressTermLength(),
             config.leaderHeartbeatTimeoutMs(), config.sessionTimeoutMs(), config.resendIntervalMs(),
-            config.maxUnackedBytes());
+            config.maxUnackedBytes(), config.clusterTemplates() ? config.logTermLength() : 0);
         MediaDriver driver = null;
         Aeron aeron = null;
         try
@@ -93,9 +97,11 @@ public final class ClusterFrontend implements AccountingSink, AutoCloseable
             final CommandBatcher batcher = new CommandBatcher(config.frontendId(), settings.incarnation(), maxCommand,
                 handoff);
             final ClusterFrontend[] self = new ClusterFrontend[1];
+            final ClusterTemplateSource templates = config.clusterTemplates()
+                ? new ClusterTemplateSource(org.agrona.concurrent.SystemEpochClock.INSTANCE) : null;
             final IngressClient client = new IngressClient(aeron, settings, handoff, () -> self[0].wakeUp.run(),
-                new BackoffIdleStrategy(10, 20, 1_000, 1_000_000));
-            self[0] = new ClusterFrontend(config, driver, aeron, batcher, client);
+                new BackoffIdleStrategy(10, 20, 1_000, 1_000_000), templates);
+            self[0] = new ClusterFrontend(config, driver, aeron, batcher, client, templates);
             self[0].thread.start();
             return self[0];
         }
@@ -206,6 +212,34 @@ public final class ClusterFrontend implements AccountingSink, AutoCloseable
         batcher.distribution(timeMs, chainIndex, core, grants, audits, operations);
     }
 
+    // ---------------------------------------------------------------------------------------------- templates
+
+    /**
+     * With {@code [cluster] templates = "cluster"}: the pool's only template source, the cluster's templates, with
+     * found blocks submitted to {@code configured}'s first source (a bitcoind, not started: used for submitblock only;
+     * the others are closed). Null with {@code templates = "local"}. Called once, before the pool starts.
+     */
+    public org.bitcoincommons.sv2.template.TemplateSource templateSource(
+        final java.util.List<org.bitcoincommons.sv2.template.TemplateSource> configured)
+    {
+        if (templates == null)
+        {
+            return null;
+        }
+        for (int i = 1; i < configured.size(); i++)
+        {
+            configured.get(i).close();
+        }
+        templates.submitVia(configured.isEmpty() ? null : configured.get(0));
+        return templates;
+    }
+
+    /** The cluster's templates as this frontend received them, or null with {@code templates = "local"}. */
+    public ClusterTemplateSource clusterTemplates()
+    {
+        return templates;
+    }
+
     // ---------------------------------------------------------------------------------------------- status
 
     public int frontendId()
@@ -243,6 +277,11 @@ public final class ClusterFrontend implements AccountingSink, AutoCloseable
         m.put("connects", client.connects());
         m.put("resends", client.resends());
         m.put("stale_replies", client.staleReplies());
+        if (templates != null)
+        {
+            m.put("template_updates_received", templates.updatesReceived());
+            m.put("template_updates_dropped", templates.updatesDropped());
+        }
         return m;
     }
 

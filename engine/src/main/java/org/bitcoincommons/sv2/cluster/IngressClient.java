@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * cluster applies a re-send once). It polls egress continuously (the new-leader event and the commit replies arrive
  * there), sends keepalives when idle, and replaces a client that closed itself (no leader for its new-leader timeout)
  * with a fresh one. Nothing here blocks the pool: while there is no leader, commands pile up in the backlog (bounded
- * by {@code max_unacked_bytes}) and acknowledgements wait.
+ * by {@code max_unacked_bytes}) and acknowledgements wait. With cluster templates it hands each TEMPLATE_UPDATE to the
+ * {@link ClusterTemplateSource} (on this thread) and asks for the latest after connecting, after a new leader and
+ * while it has none.
  * <p>
  * Thread: one platform thread ({@link #run()}); {@link #committed()} and the status fields are read by others.
  */
@@ -46,6 +48,11 @@ final class IngressClient implements Runnable
     private final OneToOneRingBuffer handoff;
     private final ExpandableRingBuffer backlog;
     private final Runnable onCommit;
+    private final ClusterTemplateSource templates;
+    private final org.agrona.concurrent.UnsafeBuffer templateRequest =
+        new org.agrona.concurrent.UnsafeBuffer(new byte[Protocol.TEMPLATE_REQUEST_LENGTH]);
+    private boolean templateRequestDue;
+    private long lastTemplateRequestNs;
     private final IdleStrategy idle;
     private final long resendIntervalNs;
     private final long keepAliveIntervalNs;
@@ -80,6 +87,12 @@ final class IngressClient implements Runnable
         public void onMessage(final long clusterSessionId, final long timestamp, final DirectBuffer buffer,
             final int offset, final int length, final Header header)
         {
+            if (templates != null && length > Protocol.TEMPLATE_HEADER_LENGTH &&
+                buffer.getByte(offset + Protocol.TYPE_OFFSET) == Protocol.TEMPLATE_UPDATE)
+            {
+                templates.onUpdate(buffer, offset, length);
+                return;
+            }
             onReply(buffer, offset, length);
         }
 
@@ -102,12 +115,14 @@ final class IngressClient implements Runnable
             leaderMemberId = leaderId;
             leadershipTermId = termId;
             resendAll();
+            templateRequestDue = templates != null;
         }
     };
 
     IngressClient(final Aeron aeron, final ClusterFrontend.Settings settings, final OneToOneRingBuffer handoff,
-        final Runnable onCommit, final IdleStrategy idle)
+        final Runnable onCommit, final IdleStrategy idle, final ClusterTemplateSource templates)
     {
+        this.templates = templates;
         this.aeron = aeron;
         this.settings = settings;
         this.handoff = handoff;
@@ -166,6 +181,10 @@ final class IngressClient implements Runnable
             return work;
         }
         work += send(nowNs);
+        if (templates != null)
+        {
+            work += requestTemplate(nowNs);
+        }
         if (!backlog.isEmpty() && nowNs - lastProgressNs > resendIntervalNs && nowNs - lastSendNs > resendIntervalNs)
         {
             resendAll();
@@ -209,6 +228,7 @@ final class IngressClient implements Runnable
             LOG.info("frontend {}: connected to the cluster (leader {}, session {}); {} uncommitted command(s) to send",
                 settings.frontendId(), leaderMemberId, sessionId, highestQueued - committed);
             resendAll();
+            templateRequestDue = templates != null;
             return 1;
         }
         catch (final RuntimeException ex)
@@ -244,6 +264,34 @@ final class IngressClient implements Runnable
         backlogBytes = backlog.size();
         highestQueued = buffer.getLong(index + Protocol.SEQUENCE_OFFSET, LE);
         return ControlledMessageHandler.Action.CONTINUE;
+    }
+
+    /**
+     * Asks the cluster for its latest template (answered on egress, changes no state): after connecting, after a new
+     * leader, and every resend interval while none has arrived.
+     */
+    private int requestTemplate(final long nowNs)
+    {
+        if (!templateRequestDue && templates.latest() == null && nowNs - lastTemplateRequestNs > resendIntervalNs)
+        {
+            templateRequestDue = true;
+        }
+        if (!templateRequestDue)
+        {
+            return 0;
+        }
+        templateRequest.putByte(Protocol.TYPE_OFFSET, Protocol.TEMPLATE_REQUEST);
+        templateRequest.putByte(Protocol.VERSION_OFFSET, Protocol.VERSION);
+        templateRequest.putInt(Protocol.FRONTEND_OFFSET, settings.frontendId(), LE);
+        final long r = cluster.offer(templateRequest, 0, Protocol.TEMPLATE_REQUEST_LENGTH);
+        if (r > 0)
+        {
+            templateRequestDue = false;
+            lastTemplateRequestNs = nowNs;
+            lastSendNs = nowNs;
+            return 1;
+        }
+        return 0;
     }
 
     private long sendNowNs;

@@ -21,6 +21,18 @@ import java.nio.ByteOrder;
  *   +--------+---------+----------+--------------+-------------------+-----------------+
  *   COMMITTED: every command of this incarnation up to sequence is applied (cumulative)
  *   STALE:     the command was refused: the cluster has seen a later incarnation of this frontend id
+ *
+ * templates ([cluster] templates = "cluster")
+ *   0        1         2          4              8                   16                24
+ *   +--------+---------+----------+--------------+-------------------+-----------------+----------
+ *   | type   | version | reserved | member u32   | term u64          | sequence u64    | template (TemplateCodec)
+ *   +--------+---------+----------+--------------+-------------------+-----------------+----------
+ *   TEMPLATE (ingress, from the template feeder beside the leader node): member is the feeder's node, term the
+ *            leadership term it fed in, sequence its count of templates in that term. The cluster keeps it only when
+ *            (height, term, sequence) is above the latest template's, so a template never goes backwards.
+ *   TEMPLATE_UPDATE (egress, to every session): the latest template, the same bytes with this type; sent when one is
+ *            applied, and to a session that sends TEMPLATE_REQUEST (type | version | reserved | frontend u32), which
+ *            a frontend does after it connects, after a new leader, and while it has no template.
  * </pre>
  * A frontend's incarnation is the wall-clock millisecond it started; its sequence numbers start at 1 and increase by
  * one per command. The cluster applies a command only if its sequence is above the highest applied for that
@@ -34,6 +46,11 @@ final class Protocol
     static final byte EVENTS = 1;
     static final byte COMMITTED = 101;
     static final byte STALE = 102;
+    static final byte TEMPLATE = 2;
+    static final byte TEMPLATE_REQUEST = 3;
+    /** TEMPLATE_REQUEST: type | version | reserved | frontend u32. */
+    static final int TEMPLATE_REQUEST_LENGTH = 8;
+    static final byte TEMPLATE_UPDATE = 103;
 
     static final int TYPE_OFFSET = 0;
     static final int VERSION_OFFSET = 1;
@@ -46,6 +63,10 @@ final class Protocol
     static final int REPLY_LENGTH = 24;
     /** Each event in an EVENTS command is preceded by its length. */
     static final int EVENT_LENGTH_PREFIX = 4;
+    static final int MEMBER_OFFSET = 4;
+    static final int TERM_OFFSET = 8;
+    /** Where the template of a TEMPLATE or TEMPLATE_UPDATE message starts. */
+    static final int TEMPLATE_HEADER_LENGTH = 24;
 
     private Protocol()
     {

@@ -41,10 +41,14 @@ public final class ReplicatedAccounting
         /** From an older incarnation of the frontend id than one already seen; refused; the reply is STALE. */
         STALE,
         /** Malformed; refused whole (nothing of it was applied); no reply. */
-        REJECTED
+        REJECTED,
+        /** A TEMPLATE not above the latest template's (height, term, sequence); ignored; no reply. */
+        NOT_NEWER
     }
 
-    private static final int SNAPSHOT_VERSION = 1;
+    private static final int SNAPSHOT_VERSION = 2;
+    /** Snapshots before the latest template was replicated: read, with no template. */
+    private static final int SNAPSHOT_VERSION_NO_TEMPLATE = 1;
     private static final int UNKNOWN_WORKER = Integer.MIN_VALUE;
 
     private AccountingState state = new AccountingState();
@@ -64,6 +68,10 @@ public final class ReplicatedAccounting
     private final byte[] hash = new byte[32];
     private long replyIncarnation;
     private long replySequence;
+    /** The latest TEMPLATE command as received (header and template), or null before the first. */
+    private byte[] latestTemplate;
+    private long templatesApplied;
+    private long templatesIgnored;
 
     /**
      * Applies one ingress command at cluster time {@code timeMs}. After it, {@link #replyIncarnation()} and
@@ -114,6 +122,78 @@ public final class ReplicatedAccounting
         replyIncarnation = incarnation;
         replySequence = sequence;
         return Outcome.APPLIED;
+    }
+
+    /**
+     * Applies one TEMPLATE command: it becomes the latest template when its (height, term, sequence) is above the
+     * latest one's (lexicographically), so a template from a feeder of an older term, or of an older tip, never
+     * replaces a newer one. The template is decoded in full first: a malformed one is REJECTED.
+     */
+    public Outcome applyTemplate(final DirectBuffer b, final int offset, final int length)
+    {
+        if (length <= Protocol.TEMPLATE_HEADER_LENGTH || b.getByte(offset + Protocol.TYPE_OFFSET) != Protocol.TEMPLATE ||
+            b.getByte(offset + Protocol.VERSION_OFFSET) != Protocol.VERSION)
+        {
+            rejected++;
+            return Outcome.REJECTED;
+        }
+        try
+        {
+            TemplateCodec.decode(b, offset + Protocol.TEMPLATE_HEADER_LENGTH, length - Protocol.TEMPLATE_HEADER_LENGTH);
+        }
+        catch (final IllegalArgumentException | IndexOutOfBoundsException ex)
+        {
+            rejected++;
+            return Outcome.REJECTED;
+        }
+        if (latestTemplate != null)
+        {
+            final org.agrona.concurrent.UnsafeBuffer latest = new org.agrona.concurrent.UnsafeBuffer(latestTemplate);
+            final int order = compareKeys(b, offset, latest, 0);
+            if (order <= 0)
+            {
+                templatesIgnored++;
+                return Outcome.NOT_NEWER;
+            }
+        }
+        final byte[] copy = new byte[length];
+        b.getBytes(offset, copy);
+        latestTemplate = copy;
+        templatesApplied++;
+        return Outcome.APPLIED;
+    }
+
+    /** Orders two TEMPLATE messages by (height, term, sequence). */
+    static int compareKeys(final DirectBuffer a, final int aOffset, final DirectBuffer b, final int bOffset)
+    {
+        final int heightAt = Protocol.TEMPLATE_HEADER_LENGTH + 8;
+        int c = Integer.compare(a.getInt(aOffset + heightAt, LE), b.getInt(bOffset + heightAt, LE));
+        if (c == 0)
+        {
+            c = Long.compare(a.getLong(aOffset + Protocol.TERM_OFFSET, LE), b.getLong(bOffset + Protocol.TERM_OFFSET, LE));
+        }
+        if (c == 0)
+        {
+            c = Long.compare(a.getLong(aOffset + Protocol.SEQUENCE_OFFSET, LE),
+                b.getLong(bOffset + Protocol.SEQUENCE_OFFSET, LE));
+        }
+        return c;
+    }
+
+    /** The latest TEMPLATE command (header and template; never modify it), or null before the first. */
+    public byte[] latestTemplate()
+    {
+        return latestTemplate;
+    }
+
+    public long templatesApplied()
+    {
+        return templatesApplied;
+    }
+
+    public long templatesIgnored()
+    {
+        return templatesIgnored;
     }
 
     /** Delivers each event of the command to {@code l}; false when the command is malformed. */
@@ -243,6 +323,16 @@ public final class ReplicatedAccounting
             b.putInt(p + 8, (int)workerIds.get(k), LE);
             p += 12;
         }
+        b.putLong(p, templatesApplied, LE);
+        b.putLong(p + 8, templatesIgnored, LE);
+        final int templateLength = latestTemplate == null ? 0 : latestTemplate.length;
+        b.putInt(p + 16, templateLength, LE);
+        p += 20;
+        if (templateLength > 0)
+        {
+            b.putBytes(p, latestTemplate);
+            p += templateLength;
+        }
         p += AccountingStateCodec.encode(state, b, p);
         return p - offset;
     }
@@ -252,7 +342,8 @@ public final class ReplicatedAccounting
     {
         final int end = offset + length;
         int p = offset;
-        if (length < 44 || b.getInt(p, LE) != SNAPSHOT_VERSION)
+        final int version = length < 4 ? -1 : b.getInt(p, LE);
+        if (length < 44 || (version != SNAPSHOT_VERSION && version != SNAPSHOT_VERSION_NO_TEMPLATE))
         {
             throw new JournalException("cluster snapshot: version " + (length < 4 ? -1 : b.getInt(p, LE)) +
                 ", expected " + SNAPSHOT_VERSION);
@@ -278,6 +369,30 @@ public final class ReplicatedAccounting
         {
             workerIds.put(b.getLong(p, LE), b.getInt(p + 8, LE));
             p += 12;
+        }
+        templatesApplied = 0;
+        templatesIgnored = 0;
+        latestTemplate = null;
+        if (version == SNAPSHOT_VERSION)
+        {
+            if (p + 20 > end)
+            {
+                throw new JournalException("cluster snapshot is truncated");
+            }
+            templatesApplied = b.getLong(p, LE);
+            templatesIgnored = b.getLong(p + 8, LE);
+            final int templateLength = b.getInt(p + 16, LE);
+            p += 20;
+            if (templateLength < 0 || templateLength > end - p)
+            {
+                throw new JournalException("cluster snapshot is truncated");
+            }
+            if (templateLength > 0)
+            {
+                latestTemplate = new byte[templateLength];
+                b.getBytes(p, latestTemplate);
+                p += templateLength;
+            }
         }
         if (p > end)
         {

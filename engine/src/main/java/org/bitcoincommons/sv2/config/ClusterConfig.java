@@ -20,7 +20,10 @@ import java.util.List;
  * @param clusterDir                 where a node keeps its archive, recording log and snapshots
  * @param aeronDir                   the Aeron media driver's directory; empty: Aeron's default directory (/dev/shm on
  *                                   Linux) with "-sv2-node-N" or "-sv2-frontend-N" appended
- * @param logTermLength              bytes of one term of the replicated log (a power of two, 64 KiB..1 GiB)
+ * @param logTermLength              bytes of one term of the replicated log (a power of two, 64 KiB..1 GiB); with
+ *                                   {@code templates = "cluster"} also of the feeder's ingress and of the egress to
+ *                                   frontends: a template is at most 1/8 of it (default 8 MiB, 64 MiB with
+ *                                   {@code templates = "cluster"})
  * @param ingressTermLength          bytes of one term of a frontend's ingress stream; a command is at most 1/8 of it
  * @param leaderHeartbeatTimeoutMs   followers start an election when the leader is silent this long
  * @param leaderHeartbeatIntervalMs  how often the leader sends heartbeats when idle
@@ -33,6 +36,11 @@ import java.util.List;
  * @param resendIntervalMs           a frontend re-sends its uncommitted batches when none commits for this long
  * @param maxUnackedBytes            a frontend keeps at most this many bytes of uncommitted batches for re-sending
  * @param publishIntervalMs          how often a node publishes its totals to its API and {@code bin/sv2 cluster status}
+ * @param templates                  "local" (the default): a frontend runs its own {@code [template] sources};
+ *                                   "cluster": every frontend mines the templates the cluster sends it, in log order:
+ *                                   on a node, the feeder beside it polls {@code [template] sources} while the node
+ *                                   is leader and sends them to the cluster; on a frontend, {@code [template] sources}
+ *                                   must be ["bitcoind"], whose node is used only to submit found blocks
  */
 public record ClusterConfig(
     String role,
@@ -52,11 +60,14 @@ public record ClusterConfig(
     long ackTimeoutMs,
     long resendIntervalMs,
     long maxUnackedBytes,
-    long publishIntervalMs)
+    long publishIntervalMs,
+    String templates)
 {
     public static final String SINGLE = "single";
     public static final String FRONTEND = "frontend";
     public static final String NODE = "node";
+    public static final String TEMPLATES_LOCAL = "local";
+    public static final String TEMPLATES_CLUSTER = "cluster";
 
     /** The ports of member {@code i}, relative to its port base (Aeron's ClusterConfig sample uses the same). */
     public static final int ARCHIVE_CONTROL_PORT_OFFSET = 1;
@@ -101,7 +112,19 @@ public record ClusterConfig(
             throw new ConfigException(t.key("frontend_id") + ": is required for role \"frontend\" (1.." +
                 Integer.MAX_VALUE + ", unique among the frontends)");
         }
-        final int logTerm = termLength(t, "log_term_length", 8 << 20);
+        final String templates = t.string("templates", TEMPLATES_LOCAL);
+        if (!templates.equals(TEMPLATES_LOCAL) && !templates.equals(TEMPLATES_CLUSTER))
+        {
+            throw new ConfigException(t.key("templates") + ": must be \"local\" or \"cluster\" (got \"" + templates +
+                "\")");
+        }
+        if (templates.equals(TEMPLATES_CLUSTER) && role.equals(SINGLE))
+        {
+            throw new ConfigException(t.key("templates") + ": \"cluster\" needs role \"frontend\" or \"node\"");
+        }
+        // a TEMPLATE carries the template's transactions and must fit one message (1/8 of a term): 64 MiB terms hold
+        // the largest block (4 MB serialized) with room to spare
+        final int logTerm = termLength(t, "log_term_length", templates.equals(TEMPLATES_CLUSTER) ? 64 << 20 : 8 << 20);
         final int ingressTerm = termLength(t, "ingress_term_length", 1 << 20);
         final long heartbeatTimeout = t.integer("leader_heartbeat_timeout_ms", 10_000, 10, 3_600_000);
         final long heartbeatInterval = t.integer("leader_heartbeat_interval_ms", 200, 1, 60_000);
@@ -134,7 +157,8 @@ public record ClusterConfig(
             t.integer("ack_timeout_ms", 30_000, 1, 3_600_000),
             t.integer("resend_interval_ms", 1_000, 1, 3_600_000),
             t.integer("max_unacked_bytes", 64L << 20, 1L << 20, 1L << 30),
-            t.integer("publish_interval_ms", 1_000, 1, 3_600_000));
+            t.integer("publish_interval_ms", 1_000, 1, 3_600_000),
+            templates);
     }
 
     private static int termLength(final TomlReader t, final String key, final int dflt)
@@ -155,6 +179,12 @@ public record ClusterConfig(
     public boolean node()
     {
         return role.equals(NODE);
+    }
+
+    /** Templates come from the cluster (a frontend) or are fed to it (a node). */
+    public boolean clusterTemplates()
+    {
+        return templates.equals(TEMPLATES_CLUSTER);
     }
 
     /** Member {@code i}'s host, as written (an IPv6 literal without its brackets). */

@@ -3,6 +3,7 @@ package org.bitcoincommons.sv2.config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Collectors;
 
 import org.tomlj.Toml;
@@ -97,6 +98,21 @@ public record EngineConfig(
             if (config.cluster().frontend() || config.cluster().node())
             {
                 throw new ConfigException("jdc: a Job Declaration client does not run in a cluster; remove [cluster]");
+            }
+        }
+        if (config.cluster().clusterTemplates())
+        {
+            final List<String> sources = config.template().sources();
+            if (config.cluster().frontend() && !sources.equals(List.of("bitcoind")))
+            {
+                throw new ConfigException("template.sources: a frontend with cluster.templates = \"cluster\" mines the "
+                    + "cluster's templates and submits found blocks to [template.bitcoind]; it must be [\"bitcoind\"] "
+                    + "(got " + sources + ")");
+            }
+            if (config.cluster().node() && sources.contains("embedded"))
+            {
+                throw new ConfigException("template.sources: the embedded chain is one process's state and cannot be "
+                    + "fed to a cluster; use \"bitcoind\" or \"sv2-tp\" (got " + sources + ")");
             }
         }
         if (config.templateProvider().enabled() && !config.template().sources().contains("embedded"))

@@ -107,6 +107,10 @@ public final class StratumV2Server implements AutoCloseable
         {
             frontend = ClusterFrontend.start(config.cluster());
             pool.accountingSink(frontend);
+            if (config.cluster().clusterTemplates())
+            {
+                pool.templateSources(frontend::templateSource);
+            }
         }
         try
         {

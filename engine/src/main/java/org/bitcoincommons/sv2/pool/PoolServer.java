@@ -68,6 +68,7 @@ public final class PoolServer implements AutoCloseable
     private final Network network;
     private EmbeddedChain chain;
     private FailoverSource source;
+    private java.util.function.Function<java.util.List<TemplateSource>, TemplateSource> sourceReplacement;
     private TemplateProviderServer templateProvider;
     /** The Job Declaration Server ({@code [jds]}) and the tokens it shares with the mining side; null when off. */
     private org.bitcoincommons.sv2.jd.JobDeclarationServer jds;
@@ -208,6 +209,18 @@ public final class PoolServer implements AutoCloseable
         return this;
     }
 
+    /**
+     * Replaces the configured template sources by the one {@code replacement} makes of them (they are made, not
+     * started; {@code [cluster] templates = "cluster"} on a frontend: the cluster's templates, blocks submitted to the
+     * configured node). Call before start.
+     */
+    public synchronized PoolServer templateSources(
+        final java.util.function.Function<java.util.List<TemplateSource>, TemplateSource> replacement)
+    {
+        this.sourceReplacement = replacement;
+        return this;
+    }
+
     /** Starts every part; returns once the listener is bound. */
     public synchronized void start() throws IOException
     {
@@ -240,7 +253,11 @@ public final class PoolServer implements AutoCloseable
         connectionLimits = new org.bitcoincommons.sv2.transport.ConnectionLimits(pc.maxConnectionsPerIp(),
             pc.connectRatePerIp(), pc.connectBurstPerIp(), pc.maxUnauthenticated());
         final byte[] payout = payoutScript();
-        final java.util.List<TemplateSource> sources = TemplateSources.create(config, payout, clock);
+        java.util.List<TemplateSource> sources = TemplateSources.create(config, payout, clock);
+        if (sourceReplacement != null)
+        {
+            sources = java.util.List.of(sourceReplacement.apply(sources));
+        }
         for (final TemplateSource s : sources)
         {
             if (s instanceof EmbeddedChain e)
@@ -447,6 +464,16 @@ public final class PoolServer implements AutoCloseable
 
     private byte[] payoutScript()
     {
+        return payoutScript(config);
+    }
+
+    /**
+     * The coinbase's payout script {@code config} describes ({@code pool.coinbase_address}; OP_TRUE on regtest without
+     * one). Also for a cluster node's template feeder, whose Template Provider is told how much room it takes.
+     */
+    public static byte[] payoutScript(final EngineConfig config)
+    {
+        final Network network = Network.of(config.template().network());
         final String address = config.pool().coinbaseAddress();
         if (address.isEmpty())
         {

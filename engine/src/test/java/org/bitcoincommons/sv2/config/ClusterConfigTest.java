@@ -25,6 +25,26 @@ class ClusterConfigTest
         assertTrue(c.members().isEmpty());
         assertEquals(BASE.resolve("data/cluster"), c.clusterDir());
         assertEquals(10_000, c.leaderHeartbeatTimeoutMs());
+        assertEquals("local", c.templates());
+        assertTrue(!c.clusterTemplates());
+    }
+
+    @Test
+    void clusterTemplatesNeedARoleAndTheRightSources()
+    {
+        final String frontend = "[cluster]\nrole = \"frontend\"\nmembers = [\"h:1000\"]\nfrontend_id = 1\n";
+        final String node = "[cluster]\nrole = \"node\"\nmembers = [\"h:1000\"]\n";
+        final String bitcoind = "[template]\nsources = [\"bitcoind\"]\n[template.bitcoind]\nrpc_url = \"http://127.0.0.1:8332\"\nrpc_user = \"u\"\nrpc_password = \"p\"\n";
+        assertTrue(EngineConfig.parse(frontend + "templates = \"cluster\"\n" + bitcoind, BASE).cluster().clusterTemplates());
+        final ClusterConfig feeding = EngineConfig.parse(node + "templates = \"cluster\"\n" + bitcoind, BASE).cluster();
+        assertTrue(feeding.clusterTemplates());
+        assertEquals(64 << 20, feeding.logTermLength(), "a 4 MB template fits one message (1/8 of a term)");
+        assertEquals(8 << 20, EngineConfig.parse(node, BASE).cluster().logTermLength());
+        assertTrue(error("[cluster]\ntemplates = \"shared\"").startsWith("cluster.templates: must be \"local\" or"));
+        assertTrue(error("[cluster]\ntemplates = \"cluster\"").startsWith("cluster.templates: \"cluster\" needs role"));
+        // a frontend submits found blocks to its bitcoind: nothing else, and the embedded chain cannot be shared
+        assertTrue(error(frontend + "templates = \"cluster\"\n").startsWith("template.sources: a frontend with"));
+        assertTrue(error(node + "templates = \"cluster\"\n").startsWith("template.sources: the embedded chain"));
     }
 
     @Test
