@@ -90,6 +90,9 @@ public final class QuicPoolConnection implements MiningDownstream
     /** RequestExtensions on the control stream asked for the account extension and it is offered. */
     private volatile boolean accountNegotiated;
 
+    /** How long a refused connection waits for its peer to read the SetupConnection.Error and close. */
+    static final long REFUSAL_LINGER_MS = 2_000;
+
     /** Accepts REQUIRES_WORK_SELECTION, custom jobs checked by this logic (the pool runs a JDS); null refuses it. */
     private PoolLogic customJobs;
     /** SetupConnection asked for REQUIRES_WORK_SELECTION and it was accepted: SetCustomMiningJob is taken. */
@@ -216,7 +219,8 @@ public final class QuicPoolConnection implements MiningDownstream
                     "unsupported-feature-flags".equals(refusal) ? PoolConnection.FLAG_REQUIRES_WORK_SELECTION : 0, refusal));
                 preAuthLog.setupFailed(id, peer.remoteAddress(), "SetupConnection refused: " + refusal);
                 q.close(1000);
-                disconnect(null);
+                deadline.interrupt();
+                lingerThenDisconnect(stream, frames);
                 return;
             }
             frames.maxPayload(Math.min(maxPayloadBytes, noise.maxPayloadLength()));
@@ -731,6 +735,45 @@ public final class QuicPoolConnection implements MiningDownstream
                 // reset by the peer
             }
         });
+    }
+
+    /**
+     * After a refused SetupConnection: ends the control stream (FIN after the error) and waits for the peer to read it
+     * and close, at most {@link #REFUSAL_LINGER_MS}, before closing the connection. Closing at once lets QUIC's
+     * CONNECTION_CLOSE overtake the error's stream data when it still needs a retransmission, and the client then sees
+     * a closed connection instead of the reason. Anything the peer still sends is read and dropped.
+     */
+    private void lingerThenDisconnect(final QuicByteStream stream, final FrameStream frames)
+    {
+        final Thread timer = Thread.ofVirtual().start(() ->
+        {
+            try
+            {
+                Thread.sleep(REFUSAL_LINGER_MS);
+                disconnect(null);
+            }
+            catch (final InterruptedException ignored)
+            {
+                // the peer closed first
+            }
+        });
+        try
+        {
+            stream.closeOutput();
+            while (!closed.get())
+            {
+                frames.readFrame();
+            }
+        }
+        catch (final IOException | RuntimeException ended)
+        {
+            // the peer closed its side, or the timer closed the connection
+        }
+        finally
+        {
+            timer.interrupt();
+            disconnect(null);
+        }
     }
 
     @Override
