@@ -48,7 +48,7 @@ final class ClusterNodeRunner
             {
                 try
                 {
-                    api = new NodeApiServer(c.api().listenAddr(), node);
+                    api = new NodeApiServer(c.api().listenAddr(), node, feeder);
                     api.start();
                     out.println("api: http://" + api.address().getHostString() + ":" + api.address().getPort() + "/");
                 }
