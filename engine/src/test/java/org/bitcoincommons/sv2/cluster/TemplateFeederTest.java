@@ -235,6 +235,11 @@ class TemplateFeederTest
                     assertEquals(fedBefore, statusLeader.get("templates_fed").asLong(), statusLeader.toString());
                     assertTrue(statusLeader.get("templates_received").asLong() >= 2, statusLeader.toString());
                     assertEquals(height, statusLeader.get("last_height").asLong(), statusLeader.toString());
+                    final StringWriter text = new StringWriter();
+                    assertEquals(0, Main.execute(new PrintWriter(text), new PrintWriter(new StringWriter()), "cluster",
+                        "status", "--config", configs[leader].toString()));
+                    assertTrue(text.toString().contains("template feeder leading: ") &&
+                        text.toString().contains(" 1 too large, "), text.toString());
                     final int follower = (leader + 1) % 3;
                     final JsonNode statusFollower = clusterStatus(configs[follower]).get("template_feeder");
                     assertEquals("idle", statusFollower.get("state").asText(), statusFollower.toString());
