@@ -82,6 +82,7 @@ public final class NodeApiServer implements AutoCloseable
         m.put("commands_rejected", p.rejected());
         m.put("snapshots_taken", node.service().snapshotsTaken());
         m.put("shares_accepted", p.accounting().get("shares_accepted"));
+        m.put("templates_too_large_for_session", node.service().templatesTooLargeForSession());
         if (feeder != null)
         {
             m.put("template_feeder", feeder.status());

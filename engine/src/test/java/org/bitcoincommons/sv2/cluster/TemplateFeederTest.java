@@ -284,4 +284,71 @@ class TemplateFeederTest
             }
         }
     }
+    /**
+     * A frontend configured with a smaller {@code log_term_length} than the nodes cannot take a template that fits the
+     * nodes' messages but not its own egress: it keeps its previous one, and the frontends after it still get it (the
+     * leader's service threw out of its broadcast loop at that session, so every later session missed the template).
+     */
+    @Test
+    @Timeout(120)
+    void aFrontendWithSmallerTermsMissesOnlyTheTemplatesItCannotHold() throws Exception
+    {
+        try (FakeBitcoind node = new FakeBitcoind(Target.toCompact(Target.fromDifficulty(1e6)), false);
+            ClusterHarness h = new ClusterHarness(dir, 3))
+        {
+            node.requireBasic("pool", "hunter2");
+            h.startAll();
+            for (int i = 0; i < 3; i++)
+            {
+                feeders[i] = TemplateFeeder.start(EngineConfig.parse(h.toml(i, "templates = \"cluster\"\n") +
+                    bitcoind(node), dir), h.nodes[i]);
+            }
+            final int leader = h.awaitLeader(20_000);
+            assertTrue(leader >= 0, "a leader");
+            h.shared = ClusterHarness.TIMEOUTS.replace("log_term_length = 524288", "log_term_length = 65536");
+            final ClusterFrontend small = ClusterFrontend.start(EngineConfig.parse(bitcoind(node) +
+                h.toml(-1, "templates = \"cluster\"\n"), dir).cluster());
+            h.shared = ClusterHarness.TIMEOUTS;
+            // the small one's session first, so that the broadcast reaches it before the other's
+            try (small)
+            {
+                assertTrue(ClusterHarness.await(20_000, () -> small.clusterTemplates().latest() != null),
+                    () -> small.status().toString());
+                try (ClusterFrontend big = ClusterFrontend.start(EngineConfig.parse(bitcoind(node) +
+                    h.toml(-2, "templates = \"cluster\"\n"), dir).cluster()))
+                {
+                    assertTrue(ClusterHarness.await(20_000, () -> big.clusterTemplates().latest() != null));
+                    final Template first = small.clusterTemplates().latest();
+                    final int firstCount = first.transactions().size();
+                    node.addToTemplate(transactions(7, 60), 2_000);
+                    assertTrue(ClusterHarness.await(20_000, () ->
+                        big.clusterTemplates().latest().transactions().size() == firstCount + 7),
+                        () -> "the larger template on the frontend that can hold it: " + big.status() + "; feeders " +
+                            Arrays.stream(feeders).map(f -> f.status().toString()).toList());
+                    assertEquals(0, feeders[leader].templatesTooLarge(), "it fits the nodes' messages");
+                    assertTrue(ClusterHarness.await(10_000, () ->
+                        h.nodes[leader].service().templatesTooLargeForSession() >= 1));
+                    assertEquals(firstCount, small.clusterTemplates().latest().transactions().size());
+                    assertEquals(first.height(), small.clusterTemplates().latest().height());
+
+                    // the next tip's template fits everywhere: both get it
+                    node.newTipFromNetwork();
+                    assertTrue(ClusterHarness.await(20_000, () ->
+                        small.clusterTemplates().latest().height() == node.height() &&
+                        big.clusterTemplates().latest().height() == node.height()),
+                        () -> small.status() + " " + big.status());
+                }
+            }
+            finally
+            {
+                for (final TemplateFeeder f : feeders)
+                {
+                    if (f != null)
+                    {
+                        f.close();
+                    }
+                }
+            }
+        }
+    }
 }
