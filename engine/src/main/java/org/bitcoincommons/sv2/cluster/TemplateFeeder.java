@@ -102,6 +102,8 @@ public final class TemplateFeeder implements AutoCloseable
     private volatile Template pending;
     /** The template last taken by the cluster's ingress on this session and term; null: send {@link #pending}. */
     private Template sent;
+    /** The last template found too large (counted once however often it is taken up again). */
+    private Template tooLarge;
     private long sequence;
     private long sentTerm = -1;
 
@@ -351,10 +353,16 @@ public final class TemplateFeeder implements AutoCloseable
         final int max = cluster.ingressPublication().maxMessageLength() - AeronCluster.SESSION_HEADER_LENGTH;
         if (length > max)
         {
+            sent = t;
+            if (t == tooLarge)
+            {
+                return 0;   // the same one again after a new leader or session: counted and logged once
+            }
+            tooLarge = t;
             increment(TOO_LARGE);
             LOG.warn("template feeder {}: template {} at height {} is {} bytes, more than one message holds ({} bytes: " +
-                "1/8 of log_term_length); not sent, the frontends keep the previous template", config.memberId(), t.id(), t.height(), length, max);
-            sent = t;
+                "1/8 of log_term_length); not sent, the frontends keep the previous template", config.memberId(),
+                t.id(), t.height(), length, max);
             return 1;
         }
         command.putByte(Protocol.TYPE_OFFSET, Protocol.TEMPLATE);

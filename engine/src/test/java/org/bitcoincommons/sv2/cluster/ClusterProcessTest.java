@@ -137,6 +137,7 @@ class ClusterProcessTest
             ClusterHarness h = new ClusterHarness(dir, 3))
         {
             bitcoind.requireBasic("pool", "hunter2");
+            final long t0 = System.nanoTime();
             final String source = TemplateFeederTest.bitcoind(bitcoind);
             final List<Process> processes = new ArrayList<>();
             try
@@ -148,7 +149,7 @@ class ClusterProcessTest
                     configs[i] = dir.resolve("node-" + i + ".toml");
                     Files.writeString(configs[i], "[api]\nlisten_addr = \"127.0.0.1:0\"\n" + source +
                         h.toml(i, "templates = \"cluster\"\n"));
-                    processes.add(start(configs[i], dir.resolve("node-" + i + ".log")));
+                    processes.add(start(configs[i], dir.resolve("node-" + i + ".log"), 1));
                 }
                 final Path frontendConfig = dir.resolve("frontend-1.toml");
                 Files.writeString(frontendConfig, """
@@ -172,6 +173,7 @@ class ClusterProcessTest
                 }
                 final String frontendApi = awaitApi(frontend, frontendLog);
                 final Matcher url = awaitLine(frontend, frontendLog, POOL_URL);
+                final long upNs = System.nanoTime();
 
                 // an encrypted miner on the frontend process finds a block on the fake node's template
                 final MinerConfig mc = new MinerConfig(new InetSocketAddress(url.group(1), Integer.parseInt(url.group(2))),
@@ -185,6 +187,7 @@ class ClusterProcessTest
                             get(frontendApi, "/api/status").path("cluster"));
                     assertTrue(miner.stats().jobs.sum() >= 1);
                 }
+                final long blockNs = System.nanoTime();
                 final List<byte[]> recorded = new ArrayList<>();
                 bitcoind.templates().get(0).get("transactions").forEach(t -> recorded.add(Hex.decode(t.get("data")
                     .asText())));
@@ -230,8 +233,15 @@ class ClusterProcessTest
                     }
                     final JsonNode viaApi = get(apis[i], "/api/status").path("template_feeder");
                     assertEquals(f.get("state").asText(), viaApi.path("state").asText(), viaApi.toString());
+                    // and the node's periodic status line (every second here)
+                    final Path log = dir.resolve("node-" + i + ".log");
+                    final String line = "| template feeder " + (leader ? "leading" : "idle") + ", ";
+                    assertTrue(ClusterHarness.await(5_000, () -> readQuietly(log).contains(line)), line);
                 }
                 assertEquals(1, leading);
+                // not asserted (no timed tests): where this test's time goes
+                System.out.printf("ClusterProcessTest: processes up %.1f s, block accepted %.1f s later, checks %.1f s%n",
+                    (upNs - t0) / 1e9, (blockNs - upNs) / 1e9, (System.nanoTime() - blockNs) / 1e9);
             }
             finally
             {
@@ -262,6 +272,18 @@ class ClusterProcessTest
         {
             Thread.currentThread().interrupt();
             return JSON.createObjectNode();
+        }
+    }
+
+    private static String readQuietly(final Path file)
+    {
+        try
+        {
+            return Files.readString(file);
+        }
+        catch (final IOException ex)
+        {
+            return "";
         }
     }
 
@@ -341,6 +363,11 @@ class ClusterProcessTest
 
     private static Process start(final Path config, final Path log) throws IOException
     {
+        return start(config, log, 0);
+    }
+
+    private static Process start(final Path config, final Path log, final int statusIntervalSec) throws IOException
+    {
         final List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.add("@" + Path.of(System.getProperty("sv2.root.dir", ".."), "etc", "jvm.flags").toAbsolutePath().normalize());
@@ -352,7 +379,7 @@ class ClusterProcessTest
         cmd.add("--config");
         cmd.add(config.toString());
         cmd.add("--status-interval");
-        cmd.add("0");
+        cmd.add(Integer.toString(statusIntervalSec));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
