@@ -16,11 +16,14 @@ import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.bitcoincommons.sv2.cluster.AccountingService;
 import org.bitcoincommons.sv2.cluster.ClusterNode;
+import org.bitcoincommons.sv2.cluster.TemplateFeeder;
 
 /**
  * A cluster node's HTTP face: {@code /api/status} (member, role, log position, commands applied, duplicates),
  * {@code /api/accounting} (the replicated totals, the shape {@code bin/sv2 replay --json} prints) and Prometheus
- * {@code /metrics}. Reads only what the service publishes; never touches the replicated state.
+ * {@code /metrics}; with a template feeder beside the node ({@code [cluster] templates = "cluster"}) its counters too
+ * ({@code template_feeder} in the status, {@code sv2_cluster_feeder_*}). Reads only what the service and the feeder
+ * publish; never touches the replicated state.
  */
 public final class NodeApiServer implements AutoCloseable
 {
@@ -28,10 +31,19 @@ public final class NodeApiServer implements AutoCloseable
 
     private final HttpServer server;
     private final ClusterNode node;
+    private final TemplateFeeder feeder;
 
     public NodeApiServer(final InetSocketAddress address, final ClusterNode node) throws IOException
     {
+        this(address, node, null);
+    }
+
+    /** @param feeder the template feeder running beside {@code node}, or null when none runs */
+    public NodeApiServer(final InetSocketAddress address, final ClusterNode node, final TemplateFeeder feeder)
+        throws IOException
+    {
         this.node = node;
+        this.feeder = feeder;
         this.server = HttpServer.create(address, 16);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         final PrometheusRegistry registry = new PrometheusRegistry();
@@ -47,6 +59,10 @@ public final class NodeApiServer implements AutoCloseable
         CounterWithCallback.builder().name("sv2_cluster_shares_accepted").help("Shares in the replicated accounting")
             .callback(cb -> cb.call(((Number)s.published().accounting().get("shares_accepted")).doubleValue()))
             .register(registry);
+        if (feeder != null)
+        {
+            registerFeeder(registry, feeder);
+        }
         server.createContext("/metrics", new MetricsHandler(registry));
         server.createContext("/api/status", ex -> json(ex, status()));
         server.createContext("/api/accounting", ex -> json(ex, s.published().accounting()));
@@ -66,7 +82,41 @@ public final class NodeApiServer implements AutoCloseable
         m.put("commands_rejected", p.rejected());
         m.put("snapshots_taken", node.service().snapshotsTaken());
         m.put("shares_accepted", p.accounting().get("shares_accepted"));
+        m.put("templates_too_large_for_session", node.service().templatesTooLargeForSession());
+        if (feeder != null)
+        {
+            m.put("template_feeder", feeder.status());
+        }
         return m;
+    }
+
+    private static void registerFeeder(final PrometheusRegistry registry, final TemplateFeeder f)
+    {
+        final int feeding = TemplateFeeder.COUNTER_NAMES.indexOf("feeding");
+        GaugeWithCallback.builder().name("sv2_cluster_feeder_feeding")
+            .help("1 while this node leads and its template feeder feeds the cluster")
+            .callback(cb -> cb.call(f.counter(feeding))).register(registry);
+        counter(registry, f, "sv2_cluster_feeder_templates_received", "templates_received",
+            "Templates the feeder's source delivered");
+        counter(registry, f, "sv2_cluster_feeder_templates_fed", "templates_fed",
+            "Templates the cluster's ingress took from the feeder");
+        counter(registry, f, "sv2_cluster_feeder_templates_too_large", "templates_too_large",
+            "Templates not sent: larger than one message (1/8 of log_term_length)");
+        counter(registry, f, "sv2_cluster_feeder_source_failures", "source_failures",
+            "Times the feeder's template source went down or not ready");
+        counter(registry, f, "sv2_cluster_feeder_session_failures", "session_failures",
+            "Failed connects and lost sessions of the feeder to the cluster");
+        final int height = TemplateFeeder.COUNTER_NAMES.indexOf("last_height");
+        GaugeWithCallback.builder().name("sv2_cluster_feeder_last_height")
+            .help("Height of the last template the feeder fed; -1 before any")
+            .callback(cb -> cb.call(f.counter(height))).register(registry);
+    }
+
+    private static void counter(final PrometheusRegistry registry, final TemplateFeeder f, final String name,
+        final String key, final String help)
+    {
+        final int index = TemplateFeeder.COUNTER_NAMES.indexOf(key);
+        CounterWithCallback.builder().name(name).help(help).callback(cb -> cb.call(f.counter(index))).register(registry);
     }
 
     public void start()

@@ -52,7 +52,8 @@ public final class ClusterCommand implements Runnable
     }
 
     /** {@code bin/sv2 cluster status --config NODE.toml [--json]}. */
-    @Command(name = "status", description = "Members, leader, log positions and commit lag, as a running node sees them.")
+    @Command(name = "status", description = "Members, leader, log positions and commit lag, as a running node sees them; " +
+        "the counters of its template feeder when one runs.")
     static final class Status implements Runnable
     {
         @CommandLine.Spec
@@ -95,6 +96,15 @@ public final class ClusterCommand implements Runnable
                 out.printf("  member %s%s  ingress %s  log position %s  commit lag %s bytes%n", m.get("id"),
                     Boolean.TRUE.equals(m.get("leader")) ? " (leader)" : "", m.get("ingress_endpoint"),
                     m.get("log_position"), m.get("commit_lag_bytes"));
+            }
+            @SuppressWarnings("unchecked")
+            final Map<String, Object> f = (Map<String, Object>)s.get("template_feeder");
+            if (f != null)
+            {
+                out.printf("  template feeder %s: %s received, %s fed, %s too large, %s source failures, " +
+                    "%s session failures, last height %s in term %s%n", f.get("state"), f.get("templates_received"),
+                    f.get("templates_fed"), f.get("templates_too_large"), f.get("source_failures"),
+                    f.get("session_failures"), f.get("last_height"), f.get("leadership_term_id"));
             }
         }
     }

@@ -11,12 +11,20 @@ import org.bitcoincommons.sv2.config.EngineConfig;
 
 /**
  * {@code bin/sv2 pool --config FILE} with {@code [cluster] role = "node"}: one cluster member (resuming from its
- * snapshot and log) and its API, until SIGTERM/SIGINT.
+ * snapshot and log), its template feeder with {@code templates = "cluster"}, and its API, until SIGTERM/SIGINT.
  */
 final class ClusterNodeRunner
 {
     private ClusterNodeRunner()
     {
+    }
+
+    /** The feeder's part of the periodic status line. */
+    static String feederLine(final org.bitcoincommons.sv2.cluster.TemplateFeeder feeder)
+    {
+        final java.util.Map<String, Object> f = feeder.status();
+        return " | template feeder " + f.get("state") + ", " + f.get("templates_fed") + " fed, " +
+            f.get("templates_too_large") + " too large, last height " + f.get("last_height");
     }
 
     static void runUntilSignalled(final EngineConfig c, final PrintWriter out, final int statusIntervalSec)
@@ -48,7 +56,7 @@ final class ClusterNodeRunner
             {
                 try
                 {
-                    api = new NodeApiServer(c.api().listenAddr(), node);
+                    api = new NodeApiServer(c.api().listenAddr(), node, feeder);
                     api.start();
                     out.println("api: http://" + api.address().getHostString() + ":" + api.address().getPort() + "/");
                 }
@@ -81,9 +89,10 @@ final class ClusterNodeRunner
                     if (!stopped.await(statusIntervalSec, TimeUnit.SECONDS))
                     {
                         final AccountingService.Published p = node.service().published();
-                        out.printf("node %d %s | log position %d | commands %d applied, %d duplicate | shares %s%n",
+                        out.printf("node %d %s | log position %d | commands %d applied, %d duplicate | shares %s%s%n",
                             node.memberId(), p.role().toLowerCase(java.util.Locale.ROOT), p.logPosition(),
-                            p.commandsApplied(), p.duplicates(), p.accounting().get("shares_accepted"));
+                            p.commandsApplied(), p.duplicates(), p.accounting().get("shares_accepted"),
+                            feeder == null ? "" : feederLine(feeder));
                         out.flush();
                     }
                 }

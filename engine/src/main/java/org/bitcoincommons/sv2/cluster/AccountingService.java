@@ -71,6 +71,7 @@ public final class AccountingService implements ClusteredService
     private volatile long snapshotsLoaded;
     private final ExpandableArrayBuffer egressTemplate = new ExpandableArrayBuffer(64 * 1024);
     private volatile long templatesSent;
+    private volatile long templatesTooLargeForSession;
 
     /** @param publishIntervalNs how often {@link #published()} is refreshed (when something changed) */
     public AccountingService(final long publishIntervalNs)
@@ -215,7 +216,21 @@ public final class AccountingService implements ClusteredService
         egressTemplate.putByte(Protocol.TYPE_OFFSET, Protocol.TEMPLATE_UPDATE);
         for (int i = 0; i < REPLY_ATTEMPTS; i++)
         {
-            final long r = session.offer(egressTemplate, 0, latest.length);
+            final long r;
+            try
+            {
+                r = session.offer(egressTemplate, 0, latest.length);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                // the session's egress terms are smaller than the log's (a frontend with a smaller log_term_length):
+                // that session cannot have it; the other sessions must still get it
+                templatesTooLargeForSession++;
+                LOG.warn("node {}: the latest template ({} bytes) does not fit session {}'s egress messages; its " +
+                    "log_term_length is smaller than this node's: {}", cluster.memberId(), latest.length, session.id(),
+                    ex.getMessage());
+                return;
+            }
             if (r > 0)
             {
                 templatesSent++;
@@ -352,5 +367,11 @@ public final class AccountingService implements ClusteredService
     public long templatesSent()
     {
         return templatesSent;
+    }
+
+    /** TEMPLATE_UPDATE messages not sent to a session whose egress messages are smaller than the template. */
+    public long templatesTooLargeForSession()
+    {
+        return templatesTooLargeForSession;
     }
 }

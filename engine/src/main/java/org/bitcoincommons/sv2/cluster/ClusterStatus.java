@@ -18,7 +18,8 @@ import org.bitcoincommons.sv2.config.ClusterConfig;
 /**
  * What {@code bin/sv2 cluster status} reports, asked of a running node through its consensus module's mark file and
  * counters (so it runs on the node's machine): the members, the leader, each member's log position as this node knows
- * it, the commit position and how far each member lags behind the leader. Cold path.
+ * it, the commit position and how far each member lags behind the leader; and, when a template feeder runs beside the
+ * node ({@code [cluster] templates = "cluster"}), its counters ({@link TemplateFeeder#COUNTER_NAMES}). Cold path.
  */
 public final class ClusterStatus
 {
@@ -45,6 +46,9 @@ public final class ClusterStatus
         long commitPosition = -1;
         String role = "unknown";
         long snapshots = -1;
+        final long[] feeder = new long[TemplateFeeder.COUNTER_NAMES.size()];
+        final boolean[] feederSeen = {false};
+        final int memberId = membership.memberId;
         try (Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(ClusterNode.aeronDir(config))))
         {
             final long[] values = {-1, -1, -1};
@@ -61,6 +65,15 @@ public final class ClusterStatus
                 else if (typeId == AeronCounters.CLUSTER_SNAPSHOT_COUNTER_TYPE_ID)
                 {
                     values[2] = aeron.countersReader().getCounterValue(counterId);
+                }
+                else if (typeId == TemplateFeeder.COUNTER_TYPE_ID && keyBuffer.getInt(0) == memberId)
+                {
+                    final int index = keyBuffer.getInt(Integer.BYTES);
+                    if (index >= 0 && index < feeder.length)
+                    {
+                        feeder[index] = aeron.countersReader().getCounterValue(counterId);
+                        feederSeen[0] = true;
+                    }
                 }
             });
             commitPosition = values[0];
@@ -99,6 +112,10 @@ public final class ClusterStatus
             }
         }
         out.put("members", members);
+        if (feederSeen[0])
+        {
+            out.put("template_feeder", TemplateFeeder.status(feeder));
+        }
         return out;
     }
 

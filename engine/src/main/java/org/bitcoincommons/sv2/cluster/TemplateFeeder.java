@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.aeron.Aeron;
+import io.aeron.Counter;
 import io.aeron.Publication;
 import io.aeron.cluster.client.AeronCluster;
 import io.aeron.cluster.client.EgressListener;
@@ -16,6 +17,7 @@ import io.aeron.logbuffer.Header;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
@@ -23,6 +25,8 @@ import org.bitcoincommons.sv2.config.ClusterConfig;
 import org.bitcoincommons.sv2.config.EngineConfig;
 import org.bitcoincommons.sv2.pool.PoolServer;
 import org.bitcoincommons.sv2.template.FailoverSource;
+import org.bitcoincommons.sv2.template.SourceHealth;
+import org.bitcoincommons.sv2.template.SourceState;
 import org.bitcoincommons.sv2.template.Template;
 import org.bitcoincommons.sv2.template.TemplateListener;
 import org.bitcoincommons.sv2.template.TemplateSource;
@@ -41,14 +45,42 @@ import org.slf4j.LoggerFactory;
  * is sent again after a new leader event (the service ignores it when it already has it).
  * <p>
  * A template must fit one message: 1/8 of {@code log_term_length} (the feeder's ingress and egress use that term
- * length too), less the headers; a larger one is not sent and counted ({@link #status()}).
+ * length too), less the headers; a larger one is not sent and counted ({@link #status()}); the frontends keep mining
+ * the previous template until one that fits arrives.
  * <p>
- * Thread: one platform thread of its own; the source delivers on its thread into a volatile slot; {@link #status()}
- * from any thread.
+ * Counters: Aeron counters on the node's media driver (type {@link #COUNTER_TYPE_ID}, key: member id then the index
+ * of the name in {@link #COUNTER_NAMES}), so {@code bin/sv2 cluster status} reads them from another process as it reads
+ * the consensus module's; they go away with the feeder's Aeron client.
+ * <p>
+ * Thread: one platform thread of its own; the source delivers on its thread into a volatile slot and counts what it
+ * delivers; {@link #status()} from any thread.
  */
 public final class TemplateFeeder implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(TemplateFeeder.class);
+
+    /** Aeron counter type of the feeder's counters (Aeron keeps types below 1000 for itself). */
+    public static final int COUNTER_TYPE_ID = 1_701;
+    /** Key of a feeder counter: the member id, then the index of its name in {@link #COUNTER_NAMES}. */
+    static final int COUNTER_KEY_LENGTH = 2 * Integer.BYTES;
+    /**
+     * The counters, by index: 1 while this node leads and the feeder feeds, else 0; times it started feeding;
+     * templates the source delivered; templates the cluster's ingress took; templates too large for one message (not
+     * sent); times the source went down or not ready; failed connects and lost sessions to the cluster; the height of
+     * the last template fed (-1: none); the leadership term the last template was fed in (-1: none).
+     */
+    public static final java.util.List<String> COUNTER_NAMES = java.util.List.of("feeding", "stints",
+        "templates_received", "templates_fed", "templates_too_large", "source_failures", "session_failures",
+        "last_height", "leadership_term_id");
+    private static final int FEEDING = 0;
+    private static final int STINTS = 1;
+    private static final int RECEIVED = 2;
+    private static final int FED = 3;
+    private static final int TOO_LARGE = 4;
+    private static final int SOURCE_FAILURES = 5;
+    private static final int SESSION_FAILURES = 6;
+    private static final int LAST_HEIGHT = 7;
+    private static final int TERM = 8;
 
     private final ClusterConfig config;
     private final AccountingService service;
@@ -70,14 +102,20 @@ public final class TemplateFeeder implements AutoCloseable
     private volatile Template pending;
     /** The template last taken by the cluster's ingress on this session and term; null: send {@link #pending}. */
     private Template sent;
+    /** The last template found too large (counted once however often it is taken up again). */
+    private Template tooLarge;
     private long sequence;
     private long sentTerm = -1;
 
     private volatile boolean feeding;
-    private volatile long templatesReceived;
-    private volatile long templatesOffered;
-    private volatile long templatesTooLarge;
-    private volatile long stints;
+    /**
+     * The counts, indexed as {@link #COUNTER_NAMES} (the feeder's thread writes all but RECEIVED and SOURCE_FAILURES,
+     * the source's), and their copies in Aeron counters for other processes, written while {@link #countersOpen}.
+     */
+    private final java.util.concurrent.atomic.AtomicLongArray values =
+        new java.util.concurrent.atomic.AtomicLongArray(COUNTER_NAMES.size());
+    private final Counter[] counters;
+    private volatile boolean countersOpen = true;
 
     private final EgressListener egress = new EgressListener()
     {
@@ -103,6 +141,19 @@ public final class TemplateFeeder implements AutoCloseable
         this.service = service;
         this.sources = sources;
         this.aeron = aeron;
+        this.counters = new Counter[COUNTER_NAMES.size()];
+        final UnsafeBuffer key = new UnsafeBuffer(new byte[COUNTER_KEY_LENGTH]);
+        final UnsafeBuffer label = new UnsafeBuffer(new byte[256]);
+        key.putInt(0, config.memberId());
+        for (int i = 0; i < counters.length; i++)
+        {
+            key.putInt(Integer.BYTES, i);
+            final int labelLength = label.putStringWithoutLengthAscii(0, "sv2 template feeder " + COUNTER_NAMES.get(i) +
+                ": member=" + config.memberId());
+            counters[i] = aeron.addCounter(COUNTER_TYPE_ID, key, 0, COUNTER_KEY_LENGTH, label, 0, labelLength);
+        }
+        set(LAST_HEIGHT, -1);
+        set(TERM, -1);
         this.keepAliveIntervalNs = TimeUnit.MILLISECONDS.toNanos(Math.max(1, config.sessionTimeoutMs() / 4));
         this.reconnectBackoffNs = TimeUnit.MILLISECONDS.toNanos(Math.min(500, Math.max(10,
             config.leaderHeartbeatTimeoutMs() / 4)));
@@ -120,9 +171,17 @@ public final class TemplateFeeder implements AutoCloseable
         final Aeron aeron = Aeron.connect(new Aeron.Context()
             .aeronDirectoryName(ClusterNode.aeronDir(node.config()))
             .errorHandler(ex -> LOG.warn("template feeder {}: {}", node.memberId(), ex.toString())));
-        final TemplateFeeder f = new TemplateFeeder(node.config(), node.service(), sources, aeron);
-        f.thread.start();
-        return f;
+        try
+        {
+            final TemplateFeeder f = new TemplateFeeder(node.config(), node.service(), sources, aeron);
+            f.thread.start();
+            return f;
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietClose(aeron);
+            throw ex;
+        }
     }
 
     /**
@@ -175,6 +234,8 @@ public final class TemplateFeeder implements AutoCloseable
         }
         if (cluster.isClosed())
         {
+            LOG.warn("template feeder {}: the session with the cluster closed; connecting again", config.memberId());
+            increment(SESSION_FAILURES);
             CloseHelper.quietClose(cluster);
             cluster = null;
             nextConnectNs = nowNs + reconnectBackoffNs;
@@ -196,7 +257,8 @@ public final class TemplateFeeder implements AutoCloseable
     private void startFeeding(final long nowNs)
     {
         feeding = true;
-        stints++;
+        set(FEEDING, 1);
+        increment(STINTS);
         sent = null;
         pending = null;
         nextConnectNs = nowNs;
@@ -208,8 +270,17 @@ public final class TemplateFeeder implements AutoCloseable
             @Override
             public void onTemplate(final Template template, final boolean newTip)
             {
-                templatesReceived++;
+                increment(RECEIVED);
                 pending = template;
+            }
+
+            @Override
+            public void onStateChange(final SourceState state)
+            {
+                if (state.health() != SourceHealth.HEALTHY)
+                {
+                    increment(SOURCE_FAILURES);
+                }
             }
         });
     }
@@ -217,6 +288,7 @@ public final class TemplateFeeder implements AutoCloseable
     private void stopFeeding()
     {
         feeding = false;
+        set(FEEDING, 0);
         CloseHelper.quietCloseAll(connecting, cluster, source);
         connecting = null;
         cluster = null;
@@ -261,6 +333,7 @@ public final class TemplateFeeder implements AutoCloseable
         catch (final RuntimeException ex)
         {
             LOG.warn("template feeder {}: cannot connect to the cluster yet: {}", config.memberId(), ex.toString());
+            increment(SESSION_FAILURES);
             CloseHelper.quietClose(connecting);
             connecting = null;
             nextConnectNs = nowNs + reconnectBackoffNs;
@@ -280,10 +353,16 @@ public final class TemplateFeeder implements AutoCloseable
         final int max = cluster.ingressPublication().maxMessageLength() - AeronCluster.SESSION_HEADER_LENGTH;
         if (length > max)
         {
-            templatesTooLarge++;
-            LOG.warn("template feeder {}: template {} at height {} is {} bytes, more than one message holds ({} bytes: " +
-                "1/8 of log_term_length); not sent", config.memberId(), t.id(), t.height(), length, max);
             sent = t;
+            if (t == tooLarge)
+            {
+                return 0;   // the same one again after a new leader or session: counted and logged once
+            }
+            tooLarge = t;
+            increment(TOO_LARGE);
+            LOG.warn("template feeder {}: template {} at height {} is {} bytes, more than one message holds ({} bytes: " +
+                "1/8 of log_term_length); not sent, the frontends keep the previous template", config.memberId(),
+                t.id(), t.height(), length, max);
             return 1;
         }
         command.putByte(Protocol.TYPE_OFFSET, Protocol.TEMPLATE);
@@ -298,7 +377,9 @@ public final class TemplateFeeder implements AutoCloseable
         {
             sequence++;
             sent = t;
-            templatesOffered++;
+            increment(FED);
+            set(LAST_HEIGHT, t.height());
+            set(TERM, term);
             lastSendNs = nowNs;
             return 1;
         }
@@ -309,16 +390,54 @@ public final class TemplateFeeder implements AutoCloseable
         return 0;
     }
 
-    /** For a node's status: whether it feeds, and its counts. Any thread. */
+    /**
+     * For a node's status: {@code state} ("leading" while it feeds, else "idle") and every counter by its name
+     * ({@link #COUNTER_NAMES}; {@code feeding} as a boolean). Any thread.
+     */
     public Map<String, Object> status()
     {
+        final long[] values = new long[counters.length];
+        for (int i = 0; i < values.length; i++)
+        {
+            values[i] = counter(i);
+        }
+        return status(values);
+    }
+
+    /** The status map of counter values indexed as {@link #COUNTER_NAMES} (here or read by another process). */
+    static Map<String, Object> status(final long[] values)
+    {
         final Map<String, Object> m = new LinkedHashMap<>();
-        m.put("feeding", feeding);
-        m.put("stints", stints);
-        m.put("templates_received", templatesReceived);
-        m.put("templates_offered", templatesOffered);
-        m.put("templates_too_large", templatesTooLarge);
+        m.put("state", values[FEEDING] == 1 ? "leading" : "idle");
+        for (int i = 0; i < values.length; i++)
+        {
+            m.put(COUNTER_NAMES.get(i), i == FEEDING ? (Object)(values[i] == 1) : (Object)values[i]);
+        }
         return m;
+    }
+
+    /** Counter {@code index} of {@link #COUNTER_NAMES}; any thread, also after {@link #close()}. */
+    public long counter(final int index)
+    {
+        return values.get(index);
+    }
+
+    private void set(final int index, final long value)
+    {
+        values.set(index, value);
+        if (countersOpen)
+        {
+            counters[index].setRelease(value);
+        }
+    }
+
+    private void increment(final int index)
+    {
+        final long value = values.incrementAndGet(index);
+        if (countersOpen)
+        {
+            counters[index].setRelease(value);
+        }
     }
 
     public boolean feeding()
@@ -326,9 +445,16 @@ public final class TemplateFeeder implements AutoCloseable
         return feeding;
     }
 
+    /** Templates the cluster's ingress took from this feeder. */
     public long templatesOffered()
     {
-        return templatesOffered;
+        return counter(FED);
+    }
+
+    /** Templates not sent because they do not fit one message. */
+    public long templatesTooLarge()
+    {
+        return counter(TOO_LARGE);
     }
 
     /** Stops feeding (closing the source and session) and the thread, and the feeder's Aeron client. */
@@ -344,6 +470,8 @@ public final class TemplateFeeder implements AutoCloseable
         {
             Thread.currentThread().interrupt();
         }
+        countersOpen = false;
+        CloseHelper.quietCloseAll(counters);
         CloseHelper.quietClose(aeron);
     }
 }

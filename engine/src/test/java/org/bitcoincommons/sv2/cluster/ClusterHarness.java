@@ -36,6 +36,8 @@ final class ClusterHarness implements AutoCloseable
     final String id = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
     final List<String> members;
     final ClusterNode[] nodes;
+    /** The shared [cluster] keys this harness writes ({@link #TIMEOUTS} unless a test changes it before any toml). */
+    String shared = TIMEOUTS;
     private final List<Path> aeronDirs = new ArrayList<>();
 
     ClusterHarness(final Path dir, final int memberCount) throws IOException
@@ -68,7 +70,7 @@ final class ClusterHarness implements AutoCloseable
             sb.append("egress_host = \"127.0.0.1\"\n");
         }
         sb.append("aeron_dir = \"").append(aeronDir.toString().replace("\\", "/")).append("\"\n");
-        sb.append(TIMEOUTS).append(extra);
+        sb.append(shared).append(extra);
         return sb.toString();
     }
 

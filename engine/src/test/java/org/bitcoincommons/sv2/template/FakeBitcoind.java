@@ -262,6 +262,40 @@ public final class FakeBitcoind implements AutoCloseable
         return txid;
     }
 
+    /**
+     * Transactions reach the mempool without a new tip: {@code txs} (serialized, no inputs of each other) are made valid
+     * in blocks and appended to the current template with their fees, the default_witness_commitment recomputed over
+     * every wtxid; a new longpollid releases the long polls.
+     */
+    public synchronized void addToTemplate(final List<byte[]> txs, final long feeSatsEach)
+    {
+        final ArrayNode list = template.withArray("transactions");
+        for (final byte[] tx : txs)
+        {
+            final Transaction t = Transaction.parse(tx);
+            addValid(tx, true);
+            final ObjectNode e = list.addObject();
+            e.put("data", Hex.encode(tx));
+            e.put("txid", HashOrder.toDisplayHex(t.txid()));
+            e.put("hash", HashOrder.toDisplayHex(t.wtxid()));
+            e.putArray("depends");
+            e.put("fee", feeSatsEach);
+            e.put("sigops", 4);
+            e.put("weight", t.weight());
+        }
+        template.put("coinbasevalue", template.get("coinbasevalue").asLong() + feeSatsEach * txs.size());
+        final List<byte[]> wtxids = new ArrayList<>();
+        for (final JsonNode e : list)
+        {
+            wtxids.add(HashOrder.fromDisplayHex(e.get("hash").asText()));
+        }
+        template.put("default_witness_commitment", Hex.encode(Merkle.witnessCommitmentScript(
+            Merkle.witnessCommitment(Merkle.witnessRoot(wtxids), new byte[32]))));
+        mempoolCounter++;
+        template.put("longpollid", HashOrder.toDisplayHex(tip) + mempoolCounter);
+        notifyAll();
+    }
+
     /** The current template's fields the Job Declaration tests build on (a copy). */
     public synchronized com.fasterxml.jackson.databind.node.ObjectNode currentTemplate()
     {
