@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * {@link AuxChainEndpoint}) and sends each chain's new work as an AUX_WORK command over its own client session
  * (ingress, never {@code Cluster.offer}: aeron issue 1903), stamped with this member id, the leadership term the
  * session sees and a sequence within it; the cluster keeps per chain only work above the latest (height, term,
- * sequence). It also submits the proofs frontends send (AUX_PROOF on its egress) to the aux node and reports each
- * outcome (AUX_RESULT), which the cluster records and hands to every frontend. After connecting it says it is a feeder
+ * sequence). It also submits the proofs frontends send (AUX_PROOF on its egress) to the aux node, each once per stint
+ * unless the node never answered it (a frontend's retry brings it back), and reports each outcome (AUX_RESULT), which the cluster records and hands to every frontend. After connecting it says it is a feeder
  * (AUX_FEEDER) and is sent every proof still waiting: a proof whose work the previous leader's feeder fetched is
  * submitted by this one, which is why every node's {@code rpc_url} of a chain must reach the same aux node (an aux
  * block lives only in the node that made it). When the node stops being leader it stops polling and closes its
@@ -434,6 +434,7 @@ public final class AuxFeeder implements AutoCloseable
             proofsUnanswered.incrementAndGet();
             LOG.warn("aux feeder {}: aux chain {}: no answer to a proof: {}", config.memberId(), s.chain(),
                 lastFailure);
+            taken.remove(ReplicatedAccounting.proofKey(s.chain(), s.hash())); // the frontend's retry brings it back
             return;
         }
         (o.accepted() ? proofsAccepted : proofsRejected).incrementAndGet();

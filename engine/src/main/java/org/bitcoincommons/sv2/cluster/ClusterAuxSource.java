@@ -89,7 +89,10 @@ public final class ClusterAuxSource implements AuxWorkSource
         }
         catch (final TimeoutException ex)
         {
-            return null; // stays waiting: the outcome may still come, and a retry sends the proof again
+            // a retry sends the proof again; an outcome that comes meanwhile is in the cluster's record, which
+            // answers the repeat with it
+            waiting.remove(key, f);
+            return null;
         }
         catch (final ExecutionException ex)
         {

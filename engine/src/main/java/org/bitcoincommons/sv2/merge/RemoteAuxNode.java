@@ -79,7 +79,10 @@ final class RemoteAuxNode implements AuxNode
             throw new RpcException(RpcException.Kind.TRANSPORT, 0, config.name() + ": no outcome from the cluster " +
                 "within " + config.timeoutMs() + " ms", null);
         }
-        placements.put(Hex.encode(w.blockHash()), o.placement());
+        if (o.verdict() == AuxProofOutcome.Verdict.TAKEN)
+        {
+            placements.put(Hex.encode(w.blockHash()), o.placement()); // only a taken block's place is asked for
+        }
         final Verdict v = switch (o.verdict())
         {
             case BEST -> Verdict.BEST;
