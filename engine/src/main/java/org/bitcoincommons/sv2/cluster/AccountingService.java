@@ -223,7 +223,8 @@ public final class AccountingService implements ClusteredService
      * Aux work and proofs ({@code [cluster] aux = "cluster"}): AUX_WORK newer than its chain's latest goes to every
      * session; AUX_REQUEST (no state) is answered with every chain's latest; AUX_FEEDER (no state) marks the session as
      * a feeder's and sends it every proof still waiting; a new AUX_SUBMIT goes to every feeder session, a repeat of a
-     * settled one gets its outcome back, a repeat of one still waiting goes to the feeders again; the first AUX_RESULT of a waiting proof goes to every session.
+     * settled one gets its outcome back, a repeat of one still waiting goes to the feeders again; the first AUX_RESULT
+     * of a waiting proof goes to every session.
      */
     private void onAux(final byte type, final ClientSession session, final DirectBuffer buffer, final int offset,
         final int length, final Header header)

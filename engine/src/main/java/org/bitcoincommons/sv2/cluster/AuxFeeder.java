@@ -32,18 +32,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The aux feeder beside a cluster node ({@code [cluster] aux = "cluster"} on a node): while this node's service is
- * the leader, it polls the node's {@code [[merge.chains]]} aux nodes (the merge layer's own requests, through
- * {@link AuxChainEndpoint}) and sends each chain's new work as an AUX_WORK command over its own client session
- * (ingress, never {@code Cluster.offer}: aeron issue 1903), stamped with this member id, the leadership term the
- * session sees and a sequence within it; the cluster keeps per chain only work above the latest (height, term,
- * sequence). It also submits the proofs frontends send (AUX_PROOF on its egress) to the aux node, each once per stint
- * unless the node never answered it (a frontend's retry brings it back), and reports each outcome (AUX_RESULT), which the cluster records and hands to every frontend. After connecting it says it is a feeder
+ * The aux feeder beside a cluster node ({@code [cluster] aux = "cluster"} on a node): while this node's service is the
+ * leader, it polls the node's {@code [[merge.chains]]} aux nodes (the merge layer's own requests, through {@link
+ * AuxChainEndpoint}) and sends each chain's new work as an AUX_WORK command over its own client session (ingress, never
+ * {@code Cluster.offer}: aeron issue 1903), stamped with this member id, the leadership term the session sees and a
+ * sequence within it; the cluster keeps per chain only work above the latest (height, term, sequence); unchanged work
+ * is sent again every quarter of the chain's {@code max_work_age_ms} while its node answers, so that a frontend can
+ * tell work still current from work of a node that stopped answering (it leaves a chain whose work is older than that
+ * out of new jobs, as with its own node). It also submits the proofs frontends send (AUX_PROOF on its egress) to the
+ * aux node, each once per stint unless the node never answered it (a frontend's retry brings it back), and reports each
+ * outcome (AUX_RESULT), which the cluster records and hands to every frontend. After connecting it says it is a feeder
  * (AUX_FEEDER) and is sent every proof still waiting: a proof whose work the previous leader's feeder fetched is
  * submitted by this one, which is why every node's {@code rpc_url} of a chain must reach the same aux node (an aux
- * block lives only in the node that made it). When the node stops being leader it stops polling and closes its
- * session; submissions already under way finish and their outcomes are dropped (the next feeder submits again: a
- * node answers a repeat as it answered the first).
+ * block lives only in the node that made it). When the node stops being leader it stops polling and closes its session;
+ * submissions already under way finish and their outcomes are dropped (the next feeder submits again: a node answers a
+ * repeat as it answered the first).
  * <p>
  * Thread: one platform thread of its own for Aeron; one virtual thread per chain polls while feeding; each proof is
  * submitted on a virtual thread of its own. {@link #status()} from any thread.
@@ -77,6 +80,11 @@ public final class AuxFeeder implements AutoCloseable
     /** The work last taken by ingress on this session and term, per chain; null: send {@link #polled}. */
     private final AuxWorkItem[] sent;
     private final Semaphore[] wake;
+    /** When each chain's work was last taken by ingress (the feeder's thread). */
+    private final long[] offeredAtNs;
+    /** When each chain's poller last had an answer (its thread). */
+    private final java.util.concurrent.atomic.AtomicLongArray confirmedAtNs;
+    private final long[] confirmIntervalNs;
     private Thread[] pollers;
     private long sequence;
     private long sentTerm = -1;
@@ -128,6 +136,13 @@ public final class AuxFeeder implements AutoCloseable
         this.polled = new AuxWorkItem[chains.size()];
         this.sent = new AuxWorkItem[chains.size()];
         this.wake = new Semaphore[chains.size()];
+        this.offeredAtNs = new long[chains.size()];
+        this.confirmedAtNs = new java.util.concurrent.atomic.AtomicLongArray(chains.size());
+        this.confirmIntervalNs = new long[chains.size()];
+        for (int i = 0; i < chains.size(); i++)
+        {
+            confirmIntervalNs[i] = TimeUnit.MILLISECONDS.toNanos(Math.max(1, chains.get(i).config().maxWorkAgeMs() / 4));
+        }
         for (int i = 0; i < wake.length; i++)
         {
             wake[i] = new Semaphore(0);
@@ -217,7 +232,10 @@ public final class AuxFeeder implements AutoCloseable
         for (int i = 0; i < chains.size(); i++)
         {
             final AuxWorkItem w = polled[i];
-            if (w != null && w != sent[i])
+            // new work; or the same work again once a quarter of max_work_age_ms went by and a poll since confirmed
+            // it: frontends leave a chain out of new jobs when its work is older than that
+            if (w != null && (w != sent[i] || (nowNs - offeredAtNs[i] > confirmIntervalNs[i] &&
+                confirmedAtNs.get(i) - offeredAtNs[i] > 0)))
             {
                 work += offerWork(i, w, nowNs);
             }
@@ -260,6 +278,7 @@ public final class AuxFeeder implements AutoCloseable
         {
             sequence++;
             sent[i] = w;
+            offeredAtNs[i] = nowNs;
             workOffered++;
             lastSendNs = nowNs;
             return 1;
@@ -318,6 +337,7 @@ public final class AuxFeeder implements AutoCloseable
             try
             {
                 final AuxWorkItem w = chain.work();
+                confirmedAtNs.set(i, System.nanoTime());
                 final AuxWorkItem last = polled[i];
                 if (last == null || !Arrays.equals(last.hash(), w.hash()) || !Arrays.equals(last.targetLe(),
                     w.targetLe()))

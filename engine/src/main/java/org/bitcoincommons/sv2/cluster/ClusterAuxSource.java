@@ -35,6 +35,9 @@ public final class ClusterAuxSource implements AuxWorkSource
     private static final Logger LOG = LoggerFactory.getLogger(ClusterAuxSource.class);
 
     private final int frontendId;
+    private final org.agrona.concurrent.EpochClock clock;
+    /** Chain -> when work newer than the one held last arrived (the feeder re-sends unchanged work to confirm it). */
+    private final Map<String, Long> confirmedAtMs = new ConcurrentHashMap<>();
     private final Map<String, AuxWorkItem> work = new ConcurrentHashMap<>();
     /** Chain -> the (height, term, sequence) of the work held, as the first 32 bytes of its AUX_WORK message. */
     private final Map<String, UnsafeBuffer> keys = new ConcurrentHashMap<>();
@@ -51,7 +54,21 @@ public final class ClusterAuxSource implements AuxWorkSource
 
     public ClusterAuxSource(final int frontendId)
     {
+        this(frontendId, org.agrona.concurrent.SystemEpochClock.INSTANCE);
+    }
+
+    /** @param clock when work arrives (its age: {@link #workAgeMs}) */
+    public ClusterAuxSource(final int frontendId, final org.agrona.concurrent.EpochClock clock)
+    {
         this.frontendId = frontendId;
+        this.clock = clock;
+    }
+
+    @Override
+    public long workAgeMs(final String chain)
+    {
+        final Long at = confirmedAtMs.get(chain);
+        return at == null ? Long.MAX_VALUE : Math.max(0, clock.time() - at);
     }
 
     @Override
@@ -151,7 +168,13 @@ public final class ClusterAuxSource implements AuxWorkSource
         final UnsafeBuffer next = new UnsafeBuffer(new byte[AuxCodec.WORK_HEIGHT_OFFSET + 8]);
         next.putBytes(0, b, offset, next.capacity());
         keys.put(chain, next);
-        work.put(chain, w.item());
+        confirmedAtMs.put(chain, clock.time());
+        final AuxWorkItem before = work.put(chain, w.item());
+        if (before != null && java.util.Arrays.equals(before.hash(), w.item().hash()) &&
+            java.util.Arrays.equals(before.targetLe(), w.item().targetLe()))
+        {
+            return; // the same work, confirmed: nothing to tell
+        }
         for (final Consumer<String> l : listeners)
         {
             l.accept(chain);

@@ -16,6 +16,13 @@ public interface AuxWorkSource
     /** The latest work for the chain named, or null when none has arrived. */
     AuxWorkItem work(String chain);
 
+    /**
+     * How long ago the chain's work was last confirmed (received anew, or confirmed unchanged by whoever polls its
+     * node); Long.MAX_VALUE when none arrived. Work older than the chain's {@code max_work_age_ms} is not mined: the
+     * chain goes down as it does when its own node stops answering.
+     */
+    long workAgeMs(String chain);
+
     /** {@code listener} is told the chain's name each time new work for it arrives (on the source's thread). */
     void onWork(Consumer<String> listener);
 

@@ -37,6 +37,13 @@ final class RemoteAuxNode implements AuxNode
             throw new RpcException(RpcException.Kind.TRANSPORT, 0, config.name() + ": no aux work from the cluster yet",
                 null);
         }
+        final long ageMs = source.workAgeMs(config.name());
+        if (ageMs > config.maxWorkAgeMs())
+        {
+            throw new RpcException(RpcException.Kind.TRANSPORT, 0, config.name() + ": the cluster's aux work was last " +
+                "confirmed " + ageMs + " ms ago (max_work_age_ms " + config.maxWorkAgeMs() + "): the feeder's node does " +
+                "not answer, or there is no leader", null);
+        }
         return new Work(w.hash(), w.targetLe(), w.reward(), w.height(),
             config.kind() == AuxChainConfig.Kind.AUXPOW ? w.chainId() : -1);
     }

@@ -6,20 +6,29 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.CachedEpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.bitcoincommons.sv2.config.AuxChainConfig;
+import org.bitcoincommons.sv2.config.MergeMiningFeeConfig;
+import org.bitcoincommons.sv2.journal.AccountingState;
+import org.bitcoincommons.sv2.journal.Journal;
 import org.bitcoincommons.sv2.merge.AuxProofOutcome;
 import org.bitcoincommons.sv2.merge.AuxWorkItem;
+import org.bitcoincommons.sv2.merge.MergeMiningCoordinator;
+import org.bitcoincommons.sv2.revenue.JournalMergeAccounting;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Aux work and proofs in the replicated state without a cluster: the messages' byte layouts (written out here by hand
@@ -302,6 +311,50 @@ class AuxReplicationTest
         r.decode(new UnsafeBuffer(v2), 0, v2.length);
         assertTrue(r.auxWork().isEmpty());
         assertArrayEquals(v3, encode(r));
+    }
+
+    @Test
+    void aFrontendsChainIsMinedOnlyWhileTheClustersWorkIsConfirmed(@TempDir final Path dir) throws Exception
+    {
+        final CachedEpochClock clock = new CachedEpochClock();
+        clock.update(1_000_000);
+        final ClusterAuxSource source = new ClusterAuxSource(1, clock);
+        assertEquals(Long.MAX_VALUE, source.workAgeMs("namecoin"));
+        // its rpc_url leads nowhere: the work can only come from the source
+        final AuxChainConfig nmc = new AuxChainConfig("namecoin", AuxChainConfig.Kind.AUXPOW, 1,
+            URI.create("http://127.0.0.1:1/"), "", "", null, 20, 1000, "payout", AuxChainConfig.RpcStyle.CREATEAUXBLOCK)
+            .withHealth(1, 10_000);
+        try (Journal journal = Journal.open(dir.resolve("journal")))
+        {
+            final MergeMiningCoordinator c = new MergeMiningCoordinator(List.of(nmc), List.of("namecoin"),
+                new MergeMiningFeeConfig(false, 1, "", "", false), null,
+                new JournalMergeAccounting(Runnable::run, journal.writer(), new AccountingState(), clock), () -> { },
+                source);
+            c.start();
+            try
+            {
+                assertTrue(c.snapshot().isEmpty(), "no work before the cluster's");
+                final byte[] w = work(0, 1, 1, item("namecoin", 100, 1));
+                w[0] = Protocol.AUX_WORK_UPDATE;
+                source.onWorkUpdate(new UnsafeBuffer(w), 0, w.length);
+                assertTrue(ClusterHarness.await(10_000, () -> !c.snapshot().isEmpty()), "mined once it arrived");
+                assertArrayEquals(item("namecoin", 100, 1).hash(), c.snapshot().chains().get(0).blockHash());
+                // no confirmation for longer than max_work_age_ms (the feeder's node stopped answering): left out
+                clock.update(1_000_000 + 10_001);
+                assertEquals(10_001, source.workAgeMs("namecoin"));
+                assertTrue(ClusterHarness.await(10_000, () -> c.snapshot().isEmpty()), "the chain goes down");
+                // the feeder confirms the same work again: mined again
+                final byte[] again = work(0, 1, 2, item("namecoin", 100, 1));
+                again[0] = Protocol.AUX_WORK_UPDATE;
+                source.onWorkUpdate(new UnsafeBuffer(again), 0, again.length);
+                assertEquals(0, source.workAgeMs("namecoin"));
+                assertTrue(ClusterHarness.await(10_000, () -> !c.snapshot().isEmpty()), "the chain is back");
+            }
+            finally
+            {
+                c.close();
+            }
+        }
     }
 
     @Test
