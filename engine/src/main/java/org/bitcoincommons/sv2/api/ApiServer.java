@@ -524,6 +524,20 @@ public final class ApiServer implements AutoCloseable
             () -> ((Number)pool.metrics().ackHeldForCommit.snapshotUs().get("p50")).doubleValue() / 1e6);
         gauge(registry, "sv2_cluster_commit_latency_p99_seconds", "Acknowledgement held for commit, p99 since start",
             () -> ((Number)pool.metrics().ackHeldForCommit.snapshotUs().get("p99")).doubleValue() / 1e6);
+        final org.bitcoincommons.sv2.cluster.ClusterAuxSource aux = cluster.auxSource();
+        if (aux != null)
+        {
+            counter(registry, "sv2_cluster_aux_work_updates", "Aux work updates received from the cluster",
+                aux::updatesReceived);
+            counter(registry, "sv2_cluster_aux_work_updates_dropped",
+                "Aux work updates dropped (not newer than the work held for the chain, or malformed)", aux::updatesDropped);
+            counter(registry, "sv2_cluster_aux_proofs_sent", "Aux proofs sent to the cluster (retries included)",
+                aux::proofsSent);
+            counter(registry, "sv2_cluster_aux_proofs_accepted", "Aux proofs the leader's feeder's node accepted",
+                aux::proofsAccepted);
+            counter(registry, "sv2_cluster_aux_proofs_rejected", "Aux proofs the leader's feeder's node rejected",
+                aux::proofsRejected);
+        }
     }
 
     private static void counter(final PrometheusRegistry r, final String name, final String help, final DoubleSupplier v)

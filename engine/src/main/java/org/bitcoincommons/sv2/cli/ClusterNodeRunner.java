@@ -48,6 +48,21 @@ final class ClusterNodeRunner
             node.close();
             throw new CliException(ExitCode.FAILURE, "cannot start the template feeder: " + ex.getMessage());
         }
+        org.bitcoincommons.sv2.cluster.AuxFeeder auxFeeder = null;
+        try
+        {
+            auxFeeder = c.cluster().clusterAux() ? org.bitcoincommons.sv2.cluster.AuxFeeder.start(c, node) : null;
+        }
+        catch (final RuntimeException ex)
+        {
+            if (feeder != null)
+            {
+                feeder.close();
+            }
+            node.close();
+            throw new CliException(ExitCode.FAILURE, "cannot start the aux feeder: " + ex.getMessage());
+        }
+        final org.bitcoincommons.sv2.cluster.AuxFeeder auxFeederRef = auxFeeder;
         NodeApiServer api = null;
         final CountDownLatch stopped = new CountDownLatch(1);
         try
@@ -78,6 +93,10 @@ final class ClusterNodeRunner
                 if (feeder != null)
                 {
                     feeder.close();
+                }
+                if (auxFeederRef != null)
+                {
+                    auxFeederRef.close();
                 }
                 node.close();
                 stopped.countDown();
@@ -117,6 +136,10 @@ final class ClusterNodeRunner
                 if (feeder != null)
                 {
                     feeder.close();
+                }
+                if (auxFeederRef != null)
+                {
+                    auxFeederRef.close();
                 }
                 node.close();
             }

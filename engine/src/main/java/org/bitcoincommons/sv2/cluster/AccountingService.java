@@ -72,6 +72,15 @@ public final class AccountingService implements ClusteredService
     private final ExpandableArrayBuffer egressTemplate = new ExpandableArrayBuffer(64 * 1024);
     private volatile long templatesSent;
     private volatile long templatesTooLargeForSession;
+    private final ExpandableArrayBuffer egressAux = new ExpandableArrayBuffer(4 * 1024);
+    /**
+     * Sessions that said they are aux feeders (AUX_FEEDER). Not replicated state: only where proofs are sent; a
+     * feeder says it again after each connect, and a feeder that is not told of a proof learns it from the
+     * waiting proofs it is sent then.
+     */
+    private final org.agrona.collections.LongHashSet feederSessions = new org.agrona.collections.LongHashSet();
+    private volatile long auxMessagesSent;
+    private volatile Map<String, Object> auxStatus = Map.of();
 
     /** @param publishIntervalNs how often {@link #published()} is refreshed (when something changed) */
     public AccountingService(final long publishIntervalNs)
@@ -144,6 +153,7 @@ public final class AccountingService implements ClusteredService
     @Override
     public void onSessionClose(final ClientSession session, final long timestamp, final CloseReason closeReason)
     {
+        feederSessions.remove(session.id());
     }
 
     @Override
@@ -154,6 +164,11 @@ public final class AccountingService implements ClusteredService
         if (type == Protocol.TEMPLATE)
         {
             onTemplate(session, buffer, offset, length, header);
+            return;
+        }
+        if (type >= Protocol.AUX_WORK && type <= Protocol.AUX_RESULT)
+        {
+            onAux(type, session, buffer, offset, length, header);
             return;
         }
         if (type == Protocol.TEMPLATE_REQUEST)
@@ -202,6 +217,130 @@ public final class AccountingService implements ClusteredService
         {
             LOG.warn("node {}: refused a malformed TEMPLATE of {} bytes from session {}", cluster.memberId(), length,
                 session.id());
+        }
+    }
+
+    /**
+     * Aux work and proofs ({@code [cluster] aux = "cluster"}): AUX_WORK newer than its chain's latest goes to every
+     * session; AUX_REQUEST (no state) is answered with every chain's latest; AUX_FEEDER (no state) marks the session as
+     * a feeder's and sends it every proof still waiting; a new AUX_SUBMIT goes to every feeder session, a repeat of a
+     * settled one gets its outcome back, a repeat of one still waiting goes to the feeders again; the first AUX_RESULT
+     * of a waiting proof goes to every session.
+     */
+    private void onAux(final byte type, final ClientSession session, final DirectBuffer buffer, final int offset,
+        final int length, final Header header)
+    {
+        lastAppliedPosition = header.position();
+        switch (type)
+        {
+            case Protocol.AUX_WORK ->
+            {
+                changed = true;
+                final ReplicatedAccounting.Outcome o = accounting.applyAuxWork(buffer, offset, length);
+                if (o == ReplicatedAccounting.Outcome.APPLIED)
+                {
+                    final byte[] w = accounting.auxWork().get(AuxCodec.workChain(buffer, offset));
+                    for (final ClientSession s : cluster.clientSessions())
+                    {
+                        sendAs(s, w, Protocol.AUX_WORK_UPDATE);
+                    }
+                }
+                refused(o, "AUX_WORK", length, session);
+            }
+            case Protocol.AUX_REQUEST ->
+            {
+                for (final byte[] w : accounting.auxWork().values())
+                {
+                    sendAs(session, w, Protocol.AUX_WORK_UPDATE);
+                }
+            }
+            case Protocol.AUX_FEEDER ->
+            {
+                feederSessions.add(session.id());
+                for (final ReplicatedAccounting.AuxProof p : accounting.waitingAuxProofs())
+                {
+                    sendAs(session, p.submit(), Protocol.AUX_PROOF);
+                }
+            }
+            case Protocol.AUX_SUBMIT ->
+            {
+                changed = true;
+                final ReplicatedAccounting.Outcome o = accounting.applyAuxSubmit(buffer, offset, length);
+                if (o == ReplicatedAccounting.Outcome.APPLIED)
+                {
+                    final byte[] submit = accounting.lastAuxProof().submit();
+                    for (final ClientSession s : cluster.clientSessions())
+                    {
+                        if (feederSessions.contains(s.id()))
+                        {
+                            sendAs(s, submit, Protocol.AUX_PROOF);
+                        }
+                    }
+                }
+                else if (o == ReplicatedAccounting.Outcome.DUPLICATE && accounting.lastAuxProof().result() != null)
+                {
+                    sendAs(session, accounting.lastAuxProof().result(), Protocol.AUX_OUTCOME);
+                }
+                else if (o == ReplicatedAccounting.Outcome.DUPLICATE)
+                {
+                    // still waiting: a feeder that gave up on it (its node did not answer) takes it up again
+                    final byte[] submit = accounting.lastAuxProof().submit();
+                    for (final ClientSession s : cluster.clientSessions())
+                    {
+                        if (feederSessions.contains(s.id()))
+                        {
+                            sendAs(s, submit, Protocol.AUX_PROOF);
+                        }
+                    }
+                }
+                refused(o, "AUX_SUBMIT", length, session);
+            }
+            case Protocol.AUX_RESULT ->
+            {
+                changed = true;
+                final ReplicatedAccounting.Outcome o = accounting.applyAuxResult(buffer, offset, length);
+                if (o == ReplicatedAccounting.Outcome.APPLIED)
+                {
+                    final byte[] result = accounting.lastAuxProof().result();
+                    for (final ClientSession s : cluster.clientSessions())
+                    {
+                        sendAs(s, result, Protocol.AUX_OUTCOME);
+                    }
+                }
+                refused(o, "AUX_RESULT", length, session);
+            }
+            default -> throw new IllegalStateException("aux type " + type);
+        }
+    }
+
+    private void refused(final ReplicatedAccounting.Outcome o, final String what, final int length,
+        final ClientSession session)
+    {
+        if (o == ReplicatedAccounting.Outcome.REJECTED)
+        {
+            LOG.warn("node {}: refused a malformed {} of {} bytes from session {}", cluster.memberId(), what, length,
+                session.id());
+        }
+    }
+
+    /** Offers {@code message} with its type byte replaced by {@code type}; a few attempts (a lost one is re-asked). */
+    private void sendAs(final ClientSession session, final byte[] message, final byte type)
+    {
+        egressAux.putBytes(0, message);
+        egressAux.putByte(Protocol.TYPE_OFFSET, type);
+        for (int i = 0; i < REPLY_ATTEMPTS; i++)
+        {
+            final long r = session.offer(egressAux, 0, message.length);
+            if (r > 0)
+            {
+                auxMessagesSent++;
+                return;
+            }
+            if (r == Publication.NOT_CONNECTED || r == Publication.CLOSED || r == Publication.MAX_POSITION_EXCEEDED)
+            {
+                return;
+            }
+            cluster.idleStrategy().idle();
         }
     }
 
@@ -331,6 +470,7 @@ public final class AccountingService implements ClusteredService
         published = new Published(lastAppliedPosition, role.name(), accounting.commandsApplied(),
             accounting.duplicates(), accounting.stale(), accounting.rejected(), encodeState(),
             accounting.state().toMap());
+        auxStatus = auxStatusMap();
     }
 
     private byte[] encodeState()
@@ -361,6 +501,34 @@ public final class AccountingService implements ClusteredService
     public long snapshotsLoaded()
     {
         return snapshotsLoaded;
+    }
+
+    private Map<String, Object> auxStatusMap()
+    {
+        final Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("aux_work_applied", accounting.auxWorkApplied());
+        m.put("aux_work_ignored", accounting.auxWorkIgnored());
+        m.put("aux_proofs_waiting", accounting.waitingAuxProofs().size());
+        final Map<String, Object> chains = new java.util.LinkedHashMap<>();
+        accounting.auxCounts().forEach((name, c) -> chains.put(name, Map.of("proofs", c[0], "repeats", c[1],
+            "accepted", c[2], "rejected", c[3])));
+        m.put("aux_chains", chains);
+        return m;
+    }
+
+    /**
+     * The replicated aux counts as of the last publish: work applied/ignored, proofs waiting, and per chain proofs,
+     * repeats, accepted and rejected. Any thread.
+     */
+    public Map<String, Object> auxStatus()
+    {
+        return auxStatus;
+    }
+
+    /** Aux messages (work, proofs, outcomes) this node's service offered that were taken. */
+    public long auxMessagesSent()
+    {
+        return auxMessagesSent;
     }
 
     /** TEMPLATE_UPDATE messages this node's service offered that were taken (a follower's count too: mocked). */

@@ -56,6 +56,8 @@ public final class ClusterFrontend implements AccountingSink, AutoCloseable
     private final IngressClient client;
     private final Thread thread;
     private final ClusterTemplateSource templates;
+    /** The cluster's aux work and the way proofs go back ({@code [cluster] aux = "cluster"}), or null. */
+    private ClusterAuxSource aux;
     private volatile Runnable wakeUp = () -> { };
     private volatile long sealed;
 
@@ -99,9 +101,11 @@ public final class ClusterFrontend implements AccountingSink, AutoCloseable
             final ClusterFrontend[] self = new ClusterFrontend[1];
             final ClusterTemplateSource templates = config.clusterTemplates()
                 ? new ClusterTemplateSource(org.agrona.concurrent.SystemEpochClock.INSTANCE) : null;
+            final ClusterAuxSource aux = config.clusterAux() ? new ClusterAuxSource(config.frontendId()) : null;
             final IngressClient client = new IngressClient(aeron, settings, handoff, () -> self[0].wakeUp.run(),
-                new BackoffIdleStrategy(10, 20, 1_000, 1_000_000), templates);
+                new BackoffIdleStrategy(10, 20, 1_000, 1_000_000), templates, aux);
             self[0] = new ClusterFrontend(config, driver, aeron, batcher, client, templates);
+            self[0].aux = aux;
             self[0].thread.start();
             return self[0];
         }
@@ -240,6 +244,15 @@ public final class ClusterFrontend implements AccountingSink, AutoCloseable
         return templates;
     }
 
+    /**
+     * With {@code [cluster] aux = "cluster"}: where the pool's merged-mining layer takes its aux work from and sends
+     * its proofs to (no aux node is polled from this frontend); null with {@code aux = "local"}.
+     */
+    public ClusterAuxSource auxSource()
+    {
+        return aux;
+    }
+
     // ---------------------------------------------------------------------------------------------- status
 
     public int frontendId()
@@ -281,6 +294,14 @@ public final class ClusterFrontend implements AccountingSink, AutoCloseable
         {
             m.put("template_updates_received", templates.updatesReceived());
             m.put("template_updates_dropped", templates.updatesDropped());
+        }
+        if (aux != null)
+        {
+            m.put("aux_work_updates_received", aux.updatesReceived());
+            m.put("aux_work_updates_dropped", aux.updatesDropped());
+            m.put("aux_proofs_sent", aux.proofsSent());
+            m.put("aux_proofs_accepted", aux.proofsAccepted());
+            m.put("aux_proofs_rejected", aux.proofsRejected());
         }
         return m;
     }

@@ -49,6 +49,10 @@ final class IngressClient implements Runnable
     private final ExpandableRingBuffer backlog;
     private final Runnable onCommit;
     private final ClusterTemplateSource templates;
+    private final ClusterAuxSource aux;
+    private final org.agrona.ExpandableArrayBuffer auxMessage = new org.agrona.ExpandableArrayBuffer(4 * 1024);
+    private boolean auxRequestDue;
+    private long lastAuxRequestNs;
     private final org.agrona.concurrent.UnsafeBuffer templateRequest =
         new org.agrona.concurrent.UnsafeBuffer(new byte[Protocol.TEMPLATE_REQUEST_LENGTH]);
     private boolean templateRequestDue;
@@ -93,6 +97,19 @@ final class IngressClient implements Runnable
                 templates.onUpdate(buffer, offset, length);
                 return;
             }
+            final byte type = length > 0 ? buffer.getByte(offset + Protocol.TYPE_OFFSET) : 0;
+            if (type == Protocol.AUX_WORK_UPDATE || type == Protocol.AUX_OUTCOME || type == Protocol.AUX_PROOF)
+            {
+                if (aux != null && type == Protocol.AUX_WORK_UPDATE)
+                {
+                    aux.onWorkUpdate(buffer, offset, length);
+                }
+                else if (aux != null && type == Protocol.AUX_OUTCOME)
+                {
+                    aux.onOutcome(buffer, offset, length);
+                }
+                return;
+            }
             onReply(buffer, offset, length);
         }
 
@@ -116,13 +133,23 @@ final class IngressClient implements Runnable
             leadershipTermId = termId;
             resendAll();
             templateRequestDue = templates != null;
+            auxRequestDue = aux != null;
         }
     };
 
     IngressClient(final Aeron aeron, final ClusterFrontend.Settings settings, final OneToOneRingBuffer handoff,
         final Runnable onCommit, final IdleStrategy idle, final ClusterTemplateSource templates)
     {
+        this(aeron, settings, handoff, onCommit, idle, templates, null);
+    }
+
+    /** @param aux the cluster's aux work and proofs ({@code [cluster] aux = "cluster"}), or null */
+    IngressClient(final Aeron aeron, final ClusterFrontend.Settings settings, final OneToOneRingBuffer handoff,
+        final Runnable onCommit, final IdleStrategy idle, final ClusterTemplateSource templates,
+        final ClusterAuxSource aux)
+    {
         this.templates = templates;
+        this.aux = aux;
         this.aeron = aeron;
         this.settings = settings;
         this.handoff = handoff;
@@ -185,6 +212,10 @@ final class IngressClient implements Runnable
         {
             work += requestTemplate(nowNs);
         }
+        if (aux != null)
+        {
+            work += aux(nowNs);
+        }
         if (!backlog.isEmpty() && nowNs - lastProgressNs > resendIntervalNs && nowNs - lastSendNs > resendIntervalNs)
         {
             resendAll();
@@ -229,6 +260,7 @@ final class IngressClient implements Runnable
                 settings.frontendId(), leaderMemberId, sessionId, highestQueued - committed);
             resendAll();
             templateRequestDue = templates != null;
+            auxRequestDue = aux != null;
             return 1;
         }
         catch (final RuntimeException ex)
@@ -264,6 +296,50 @@ final class IngressClient implements Runnable
         backlogBytes = backlog.size();
         highestQueued = buffer.getLong(index + Protocol.SEQUENCE_OFFSET, LE);
         return ControlledMessageHandler.Action.CONTINUE;
+    }
+
+    /**
+     * Aux work and proofs: asks for every chain's latest work (AUX_REQUEST, no state) after connecting, after a new
+     * leader and every resend interval while none has arrived; sends the proofs the merged-mining layer queued
+     * (AUX_SUBMIT), in order, each until ingress takes it.
+     */
+    private int aux(final long nowNs)
+    {
+        int work = 0;
+        if (!auxRequestDue && aux.empty() && nowNs - lastAuxRequestNs > resendIntervalNs)
+        {
+            auxRequestDue = true;
+        }
+        if (auxRequestDue)
+        {
+            final int n = AuxCodec.encodeHello(auxMessage, Protocol.AUX_REQUEST, settings.frontendId());
+            if (cluster.offer(auxMessage, 0, n) > 0)
+            {
+                auxRequestDue = false;
+                lastAuxRequestNs = nowNs;
+                lastSendNs = nowNs;
+                work++;
+            }
+        }
+        for (byte[] m = aux.nextOutgoing(); m != null; m = aux.nextOutgoing())
+        {
+            if (m.length > cluster.ingressPublication().maxMessageLength() - AeronCluster.SESSION_HEADER_LENGTH)
+            {
+                LOG.warn("frontend {}: an aux proof of {} bytes does not fit one ingress message (1/8 of " +
+                    "ingress_term_length); not sent", settings.frontendId(), m.length);
+                aux.tooLarge();
+                continue;
+            }
+            auxMessage.putBytes(0, m);
+            if (cluster.offer(auxMessage, 0, m.length) <= 0)
+            {
+                break;
+            }
+            aux.sent();
+            lastSendNs = nowNs;
+            work++;
+        }
+        return work;
     }
 
     /**

@@ -33,6 +33,23 @@ import java.nio.ByteOrder;
  *   TEMPLATE_UPDATE (egress, to every session): the latest template, the same bytes with this type; sent when one is
  *            applied, and to a session that sends TEMPLATE_REQUEST (type | version | reserved | frontend u32), which
  *            a frontend does after it connects, after a new leader, and while it has no template.
+ *
+ * aux work ([cluster] aux = "cluster"; AuxCodec has the layouts)
+ *   AUX_WORK (ingress, from the aux feeder beside the leader node): member u32 | term u64 | sequence u64 | height i64 |
+ *            chain id i32 | kind u8 | name length u8 | hash length u8 | reserved | target 32 | reward i64 | name | hash.
+ *            The cluster keeps it as its chain's latest only when (height, term, sequence) is above the latest's.
+ *   AUX_WORK_UPDATE (egress, to every session): the latest work of a chain, the same bytes with this type; sent when
+ *            one is applied, and for every chain to a session that sends AUX_REQUEST (type | version | reserved |
+ *            frontend u32), which a frontend does after it connects, after a new leader, and while it has none.
+ *   AUX_FEEDER (ingress, an aux feeder after it connects: type | version | reserved | member u32): no state; the
+ *            session is told every proof still waiting for its outcome (AUX_PROOF).
+ *   AUX_SUBMIT (ingress, a frontend): frontend u32 | height i64 | name length u8 | hash length u8 | reserved u16 |
+ *            proof length u32 | name | hash | proof. Recorded once per (chain, hash) and sent on egress as AUX_PROOF
+ *            to the feeder sessions; a repeat changes nothing (its outcome, when known, is sent back to its session).
+ *   AUX_RESULT (ingress, the feeder that submitted): member u32 | verdict u8 | placement u8 | name length u8 |
+ *            hash length u8 | node hash length u8 | reserved 3 | height i64 | detail length u16 | reserved u16 | name |
+ *            hash | node hash | detail (UTF-8). The first for a waiting proof is its outcome and goes on egress to every
+ *            session as AUX_OUTCOME (the same bytes with this type); later ones change nothing.
  * </pre>
  * A frontend's incarnation is the wall-clock millisecond it started; its sequence numbers start at 1 and increase by
  * one per command. The cluster applies a command only if its sequence is above the highest applied for that
@@ -51,6 +68,16 @@ final class Protocol
     /** TEMPLATE_REQUEST: type | version | reserved | frontend u32. */
     static final int TEMPLATE_REQUEST_LENGTH = 8;
     static final byte TEMPLATE_UPDATE = 103;
+    static final byte AUX_WORK = 4;
+    static final byte AUX_REQUEST = 5;
+    static final byte AUX_FEEDER = 6;
+    static final byte AUX_SUBMIT = 7;
+    static final byte AUX_RESULT = 8;
+    /** AUX_REQUEST and AUX_FEEDER: type | version | reserved | frontend or member u32. */
+    static final int AUX_HELLO_LENGTH = 8;
+    static final byte AUX_WORK_UPDATE = 104;
+    static final byte AUX_PROOF = 105;
+    static final byte AUX_OUTCOME = 106;
 
     static final int TYPE_OFFSET = 0;
     static final int VERSION_OFFSET = 1;

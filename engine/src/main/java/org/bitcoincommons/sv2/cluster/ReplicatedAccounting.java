@@ -42,11 +42,18 @@ public final class ReplicatedAccounting
         STALE,
         /** Malformed; refused whole (nothing of it was applied); no reply. */
         REJECTED,
-        /** A TEMPLATE not above the latest template's (height, term, sequence); ignored; no reply. */
+        /**
+         * A TEMPLATE (AUX_WORK) not above the latest template's (its chain's latest work's) (height, term, sequence),
+         * or an AUX_RESULT for a proof already settled or unknown; ignored; no reply.
+         */
         NOT_NEWER
     }
 
-    private static final int SNAPSHOT_VERSION = 2;
+    private static final int SNAPSHOT_VERSION = 3;
+    /** Snapshots before aux work was replicated: read, with no aux work and no aux proofs. */
+    private static final int SNAPSHOT_VERSION_NO_AUX = 2;
+    /** Aux proofs remembered (for de-duplication and to answer a repeat); beyond it the oldest settled is forgotten. */
+    static final int MAX_AUX_PROOFS = 4096;
     /** Snapshots before the latest template was replicated: read, with no template. */
     private static final int SNAPSHOT_VERSION_NO_TEMPLATE = 1;
     private static final int UNKNOWN_WORKER = Integer.MIN_VALUE;
@@ -72,6 +79,42 @@ public final class ReplicatedAccounting
     private byte[] latestTemplate;
     private long templatesApplied;
     private long templatesIgnored;
+    /** Chain name -> the latest AUX_WORK command of that chain as received. */
+    private final java.util.TreeMap<String, byte[]> auxWork = new java.util.TreeMap<>();
+    private long auxWorkApplied;
+    private long auxWorkIgnored;
+    /** (chain, hash) -> the proof and, once known, its outcome; in log order (the oldest first). */
+    private final java.util.LinkedHashMap<String, AuxProof> auxProofs = new java.util.LinkedHashMap<>();
+    /** Chain name -> {proofs, repeats, accepted, rejected}. */
+    private final java.util.TreeMap<String, long[]> auxCounts = new java.util.TreeMap<>();
+    private AuxProof lastAuxProof;
+
+    /**
+     * One aux proof the cluster took from a frontend: the AUX_SUBMIT command as received, and the AUX_RESULT that
+     * settled it (null while it waits for a feeder). Never modify the arrays.
+     */
+    public static final class AuxProof
+    {
+        final byte[] submit;
+        byte[] result;
+
+        AuxProof(final byte[] submit, final byte[] result)
+        {
+            this.submit = submit;
+            this.result = result;
+        }
+
+        public byte[] submit()
+        {
+            return submit;
+        }
+
+        /** The AUX_RESULT that settled it, or null while it waits. */
+        public byte[] result()
+        {
+            return result;
+        }
+    }
 
     /**
      * Applies one ingress command at cluster time {@code timeMs}. After it, {@link #replyIncarnation()} and
@@ -161,6 +204,171 @@ public final class ReplicatedAccounting
         latestTemplate = copy;
         templatesApplied++;
         return Outcome.APPLIED;
+    }
+
+    // ---------------------------------------------------------------------------------------------------- aux work
+
+    /**
+     * Applies one AUX_WORK command: it becomes its chain's latest work when its (height, term, sequence) is above the
+     * latest's, so a feeder of an older term, a re-send or an older block never replaces newer work.
+     */
+    public Outcome applyAuxWork(final DirectBuffer b, final int offset, final int length)
+    {
+        final String chain;
+        try
+        {
+            AuxCodec.decodeWork(b, offset, length, Protocol.AUX_WORK);
+            chain = AuxCodec.workChain(b, offset);
+        }
+        catch (final IllegalArgumentException | IndexOutOfBoundsException ex)
+        {
+            rejected++;
+            return Outcome.REJECTED;
+        }
+        final byte[] latest = auxWork.get(chain);
+        if (latest != null && AuxCodec.compareWork(b, offset, new org.agrona.concurrent.UnsafeBuffer(latest), 0) <= 0)
+        {
+            auxWorkIgnored++;
+            return Outcome.NOT_NEWER;
+        }
+        final byte[] copy = new byte[length];
+        b.getBytes(offset, copy);
+        auxWork.put(chain, copy);
+        auxWorkApplied++;
+        return Outcome.APPLIED;
+    }
+
+    /**
+     * Applies one AUX_SUBMIT command: the first for its (chain, hash) is recorded (APPLIED: it is to go to the
+     * feeders), a repeat changes nothing but its chain's repeat count (DUPLICATE). {@link #lastAuxProof()} is the
+     * proof's record either way.
+     */
+    public Outcome applyAuxSubmit(final DirectBuffer b, final int offset, final int length)
+    {
+        final AuxCodec.Submit s;
+        try
+        {
+            s = AuxCodec.decodeSubmit(b, offset, length, Protocol.AUX_SUBMIT);
+        }
+        catch (final IllegalArgumentException | IndexOutOfBoundsException ex)
+        {
+            rejected++;
+            return Outcome.REJECTED;
+        }
+        final String key = proofKey(s.chain(), s.hash());
+        final long[] counts = auxCounts.computeIfAbsent(s.chain(), k -> new long[4]);
+        final AuxProof known = auxProofs.get(key);
+        if (known != null)
+        {
+            counts[1]++;
+            lastAuxProof = known;
+            return Outcome.DUPLICATE;
+        }
+        final byte[] copy = new byte[length];
+        b.getBytes(offset, copy);
+        final AuxProof p = new AuxProof(copy, null);
+        auxProofs.put(key, p);
+        counts[0]++;
+        lastAuxProof = p;
+        forgetOldProofs();
+        return Outcome.APPLIED;
+    }
+
+    /**
+     * Applies one AUX_RESULT command: the first for a proof that waits settles it (APPLIED: its outcome goes to every
+     * session); one for a proof already settled, or unknown, changes nothing (NOT_NEWER).
+     */
+    public Outcome applyAuxResult(final DirectBuffer b, final int offset, final int length)
+    {
+        final AuxCodec.Result r;
+        try
+        {
+            r = AuxCodec.decodeResult(b, offset, length, Protocol.AUX_RESULT);
+        }
+        catch (final IllegalArgumentException | IndexOutOfBoundsException ex)
+        {
+            rejected++;
+            return Outcome.REJECTED;
+        }
+        final AuxProof p = auxProofs.get(proofKey(r.chain(), r.hash()));
+        if (p == null || p.result != null)
+        {
+            return Outcome.NOT_NEWER;
+        }
+        p.result = new byte[length];
+        b.getBytes(offset, p.result);
+        final long[] counts = auxCounts.computeIfAbsent(r.chain(), k -> new long[4]);
+        counts[r.outcome().accepted() ? 2 : 3]++;
+        lastAuxProof = p;
+        return Outcome.APPLIED;
+    }
+
+    private void forgetOldProofs()
+    {
+        if (auxProofs.size() <= MAX_AUX_PROOFS)
+        {
+            return;
+        }
+        for (final var it = auxProofs.values().iterator(); it.hasNext(); )
+        {
+            if (it.next().result != null)
+            {
+                it.remove();
+                return;
+            }
+        }
+        final var it = auxProofs.values().iterator();
+        it.next();
+        it.remove();
+    }
+
+    static String proofKey(final String chain, final byte[] hash)
+    {
+        return chain + "/" + org.bitcoincommons.sv2.bitcoin.Hex.encode(hash);
+    }
+
+    /** The proof the last AUX_SUBMIT or AUX_RESULT applied (or repeated) was about. */
+    public AuxProof lastAuxProof()
+    {
+        return lastAuxProof;
+    }
+
+    /** Chain name -> the latest AUX_WORK command (never modify), in name order. */
+    public java.util.SortedMap<String, byte[]> auxWork()
+    {
+        return java.util.Collections.unmodifiableSortedMap(auxWork);
+    }
+
+    /** Proofs still waiting for an outcome, oldest first. */
+    public java.util.List<AuxProof> waitingAuxProofs()
+    {
+        final java.util.List<AuxProof> out = new java.util.ArrayList<>();
+        for (final AuxProof p : auxProofs.values())
+        {
+            if (p.result == null)
+            {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /** Chain name -> {proofs, repeats, accepted, rejected} (a copy), in name order. */
+    public java.util.SortedMap<String, long[]> auxCounts()
+    {
+        final java.util.TreeMap<String, long[]> out = new java.util.TreeMap<>();
+        auxCounts.forEach((k, v) -> out.put(k, v.clone()));
+        return out;
+    }
+
+    public long auxWorkApplied()
+    {
+        return auxWorkApplied;
+    }
+
+    public long auxWorkIgnored()
+    {
+        return auxWorkIgnored;
     }
 
     /** Orders two TEMPLATE messages by (height, term, sequence). */
@@ -333,8 +541,126 @@ public final class ReplicatedAccounting
             b.putBytes(p, latestTemplate);
             p += templateLength;
         }
+        p = encodeAux(b, p);
         p += AccountingStateCodec.encode(state, b, p);
         return p - offset;
+    }
+
+    /**
+     * <pre>
+     * aux work applied u64 | ignored u64 | chains u32 | chains x (length u32 | AUX_WORK)      ordered by name
+     * proofs u32 | proofs x (length u32 | AUX_SUBMIT | length u32 (0: waiting) | AUX_RESULT)  in log order
+     * counts u32 | counts x (name length u16 | name | proofs u64 | repeats u64 | accepted u64 | rejected u64)  by name
+     * </pre>
+     */
+    private int encodeAux(final MutableDirectBuffer b, final int offset)
+    {
+        int p = offset;
+        b.putLong(p, auxWorkApplied, LE);
+        b.putLong(p + 8, auxWorkIgnored, LE);
+        b.putInt(p + 16, auxWork.size(), LE);
+        p += 20;
+        for (final byte[] w : auxWork.values())
+        {
+            b.putInt(p, w.length, LE);
+            b.putBytes(p + 4, w);
+            p += 4 + w.length;
+        }
+        b.putInt(p, auxProofs.size(), LE);
+        p += 4;
+        for (final AuxProof a : auxProofs.values())
+        {
+            b.putInt(p, a.submit.length, LE);
+            b.putBytes(p + 4, a.submit);
+            p += 4 + a.submit.length;
+            final int n = a.result == null ? 0 : a.result.length;
+            b.putInt(p, n, LE);
+            p += 4;
+            if (n > 0)
+            {
+                b.putBytes(p, a.result);
+                p += n;
+            }
+        }
+        b.putInt(p, auxCounts.size(), LE);
+        p += 4;
+        for (final var e : auxCounts.entrySet())
+        {
+            final byte[] name = e.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            b.putShort(p, (short)name.length, LE);
+            b.putBytes(p + 2, name);
+            p += 2 + name.length;
+            for (final long v : e.getValue())
+            {
+                b.putLong(p, v, LE);
+                p += 8;
+            }
+        }
+        return p;
+    }
+
+    private int decodeAux(final DirectBuffer b, final int offset, final int end)
+    {
+        try
+        {
+            int p = offset;
+            auxWorkApplied = b.getLong(p, LE);
+            auxWorkIgnored = b.getLong(p + 8, LE);
+            final int chains = b.getInt(p + 16, LE);
+            p += 20;
+            for (int i = 0; i < chains; i++)
+            {
+                final byte[] w = bytes(b, p + 4, b.getInt(p, LE), end);
+                p += 4 + w.length;
+                AuxCodec.decodeWork(new org.agrona.concurrent.UnsafeBuffer(w), 0, w.length, Protocol.AUX_WORK);
+                auxWork.put(AuxCodec.workChain(new org.agrona.concurrent.UnsafeBuffer(w), 0), w);
+            }
+            final int proofs = b.getInt(p, LE);
+            p += 4;
+            for (int i = 0; i < proofs; i++)
+            {
+                final byte[] submit = bytes(b, p + 4, b.getInt(p, LE), end);
+                p += 4 + submit.length;
+                final int n = b.getInt(p, LE);
+                p += 4;
+                final byte[] result = n == 0 ? null : bytes(b, p, n, end);
+                p += n;
+                final AuxCodec.Submit s = AuxCodec.decodeSubmit(new org.agrona.concurrent.UnsafeBuffer(submit), 0,
+                    submit.length, Protocol.AUX_SUBMIT);
+                auxProofs.put(proofKey(s.chain(), s.hash()), new AuxProof(submit, result));
+            }
+            final int counts = b.getInt(p, LE);
+            p += 4;
+            for (int i = 0; i < counts; i++)
+            {
+                final int n = b.getShort(p, LE) & 0xffff;
+                final String name = new String(bytes(b, p + 2, n, end), java.nio.charset.StandardCharsets.UTF_8);
+                p += 2 + n;
+                final long[] v = new long[4];
+                for (int j = 0; j < 4; j++)
+                {
+                    v[j] = b.getLong(p, LE);
+                    p += 8;
+                }
+                auxCounts.put(name, v);
+            }
+            return p;
+        }
+        catch (final IllegalArgumentException | IndexOutOfBoundsException ex)
+        {
+            throw new JournalException("cluster snapshot: aux section is malformed: " + ex.getMessage());
+        }
+    }
+
+    private static byte[] bytes(final DirectBuffer b, final int at, final int n, final int end)
+    {
+        if (n < 0 || n > end - at)
+        {
+            throw new IllegalArgumentException("truncated");
+        }
+        final byte[] out = new byte[n];
+        b.getBytes(at, out);
+        return out;
     }
 
     /** Replaces this state with one written by {@link #encode}. */
@@ -343,7 +669,8 @@ public final class ReplicatedAccounting
         final int end = offset + length;
         int p = offset;
         final int version = length < 4 ? -1 : b.getInt(p, LE);
-        if (length < 44 || (version != SNAPSHOT_VERSION && version != SNAPSHOT_VERSION_NO_TEMPLATE))
+        if (length < 44 || (version != SNAPSHOT_VERSION && version != SNAPSHOT_VERSION_NO_AUX &&
+            version != SNAPSHOT_VERSION_NO_TEMPLATE))
         {
             throw new JournalException("cluster snapshot: version " + (length < 4 ? -1 : b.getInt(p, LE)) +
                 ", expected " + SNAPSHOT_VERSION);
@@ -373,7 +700,13 @@ public final class ReplicatedAccounting
         templatesApplied = 0;
         templatesIgnored = 0;
         latestTemplate = null;
-        if (version == SNAPSHOT_VERSION)
+        auxWork.clear();
+        auxProofs.clear();
+        auxCounts.clear();
+        auxWorkApplied = 0;
+        auxWorkIgnored = 0;
+        lastAuxProof = null;
+        if (version >= SNAPSHOT_VERSION_NO_AUX)
         {
             if (p + 20 > end)
             {
@@ -393,6 +726,10 @@ public final class ReplicatedAccounting
                 b.getBytes(p, latestTemplate);
                 p += templateLength;
             }
+        }
+        if (version >= SNAPSHOT_VERSION)
+        {
+            p = decodeAux(b, p, end);
         }
         if (p > end)
         {

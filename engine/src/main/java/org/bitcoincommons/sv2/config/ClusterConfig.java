@@ -41,6 +41,13 @@ import java.util.List;
  *                                   on a node, the feeder beside it polls {@code [template] sources} while the node
  *                                   is leader and sends them to the cluster; on a frontend, {@code [template] sources}
  *                                   must be ["bitcoind"], whose node is used only to submit found blocks
+ * @param aux                        "local" (the default): a frontend's merged mining polls its own aux nodes;
+ *                                   "cluster": on a node, an aux feeder polls the {@code [[merge.chains]]} nodes
+ *                                   while the node is leader and sends their work to the cluster, and submits the
+ *                                   proofs frontends send back; a frontend mines the cluster's aux work and never
+ *                                   talks to an aux node (every node's {@code rpc_url} of a chain must reach the same
+ *                                   aux node: a proof may be submitted by another node's feeder than the one that
+ *                                   fetched the work)
  */
 public record ClusterConfig(
     String role,
@@ -61,7 +68,8 @@ public record ClusterConfig(
     long resendIntervalMs,
     long maxUnackedBytes,
     long publishIntervalMs,
-    String templates)
+    String templates,
+    String aux)
 {
     public static final String SINGLE = "single";
     public static final String FRONTEND = "frontend";
@@ -122,6 +130,15 @@ public record ClusterConfig(
         {
             throw new ConfigException(t.key("templates") + ": \"cluster\" needs role \"frontend\" or \"node\"");
         }
+        final String aux = t.string("aux", TEMPLATES_LOCAL);
+        if (!aux.equals(TEMPLATES_LOCAL) && !aux.equals(TEMPLATES_CLUSTER))
+        {
+            throw new ConfigException(t.key("aux") + ": must be \"local\" or \"cluster\" (got \"" + aux + "\")");
+        }
+        if (aux.equals(TEMPLATES_CLUSTER) && role.equals(SINGLE))
+        {
+            throw new ConfigException(t.key("aux") + ": \"cluster\" needs role \"frontend\" or \"node\"");
+        }
         // a TEMPLATE carries the template's transactions and must fit one message (1/8 of a term): 64 MiB terms hold
         // the largest block (4 MB serialized) with room to spare
         final int logTerm = termLength(t, "log_term_length", templates.equals(TEMPLATES_CLUSTER) ? 64 << 20 : 8 << 20);
@@ -158,7 +175,8 @@ public record ClusterConfig(
             t.integer("resend_interval_ms", 1_000, 1, 3_600_000),
             t.integer("max_unacked_bytes", 64L << 20, 1L << 20, 1L << 30),
             t.integer("publish_interval_ms", 1_000, 1, 3_600_000),
-            templates);
+            templates,
+            aux);
     }
 
     private static int termLength(final TomlReader t, final String key, final int dflt)
@@ -185,6 +203,15 @@ public record ClusterConfig(
     public boolean clusterTemplates()
     {
         return templates.equals(TEMPLATES_CLUSTER);
+    }
+
+    /**
+     * Aux work comes from the cluster and proofs go back through it (a frontend), or an aux feeder beside the node
+     * feeds it (a node): {@code aux = "cluster"}.
+     */
+    public boolean clusterAux()
+    {
+        return aux.equals(TEMPLATES_CLUSTER);
     }
 
     /** Member {@code i}'s host, as written (an IPv6 literal without its brackets). */

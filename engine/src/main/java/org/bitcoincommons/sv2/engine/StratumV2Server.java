@@ -65,7 +65,9 @@ public final class StratumV2Server implements AutoCloseable
             throw new ConfigException("cluster.role: a cluster node is run by `bin/sv2 pool`, not embedded; embed a " +
                 "\"single\" pool or a \"frontend\"");
         }
-        this.pool = new PoolServer(config, MergeMiningCoordinator.FACTORY);
+        // with [cluster] aux = "cluster" a frontend's aux work comes from the cluster (the frontend starts first)
+        this.pool = new PoolServer(config, MergeMiningCoordinator.factory(() -> frontend == null ? null
+            : frontend.auxSource()));
         for (final ServerListener l : listeners)
         {
             deliveries.add(new ListenerDelivery(l, batchClock, listenerQueueCapacity));

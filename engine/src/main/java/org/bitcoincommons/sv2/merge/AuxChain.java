@@ -35,15 +35,27 @@ final class AuxChain
 
     AuxChain(final AuxChainConfig config, final int index)
     {
+        this(config, index, connect(config));
+    }
+
+    /** A chain whose node is {@code node} (its own JSON-RPC node, or a {@link RemoteAuxNode}). */
+    AuxChain(final AuxChainConfig config, final int index, final AuxNode node)
+    {
         this.config = config;
         this.index = index;
+        this.node = node;
+        this.health = new ChainHealth(config.downAfterFailures(), config.maxWorkAgeMs());
+    }
+
+    /** The chain's own node over JSON-RPC, as {@code config} describes it. */
+    static AuxNode connect(final AuxChainConfig config)
+    {
         final JsonRpcClient rpc = new JsonRpcClient(config.rpcUrl(),
             config.kind() == AuxChainConfig.Kind.RSK ? JsonRpcClient.Version.V2 : JsonRpcClient.Version.V1,
             Duration.ofMillis(config.timeoutMs()), config.rpcUser(), config.rpcPassword(), config.rpcCookieFile());
-        this.node = config.kind() == AuxChainConfig.Kind.AUXPOW
+        return config.kind() == AuxChainConfig.Kind.AUXPOW
             ? new AuxPowNode(new AuxPowNodeClient(rpc, config.rpcStyle(), config.payoutAddress()))
             : new RskNode(new RskNodeClient(rpc));
-        this.health = new ChainHealth(config.downAfterFailures(), config.maxWorkAgeMs());
     }
 
     /**

@@ -9,7 +9,7 @@ import org.bitcoincommons.sv2.work.BlockCandidate;
  * {@code mnr_submitBitcoinBlockPartialMerkle}, {@code eth_getBlockByNumber}); {@link AuxSubmission} drives either
  * through one state machine. Thread-safe; cold path.
  */
-sealed interface AuxNode permits AuxPowNode, RskNode
+sealed interface AuxNode permits AuxPowNode, RskNode, RemoteAuxNode
 {
     /**
      * The node's current work.
@@ -61,6 +61,14 @@ sealed interface AuxNode permits AuxPowNode, RskNode
      * @throws RpcException a JSON-RPC error is the node's refusal; any other kind leaves the outcome unknown
      */
     Answer submit(AuxWorkSnapshot.ChainWork w, BlockCandidate candidate) throws RpcException;
+
+    /**
+     * Submits a proof already serialized ({@link AuxPowNode#proof}, {@link RskNode#proof}) once: what a cluster's aux
+     * feeder does with a proof a frontend built. Only {@code w}'s block hash and height are used.
+     *
+     * @throws RpcException a JSON-RPC error is the node's refusal; any other kind leaves the outcome unknown
+     */
+    Answer submitProof(AuxWorkSnapshot.ChainWork w, byte[] proof) throws RpcException;
 
     /**
      * Asks the node whether the block for {@code w} is in its main chain.

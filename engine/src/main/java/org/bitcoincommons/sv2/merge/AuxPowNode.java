@@ -30,9 +30,39 @@ final class AuxPowNode implements AuxNode
     @Override
     public Answer submit(final AuxWorkSnapshot.ChainWork w, final BlockCandidate c) throws RpcException
     {
+        return submit(w, auxPow(w, c));
+    }
+
+    @Override
+    public Answer submitProof(final AuxWorkSnapshot.ChainWork w, final byte[] proof) throws RpcException
+    {
+        final AuxPow auxPow;
+        try
+        {
+            auxPow = AuxPow.parse(proof);
+        }
+        catch (final IllegalArgumentException | IndexOutOfBoundsException ex)
+        {
+            return new Answer(Verdict.REFUSED, "malformed auxpow: " + ex.getMessage(), w.height(), null);
+        }
+        return submit(w, auxPow);
+    }
+
+    /** The candidate's AuxPoW for {@code w}, serialized as {@code submitauxblock} takes it (any thread). */
+    static byte[] proof(final AuxWorkSnapshot.ChainWork w, final BlockCandidate c)
+    {
+        return auxPow(w, c).withLegacyCoinbase().serialize();
+    }
+
+    private static AuxPow auxPow(final AuxWorkSnapshot.ChainWork w, final BlockCandidate c)
+    {
         final byte[] coinbase = c.job().coinbase().serialize(c.extranonce(), TxSerialization.LEGACY);
-        final AuxPow proof = new AuxPow(coinbase, c.hash(), c.job().template().merklePath(), 0, w.chainBranch(),
-            w.slot(), c.header());
+        return new AuxPow(coinbase, c.hash(), c.job().template().merklePath(), 0, w.chainBranch(), w.slot(),
+            c.header());
+    }
+
+    private Answer submit(final AuxWorkSnapshot.ChainWork w, final AuxPow proof) throws RpcException
+    {
         return client.submitAuxBlock(w.blockHash(), proof)
             ? new Answer(Verdict.TAKEN, "submitauxblock returned true", w.height(), w.blockHash())
             : new Answer(Verdict.REFUSED, "rejected by the node (submitauxblock returned false)", w.height(), null);

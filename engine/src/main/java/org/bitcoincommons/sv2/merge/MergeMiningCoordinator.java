@@ -50,9 +50,18 @@ public final class MergeMiningCoordinator implements WorkLayer
      * The pool's merged-mining layer: a coordinator when {@code stratum_v2.merge_mining_enabled} names at least one
      * chain, else none.
      */
-    public static final WorkLayerFactory FACTORY = (config, network, accounting, refreshJobs) ->
-        config.stratumV2().mergeMiningEnabled() && !config.merge().enabled(config.stratumV2()).isEmpty()
-            ? create(config, network, accounting, refreshJobs) : null;
+    public static final WorkLayerFactory FACTORY = factory(() -> null);
+
+    /**
+     * The pool's merged-mining layer with its chains' work from {@code source} (asked when the pool starts; null:
+     * each chain polls its own node).
+     */
+    public static WorkLayerFactory factory(final java.util.function.Supplier<AuxWorkSource> source)
+    {
+        return (config, network, accounting, refreshJobs) ->
+            config.stratumV2().mergeMiningEnabled() && !config.merge().enabled(config.stratumV2()).isEmpty()
+                ? create(config, network, accounting, refreshJobs, source.get()) : null;
+    }
 
     /** The longest shutdown waits for submissions in flight. */
     public static final long MAX_DRAIN_MS = 10_000;
@@ -83,6 +92,17 @@ public final class MergeMiningCoordinator implements WorkLayer
         final MergeMiningFeeConfig fee, final byte[] commonsScript, final MergeAccounting accounting,
         final Runnable refreshJobs)
     {
+        this(configured, enabled, fee, commonsScript, accounting, refreshJobs, null);
+    }
+
+    /**
+     * @param source where the chains take work from and send proofs to instead of their own nodes (a cluster
+     *               frontend's, {@code [cluster] aux = "cluster"}), or null: each chain polls its {@code rpc_url}
+     */
+    public MergeMiningCoordinator(final List<AuxChainConfig> configured, final List<String> enabled,
+        final MergeMiningFeeConfig fee, final byte[] commonsScript, final MergeAccounting accounting,
+        final Runnable refreshJobs, final AuxWorkSource source)
+    {
         if (configured.size() > 63)
         {
             throw new IllegalArgumentException("at most 63 aux chains");
@@ -99,7 +119,8 @@ public final class MergeMiningCoordinator implements WorkLayer
                     throw new IllegalArgumentException("aux chains \"" + other + "\" and \"" + c.name()
                         + "\" share chain id " + c.chainId() + ": they cannot be in one aux merkle tree");
                 }
-                final AuxChain chain = new AuxChain(c, i + 1);
+                final AuxChain chain = new AuxChain(c, i + 1,
+                    source == null ? AuxChain.connect(c) : new RemoteAuxNode(c, source));
                 chains.add(chain);
             }
         }
@@ -121,6 +142,20 @@ public final class MergeMiningCoordinator implements WorkLayer
             longestTimeoutMs = Math.max(longestTimeoutMs, chain.config.timeoutMs());
         }
         this.drainMs = Math.min(MAX_DRAIN_MS, longestTimeoutMs);
+        if (source != null)
+        {
+            // new work from the source: the chain's poller takes it now rather than at its next interval
+            source.onWork(name ->
+            {
+                for (final AuxChain c : chains)
+                {
+                    if (c.config.name().equals(name))
+                    {
+                        pollers[c.index].wake();
+                    }
+                }
+            });
+        }
     }
 
     /**
@@ -132,6 +167,16 @@ public final class MergeMiningCoordinator implements WorkLayer
      */
     public static MergeMiningCoordinator create(final EngineConfig config, final Network network,
         final MergeAccounting accounting, final Runnable refreshJobs)
+    {
+        return create(config, network, accounting, refreshJobs, null);
+    }
+
+    /**
+     * As {@link #create(EngineConfig, Network, MergeAccounting, Runnable)}, the chains' work and submissions going
+     * through {@code source} when it is not null.
+     */
+    public static MergeMiningCoordinator create(final EngineConfig config, final Network network,
+        final MergeAccounting accounting, final Runnable refreshJobs, final AuxWorkSource source)
     {
         final MergeMiningFeeConfig fee = config.stratumV2().mergeMiningFee();
         byte[] commons = null;
@@ -148,7 +193,8 @@ public final class MergeMiningCoordinator implements WorkLayer
         }
         final List<String> enabled = config.merge().enabled(config.stratumV2()).stream()
             .map(AuxChainConfig::name).toList();
-        return new MergeMiningCoordinator(config.merge().chains(), enabled, fee, commons, accounting, refreshJobs);
+        return new MergeMiningCoordinator(config.merge().chains(), enabled, fee, commons, accounting, refreshJobs,
+            source);
     }
 
     /** Names the chains in the journal and starts one poller and one submitter per chain. */

@@ -1,5 +1,7 @@
 package org.bitcoincommons.sv2.merge;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -51,20 +53,74 @@ final class RskNode implements AuxNode
     @Override
     public Answer submit(final AuxWorkSnapshot.ChainWork w, final BlockCandidate c) throws RpcException
     {
-        final byte[] coinbase = c.job().coinbase().serialize(c.extranonce(), TxSerialization.LEGACY);
-        final String layout = RskCommitment.positionProblem(coinbase);
+        final String layout = layoutProblem(c);
         if (layout != null)
         {
             return new Answer(Verdict.REFUSED, "coinbase layout: " + layout, -1, null);
         }
+        return submitProof(w, proof(c));
+    }
+
+    /** Why the candidate's coinbase cannot carry RSK's commitment ({@link RskCommitment#positionProblem}), or null. */
+    static String layoutProblem(final BlockCandidate c)
+    {
+        return RskCommitment.positionProblem(c.job().coinbase().serialize(c.extranonce(), TxSerialization.LEGACY));
+    }
+
+    /**
+     * The candidate's solution as {@code mnr_submitBitcoinBlockPartialMerkle} needs it, serialized (any thread):
+     * <pre>
+     * block hash 32 | header 80 | transactions u32 LE | coinbase length u32 LE | coinbase (legacy) | branch count u8 |
+     * branch count x 32
+     * </pre>
+     */
+    static byte[] proof(final BlockCandidate c)
+    {
+        final byte[] coinbase = c.job().coinbase().serialize(c.extranonce(), TxSerialization.LEGACY);
         final byte[] path = c.job().template().merklePath();
-        final List<byte[]> branch = new ArrayList<>(path.length / 32);
-        for (int i = 0; i < path.length; i += 32)
+        final int levels = path.length / 32;
+        final ByteBuffer b = ByteBuffer.allocate(32 + 80 + 4 + 4 + coinbase.length + 1 + path.length)
+            .order(ByteOrder.LITTLE_ENDIAN);
+        b.put(c.hash()).put(c.header()).putInt(transactionCount(c.job().template().transactions().size(), levels))
+            .putInt(coinbase.length).put(coinbase).put((byte)levels).put(path, 0, levels * 32);
+        return b.array();
+    }
+
+    @Override
+    public Answer submitProof(final AuxWorkSnapshot.ChainWork w, final byte[] proof) throws RpcException
+    {
+        final byte[] blockHash;
+        final byte[] header;
+        final int txCount;
+        final byte[] coinbase;
+        final List<byte[]> branch = new ArrayList<>();
+        try
         {
-            branch.add(Arrays.copyOfRange(path, i, i + 32));
+            final ByteBuffer b = ByteBuffer.wrap(proof).order(ByteOrder.LITTLE_ENDIAN);
+            blockHash = new byte[32];
+            header = new byte[80];
+            b.get(blockHash).get(header);
+            txCount = b.getInt();
+            coinbase = new byte[b.getInt()];
+            b.get(coinbase);
+            final int levels = b.get() & 0xff;
+            for (int i = 0; i < levels; i++)
+            {
+                final byte[] h = new byte[32];
+                b.get(h);
+                branch.add(h);
+            }
+            if (b.hasRemaining())
+            {
+                throw new IllegalArgumentException(b.remaining() + " trailing bytes");
+            }
         }
-        final JsonNode info = client.submitBitcoinBlockPartialMerkle(c.hash(), c.header(), coinbase,
-            Sha256d.hash(coinbase), branch, transactionCount(c.job().template().transactions().size(), branch.size()));
+        catch (final RuntimeException ex)
+        {
+            return new Answer(Verdict.REFUSED, "malformed RSK proof: " + ex, -1, null);
+        }
+        final JsonNode info = client.submitBitcoinBlockPartialMerkle(blockHash, header, coinbase,
+            Sha256d.hash(coinbase), branch, txCount);
         final String result;
         final long height;
         final byte[] block;

@@ -23,12 +23,24 @@ final class Frontend implements AutoCloseable
 
     Frontend(final ClusterHarness h, final int id, final String extraCluster) throws Exception
     {
+        this(h, id, extraCluster, "", "");
+    }
+
+    /**
+     * @param stratumKeys more {@code [stratum_v2]} keys (merged mining)
+     * @param tables      more tables, last in the file ({@code [[merge.chains]]}); with {@code aux = "cluster"} in
+     *                    {@code extraCluster} the merged-mining layer takes its work from the cluster
+     */
+    Frontend(final ClusterHarness h, final int id, final String extraCluster, final String stratumKeys,
+        final String tables) throws Exception
+    {
         this.id = id;
         this.journal = h.dir.resolve("frontend-" + id + "-journal");
         final EngineConfig config = EngineConfig.parse("""
             [stratum_v2]
             listen_addr = "127.0.0.1:0"
             handshake_timeout_ms = 5000
+            %s
             [pool]
             journal_dir = "%s"
             min_hashrate = 0.000001
@@ -37,9 +49,10 @@ final class Frontend implements AutoCloseable
             [api]
             enabled = false
             %s
-            """.formatted(journal.toString().replace("\\", "/"), h.toml(-id, extraCluster)), h.dir);
+            %s
+            """.formatted(stratumKeys, journal.toString().replace("\\", "/"), tables, h.toml(-id, extraCluster)), h.dir);
         this.cluster = ClusterFrontend.start(config.cluster());
-        this.pool = new PoolServer(config, MergeMiningCoordinator.FACTORY).accountingSink(cluster);
+        this.pool = new PoolServer(config, MergeMiningCoordinator.factory(cluster::auxSource)).accountingSink(cluster);
         pool.start();
     }
 

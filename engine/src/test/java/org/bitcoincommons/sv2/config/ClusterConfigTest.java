@@ -48,6 +48,21 @@ class ClusterConfigTest
     }
 
     @Test
+    void clusterAuxWorkNeedsARoleAndIsIndependentOfTemplates()
+    {
+        final String frontend = "[cluster]\nrole = \"frontend\"\nmembers = [\"h:1000\"]\nfrontend_id = 1\n";
+        final String node = "[cluster]\nrole = \"node\"\nmembers = [\"h:1000\"]\n";
+        assertTrue(!EngineConfig.defaults(BASE).cluster().clusterAux());
+        assertEquals("local", EngineConfig.defaults(BASE).cluster().aux());
+        final ClusterConfig f = EngineConfig.parse(frontend + "aux = \"cluster\"\n", BASE).cluster();
+        assertTrue(f.clusterAux());
+        assertTrue(!f.clusterTemplates(), "aux work from the cluster, templates from the frontend's own sources");
+        assertTrue(EngineConfig.parse(node + "aux = \"cluster\"\n", BASE).cluster().clusterAux());
+        assertTrue(error("[cluster]\naux = \"shared\"").startsWith("cluster.aux: must be \"local\" or"));
+        assertTrue(error("[cluster]\naux = \"cluster\"").startsWith("cluster.aux: \"cluster\" needs role"));
+    }
+
+    @Test
     void aNodeDerivesAeronsMembersAndEndpointsFromItsPortBlocks()
     {
         final ClusterConfig c = EngineConfig.parse("""
