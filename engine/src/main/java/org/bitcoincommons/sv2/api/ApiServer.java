@@ -179,6 +179,18 @@ public final class ApiServer implements AutoCloseable
         }
         counter(registry, "sv2_handshakes_queued", "SV2 handshakes that waited for a turn (handshake_concurrency)",
             () -> pool.handshakesQueued());
+        gauge(registry, "sv2_admissions_waiting", "SV2 TCP connections waiting for an admission slot ([stratum_v2.admission])",
+            () -> pool.admission() == null ? 0 : pool.admission().waiting());
+        gauge(registry, "sv2_admissions_in_flight", "SV2 TCP connections between their admission slot and their first channel",
+            () -> pool.admission() == null ? 0 : pool.admission().inFlight());
+        counter(registry, "sv2_admissions_paced", "SV2 TCP connections that waited for an admission slot",
+            () -> pool.admission() == null ? 0 : pool.admission().paced());
+        counter(registry, "sv2_admission_timeouts", "SV2 TCP connections closed unserved: no admission slot within handshake_timeout_ms",
+            () -> pool.admission() == null ? 0 : pool.admission().timedOut());
+        counter(registry, "sv2_admissions_expired", "Admission slots freed after handshake_timeout_ms with no channel opened",
+            () -> pool.admission() == null ? 0 : pool.admission().expired());
+        gauge(registry, "sv2_admission_rate_per_second", "Admissions per second allowed now (0: no rate; adaptive: its current value)",
+            () -> pool.admission() == null ? 0 : pool.admission().ratePerSec());
         if (pool.preparedKeys() != null)
         {
             final org.bitcoincommons.sv2.noise.PreparedKeys k = pool.preparedKeys();

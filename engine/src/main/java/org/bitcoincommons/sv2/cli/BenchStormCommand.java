@@ -79,6 +79,26 @@ public final class BenchStormCommand implements Runnable
         description = "The pool's [stratum_v2.noise] prepared_ephemeral_keys (default ${DEFAULT-VALUE}).")
     int preparedKeys;
 
+    @Option(names = "--admission-max-in-flight", defaultValue = "0",
+        description = "The pool's [stratum_v2.admission] max_in_flight (0: no bound; default ${DEFAULT-VALUE}).")
+    int admissionMaxInFlight;
+
+    @Option(names = "--admission-rate", defaultValue = "0",
+        description = "The pool's [stratum_v2.admission] rate_per_sec (0: no rate; default ${DEFAULT-VALUE}).")
+    int admissionRate;
+
+    @Option(names = "--admission-burst", defaultValue = "64",
+        description = "The pool's [stratum_v2.admission] burst (default ${DEFAULT-VALUE}).")
+    int admissionBurst;
+
+    @Option(names = "--admission-adaptive-p99-us", defaultValue = "0",
+        description = "The pool's [stratum_v2.admission] adaptive_p99_us (0: not adaptive; default ${DEFAULT-VALUE}).")
+    long admissionAdaptiveP99Us;
+
+    @Option(names = "--admission-min-rate", defaultValue = "200",
+        description = "The pool's [stratum_v2.admission] adaptive_min_rate_per_sec (default ${DEFAULT-VALUE}).")
+    int admissionMinRate;
+
     @Option(names = "--pool-heap", defaultValue = "2g", description = "-Xmx of the child pool (default ${DEFAULT-VALUE}).")
     String poolHeap;
 
@@ -92,11 +112,14 @@ public final class BenchStormCommand implements Runnable
     public void run()
     {
         if (connections < 1 || storm < 1 || storms < 1 || storms > 10 || stormConcurrency < 1 || rate <= 0 || batch < 1 || inflight < batch
-            || handshakeConcurrency < 0 || preparedKeys < 0 || connections + storm > MAX_CONNECTIONS)
+            || handshakeConcurrency < 0 || preparedKeys < 0 || connections + storm > MAX_CONNECTIONS
+            || admissionMaxInFlight < 0 || admissionRate < 0 || admissionBurst < 1 || admissionAdaptiveP99Us < 0
+            || admissionMinRate < 1 || (admissionAdaptiveP99Us > 0 && (admissionRate == 0 || admissionMinRate > admissionRate)))
         {
             throw new CliException(ExitCode.BAD_INPUT, "need --connections, --storm, --storm-concurrency >= 1, --storms 1..10, "
                 + "--rate > 0, --batch >= 1, --inflight >= --batch, --handshake-concurrency and --prepared-keys >= 0, --connections + --storm <= "
-                + MAX_CONNECTIONS + " (the benchmark pool's max_connections)");
+                + MAX_CONNECTIONS + " (the benchmark pool's max_connections), --admission-* >= 0, --admission-burst and "
+                + "--admission-min-rate >= 1, and --admission-adaptive-p99-us only with --admission-rate >= --admission-min-rate");
         }
         Process child = null;
         Path tmp = null;
@@ -110,12 +133,14 @@ public final class BenchStormCommand implements Runnable
             final URI api = URI.create("http://127.0.0.1:" + apiPort);
             final Path config = tmp.resolve("pool.toml");
             Files.writeString(config, BenchLoadCommand.childPoolToml(sv2Port, "", pub, secret,
-                "handshake_concurrency = " + handshakeConcurrency + "\nprepared_ephemeral_keys = " + preparedKeys,
+                "handshake_concurrency = " + handshakeConcurrency + "\nprepared_ephemeral_keys = " + preparedKeys
+                    + "\n" + admissionSection(),
                 tmp.resolve("journal"), List.of(), apiPort, ""));
             child = ChildPool.startPool(config, tmp.resolve("pool.log"), poolHeap, poolJvmOpts);
             ChildPool.waitReady(api, child);
             final InetSocketAddress address = new InetSocketAddress("127.0.0.1", sv2Port);
 
+            loadAverageBefore = loadAverage();
             final LoadGenerator steady = new LoadGenerator(new LoadGenerator.Options(address, pub, connections, rate,
                 (long)(warmup * 1000), (long)(seconds * 1000), inflight, batch, 60_000)).platformReaders();
             try
@@ -204,6 +229,29 @@ public final class BenchStormCommand implements Runnable
         }
     }
 
+    /** The pool's [stratum_v2.admission] section from the --admission-* options (empty keys: off). */
+    String admissionSection()
+    {
+        return "[stratum_v2.admission]\nmax_in_flight = " + admissionMaxInFlight + "\nrate_per_sec = " + admissionRate
+            + "\nburst = " + admissionBurst + "\nadaptive_p99_us = " + admissionAdaptiveP99Us
+            + "\nadaptive_min_rate_per_sec = " + admissionMinRate + "\n";
+    }
+
+    /** The 1-minute load average before the run (/proc/loadavg; -1 where there is none): the machine is shared. */
+    private static double loadAverage()
+    {
+        try
+        {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return -1;
+        }
+    }
+
+    private double loadAverageBefore = -1;
+
     /** Waits until the pool reports {@code expected} open connections again (the crowd's closed), or the deadline. */
     private static void awaitConnections(final URI api, final int expected, final long timeoutMs)
         throws InterruptedException
@@ -239,7 +287,8 @@ public final class BenchStormCommand implements Runnable
             for (final String line : text.split("\n"))
             {
                 if (line.startsWith("sv2_handshakes_queued_total ") || line.startsWith("sv2_handshake_keys_made_inline_total ")
-                    || line.startsWith("sv2_handshake_prepared_keys ") || line.startsWith("sv2_handshake_failures_total "))
+                    || line.startsWith("sv2_handshake_prepared_keys ") || line.startsWith("sv2_handshake_failures_total ")
+                    || line.startsWith("sv2_admission"))
                 {
                     final String[] kv = line.split(" ");
                     m.put(kv[0], Double.parseDouble(kv[1]));
@@ -272,6 +321,14 @@ public final class BenchStormCommand implements Runnable
         m.put("storm_generator_concurrency", stormConcurrency);
         m.put("handshake_concurrency", handshakeConcurrency);
         m.put("prepared_ephemeral_keys", preparedKeys);
+        final Map<String, Object> a = new LinkedHashMap<>();
+        a.put("max_in_flight", admissionMaxInFlight);
+        a.put("rate_per_sec", admissionRate);
+        a.put("burst", admissionBurst);
+        a.put("adaptive_p99_us", admissionAdaptiveP99Us);
+        a.put("adaptive_min_rate_per_sec", admissionMinRate);
+        m.put("admission", a);
+        m.put("load_average_before", loadAverageBefore);
         m.put("before", interval(before));
         m.put("during_storm", first.get("during_storm"));
         m.put("p99_ratio", first.get("p99_ratio"));

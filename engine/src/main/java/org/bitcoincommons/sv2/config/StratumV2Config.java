@@ -27,6 +27,7 @@ import java.util.List;
  * @param noise                the authority key pair and certificate lifetime
  * @param mergeMiningFee       the optional fee on merged-mining revenue
  * @param quic                 the QUIC listener (used when transportPreference is QUIC or BOTH)
+ * @param admission            pacing of new TCP connections' admission ({@code [stratum_v2.admission]}; off by default)
  */
 public record StratumV2Config(
     boolean enabled,
@@ -42,7 +43,8 @@ public record StratumV2Config(
     long frameDeadlineMs,
     NoiseConfig noise,
     MergeMiningFeeConfig mergeMiningFee,
-    Quic quic)
+    Quic quic,
+    AdmissionConfig admission)
 {
     /**
      * The QUIC endpoint (SV2 over QUIC, see the README).
@@ -159,6 +161,7 @@ public record StratumV2Config(
             t.integer("frame_deadline_ms", DEFAULT_FRAME_DEADLINE_MS, 100, 600_000),
             NoiseConfig.read(t.table("noise")),
             MergeMiningFeeConfig.read(t.table("merge_mining_fee")),
-            Quic.read(t, baseDir));
+            Quic.read(t, baseDir),
+            AdmissionConfig.read(t.table("admission")));
     }
 }

@@ -33,6 +33,18 @@ public final class LatencyRecorder
         total.reset();
     }
 
+    /**
+     * The {@code percentile} (0-100) of what was recorded since the previous call of this or {@link #snapshotUs}, in
+     * nanoseconds (0 when nothing was); the values stay in the total {@link #snapshotUs} reports. For the admission
+     * control's window (one reader).
+     */
+    public synchronized long windowPercentileNs(final double percentile)
+    {
+        interval = recorder.getIntervalHistogram(interval);
+        total.add(interval);
+        return interval.getTotalCount() == 0 ? 0 : interval.getValueAtPercentile(percentile);
+    }
+
     /** Count, p50, p90, p99, p99.9 and max in microseconds since the last reset. */
     public synchronized Map<String, Object> snapshotUs()
     {

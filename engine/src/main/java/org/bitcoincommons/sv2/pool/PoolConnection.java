@@ -75,6 +75,9 @@ public final class PoolConnection implements MiningDownstream
     private long sweptFrame;
     private long sweptSinceNs;
     private Runnable onSetUp = () -> { };
+    private Runnable onFirstChannel = () -> { };
+    /** Logic thread only: a channel has been opened on this connection (onFirstChannel has run). */
+    private boolean channelOpened;
     /** The pool logic that checks custom jobs when the pool runs a JDS (REQUIRES_WORK_SELECTION accepted); else null. */
     private PoolLogic customJobs;
     private PoolLogic accounts;
@@ -134,6 +137,24 @@ public final class PoolConnection implements MiningDownstream
     public void onSetUp(final Runnable r)
     {
         this.onSetUp = r;
+    }
+
+    /**
+     * Called once, on the pool logic thread, when the first channel of this connection is opened (its admission is
+     * over); must be short and never block. Set before serve.
+     */
+    public void onFirstChannel(final Runnable r)
+    {
+        this.onFirstChannel = r;
+    }
+
+    private void channelOpened()
+    {
+        if (!channelOpened)
+        {
+            channelOpened = true;
+            onFirstChannel.run();
+        }
     }
 
     /** Frames read so far (0 once the connection has ended and added them to PoolMetrics#framesIn). */
@@ -258,6 +279,7 @@ public final class PoolConnection implements MiningDownstream
     {
         sent(logicFrames.message(queue, new OpenStandardMiningChannelSuccess(requestId & 0xffffffffL,
             channelId & 0xffffffffL, target, extranoncePrefix, groupChannelId & 0xffffffffL)));
+        channelOpened();
     }
 
     @Override
@@ -266,6 +288,7 @@ public final class PoolConnection implements MiningDownstream
     {
         sent(logicFrames.message(queue, new OpenExtendedMiningChannelSuccess(requestId & 0xffffffffL,
             channelId & 0xffffffffL, target, extranonceSize, extranoncePrefix, groupChannelId & 0xffffffffL)));
+        channelOpened();
     }
 
     @Override

@@ -90,6 +90,8 @@ public final class PoolServer implements AutoCloseable
     private org.bitcoincommons.sv2.sv1.Sv1Server sv1;
     /** Per-address and pool-wide connection limits, shared by the SV2 and SV1 listeners. */
     private org.bitcoincommons.sv2.transport.ConnectionLimits connectionLimits;
+    /** Null unless [stratum_v2.admission] paces the SV2 TCP listener's admissions. */
+    private volatile org.bitcoincommons.sv2.transport.AdmissionControl admission;
     /** The latest parent and aux blocks and their status ({@code /api/blocks}). */
     private final RecentBlocks recentBlocks = new RecentBlocks();
     private Thread ticker;
@@ -351,6 +353,7 @@ public final class PoolServer implements AutoCloseable
                     config.stratumV2().maxPayloadBytes(org.bitcoincommons.sv2.codec.common.CommonProtocol.PROTOCOL_MINING),
                     metrics, logicFrames, preAuthLog);
                 c.onSetUp(() -> tcp.authenticated(id));
+                c.onFirstChannel(() -> tcp.admitted(id));
                 c.workSelection(jobTokens != null ? logic : null);
                 c.mergeMiningAccounts(logic.mergeMiningAccounts() != null ? logic : null);
                 connections.add(c);
@@ -365,6 +368,12 @@ public final class PoolServer implements AutoCloseable
                     tcpStats.connectionsClosed.increment();
                 }
             }).limits(connectionLimits);
+            admission = admissionControl(config.stratumV2());
+            if (admission != null)
+            {
+                tcp.admission(admission);
+                LOG.info("SV2 admissions paced: {}", config.stratumV2().admission());
+            }
             tcp.start();
             LOG.info("SV2 pool listening on {} (Noise NX, authority {})", tcp.localAddress(), authorityPublicKey);
         }
@@ -860,6 +869,35 @@ public final class PoolServer implements AutoCloseable
     public org.bitcoincommons.sv2.noise.PreparedKeys preparedKeys()
     {
         return preparedKeys;
+    }
+
+    /**
+     * The SV2 TCP listener's admission control from {@code [stratum_v2.admission]}, or null when it paces nothing.
+     * A connection waits for its turn at most {@code handshake_timeout_ms}, and holds it at most as long. The adaptive
+     * mode watches the worse of the share path's two stages (share read to ack queued, ack queued to its writer).
+     */
+    private org.bitcoincommons.sv2.transport.AdmissionControl admissionControl(
+        final org.bitcoincommons.sv2.config.StratumV2Config sc)
+    {
+        final org.bitcoincommons.sv2.config.AdmissionConfig ac = sc.admission();
+        if (!ac.paces())
+        {
+            return null;
+        }
+        final long timeoutNs = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(sc.handshakeTimeoutMs());
+        final org.bitcoincommons.sv2.transport.AdmissionControl a = new org.bitcoincommons.sv2.transport.AdmissionControl(
+            new org.bitcoincommons.sv2.transport.AdmissionControl.Settings(ac.maxInFlight(), ac.ratePerSec(), ac.burst(),
+                timeoutNs, timeoutNs, java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(ac.adaptiveP99Us()),
+                ac.adaptiveMinRatePerSec(), java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(ac.adaptiveWindowMs())),
+            System::nanoTime);
+        return a.startAdaptive(() -> Math.max(metrics.shareToAckQueued.windowPercentileNs(99),
+            metrics.ackQueuedToWriter.windowPercentileNs(99)));
+    }
+
+    /** The SV2 TCP listener's admission control, or null when admissions are not paced. */
+    public org.bitcoincommons.sv2.transport.AdmissionControl admission()
+    {
+        return admission;
     }
 
     /** SV2 handshakes (TCP and QUIC) that waited for a turn ({@code handshake_concurrency}). */

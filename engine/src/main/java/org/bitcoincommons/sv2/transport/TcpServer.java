@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A TCP listener that gives each accepted connection its own virtual thread. Connections beyond the limit are
- * closed at once. One connection's failure never touches another: each handler runs alone and its socket is
+ * closed at once. With an {@link AdmissionControl}, a connection's thread first waits (parked, nothing read) for an
+ * admission slot, which it holds until {@link #admitted} or its end. One connection's failure never touches another: each handler runs alone and its socket is
  * closed when it returns or throws.
  */
 public final class TcpServer implements AutoCloseable
@@ -40,6 +41,9 @@ public final class TcpServer implements AutoCloseable
     private Thread acceptor;
     private volatile ConnectionLimits limits = ConnectionLimits.none();
     private final Map<Long, ConnectionLimits.Ticket> tickets = new ConcurrentHashMap<>();
+    /** Null: admissions are not paced (a connection is served as soon as it is accepted). */
+    private volatile AdmissionControl admission;
+    private final Map<Long, AdmissionControl.Slot> slots = new ConcurrentHashMap<>();
     private volatile boolean closing;
 
     public TcpServer(final String name, final InetSocketAddress address, final int maxConnections, final Handler handler)
@@ -63,6 +67,30 @@ public final class TcpServer implements AutoCloseable
     {
         this.limits = limits;
         return this;
+    }
+
+    /**
+     * Paces admissions (accept to first channel): each accepted connection's thread waits for a slot before the
+     * handler runs (see {@link AdmissionControl}); the server closes {@code admission} when it closes. Set before
+     * {@link #start}.
+     */
+    public TcpServer admission(final AdmissionControl admission)
+    {
+        this.admission = admission;
+        return this;
+    }
+
+    /**
+     * Connection {@code id}'s admission is over (its first channel is open): its slot goes to the next waiting
+     * connection. Idempotent; any thread (the pool logic thread calls it); lock-free.
+     */
+    public void admitted(final long id)
+    {
+        final AdmissionControl.Slot s = slots.remove(id);
+        if (s != null)
+        {
+            s.release();
+        }
     }
 
     /** Connection {@code id} finished its handshake: it no longer counts against the unauthenticated limit. */
@@ -137,6 +165,17 @@ public final class TcpServer implements AutoCloseable
     {
         try
         {
+            final AdmissionControl a = admission;
+            if (a != null)
+            {
+                final AdmissionControl.Slot slot = a.acquire();
+                if (slot == null)
+                {
+                    LOG.debug("{} connection {}: no admission slot within the wait; closed", name, id);
+                    return;
+                }
+                slots.put(id, slot);
+            }
             handler.serve(s, id);
         }
         catch (final SocketException ex)
@@ -149,6 +188,7 @@ public final class TcpServer implements AutoCloseable
         }
         finally
         {
+            admitted(id);
             open.remove(s);
             closeQuietly(s);
             final ConnectionLimits.Ticket t = tickets.remove(id);
@@ -164,6 +204,11 @@ public final class TcpServer implements AutoCloseable
     {
         closing = true;
         closeQuietly(server);
+        final AdmissionControl a = admission;
+        if (a != null)
+        {
+            a.close();
+        }
         for (final Socket s : open)
         {
             closeQuietly(s);

@@ -39,6 +39,27 @@ class BenchStormCommandTest
     }
 
     @Test
+    @Timeout(120)
+    void aPacedStormIsAdmittedWholeAndItsCountersComeBack() throws Exception
+    {
+        final CliRunner r = CliRunner.run("bench", "storm", "--connections", "2", "--rate", "200", "--storm", "40",
+            "--storm-concurrency", "8", "--seconds", "0.5", "--warmup", "0.3", "--prepared-keys", "16", "--pool-heap",
+            "256m", "--admission-max-in-flight", "4", "--admission-rate", "200", "--admission-burst", "1",
+            "--admission-adaptive-p99-us", "100000", "--admission-min-rate", "50", "--json");
+        assertEquals(0, r.exitCode(), r.err());
+        final JsonNode json = new ObjectMapper().readTree(r.out());
+        assertEquals(40, json.get("storm_connected").asInt(), r.out());
+        assertEquals(4, json.get("admission").get("max_in_flight").asInt());
+        assertEquals(200, json.get("admission").get("rate_per_sec").asInt());
+        final JsonNode m = json.get("pool_handshake_metrics");
+        // a bucket of one token at 200/s, eight connecting at once: some waited, none gave up, none is left waiting
+        assertTrue(m.get("sv2_admissions_paced_total").asDouble() > 0, r.out());
+        assertEquals(0.0, m.get("sv2_admission_timeouts_total").asDouble(), r.out());
+        assertEquals(0.0, m.get("sv2_admissions_waiting").asDouble(), r.out());
+        assertTrue(json.get("load_average_before").isNumber(), r.out());
+    }
+
+    @Test
     void refusesAStormPastTheBenchmarkPoolsConnectionLimit()
     {
         final CliRunner r = CliRunner.run("bench", "storm", "--connections", "100", "--storm", "19950");
@@ -47,5 +68,8 @@ class BenchStormCommandTest
         final CliRunner none = CliRunner.run("bench", "storm", "--storms", "0");
         assertEquals(ExitCode.BAD_INPUT, none.exitCode());
         assertTrue(none.err().contains("--storms 1..10"), none.err());
+        final CliRunner adaptive = CliRunner.run("bench", "storm", "--admission-adaptive-p99-us", "2000");
+        assertEquals(ExitCode.BAD_INPUT, adaptive.exitCode());
+        assertTrue(adaptive.err().contains("--admission-adaptive-p99-us only with --admission-rate"), adaptive.err());
     }
 }
