@@ -264,6 +264,32 @@ class ClusterAuxTest
                     }
                 }
                 assertTrue(a.cluster.auxSource().updatesReceived() >= 2);
+                // bin/sv2 cluster status reads each feeder's Aeron counters from the node's driver: leading on the
+                // leader only; the leader's node API shows the feeder and the replicated aux counts
+                for (int i = 0; i < 3; i++)
+                {
+                    final Map<String, Object> st = ClusterStatus.query(nodeConfigs[i].cluster(), 10_000);
+                    @SuppressWarnings("unchecked")
+                    final Map<String, Object> af = (Map<String, Object>)st.get("aux_feeder");
+                    assertNotNull(af, st.toString());
+                    assertEquals(i == leader ? "leading" : "idle", af.get("state"), st.toString());
+                    assertEquals(i == leader, (Long)af.get("work_fed") > 0, st.toString());
+                }
+                try (org.bitcoincommons.sv2.api.NodeApiServer api = new org.bitcoincommons.sv2.api.NodeApiServer(
+                    new java.net.InetSocketAddress("127.0.0.1", 0), h.nodes[leader], null, feeders[leader]))
+                {
+                    api.start();
+                    final String base = "http://127.0.0.1:" + api.address().getPort();
+                    final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+                    final String status = http.send(java.net.http.HttpRequest.newBuilder(URI.create(base +
+                        "/api/status")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                    assertTrue(status.contains("\"aux_feeder\":{\"state\":\"leading\"") &&
+                        status.contains("\"aux\":{\"aux_work_applied\""), status);
+                    final String metrics = http.send(java.net.http.HttpRequest.newBuilder(URI.create(base +
+                        "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                    assertTrue(metrics.contains("sv2_cluster_aux_feeder_feeding 1.0") &&
+                        metrics.contains("sv2_cluster_aux_feeder_work_fed_total "), metrics);
+                }
 
                 // shares on frontend 2 meet both aux targets: the proofs go through the cluster to the leader's
                 // feeder, which submits them to the nodes; the nodes verify and accept them
