@@ -284,7 +284,9 @@ class ClusterAuxTest
                     final String status = http.send(java.net.http.HttpRequest.newBuilder(URI.create(base +
                         "/api/status")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
                     assertTrue(status.contains("\"aux_feeder\":{\"state\":\"leading\"") &&
-                        status.contains("\"aux\":{\"aux_work_applied\""), status);
+                        status.contains("\"aux\":{\"aux_work_applied\"") &&
+                        status.contains("\"namecoin\":{\"work_height\":") &&
+                        status.contains("\"rsk\":{\"work_height\":"), status);
                     final String metrics = http.send(java.net.http.HttpRequest.newBuilder(URI.create(base +
                         "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
                     assertTrue(metrics.contains("sv2_cluster_aux_feeder_feeding 1.0") &&
