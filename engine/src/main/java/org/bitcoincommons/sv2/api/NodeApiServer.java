@@ -15,6 +15,7 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.bitcoincommons.sv2.cluster.AccountingService;
+import org.bitcoincommons.sv2.cluster.AuxFeeder;
 import org.bitcoincommons.sv2.cluster.ClusterNode;
 import org.bitcoincommons.sv2.cluster.TemplateFeeder;
 
@@ -22,8 +23,10 @@ import org.bitcoincommons.sv2.cluster.TemplateFeeder;
  * A cluster node's HTTP face: {@code /api/status} (member, role, log position, commands applied, duplicates),
  * {@code /api/accounting} (the replicated totals, the shape {@code bin/sv2 replay --json} prints) and Prometheus
  * {@code /metrics}; with a template feeder beside the node ({@code [cluster] templates = "cluster"}) its counters too
- * ({@code template_feeder} in the status, {@code sv2_cluster_feeder_*}). Reads only what the service and the feeder
- * publish; never touches the replicated state.
+ * ({@code template_feeder} in the status, {@code sv2_cluster_feeder_*}); with an aux feeder ({@code aux = "cluster"})
+ * its counters ({@code aux_feeder}, {@code sv2_cluster_aux_feeder_*}) and the replicated aux counts per chain ({@code
+ * aux}, {@code sv2_cluster_aux_chain_*} with label {@code chain}). Reads only what the service and the feeders publish;
+ * never touches the replicated state.
  */
 public final class NodeApiServer implements AutoCloseable
 {
@@ -32,6 +35,7 @@ public final class NodeApiServer implements AutoCloseable
     private final HttpServer server;
     private final ClusterNode node;
     private final TemplateFeeder feeder;
+    private final AuxFeeder auxFeeder;
 
     public NodeApiServer(final InetSocketAddress address, final ClusterNode node) throws IOException
     {
@@ -42,8 +46,19 @@ public final class NodeApiServer implements AutoCloseable
     public NodeApiServer(final InetSocketAddress address, final ClusterNode node, final TemplateFeeder feeder)
         throws IOException
     {
+        this(address, node, feeder, null);
+    }
+
+    /**
+     * @param feeder    the template feeder running beside {@code node}, or null when none runs
+     * @param auxFeeder the aux feeder running beside {@code node}, or null when none runs
+     */
+    public NodeApiServer(final InetSocketAddress address, final ClusterNode node, final TemplateFeeder feeder,
+        final AuxFeeder auxFeeder) throws IOException
+    {
         this.node = node;
         this.feeder = feeder;
+        this.auxFeeder = auxFeeder;
         this.server = HttpServer.create(address, 16);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         final PrometheusRegistry registry = new PrometheusRegistry();
@@ -62,6 +77,10 @@ public final class NodeApiServer implements AutoCloseable
         if (feeder != null)
         {
             registerFeeder(registry, feeder);
+        }
+        if (auxFeeder != null)
+        {
+            registerAux(registry, auxFeeder, s);
         }
         server.createContext("/metrics", new MetricsHandler(registry));
         server.createContext("/api/status", ex -> json(ex, status()));
@@ -87,7 +106,64 @@ public final class NodeApiServer implements AutoCloseable
         {
             m.put("template_feeder", feeder.status());
         }
+        if (auxFeeder != null)
+        {
+            m.put("aux_feeder", auxFeeder.status());
+            m.put("aux", node.service().auxStatus());
+        }
         return m;
+    }
+
+    private static void registerAux(final PrometheusRegistry registry, final AuxFeeder f, final AccountingService s)
+    {
+        final int feeding = AuxFeeder.COUNTER_NAMES.indexOf("feeding");
+        GaugeWithCallback.builder().name("sv2_cluster_aux_feeder_feeding")
+            .help("1 while this node leads and its aux feeder feeds the cluster")
+            .callback(cb -> cb.call(f.counter(feeding))).register(registry);
+        auxCounter(registry, f, "work_polled", "New aux work the feeder's pollers fetched");
+        auxCounter(registry, f, "poll_failures", "Failed polls of the aux nodes");
+        auxCounter(registry, f, "work_fed", "Aux work (new or re-sent) the cluster's ingress took from the feeder");
+        auxCounter(registry, f, "proofs_received", "Aux proofs frontends sent the feeder");
+        auxCounter(registry, f, "proofs_submitted", "Aux proofs the feeder submitted to aux nodes");
+        auxCounter(registry, f, "proofs_accepted", "Aux proofs the aux nodes accepted");
+        auxCounter(registry, f, "proofs_rejected", "Aux proofs the aux nodes rejected");
+        auxCounter(registry, f, "proofs_unanswered", "Aux submissions the aux node never answered");
+        auxCounter(registry, f, "results_fed", "Aux outcomes the cluster's ingress took from the feeder");
+        GaugeWithCallback.builder().name("sv2_cluster_aux_proofs_waiting")
+            .help("Aux proofs the cluster recorded and has no outcome for")
+            .callback(cb -> cb.call(((Number)s.auxStatus().getOrDefault("aux_proofs_waiting", 0)).doubleValue()))
+            .register(registry);
+        auxChainCounter(registry, s, "proofs", "Distinct aux proofs the cluster recorded, per chain");
+        auxChainCounter(registry, s, "repeats", "Aux proofs recorded again (retries, other frontends), per chain");
+        auxChainCounter(registry, s, "accepted", "Aux proofs the cluster recorded as accepted, per chain");
+        auxChainCounter(registry, s, "rejected", "Aux proofs the cluster recorded as rejected, per chain");
+    }
+
+    private static void auxCounter(final PrometheusRegistry registry, final AuxFeeder f, final String key,
+        final String help)
+    {
+        final int index = AuxFeeder.COUNTER_NAMES.indexOf(key);
+        CounterWithCallback.builder().name("sv2_cluster_aux_feeder_" + key).help(help)
+            .callback(cb -> cb.call(f.counter(index))).register(registry);
+    }
+
+    private static void auxChainCounter(final PrometheusRegistry registry, final AccountingService s, final String key,
+        final String help)
+    {
+        CounterWithCallback.builder().name("sv2_cluster_aux_chain_" + key).help(help).labelNames("chain")
+            .callback(cb ->
+            {
+                if (s.auxStatus().get("aux_chains") instanceof Map<?, ?> chains)
+                {
+                    chains.forEach((name, counts) ->
+                    {
+                        if (counts instanceof Map<?, ?> c && c.get(key) instanceof Number n)
+                        {
+                            cb.call(n.doubleValue(), String.valueOf(name));
+                        }
+                    });
+                }
+            }).register(registry);
     }
 
     private static void registerFeeder(final PrometheusRegistry registry, final TemplateFeeder f)

@@ -106,6 +106,16 @@ public final class ClusterCommand implements Runnable
                     f.get("templates_fed"), f.get("templates_too_large"), f.get("source_failures"),
                     f.get("session_failures"), f.get("last_height"), f.get("leadership_term_id"));
             }
+            @SuppressWarnings("unchecked")
+            final Map<String, Object> a = (Map<String, Object>)s.get("aux_feeder");
+            if (a != null)
+            {
+                out.printf("  aux feeder %s: %s work polled, %s poll failures, %s work fed, %s proofs received, " +
+                    "%s submitted, %s accepted, %s rejected, %s unanswered, %s results fed%n", a.get("state"),
+                    a.get("work_polled"), a.get("poll_failures"), a.get("work_fed"), a.get("proofs_received"),
+                    a.get("proofs_submitted"), a.get("proofs_accepted"), a.get("proofs_rejected"),
+                    a.get("proofs_unanswered"), a.get("results_fed"));
+            }
         }
     }
 

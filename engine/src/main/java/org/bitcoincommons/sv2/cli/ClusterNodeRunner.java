@@ -19,6 +19,14 @@ final class ClusterNodeRunner
     {
     }
 
+    /** The aux feeder's part of the periodic status line. */
+    static String auxFeederLine(final org.bitcoincommons.sv2.cluster.AuxFeeder feeder)
+    {
+        final java.util.Map<String, Object> f = feeder.status();
+        return " | aux feeder " + f.get("state") + ", " + f.get("work_fed") + " work fed, " + f.get("proofs_submitted") +
+            " proofs submitted, " + f.get("proofs_accepted") + " accepted, " + f.get("proofs_rejected") + " rejected";
+    }
+
     /** The feeder's part of the periodic status line. */
     static String feederLine(final org.bitcoincommons.sv2.cluster.TemplateFeeder feeder)
     {
@@ -71,7 +79,7 @@ final class ClusterNodeRunner
             {
                 try
                 {
-                    api = new NodeApiServer(c.api().listenAddr(), node, feeder);
+                    api = new NodeApiServer(c.api().listenAddr(), node, feeder, auxFeederRef);
                     api.start();
                     out.println("api: http://" + api.address().getHostString() + ":" + api.address().getPort() + "/");
                 }
@@ -111,7 +119,8 @@ final class ClusterNodeRunner
                         out.printf("node %d %s | log position %d | commands %d applied, %d duplicate | shares %s%s%n",
                             node.memberId(), p.role().toLowerCase(java.util.Locale.ROOT), p.logPosition(),
                             p.commandsApplied(), p.duplicates(), p.accounting().get("shares_accepted"),
-                            feeder == null ? "" : feederLine(feeder));
+                            (feeder == null ? "" : feederLine(feeder)) +
+                            (auxFeederRef == null ? "" : auxFeederLine(auxFeederRef)));
                         out.flush();
                     }
                 }

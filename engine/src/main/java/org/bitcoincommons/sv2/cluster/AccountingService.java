@@ -509,16 +509,30 @@ public final class AccountingService implements ClusteredService
         m.put("aux_work_applied", accounting.auxWorkApplied());
         m.put("aux_work_ignored", accounting.auxWorkIgnored());
         m.put("aux_proofs_waiting", accounting.waitingAuxProofs().size());
-        final Map<String, Object> chains = new java.util.LinkedHashMap<>();
-        accounting.auxCounts().forEach((name, c) -> chains.put(name, Map.of("proofs", c[0], "repeats", c[1],
-            "accepted", c[2], "rejected", c[3])));
+        final Map<String, Object> chains = new java.util.TreeMap<>();
+        accounting.auxWork().forEach((name, w) ->
+        {
+            final Map<String, Object> c = new java.util.LinkedHashMap<>();
+            c.put("work_height", new UnsafeBuffer(w).getLong(AuxCodec.WORK_HEIGHT_OFFSET, java.nio.ByteOrder.LITTLE_ENDIAN));
+            chains.put(name, c);
+        });
+        accounting.auxCounts().forEach((name, counts) ->
+        {
+            @SuppressWarnings("unchecked")
+            final Map<String, Object> c = (Map<String, Object>)chains.computeIfAbsent(name,
+                k -> new java.util.LinkedHashMap<String, Object>());
+            c.put("proofs", counts[0]);
+            c.put("repeats", counts[1]);
+            c.put("accepted", counts[2]);
+            c.put("rejected", counts[3]);
+        });
         m.put("aux_chains", chains);
         return m;
     }
 
     /**
-     * The replicated aux counts as of the last publish: work applied/ignored, proofs waiting, and per chain proofs,
-     * repeats, accepted and rejected. Any thread.
+     * The replicated aux counts as of the last publish: work applied/ignored, proofs waiting, and per chain the latest
+     * work's height ({@code work_height}, once the chain has work), proofs, repeats, accepted and rejected. Any thread.
      */
     public Map<String, Object> auxStatus()
     {

@@ -50,6 +50,11 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Thread: one platform thread of its own for Aeron; one virtual thread per chain polls while feeding; each proof is
  * submitted on a virtual thread of its own. {@link #status()} from any thread.
+ * <p>
+ * Counters: as the template feeder's, Aeron counters on the node's media driver (type {@link #COUNTER_TYPE_ID}, key:
+ * member id then the index of the name in {@link #COUNTER_NAMES}), copied from the counts by the feeder's thread on
+ * every duty cycle, so {@code bin/sv2 cluster status} reads them from another process; they go away with the feeder's
+ * Aeron client.
  */
 public final class AuxFeeder implements AutoCloseable
 {
@@ -58,6 +63,20 @@ public final class AuxFeeder implements AutoCloseable
     private static final long MAX_BACKOFF_MS = 1000;
     /** The term length of the feeder's own ingress and egress: a proof (at most 256 KiB) fits one message. */
     private static final int TERM_LENGTH = 4 << 20;
+
+    /** Aeron counter type of the aux feeder's counters (the template feeder's is 1701). */
+    public static final int COUNTER_TYPE_ID = 1_702;
+    /**
+     * The counters, by index: 1 while this node leads and the feeder feeds, else 0; new work its pollers fetched; failed
+     * polls; work (new or re-sent) the cluster's ingress took; proofs frontends sent it; proofs it submitted to aux
+     * nodes; proofs they accepted; proofs they rejected; submissions the node never answered; outcomes the cluster's
+     * ingress took.
+     */
+    public static final List<String> COUNTER_NAMES = List.of("feeding", "work_polled", "poll_failures", "work_fed",
+        "proofs_received", "proofs_submitted", "proofs_accepted", "proofs_rejected", "proofs_unanswered",
+        "results_fed");
+    private final io.aeron.Counter[] counters = new io.aeron.Counter[COUNTER_NAMES.size()];
+    private volatile boolean countersOpen;
 
     private final ClusterConfig config;
     private final AccountingService service;
@@ -151,6 +170,17 @@ public final class AuxFeeder implements AutoCloseable
         this.reconnectBackoffNs = TimeUnit.MILLISECONDS.toNanos(Math.min(500, Math.max(10,
             config.leaderHeartbeatTimeoutMs() / 4)));
         this.thread = Thread.ofPlatform().daemon().name("sv2-aux-feeder-" + config.memberId()).unstarted(this::run);
+        final org.agrona.concurrent.UnsafeBuffer key = new org.agrona.concurrent.UnsafeBuffer(new byte[2 * Integer.BYTES]);
+        final org.agrona.concurrent.UnsafeBuffer label = new org.agrona.concurrent.UnsafeBuffer(new byte[256]);
+        key.putInt(0, config.memberId());
+        for (int i = 0; i < counters.length; i++)
+        {
+            key.putInt(Integer.BYTES, i);
+            final int labelLength = label.putStringWithoutLengthAscii(0, "sv2 aux feeder " + COUNTER_NAMES.get(i) +
+                ": member=" + config.memberId());
+            counters[i] = aeron.addCounter(COUNTER_TYPE_ID, key, 0, key.capacity(), label, 0, labelLength);
+        }
+        countersOpen = true;
     }
 
     /** Starts the aux feeder of {@code node} for {@code chains}. */
@@ -178,6 +208,7 @@ public final class AuxFeeder implements AutoCloseable
             while (running)
             {
                 idle.idle(doWork(System.nanoTime()));
+                publishCounters();
             }
         }
         finally
@@ -520,19 +551,60 @@ public final class AuxFeeder implements AutoCloseable
     /** For a node's status: whether it feeds, and its counts. Any thread. */
     public Map<String, Object> status()
     {
-        final Map<String, Object> m = new LinkedHashMap<>();
-        m.put("feeding", feeding);
+        final long[] values = new long[COUNTER_NAMES.size()];
+        for (int i = 0; i < values.length; i++)
+        {
+            values[i] = counter(i);
+        }
+        final Map<String, Object> m = status(values);
         m.put("chains", chains.size());
-        m.put("aux_work_polled", workPolled.get());
-        m.put("aux_poll_failures", pollFailures.get());
-        m.put("aux_work_offered", workOffered);
-        m.put("aux_proofs_received", proofsReceived);
-        m.put("aux_proofs_submitted", proofsSubmitted.get());
-        m.put("aux_proofs_accepted", proofsAccepted.get());
-        m.put("aux_proofs_rejected", proofsRejected.get());
-        m.put("aux_proofs_unanswered", proofsUnanswered.get());
-        m.put("aux_results_offered", resultsOffered);
         return m;
+    }
+
+    /**
+     * The status map of counter values indexed as {@link #COUNTER_NAMES} (here or read by another process): {@code
+     * state} ("leading" while it feeds, else "idle") and every counter by its name ({@code feeding} as a boolean).
+     */
+    static Map<String, Object> status(final long[] values)
+    {
+        final Map<String, Object> m = new LinkedHashMap<>();
+        m.put("state", values[0] == 1 ? "leading" : "idle");
+        for (int i = 0; i < values.length; i++)
+        {
+            m.put(COUNTER_NAMES.get(i), i == 0 ? (Object)(values[i] == 1) : (Object)values[i]);
+        }
+        return m;
+    }
+
+    /** Counter {@code index} of {@link #COUNTER_NAMES} from the feeder's own counts; any thread, also after close. */
+    public long counter(final int index)
+    {
+        return switch (index)
+        {
+            case 0 -> feeding ? 1 : 0;
+            case 1 -> workPolled.get();
+            case 2 -> pollFailures.get();
+            case 3 -> workOffered;
+            case 4 -> proofsReceived;
+            case 5 -> proofsSubmitted.get();
+            case 6 -> proofsAccepted.get();
+            case 7 -> proofsRejected.get();
+            case 8 -> proofsUnanswered.get();
+            case 9 -> resultsOffered;
+            default -> throw new IllegalArgumentException("no aux feeder counter " + index);
+        };
+    }
+
+    /** Feeder's thread: copies the counts into the Aeron counters (a plain store each, nothing allocated). */
+    private void publishCounters()
+    {
+        if (countersOpen)
+        {
+            for (int i = 0; i < counters.length; i++)
+            {
+                counters[i].setRelease(counter(i));
+            }
+        }
     }
 
     public boolean feeding()
@@ -563,6 +635,8 @@ public final class AuxFeeder implements AutoCloseable
         {
             Thread.currentThread().interrupt();
         }
+        countersOpen = false;
+        CloseHelper.quietCloseAll(counters);
         CloseHelper.quietClose(aeron);
     }
 }

@@ -48,6 +48,8 @@ public final class ClusterStatus
         long snapshots = -1;
         final long[] feeder = new long[TemplateFeeder.COUNTER_NAMES.size()];
         final boolean[] feederSeen = {false};
+        final long[] auxFeeder = new long[AuxFeeder.COUNTER_NAMES.size()];
+        final boolean[] auxFeederSeen = {false};
         final int memberId = membership.memberId;
         try (Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(ClusterNode.aeronDir(config))))
         {
@@ -73,6 +75,15 @@ public final class ClusterStatus
                     {
                         feeder[index] = aeron.countersReader().getCounterValue(counterId);
                         feederSeen[0] = true;
+                    }
+                }
+                else if (typeId == AuxFeeder.COUNTER_TYPE_ID && keyBuffer.getInt(0) == memberId)
+                {
+                    final int index = keyBuffer.getInt(Integer.BYTES);
+                    if (index >= 0 && index < auxFeeder.length)
+                    {
+                        auxFeeder[index] = aeron.countersReader().getCounterValue(counterId);
+                        auxFeederSeen[0] = true;
                     }
                 }
             });
@@ -115,6 +126,10 @@ public final class ClusterStatus
         if (feederSeen[0])
         {
             out.put("template_feeder", TemplateFeeder.status(feeder));
+        }
+        if (auxFeederSeen[0])
+        {
+            out.put("aux_feeder", AuxFeeder.status(auxFeeder));
         }
         return out;
     }

@@ -966,7 +966,16 @@ public final class PoolServer implements AutoCloseable
         return hash;
     }
 
-    /** Stops accepting, closes connections, drains the ring (every accepted share journaled), closes the journal. */
+    /**
+     * Stops accepting, closes connections, drains the ring (every accepted share journaled), closes the journal.
+     * <p>
+     * On a cluster frontend ({@link #accountingSink}) the events journaled since the last seal are sealed here, not
+     * left for a tick that never comes: first, while connections are still open, everything so far is sealed and the
+     * close waits (at most {@code ack_timeout_ms}, capped at {@value #CLOSE_COMMIT_WAIT_MS} ms) for the cluster to
+     * commit it, so the acknowledgements held for it still reach their miners; then, once the ring is drained, what
+     * came after is sealed too. The sink's own close waits for that last batch to commit; shares accepted after the
+     * first wait are credited when it commits, but their acknowledgements are lost with their connections.
+     */
     @Override
     public void close()
     {
@@ -981,6 +990,10 @@ public final class PoolServer implements AutoCloseable
         if (merge != null)
         {
             merge.close();
+        }
+        if (pendingAcks != null)
+        {
+            releaseCommittedAcknowledgements(Math.min(config.cluster().ackTimeoutMs(), CLOSE_COMMIT_WAIT_MS));
         }
         if (tcp != null)
         {
@@ -1008,6 +1021,11 @@ public final class PoolServer implements AutoCloseable
         }
         if (pipeline != null)
         {
+            if (pendingAcks != null)
+            {
+                // the last batch: events journaled since the wait above (the ring drains this before it stops)
+                pipeline.execute(pendingAcks::seal);
+            }
             pipeline.close();
             // The logic thread has drained the ring and stopped: readers after close see the final totals.
             accounting.publishSnapshot();
@@ -1037,5 +1055,54 @@ public final class PoolServer implements AutoCloseable
             journal.close();
         }
         LOG.info("pool stopped");
+    }
+
+    /** Longest wait in {@link #close()} for the cluster to commit what the frontend sealed before closing connections. */
+    private static final long CLOSE_COMMIT_WAIT_MS = 5_000;
+
+    /**
+     * Closing thread, before connections close: seals the sink's batch on the logic thread, waits up to {@code waitMs}
+     * for the cluster to commit it, then releases the acknowledgements held for it (on the logic thread).
+     */
+    private void releaseCommittedAcknowledgements(final long waitMs)
+    {
+        final long deadlineNs = System.nanoTime() + waitMs * 1_000_000L;
+        final java.util.concurrent.CompletableFuture<Long> sealed = new java.util.concurrent.CompletableFuture<>();
+        pipeline.execute(() -> sealed.complete(pendingAcks.seal()));
+        try
+        {
+            final long ticket = sealed.get(waitMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (ticket == AccountingSink.NEVER)
+            {
+                LOG.warn("closing: the cluster sink could not take the last batch");
+                return;
+            }
+            while (replication.committedTicket() < ticket && System.nanoTime() - deadlineNs < 0)
+            {
+                LockSupport.parkNanos(1_000_000L);
+            }
+            if (replication.committedTicket() < ticket)
+            {
+                LOG.warn("closing: the cluster did not commit ticket {} within {} ms ({} acknowledgement(s) held)",
+                    ticket, waitMs, pendingAcks.held());
+                return;
+            }
+            final java.util.concurrent.CompletableFuture<Void> released = new java.util.concurrent.CompletableFuture<>();
+            pipeline.execute(() ->
+            {
+                pendingAcks.release(System.nanoTime());
+                released.complete(null);
+            });
+            released.get(Math.max(1, (deadlineNs - System.nanoTime()) / 1_000_000L),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        catch (final java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex)
+        {
+            LOG.warn("closing: the logic thread did not seal the last batch in time: {}", ex.toString());
+        }
     }
 }

@@ -179,6 +179,54 @@ class ClusterAuxTest
         return r;
     }
 
+    /**
+     * {@code PoolServer.close()} seals what the frontend journaled since its last tick (one per second): a frontend
+     * closed at once still sends the chain names it journaled at start, and one closed while shares are being accepted
+     * sends every share it journaled (the cluster's totals equal its journal's).
+     */
+    @Test
+    @Timeout(90)
+    void aFrontendClosedAtOnceSendsEverythingItJournaled() throws Exception
+    {
+        try (ClusterHarness h = new ClusterHarness(dir, 3))
+        {
+            h.startAll();
+            assertTrue(h.awaitLeader(20_000) >= 0, "a leader");
+            final Frontend a = frontend(h, 1);
+            a.close();
+            final byte[] first = h.awaitEqualStates(20_000, a);
+            assertNotNull(first, "every node applied everything frontend 1 sealed");
+            assertTrue(a.cluster.sealedTicket() > 0, "frontend 1 sealed its start's events");
+            final Map<String, Object> chains = chains(decode(first));
+            assertTrue(chains.containsKey("namecoin") && chains.containsKey("rsk"), chains.toString());
+
+            final Frontend b = frontend(h, 2);
+            final org.bitcoincommons.sv2.loadgen.LoadGenerator load = b.load(2, 2000);
+            try
+            {
+                assertTrue(ClusterHarness.await(30_000, () -> load.acceptedTotal() > 0), "shares acknowledged");
+                b.close();
+            }
+            finally
+            {
+                load.close();
+            }
+            final byte[] end = h.awaitEqualStates(20_000, a, b);
+            assertNotNull(end, "every node applied everything both frontends sealed");
+            final ReplicatedAccounting node = decode(end);
+            assertEquals(a.journaledShares() + b.journaledShares(), node.state().sharesAccepted(),
+                "every share the frontends journaled is in the cluster");
+            assertTrue(node.state().sharesAccepted() >= load.acceptedTotal());
+            Totals.assertSame(JournalCommands.replay(a, b).state().toMap(), node.state().toMap(), "totals");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> chains(final ReplicatedAccounting r)
+    {
+        return (Map<String, Object>)r.state().toMap().get("chains");
+    }
+
     @Test
     @Timeout(240)
     void frontendsMineTheClustersAuxWorkAndTheLeadersFeederSubmitsTheirProofs() throws Exception
@@ -216,6 +264,34 @@ class ClusterAuxTest
                     }
                 }
                 assertTrue(a.cluster.auxSource().updatesReceived() >= 2);
+                // bin/sv2 cluster status reads each feeder's Aeron counters from the node's driver: leading on the
+                // leader only; the leader's node API shows the feeder and the replicated aux counts
+                for (int i = 0; i < 3; i++)
+                {
+                    final Map<String, Object> st = ClusterStatus.query(nodeConfigs[i].cluster(), 10_000);
+                    @SuppressWarnings("unchecked")
+                    final Map<String, Object> af = (Map<String, Object>)st.get("aux_feeder");
+                    assertNotNull(af, st.toString());
+                    assertEquals(i == leader ? "leading" : "idle", af.get("state"), st.toString());
+                    assertEquals(i == leader, (Long)af.get("work_fed") > 0, st.toString());
+                }
+                try (org.bitcoincommons.sv2.api.NodeApiServer api = new org.bitcoincommons.sv2.api.NodeApiServer(
+                    new java.net.InetSocketAddress("127.0.0.1", 0), h.nodes[leader], null, feeders[leader]))
+                {
+                    api.start();
+                    final String base = "http://127.0.0.1:" + api.address().getPort();
+                    final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+                    final String status = http.send(java.net.http.HttpRequest.newBuilder(URI.create(base +
+                        "/api/status")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                    assertTrue(status.contains("\"aux_feeder\":{\"state\":\"leading\"") &&
+                        status.contains("\"aux\":{\"aux_work_applied\"") &&
+                        status.contains("\"namecoin\":{\"work_height\":") &&
+                        status.contains("\"rsk\":{\"work_height\":"), status);
+                    final String metrics = http.send(java.net.http.HttpRequest.newBuilder(URI.create(base +
+                        "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                    assertTrue(metrics.contains("sv2_cluster_aux_feeder_feeding 1.0") &&
+                        metrics.contains("sv2_cluster_aux_feeder_work_fed_total "), metrics);
+                }
 
                 // shares on frontend 2 meet both aux targets: the proofs go through the cluster to the leader's
                 // feeder, which submits them to the nodes; the nodes verify and accept them
@@ -285,18 +361,8 @@ class ClusterAuxTest
                     "accepted the block%n", (System.nanoTime() - acceptedNs) / 1e6);
                 assertFalse(Arrays.equals(oldWork, work(a, "namecoin").blockHash()));
 
-                // every node's accounting, per-chain credit included, equals a single-process replay of the journals
-                // (the outcomes' events are sealed at the frontend's next tick: wait for them before closing it)
-                assertTrue(ClusterHarness.await(20_000, () ->
-                {
-                    final ReplicatedAccounting n = decode(h.nodes[next].service().published().state());
-                    @SuppressWarnings("unchecked")
-                    final Map<String, Map<String, Object>> c =
-                        (Map<String, Map<String, Object>>)n.state().toMap().get("chains");
-                    return c.get("namecoin").get("aux_accepted").equals(channel(fb, "namecoin").accepted()) &&
-                        c.get("rsk").get("aux_accepted").equals(channel(fb, "rsk").accepted()) &&
-                        c.get("namecoin").get("aux_in_flight").equals(0L) && c.get("rsk").get("aux_in_flight").equals(0L);
-                }), "the cluster has every outcome frontend 2 journaled");
+                // every node's accounting, per-chain credit included, equals a single-process replay of the journals;
+                // closing a frontend seals and sends the outcomes it journaled since its last tick
                 a.close();
                 b.close();
                 final byte[] end = h.awaitEqualStates(20_000, a, b);
@@ -309,6 +375,11 @@ class ClusterAuxTest
                 @SuppressWarnings("unchecked")
                 final Map<String, Map<String, Object>> perChain =
                     (Map<String, Map<String, Object>>)node.state().toMap().get("chains");
+                assertEquals(channel(fb, "namecoin").accepted(), perChain.get("namecoin").get("aux_accepted"),
+                    perChain.toString());
+                assertEquals(channel(fb, "rsk").accepted(), perChain.get("rsk").get("aux_accepted"), perChain.toString());
+                assertEquals(0L, perChain.get("namecoin").get("aux_in_flight"), perChain.toString());
+                assertEquals(0L, perChain.get("rsk").get("aux_in_flight"), perChain.toString());
                 assertTrue((Long)perChain.get("namecoin").get("aux_accepted") >= 2, perChain.toString());
                 assertTrue((Long)perChain.get("namecoin").get("shares") > 0, perChain.toString());
                 assertTrue((Long)perChain.get("rsk").get("aux_accepted") >= 1, perChain.toString());

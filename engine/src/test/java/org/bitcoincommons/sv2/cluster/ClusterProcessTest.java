@@ -134,6 +134,8 @@ class ClusterProcessTest
     void nodeAndFrontendProcessesWithClusterTemplates() throws Exception
     {
         try (FakeBitcoind bitcoind = new FakeBitcoind(Target.toCompact(Target.fromDifficulty(0.0005)), false);
+            org.bitcoincommons.sv2.merge.FakeAuxPowNode nmc = new org.bitcoincommons.sv2.merge.FakeAuxPowNode(1,
+                Target.toCompact(Target.fromDifficulty(0.0005)));
             ClusterHarness h = new ClusterHarness(dir, 3))
         {
             bitcoind.requireBasic("pool", "hunter2");
@@ -142,13 +144,27 @@ class ClusterProcessTest
             final List<Process> processes = new ArrayList<>();
             try
             {
+                // one AuxPoW chain through the cluster: the nodes' feeders poll the fake aux node, the frontend's
+                // rpc_url is dead (it never polls)
+                final String mergeMining = "[stratum_v2]\nmerge_mining_enabled = true\nsecondary_chains = [\"namecoin\"]\n";
+                final String chain = """
+                    [[merge.chains]]
+                    name = "namecoin"
+                    kind = "auxpow"
+                    chain_id = 1
+                    rpc_url = "%s"
+                    payout_address = "payout-namecoin"
+                    poll_interval_ms = 200
+                    timeout_ms = 2000
+                    """;
+                final String clusterKeys = "templates = \"cluster\"\naux = \"cluster\"\n";
                 final Path[] configs = new Path[3];
                 final String[] apis = new String[3];
                 for (int i = 0; i < 3; i++)
                 {
                     configs[i] = dir.resolve("node-" + i + ".toml");
                     Files.writeString(configs[i], "[api]\nlisten_addr = \"127.0.0.1:0\"\n" + source +
-                        h.toml(i, "templates = \"cluster\"\n"));
+                        h.toml(i, clusterKeys) + mergeMining + chain.formatted(nmc.url()));
                     processes.add(start(configs[i], dir.resolve("node-" + i + ".log"), 1));
                 }
                 final Path frontendConfig = dir.resolve("frontend-1.toml");
@@ -156,14 +172,17 @@ class ClusterProcessTest
                     [stratum_v2]
                     listen_addr = "127.0.0.1:0"
                     handshake_timeout_ms = 5000
+                    merge_mining_enabled = true
+                    secondary_chains = ["namecoin"]
                     [pool]
                     journal_dir = "%s"
                     shares_per_minute = 600
                     [api]
                     listen_addr = "127.0.0.1:0"
                     %s
+                    %s
                     %s""".formatted(dir.resolve("frontend-1-journal").toString().replace("\\", "/"), source,
-                    h.toml(-1, "templates = \"cluster\"\n")));
+                    h.toml(-1, clusterKeys), chain.formatted("http://127.0.0.1:1/")));
                 final Path frontendLog = dir.resolve("frontend-1.log");
                 final Process frontend = start(frontendConfig, frontendLog);
                 processes.add(frontend);
@@ -186,6 +205,13 @@ class ClusterProcessTest
                         () -> "a block accepted; rejected " + bitcoind.rejectReasons + "; frontend " +
                             get(frontendApi, "/api/status").path("cluster"));
                     assertTrue(miner.stats().jobs.sum() >= 1);
+                    // the aux work reached the frontend through the cluster; a proof went to the leader's feeder,
+                    // which submitted it to the aux node
+                    assertTrue(get(frontendApi, "/api/status").path("cluster").path("aux_work_updates_received")
+                        .asLong() >= 1, () -> get(frontendApi, "/api/status").path("cluster").toString());
+                    assertTrue(ClusterHarness.await(60_000, () -> !nmc.acceptedBlocks().isEmpty()),
+                        () -> "an aux block accepted; rejected " + nmc.rejectionReasons() + "; frontend " +
+                            get(frontendApi, "/api/status").path("cluster"));
                 }
                 final long blockNs = System.nanoTime();
                 final List<byte[]> recorded = new ArrayList<>();
@@ -239,6 +265,25 @@ class ClusterProcessTest
                     assertTrue(ClusterHarness.await(5_000, () -> readQuietly(log).contains(line)), line);
                 }
                 assertEquals(1, leading);
+                // the aux feeder likewise: leading on exactly one node, which submitted the accepted proof
+                int auxLeading = 0;
+                for (int i = 0; i < 3; i++)
+                {
+                    final JsonNode s = clusterStatus(configs[i]);
+                    final JsonNode f = s.path("aux_feeder");
+                    assertTrue(f.isObject(), s.toString());
+                    if ("leading".equals(f.path("state").asText()))
+                    {
+                        auxLeading++;
+                        assertEquals(i, s.get("leader_member_id").asInt(), s.toString());
+                        assertTrue(f.path("proofs_accepted").asLong() >= 1, f.toString());
+                        final JsonNode viaApi = get(apis[i], "/api/status");
+                        assertEquals("leading", viaApi.path("aux_feeder").path("state").asText(), viaApi.toString());
+                        assertTrue(viaApi.path("aux").path("aux_chains").path("namecoin").path("accepted").asLong() >= 1,
+                            viaApi.toString());
+                    }
+                }
+                assertEquals(1, auxLeading);
                 // not asserted (no timed tests): where this test's time goes
                 System.out.printf("ClusterProcessTest: processes up %.1f s, block accepted %.1f s later, checks %.1f s%n",
                     (upNs - t0) / 1e9, (blockNs - upNs) / 1e9, (System.nanoTime() - blockNs) / 1e9);

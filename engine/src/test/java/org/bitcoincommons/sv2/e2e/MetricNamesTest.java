@@ -42,7 +42,7 @@ class MetricNamesTest
         "microseconds", "nanoseconds", "sec", "secs", "min", "mins", "minutes", "hours", "hps", "hs", "khs", "mhs",
         "ghs", "ths", "kb", "mb", "gb", "kib", "mib", "gib", "kilobytes", "megabytes", "percent", "pct");
     /** The only label names the pool uses; each has a bounded set of values. */
-    static final Set<String> LABELS = Set.of("worker", "channel", "transport", "source", "reason");
+    static final Set<String> LABELS = Set.of("worker", "channel", "transport", "source", "reason", "chain");
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{([^}]*)\\})? .*$");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
