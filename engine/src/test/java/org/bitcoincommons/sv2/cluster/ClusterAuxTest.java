@@ -314,7 +314,16 @@ class ClusterAuxTest
                 assertEquals(0, b.cluster.auxSource().proofsRejected());
                 assertTrue(feeders[leader].proofsSubmitted() >= 2, feeders[leader].status().toString());
                 assertTrue(b.cluster.status().containsKey("aux_proofs_sent"));
-                // the replicated record of the proofs: as many accepted per chain as the frontend counted
+                // the replicated record of the proofs: as many accepted per chain as the frontend counted (a node's
+                // published state refreshes every publish interval: equal states may still predate the last result)
+                final Frontend fbb = b;
+                assertTrue(ClusterHarness.await(20_000, () ->
+                {
+                    final SortedMap<String, long[]> c = decode(h.awaitEqualStates(20_000)).auxCounts();
+                    return c.containsKey("namecoin") && c.containsKey("rsk") &&
+                        c.get("namecoin")[2] == channel(fbb, "namecoin").accepted() &&
+                        c.get("rsk")[2] == channel(fbb, "rsk").accepted();
+                }), "the nodes' aux counts reach the frontend's accepted proofs");
                 final SortedMap<String, long[]> counts = decode(h.awaitEqualStates(20_000)).auxCounts();
                 assertEquals(channel(b, "namecoin").accepted(), counts.get("namecoin")[2], "namecoin proofs accepted");
                 assertEquals(channel(b, "rsk").accepted(), counts.get("rsk")[2], "rsk proofs accepted");
