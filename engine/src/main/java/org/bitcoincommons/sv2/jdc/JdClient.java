@@ -687,17 +687,18 @@ public final class JdClient implements AutoCloseable
                     upstreamJobIds.clear();
                 }
                 upstreamJobIds.put(job.jobId(), ok.jobId());
+                if (recovering)
+                {
+                    // counted before the custom job, so that whoever sees the job counted sees the recovery too
+                    recovering = false;
+                    recoveries.incrementAndGet();
+                    LOG.info("jdc: the JDS takes declarations again");
+                }
                 customJobs.incrementAndGet();
                 lastDeclareToCustomJobUs = (System.nanoTime() - declareStartNs) / 1000;
                 LOG.info("jdc: job {} ({} transactions) is the pool's custom job {}, {} us after its declaration began",
                     job.jobId(), job.template().transactions().size(), ok.jobId(), lastDeclareToCustomJobUs);
                 customJobsSinceConnect++;
-                if (recovering)
-                {
-                    recovering = false;
-                    recoveries.incrementAndGet();
-                    LOG.info("jdc: the JDS takes declarations again");
-                }
                 return true;
             }
             if (r instanceof SetCustomMiningJobError e && e.requestId() == req)
