@@ -191,7 +191,7 @@ public final class NoiseChannel implements AutoCloseable
         try
         {
             final NoiseInitiator initiator = new NoiseInitiator(config.authorityVerifyKey(), config.random(),
-                config.clock());
+                config.clock()).verifiedCertificate(config.verifiedCertificate());
             if (prologue != null && prologue.length > 0)
             {
                 initiator.prologue(prologue);

@@ -25,6 +25,8 @@ public final class NoiseConfig
     private long certValiditySec = DEFAULT_CERT_VALIDITY_SEC;
     private long staticKeyRotationSec = DEFAULT_STATIC_KEY_ROTATION_SEC;
     private byte[] authorityPublicKey;
+    /** The initiators' memo of the last certificate verified against {@link #authorityVerifyKey}. */
+    private VerifiedCertificate verifiedCertificate = new VerifiedCertificate();
     private byte[] authoritySecretKey;
     private InstantSource clock = InstantSource.system();
     private HandshakeRandom random;
@@ -150,6 +152,7 @@ public final class NoiseConfig
     {
         authorityPublicKey = xOnly == null ? null : xOnly.clone();
         authorityVerifyKey = null;
+        verifiedCertificate = new VerifiedCertificate();
         return this;
     }
 
@@ -196,6 +199,12 @@ public final class NoiseConfig
     SchnorrPublicKey authorityVerifyKey()
     {
         return authorityVerifyKey;
+    }
+
+    /** The memo every initiator of this config shares (a new one whenever the authority key is set). */
+    VerifiedCertificate verifiedCertificate()
+    {
+        return verifiedCertificate;
     }
 
     /** The authority signing key prepared once, after {@link #conclude()}; null if none. */

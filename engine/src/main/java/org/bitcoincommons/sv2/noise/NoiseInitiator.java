@@ -29,6 +29,7 @@ public final class NoiseInitiator
     private final SchnorrPublicKey authorityPublicKey;
     private final HandshakeRandom random;
     private final InstantSource clock;
+    private VerifiedCertificate verified;
     private EllSwiftKeyPair ephemeral;
     private byte[] serverStaticXOnly;
     private byte[] certificate;
@@ -62,6 +63,16 @@ public final class NoiseInitiator
     public NoiseInitiator prologue(final byte[] prologue)
     {
         state.prologue(prologue);
+        return this;
+    }
+
+    /**
+     * Shares the memo of verified certificates of the config this handshake belongs to (see
+     * {@link VerifiedCertificate}); null (the default) verifies every certificate in full.
+     */
+    NoiseInitiator verifiedCertificate(final VerifiedCertificate memo)
+    {
+        this.verified = memo;
         return this;
     }
 
@@ -104,8 +115,21 @@ public final class NoiseInitiator
 
         serverStaticXOnly = remoteStaticXOnly;
         certificate = cert;
-        SignatureNoiseMessage.verify(sha, schnorr, cert, serverStaticXOnly, authorityPublicKey,
-            clock.instant().getEpochSecond());
+        final long nowSec = clock.instant().getEpochSecond();
+        if (verified != null && authorityPublicKey != null &&
+            verified.contains(authorityPublicKey, cert, serverStaticXOnly))
+        {
+            // the same bytes were verified against the same key: only the window, which depends on the clock
+            SignatureNoiseMessage.verify(sha, schnorr, cert, serverStaticXOnly, null, nowSec);
+        }
+        else
+        {
+            SignatureNoiseMessage.verify(sha, schnorr, cert, serverStaticXOnly, authorityPublicKey, nowSec);
+            if (verified != null && authorityPublicKey != null)
+            {
+                verified.remember(authorityPublicKey, cert, serverStaticXOnly);
+            }
+        }
 
         final byte[] k1 = new byte[32];
         final byte[] k2 = new byte[32];
