@@ -161,6 +161,23 @@ public final class MiningFrames
     /** Any message, through its record (cold path). */
     public boolean message(final OutboundQueue q, final Message m)
     {
+        return enqueue(q, m, scratch) || overflow();
+    }
+
+    /**
+     * Encodes one rare message with no instance (a connection's answer to SetupConnection, sent once by its reader):
+     * a small scratch array that grows when the message needs it, none of an instance's flyweights and 4 KiB
+     * scratch, which every connection of a reconnect storm would otherwise allocate once and drop. Returns false
+     * when the queue refused the frame (the caller closes the connection).
+     */
+    public static boolean messageOnce(final OutboundQueue q, final Message m)
+    {
+        return enqueue(q, m, new UnsafeBuffer(new byte[256]));
+    }
+
+    /** Encodes {@code m} in {@code scratch} (re-wrapped on a larger array until it fits) and copies it to the queue. */
+    private static boolean enqueue(final OutboundQueue q, final Message m, final UnsafeBuffer scratch)
+    {
         int length;
         while (true)
         {
@@ -181,7 +198,7 @@ public final class MiningFrames
         final int index = q.claim(length);
         if (index < 0)
         {
-            return overflow();
+            return false;
         }
         q.buffer().putBytes(index, scratch, 0, length);
         q.commit(index);

@@ -81,7 +81,7 @@ final class MiningSetup
         if (refusal != null)
         {
             metrics.setupFailures.increment();
-            new MiningFrames().message(queue, new SetupConnectionError(badFlags, refusal));
+            MiningFrames.messageOnce(queue, new SetupConnectionError(badFlags, refusal));
             preAuthLog.setupFailed(id, stream.remoteAddress(), "SetupConnection refused: " + refusal +
                 " (protocol " + s.protocol() + ", versions " + s.minVersion() + ".." + s.maxVersion() + ", flags 0x" +
                 Long.toHexString(s.flags()) + ")");
@@ -89,7 +89,7 @@ final class MiningSetup
             return -1;
         }
         channel.maxReceivePayload(Math.min(maxPayloadBytes, noise.maxPayloadLength()));
-        new MiningFrames().message(queue, new SetupConnectionSuccess(PoolConnection.PROTOCOL_VERSION, 0));
+        MiningFrames.messageOnce(queue, new SetupConnectionSuccess(PoolConnection.PROTOCOL_VERSION, 0));
         onSetUp.run();
         LOG.debug("connection {}: mining setup from {} {} {} (flags 0x{})", id, s.vendor(), s.hardwareVersion(),
             s.firmware(), Long.toHexString(s.flags()));

@@ -215,7 +215,7 @@ public final class QuicPoolConnection implements MiningDownstream
             if (refusal != null)
             {
                 metrics.setupFailures.increment();
-                new MiningFrames().message(q, new SetupConnectionError(
+                MiningFrames.messageOnce(q, new SetupConnectionError(
                     "unsupported-feature-flags".equals(refusal) ? PoolConnection.FLAG_REQUIRES_WORK_SELECTION : 0, refusal));
                 preAuthLog.setupFailed(id, peer.remoteAddress(), "SetupConnection refused: " + refusal);
                 q.close(1000);
@@ -225,7 +225,7 @@ public final class QuicPoolConnection implements MiningDownstream
             }
             frames.maxPayload(Math.min(maxPayloadBytes, noise.maxPayloadLength()));
             workSelected = (s.flags() & PoolConnection.FLAG_REQUIRES_WORK_SELECTION) != 0;
-            new MiningFrames().message(q, new SetupConnectionSuccess(PoolConnection.PROTOCOL_VERSION, 0));
+            MiningFrames.messageOnce(q, new SetupConnectionSuccess(PoolConnection.PROTOCOL_VERSION, 0));
             pipeline.publish(RingTranslators.OPENED, this,
                 (s.flags() & PoolConnection.FLAG_REQUIRES_STANDARD_JOBS) != 0);
             opened.set(true);
