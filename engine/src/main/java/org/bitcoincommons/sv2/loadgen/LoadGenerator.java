@@ -581,7 +581,9 @@ public final class LoadGenerator implements ShareLoad
             }
             else
             {
-                socket = new Socket();
+                // a direct connection: the default Socket asks the proxy selector on every connect (a URI parsed
+                // per connection, ~4% of this generator's CPU in a storm)
+                socket = new Socket(java.net.Proxy.NO_PROXY);
                 if (receiveBufferBytes > 0)
                 {
                     socket.setReceiveBufferSize(receiveBufferBytes);
