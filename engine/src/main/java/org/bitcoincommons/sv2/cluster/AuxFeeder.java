@@ -10,10 +10,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.aeron.Aeron;
-import io.aeron.cluster.client.EgressListener;
-import io.aeron.logbuffer.Header;
-import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.bitcoincommons.sv2.config.ClusterConfig;
@@ -106,27 +102,6 @@ public final class AuxFeeder implements AutoCloseable
     private final AtomicLong proofsUnanswered = new AtomicLong();
     private volatile long resultsOffered;
 
-    private final EgressListener egress = new EgressListener()
-    {
-        @Override
-        public void onMessage(final long clusterSessionId, final long timestamp, final DirectBuffer buffer,
-            final int offset, final int length, final Header header)
-        {
-            if (length > 0 && buffer.getByte(offset + Protocol.TYPE_OFFSET) == Protocol.AUX_PROOF)
-            {
-                onProof(buffer, offset, length);
-            }
-        }
-
-        @Override
-        public void onNewLeader(final long clusterSessionId, final long termId, final int leaderId,
-            final String ingressEndpoints)
-        {
-            Arrays.fill(sent, null);
-            helloDue = true;
-        }
-    };
-
     private final FeederSession.Feed feed = new FeederSession.Feed()
     {
         @Override
@@ -142,10 +117,19 @@ public final class AuxFeeder implements AutoCloseable
         }
 
         @Override
-        public void onConnected(final long nowNs)
+        public void onNewSession()
         {
             Arrays.fill(sent, null);
             helloDue = true;
+        }
+
+        @Override
+        public void onEgress(final DirectBuffer buffer, final int offset, final int length)
+        {
+            if (length > 0 && buffer.getByte(offset + Protocol.TYPE_OFFSET) == Protocol.AUX_PROOF)
+            {
+                onProof(buffer, offset, length);
+            }
         }
 
         @Override
@@ -173,10 +157,9 @@ public final class AuxFeeder implements AutoCloseable
         }
     };
 
-    private AuxFeeder(final ClusterConfig config, final AccountingService service, final List<AuxChainEndpoint> chains,
-        final Aeron aeron)
+    private AuxFeeder(final ClusterNode node, final List<AuxChainEndpoint> chains)
     {
-        this.config = config;
+        this.config = node.config();
         this.chains = List.copyOf(chains);
         this.polled = new AuxWorkItem[chains.size()];
         this.sent = new AuxWorkItem[chains.size()];
@@ -192,25 +175,15 @@ public final class AuxFeeder implements AutoCloseable
         {
             wake[i] = new Semaphore(0);
         }
-        this.session = new FeederSession(LOG, "aux feeder", config, service, aeron, TERM_LENGTH, egress, feed,
-            "sv2-aux-feeder-" + config.memberId(), COUNTER_TYPE_ID, COUNTER_NAMES);
+        this.session = new FeederSession(LOG, "aux feeder", node, TERM_LENGTH, feed, COUNTER_TYPE_ID, COUNTER_NAMES);
     }
 
     /** Starts the aux feeder of {@code node} for {@code chains}. */
     public static AuxFeeder start(final ClusterNode node, final List<AuxChainEndpoint> chains)
     {
-        final Aeron aeron = FeederSession.connectAeron(node, "aux feeder", LOG);
-        try
-        {
-            final AuxFeeder f = new AuxFeeder(node.config(), node.service(), chains, aeron);
-            f.session.start();
-            return f;
-        }
-        catch (final RuntimeException ex)
-        {
-            CloseHelper.quietClose(aeron);
-            throw ex;
-        }
+        final AuxFeeder f = new AuxFeeder(node, chains);
+        f.session.start();
+        return f;
     }
 
     /** Starts the aux feeder of {@code node} for the chains {@code config} merge-mines. */

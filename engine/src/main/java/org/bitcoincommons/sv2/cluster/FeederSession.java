@@ -11,6 +11,7 @@ import io.aeron.Publication;
 import io.aeron.cluster.client.AeronCluster;
 import io.aeron.cluster.client.EgressListener;
 import io.aeron.cluster.service.Cluster;
+import io.aeron.logbuffer.Header;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -29,9 +30,9 @@ import org.slf4j.Logger;
  * leadership term the session sees and a sequence within it ({@link #stampTerm()}, {@link #nextSequence()}); the
  * sequence restarts at each new term, not at each session.
  * <p>
- * It also holds the feeder's Aeron counters on the node's media driver (key: member id, then the index of the name
- * in the feeder's list of names, {@link #COUNTER_KEY_LENGTH} bytes), written with {@link #publish(int, long)}, and
- * closes them before its Aeron client, which it owns.
+ * It owns the feeder's Aeron client on the node's media driver and, on it, the feeder's Aeron counters (key: member
+ * id, then the index of the name in the feeder's list of names, {@link #COUNTER_KEY_LENGTH} bytes), written with
+ * {@link #publish(int, long)} and closed before the client.
  * <p>
  * Thread: one platform thread of its own ({@link #start()}) calls every {@link Feed} method and every method here but
  * {@link #feeding()}, {@link #publish(int, long)} and {@link #close()}, which any thread may call.
@@ -50,8 +51,11 @@ final class FeederSession implements AutoCloseable
         /** This node's service is no longer leader, or the feeder closes: stop; the session closes right after. */
         void onStopFeeding();
 
-        /** A new session with the cluster: nothing counts as sent on it yet. */
-        void onConnected(long nowNs);
+        /** A new session with the cluster, or a new leader on the open one: nothing counts as sent on it yet. */
+        void onNewSession();
+
+        /** A message the cluster sent on the session's egress ({@code length} bytes at {@code offset}). */
+        void onEgress(DirectBuffer buffer, int offset, int length);
 
         /** A connect failed (logged by the session); the next is tried after the back-off. */
         void onConnectFailed();
@@ -76,7 +80,22 @@ final class FeederSession implements AutoCloseable
     private final AccountingService service;
     private final Aeron aeron;
     private final int termLength;
-    private final EgressListener egress;
+    private final EgressListener egress = new EgressListener()
+    {
+        @Override
+        public void onMessage(final long clusterSessionId, final long timestamp, final DirectBuffer buffer,
+            final int offset, final int length, final Header header)
+        {
+            feed.onEgress(buffer, offset, length);
+        }
+
+        @Override
+        public void onNewLeader(final long clusterSessionId, final long termId, final int leaderId,
+            final String ingressEndpoints)
+        {
+            feed.onNewSession();
+        }
+    };
     private final Feed feed;
     private final Thread thread;
     private final IdleStrategy idle = new BackoffIdleStrategy(10, 20, 1_000, 1_000_000);
@@ -95,31 +114,53 @@ final class FeederSession implements AutoCloseable
     private long sentTerm = -1;
 
     /**
-     * @param log          the feeder's logger; the session's lines start with {@code name} and the member id.
-     * @param name         the feeder's name in log lines and counter labels ("template feeder").
-     * @param aeron        the feeder's Aeron client on the node's media driver; the session closes it.
-     * @param termLength   term length of the session's ingress and egress channels, bytes.
-     * @param egress       the feeder's listener of the session's egress.
-     * @param threadName   the name of the session's thread.
+     * Connects the feeder's Aeron client to {@code node}'s media driver and adds the feeder's counters on it; the
+     * thread waits for {@link #start()}. Aeron's default error handler exits the JVM when the driver goes away; the
+     * node's driver stopping first (a shutdown in either order) must not take the process with it, so the client's
+     * errors are logged instead.
+     *
+     * @param log           the feeder's logger; the session's lines start with {@code name} and the member id.
+     * @param name          the feeder's name in log lines, counter labels and the thread's name ("template feeder":
+     *                      thread {@code sv2-template-feeder-<member id>}).
+     * @param node          the node beside which the feeder runs.
+     * @param termLength    term length of the session's ingress and egress channels, bytes.
+     * @param feed          the feeder's steps of the life cycle.
      * @param counterTypeId Aeron counter type of the feeder's counters.
-     * @param counterNames the names of the feeder's counters, by index.
+     * @param counterNames  the names of the feeder's counters, by index.
      */
-    FeederSession(final Logger log, final String name, final ClusterConfig config, final AccountingService service,
-        final Aeron aeron, final int termLength, final EgressListener egress, final Feed feed, final String threadName,
+    FeederSession(final Logger log, final String name, final ClusterNode node, final int termLength, final Feed feed,
         final int counterTypeId, final List<String> counterNames)
     {
         this.log = log;
         this.name = name;
-        this.config = config;
-        this.service = service;
-        this.aeron = aeron;
+        this.config = node.config();
+        this.service = node.service();
         this.termLength = termLength;
-        this.egress = egress;
         this.feed = feed;
         this.keepAliveIntervalNs = TimeUnit.MILLISECONDS.toNanos(Math.max(1, config.sessionTimeoutMs() / 4));
         this.reconnectBackoffNs = TimeUnit.MILLISECONDS.toNanos(Math.min(500, Math.max(10,
             config.leaderHeartbeatTimeoutMs() / 4)));
         this.counters = new Counter[counterNames.size()];
+        this.aeron = Aeron.connect(new Aeron.Context()
+            .aeronDirectoryName(ClusterNode.aeronDir(config))
+            .errorHandler(ex -> log.warn("{} {}: {}", name, config.memberId(), ex.toString())));
+        try
+        {
+            addCounters(name, counterTypeId, counterNames);
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(counters);
+            CloseHelper.quietClose(aeron);
+            throw ex;
+        }
+        this.countersOpen = true;
+        this.thread = Thread.ofPlatform().daemon().name("sv2-" + name.replace(' ', '-') + "-" + config.memberId())
+            .unstarted(this::run);
+    }
+
+    private void addCounters(final String name, final int counterTypeId, final List<String> counterNames)
+    {
         final UnsafeBuffer key = new UnsafeBuffer(new byte[COUNTER_KEY_LENGTH]);
         final UnsafeBuffer label = new UnsafeBuffer(new byte[256]);
         key.putInt(0, config.memberId());
@@ -130,20 +171,6 @@ final class FeederSession implements AutoCloseable
                 ": member=" + config.memberId());
             counters[i] = aeron.addCounter(counterTypeId, key, 0, COUNTER_KEY_LENGTH, label, 0, labelLength);
         }
-        this.countersOpen = true;
-        this.thread = Thread.ofPlatform().daemon().name(threadName).unstarted(this::run);
-    }
-
-    /**
-     * The feeder's Aeron client on {@code node}'s media driver. Aeron's default error handler exits the JVM when the
-     * driver goes away; the node's driver stopping first (a shutdown in either order) must not take the process with
-     * it, so errors are logged on {@code log}.
-     */
-    static Aeron connectAeron(final ClusterNode node, final String name, final Logger log)
-    {
-        return Aeron.connect(new Aeron.Context()
-            .aeronDirectoryName(ClusterNode.aeronDir(node.config()))
-            .errorHandler(ex -> log.warn("{} {}: {}", name, node.memberId(), ex.toString())));
     }
 
     /**
@@ -339,7 +366,7 @@ final class FeederSession implements AutoCloseable
             connecting = null;
             cluster = c;
             lastSendNs = nowNs;
-            feed.onConnected(nowNs);
+            feed.onNewSession();
             log.info("{} {}: session {} with leader {} (term {})", name, config.memberId(), c.clusterSessionId(),
                 c.leaderMemberId(), c.leadershipTermId());
             return 1;

@@ -7,9 +7,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Supplier;
 
-import io.aeron.Aeron;
-import io.aeron.cluster.client.EgressListener;
-import io.aeron.logbuffer.Header;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
@@ -96,23 +93,6 @@ public final class TemplateFeeder implements AutoCloseable
      */
     private final AtomicLongArray values = new AtomicLongArray(COUNTER_NAMES.size());
 
-    private final EgressListener egress = new EgressListener()
-    {
-        @Override
-        public void onMessage(final long clusterSessionId, final long timestamp, final DirectBuffer buffer,
-            final int offset, final int length, final Header header)
-        {
-            // the service broadcasts TEMPLATE_UPDATE to every session, this one too; the feeder needs none
-        }
-
-        @Override
-        public void onNewLeader(final long clusterSessionId, final long termId, final int leaderId,
-            final String ingressEndpoints)
-        {
-            sent = null;
-        }
-    };
-
     private final FeederSession.Feed feed = new FeederSession.Feed()
     {
         @Override
@@ -130,9 +110,15 @@ public final class TemplateFeeder implements AutoCloseable
         }
 
         @Override
-        public void onConnected(final long nowNs)
+        public void onNewSession()
         {
             sent = null;
+        }
+
+        @Override
+        public void onEgress(final DirectBuffer buffer, final int offset, final int length)
+        {
+            // the service broadcasts TEMPLATE_UPDATE to every session, this one too; the feeder needs none
         }
 
         @Override
@@ -162,13 +148,12 @@ public final class TemplateFeeder implements AutoCloseable
         }
     };
 
-    private TemplateFeeder(final ClusterConfig config, final AccountingService service,
-        final Supplier<TemplateSource> sources, final Aeron aeron)
+    private TemplateFeeder(final ClusterNode node, final Supplier<TemplateSource> sources)
     {
-        this.config = config;
+        this.config = node.config();
         this.sources = sources;
-        this.session = new FeederSession(LOG, "template feeder", config, service, aeron, config.logTermLength(), egress,
-            feed, "sv2-template-feeder-" + config.memberId(), COUNTER_TYPE_ID, COUNTER_NAMES);
+        this.session = new FeederSession(LOG, "template feeder", node, config.logTermLength(), feed, COUNTER_TYPE_ID,
+            COUNTER_NAMES);
         set(LAST_HEIGHT, -1);
         set(TERM, -1);
     }
@@ -179,18 +164,9 @@ public final class TemplateFeeder implements AutoCloseable
      */
     public static TemplateFeeder start(final ClusterNode node, final Supplier<TemplateSource> sources)
     {
-        final Aeron aeron = FeederSession.connectAeron(node, "template feeder", LOG);
-        try
-        {
-            final TemplateFeeder f = new TemplateFeeder(node.config(), node.service(), sources, aeron);
-            f.session.start();
-            return f;
-        }
-        catch (final RuntimeException ex)
-        {
-            CloseHelper.quietClose(aeron);
-            throw ex;
-        }
+        final TemplateFeeder f = new TemplateFeeder(node, sources);
+        f.session.start();
+        return f;
     }
 
     /**
