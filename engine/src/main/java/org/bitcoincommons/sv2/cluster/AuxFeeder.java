@@ -1,7 +1,6 @@
 package org.bitcoincommons.sv2.cluster;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,17 +10,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.aeron.Aeron;
-import io.aeron.Publication;
-import io.aeron.cluster.client.AeronCluster;
-import io.aeron.cluster.client.EgressListener;
-import io.aeron.cluster.service.Cluster;
-import io.aeron.logbuffer.Header;
-import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.IdleStrategy;
 import org.bitcoincommons.sv2.config.ClusterConfig;
 import org.bitcoincommons.sv2.config.EngineConfig;
 import org.bitcoincommons.sv2.merge.AuxChainEndpoint;
@@ -48,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * submissions already under way finish and their outcomes are dropped (the next feeder submits again: a node answers a
  * repeat as it answered the first).
  * <p>
- * Thread: one platform thread of its own for Aeron; one virtual thread per chain polls while feeding; each proof is
+ * The session's life cycle (leader following, connect, back-off, keep-alive) is its {@link FeederSession}'s.
+ * <p>
+ * Thread: the session's platform thread for Aeron; one virtual thread per chain polls while feeding; each proof is
  * submitted on a virtual thread of its own. {@link #status()} from any thread.
  * <p>
  * Counters: as the template feeder's, Aeron counters on the node's media driver (type {@link #COUNTER_TYPE_ID}, key:
@@ -75,24 +67,13 @@ public final class AuxFeeder implements AutoCloseable
     public static final List<String> COUNTER_NAMES = List.of("feeding", "work_polled", "poll_failures", "work_fed",
         "proofs_received", "proofs_submitted", "proofs_accepted", "proofs_rejected", "proofs_unanswered",
         "results_fed");
-    private final io.aeron.Counter[] counters = new io.aeron.Counter[COUNTER_NAMES.size()];
-    private volatile boolean countersOpen;
 
     private final ClusterConfig config;
-    private final AccountingService service;
     private final List<AuxChainEndpoint> chains;
-    private final Aeron aeron;
-    private final Thread thread;
-    private final IdleStrategy idle = new BackoffIdleStrategy(10, 20, 1_000, 1_000_000);
     private final ExpandableArrayBuffer command = new ExpandableArrayBuffer(4 * 1024);
-    private final long keepAliveIntervalNs;
-    private final long reconnectBackoffNs;
+    private final FeederSession session;
     private volatile boolean running = true;
 
-    private AeronCluster cluster;
-    private AeronCluster.AsyncConnect connecting;
-    private long nextConnectNs;
-    private long lastSendNs;
     private boolean helloDue;
     /** The newest work each chain's poller fetched (written by the pollers). */
     private final AuxWorkItem[] polled;
@@ -105,14 +86,11 @@ public final class AuxFeeder implements AutoCloseable
     private final java.util.concurrent.atomic.AtomicLongArray confirmedAtNs;
     private final long[] confirmIntervalNs;
     private Thread[] pollers;
-    private long sequence;
-    private long sentTerm = -1;
     /** Proofs taken up in this stint (chain/hash): each is submitted once per stint. */
     private final Set<String> taken = ConcurrentHashMap.newKeySet();
     /** AUX_RESULT messages waiting to be sent, in the order the outcomes came. */
     private final ConcurrentLinkedQueue<byte[]> results = new ConcurrentLinkedQueue<>();
 
-    private volatile boolean feeding;
     private volatile int stint;
     private final AtomicLong workPolled = new AtomicLong();
     private final AtomicLong pollFailures = new AtomicLong();
@@ -124,11 +102,29 @@ public final class AuxFeeder implements AutoCloseable
     private final AtomicLong proofsUnanswered = new AtomicLong();
     private volatile long resultsOffered;
 
-    private final EgressListener egress = new EgressListener()
+    private final FeederSession.Feed feed = new FeederSession.Feed()
     {
         @Override
-        public void onMessage(final long clusterSessionId, final long timestamp, final DirectBuffer buffer,
-            final int offset, final int length, final Header header)
+        public void onStartFeeding(final long nowNs)
+        {
+            startFeeding();
+        }
+
+        @Override
+        public void onStopFeeding()
+        {
+            stopFeeding();
+        }
+
+        @Override
+        public void onNewSession()
+        {
+            Arrays.fill(sent, null);
+            helloDue = true;
+        }
+
+        @Override
+        public void onEgress(final DirectBuffer buffer, final int offset, final int length)
         {
             if (length > 0 && buffer.getByte(offset + Protocol.TYPE_OFFSET) == Protocol.AUX_PROOF)
             {
@@ -137,21 +133,34 @@ public final class AuxFeeder implements AutoCloseable
         }
 
         @Override
-        public void onNewLeader(final long clusterSessionId, final long termId, final int leaderId,
-            final String ingressEndpoints)
+        public void onConnectFailed()
         {
-            Arrays.fill(sent, null);
-            helloDue = true;
+            // not counted: the aux feeder has no session counter
+        }
+
+        @Override
+        public void onSessionLost()
+        {
+            // not counted or logged: the connect that follows logs the new session
+        }
+
+        @Override
+        public int doSend(final long nowNs)
+        {
+            return send(nowNs);
+        }
+
+        @Override
+        public void onDutyCycleEnd()
+        {
+            publishCounters();
         }
     };
 
-    private AuxFeeder(final ClusterConfig config, final AccountingService service, final List<AuxChainEndpoint> chains,
-        final Aeron aeron)
+    private AuxFeeder(final ClusterNode node, final List<AuxChainEndpoint> chains)
     {
-        this.config = config;
-        this.service = service;
+        this.config = node.config();
         this.chains = List.copyOf(chains);
-        this.aeron = aeron;
         this.polled = new AuxWorkItem[chains.size()];
         this.sent = new AuxWorkItem[chains.size()];
         this.wake = new Semaphore[chains.size()];
@@ -166,32 +175,14 @@ public final class AuxFeeder implements AutoCloseable
         {
             wake[i] = new Semaphore(0);
         }
-        this.keepAliveIntervalNs = TimeUnit.MILLISECONDS.toNanos(Math.max(1, config.sessionTimeoutMs() / 4));
-        this.reconnectBackoffNs = TimeUnit.MILLISECONDS.toNanos(Math.min(500, Math.max(10,
-            config.leaderHeartbeatTimeoutMs() / 4)));
-        this.thread = Thread.ofPlatform().daemon().name("sv2-aux-feeder-" + config.memberId()).unstarted(this::run);
-        final org.agrona.concurrent.UnsafeBuffer key = new org.agrona.concurrent.UnsafeBuffer(new byte[2 * Integer.BYTES]);
-        final org.agrona.concurrent.UnsafeBuffer label = new org.agrona.concurrent.UnsafeBuffer(new byte[256]);
-        key.putInt(0, config.memberId());
-        for (int i = 0; i < counters.length; i++)
-        {
-            key.putInt(Integer.BYTES, i);
-            final int labelLength = label.putStringWithoutLengthAscii(0, "sv2 aux feeder " + COUNTER_NAMES.get(i) +
-                ": member=" + config.memberId());
-            counters[i] = aeron.addCounter(COUNTER_TYPE_ID, key, 0, key.capacity(), label, 0, labelLength);
-        }
-        countersOpen = true;
+        this.session = new FeederSession(LOG, "aux feeder", node, TERM_LENGTH, feed, COUNTER_TYPE_ID, COUNTER_NAMES);
     }
 
     /** Starts the aux feeder of {@code node} for {@code chains}. */
     public static AuxFeeder start(final ClusterNode node, final List<AuxChainEndpoint> chains)
     {
-        // as the template feeder: the node's driver going away first must not take the process with it
-        final Aeron aeron = Aeron.connect(new Aeron.Context()
-            .aeronDirectoryName(ClusterNode.aeronDir(node.config()))
-            .errorHandler(ex -> LOG.warn("aux feeder {}: {}", node.memberId(), ex.toString())));
-        final AuxFeeder f = new AuxFeeder(node.config(), node.service(), chains, aeron);
-        f.thread.start();
+        final AuxFeeder f = new AuxFeeder(node, chains);
+        f.session.start();
         return f;
     }
 
@@ -201,62 +192,16 @@ public final class AuxFeeder implements AutoCloseable
         return start(node, AuxChainEndpoint.of(config));
     }
 
-    private void run()
+    /** The open session's sends (the session's thread): the hello when due, new or re-sent work, then outcomes. */
+    private int send(final long nowNs)
     {
-        try
-        {
-            while (running)
-            {
-                idle.idle(doWork(System.nanoTime()));
-                publishCounters();
-            }
-        }
-        finally
-        {
-            stopFeeding();
-        }
-    }
-
-    private int doWork(final long nowNs)
-    {
-        if (service.role() != Cluster.Role.LEADER)
-        {
-            if (feeding)
-            {
-                LOG.info("aux feeder {}: this node is no longer the leader; stopped", config.memberId());
-                stopFeeding();
-                return 1;
-            }
-            return 0;
-        }
-        if (!feeding)
-        {
-            startFeeding(nowNs);
-            return 1;
-        }
-        if (cluster == null)
-        {
-            return connect(nowNs);
-        }
-        if (cluster.isClosed())
-        {
-            CloseHelper.quietClose(cluster);
-            cluster = null;
-            nextConnectNs = nowNs + reconnectBackoffNs;
-            return 1;
-        }
-        int work = cluster.pollEgress();
-        if (cluster.isClosed())
-        {
-            return work;
-        }
+        int work = 0;
         if (helloDue)
         {
             final int n = AuxCodec.encodeHello(command, Protocol.AUX_FEEDER, config.memberId());
-            if (cluster.offer(command, 0, n) > 0)
+            if (session.offer(command, 0, n, nowNs) > 0)
             {
                 helloDue = false;
-                lastSendNs = nowNs;
                 work++;
             }
         }
@@ -274,62 +219,38 @@ public final class AuxFeeder implements AutoCloseable
         for (byte[] r = results.peek(); r != null; r = results.peek())
         {
             command.putBytes(0, r);
-            final long at = cluster.offer(command, 0, r.length);
-            if (at <= 0)
+            if (session.offer(command, 0, r.length, nowNs) <= 0)
             {
-                if (at == Publication.CLOSED || at == Publication.MAX_POSITION_EXCEEDED)
-                {
-                    CloseHelper.quietClose(cluster);
-                }
                 break;
             }
             results.poll();
             resultsOffered++;
-            lastSendNs = nowNs;
             work++;
-        }
-        if (nowNs - lastSendNs > keepAliveIntervalNs && cluster.sendKeepAlive())
-        {
-            lastSendNs = nowNs;
         }
         return work;
     }
 
     private int offerWork(final int i, final AuxWorkItem w, final long nowNs)
     {
-        final long term = cluster.leadershipTermId();
-        if (term != sentTerm)
+        final long term = session.stampTerm();
+        final int length = AuxCodec.encodeWork(command, 0, config.memberId(), term, session.nextSequence(), w);
+        if (session.offerStamped(command, 0, length, nowNs) > 0)
         {
-            sentTerm = term;
-            sequence = 0;
-        }
-        final int length = AuxCodec.encodeWork(command, 0, config.memberId(), term, sequence + 1, w);
-        final long r = cluster.offer(command, 0, length);
-        if (r > 0)
-        {
-            sequence++;
             sent[i] = w;
             offeredAtNs[i] = nowNs;
             workOffered++;
-            lastSendNs = nowNs;
             return 1;
-        }
-        if (r == Publication.CLOSED || r == Publication.MAX_POSITION_EXCEEDED)
-        {
-            CloseHelper.quietClose(cluster);
         }
         return 0;
     }
 
-    private void startFeeding(final long nowNs)
+    private void startFeeding()
     {
-        feeding = true;
         final int myStint = ++stint;
         Arrays.fill(polled, null);
         Arrays.fill(sent, null);
         taken.clear();
         results.clear();
-        nextConnectNs = nowNs;
         LOG.info("aux feeder {}: this node is the leader; feeding aux work of {} chain(s)", config.memberId(),
             chains.size());
         pollers = new Thread[chains.size()];
@@ -343,7 +264,6 @@ public final class AuxFeeder implements AutoCloseable
 
     private void stopFeeding()
     {
-        feeding = false;
         stint++;
         if (pollers != null)
         {
@@ -353,9 +273,6 @@ public final class AuxFeeder implements AutoCloseable
             }
             pollers = null;
         }
-        CloseHelper.quietCloseAll(connecting, cluster);
-        connecting = null;
-        cluster = null;
     }
 
     /** One chain's poller: the node's work every {@code poll_interval_ms}, or at once after a submission. */
@@ -502,52 +419,6 @@ public final class AuxFeeder implements AutoCloseable
         wake[i].release(); // the chain's work is about to change
     }
 
-    private int connect(final long nowNs)
-    {
-        if (connecting == null)
-        {
-            if (nowNs - nextConnectNs < 0)
-            {
-                return 0;
-            }
-            final String host = config.host(config.memberId());
-            connecting = AeronCluster.asyncConnect(new AeronCluster.Context()
-                .aeron(aeron)
-                .ownsAeronClient(false)
-                .ingressChannel("aeron:udp?term-length=" + TERM_LENGTH)
-                .ingressEndpoints(config.ingressEndpoints())
-                .egressChannel("aeron:udp?endpoint=" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) +
-                    ":0|term-length=" + TERM_LENGTH)
-                .egressListener(egress)
-                .messageTimeoutNs(TimeUnit.MILLISECONDS.toNanos(Math.max(1000, config.leaderHeartbeatTimeoutMs())))
-                .newLeaderTimeoutNs(TimeUnit.MILLISECONDS.toNanos(2 * config.leaderHeartbeatTimeoutMs())));
-        }
-        try
-        {
-            final AeronCluster c = connecting.poll();
-            if (c == null)
-            {
-                return 0;
-            }
-            connecting = null;
-            cluster = c;
-            Arrays.fill(sent, null);
-            helloDue = true;
-            lastSendNs = nowNs;
-            LOG.info("aux feeder {}: session {} with leader {} (term {})", config.memberId(), c.clusterSessionId(),
-                c.leaderMemberId(), c.leadershipTermId());
-            return 1;
-        }
-        catch (final RuntimeException ex)
-        {
-            LOG.warn("aux feeder {}: cannot connect to the cluster yet: {}", config.memberId(), ex.toString());
-            CloseHelper.quietClose(connecting);
-            connecting = null;
-            nextConnectNs = nowNs + reconnectBackoffNs;
-            return 1;
-        }
-    }
-
     /** For a node's status: whether it feeds, and its counts. Any thread. */
     public Map<String, Object> status()
     {
@@ -567,13 +438,7 @@ public final class AuxFeeder implements AutoCloseable
      */
     static Map<String, Object> status(final long[] values)
     {
-        final Map<String, Object> m = new LinkedHashMap<>();
-        m.put("state", values[0] == 1 ? "leading" : "idle");
-        for (int i = 0; i < values.length; i++)
-        {
-            m.put(COUNTER_NAMES.get(i), i == 0 ? (Object)(values[i] == 1) : (Object)values[i]);
-        }
-        return m;
+        return FeederSession.status(COUNTER_NAMES, values);
     }
 
     /** Counter {@code index} of {@link #COUNTER_NAMES} from the feeder's own counts; any thread, also after close. */
@@ -581,7 +446,7 @@ public final class AuxFeeder implements AutoCloseable
     {
         return switch (index)
         {
-            case 0 -> feeding ? 1 : 0;
+            case 0 -> session.feeding() ? 1 : 0;
             case 1 -> workPolled.get();
             case 2 -> pollFailures.get();
             case 3 -> workOffered;
@@ -598,18 +463,15 @@ public final class AuxFeeder implements AutoCloseable
     /** Feeder's thread: copies the counts into the Aeron counters (a plain store each, nothing allocated). */
     private void publishCounters()
     {
-        if (countersOpen)
+        for (int i = 0; i < COUNTER_NAMES.size(); i++)
         {
-            for (int i = 0; i < counters.length; i++)
-            {
-                counters[i].setRelease(counter(i));
-            }
+            session.publish(i, counter(i));
         }
     }
 
     public boolean feeding()
     {
-        return feeding;
+        return session.feeding();
     }
 
     public long workOffered()
@@ -627,16 +489,6 @@ public final class AuxFeeder implements AutoCloseable
     public void close()
     {
         running = false;
-        try
-        {
-            thread.join(5_000);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
-        countersOpen = false;
-        CloseHelper.quietCloseAll(counters);
-        CloseHelper.quietClose(aeron);
+        session.close();
     }
 }

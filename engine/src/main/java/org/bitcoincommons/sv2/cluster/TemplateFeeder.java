@@ -2,24 +2,14 @@ package org.bitcoincommons.sv2.cluster;
 
 import static org.bitcoincommons.sv2.cluster.Protocol.LE;
 
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Supplier;
 
-import io.aeron.Aeron;
-import io.aeron.Counter;
-import io.aeron.Publication;
-import io.aeron.cluster.client.AeronCluster;
-import io.aeron.cluster.client.EgressListener;
-import io.aeron.cluster.service.Cluster;
-import io.aeron.logbuffer.Header;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
 import org.bitcoincommons.sv2.config.ClusterConfig;
 import org.bitcoincommons.sv2.config.EngineConfig;
@@ -52,8 +42,10 @@ import org.slf4j.LoggerFactory;
  * of the name in {@link #COUNTER_NAMES}), so {@code bin/sv2 cluster status} reads them from another process as it reads
  * the consensus module's; they go away with the feeder's Aeron client.
  * <p>
- * Thread: one platform thread of its own; the source delivers on its thread into a volatile slot and counts what it
- * delivers; {@link #status()} from any thread.
+ * The session's life cycle (leader following, connect, back-off, keep-alive) is its {@link FeederSession}'s.
+ * <p>
+ * Thread: the session's platform thread runs the feeder; the source delivers on its thread into a volatile slot and
+ * counts what it delivers; {@link #status()} from any thread.
  */
 public final class TemplateFeeder implements AutoCloseable
 {
@@ -62,14 +54,14 @@ public final class TemplateFeeder implements AutoCloseable
     /** Aeron counter type of the feeder's counters (Aeron keeps types below 1000 for itself). */
     public static final int COUNTER_TYPE_ID = 1_701;
     /** Key of a feeder counter: the member id, then the index of its name in {@link #COUNTER_NAMES}. */
-    static final int COUNTER_KEY_LENGTH = 2 * Integer.BYTES;
+    static final int COUNTER_KEY_LENGTH = FeederSession.COUNTER_KEY_LENGTH;
     /**
      * The counters, by index: 1 while this node leads and the feeder feeds, else 0; times it started feeding;
      * templates the source delivered; templates the cluster's ingress took; templates too large for one message (not
      * sent); times the source went down or not ready; failed connects and lost sessions to the cluster; the height of
      * the last template fed (-1: none); the leadership term the last template was fed in (-1: none).
      */
-    public static final java.util.List<String> COUNTER_NAMES = java.util.List.of("feeding", "stints",
+    public static final List<String> COUNTER_NAMES = List.of("feeding", "stints",
         "templates_received", "templates_fed", "templates_too_large", "source_failures", "session_failures",
         "last_height", "leadership_term_id");
     private static final int FEEDING = 0;
@@ -83,81 +75,87 @@ public final class TemplateFeeder implements AutoCloseable
     private static final int TERM = 8;
 
     private final ClusterConfig config;
-    private final AccountingService service;
     private final Supplier<TemplateSource> sources;
-    private final Aeron aeron;
-    private final Thread thread;
-    private final IdleStrategy idle = new BackoffIdleStrategy(10, 20, 1_000, 1_000_000);
     private final ExpandableArrayBuffer command = new ExpandableArrayBuffer(64 * 1024);
-    private final long keepAliveIntervalNs;
-    private final long reconnectBackoffNs;
-    private volatile boolean running = true;
+    private final FeederSession session;
 
     private TemplateSource source;
-    private AeronCluster cluster;
-    private AeronCluster.AsyncConnect connecting;
-    private long nextConnectNs;
-    private long lastSendNs;
     /** The newest template of the source, written by its thread. */
     private volatile Template pending;
     /** The template last taken by the cluster's ingress on this session and term; null: send {@link #pending}. */
     private Template sent;
     /** The last template found too large (counted once however often it is taken up again). */
     private Template tooLarge;
-    private long sequence;
-    private long sentTerm = -1;
 
-    private volatile boolean feeding;
     /**
-     * The counts, indexed as {@link #COUNTER_NAMES} (the feeder's thread writes all but RECEIVED and SOURCE_FAILURES,
-     * the source's), and their copies in Aeron counters for other processes, written while {@link #countersOpen}.
+     * The counts, indexed as {@link #COUNTER_NAMES} (the session's thread writes all but RECEIVED and
+     * SOURCE_FAILURES, the source's), copied into the session's Aeron counters for other processes as they change.
      */
-    private final java.util.concurrent.atomic.AtomicLongArray values =
-        new java.util.concurrent.atomic.AtomicLongArray(COUNTER_NAMES.size());
-    private final Counter[] counters;
-    private volatile boolean countersOpen = true;
+    private final AtomicLongArray values = new AtomicLongArray(COUNTER_NAMES.size());
 
-    private final EgressListener egress = new EgressListener()
+    private final FeederSession.Feed feed = new FeederSession.Feed()
     {
         @Override
-        public void onMessage(final long clusterSessionId, final long timestamp, final DirectBuffer buffer,
-            final int offset, final int length, final Header header)
+        public void onStartFeeding(final long nowNs)
+        {
+            startFeeding();
+        }
+
+        @Override
+        public void onStopFeeding()
+        {
+            set(FEEDING, 0);
+            CloseHelper.quietClose(source);
+            source = null;
+        }
+
+        @Override
+        public void onNewSession()
+        {
+            sent = null;
+        }
+
+        @Override
+        public void onEgress(final DirectBuffer buffer, final int offset, final int length)
         {
             // the service broadcasts TEMPLATE_UPDATE to every session, this one too; the feeder needs none
         }
 
         @Override
-        public void onNewLeader(final long clusterSessionId, final long termId, final int leaderId,
-            final String ingressEndpoints)
+        public void onConnectFailed()
         {
-            sent = null;
+            increment(SESSION_FAILURES);
+        }
+
+        @Override
+        public void onSessionLost()
+        {
+            LOG.warn("template feeder {}: the session with the cluster closed; connecting again", config.memberId());
+            increment(SESSION_FAILURES);
+        }
+
+        @Override
+        public int doSend(final long nowNs)
+        {
+            final Template t = pending;
+            return t != null && t != sent ? offer(t, nowNs) : 0;
+        }
+
+        @Override
+        public void onDutyCycleEnd()
+        {
+            // the counts reach the Aeron counters as they change
         }
     };
 
-    private TemplateFeeder(final ClusterConfig config, final AccountingService service,
-        final Supplier<TemplateSource> sources, final Aeron aeron)
+    private TemplateFeeder(final ClusterNode node, final Supplier<TemplateSource> sources)
     {
-        this.config = config;
-        this.service = service;
+        this.config = node.config();
         this.sources = sources;
-        this.aeron = aeron;
-        this.counters = new Counter[COUNTER_NAMES.size()];
-        final UnsafeBuffer key = new UnsafeBuffer(new byte[COUNTER_KEY_LENGTH]);
-        final UnsafeBuffer label = new UnsafeBuffer(new byte[256]);
-        key.putInt(0, config.memberId());
-        for (int i = 0; i < counters.length; i++)
-        {
-            key.putInt(Integer.BYTES, i);
-            final int labelLength = label.putStringWithoutLengthAscii(0, "sv2 template feeder " + COUNTER_NAMES.get(i) +
-                ": member=" + config.memberId());
-            counters[i] = aeron.addCounter(COUNTER_TYPE_ID, key, 0, COUNTER_KEY_LENGTH, label, 0, labelLength);
-        }
+        this.session = new FeederSession(LOG, "template feeder", node, config.logTermLength(), feed, COUNTER_TYPE_ID,
+            COUNTER_NAMES);
         set(LAST_HEIGHT, -1);
         set(TERM, -1);
-        this.keepAliveIntervalNs = TimeUnit.MILLISECONDS.toNanos(Math.max(1, config.sessionTimeoutMs() / 4));
-        this.reconnectBackoffNs = TimeUnit.MILLISECONDS.toNanos(Math.min(500, Math.max(10,
-            config.leaderHeartbeatTimeoutMs() / 4)));
-        this.thread = Thread.ofPlatform().daemon().name("sv2-template-feeder-" + config.memberId()).unstarted(this::run);
     }
 
     /**
@@ -166,22 +164,9 @@ public final class TemplateFeeder implements AutoCloseable
      */
     public static TemplateFeeder start(final ClusterNode node, final Supplier<TemplateSource> sources)
     {
-        // Aeron's default error handler exits the JVM when the driver goes away; the node's driver stopping first (a
-        // shutdown in either order) must not take the process with it
-        final Aeron aeron = Aeron.connect(new Aeron.Context()
-            .aeronDirectoryName(ClusterNode.aeronDir(node.config()))
-            .errorHandler(ex -> LOG.warn("template feeder {}: {}", node.memberId(), ex.toString())));
-        try
-        {
-            final TemplateFeeder f = new TemplateFeeder(node.config(), node.service(), sources, aeron);
-            f.thread.start();
-            return f;
-        }
-        catch (final RuntimeException ex)
-        {
-            CloseHelper.quietClose(aeron);
-            throw ex;
-        }
+        final TemplateFeeder f = new TemplateFeeder(node, sources);
+        f.session.start();
+        return f;
     }
 
     /**
@@ -195,73 +180,12 @@ public final class TemplateFeeder implements AutoCloseable
             SystemEpochClock.INSTANCE));
     }
 
-    private void run()
+    private void startFeeding()
     {
-        try
-        {
-            while (running)
-            {
-                idle.idle(doWork(System.nanoTime()));
-            }
-        }
-        finally
-        {
-            stopFeeding();
-        }
-    }
-
-    private int doWork(final long nowNs)
-    {
-        final boolean leader = service.role() == Cluster.Role.LEADER;
-        if (!leader)
-        {
-            if (feeding)
-            {
-                LOG.info("template feeder {}: this node is no longer the leader; stopped", config.memberId());
-                stopFeeding();
-                return 1;
-            }
-            return 0;
-        }
-        if (!feeding)
-        {
-            startFeeding(nowNs);
-            return 1;
-        }
-        if (cluster == null)
-        {
-            return connect(nowNs);
-        }
-        if (cluster.isClosed())
-        {
-            LOG.warn("template feeder {}: the session with the cluster closed; connecting again", config.memberId());
-            increment(SESSION_FAILURES);
-            CloseHelper.quietClose(cluster);
-            cluster = null;
-            nextConnectNs = nowNs + reconnectBackoffNs;
-            return 1;
-        }
-        int work = cluster.pollEgress();
-        final Template t = pending;
-        if (t != null && t != sent)
-        {
-            work += offer(t, nowNs);
-        }
-        if (nowNs - lastSendNs > keepAliveIntervalNs && cluster.sendKeepAlive())
-        {
-            lastSendNs = nowNs;
-        }
-        return work;
-    }
-
-    private void startFeeding(final long nowNs)
-    {
-        feeding = true;
         set(FEEDING, 1);
         increment(STINTS);
         sent = null;
         pending = null;
-        nextConnectNs = nowNs;
         source = sources.get();
         LOG.info("template feeder {}: this node is the leader; feeding templates from {}", config.memberId(),
             source.name());
@@ -285,72 +209,11 @@ public final class TemplateFeeder implements AutoCloseable
         });
     }
 
-    private void stopFeeding()
-    {
-        feeding = false;
-        set(FEEDING, 0);
-        CloseHelper.quietCloseAll(connecting, cluster, source);
-        connecting = null;
-        cluster = null;
-        source = null;
-    }
-
-    private int connect(final long nowNs)
-    {
-        if (connecting == null)
-        {
-            if (nowNs - nextConnectNs < 0)
-            {
-                return 0;
-            }
-            final String host = config.host(config.memberId());
-            connecting = AeronCluster.asyncConnect(new AeronCluster.Context()
-                .aeron(aeron)
-                .ownsAeronClient(false)
-                .ingressChannel("aeron:udp?term-length=" + config.logTermLength())
-                .ingressEndpoints(config.ingressEndpoints())
-                .egressChannel("aeron:udp?endpoint=" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) +
-                    ":0|term-length=" + config.logTermLength())
-                .egressListener(egress)
-                .messageTimeoutNs(TimeUnit.MILLISECONDS.toNanos(Math.max(1000, config.leaderHeartbeatTimeoutMs())))
-                .newLeaderTimeoutNs(TimeUnit.MILLISECONDS.toNanos(2 * config.leaderHeartbeatTimeoutMs())));
-        }
-        try
-        {
-            final AeronCluster c = connecting.poll();
-            if (c == null)
-            {
-                return 0;
-            }
-            connecting = null;
-            cluster = c;
-            sent = null;
-            lastSendNs = nowNs;
-            LOG.info("template feeder {}: session {} with leader {} (term {})", config.memberId(), c.clusterSessionId(),
-                c.leaderMemberId(), c.leadershipTermId());
-            return 1;
-        }
-        catch (final RuntimeException ex)
-        {
-            LOG.warn("template feeder {}: cannot connect to the cluster yet: {}", config.memberId(), ex.toString());
-            increment(SESSION_FAILURES);
-            CloseHelper.quietClose(connecting);
-            connecting = null;
-            nextConnectNs = nowNs + reconnectBackoffNs;
-            return 1;
-        }
-    }
-
     private int offer(final Template t, final long nowNs)
     {
-        final long term = cluster.leadershipTermId();
-        if (term != sentTerm)
-        {
-            sentTerm = term;
-            sequence = 0;
-        }
+        final long term = session.stampTerm();
         final int length = Protocol.TEMPLATE_HEADER_LENGTH + TemplateCodec.encodedLength(t);
-        final int max = cluster.ingressPublication().maxMessageLength() - AeronCluster.SESSION_HEADER_LENGTH;
+        final int max = session.maxMessageLength();
         if (length > max)
         {
             sent = t;
@@ -370,22 +233,15 @@ public final class TemplateFeeder implements AutoCloseable
         command.putShort(2, (short)0, LE);
         command.putInt(Protocol.MEMBER_OFFSET, config.memberId(), LE);
         command.putLong(Protocol.TERM_OFFSET, term, LE);
-        command.putLong(Protocol.SEQUENCE_OFFSET, sequence + 1, LE);
+        command.putLong(Protocol.SEQUENCE_OFFSET, session.nextSequence(), LE);
         TemplateCodec.encode(t, command, Protocol.TEMPLATE_HEADER_LENGTH);
-        final long r = cluster.offer(command, 0, length);
-        if (r > 0)
+        if (session.offerStamped(command, 0, length, nowNs) > 0)
         {
-            sequence++;
             sent = t;
             increment(FED);
             set(LAST_HEIGHT, t.height());
             set(TERM, term);
-            lastSendNs = nowNs;
             return 1;
-        }
-        if (r == Publication.CLOSED || r == Publication.MAX_POSITION_EXCEEDED)
-        {
-            CloseHelper.quietClose(cluster);
         }
         return 0;
     }
@@ -396,7 +252,7 @@ public final class TemplateFeeder implements AutoCloseable
      */
     public Map<String, Object> status()
     {
-        final long[] values = new long[counters.length];
+        final long[] values = new long[COUNTER_NAMES.size()];
         for (int i = 0; i < values.length; i++)
         {
             values[i] = counter(i);
@@ -407,13 +263,7 @@ public final class TemplateFeeder implements AutoCloseable
     /** The status map of counter values indexed as {@link #COUNTER_NAMES} (here or read by another process). */
     static Map<String, Object> status(final long[] values)
     {
-        final Map<String, Object> m = new LinkedHashMap<>();
-        m.put("state", values[FEEDING] == 1 ? "leading" : "idle");
-        for (int i = 0; i < values.length; i++)
-        {
-            m.put(COUNTER_NAMES.get(i), i == FEEDING ? (Object)(values[i] == 1) : (Object)values[i]);
-        }
-        return m;
+        return FeederSession.status(COUNTER_NAMES, values);
     }
 
     /** Counter {@code index} of {@link #COUNTER_NAMES}; any thread, also after {@link #close()}. */
@@ -425,24 +275,17 @@ public final class TemplateFeeder implements AutoCloseable
     private void set(final int index, final long value)
     {
         values.set(index, value);
-        if (countersOpen)
-        {
-            counters[index].setRelease(value);
-        }
+        session.publish(index, value);
     }
 
     private void increment(final int index)
     {
-        final long value = values.incrementAndGet(index);
-        if (countersOpen)
-        {
-            counters[index].setRelease(value);
-        }
+        session.publish(index, values.incrementAndGet(index));
     }
 
     public boolean feeding()
     {
-        return feeding;
+        return session.feeding();
     }
 
     /** Templates the cluster's ingress took from this feeder. */
@@ -461,17 +304,6 @@ public final class TemplateFeeder implements AutoCloseable
     @Override
     public void close()
     {
-        running = false;
-        try
-        {
-            thread.join(5_000);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
-        countersOpen = false;
-        CloseHelper.quietCloseAll(counters);
-        CloseHelper.quietClose(aeron);
+        session.close();
     }
 }
