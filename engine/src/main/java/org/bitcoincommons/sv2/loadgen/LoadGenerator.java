@@ -208,56 +208,10 @@ public final class LoadGenerator implements ShareLoad
         return connectSeconds;
     }
 
-    /**
-     * At a given rate, one platform thread sends for every miner on its schedule (each miner's batches spaced evenly,
-     * phases spread at random). One timer for all connections instead of a sleeping sender per connection keeps the
-     * generator's own CPU use and wake-ups low, which leaves the shared cores to the pool being measured. Every miner
-     * has the same interval, so taken in order of phase they fall due in a fixed cycle: each step is O(1) whatever
-     * the number of connections. A miner whose in-flight window is full when due skips that turn.
-     */
+    /** At a given rate, one platform thread sends for every miner on its {@link Pacer} schedule. */
     private void paceLoop()
     {
-        final int n = miners.size();
-        final long intervalNs = (long)(options.batch() * 1e9 * n / options.rate());
-        final long t0 = System.nanoTime();
-        final long[] phase = new long[n];
-        final Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++)
-        {
-            phase[i] = (long)(Math.random() * intervalNs);
-            order[i] = i;
-        }
-        java.util.Arrays.sort(order, (a, b) -> Long.compare(phase[a], phase[b]));
-        long round = t0;
-        int p = 0;
-        while (!stop && !paused)
-        {
-            final int i = order[p];
-            final long due = round + phase[i];
-            final long wait = due - System.nanoTime();
-            if (wait > 0)
-            {
-                LockSupport.parkNanos(wait);
-                continue;
-            }
-            final Miner m = miners.get(i);
-            if (m.open && m.inflight.get() + options.batch() <= options.inflight())
-            {
-                try
-                {
-                    m.sendBatch();
-                }
-                catch (final IOException ex)
-                {
-                    m.open = false;
-                }
-            }
-            if (++p == n)
-            {
-                p = 0;
-                round += intervalNs;
-            }
-        }
+        Pacer.run(miners, options.batch(), options.rate(), () -> !stop && !paused);
     }
 
     /** Every share the pool has acknowledged so far (SubmitShares.Success counts). */
@@ -470,7 +424,7 @@ public final class LoadGenerator implements ShareLoad
     }
 
     /** One simulated miner: its own socket, Noise channel, reader and writer virtual threads. */
-    private final class Miner
+    private final class Miner extends Pacer.Paced
     {
         private final int index;
         private final CountDownLatch ready;
@@ -483,13 +437,11 @@ public final class LoadGenerator implements ShareLoad
         private int extranonceSize;
         private final long[] sentAtNs;
         private final int mask;
-        private final AtomicInteger inflight = new AtomicInteger();
         private Socket socket;
         private QuicClient quic;
         private Link channel;
         private volatile Thread thread;
         private volatile boolean go;
-        volatile boolean open;
         private int channelId;
         /** The job shares go to: set while connecting, then followed by the reader as the pool sends new work. */
         private volatile int jobId;
@@ -503,6 +455,7 @@ public final class LoadGenerator implements ShareLoad
 
         Miner(final int index, final CountDownLatch ready, final java.util.concurrent.Semaphore connecting)
         {
+            super(options.batch(), options.inflight());
             this.index = index;
             this.ready = ready;
             this.connecting = connecting;
@@ -672,6 +625,7 @@ public final class LoadGenerator implements ShareLoad
         }
 
         /** Encrypts {@code batch} shares into one write, stamping each with the send time. */
+        @Override
         void sendBatch() throws IOException
         {
             final int frame = FrameHeaderFlyweight.HEADER_LENGTH + SubmitSharesStandard.BLOCK_LENGTH;

@@ -122,48 +122,10 @@ public final class Sv1LoadGenerator implements ShareLoad
             acceptedShares == 0 ? 0 : (double)(b1 - b0) / acceptedShares, seconds);
     }
 
-    /** One timer thread sends for every miner on its schedule, as {@link LoadGenerator} does at a given rate. */
+    /** One timer thread sends for every miner on its {@link Pacer} schedule, as {@link LoadGenerator} does. */
     private void paceLoop()
     {
-        final int n = miners.size();
-        final long intervalNs = (long)(options.batch() * 1e9 * n / options.rate());
-        final long[] phase = new long[n];
-        final Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++)
-        {
-            phase[i] = (long)(Math.random() * intervalNs);
-            order[i] = i;
-        }
-        java.util.Arrays.sort(order, (a, b) -> Long.compare(phase[a], phase[b]));
-        long round = System.nanoTime();
-        int p = 0;
-        while (!stop && !paused)
-        {
-            final int i = order[p];
-            final long wait = round + phase[i] - System.nanoTime();
-            if (wait > 0)
-            {
-                LockSupport.parkNanos(wait);
-                continue;
-            }
-            final Miner m = miners.get(i);
-            if (m.open && m.inflight.get() + options.batch() <= options.inflight())
-            {
-                try
-                {
-                    m.sendBatch();
-                }
-                catch (final IOException ex)
-                {
-                    m.open = false;
-                }
-            }
-            if (++p == n)
-            {
-                p = 0;
-                round += intervalNs;
-            }
-        }
+        Pacer.run(miners, options.batch(), options.rate(), () -> !stop && !paused);
     }
 
     @Override
@@ -212,14 +174,13 @@ public final class Sv1LoadGenerator implements ShareLoad
     }
 
     /** One simulated SV1 miner: its socket, a reader virtual thread, and a sender (its own thread or the pacer). */
-    private final class Miner
+    private final class Miner extends Pacer.Paced
     {
         private final int index;
         private final CountDownLatch ready;
         private final Semaphore connecting;
         private final long[] sentAtNs;
         private final int mask;
-        private final AtomicInteger inflight = new AtomicInteger();
         private final byte[] out = new byte[64 * 1024];
         private Socket socket;
         private InputStream in;
@@ -227,7 +188,6 @@ public final class Sv1LoadGenerator implements ShareLoad
         private byte[] line = new byte[4096];
         private volatile Thread thread;
         private volatile boolean go;
-        volatile boolean open;
         /** The bytes of a submit after its id up to the nonce, for the newest job (set by the reader). */
         private volatile byte[] middle;
         /** The bytes after the nonce: the version bits and the line end. */
@@ -238,6 +198,7 @@ public final class Sv1LoadGenerator implements ShareLoad
 
         Miner(final int index, final CountDownLatch ready, final Semaphore connecting)
         {
+            super(options.batch(), options.inflight());
             this.index = index;
             this.ready = ready;
             this.connecting = connecting;
@@ -377,6 +338,7 @@ public final class Sv1LoadGenerator implements ShareLoad
         }
 
         /** Writes {@code batch} submits in one write, each with its own id and nonce (both the sequence number). */
+        @Override
         void sendBatch() throws IOException
         {
             final byte[] mid = middle;
