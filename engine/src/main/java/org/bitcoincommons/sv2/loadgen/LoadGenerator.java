@@ -541,6 +541,7 @@ public final class LoadGenerator implements ShareLoad
                 {
                     socket.setReceiveBufferSize(receiveBufferBytes);
                 }
+                LoopbackSources.bind(socket, options.pool(), index);
                 socket.connect(options.pool(), (int)options.connectTimeoutMs());
                 socket.setTcpNoDelay(true);
                 final var in = new BufferedInputStream(CountingStreams.in(socket.getInputStream(), bytesIn), 2048);

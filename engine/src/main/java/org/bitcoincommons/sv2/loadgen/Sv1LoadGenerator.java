@@ -258,7 +258,8 @@ public final class Sv1LoadGenerator implements ShareLoad
 
         private void connect() throws IOException
         {
-            socket = new Socket();
+            socket = new Socket(java.net.Proxy.NO_PROXY);
+            LoopbackSources.bind(socket, options.pool(), index);
             socket.connect(options.pool(), (int)options.connectTimeoutMs());
             socket.setTcpNoDelay(true);
             socket.setSoTimeout((int)options.connectTimeoutMs());
