@@ -112,6 +112,12 @@ class JobDeclarationFailoverTest
 
     private String jdcToml(final String upstreams)
     {
+        return jdcToml(upstreams, "", 200);
+    }
+
+    /** @param retryMinMs the first retry delay (the maximum is four times it) */
+    private String jdcToml(final String upstreams, final String extra, final long retryMinMs)
+    {
         return """
             [stratum_v2]
             listen_addr = "127.0.0.1:0"
@@ -136,17 +142,24 @@ class JobDeclarationFailoverTest
             user_identity = "farm.jdc"
             nominal_hashrate = 1000.0
             response_timeout_ms = 5000
-            retry_min_ms = 200
-            retry_max_ms = 800
+            retry_min_ms = %d
+            retry_max_ms = %d
+            %s
             %s
             """.formatted(dir.resolve("jdc-journal").toString().replace("\\", "/"),
-            JobDeclarationClientTest.SOLO_PAYOUT, node.url(), upstreams);
+            JobDeclarationClientTest.SOLO_PAYOUT, node.url(), retryMinMs, 4 * retryMinMs, extra, upstreams);
     }
 
     private JobDeclarationClient startJdc(final String upstreams) throws Exception
     {
-        final JobDeclarationClient jdc = JobDeclarationClient.builder(EngineConfig.parse(jdcToml(upstreams), dir))
-            .start();
+        return startJdc(upstreams, "", 200);
+    }
+
+    private JobDeclarationClient startJdc(final String upstreams, final String extra, final long retryMinMs)
+        throws Exception
+    {
+        final JobDeclarationClient jdc = JobDeclarationClient.builder(EngineConfig.parse(jdcToml(upstreams, extra,
+            retryMinMs), dir)).start();
         closing.add(jdc);
         return jdc;
     }
@@ -203,6 +216,41 @@ class JobDeclarationFailoverTest
         two.close();   // both are gone: the client keeps trying them in turn, wrapping around, and mines solo
         assertTrue(await(() -> jdc.client().upstreamSwitches() >= 3 && "solo".equals(jdc.mode())),
             () -> "the list walked round: " + jdc.status());
+        miner.stop();
+    }
+
+    /**
+     * {@code fallback = "pool"}: the first upstream's JDS stops while its pool stays up; the farm mines that pool's own
+     * jobs until the next attempt, which goes to the second upstream (the first pool's channel is closed then) and
+     * declares there.
+     */
+    @Test
+    void inThePoolFallbackTheFarmMinesTheFailedUpstreamsPoolThenDeclaresToTheNext() throws Exception
+    {
+        startNode();
+        final PoolServer one = startPool("one");
+        final PoolServer two = startPool("two");
+        final JobDeclarationClient jdc = startJdc(upstream(one, one, one.authorityPublicKey(), "") +
+            upstream(two, two, two.authorityPublicKey(), ""), "fallback = \"pool\"\n", 5000);
+        assertTrue(await(() -> jdc.client().customJobs() >= 1 && one.customJobsAccepted() >= 1),
+            () -> "a custom job on the first pool: " + jdc.status());
+        final StratumV2Miner miner = miner(jdc);
+        one.jds().close();
+        assertTrue(await(() -> "pool".equals(jdc.mode()) && jdc.client().upstreamIndex() == 0),
+            () -> "the first pool's own jobs: " + jdc.status());
+        final long acceptedBefore = jdc.client().sharesAcceptedUpstream();
+        // the 5 s backoff before the next upstream is tried: the first pool takes shares on its own jobs meanwhile
+        assertTrue(await(() -> jdc.client().poolSharesForwarded() >= 1 &&
+            jdc.client().sharesAcceptedUpstream() > acceptedBefore && jdc.client().upstreamIndex() == 0),
+            () -> "shares on the first pool's jobs: " + jdc.status());
+        assertTrue(await(() -> jdc.client().upstreamIndex() == 1 && "declaring".equals(jdc.mode()) &&
+            two.customJobsAccepted() >= 1), () -> "declaring to the second upstream: " + jdc.status());
+        assertTrue(jdc.client().poolJobsMined() >= 1, () -> "the first pool's jobs were given to the farm: " +
+            jdc.status());
+        assertEquals(1, jdc.client().upstreamSwitches());
+        assertTrue(await(() -> poolShares(two) >= 2), () -> "shares accepted by the second pool: " + jdc.status());
+        assertTrue(await(() -> one.status().channels() == 0), () -> "the first pool's channel was closed: " +
+            one.status());
         miner.stop();
     }
 
