@@ -138,7 +138,8 @@ public final class JdcCommand implements Runnable
                 throw new IllegalStateException(ex);
             }
         }
-        return String.format("%s on upstream #%s %s (switches %s) | declared %s, refused %s, custom jobs %s, stale tips %s | shares forwarded %s, "
+        return String.format("%s on upstream #%s %s (switches %s) | declared %s, refused %s, custom jobs %s, "
+            + "stale tips %s | shares forwarded %s, "
             + "accepted upstream %s | blocks %s, pushed %s | fallbacks %s, recoveries %s%s", s.get("mode"),
             s.get("upstream_index"), s.get("upstream_addr"), s.get("upstream_switches"),
             s.get("jobs_declared"), s.get("declarations_refused"), s.get("custom_jobs"), s.get("stale_chain_tip"),

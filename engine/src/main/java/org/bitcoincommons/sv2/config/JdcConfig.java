@@ -44,14 +44,14 @@ public record JdcConfig(boolean enabled, List<Upstream> upstreams, String mode, 
     /**
      * One upstream pool: its mining endpoint and JDS, checked against its authority key in both handshakes.
      *
-     * @param key          where it was configured, for messages: {@code jdc} or {@code jdc.upstreams[i]}
+     * @param configKey    where it was configured, for messages: {@code jdc} or {@code jdc.upstreams[i]}
      * @param upstreamAddr the pool's SV2 mining endpoint
      * @param jdsAddr      the pool's Job Declaration Server
      * @param authorityKey the pool's authority public key (base58check), checked in both Noise handshakes
      * @param userIdentity the user this pool credits (the upstream channel's identity and the token's user)
      */
-    public record Upstream(String key, InetSocketAddress upstreamAddr, InetSocketAddress jdsAddr, String authorityKey,
-        String userIdentity)
+    public record Upstream(String configKey, InetSocketAddress upstreamAddr, InetSocketAddress jdsAddr,
+        String authorityKey, String userIdentity)
     {
     }
 

@@ -176,9 +176,10 @@ public final class JdClient implements AutoCloseable
     private int miningIndex = -1;
     /**
      * Control thread: this attempt got as far as work the pool took (a custom job; coinbase-only: the channel open
-     * and a token), which resets the backoff; a fallback since the last custom job.
+     * and a token), which resets the backoff.
      */
     private boolean reachedWork;
+    /** Control thread: a fallback since the last custom job. */
     private boolean recovering;
     /** Control thread: the prev hash a stale-chain-tip named; jobs still on it are not declared. */
     private byte[] staleTip;
@@ -233,8 +234,8 @@ public final class JdClient implements AutoCloseable
             }
             catch (final RuntimeException ex)
             {
-                throw new ConfigException(upstreams.get(i).key() + ".authority_public_key: not an authority public " +
-                    "key (" + ex.getMessage() + ")");
+                throw new ConfigException(upstreams.get(i).configKey() + ".authority_public_key: not an authority "
+                    + "public key (" + ex.getMessage() + ")");
             }
         }
         this.beforeSetCustomJob = beforeSetCustomJob;
@@ -577,8 +578,9 @@ public final class JdClient implements AutoCloseable
         final byte[] max = new byte[32];
         Arrays.fill(max, (byte)0xff);
         final long req = nextRequestId();
-        m.send(new OpenExtendedMiningChannel(req, target.userIdentity(), (float)jc.nominalHashrate(), max, localLength));
-        final Object reply = await(upstreamReplies, timeoutMs, "OpenExtendedMiningChannel");
+        m.send(new OpenExtendedMiningChannel(req, target.userIdentity(), (float)jc.nominalHashrate(), max,
+            localLength));
+        final Object reply = await(upstreamReplies, m, timeoutMs, "OpenExtendedMiningChannel");
         if (reply instanceof OpenMiningChannelError e)
         {
             throw new Fallback("the pool refused the upstream channel: " + e.errorCode());
@@ -627,7 +629,7 @@ public final class JdClient implements AutoCloseable
             LOG.info("jdc: {} connection closed: {}", link.name(), reason);
         }
         // wakes the control thread if it waits for an answer on this link
-        replies.offer(LINK_CLOSED);
+        replies.offer(new LinkClosed(link));
     }
 
     private void serve() throws Fallback, IOException, InterruptedException
@@ -693,7 +695,7 @@ public final class JdClient implements AutoCloseable
             byte[] active = null;
             while (active == null)
             {
-                final Object r = await(jdsReplies, jc.responseTimeoutMs(), "DeclareMiningJob");
+                final Object r = await(jdsReplies, jds, jc.responseTimeoutMs(), "DeclareMiningJob");
                 if (r instanceof ProvideMissingTransactions ask && ask.requestId() == req)
                 {
                     final List<byte[]> txs = new ArrayList<>(ask.unknownTxPositionList().length);
@@ -772,7 +774,7 @@ public final class JdClient implements AutoCloseable
             t.coinbaseSequence() & 0xffffffffL, outputs, t.coinbaseLockTime() & 0xffffffffL, path));
         while (true)
         {
-            final Object r = await(upstreamReplies, jc.responseTimeoutMs(), "SetCustomMiningJob");
+            final Object r = await(upstreamReplies, mining, jc.responseTimeoutMs(), "SetCustomMiningJob");
             if (r instanceof SetCustomMiningJobSuccess ok && ok.requestId() == req)
             {
                 if (upstreamJobIds.size() >= MAX_MAPPED_JOBS)
@@ -864,22 +866,38 @@ public final class JdClient implements AutoCloseable
         }
     }
 
-    private Object await(final BlockingQueue<Object> q, final long timeoutMs, final String what)
+    /**
+     * The next reply on {@code q} for a request sent on {@code link}. A previous connection's close, which its reader
+     * thread may report after the queue was cleared for a new connection, is skipped: only {@code link}'s close ends
+     * the wait.
+     */
+    private Object await(final BlockingQueue<Object> q, final Link link, final long timeoutMs, final String what)
         throws Fallback, InterruptedException
     {
-        final Object r = q.poll(timeoutMs, TimeUnit.MILLISECONDS);
-        if (r == null)
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (true)
         {
-            throw new Fallback("no answer to " + what + " within " + timeoutMs + " ms");
+            final Object r = q.poll(deadlineNs - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (r == null)
+            {
+                throw new Fallback("no answer to " + what + " within " + timeoutMs + " ms");
+            }
+            if (r instanceof LinkClosed closed)
+            {
+                if (closed.link() != link)
+                {
+                    continue;   // an earlier connection's
+                }
+                throw new Fallback("connection closed while waiting for the answer to " + what);
+            }
+            return r;
         }
-        if (r == LINK_CLOSED)
-        {
-            throw new Fallback("connection closed while waiting for the answer to " + what);
-        }
-        return r;
     }
 
-    private static final Object LINK_CLOSED = new Object();
+    /** A reader thread's report that its connection ended (queued to wake a control thread waiting on it). */
+    private record LinkClosed(Link link)
+    {
+    }
 
     // -------------------------------------------------------------------------------------------------- reader threads
 

@@ -58,7 +58,7 @@ class JdcConfigTest
         final JdcConfig c = parse(SINGLE);
         assertEquals(1, c.upstreams().size());
         final JdcConfig.Upstream u = c.upstreams().get(0);
-        assertEquals("jdc", u.key());
+        assertEquals("jdc", u.configKey());
         assertEquals(3333, u.upstreamAddr().getPort());
         assertEquals(3334, u.jdsAddr().getPort());
         assertEquals("key-a", u.authorityKey());
@@ -73,7 +73,7 @@ class JdcConfigTest
         final JdcConfig c = parse(TABLES);
         assertEquals(2, c.upstreams().size());
         assertEquals(List.of("jdc.upstreams[0]", "jdc.upstreams[1]"),
-            c.upstreams().stream().map(JdcConfig.Upstream::key).toList());
+            c.upstreams().stream().map(JdcConfig.Upstream::configKey).toList());
         assertEquals("10.0.0.1", c.upstreams().get(0).upstreamAddr().getHostString());
         assertEquals("10.0.0.2", c.upstreams().get(1).jdsAddr().getHostString());
         assertEquals(34264, c.upstreams().get(1).jdsAddr().getPort());
@@ -83,14 +83,16 @@ class JdcConfigTest
         assertTrue(c.poolFallback());
         // every table with its own user: [jdc] needs none
         final JdcConfig own = parse(TABLES.replace("user_identity = \"farm\"\n", "")
-            .replace("authority_public_key = \"key-a\"\n", "authority_public_key = \"key-a\"\nuser_identity = \"x\"\n"));
+            .replace("authority_public_key = \"key-a\"\n",
+                "authority_public_key = \"key-a\"\nuser_identity = \"x\"\n"));
         assertEquals(List.of("x", "farm.b"), own.upstreams().stream().map(JdcConfig.Upstream::userIdentity).toList());
     }
 
     @Test
     void bothFormsAtOnceAreRefusedNamingTheKeys()
     {
-        final String both = TABLES.replace("fallback = \"pool\"\n", "fallback = \"pool\"\njds_addr = \"127.0.0.1:1\"\n");
+        final String both = TABLES.replace("fallback = \"pool\"\n",
+            "fallback = \"pool\"\njds_addr = \"127.0.0.1:1\"\n");
         final String message = error(both);
         assertTrue(message.startsWith("jdc.jds_addr: ") && message.contains("upstream_addr, jds_addr and " +
             "authority_public_key under [jdc]") && message.contains("[[jdc.upstreams]]") &&
@@ -112,7 +114,8 @@ class JdcConfigTest
         assertTrue(error(TABLES + "typo = 1\n").contains("jdc.upstreams[1].typo"));
         // the single form keeps its messages
         assertEquals("jdc.user_identity: is required", error(SINGLE.replace("user_identity = \"farm\"\n", "")));
-        assertTrue(error(SINGLE.replace("jds_addr = \"127.0.0.1:3334\"\n", "")).startsWith("jdc.jds_addr: is required"));
+        assertTrue(error(SINGLE.replace("jds_addr = \"127.0.0.1:3334\"\n", ""))
+            .startsWith("jdc.jds_addr: is required"));
     }
 
     @Test
