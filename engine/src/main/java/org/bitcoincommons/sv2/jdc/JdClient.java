@@ -1011,9 +1011,21 @@ public final class JdClient implements AutoCloseable
     /**
      * Gives the farm the pool's active job (reader or control thread): the pool's coinbase with the upstream channel's
      * extranonce prefix and padding moved into the local coinbase prefix, so the local extranonces nest as for
-     * declared jobs. The local job's id maps to the pool's job id for forwarding.
+     * declared jobs. The local job's id maps to the pool's job id for forwarding. The reader thread (a new job of the
+     * pool's) and the control thread (the fallback begins) may publish at once: the lock keeps the farm's last job the
+     * pool's newest, not an older one read first and published last, whose shares the pool would refuse as stale.
      */
     private void publishPoolJob(final boolean newTip)
+    {
+        synchronized (poolPublishLock)
+        {
+            publishPoolJobLocked(newTip);
+        }
+    }
+
+    private final Object poolPublishLock = new Object();
+
+    private void publishPoolJobLocked(final boolean newTip)
     {
         final Upstream u = upstream;
         final PoolJob j;
