@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import org.bitcoincommons.sv2.config.ConfigException;
 import org.bitcoincommons.sv2.config.EngineConfig;
+import org.bitcoincommons.sv2.config.JdcConfig;
 import org.bitcoincommons.sv2.engine.EndpointBindException;
 import org.bitcoincommons.sv2.engine.JobDeclarationClient;
 import picocli.CommandLine;
@@ -76,8 +77,14 @@ public final class JdcCommand implements Runnable
         }
         out.println("jdc: farm miners connect to stratum2+tcp://" + jdc.downstreamAddress().getHostString() + ":" +
             jdc.downstreamAddress().getPort() + "/" + jdc.authorityPublicKey());
-        out.println("jdc: pool " + c.jdc().upstreamAddr() + ", JDS " + c.jdc().jdsAddr() + " (" + c.jdc().mode() +
-            ", fallback " + c.jdc().fallback() + ")");
+        for (int i = 0; i < c.jdc().upstreams().size(); i++)
+        {
+            final JdcConfig.Upstream u = c.jdc().upstreams().get(i);
+            out.println("jdc: upstream #" + i + ": pool " + u.upstreamAddr() + ", JDS " + u.jdsAddr() + " (user " +
+                u.userIdentity() + ")");
+        }
+        out.println("jdc: " + c.jdc().mode() + ", fallback " + c.jdc().fallback() +
+            (c.jdc().upstreams().size() > 1 ? ", the next upstream after a failure" : ""));
         out.flush();
         final Thread hook = new Thread(jdc::close, "sv2-jdc-shutdown");
         try (StopSignals signals = StopSignals.install())
@@ -131,8 +138,10 @@ public final class JdcCommand implements Runnable
                 throw new IllegalStateException(ex);
             }
         }
-        return String.format("%s | declared %s, refused %s, custom jobs %s, stale tips %s | shares forwarded %s, "
+        return String.format("%s on upstream #%s %s (switches %s) | declared %s, refused %s, custom jobs %s, "
+            + "stale tips %s | shares forwarded %s, "
             + "accepted upstream %s | blocks %s, pushed %s | fallbacks %s, recoveries %s%s", s.get("mode"),
+            s.get("upstream_index"), s.get("upstream_addr"), s.get("upstream_switches"),
             s.get("jobs_declared"), s.get("declarations_refused"), s.get("custom_jobs"), s.get("stale_chain_tip"),
             s.get("shares_forwarded"), s.get("shares_accepted_upstream"), s.get("blocks_found"),
             s.get("push_solutions"), s.get("fallbacks"), s.get("recoveries"),

@@ -113,7 +113,8 @@ public final class JobDeclarationClient implements AutoCloseable
     }
 
     /**
-     * Declared jobs, refusals, stale-tip races, fallbacks and recoveries, shares forwarded and accepted upstream,
+     * The current upstream (index, pool and JDS address) and the switches between upstreams, declared jobs, refusals,
+     * stale-tip races, fallbacks and recoveries, shares forwarded and accepted upstream,
      * blocks and PushSolutions, the last error (any thread).
      */
     public Map<String, Object> status()

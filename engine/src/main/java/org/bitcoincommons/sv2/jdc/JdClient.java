@@ -125,7 +125,9 @@ public final class JdClient implements AutoCloseable
     private final EngineConfig config;
     private final JdcConfig jc;
     private final EpochClock clock;
-    private final byte[] authority;
+    /** The configured upstreams in the order they are tried, and each one's decoded authority key. */
+    private final List<JdcConfig.Upstream> upstreams;
+    private final byte[][] authorities;
     private final PoolServer local;
     private final BeforeSetCustomJob beforeSetCustomJob;
     private final ExecutorService sender = Executors.newSingleThreadExecutor(r ->
@@ -168,8 +170,16 @@ public final class JdClient implements AutoCloseable
     private volatile int[] lastMissingPositions = new int[0];
     private Thread control;
     private long requestIds = 1;
-    /** Control thread: custom jobs set since the last connect; a fallback since the last custom job. */
-    private long customJobsSinceConnect;
+    /** The upstream ({@link #upstreams} index) the client connects to or works with; written by the control thread. */
+    private volatile int upstreamIndex;
+    /** Control thread: the upstream whose pool {@link #mining} is connected to (kept across a "pool" fallback). */
+    private int miningIndex = -1;
+    /**
+     * Control thread: this attempt got as far as work the pool took (a custom job; coinbase-only: the channel open
+     * and a token), which resets the backoff.
+     */
+    private boolean reachedWork;
+    /** Control thread: a fallback since the last custom job. */
     private boolean recovering;
     /** Control thread: the prev hash a stale-chain-tip named; jobs still on it are not declared. */
     private byte[] staleTip;
@@ -188,6 +198,7 @@ public final class JdClient implements AutoCloseable
     private final AtomicLong staleChainTip = new AtomicLong();
     private final AtomicLong tokensRefused = new AtomicLong();
     private final AtomicLong fallbacks = new AtomicLong();
+    private final AtomicLong upstreamSwitches = new AtomicLong();
     private final AtomicLong recoveries = new AtomicLong();
     private final AtomicLong sharesForwarded = new AtomicLong();
     private final AtomicLong sharesNotForwarded = new AtomicLong();
@@ -213,13 +224,19 @@ public final class JdClient implements AutoCloseable
         this.config = config;
         this.jc = config.jdc();
         this.clock = clock;
-        try
+        this.upstreams = jc.upstreams();
+        this.authorities = new byte[upstreams.size()][];
+        for (int i = 0; i < upstreams.size(); i++)
         {
-            this.authority = AuthorityKeys.decodePublic(jc.authorityKey());
-        }
-        catch (final RuntimeException ex)
-        {
-            throw new ConfigException("jdc.authority_public_key: not an authority public key (" + ex.getMessage() + ")");
+            try
+            {
+                authorities[i] = AuthorityKeys.decodePublic(upstreams.get(i).authorityKey());
+            }
+            catch (final RuntimeException ex)
+            {
+                throw new ConfigException(upstreams.get(i).configKey() + ".authority_public_key: not an authority "
+                    + "public key (" + ex.getMessage() + ")");
+            }
         }
         this.beforeSetCustomJob = beforeSetCustomJob;
         this.local = new PoolServer(config, clock, (c, network, accounting, refresh) ->
@@ -261,6 +278,12 @@ public final class JdClient implements AutoCloseable
     {
         final Map<String, Object> m = new LinkedHashMap<>();
         m.put("mode", mode.name().toLowerCase(java.util.Locale.ROOT));
+        final int index = upstreamIndex;
+        m.put("upstream_index", index);
+        m.put("upstream_addr", hostPort(upstreams.get(index).upstreamAddr()));
+        m.put("jds_addr", hostPort(upstreams.get(index).jdsAddr()));
+        m.put("upstreams", upstreams.size());
+        m.put("upstream_switches", upstreamSwitches.get());
         m.put("upstream_connected", mining != null && !mining.closed());
         m.put("jds_connected", jds != null && !jds.closed());
         m.put("jobs_declared", declared.get());
@@ -285,6 +308,29 @@ public final class JdClient implements AutoCloseable
         m.put("shares_forwarded_on_pool_jobs", poolSharesForwarded.get());
         m.put("last_error", lastError);
         return m;
+    }
+
+    private static String hostPort(final InetSocketAddress a)
+    {
+        return a.getHostString() + ":" + a.getPort();
+    }
+
+    /** The index (in configuration order) of the upstream the client works with or tries next. */
+    public int upstreamIndex()
+    {
+        return upstreamIndex;
+    }
+
+    /** The upstream the client works with or tries next. */
+    public JdcConfig.Upstream currentUpstream()
+    {
+        return upstreams.get(upstreamIndex);
+    }
+
+    /** Moves from one upstream to the next after a failure (never with a single upstream). */
+    public long upstreamSwitches()
+    {
+        return upstreamSwitches.get();
     }
 
     public long jobsDeclared()
@@ -369,14 +415,26 @@ public final class JdClient implements AutoCloseable
     private void controlLoop()
     {
         long backoffMs = jc.retryMinMs();
+        String failure = null;
         while (running)
         {
             try
             {
+                if (failure != null && upstreams.size() > 1)
+                {
+                    switchUpstream(failure);
+                }
+                failure = null;
+                reachedWork = false;
                 connect();
+                if (jc.coinbaseOnly())
+                {
+                    reachedWork = true;   // the channel is open and the JDS gave a token
+                }
                 if (mode != Mode.DECLARING)
                 {
-                    LOG.info("jdc: declaring to {} (upstream channel {})", jc.jdsAddr(), upstream.channelId());
+                    LOG.info("jdc: declaring to upstream #{} (JDS {}, pool {}, upstream channel {})", upstreamIndex,
+                        currentUpstream().jdsAddr(), currentUpstream().upstreamAddr(), upstream.channelId());
                     mode = Mode.DECLARING;
                 }
                 poolJobs = false;
@@ -390,6 +448,7 @@ public final class JdClient implements AutoCloseable
                     break;
                 }
                 lastError = String.valueOf(ex.getMessage());
+                failure = lastError;
                 // "pool": while the pool's channel is still up, the farm mines the pool's own jobs through it
                 final boolean keepPool = jc.poolFallback() && mining != null && !mining.closed() &&
                     upstream != null;
@@ -401,9 +460,9 @@ public final class JdClient implements AutoCloseable
                 {
                     disconnect();
                 }
-                if (customJobsSinceConnect > 0)
+                if (reachedWork)
                 {
-                    backoffMs = jc.retryMinMs();   // it worked for a while: retry soon
+                    backoffMs = jc.retryMinMs();   // this upstream worked for a while: retry soon
                 }
                 final Mode target = keepPool ? Mode.POOL : Mode.SOLO;
                 if (mode != target)
@@ -443,10 +502,30 @@ public final class JdClient implements AutoCloseable
         }
     }
 
-    /** Connects what is not connected: the pool's channel (kept across a "pool" fallback), then the JDS. */
+    /**
+     * Control thread, between attempts: the next upstream in configuration order (wrapping around). The farm keeps
+     * mining what the fallback gave it until the attempt on the next upstream connects.
+     */
+    private void switchUpstream(final String reason)
+    {
+        final int from = upstreamIndex;
+        final int to = (from + 1) % upstreams.size();
+        upstreamSwitches.incrementAndGet();
+        LOG.warn("jdc: switching from upstream #{} (pool {}, JDS {}) to #{} (pool {}, JDS {}): {}", from,
+            upstreams.get(from).upstreamAddr(), upstreams.get(from).jdsAddr(), to, upstreams.get(to).upstreamAddr(),
+            upstreams.get(to).jdsAddr(), reason);
+        upstreamIndex = to;
+    }
+
+    /**
+     * Connects what is not connected: the current upstream's pool channel (kept across a "pool" fallback when the
+     * upstream stays the same), then its JDS.
+     */
     private void connect() throws IOException, Fallback, InterruptedException
     {
-        if (mining == null || mining.closed() || upstream == null)
+        final int index = upstreamIndex;
+        final JdcConfig.Upstream target = upstreams.get(index);
+        if (mining == null || mining.closed() || upstream == null || miningIndex != index)
         {
             disconnect();
             connectMining();
@@ -457,10 +536,17 @@ public final class JdClient implements AutoCloseable
         }
         jdsReplies.clear();
         tokens.clear();
-        final Link j = new Link("jds", jc.jdsAddr(), authority, CommonProtocol.PROTOCOL_JOB_DECLARATION,
+        final Link j = new Link("jds", target.jdsAddr(), authorities[index], CommonProtocol.PROTOCOL_JOB_DECLARATION,
             jc.coinbaseOnly() ? 0 : CommonProtocol.FLAG_DECLARE_TX_DATA, jc.responseTimeoutMs());
         jds = j;
-        j.startReader(this::onJdsFrame, reason -> onLinkClosed(j, jdsReplies, reason));
+        // frames a previous connection's reader still decodes after its close are not this upstream's
+        j.startReader((type, b, offset, length) ->
+        {
+            if (jds == j)
+            {
+                onJdsFrame(type, b, offset, length);
+            }
+        }, reason -> onLinkClosed(j, jdsReplies, reason));
         final AllocateMiningJobTokenSuccess first = takeToken();
         tokens.addFirst(first);
     }
@@ -475,16 +561,26 @@ public final class JdClient implements AutoCloseable
             poolActiveJobId = -1;
         }
         final long timeoutMs = jc.responseTimeoutMs();
-        final Link m = new Link("pool", jc.upstreamAddr(), authority, CommonProtocol.PROTOCOL_MINING,
+        final int index = upstreamIndex;
+        final JdcConfig.Upstream target = upstreams.get(index);
+        final Link m = new Link("pool", target.upstreamAddr(), authorities[index], CommonProtocol.PROTOCOL_MINING,
             CommonProtocol.FLAG_REQUIRES_WORK_SELECTION | CommonProtocol.FLAG_REQUIRES_VERSION_ROLLING, timeoutMs);
         mining = m;
-        m.startReader(this::onMiningFrame, reason -> onLinkClosed(m, upstreamReplies, reason));
+        miningIndex = index;
+        m.startReader((type, b, offset, length) ->
+        {
+            if (mining == m)
+            {
+                onMiningFrame(type, b, offset, length);
+            }
+        }, reason -> onLinkClosed(m, upstreamReplies, reason));
         final int localLength = PoolLogic.CHANNEL_PREFIX_LENGTH + config.pool().extranonceSize();
         final byte[] max = new byte[32];
         Arrays.fill(max, (byte)0xff);
         final long req = nextRequestId();
-        m.send(new OpenExtendedMiningChannel(req, jc.userIdentity(), (float)jc.nominalHashrate(), max, localLength));
-        final Object reply = await(upstreamReplies, timeoutMs, "OpenExtendedMiningChannel");
+        m.send(new OpenExtendedMiningChannel(req, target.userIdentity(), (float)jc.nominalHashrate(), max,
+            localLength));
+        final Object reply = await(upstreamReplies, m, timeoutMs, "OpenExtendedMiningChannel");
         if (reply instanceof OpenMiningChannelError e)
         {
             throw new Fallback("the pool refused the upstream channel: " + e.errorCode());
@@ -499,7 +595,6 @@ public final class JdClient implements AutoCloseable
         final byte[] lead = Arrays.copyOf(open.extranoncePrefix(), open.extranoncePrefix().length + pad);
         upstreamTarget = open.target().clone();
         upstreamJobIds.clear();
-        customJobsSinceConnect = 0;
         upstream = new Upstream(open.channelId(), open.extranoncePrefix().clone(), open.extranonceSize(), lead, pad);
     }
 
@@ -534,7 +629,7 @@ public final class JdClient implements AutoCloseable
             LOG.info("jdc: {} connection closed: {}", link.name(), reason);
         }
         // wakes the control thread if it waits for an answer on this link
-        replies.offer(LINK_CLOSED);
+        replies.offer(new LinkClosed(link));
     }
 
     private void serve() throws Fallback, IOException, InterruptedException
@@ -600,7 +695,7 @@ public final class JdClient implements AutoCloseable
             byte[] active = null;
             while (active == null)
             {
-                final Object r = await(jdsReplies, jc.responseTimeoutMs(), "DeclareMiningJob");
+                final Object r = await(jdsReplies, jds, jc.responseTimeoutMs(), "DeclareMiningJob");
                 if (r instanceof ProvideMissingTransactions ask && ask.requestId() == req)
                 {
                     final List<byte[]> txs = new ArrayList<>(ask.unknownTxPositionList().length);
@@ -679,7 +774,7 @@ public final class JdClient implements AutoCloseable
             t.coinbaseSequence() & 0xffffffffL, outputs, t.coinbaseLockTime() & 0xffffffffL, path));
         while (true)
         {
-            final Object r = await(upstreamReplies, jc.responseTimeoutMs(), "SetCustomMiningJob");
+            final Object r = await(upstreamReplies, mining, jc.responseTimeoutMs(), "SetCustomMiningJob");
             if (r instanceof SetCustomMiningJobSuccess ok && ok.requestId() == req)
             {
                 if (upstreamJobIds.size() >= MAX_MAPPED_JOBS)
@@ -698,7 +793,7 @@ public final class JdClient implements AutoCloseable
                 lastDeclareToCustomJobUs = (System.nanoTime() - declareStartNs) / 1000;
                 LOG.info("jdc: job {} ({} transactions) is the pool's custom job {}, {} us after its declaration began",
                     job.jobId(), job.template().transactions().size(), ok.jobId(), lastDeclareToCustomJobUs);
-                customJobsSinceConnect++;
+                reachedWork = true;
                 return true;
             }
             if (r instanceof SetCustomMiningJobError e && e.requestId() == req)
@@ -733,7 +828,7 @@ public final class JdClient implements AutoCloseable
         }
         if (t == null)
         {
-            jds.send(new AllocateMiningJobToken(jc.userIdentity(), nextRequestId()));
+            jds.send(new AllocateMiningJobToken(currentUpstream().userIdentity(), nextRequestId()));
             t = tokens.poll(jc.responseTimeoutMs(), TimeUnit.MILLISECONDS);
             if (t == null)
             {
@@ -741,7 +836,7 @@ public final class JdClient implements AutoCloseable
             }
         }
         acceptOutputs(t.coinbaseTxOutputs());
-        jds.send(new AllocateMiningJobToken(jc.userIdentity(), nextRequestId()));
+        jds.send(new AllocateMiningJobToken(currentUpstream().userIdentity(), nextRequestId()));
         tokenAtMs = clock.time();
         return t;
     }
@@ -771,22 +866,38 @@ public final class JdClient implements AutoCloseable
         }
     }
 
-    private Object await(final BlockingQueue<Object> q, final long timeoutMs, final String what)
+    /**
+     * The next reply on {@code q} for a request sent on {@code link}. A previous connection's close, which its reader
+     * thread may report after the queue was cleared for a new connection, is skipped: only {@code link}'s close ends
+     * the wait.
+     */
+    private Object await(final BlockingQueue<Object> q, final Link link, final long timeoutMs, final String what)
         throws Fallback, InterruptedException
     {
-        final Object r = q.poll(timeoutMs, TimeUnit.MILLISECONDS);
-        if (r == null)
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (true)
         {
-            throw new Fallback("no answer to " + what + " within " + timeoutMs + " ms");
+            final Object r = q.poll(deadlineNs - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (r == null)
+            {
+                throw new Fallback("no answer to " + what + " within " + timeoutMs + " ms");
+            }
+            if (r instanceof LinkClosed closed)
+            {
+                if (closed.link() != link)
+                {
+                    continue;   // an earlier connection's
+                }
+                throw new Fallback("connection closed while waiting for the answer to " + what);
+            }
+            return r;
         }
-        if (r == LINK_CLOSED)
-        {
-            throw new Fallback("connection closed while waiting for the answer to " + what);
-        }
-        return r;
     }
 
-    private static final Object LINK_CLOSED = new Object();
+    /** A reader thread's report that its connection ended (queued to wake a control thread waiting on it). */
+    private record LinkClosed(Link link)
+    {
+    }
 
     // -------------------------------------------------------------------------------------------------- reader threads
 
@@ -900,9 +1011,21 @@ public final class JdClient implements AutoCloseable
     /**
      * Gives the farm the pool's active job (reader or control thread): the pool's coinbase with the upstream channel's
      * extranonce prefix and padding moved into the local coinbase prefix, so the local extranonces nest as for
-     * declared jobs. The local job's id maps to the pool's job id for forwarding.
+     * declared jobs. The local job's id maps to the pool's job id for forwarding. The reader thread (a new job of the
+     * pool's) and the control thread (the fallback begins) may publish at once: the lock keeps the farm's last job the
+     * pool's newest, not an older one read first and published last, whose shares the pool would refuse as stale.
      */
     private void publishPoolJob(final boolean newTip)
+    {
+        synchronized (poolPublishLock)
+        {
+            publishPoolJobLocked(newTip);
+        }
+    }
+
+    private final Object poolPublishLock = new Object();
+
+    private void publishPoolJobLocked(final boolean newTip)
     {
         final Upstream u = upstream;
         final PoolJob j;

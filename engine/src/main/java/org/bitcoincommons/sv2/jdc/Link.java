@@ -40,7 +40,8 @@ final class Link implements AutoCloseable
     /**
      * Connects, handshakes and sets the connection up.
      *
-     * @throws IOException on a connection, handshake or SetupConnection failure (the message says which)
+     * @throws IOException on a connection, handshake or SetupConnection failure (the message names the connection, its
+     *                     address and the failure)
      */
     Link(final String name, final InetSocketAddress address, final byte[] authorityKey, final int protocol,
         final long flags, final long timeoutMs) throws IOException
@@ -75,7 +76,11 @@ final class Link implements AutoCloseable
         catch (final IOException | RuntimeException ex)
         {
             socket.close();
-            throw ex instanceof IOException io ? io : new IOException(name + ": " + ex.getMessage(), ex);
+            // "jds 127.0.0.1:3334: CERT_BAD_SIGNATURE: ...": which connection of which upstream failed, and why
+            final String where = name + " " + address.getHostString() + ":" + address.getPort();
+            final String why = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+            throw new IOException(why.startsWith(name + ": ") ? where + why.substring(name.length()) :
+                where + ": " + why, ex);
         }
     }
 

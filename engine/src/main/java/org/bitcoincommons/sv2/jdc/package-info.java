@@ -36,6 +36,17 @@
  *       ({@code PoolServer.publishJob}): the pool's coinbase parts with the channel's extranonce prefix and padding
  *       moved into the prefix, the pool's merkle path, prev hash, nbits and version. Shares on them are forwarded
  *       under the pool's job ids; a block on them is left to the pool (the client lacks the transactions).</li>
+ *   <li>Several upstreams ({@code [[jdc.upstreams]]}: each a pool, its JDS, its authority key and optionally its own
+ *       user): the client works with one at a time. Every failure that makes it fall back (a lost pool or JDS
+ *       connection, an unanswered request, a hard refusal, a failed connect or handshake) sends the next attempt,
+ *       after the backoff, to the next upstream in configuration order, wrapping round after the last; between
+ *       attempts the farm mines as the fallback says ("pool": the pool of the upstream that just failed, while its
+ *       channel is up). The client does not go back to the first upstream when it returns: it stays on the one that
+ *       works, and only a failure moves it on, so a flapping first pool does not pull the farm back and forth. The
+ *       backoff starts again from {@code retry_min_ms} after an attempt that got as far as an accepted custom job
+ *       (coinbase-only: an open channel and a token). Each upstream's key is checked in both of its handshakes.
+ *       A single upstream is the same list of one: its "pool" fallback keeps the pool's channel and reconnects only
+ *       the JDS, as before.</li>
  * </ul>
  * <b>Threads.</b> The local pool's threads as in a pool; one control thread (connects, declares, falls back; the only
  * writer of the declaration state); one sender thread (share forwarding and PushSolution, queued by the local logic
