@@ -119,11 +119,8 @@ public final class EchoFloor
         {
             for (int i = 0; i < connections; i++)
             {
-                // the same client sockets as the load generator's miners: direct, from spread loopback sources
-                final Client c = new Client(new Socket(java.net.Proxy.NO_PROXY), messageBytes, intervalNs, latency,
-                    echoed, ring);
+                final Client c = new Client(new Socket(), messageBytes, intervalNs, latency, echoed, ring);
                 c.socket.setTcpNoDelay(true);
-                LoopbackSources.bind(c.socket, server, i);
                 clients.add(c);
             }
             final long c0 = System.nanoTime();

@@ -541,7 +541,6 @@ public final class LoadGenerator implements ShareLoad
                 {
                     socket.setReceiveBufferSize(receiveBufferBytes);
                 }
-                LoopbackSources.bind(socket, options.pool(), index);
                 socket.connect(options.pool(), (int)options.connectTimeoutMs());
                 socket.setTcpNoDelay(true);
                 final var in = new BufferedInputStream(CountingStreams.in(socket.getInputStream(), bytesIn), 2048);

@@ -258,8 +258,7 @@ public final class Sv1LoadGenerator implements ShareLoad
 
         private void connect() throws IOException
         {
-            socket = new Socket(java.net.Proxy.NO_PROXY);
-            LoopbackSources.bind(socket, options.pool(), index);
+            socket = new Socket();
             socket.connect(options.pool(), (int)options.connectTimeoutMs());
             socket.setTcpNoDelay(true);
             socket.setSoTimeout((int)options.connectTimeoutMs());
