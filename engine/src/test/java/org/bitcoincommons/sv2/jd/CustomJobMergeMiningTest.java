@@ -144,23 +144,10 @@ class CustomJobMergeMiningTest
             journal_dir = "%s/journal"
             shares_per_minute = 6
             coinbase_address = "%s"
-            [template]
-            sources = ["bitcoind"]
-            network = "mainnet"
-            [template.bitcoind]
-            rpc_url = "%s"
-            rpc_user = "pool"
-            rpc_password = "hunter2"
-            poll_interval_ms = 500
-            [jds]
-            listen_addr = "127.0.0.1:0"
-            mempool_poll_ms = 100
-            mode = "%s"
-            [api]
-            enabled = false
             """.formatted(withRsk ? ", \"rsk\"" : "", path, path, nmc.url(), rskChain, path,
-            JobDeclarationEndToEndTest.MAINNET_PAYOUT, node.url(), mode),
-            dir);
+            JobDeclarationEndToEndTest.MAINNET_PAYOUT)
+            + JdPoolConfig.bitcoindSource(node.url(), 500)
+            + JdPoolConfig.jdsWithoutApi("127.0.0.1:0", 100, "mode = \"" + mode + "\""), dir);
         pool = new PoolServer(config, System::currentTimeMillis, MergeMiningCoordinator.FACTORY);
         pool.start();
         closing.add(pool::close);

@@ -197,20 +197,9 @@ class CustomJobThroughputTest
                 journal_dir = "%s/journal"
                 min_hashrate = 0.000001
                 coinbase_address = "%s"
-                [template]
-                sources = ["bitcoind"]
-                network = "mainnet"
-                [template.bitcoind]
-                rpc_url = "%s"
-                rpc_user = "pool"
-                rpc_password = "hunter2"
-                poll_interval_ms = 500
-                [jds]
-                listen_addr = "127.0.0.1:0"
-                mempool_poll_ms = 1000
-                [api]
-                enabled = false
-                """.formatted(nmc.url(), path, JobDeclarationEndToEndTest.MAINNET_PAYOUT, node.url()), dir);
+                """.formatted(nmc.url(), path, JobDeclarationEndToEndTest.MAINNET_PAYOUT)
+                + JdPoolConfig.bitcoindSource(node.url(), 500)
+                + JdPoolConfig.jdsWithoutApi("127.0.0.1:0", 1000, ""), dir);
             try (PoolServer pool = new PoolServer(config, System::currentTimeMillis, MergeMiningCoordinator.FACTORY))
             {
                 pool.start();

@@ -102,31 +102,9 @@ class JobDeclarationClientTest
         {
             node.hideFromMempool(txs.get(p).get("txid").asText());
         }
-        final EngineConfig config = EngineConfig.parse("""
-            [stratum_v2]
-            listen_addr = "127.0.0.1:0"
-            handshake_timeout_ms = 5000
-            [pool]
-            journal_dir = "%s"
-            shares_per_minute = 6
-            coinbase_address = "%s"
-            %s
-            [template]
-            sources = ["bitcoind"]
-            network = "mainnet"
-            [template.bitcoind]
-            rpc_url = "%s"
-            rpc_user = "pool"
-            rpc_password = "hunter2"
-            poll_interval_ms = 200
-            [jds]
-            listen_addr = "127.0.0.1:%d"
-            mempool_poll_ms = 100
-            %s
-            [api]
-            enabled = false
-            """.formatted(dir.resolve("pool-journal").toString().replace("\\", "/"),
-            JobDeclarationEndToEndTest.MAINNET_PAYOUT, poolKeys, node.url(), freePort(), jdsKeys), dir);
+        final EngineConfig config = EngineConfig.parse(JdPoolConfig.pool(dir.resolve("pool-journal"), poolKeys)
+            + JdPoolConfig.bitcoindSource(node.url(), 200)
+            + JdPoolConfig.jdsWithoutApi("127.0.0.1:" + freePort(), 100, jdsKeys), dir);
         pool = new PoolServer(config, () -> System.currentTimeMillis() + poolClockOffsetMs.get(), WorkLayerFactory.NONE);
         pool.start();
         closing.add(pool::close);
@@ -145,24 +123,7 @@ class JobDeclarationClientTest
 
     private String jdcToml(final FakeBitcoind source, final String extra)
     {
-        return """
-            [stratum_v2]
-            listen_addr = "127.0.0.1:0"
-            handshake_timeout_ms = 5000
-            [pool]
-            journal_dir = "%s"
-            shares_per_minute = 120
-            coinbase_address = "%s"
-            pool_signature = "/farm/"
-            extranonce_size = 4
-            [template]
-            sources = ["bitcoind"]
-            network = "mainnet"
-            [template.bitcoind]
-            rpc_url = "%s"
-            rpc_user = "pool"
-            rpc_password = "hunter2"
-            poll_interval_ms = 200
+        return JdPoolConfig.farm(dir.resolve("jdc-journal")) + JdPoolConfig.bitcoindSource(source.url(), 200) + """
             [api]
             enabled = false
             [jdc]
@@ -175,8 +136,7 @@ class JobDeclarationClientTest
             retry_min_ms = 200
             retry_max_ms = 800
             %s
-            """.formatted(dir.resolve("jdc-journal").toString().replace("\\", "/"), SOLO_PAYOUT, source.url(),
-            pool.sv2Address().getPort(), pool.authorityPublicKey(), pool.jds().localAddress().getPort(), extra);
+            """.formatted(pool.sv2Address().getPort(), pool.authorityPublicKey(), pool.jds().localAddress().getPort(), extra);
     }
 
     private JobDeclarationClient startJdc(final FakeBitcoind source, final JobDeclarationClient.Builder builder)

@@ -118,30 +118,9 @@ class JobDeclarationEndToEndTest
         {
             node.hideFromMempool(txs.get(p).get("txid").asText());
         }
-        final EngineConfig config = EngineConfig.parse("""
-            [stratum_v2]
-            listen_addr = "127.0.0.1:0"
-            handshake_timeout_ms = 5000
-            [pool]
-            journal_dir = "%s"
-            shares_per_minute = 6
-            coinbase_address = "%s"
-            [template]
-            sources = ["bitcoind"]
-            network = "mainnet"
-            [template.bitcoind]
-            rpc_url = "%s"
-            rpc_user = "pool"
-            rpc_password = "hunter2"
-            poll_interval_ms = 500
-            [jds]
-            listen_addr = "127.0.0.1:0"
-            mempool_poll_ms = 100
-            %s
-            [api]
-            enabled = false
-            """.formatted(dir.resolve("journal").toString().replace("\\", "/"), MAINNET_PAYOUT, node.url(), jdsKeys),
-            dir);
+        final EngineConfig config = EngineConfig.parse(JdPoolConfig.pool(dir.resolve("journal"), "")
+            + JdPoolConfig.bitcoindSource(node.url(), 500)
+            + JdPoolConfig.jdsWithoutApi("127.0.0.1:0", 100, jdsKeys), dir);
         pool = new PoolServer(config, clock, WorkLayerFactory.NONE);
         pool.start();
         closing.add(pool::close);

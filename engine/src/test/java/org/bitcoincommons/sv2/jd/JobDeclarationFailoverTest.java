@@ -61,29 +61,9 @@ class JobDeclarationFailoverTest
     /** A pool with its JDS; keys are generated per pool, so no two pools share an authority key. */
     private PoolServer startPool(final String name) throws Exception
     {
-        final EngineConfig config = EngineConfig.parse("""
-            [stratum_v2]
-            listen_addr = "127.0.0.1:0"
-            handshake_timeout_ms = 5000
-            [pool]
-            journal_dir = "%s"
-            shares_per_minute = 6
-            coinbase_address = "%s"
-            [template]
-            sources = ["bitcoind"]
-            network = "mainnet"
-            [template.bitcoind]
-            rpc_url = "%s"
-            rpc_user = "pool"
-            rpc_password = "hunter2"
-            poll_interval_ms = 200
-            [jds]
-            listen_addr = "127.0.0.1:%d"
-            mempool_poll_ms = 100
-            [api]
-            enabled = false
-            """.formatted(dir.resolve(name + "-journal").toString().replace("\\", "/"),
-            JobDeclarationEndToEndTest.MAINNET_PAYOUT, node.url(), freePort()), dir);
+        final EngineConfig config = EngineConfig.parse(JdPoolConfig.pool(dir.resolve(name + "-journal"), "")
+            + JdPoolConfig.bitcoindSource(node.url(), 200)
+            + JdPoolConfig.jdsWithoutApi("127.0.0.1:" + freePort(), 100, ""), dir);
         final PoolServer pool = new PoolServer(config, System::currentTimeMillis, WorkLayerFactory.NONE);
         pool.start();
         closing.add(pool::close);
@@ -118,24 +98,7 @@ class JobDeclarationFailoverTest
     /** @param retryMinMs the first retry delay (the maximum is four times it) */
     private String jdcToml(final String upstreams, final String extra, final long retryMinMs)
     {
-        return """
-            [stratum_v2]
-            listen_addr = "127.0.0.1:0"
-            handshake_timeout_ms = 5000
-            [pool]
-            journal_dir = "%s"
-            shares_per_minute = 120
-            coinbase_address = "%s"
-            pool_signature = "/farm/"
-            extranonce_size = 4
-            [template]
-            sources = ["bitcoind"]
-            network = "mainnet"
-            [template.bitcoind]
-            rpc_url = "%s"
-            rpc_user = "pool"
-            rpc_password = "hunter2"
-            poll_interval_ms = 200
+        return JdPoolConfig.farm(dir.resolve("jdc-journal")) + JdPoolConfig.bitcoindSource(node.url(), 200) + """
             [api]
             enabled = false
             [jdc]
@@ -146,8 +109,7 @@ class JobDeclarationFailoverTest
             retry_max_ms = %d
             %s
             %s
-            """.formatted(dir.resolve("jdc-journal").toString().replace("\\", "/"),
-            JobDeclarationClientTest.SOLO_PAYOUT, node.url(), retryMinMs, 4 * retryMinMs, extra, upstreams);
+            """.formatted(retryMinMs, 4 * retryMinMs, extra, upstreams);
     }
 
     private JobDeclarationClient startJdc(final String upstreams) throws Exception

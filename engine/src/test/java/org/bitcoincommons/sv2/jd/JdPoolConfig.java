@@ -1,0 +1,78 @@
+package org.bitcoincommons.sv2.jd;
+
+import java.nio.file.Path;
+
+/**
+ * The TOML the Job Declaration tests' pools share, in sections: SV2 on an ephemeral port and the pool paying the
+ * mainnet test address, the fake node as the template source (mainnet, basic auth pool / hunter2), and a JDS with
+ * the API off. Each returns whole lines; a test adds its own keys in between.
+ */
+final class JdPoolConfig
+{
+    private JdPoolConfig()
+    {
+    }
+
+    /** {@code [stratum_v2]} on 127.0.0.1:0 and {@code [pool]} journaling in {@code journal}, then {@code extra}. */
+    static String pool(final Path journal, final String extra)
+    {
+        return listenerAndJournal(journal) + """
+            shares_per_minute = 6
+            coinbase_address = "%s"
+            %s
+            """.formatted(JobDeclarationEndToEndTest.MAINNET_PAYOUT, extra);
+    }
+
+    /**
+     * A JD client's local side: {@code [stratum_v2]} on 127.0.0.1:0 for the farm's miners and {@code [pool]} journaling
+     * in {@code journal}, the solo payout and coinbase signature, 4 rollable extranonce bytes.
+     */
+    static String farm(final Path journal)
+    {
+        return listenerAndJournal(journal) + """
+            shares_per_minute = 120
+            coinbase_address = "%s"
+            pool_signature = "/farm/"
+            extranonce_size = 4
+            """.formatted(JobDeclarationClientTest.SOLO_PAYOUT);
+    }
+
+    private static String listenerAndJournal(final Path journal)
+    {
+        return """
+            [stratum_v2]
+            listen_addr = "127.0.0.1:0"
+            handshake_timeout_ms = 5000
+            [pool]
+            journal_dir = "%s"
+            """.formatted(journal.toString().replace("\\", "/"));
+    }
+
+    /** {@code [template]} and {@code [template.bitcoind]}: the fake node at {@code nodeUrl}, polled every so often. */
+    static String bitcoindSource(final java.net.URI nodeUrl, final int pollIntervalMs)
+    {
+        return """
+            [template]
+            sources = ["bitcoind"]
+            network = "mainnet"
+            [template.bitcoind]
+            rpc_url = "%s"
+            rpc_user = "pool"
+            rpc_password = "hunter2"
+            poll_interval_ms = %d
+            """.formatted(nodeUrl, pollIntervalMs);
+    }
+
+    /** {@code [jds]} on {@code listen}, reading the mempool every so often, then {@code extra}; then the API off. */
+    static String jdsWithoutApi(final String listen, final int mempoolPollMs, final String extra)
+    {
+        return """
+            [jds]
+            listen_addr = "%s"
+            mempool_poll_ms = %d
+            %s
+            [api]
+            enabled = false
+            """.formatted(listen, mempoolPollMs, extra);
+    }
+}
