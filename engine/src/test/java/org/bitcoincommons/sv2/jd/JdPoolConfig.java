@@ -13,6 +13,15 @@ final class JdPoolConfig
     {
     }
 
+    /** A TCP port free a moment ago on this machine, for a JDS whose address is written into the config. */
+    static int freePort() throws java.io.IOException
+    {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0))
+        {
+            return s.getLocalPort();
+        }
+    }
+
     /** {@code [stratum_v2]} on 127.0.0.1:0 and {@code [pool]} journaling in {@code journal}, then {@code extra}. */
     static String pool(final Path journal, final String extra)
     {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -80,14 +79,6 @@ class JobDeclarationClientTest
         }
     }
 
-    private static int freePort() throws Exception
-    {
-        try (ServerSocket s = new ServerSocket(0))
-        {
-            return s.getLocalPort();
-        }
-    }
-
     /** The pool with its JDS on a fixed port (it is restarted there), keys fixed in the file. */
     private void startPool(final FakeBitcoind node, final int... hidden) throws Exception
     {
@@ -104,7 +95,7 @@ class JobDeclarationClientTest
         }
         final EngineConfig config = EngineConfig.parse(JdPoolConfig.pool(dir.resolve("pool-journal"), poolKeys)
             + JdPoolConfig.bitcoindSource(node.url(), 200)
-            + JdPoolConfig.jdsWithoutApi("127.0.0.1:" + freePort(), 100, jdsKeys), dir);
+            + JdPoolConfig.jdsWithoutApi("127.0.0.1:" + JdPoolConfig.freePort(), 100, jdsKeys), dir);
         pool = new PoolServer(config, () -> System.currentTimeMillis() + poolClockOffsetMs.get(), WorkLayerFactory.NONE);
         pool.start();
         closing.add(pool::close);

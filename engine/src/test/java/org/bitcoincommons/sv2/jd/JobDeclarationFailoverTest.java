@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -50,20 +49,12 @@ class JobDeclarationFailoverTest
         }
     }
 
-    private static int freePort() throws Exception
-    {
-        try (ServerSocket s = new ServerSocket(0))
-        {
-            return s.getLocalPort();
-        }
-    }
-
     /** A pool with its JDS; keys are generated per pool, so no two pools share an authority key. */
     private PoolServer startPool(final String name) throws Exception
     {
         final EngineConfig config = EngineConfig.parse(JdPoolConfig.pool(dir.resolve(name + "-journal"), "")
             + JdPoolConfig.bitcoindSource(node.url(), 200)
-            + JdPoolConfig.jdsWithoutApi("127.0.0.1:" + freePort(), 100, ""), dir);
+            + JdPoolConfig.jdsWithoutApi("127.0.0.1:" + JdPoolConfig.freePort(), 100, ""), dir);
         final PoolServer pool = new PoolServer(config, System::currentTimeMillis, WorkLayerFactory.NONE);
         pool.start();
         closing.add(pool::close);
