@@ -480,7 +480,7 @@ public final class BenchLoadCommand implements Runnable
         return b;
     }
 
-    private static void post(final URI api, final String path)
+    static void post(final URI api, final String path)
     {
         try
         {

@@ -60,6 +60,11 @@ public final class BenchStormCommand implements Runnable
         description = "Storm connections being set up at a time by this generator (default ${DEFAULT-VALUE}).")
     int stormConcurrency;
 
+    @Option(names = "--crowd-nice", defaultValue = "0",
+        description = "Nice value (0..19) of this generator's carriers that run the storm's crowd, which stands for "
+            + "machines elsewhere: niced, it takes the CPU after the pool and the measured miners (default ${DEFAULT-VALUE}).")
+    int crowdNice;
+
     @Option(names = "--storms", defaultValue = "1",
         description = "Storms one after another on the same pool, each crowd closed before the next: the first meets a "
             + "cold JVM (a restart), the later ones a warm one (an upstream failover) (default ${DEFAULT-VALUE}).")
@@ -114,12 +119,13 @@ public final class BenchStormCommand implements Runnable
         if (connections < 1 || storm < 1 || storms < 1 || storms > 10 || stormConcurrency < 1 || rate <= 0 || batch < 1 || inflight < batch
             || handshakeConcurrency < 0 || preparedKeys < 0 || connections + storm > MAX_CONNECTIONS
             || admissionMaxInFlight < 0 || admissionRate < 0 || admissionBurst < 1 || admissionAdaptiveP99Us < 0
-            || admissionMinRate < 1 || (admissionAdaptiveP99Us > 0 && (admissionRate == 0 || admissionMinRate > admissionRate)))
+            || admissionMinRate < 1 || crowdNice < 0 || crowdNice > 19 || (admissionAdaptiveP99Us > 0 && (admissionRate == 0 || admissionMinRate > admissionRate)))
         {
             throw new CliException(ExitCode.BAD_INPUT, "need --connections, --storm, --storm-concurrency >= 1, --storms 1..10, "
                 + "--rate > 0, --batch >= 1, --inflight >= --batch, --handshake-concurrency and --prepared-keys >= 0, --connections + --storm <= "
                 + MAX_CONNECTIONS + " (the benchmark pool's max_connections), --admission-* >= 0, --admission-burst and "
-                + "--admission-min-rate >= 1, and --admission-adaptive-p99-us only with --admission-rate >= --admission-min-rate");
+                + "--admission-min-rate >= 1, --crowd-nice 0..19, and --admission-adaptive-p99-us only with --admission-rate >= "
+                + "--admission-min-rate");
         }
         Process child = null;
         Path tmp = null;
@@ -147,12 +153,14 @@ public final class BenchStormCommand implements Runnable
             {
                 final double steadyConnect = steady.start();
                 Thread.sleep((long)(warmup * 1000));
+                BenchLoadCommand.post(api, "/api/latency/reset");
                 final LoadGenerator.Result before = steady.measureWhile(steadyConnect,
                     LoadGenerator.deadline((long)(seconds * 1000)));
+                beforeStages = poolStages(api);
                 final List<Map<String, Object>> done = new ArrayList<>();
                 for (int i = 0; i < storms; i++)
                 {
-                    done.add(oneStorm(address, pub, child, steady, steadyConnect, before));
+                    done.add(oneStorm(address, pub, api, child, steady, steadyConnect, before));
                     if (i + 1 < storms)
                     {
                         awaitConnections(api, connections, 30_000);
@@ -181,17 +189,18 @@ public final class BenchStormCommand implements Runnable
     }
 
     /** One storm: {@code --storm} miners connect while the steady miners are measured; the crowd is closed after. */
-    private Map<String, Object> oneStorm(final InetSocketAddress address, final byte[] pub, final Process child,
+    private Map<String, Object> oneStorm(final InetSocketAddress address, final byte[] pub, final URI api, final Process child,
         final LoadGenerator steady, final double steadyConnect, final LoadGenerator.Result before)
         throws InterruptedException
     {
         final LoadGenerator crowd = new LoadGenerator(new LoadGenerator.Options(address, pub, storm, 0, 0, 0, 1, 1,
-            120_000)).connectOnly(stormConcurrency);
+            120_000)).connectOnly(stormConcurrency).nice(crowdNice);
         try
         {
             final AtomicBoolean storming = new AtomicBoolean(true);
             final AtomicReference<Double> stormSeconds = new AtomicReference<>();
             final CpuMeter cpu = new CpuMeter(child);
+            BenchLoadCommand.post(api, "/api/latency/reset");
             final Thread stormer = Thread.ofPlatform().name("storm").start(() ->
             {
                 try
@@ -221,6 +230,7 @@ public final class BenchStormCommand implements Runnable
             m.put("p99_ratio", before.p99Us() > 0 ? Math.round(during.p99Us() / before.p99Us() * 100) / 100.0 : 0);
             m.put("pool_cpu_cores_during_storm", poolCores);
             m.put("client_cpu_cores_during_storm", clientCores);
+            m.put("pool_stages_during_storm", poolStages(api));
             return m;
         }
         finally
@@ -277,6 +287,33 @@ public final class BenchStormCommand implements Runnable
         }
     }
 
+    private Map<String, Object> beforeStages;
+
+    /**
+     * The pool's own share of the ack latency since the last /api/latency/reset (its two stages: a share read to its
+     * ack queued, the ack queued to its writer running), beside the generator's figure: what is left is the kernel's
+     * and the generator's.
+     */
+    private static Map<String, Object> poolStages(final URI api)
+    {
+        final Map<String, Object> m = new LinkedHashMap<>();
+        try
+        {
+            final JsonNode l = ChildPool.get(api, "/api/latency");
+            m.put("share_to_ack_queued_us", l.get("share_to_ack_queued_us"));
+            m.put("ack_queued_to_writer_us", l.get("ack_queued_to_writer_us"));
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            m.put("error", String.valueOf(ex.getMessage()));
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        return m;
+    }
+
     /** The pool's handshake counters from /metrics (queued for a turn, keys made inline). */
     private static JsonNode handshakeMetrics(final URI api)
     {
@@ -319,6 +356,7 @@ public final class BenchStormCommand implements Runnable
         m.put("storm_connect_seconds", first.get("storm_connect_seconds"));
         m.put("storm_handshakes_per_second", first.get("storm_handshakes_per_second"));
         m.put("storm_generator_concurrency", stormConcurrency);
+        m.put("crowd_nice", crowdNice);
         m.put("handshake_concurrency", handshakeConcurrency);
         m.put("prepared_ephemeral_keys", preparedKeys);
         final Map<String, Object> a = new LinkedHashMap<>();
@@ -330,6 +368,7 @@ public final class BenchStormCommand implements Runnable
         m.put("admission", a);
         m.put("load_average_before", loadAverageBefore);
         m.put("before", interval(before));
+        m.put("pool_stages_before", beforeStages);
         m.put("during_storm", first.get("during_storm"));
         m.put("p99_ratio", first.get("p99_ratio"));
         m.put("pool_cpu_cores_during_storm", first.get("pool_cpu_cores_during_storm"));

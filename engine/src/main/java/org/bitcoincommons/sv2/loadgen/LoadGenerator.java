@@ -34,6 +34,7 @@ import org.bitcoincommons.sv2.codec.mining.OpenExtendedMiningChannelSuccess;
 import org.bitcoincommons.sv2.codec.mining.NewExtendedMiningJob;
 import org.bitcoincommons.sv2.codec.mining.SubmitSharesSuccess;
 import org.bitcoincommons.sv2.noise.NoiseChannel;
+import org.bitcoincommons.sv2.nativelib.ThreadNice;
 import org.bitcoincommons.sv2.noise.NoiseConfig;
 import org.bitcoincommons.sv2.transport.FrameStream;
 import org.bitcoincommons.sv2.transport.QuicByteStream;
@@ -109,6 +110,8 @@ public final class LoadGenerator implements ShareLoad
     private volatile boolean paused;
     /** Connect, set up and open a channel, then only read (a reconnect storm's miners): see {@link #connectOnly}. */
     private boolean connectOnly;
+    /** The nice value of the carriers the miners run on (0: unchanged): see {@link #nice}. */
+    private int nice;
     private int connectConcurrency = 64;
     /** Readers on platform threads: see {@link #platformReaders()}. */
     private boolean platformReaders;
@@ -233,6 +236,22 @@ public final class LoadGenerator implements ShareLoad
         }
         this.connectOnly = true;
         this.connectConcurrency = concurrency;
+        return this;
+    }
+
+    /**
+     * Each miner's thread sets the nice value of the carrier it runs on (Linux; {@link ThreadNice}) before it
+     * connects: a reconnect storm's crowd stands for thousands of machines elsewhere, and niced it takes this
+     * machine's CPU only after the pool and the measured miners (its carriers must serve only it: the measured
+     * miners read and send on platform threads). 0: unchanged. Set before start.
+     */
+    public LoadGenerator nice(final int value)
+    {
+        if (value < 0 || value > 19)
+        {
+            throw new IllegalArgumentException("nice must be 0..19, got " + value);
+        }
+        this.nice = value;
         return this;
     }
 
@@ -467,6 +486,10 @@ public final class LoadGenerator implements ShareLoad
 
         void run()
         {
+            if (nice > 0)
+            {
+                ThreadNice.set(nice);
+            }
             try
             {
                 connecting.acquire();

@@ -17,7 +17,7 @@ class BenchStormCommandTest
     {
         final CliRunner r = CliRunner.run("bench", "storm", "--connections", "2", "--rate", "200", "--storm", "40",
             "--storm-concurrency", "8", "--storms", "2", "--seconds", "0.5", "--warmup", "0.3", "--handshake-concurrency", "1",
-            "--prepared-keys", "16", "--pool-heap", "256m", "--json");
+            "--prepared-keys", "16", "--pool-heap", "256m", "--crowd-nice", "5", "--json");
         assertEquals(0, r.exitCode(), r.err());
         final JsonNode json = new ObjectMapper().readTree(r.out());
         assertEquals(40, json.get("storm_connections").asInt());
@@ -27,12 +27,19 @@ class BenchStormCommandTest
         assertTrue(json.get("before").get("shares_accepted").asLong() > 0, r.out());
         final JsonNode during = json.get("during_storm").get("ack_latency_us");
         assertTrue(during.get("p50").asDouble() <= during.get("p99").asDouble(), r.out());
+        assertEquals(5, json.get("crowd_nice").asInt(), r.out());
+        // the pool's own stages over the baseline: every share the generator counted went through both
+        final JsonNode stages = json.get("pool_stages_before");
+        assertTrue(stages.get("share_to_ack_queued_us").get("count").asLong()
+            >= json.get("before").get("shares_accepted").asLong(), r.out());
+        assertTrue(stages.get("ack_queued_to_writer_us").has("p99"), r.out());
         // two storms on the same pool, the second after the first crowd closed: each connected all 40
         assertEquals(2, json.get("storms").size(), r.out());
         for (final JsonNode s : json.get("storms"))
         {
             assertEquals(40, s.get("storm_connected").asInt(), r.out());
             assertTrue(s.get("during_storm").get("shares_accepted").asLong() >= 0, r.out());
+            assertTrue(s.get("pool_stages_during_storm").get("share_to_ack_queued_us").has("count"), r.out());
         }
         // the pool's own counters came back from /metrics: no handshake failed
         assertEquals(0.0, json.get("pool_handshake_metrics").get("sv2_handshake_failures_total").asDouble(), r.out());
@@ -71,5 +78,8 @@ class BenchStormCommandTest
         final CliRunner adaptive = CliRunner.run("bench", "storm", "--admission-adaptive-p99-us", "2000");
         assertEquals(ExitCode.BAD_INPUT, adaptive.exitCode());
         assertTrue(adaptive.err().contains("--admission-adaptive-p99-us only with --admission-rate"), adaptive.err());
+        final CliRunner nice = CliRunner.run("bench", "storm", "--crowd-nice", "20");
+        assertEquals(ExitCode.BAD_INPUT, nice.exitCode());
+        assertTrue(nice.err().contains("--crowd-nice 0..19"), nice.err());
     }
 }
