@@ -1,11 +1,17 @@
 package org.bitcoincommons.sv2.jd;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.nio.file.Path;
+import java.util.List;
+
+import org.bitcoincommons.sv2.engine.JobDeclarationClient;
+import org.bitcoincommons.sv2.engine.StratumV2Miner;
 
 /**
  * The TOML the Job Declaration tests' pools share, in sections: SV2 on an ephemeral port and the pool paying the
  * mainnet test address, the fake node as the template source (mainnet, basic auth pool / hunter2), and a JDS with
- * the API off. Each returns whole lines; a test adds its own keys in between.
+ * the API off. Each returns whole lines; a test adds its own keys in between. And the farm's miner behind a JD client.
  */
 final class JdPoolConfig
 {
@@ -14,6 +20,23 @@ final class JdPoolConfig
     }
 
     /** A TCP port free a moment ago on this machine, for a JDS whose address is written into the config. */
+    /**
+     * A farm miner ("farm.rig1", one thread) connected to the JD client's downstream listener and mining, closed with
+     * {@code closing}.
+     */
+    static StratumV2Miner farmMiner(final JobDeclarationClient jdc,
+        final List<AutoCloseable> closing) throws Exception
+    {
+        final String url = "stratum2+tcp://127.0.0.1:" + jdc.downstreamAddress().getPort() + "/" +
+            jdc.authorityPublicKey();
+        final StratumV2Miner m = StratumV2Miner.builder(url)
+            .user("farm.rig1").threads(1).build();
+        closing.add(m);
+        assertTrue(m.connect(), "the farm's miner connects to the client");
+        m.startMining();
+        return m;
+    }
+
     static int freePort() throws java.io.IOException
     {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0))

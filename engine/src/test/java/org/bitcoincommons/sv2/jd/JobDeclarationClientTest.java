@@ -140,13 +140,7 @@ class JobDeclarationClientTest
 
     private StratumV2Miner miner(final JobDeclarationClient jdc) throws Exception
     {
-        final String url = "stratum2+tcp://127.0.0.1:" + jdc.downstreamAddress().getPort() + "/" +
-            jdc.authorityPublicKey();
-        final StratumV2Miner m = StratumV2Miner.builder(url).user("farm.rig1").threads(1).build();
-        closing.add(m);
-        assertTrue(m.connect(), "the farm's miner connects to the client");
-        m.startMining();
-        return m;
+        return JdPoolConfig.farmMiner(jdc, closing);
     }
 
     /**
