@@ -127,6 +127,11 @@ public final class BenchStormCommand implements Runnable
                 + "--admission-min-rate >= 1, --crowd-nice 0..19, and --admission-adaptive-p99-us only with --admission-rate >= "
                 + "--admission-min-rate");
         }
+        if (crowdNice > 0 && org.bitcoincommons.sv2.nativelib.ThreadNice.unavailable() != null)
+        {
+            throw new CliException(ExitCode.BAD_INPUT, "--crowd-nice cannot be applied here: "
+                + org.bitcoincommons.sv2.nativelib.ThreadNice.unavailable());
+        }
         Process child = null;
         Path tmp = null;
         try
