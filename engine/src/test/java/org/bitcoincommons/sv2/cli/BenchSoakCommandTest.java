@@ -9,21 +9,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The one-minute soak of issue 19 ({@code bin/sv2 bench soak}, the 60-minute run is {@code make soak}): a pool child
+ * The 90-second soak of issue 19 ({@code bin/sv2 bench soak}, the 60-minute run is {@code make soak}): a pool child
  * under load with churn, hostile and slow clients, a flapping aux node and template source, and three kill -9
  * restarts on the same journal. What must hold here is correctness (nothing acknowledged lost, the replay equal to the
  * pool's accounting, no legitimate miner dropped, every restart resumed, every fault really injected); the latency and
- * memory goals are figures of the long run, not asserted on a one-minute run on a shared machine.
+ * memory goals are figures of the long run, not asserted on a 90-second run on a shared machine.
  */
 class BenchSoakCommandTest
 {
     @Test
     @Timeout(600)
-    void aMinuteOfFaultsAndKillsLosesNoAcknowledgedShare() throws Exception
+    void ninetySecondsOfFaultsAndKillsLoseNoAcknowledgedShare() throws Exception
     {
-        final CliRunner r = CliRunner.run("bench", "soak", "--minutes", "1", "--kills", "3", "--kill-min-seconds", "3",
-            "--kill-max-seconds", "6", "--rate", "2500", "--churn", "4", "--churn-life", "3", "--flap-seconds", "5",
-            "--tip-seconds", "6", "--slow-reader-rate", "2000", "--flood-every-seconds", "8", "--pool-heap", "512m", "--seed", "19", "--json");
+        final CliRunner r = CliRunner.run("bench", "soak", "--minutes", "1.5", "--kills", "3", "--kill-min-seconds", "3",
+            "--kill-max-seconds", "6", "--rate", "2000", "--churn", "4", "--churn-life", "3", "--flap-seconds", "8",
+            "--tip-seconds", "10", "--slow-reader-rate", "2000", "--flood-every-seconds", "20", "--pool-heap", "512m", "--seed", "19", "--json");
         assertEquals(0, r.exitCode(), r.out() + r.err());
         final JsonNode json = new ObjectMapper().readTree(r.out());
         json.get("checks").fields().forEachRemaining(e -> assertTrue(e.getValue().asBoolean(), e.getKey() + ": " + r.out()));
