@@ -3,7 +3,6 @@ package org.bitcoincommons.sv2.cli;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,7 +79,7 @@ public final class BenchEchoCommand implements Runnable
                 Thread.currentThread().join();
                 return;
             }
-            final int port = freePort();
+            final int port = ChildPool.freePort();
             final Process child = start(port, server);
             try
             {
@@ -197,13 +196,5 @@ public final class BenchEchoCommand implements Runnable
             }
         }
         throw new IOException("the echo server did not start within 30 s");
-    }
-
-    private static int freePort() throws IOException
-    {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
-        {
-            return s.getLocalPort();
-        }
     }
 }

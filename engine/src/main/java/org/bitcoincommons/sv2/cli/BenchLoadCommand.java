@@ -154,7 +154,7 @@ public final class BenchLoadCommand implements Runnable
                 Files.writeString(config, childPoolToml(sv2Port, overQuic ? quicSection(quicPort, tmp) : "", pub, secret,
                     tmp.resolve("journal"), poolConfig, apiPort, sv1 ? sv1Section(sv1Port) : ""));
                 child = ChildPool.startPool(config, tmp.resolve("pool.log"), poolHeap, poolJvmOpts);
-                ChildPool.waitReady(api, child);
+                ChildPool.waitReady(api, child, tmp.resolve("pool.log"));
             }
             final LoadGenerator.Options tcpOptions = new LoadGenerator.Options(address, pub, connections, rate,
                 (long)(warmup * 1000), (long)(seconds * 1000), inflight, batch, 30_000);

@@ -103,7 +103,7 @@ public final class BenchMemoryCommand implements Runnable
                 apiPort, token));
             pool = ChildPool.startPool(config, tmp.resolve("pool.log"), poolHeap, List.of());
             final URI api = URI.create("http://127.0.0.1:" + apiPort);
-            ChildPool.waitReady(api, pool);
+            ChildPool.waitReady(api, pool, tmp.resolve("pool.log"));
             final JsonNode base = ChildPool.get(api, "/api/memory?gc=1");
             out.put("connections_per_state", connections);
             out.put("baseline_heap_bytes", base.get("heap_used_bytes").asLong());

@@ -94,7 +94,7 @@ public final class BenchQuicCommand implements Runnable
                 AuthorityKeys.encodePublic(pub), AuthorityKeys.encodeSecret(secret),
                 tmp.resolve("journal").toString().replace("\\", "/"), apiPort));
             child = ChildPool.startPool(config, tmp.resolve("pool.log"), "1g", List.of());
-            ChildPool.waitReady(URI.create("http://127.0.0.1:" + apiPort), child);
+            ChildPool.waitReady(URI.create("http://127.0.0.1:" + apiPort), child, tmp.resolve("pool.log"));
             final InetSocketAddress tcp = new InetSocketAddress("127.0.0.1", tcpPort);
             final InetSocketAddress quic = new InetSocketAddress("127.0.0.1", quicPort);
             final Map<String, Object> m = new LinkedHashMap<>();

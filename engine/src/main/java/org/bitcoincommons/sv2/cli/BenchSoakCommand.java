@@ -439,8 +439,9 @@ public final class BenchSoakCommand implements Runnable
     private void startPool() throws IOException, InterruptedException
     {
         starts++;
-        child = ChildPool.startPool(config, tmp.resolve("pool-" + starts + ".log"), poolHeap, poolJvmOpts);
-        ChildPool.waitReady(api, child);
+        final Path log = tmp.resolve("pool-" + starts + ".log");
+        child = ChildPool.startPool(config, log, poolHeap, poolJvmOpts);
+        ChildPool.waitReady(api, child, log);
     }
 
     /** False once the pool has died without being killed (recorded); the load loops stop then. */

@@ -148,7 +148,7 @@ public final class BenchStormCommand implements Runnable
                     + "\n" + admissionSection(),
                 tmp.resolve("journal"), List.of(), apiPort, ""));
             child = ChildPool.startPool(config, tmp.resolve("pool.log"), poolHeap, poolJvmOpts);
-            ChildPool.waitReady(api, child);
+            ChildPool.waitReady(api, child, tmp.resolve("pool.log"));
             final InetSocketAddress address = new InetSocketAddress("127.0.0.1", sv2Port);
 
             loadAverageBefore = loadAverage();

@@ -135,10 +135,10 @@ public final class BenchTipCommand implements Runnable
                 """.formatted(sv2Port, AuthorityKeys.encodePublic(pub), AuthorityKeys.encodeSecret(secret),
                 tmp.resolve("journal").toString().replace("\\", "/"), String.join("\n", poolConfig), node.rpcUrl(),
                 node.zmqEndpoint(), apiPort));
-            pool = ChildPool.startPool(config, poolLog != null ? poolLog : tmp.resolve("pool.log"), poolHeap,
-                poolJvmOpts);
+            final Path log = poolLog != null ? poolLog : tmp.resolve("pool.log");
+            pool = ChildPool.startPool(config, log, poolHeap, poolJvmOpts);
             final URI api = URI.create("http://127.0.0.1:" + apiPort);
-            ChildPool.waitReady(api, pool);
+            ChildPool.waitReady(api, pool, log);
             progress("pool started; connecting " + connections + " encrypted miners");
 
             final TipLatency lg = new TipLatency(new InetSocketAddress("127.0.0.1", sv2Port), pub, connections);
@@ -286,7 +286,8 @@ public final class BenchTipCommand implements Runnable
         {
             if (!child.isAlive())
             {
-                throw new IOException("the floor server exited with code " + child.exitValue());
+                throw new IOException("the floor server exited with code " + child.exitValue() +
+                    ChildPool.lastLines(log, 5));
             }
             if (Files.exists(log))
             {

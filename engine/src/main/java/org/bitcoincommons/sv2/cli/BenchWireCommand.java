@@ -112,7 +112,7 @@ public final class BenchWireCommand implements Runnable
                 tmp.resolve("journal").toString().replace("\\", "/"), bits, transactions, apiPort,
                 BenchLoadCommand.sv1Section(sv1Port)));
             child = ChildPool.startPool(config, tmp.resolve("pool.log"), poolHeap, List.of());
-            ChildPool.waitReady(api, child);
+            ChildPool.waitReady(api, child, tmp.resolve("pool.log"));
             final WireBytes wb = new WireBytes(new WireBytes.Options(new InetSocketAddress("127.0.0.1", sv2Port), pub,
                 new InetSocketAddress("127.0.0.1", sv1Port), workers, shareRate, (long)(warmup * 1000),
                 (long)(seconds * 1000), 20_000));
@@ -120,6 +120,12 @@ public final class BenchWireCommand implements Runnable
             try
             {
                 measured = wb.run();
+            }
+            catch (final IOException ex)
+            {
+                // what the pool said about it is in its log, which goes with the temporary directory
+                throw new IOException(ex.getMessage() + "; the pool's log ends" +
+                    ChildPool.lastLines(tmp.resolve("pool.log"), 8), ex);
             }
             finally
             {

@@ -57,15 +57,19 @@ final class ChildPool
         return start(List.of("pool", "--config", config.toString(), "--status-interval", "0"), log, heap, jvmOpts);
     }
 
-    /** Waits until the child's API answers (at most 60 s). */
-    static void waitReady(final URI api, final Process child) throws IOException, InterruptedException
+    /**
+     * Waits until the child's API answers (at most 60 s).
+     *
+     * @param log the child's output ({@link #start}): its last lines are the error when the child exits first
+     */
+    static void waitReady(final URI api, final Process child, final Path log) throws IOException, InterruptedException
     {
         final long deadline = System.currentTimeMillis() + 60_000;
         while (System.currentTimeMillis() < deadline)
         {
             if (!child.isAlive())
             {
-                throw new IOException("the pool exited with code " + child.exitValue());
+                throw new IOException("the pool exited with code " + child.exitValue() + lastLines(log, 5));
             }
             try
             {
@@ -78,6 +82,21 @@ final class ChildPool
             }
         }
         throw new IOException("the pool did not start within 60 s");
+    }
+
+    /** The last {@code n} lines of {@code log} after ": ", one per line, or "" when there is none to read. */
+    static String lastLines(final Path log, final int n)
+    {
+        try
+        {
+            final List<String> lines = Files.readAllLines(log);
+            return lines.isEmpty() ? "" :
+                ":\n  " + String.join("\n  ", lines.subList(Math.max(0, lines.size() - n), lines.size()));
+        }
+        catch (final IOException | java.io.UncheckedIOException ex)
+        {
+            return "";
+        }
     }
 
     static JsonNode get(final URI api, final String path) throws IOException, InterruptedException
@@ -95,11 +114,47 @@ final class ChildPool
             HttpResponse.BodyHandlers.ofString()).body();
     }
 
+    /**
+     * A loopback port free now for a child to listen on, chosen outside the kernel's ephemeral range (where it can):
+     * a port taken from that range (bind to port 0) is free only until the child binds it, and meanwhile any
+     * outgoing connection on the machine may get it as its source port, which makes the child's bind fail (seen
+     * with a soak's thousands of connections beside). Ports outside the range are taken only by explicit binds.
+     */
     static int freePort() throws IOException
     {
+        final int[] range = ephemeralRange();
+        final int low = range[0] > 10_000 ? 10_000 : range[1] + 1;
+        final int high = range[0] > 10_000 ? range[0] : 65_536;
+        final java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; high > low && attempt < 64; attempt++)
+        {
+            final int port = random.nextInt(low, high);
+            try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress()))
+            {
+                return s.getLocalPort();
+            }
+            catch (final IOException taken)
+            {
+                // in use: try another
+            }
+        }
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))
         {
             return s.getLocalPort();
+        }
+    }
+
+    /** The kernel's range of source ports for outgoing connections (Linux), or IANA's 49152-65535 elsewhere. */
+    static int[] ephemeralRange()
+    {
+        try
+        {
+            final String[] f = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
+            return new int[] {Integer.parseInt(f[0]), Integer.parseInt(f[1])};
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return new int[] {49_152, 65_535};
         }
     }
 
