@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The 90-second soak of issue 19 ({@code bin/sv2 bench soak}, the 60-minute run is {@code make soak}): a pool child
@@ -14,7 +16,10 @@ import org.junit.jupiter.api.Timeout;
  * restarts on the same journal. What must hold here is correctness (nothing acknowledged lost, the replay equal to the
  * pool's accounting, no legitimate miner dropped, every restart resumed, every fault really injected); the latency and
  * memory goals are figures of the long run, not asserted on a 90-second run on a shared machine.
+ *
+ * <p>It runs beside the rest of the suite (see junit-platform.properties): most of its 90 seconds are the wall clock.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class BenchSoakCommandTest
 {
     @Test
