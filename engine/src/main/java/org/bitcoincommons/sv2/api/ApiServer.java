@@ -148,6 +148,10 @@ public final class ApiServer implements AutoCloseable
         counter(registry, "sv2_protocol_errors", "Connections closed for a malformed or misplaced message", () -> m.protocolErrors.sum());
         counter(registry, "sv2_slow_readers", "Connections closed because their outbound queue filled", () -> m.slowReaders.sum());
         counter(registry, "sv2_frames_in", "Frames received", pool::framesIn);
+        counter(registry, "sv2_gc_pauses", "Stop-the-world GC pauses of this JVM (every collector that pauses)",
+            () -> GcPauses.get().count());
+        counter(registry, "sv2_gc_pause_seconds", "Seconds this JVM spent in stop-the-world GC pauses",
+            () -> GcPauses.get().totalMs() / 1000.0);
         counter(registry, "sv2_frame_timeouts", "Connections closed because a frame's payload did not follow its header "
             + "within stratum_v2.frame_deadline_ms", () -> m.frameTimeouts.sum());
         counter(registry, "sv2_logic_faults", "Connections closed after an exception in the pool logic's work for them",
@@ -656,6 +660,7 @@ public final class ApiServer implements AutoCloseable
             m.shareToAckQueued.reset();
             m.ackQueuedToWriter.reset();
             m.ackHeldForCommit.reset();
+            GcPauses.get().resetMax();
             json(ex, Map.of("reset", true));
             return;
         }
@@ -671,6 +676,11 @@ public final class ApiServer implements AutoCloseable
         out.put("logic_cpu_ns", pool.logicCpuNs());
         out.put("shares_accepted", pool.status().sharesAccepted());
         out.put("ring_full_waits", pool.ringFullWaits());
+        // the JVM's stop-the-world pauses: totals since start, the longest since the last reset
+        final GcPauses gc = GcPauses.get();
+        out.put("gc_pauses", gc.count());
+        out.put("gc_pause_ms", gc.totalMs());
+        out.put("gc_pause_max_ms", gc.maxSinceResetMs());
         if (cluster != null)
         {
             out.put("ack_held_for_commit_us", m.ackHeldForCommit.snapshotUs());

@@ -387,6 +387,17 @@ public final class BenchLoadCommand implements Runnable
                 m.put("pool_ring_full_waits", inside.get("ring_full_waits").asLong() -
                     start.get("ring_full_waits").asLong());
             }
+            if (start != null && start.has("gc_pauses") && inside.has("gc_pauses"))
+            {
+                // the pool's stop-the-world GC pauses over the measured interval: every share in one waits it out
+                final Map<String, Object> gc = new LinkedHashMap<>();
+                final long pausedMs = inside.get("gc_pause_ms").asLong() - start.get("gc_pause_ms").asLong();
+                gc.put("count", inside.get("gc_pauses").asLong() - start.get("gc_pauses").asLong());
+                gc.put("total_ms", pausedMs);
+                gc.put("max_ms", inside.get("gc_pause_max_ms").asLong());
+                gc.put("share_of_interval", Math.round(pausedMs / (r.seconds() * 1000) * 10_000) / 10_000.0);
+                m.put("pool_gc_pauses", gc);
+            }
         }
         if (before != null && during != null)
         {

@@ -54,6 +54,10 @@ public final class BenchTailCommand implements Runnable
     @Option(names = "--pool-config", paramLabel = "TOML", description = "Extra [pool] keys for the pool child (repeatable).")
     List<String> poolConfig = new ArrayList<>();
 
+    @Option(names = "--pool-jvm-opt", description = "Extra JVM option for the pool child (repeatable), e.g. a GC; "
+        + "the echo floor's child keeps the defaults.")
+    List<String> poolJvmOpts = new ArrayList<>();
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -84,6 +88,10 @@ public final class BenchTailCommand implements Runnable
                 {
                     load.add("--pool-config");
                     load.add(c);
+                }
+                for (final String o : poolJvmOpts)
+                {
+                    load.add("--pool-jvm-opt=" + o);
                 }
                 poolRuns.add(runJson(new BenchLoadCommand(), load.toArray(String[]::new)));
             }
@@ -118,6 +126,7 @@ public final class BenchTailCommand implements Runnable
             all.put("seconds", seconds);
             all.put("warmup", warmup);
             all.put("rounds", rounds);
+            all.put("pool_jvm_opts", poolJvmOpts);
             all.put("rates", perRate);
             try
             {
@@ -135,13 +144,18 @@ public final class BenchTailCommand implements Runnable
     private static JsonNode runJson(final Runnable command, final String... args)
     {
         final StringWriter text = new StringWriter();
+        final StringWriter errors = new StringWriter();
         final CommandLine cl = new CommandLine(command);
         cl.setOut(new PrintWriter(text, true));
+        cl.setErr(new PrintWriter(errors, true));
         final int code = cl.execute(args);
         if (code != 0)
         {
+            // what the run said (its error, a child's last lines), without the stack trace below it
+            final String said = errors.toString().lines().filter(l -> !l.startsWith("\tat ")).limit(8)
+                .collect(java.util.stream.Collectors.joining("\n"));
             throw new CliException(ExitCode.FAILURE, "bench " + cl.getCommandName() + " " + Arrays.toString(args) +
-                " failed (exit " + code + ")");
+                " failed (exit " + code + ")" + (said.isBlank() ? "" : ":\n" + said));
         }
         try
         {

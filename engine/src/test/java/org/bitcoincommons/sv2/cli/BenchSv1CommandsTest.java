@@ -38,6 +38,11 @@ class BenchSv1CommandsTest
             r.out());
         assertTrue(j.get("pool_heap_per_connection_bytes").asLong() != 0, r.out());
         assertTrue(j.get("ack_latency_us").get("p50").asDouble() > 0, r.out());
+        // the child pool's GC pauses over the measured interval, from its /api/latency
+        final JsonNode gc = j.get("pool_gc_pauses");
+        assertTrue(gc != null && gc.get("count").asLong() >= 0 && gc.get("total_ms").asLong() >= 0 &&
+            gc.get("max_ms").asLong() <= Math.max(gc.get("total_ms").asLong(), 0) + 1 &&
+            gc.get("share_of_interval").asDouble() >= 0, r.out());
     }
 
     @Test
