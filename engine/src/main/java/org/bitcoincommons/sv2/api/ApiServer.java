@@ -73,6 +73,7 @@ public final class ApiServer implements AutoCloseable
             dashboard = in == null ? "<h1>sv2</h1>".getBytes(StandardCharsets.UTF_8) : in.readAllBytes();
         }
         final PrometheusRegistry registry = new PrometheusRegistry();
+        GcPauses.get();   // listening for pauses from now on: gc_pause_max_ms covers the API's life (or since a reset)
         registerMetrics(registry);
         if (cluster != null)
         {

@@ -12,7 +12,7 @@ import com.sun.management.GarbageCollectionNotificationInfo;
 
 /**
  * The JVM's stop-the-world pauses, over every collector that pauses: how many, how long in total (since the JVM
- * started), and the longest since the last {@link #resetMax}. A pause stops every thread, the share path included,
+ * started), and the longest since the last {@link #resetMax} (or since the first {@link #get}, which starts listening). A pause stops every thread, the share path included,
  * so at many connections it is what a latency percentile meets first (jmh-results/load.md, session 10).
  * <p>
  * Counted: the beans of pauses (G1's young, mixed and full collections, and its concurrent cycles' Remark and
@@ -79,7 +79,7 @@ public final class GcPauses
         return ms;
     }
 
-    /** The longest pause, in milliseconds, since the last {@link #resetMax} (or the start). */
+    /** The longest pause, in milliseconds, since the last {@link #resetMax} (or the first {@link #get}). */
     public long maxSinceResetMs()
     {
         return maxSinceResetMs.get();

@@ -33,13 +33,22 @@ class GcPausesTest
     }
 
     @Test
-    void aCollectionIsOneMorePauseAndTheTotalsOnlyGrow()
+    void aCollectionIsOneMorePauseAndTheTotalsOnlyGrowAndTheLongestIsHeard() throws InterruptedException
     {
         final GcPauses gc = GcPauses.get();
         final long before = gc.count();
         final long beforeMs = gc.totalMs();
+        gc.resetMax();
         System.gc();   // a full, stop-the-world collection with the collectors of this build
         assertTrue(gc.count() > before, before + " -> " + gc.count());
         assertTrue(gc.totalMs() >= beforeMs);
+        // the JVM tells the listener after the pause (on its service thread): the longest pause since the reset
+        final long deadline = System.currentTimeMillis() + 10_000;
+        while (gc.maxSinceResetMs() == 0 && System.currentTimeMillis() < deadline)
+        {
+            Thread.sleep(10);
+        }
+        assertTrue(gc.maxSinceResetMs() > 0, "a full collection of a test JVM's heap takes a millisecond or more");
+        assertTrue(gc.maxSinceResetMs() <= gc.totalMs() - beforeMs + 1);
     }
 }
