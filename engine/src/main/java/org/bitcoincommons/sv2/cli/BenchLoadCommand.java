@@ -290,7 +290,26 @@ public final class BenchLoadCommand implements Runnable
     /** The pool's /api/latency when the measured interval began (its totals: logic CPU, shares, ring-full waits). */
     private volatile JsonNode atMeasureStart;
 
-    private static JsonNode latencyQuietly(final URI api)
+    /**
+     * The pool's stop-the-world GC pauses between two reads of its /api/latency (the first just after a reset, which
+     * restarts the longest): every share in flight waits one out. Null when either read lacks them.
+     */
+    static Map<String, Object> gcPauses(final JsonNode start, final JsonNode end, final double seconds)
+    {
+        if (start == null || end == null || !start.has("gc_pauses") || !end.has("gc_pauses"))
+        {
+            return null;
+        }
+        final Map<String, Object> gc = new LinkedHashMap<>();
+        final long pausedMs = end.get("gc_pause_ms").asLong() - start.get("gc_pause_ms").asLong();
+        gc.put("count", end.get("gc_pauses").asLong() - start.get("gc_pauses").asLong());
+        gc.put("total_ms", pausedMs);
+        gc.put("max_ms", end.get("gc_pause_max_ms").asLong());
+        gc.put("share_of_interval", seconds > 0 ? Math.round(pausedMs / (seconds * 1000) * 10_000) / 10_000.0 : 0);
+        return gc;
+    }
+
+    static JsonNode latencyQuietly(final URI api)
     {
         try
         {
@@ -387,15 +406,9 @@ public final class BenchLoadCommand implements Runnable
                 m.put("pool_ring_full_waits", inside.get("ring_full_waits").asLong() -
                     start.get("ring_full_waits").asLong());
             }
-            if (start != null && start.has("gc_pauses") && inside.has("gc_pauses"))
+            final Map<String, Object> gc = gcPauses(start, inside, r.seconds());
+            if (gc != null)
             {
-                // the pool's stop-the-world GC pauses over the measured interval: every share in one waits it out
-                final Map<String, Object> gc = new LinkedHashMap<>();
-                final long pausedMs = inside.get("gc_pause_ms").asLong() - start.get("gc_pause_ms").asLong();
-                gc.put("count", inside.get("gc_pauses").asLong() - start.get("gc_pauses").asLong());
-                gc.put("total_ms", pausedMs);
-                gc.put("max_ms", inside.get("gc_pause_max_ms").asLong());
-                gc.put("share_of_interval", Math.round(pausedMs / (r.seconds() * 1000) * 10_000) / 10_000.0);
                 m.put("pool_gc_pauses", gc);
             }
         }

@@ -159,9 +159,11 @@ public final class BenchStormCommand implements Runnable
                 final double steadyConnect = steady.start();
                 Thread.sleep((long)(warmup * 1000));
                 BenchLoadCommand.post(api, "/api/latency/reset");
+                final JsonNode atStart = BenchLoadCommand.latencyQuietly(api);
+                final long startNs = System.nanoTime();
                 final LoadGenerator.Result before = steady.measureWhile(steadyConnect,
                     LoadGenerator.deadline((long)(seconds * 1000)));
-                beforeStages = poolStages(api);
+                beforeStages = poolStages(api, atStart, (System.nanoTime() - startNs) / 1e9);
                 final List<Map<String, Object>> done = new ArrayList<>();
                 for (int i = 0; i < storms; i++)
                 {
@@ -206,6 +208,8 @@ public final class BenchStormCommand implements Runnable
             final AtomicReference<Double> stormSeconds = new AtomicReference<>();
             final CpuMeter cpu = new CpuMeter(child);
             BenchLoadCommand.post(api, "/api/latency/reset");
+            final JsonNode atStart = BenchLoadCommand.latencyQuietly(api);
+            final long startNs = System.nanoTime();
             final Thread stormer = Thread.ofPlatform().name("storm").start(() ->
             {
                 try
@@ -235,7 +239,7 @@ public final class BenchStormCommand implements Runnable
             m.put("p99_ratio", before.p99Us() > 0 ? Math.round(during.p99Us() / before.p99Us() * 100) / 100.0 : 0);
             m.put("pool_cpu_cores_during_storm", poolCores);
             m.put("client_cpu_cores_during_storm", clientCores);
-            m.put("pool_stages_during_storm", poolStages(api));
+            m.put("pool_stages_during_storm", poolStages(api, atStart, (System.nanoTime() - startNs) / 1e9));
             return m;
         }
         finally
@@ -297,9 +301,10 @@ public final class BenchStormCommand implements Runnable
     /**
      * The pool's own share of the ack latency since the last /api/latency/reset (its two stages: a share read to its
      * ack queued, the ack queued to its writer running), beside the generator's figure: what is left is the kernel's
-     * and the generator's.
+     * and the generator's. With them the pool's GC pauses over the interval ({@code gc_pauses}: every share in flight
+     * waits one out), from {@code atStart}, the /api/latency read just after the reset.
      */
-    private static Map<String, Object> poolStages(final URI api)
+    private static Map<String, Object> poolStages(final URI api, final JsonNode atStart, final double seconds)
     {
         final Map<String, Object> m = new LinkedHashMap<>();
         try
@@ -307,6 +312,11 @@ public final class BenchStormCommand implements Runnable
             final JsonNode l = ChildPool.get(api, "/api/latency");
             m.put("share_to_ack_queued_us", l.get("share_to_ack_queued_us"));
             m.put("ack_queued_to_writer_us", l.get("ack_queued_to_writer_us"));
+            final Map<String, Object> gc = BenchLoadCommand.gcPauses(atStart, l, seconds);
+            if (gc != null)
+            {
+                m.put("gc_pauses", gc);
+            }
         }
         catch (final IOException | RuntimeException ex)
         {

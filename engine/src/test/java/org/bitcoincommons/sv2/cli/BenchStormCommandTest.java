@@ -33,6 +33,9 @@ class BenchStormCommandTest
         assertTrue(stages.get("share_to_ack_queued_us").get("count").asLong()
             >= json.get("before").get("shares_accepted").asLong(), r.out());
         assertTrue(stages.get("ack_queued_to_writer_us").has("p99"), r.out());
+        // and the pool's GC pauses over the same interval, read from its /api/latency at both ends
+        assertTrue(stages.get("gc_pauses").get("count").asLong() >= 0 &&
+            stages.get("gc_pauses").get("total_ms").asLong() >= stages.get("gc_pauses").get("max_ms").asLong() - 1, r.out());
         // two storms on the same pool, the second after the first crowd closed: each connected all 40
         assertEquals(2, json.get("storms").size(), r.out());
         for (final JsonNode s : json.get("storms"))
@@ -40,6 +43,7 @@ class BenchStormCommandTest
             assertEquals(40, s.get("storm_connected").asInt(), r.out());
             assertTrue(s.get("during_storm").get("shares_accepted").asLong() >= 0, r.out());
             assertTrue(s.get("pool_stages_during_storm").get("share_to_ack_queued_us").has("count"), r.out());
+            assertTrue(s.get("pool_stages_during_storm").get("gc_pauses").has("share_of_interval"), r.out());
         }
         // the pool's own counters came back from /metrics: no handshake failed
         assertEquals(0.0, json.get("pool_handshake_metrics").get("sv2_handshake_failures_total").asDouble(), r.out());
