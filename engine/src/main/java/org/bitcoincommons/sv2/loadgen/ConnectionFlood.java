@@ -13,8 +13,8 @@ import java.util.List;
  * A connection flood from one source address (e.g. 127.0.0.2, another address of the loopback network, so that the
  * pool's per-address limits see it apart from the miners on 127.0.0.1): a burst of TCP connections opened as fast as
  * one thread can, none of which ever sends a byte, held for a while and then closed. After the burst each connection
- * is probed: one the pool reset at accept (a limit) reads end-of-stream or a reset at once; one it accepted is still
- * open, waiting for its Noise act 1.
+ * is probed, twice: one the pool reset at accept (a limit) reads end-of-stream or a reset; one it accepted is still
+ * open at the second probe, waiting for its Noise act 1.
  */
 public final class ConnectionFlood
 {
@@ -58,31 +58,13 @@ public final class ConnectionFlood
                 }
             }
             Thread.sleep(settleMs);
-            final byte[] one = new byte[1];
-            for (final Socket s : sockets)
-            {
-                try
-                {
-                    s.setSoTimeout(1);
-                    final InputStream in = s.getInputStream();
-                    if (in.read(one) < 0)
-                    {
-                        resetByPool++;
-                    }
-                    else
-                    {
-                        held++;   // the pool sent something unasked: still open
-                    }
-                }
-                catch (final SocketTimeoutException ex)
-                {
-                    held++;
-                }
-                catch (final IOException ex)
-                {
-                    resetByPool++;
-                }
-            }
+            // Two passes: a connection still in the pool's listen backlog when first probed (its acceptor behind the
+            // burst, or the machine busy) reads as open although the pool will reset it; probed again a moment
+            // later, after the pool has caught up, only the ones it really keeps are still open. One pass counted
+            // such late resets as held (2,317 "held" against the 2,316 the pool's own counter kept).
+            final List<Socket> open = probe(sockets);
+            Thread.sleep(Math.max(100, settleMs / 2));
+            held += probe(open).size();
             final long left = holdMs - (System.nanoTime() - start) / 1_000_000L;
             if (left > 0)
             {
@@ -96,6 +78,41 @@ public final class ConnectionFlood
                 closeQuietly(s);
             }
         }
+    }
+
+    /**
+     * Reads each socket for at most a millisecond: one that ends (end of stream or a reset) was reset by the pool and
+     * is counted; returns the ones still open (nothing to read, or the pool sent something unasked).
+     */
+    private List<Socket> probe(final List<Socket> sockets)
+    {
+        final List<Socket> open = new ArrayList<>();
+        final byte[] one = new byte[1];
+        for (final Socket s : sockets)
+        {
+            try
+            {
+                s.setSoTimeout(1);
+                final InputStream in = s.getInputStream();
+                if (in.read(one) < 0)
+                {
+                    resetByPool++;
+                }
+                else
+                {
+                    open.add(s);
+                }
+            }
+            catch (final SocketTimeoutException ex)
+            {
+                open.add(s);
+            }
+            catch (final IOException ex)
+            {
+                resetByPool++;
+            }
+        }
+        return open;
     }
 
     private static void closeQuietly(final Socket s)
