@@ -113,7 +113,9 @@ final class RawSv1Miner implements AutoCloseable
         try
         {
             String line;
-            while (running && (line = in.readLine()) != null)
+            // reads until the socket closes (close()), not until stop(): the answer to a share sent just before
+            // stop() still counts (a block's answer once came after the test had stopped the miner)
+            while ((line = in.readLine()) != null)
             {
                 transcript.add(line);
                 final JsonNode n = JSON.readTree(line);
