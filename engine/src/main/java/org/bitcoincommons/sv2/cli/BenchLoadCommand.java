@@ -367,6 +367,10 @@ public final class BenchLoadCommand implements Runnable
         final Map<String, Object> m = new LinkedHashMap<>();
         m.put("protocol", protocol);
         m.put("transport", t);
+        if (!poolConfig.isEmpty())
+        {
+            m.put("pool_config", poolConfig);
+        }
         m.put("extended_percent", extended);
         m.put("rolled_percent", rolled);
         m.put("connections", r.connections());

@@ -110,6 +110,10 @@ public final class BenchStormCommand implements Runnable
     @Option(names = "--pool-jvm-opt", description = "Extra JVM option for the child pool (repeatable).")
     List<String> poolJvmOpts = new ArrayList<>();
 
+    @Option(names = "--pool-config", paramLabel = "TOML",
+        description = "Extra [pool] keys for the child pool (repeatable), e.g. 'io_loops = 0'.")
+    List<String> poolConfig = new ArrayList<>();
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -146,7 +150,7 @@ public final class BenchStormCommand implements Runnable
             Files.writeString(config, BenchLoadCommand.childPoolToml(sv2Port, "", pub, secret,
                 "handshake_concurrency = " + handshakeConcurrency + "\nprepared_ephemeral_keys = " + preparedKeys
                     + "\n" + admissionSection(),
-                tmp.resolve("journal"), List.of(), apiPort, ""));
+                tmp.resolve("journal"), poolConfig, apiPort, ""));
             child = ChildPool.startPool(config, tmp.resolve("pool.log"), poolHeap, poolJvmOpts);
             ChildPool.waitReady(api, child, tmp.resolve("pool.log"));
             final InetSocketAddress address = new InetSocketAddress("127.0.0.1", sv2Port);
@@ -373,6 +377,7 @@ public final class BenchStormCommand implements Runnable
         m.put("storm_generator_concurrency", stormConcurrency);
         m.put("crowd_nice", crowdNice);
         m.put("handshake_concurrency", handshakeConcurrency);
+        m.put("pool_config", poolConfig);
         m.put("prepared_ephemeral_keys", preparedKeys);
         final Map<String, Object> a = new LinkedHashMap<>();
         a.put("max_in_flight", admissionMaxInFlight);

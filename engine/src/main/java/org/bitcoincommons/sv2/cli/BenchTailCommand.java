@@ -127,6 +127,7 @@ public final class BenchTailCommand implements Runnable
             all.put("warmup", warmup);
             all.put("rounds", rounds);
             all.put("pool_jvm_opts", poolJvmOpts);
+            all.put("pool_config", poolConfig);
             all.put("rates", perRate);
             try
             {
