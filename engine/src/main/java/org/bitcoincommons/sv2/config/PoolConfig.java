@@ -28,6 +28,9 @@ import java.nio.file.Path;
  * @param connectBurstPerIp   new connections from one source address at once (the bucket's size)
  * @param maxUnauthenticated  connections pool-wide that have not finished their handshake (Noise and SetupConnection,
  *                            or SV1 subscribe and authorize)
+ * @param ioLoops             event loops (platform threads with a selector each) that SV2 TCP connections move to once set
+ *                            up, reading and writing without a thread of their own; 0: each keeps a virtual thread per
+ *                            direction
  * @param waitStrategy        how the logic thread waits for work: "parking" (spins briefly, then parks; publishers
  *                            pay a volatile read), "blocking" (Disruptor's lite blocking: an atomic per publish), "sleeping",
  *                            "yielding" or "busy-spin" (lowest latency, keeps a core busy)
@@ -51,7 +54,8 @@ public record PoolConfig(
     int maxConnectionsPerIp,
     double connectRatePerIp,
     int connectBurstPerIp,
-    int maxUnauthenticated)
+    int maxUnauthenticated,
+    int ioLoops)
 {
     static PoolConfig read(final TomlReader t, final Path baseDir)
     {
@@ -89,7 +93,8 @@ public record PoolConfig(
             (int)t.integer("max_connections_per_ip", 5000, 1, 10_000_000),
             t.number("connect_rate_per_ip", 1000.0, 0.0, 1e9),
             (int)t.integer("connect_burst_per_ip", 5000, 1, 10_000_000),
-            (int)t.integer("max_unauthenticated", 10_000, 1, 10_000_000));
+            (int)t.integer("max_unauthenticated", 10_000, 1, 10_000_000),
+            (int)t.integer("io_loops", 1, 0, 64));
     }
 
     private static String waitStrategy(final TomlReader t)

@@ -86,6 +86,19 @@ public final class NoiseChannel implements AutoCloseable
     private byte[] sendBuffer = new byte[INITIAL_BUFFER_LENGTH];
     private int sendFill;
 
+    // Non-blocking mode (an event loop owns both directions; see receive and sendTo).
+    private boolean nonBlocking;
+    /** Bytes of the encrypted header received so far (receive). */
+    private int headerFill;
+    /** Plaintext msg_length of the frame whose payload is being received, -1 between frames (receive). */
+    private int pendingPayload = -1;
+    /** Ciphertext bytes of that payload received so far (receive). */
+    private int payloadFill;
+    /** Length of the frame the last receive completed (6 + msg_length), 0 when it completed none. */
+    private int readyFrame;
+    /** Send buffer [sendStart, sendFill) is encrypted and not yet written (sendTo). */
+    private int sendStart;
+
     private NoiseChannel(
         final InputStream in, final OutputStream out, final Closeable transport, final int maxPayloadLength,
         final TransportCipher cipher)
@@ -439,7 +452,7 @@ public final class NoiseChannel implements AutoCloseable
             }
             final int encryptedLength = TransportCipher.ENCRYPTED_HEADER_LENGTH
                 + TransportCipher.encryptedPayloadLength(payloadLength);
-            if (sendFill > 0 && sendFill + encryptedLength > SEND_COALESCE_LIMIT)
+            if (!nonBlocking && sendFill > 0 && sendFill + encryptedLength > SEND_COALESCE_LIMIT)
             {
                 writeQueued();
             }
@@ -477,6 +490,158 @@ public final class NoiseChannel implements AutoCloseable
             sendFill = 0;
             out.write(sendBuffer, 0, n);
         }
+    }
+
+    /**
+     * Hands both directions to an event loop: from now on bytes come in through {@link #receive} and go out through
+     * {@link #sendTo}; {@link #queueFrame} no longer writes by itself. The blocking methods must not be used again.
+     * Called by the thread that owned the channel until now, before the loop sees it.
+     */
+    public void nonBlocking()
+    {
+        nonBlocking = true;
+    }
+
+    /**
+     * Non-blocking receive: consumes bytes that arrived, src[offset, offset + length), at most up to the end of one
+     * frame. When they complete a frame, it is decrypted into {@link #frameBuffer()} and {@link #readyFrame()} gives
+     * its length until the next call. A partial header or payload is kept here (the payload in the receive buffer,
+     * which grows only with the bytes that arrive, as in the blocking read).
+     *
+     * @return the bytes consumed: at least 1 when {@code length > 0}
+     * @throws NoiseException BAD_MAC, FRAME_TOO_LARGE or NONCE_EXHAUSTED (the transport is closed)
+     */
+    public int receive(final byte[] src, final int offset, final int length) throws NoiseException
+    {
+        readyFrame = 0;
+        try
+        {
+            if (pendingPayload < 0)
+            {
+                final int n = Math.min(length, TransportCipher.ENCRYPTED_HEADER_LENGTH - headerFill);
+                final byte[] header;
+                final int headerOffset;
+                if (headerFill == 0 && n == TransportCipher.ENCRYPTED_HEADER_LENGTH)
+                {
+                    header = src;   // the whole header arrived at once: decrypt it where it lies
+                    headerOffset = offset;
+                }
+                else
+                {
+                    System.arraycopy(src, offset, receivedHeader, headerFill, n);
+                    headerFill += n;
+                    if (headerFill < TransportCipher.ENCRYPTED_HEADER_LENGTH)
+                    {
+                        return n;
+                    }
+                    header = receivedHeader;
+                    headerOffset = 0;
+                }
+                headerFill = 0;
+                cipher.decryptHeader(header, headerOffset, receiveBuffer, 0);
+                final int payloadLength = TransportCipher.msgLength(receiveView, 0);
+                if (payloadLength > maxReceivePayload)
+                {
+                    throw new NoiseException(NoiseException.Reason.FRAME_TOO_LARGE,
+                        "msg_length " + payloadLength + " exceeds the maximum " + maxReceivePayload);
+                }
+                if (payloadLength == 0)
+                {
+                    readyFrame = TransportCipher.HEADER_LENGTH;
+                    return n;
+                }
+                pendingPayload = payloadLength;
+                payloadFill = 0;
+                PARTIAL_FRAME.setOpaque(this, ++framesStarted);
+                return n;
+            }
+            final int cipherLength = TransportCipher.encryptedPayloadLength(pendingPayload);
+            final int n = Math.min(length, cipherLength - payloadFill);
+            if (payloadFill == 0 && n == cipherLength)
+            {
+                // the whole payload arrived at once: decrypt it from where it lies into the frame buffer
+                if (receiveBuffer.length < TransportCipher.HEADER_LENGTH + pendingPayload)
+                {
+                    growReceiveBuffer(TransportCipher.HEADER_LENGTH + cipherLength, TransportCipher.HEADER_LENGTH);
+                }
+                cipher.decryptPayload(src, offset, pendingPayload, receiveBuffer, TransportCipher.HEADER_LENGTH);
+            }
+            else
+            {
+                final int needed = TransportCipher.HEADER_LENGTH + payloadFill + n;
+                if (receiveBuffer.length < needed)
+                {
+                    final int wanted = Math.min(cipherLength, Math.max(2 * (payloadFill + n), payloadFill + RECEIVE_GROWTH));
+                    growReceiveBuffer(TransportCipher.HEADER_LENGTH + Math.max(wanted, payloadFill + n),
+                        TransportCipher.HEADER_LENGTH + payloadFill);
+                }
+                System.arraycopy(src, offset, receiveBuffer, TransportCipher.HEADER_LENGTH + payloadFill, n);
+                payloadFill += n;
+                if (payloadFill < cipherLength)
+                {
+                    return n;
+                }
+                cipher.decryptPayload(receiveBuffer, TransportCipher.HEADER_LENGTH, pendingPayload, receiveBuffer,
+                    TransportCipher.HEADER_LENGTH);
+            }
+            readyFrame = TransportCipher.HEADER_LENGTH + pendingPayload;
+            pendingPayload = -1;
+            payloadFill = 0;
+            PARTIAL_FRAME.setOpaque(this, 0L);
+            return n;
+        }
+        catch (final NoiseException ex)
+        {
+            closeQuietly();
+            throw ex;
+        }
+    }
+
+    /** The length of the frame the last {@link #receive} completed (in {@link #frameBuffer()}), or 0. */
+    public int readyFrame()
+    {
+        return readyFrame;
+    }
+
+    /** True between frames: no partial header or payload is held (non-blocking mode). */
+    public boolean betweenFrames()
+    {
+        return headerFill == 0 && pendingPayload < 0;
+    }
+
+    /** Encrypted bytes queued and not yet written (non-blocking mode). */
+    public int unsentBytes()
+    {
+        return sendFill - sendStart;
+    }
+
+    /**
+     * Non-blocking send: writes as much of what {@link #queueFrame} encrypted as {@code out} takes now.
+     *
+     * @return the bytes written by this call; everything is gone when {@link #unsentBytes()} is 0 afterwards
+     */
+    public int sendTo(final java.nio.channels.WritableByteChannel out) throws IOException
+    {
+        if (sendFill == sendStart)
+        {
+            sendFill = 0;
+            sendStart = 0;
+            return 0;
+        }
+        final int n = out.write(java.nio.ByteBuffer.wrap(sendBuffer, sendStart, sendFill - sendStart));
+        sendStart += n;
+        if (sendStart == sendFill)
+        {
+            sendStart = 0;
+            sendFill = 0;
+        }
+        else if (sendStart >= sendBuffer.length / 2)
+        {
+            System.arraycopy(sendBuffer, sendStart, sendBuffer, 0, sendFill - sendStart);   // room at the end again
+            sendFill -= sendStart;
+            sendStart = 0;
+        }
+        return n;
     }
 
     private void readFully(final byte[] dst, final int offset, final int length, final boolean atFrameStart)

@@ -79,59 +79,67 @@ final class InboundDispatch
     /** Reads frames until the connection ends (an exception says how). */
     void run() throws IOException
     {
-        final int payload = FrameHeaderFlyweight.HEADER_LENGTH;
         while (true)
         {
-            final int length = channel.readFrame();
-            FRAMES_IN.setOpaque(this, framesIn + 1);   // written by this reader only; read by metrics
-            final DirectBuffer b = channel.frameBuffer();
-            final int extension = FrameHeaderFlyweight.extensionType(b, 0) & FrameHeaderFlyweight.EXTENSION_ID_MASK;
-            final int type = FrameHeaderFlyweight.msgType(b, 0);
-            final int msgLength = length - payload;
-            if (extension == ExtensionNegotiationProtocol.EXTENSION_TYPE)
+            dispatch(channel.readFrame());
+        }
+    }
+
+    /**
+     * Stages 3 and 4 for the frame just decrypted into the channel's {@link NoiseChannel#frameBuffer() frame buffer}
+     * (by a blocking read, or by an event loop's non-blocking receive).
+     */
+    void dispatch(final int length)
+    {
+        final int payload = FrameHeaderFlyweight.HEADER_LENGTH;
+        FRAMES_IN.setOpaque(this, framesIn + 1);   // written by this reader only; read by metrics
+        final DirectBuffer b = channel.frameBuffer();
+        final int extension = FrameHeaderFlyweight.extensionType(b, 0) & FrameHeaderFlyweight.EXTENSION_ID_MASK;
+        final int type = FrameHeaderFlyweight.msgType(b, 0);
+        final int msgLength = length - payload;
+        if (extension == ExtensionNegotiationProtocol.EXTENSION_TYPE)
+        {
+            negotiate(type, b, msgLength);
+            return;
+        }
+        if (extension == MergeMiningAccountProtocol.EXTENSION_TYPE && connection.accounts() != null)
+        {
+            account(type, b, msgLength);
+            return;
+        }
+        if (extension != 0)
+        {
+            return;   // unknown extensions are ignored (spec 3.4): we are not a proxy
+        }
+        switch (type)
+        {
+            case MiningProtocol.MESSAGE_TYPE_SUBMIT_SHARES_STANDARD -> submitStandard(b, msgLength);
+            case MiningProtocol.MESSAGE_TYPE_SUBMIT_SHARES_EXTENDED -> submitExtended(b, msgLength);
+            case MiningProtocol.MESSAGE_TYPE_OPEN_STANDARD_MINING_CHANNEL ->
+                openStandard(OpenStandardMiningChannel.decode(b, payload, msgLength));
+            case MiningProtocol.MESSAGE_TYPE_OPEN_EXTENDED_MINING_CHANNEL ->
+                openExtended(OpenExtendedMiningChannel.decode(b, payload, msgLength));
+            case MiningProtocol.MESSAGE_TYPE_UPDATE_CHANNEL -> update(UpdateChannel.decode(b, payload, msgLength));
+            case MiningProtocol.MESSAGE_TYPE_CLOSE_CHANNEL -> close(CloseChannel.decode(b, payload, msgLength));
+            case MiningProtocol.MESSAGE_TYPE_SET_CUSTOM_MINING_JOB ->
             {
-                negotiate(type, b, msgLength);
-                continue;
-            }
-            if (extension == MergeMiningAccountProtocol.EXTENSION_TYPE && connection.accounts() != null)
-            {
-                account(type, b, msgLength);
-                continue;
-            }
-            if (extension != 0)
-            {
-                continue;   // unknown extensions are ignored (spec 3.4): we are not a proxy
-            }
-            switch (type)
-            {
-                case MiningProtocol.MESSAGE_TYPE_SUBMIT_SHARES_STANDARD -> submitStandard(b, msgLength);
-                case MiningProtocol.MESSAGE_TYPE_SUBMIT_SHARES_EXTENDED -> submitExtended(b, msgLength);
-                case MiningProtocol.MESSAGE_TYPE_OPEN_STANDARD_MINING_CHANNEL ->
-                    openStandard(OpenStandardMiningChannel.decode(b, payload, msgLength));
-                case MiningProtocol.MESSAGE_TYPE_OPEN_EXTENDED_MINING_CHANNEL ->
-                    openExtended(OpenExtendedMiningChannel.decode(b, payload, msgLength));
-                case MiningProtocol.MESSAGE_TYPE_UPDATE_CHANNEL -> update(UpdateChannel.decode(b, payload, msgLength));
-                case MiningProtocol.MESSAGE_TYPE_CLOSE_CHANNEL -> close(CloseChannel.decode(b, payload, msgLength));
-                case MiningProtocol.MESSAGE_TYPE_SET_CUSTOM_MINING_JOB ->
+                final SetCustomMiningJob m = SetCustomMiningJob.decode(b, payload, msgLength);
+                final PoolLogic logic = customJobs;
+                if (logic != null)
                 {
-                    final SetCustomMiningJob m = SetCustomMiningJob.decode(b, payload, msgLength);
-                    final PoolLogic logic = customJobs;
-                    if (logic != null)
-                    {
-                        // rare (once per declared job), so a task of its own on the ring: typed, in ring order
-                        pipeline.execute(connection, () -> logic.setCustomMiningJob(connection, m));
-                    }
-                    else
-                    {
-                        connection.sendFromReader(new SetCustomMiningJobError(m.channelId(), m.requestId(),
-                            "jd-not-supported"));
-                    }
+                    // rare (once per declared job), so a task of its own on the ring: typed, in ring order
+                    pipeline.execute(connection, () -> logic.setCustomMiningJob(connection, m));
                 }
-                case CommonProtocol.MESSAGE_TYPE_SETUP_CONNECTION ->
-                    throw new PoolConnection.ProtocolViolation("SetupConnection sent twice");
-                default -> throw new PoolConnection.ProtocolViolation("message type 0x" + Integer.toHexString(type) +
-                    " is not one a mining client may send");
+                else
+                {
+                    connection.sendFromReader(new SetCustomMiningJobError(m.channelId(), m.requestId(),
+                        "jd-not-supported"));
+                }
             }
+            case CommonProtocol.MESSAGE_TYPE_SETUP_CONNECTION ->
+                throw new PoolConnection.ProtocolViolation("SetupConnection sent twice");
+            default -> throw new PoolConnection.ProtocolViolation("message type 0x" + Integer.toHexString(type) +
+                " is not one a mining client may send");
         }
     }
 

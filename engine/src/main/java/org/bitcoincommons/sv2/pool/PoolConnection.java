@@ -2,6 +2,8 @@ package org.bitcoincommons.sv2.pool;
 
 import org.bitcoincommons.sv2.transport.ByteStream;
 import java.io.IOException;
+import java.nio.channels.SocketChannel;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.agrona.DirectBuffer;
@@ -23,6 +25,9 @@ import org.bitcoincommons.sv2.noise.NoiseException;
 import org.bitcoincommons.sv2.pipeline.SharePipeline;
 import org.bitcoincommons.sv2.work.Job;
 import org.bitcoincommons.sv2.transport.FrameSink;
+import org.bitcoincommons.sv2.transport.IoLoop;
+import org.bitcoincommons.sv2.transport.TcpServer;
+import org.bitcoincommons.sv2.transport.TcpStream;
 import org.bitcoincommons.sv2.transport.OutboundQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +61,8 @@ public final class PoolConnection implements MiningDownstream
     static final int FLAG_REQUIRES_VERSION_ROLLING = 1 << 2;
     /** Outbound queue to start with; it grows up to the configured limit during bursts. */
     static final int INITIAL_QUEUE_BYTES = 4096;
+    /** How long the hand-over to an event loop waits for the writer thread to finish its last write. */
+    static final long HAND_OVER_WAIT_MS = 2000;
 
     private final long id;
     private final ByteStream stream;
@@ -83,6 +90,14 @@ public final class PoolConnection implements MiningDownstream
     private PoolLogic accounts;
     /** The reader's stage once the connection is set up; null before. */
     private volatile InboundDispatch inbound;
+    /** Where the connection moves once set up (null: its reader and writer threads stay); set before serve. */
+    private IoLoop loop;
+    /** Gives the socket's end to its new owner ({@link TcpServer#detach}); with {@code loop}. */
+    private Supplier<Runnable> detach;
+    /** The connection on its loop, once handed over; null before (and always without a loop). */
+    private volatile IoLoop.Handle handle;
+    /** Run once at the connection's true end (whichever thread ends it). */
+    private Runnable onEnd = () -> { };
 
     /**
      * @param maxPayloadBytes largest msg_length accepted from the client once it has set up the Mining protocol
@@ -133,6 +148,31 @@ public final class PoolConnection implements MiningDownstream
         return ok;
     }
 
+    /**
+     * Once set up, the connection leaves its threads for {@code loop} (non-blocking reads and writes on the loop's
+     * thread; see {@link IoLoop}); {@code detach} tells the TCP server the socket has a new owner and returns what to
+     * run at its end. Only for TCP streams over a socket channel. Set before serve.
+     */
+    public PoolConnection ioLoop(final IoLoop loop, final Supplier<Runnable> detach)
+    {
+        this.loop = loop;
+        this.detach = detach;
+        return this;
+    }
+
+    /** Runs once when the connection has ended, on whichever thread ended it; set before serve. */
+    public PoolConnection onEnd(final Runnable r)
+    {
+        this.onEnd = r;
+        return this;
+    }
+
+    /** True once the connection runs on an event loop. */
+    boolean onLoop()
+    {
+        return handle != null;
+    }
+
     /** Called once SetupConnection succeeded (the connection is no longer unauthenticated); set before serve. */
     public void onSetUp(final Runnable r)
     {
@@ -170,11 +210,15 @@ public final class PoolConnection implements MiningDownstream
         return id;
     }
 
-    /** Runs the connection until it ends; called on its own virtual thread. */
+    /**
+     * Runs the connection until it ends, or until it is set up and handed to its event loop; called on its own
+     * virtual thread.
+     */
     public void serve() throws IOException
     {
         metrics.connectionsAccepted.increment();
         boolean opened = false;
+        boolean handedOver = false;
         try
         {
             try
@@ -209,56 +253,225 @@ public final class PoolConnection implements MiningDownstream
             {
                 return;
             }
-            pipeline.publish(RingTranslators.OPENED, this, (flags & FLAG_REQUIRES_STANDARD_JOBS) != 0);
-            opened = true;
             final InboundDispatch d = new InboundDispatch(this, channel, pipeline,
                 (flags & FLAG_REQUIRES_WORK_SELECTION) != 0 ? customJobs : null);
+            final LoopEndpoint endpoint = loop != null ? handOver(d) : null;
+            pipeline.publish(RingTranslators.OPENED, this, (flags & FLAG_REQUIRES_STANDARD_JOBS) != 0);
+            opened = true;
             inbound = d;
+            if (endpoint != null)
+            {
+                endpoint.start();
+                handedOver = true;
+                return;
+            }
             d.run();
         }
-        catch (final NoiseException ex)
+        catch (final Exception ex)
         {
-            if (ex.reason() != NoiseException.Reason.EOF && !closed.get())
+            failed(ex);
+        }
+        finally
+        {
+            if (!handedOver)
             {
-                metrics.protocolErrors.increment();
-                LOG.info("connection {}: {}", id, ex.getMessage());
+                ended(opened);
             }
         }
-        catch (final CodecException ex)
+    }
+
+    /**
+     * Moves the connection to its loop: the writer thread ends (its queue is drained by the loop from now on) and the
+     * channel goes non-blocking. Returns the endpoint to start once OPENED is published, or null when the connection
+     * cannot move (not a TCP socket channel: it keeps its threads).
+     */
+    private LoopEndpoint handOver(final InboundDispatch d) throws IOException
+    {
+        if (!(stream instanceof TcpStream t) || t.socket().getChannel() == null)
+        {
+            return null;
+        }
+        if (!queue.handOver(this::drainSoon, HAND_OVER_WAIT_MS))
+        {
+            throw new IOException("the writer did not finish within " + HAND_OVER_WAIT_MS + " ms of the set-up");
+        }
+        channel.nonBlocking();
+        return new LoopEndpoint(d, t);
+    }
+
+    /** The outbound queue's drainer once on a loop: a commit (logic thread) asks the loop for a write turn. */
+    private void drainSoon()
+    {
+        final IoLoop.Handle h = handle;
+        if (h != null)
+        {
+            queue.drainRequested(System.nanoTime());
+            h.schedule();
+        }
+    }
+
+    /** Logs why the connection ended (a fault of its own; nothing when the peer or the pool closed it). */
+    private void failed(final Exception ex)
+    {
+        if (ex instanceof NoiseException ne)
+        {
+            if (ne.reason() != NoiseException.Reason.EOF && !closed.get())
+            {
+                metrics.protocolErrors.increment();
+                LOG.info("connection {}: {}", id, ne.getMessage());
+            }
+        }
+        else if (ex instanceof CodecException)
         {
             metrics.protocolErrors.increment();
             LOG.info("connection {}: malformed frame: {}", id, ex.getMessage());
         }
-        catch (final ProtocolViolation ex)
+        else if (ex instanceof ProtocolViolation)
         {
             metrics.protocolErrors.increment();
             LOG.info("connection {}: protocol violation: {}", id, ex.getMessage());
         }
-        catch (final IOException ex)
+        else if (ex instanceof IOException)
         {
             if (!closed.get())
             {
                 LOG.debug("connection {}: {}", id, ex.toString());
             }
         }
-        finally
+        else
         {
-            if (opened)
+            LOG.info("connection {} ended: {}", id, ex.toString());
+        }
+    }
+
+    /** The connection's end, once, on the thread that ends it. */
+    private void ended(final boolean opened)
+    {
+        if (opened)
+        {
+            pipeline.publish(RingTranslators.CLOSED, this, null);
+        }
+        if (closeReason != null)
+        {
+            LOG.info("connection {} closed by the pool: {}", id, closeReason);
+        }
+        closeTransport();
+        final InboundDispatch d = inbound;
+        if (d != null)
+        {
+            inbound = null;
+            metrics.framesIn.add(d.framesIn());
+        }
+        metrics.connectionsClosed.increment();
+        onEnd.run();
+    }
+
+    /** The connection on its event loop: reads, writes and its end, all on the loop's thread. */
+    private final class LoopEndpoint implements IoLoop.Endpoint
+    {
+        /** Frames moved from the queue to the channel per pass; passes go on while the socket takes them. */
+        private static final int DRAIN_BATCH = 256;
+        /** Encrypted bytes waiting for the socket beyond which no more frames are taken from the queue. */
+        private static final int UNSENT_LIMIT = 64 * 1024;
+
+        private final InboundDispatch dispatch;
+        private final TcpStream tcp;
+        private final org.bitcoincommons.sv2.transport.TransportStats stats;
+        private Runnable release;
+
+        LoopEndpoint(final InboundDispatch dispatch, final TcpStream tcp)
+        {
+            this.dispatch = dispatch;
+            this.tcp = tcp;
+            this.stats = tcp.stats();
+        }
+
+        /**
+         * On the connection's own thread, after OPENED: dispatches what its reader had read ahead, tells the server
+         * the socket has a new owner, and registers it on the loop (whose first turn drains what was queued meanwhile).
+         */
+        void start() throws IOException
+        {
+            final byte[] early = tcp.takeReadAhead();
+            onRead(early, 0, early.length);
+            final IoLoop.Handle h = loop.attach(tcp.socket().getChannel(), this);
+            release = detach.get();
+            handle = h;
+            h.schedule();
+        }
+
+        @Override
+        public void onRead(final byte[] src, final int offset, final int length) throws IOException
+        {
+            if (stats != null && length > 0)
             {
-                pipeline.publish(RingTranslators.CLOSED, this, null);
+                stats.bytesIn.add(length);
             }
-            if (closeReason != null)
+            int at = offset;
+            final int end = offset + length;
+            while (at < end)
             {
-                LOG.info("connection {} closed by the pool: {}", id, closeReason);
+                at += channel.receive(src, at, end - at);
+                final int frame = channel.readyFrame();
+                if (frame > 0)
+                {
+                    dispatch.dispatch(frame);
+                }
             }
-            closeTransport();
-            final InboundDispatch d = inbound;
-            if (d != null)
+        }
+
+        @Override
+        public boolean onWritable(final SocketChannel socket) throws IOException
+        {
+            // Until the queue is empty and everything encrypted is written, or the socket is full. After a full
+            // write the queue is always looked at again: frames may have waited there while the unsent bytes were
+            // over the limit, and nothing else would call for them.
+            while (true)
             {
-                inbound = null;
-                metrics.framesIn.add(d.framesIn());
+                if (channel.unsentBytes() < UNSENT_LIMIT)
+                {
+                    queue.drainTo(DRAIN_BATCH);
+                }
+                if (channel.unsentBytes() == 0)
+                {
+                    return true;
+                }
+                final int written = channel.sendTo(socket);
+                if (stats != null && written > 0)
+                {
+                    stats.bytesOut.add(written);
+                }
+                if (channel.unsentBytes() > 0)
+                {
+                    return false;   // the socket is full: the loop calls again when it can take more
+                }
             }
-            metrics.connectionsClosed.increment();
+        }
+
+        @Override
+        public boolean closing()
+        {
+            return closed.get();
+        }
+
+        @Override
+        public void onEnd(final Exception cause)
+        {
+            if (cause != null)
+            {
+                failed(cause);
+            }
+            try
+            {
+                ended(true);
+            }
+            finally
+            {
+                if (release != null)
+                {
+                    release.run();
+                }
+            }
         }
     }
 
@@ -435,6 +648,11 @@ public final class PoolConnection implements MiningDownstream
         {
             closeReason = reason;
             closeTransport();
+            final IoLoop.Handle h = handle;
+            if (h != null)
+            {
+                h.schedule();   // the loop ends it
+            }
         }
     }
 

@@ -80,6 +80,8 @@ public final class PoolServer implements AutoCloseable
     private RewardRecorder rewards;
     private volatile Template lastTemplate;
     private TcpServer tcp;
+    /** The event loops set-up SV2 TCP connections move to ({@code [pool] io_loops}); null: they keep their threads. */
+    private org.bitcoincommons.sv2.transport.IoLoop[] ioLoops;
     private org.bitcoincommons.sv2.noise.PreparedKeys preparedKeys;
     private org.bitcoincommons.sv2.transport.QuicServer quic;
     /** Connections and bytes per SV2 transport, for /api/status and /metrics. */
@@ -347,6 +349,17 @@ public final class PoolServer implements AutoCloseable
         }
         if (config.stratumV2().enabled() && config.stratumV2().tcpEnabled())
         {
+            final int loopCount = pc.ioLoops();
+            if (loopCount > 0)
+            {
+                ioLoops = new org.bitcoincommons.sv2.transport.IoLoop[loopCount];
+                for (int i = 0; i < loopCount; i++)
+                {
+                    ioLoops[i] = new org.bitcoincommons.sv2.transport.IoLoop("sv2-io-" + i,
+                        (pc.maxConnections() + loopCount - 1) / loopCount);
+                }
+                LOG.info("SV2 connections move to {} event loop(s) once set up", loopCount);
+            }
             tcp = new TcpServer("sv2", config.stratumV2().listenAddr(), pc.maxConnections(), (socket, id) ->
             {
                 final PoolConnection c = new PoolConnection(id, new org.bitcoincommons.sv2.transport.TcpStream(socket, tcpStats), pipeline, noise, pc.outboundQueueBytes(),
@@ -356,18 +369,19 @@ public final class PoolServer implements AutoCloseable
                 c.onFirstChannel(() -> tcp.admitted(id));
                 c.workSelection(jobTokens != null ? logic : null);
                 c.mergeMiningAccounts(logic.mergeMiningAccounts() != null ? logic : null);
-                connections.add(c);
-                tcpStats.connectionsOpened.increment();
-                try
+                if (ioLoops != null)
                 {
-                    c.serve();
+                    c.ioLoop(ioLoops[(int)(id % ioLoops.length)], () -> tcp.detach(id, socket));
                 }
-                finally
+                c.onEnd(() ->
                 {
                     connections.remove(c);
                     tcpStats.connectionsClosed.increment();
-                }
-            }).limits(connectionLimits);
+                });
+                connections.add(c);
+                tcpStats.connectionsOpened.increment();
+                c.serve();
+            }, ioLoops != null).limits(connectionLimits);
             admission = admissionControl(config.stratumV2());
             if (admission != null)
             {
@@ -900,6 +914,21 @@ public final class PoolServer implements AutoCloseable
         return admission;
     }
 
+    /** SV2 TCP connections running on the event loops now ({@code [pool] io_loops}; 0 without loops). */
+    public int ioLoopConnections()
+    {
+        final org.bitcoincommons.sv2.transport.IoLoop[] loops = ioLoops;
+        int n = 0;
+        if (loops != null)
+        {
+            for (final org.bitcoincommons.sv2.transport.IoLoop l : loops)
+            {
+                n += l.connections();
+            }
+        }
+        return n;
+    }
+
     /** SV2 handshakes (TCP and QUIC) that waited for a turn ({@code handshake_concurrency}). */
     public long handshakesQueued()
     {
@@ -998,6 +1027,13 @@ public final class PoolServer implements AutoCloseable
         if (tcp != null)
         {
             tcp.close();
+        }
+        if (ioLoops != null)
+        {
+            for (final org.bitcoincommons.sv2.transport.IoLoop l : ioLoops)
+            {
+                l.close();   // ends the connections on it (their CLOSED goes to the ring, still running)
+            }
         }
         if (quic != null)
         {

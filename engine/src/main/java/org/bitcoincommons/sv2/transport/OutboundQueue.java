@@ -66,6 +66,8 @@ public final class OutboundQueue implements AutoCloseable
     /** Told, once per wake-up, how long the writer took to run after a commit found it parked. */
     private LongConsumer writerStartNs;
     private volatile long wokenAtNs;
+    /** Set by {@link #handOver}: an event loop drains the queue; a commit calls this instead of waking a writer. */
+    private volatile Runnable drainer;
 
     /**
      * @param initialBytes first ring's capacity (rounded up to a power of two)
@@ -141,6 +143,12 @@ public final class OutboundQueue implements AutoCloseable
     public void commit(final int index)
     {
         tail.ring.commit(index);
+        final Runnable d = drainer;
+        if (d != null)
+        {
+            d.run();
+            return;
+        }
         final Thread w = writer;
         if (w == null)
         {
@@ -243,11 +251,99 @@ public final class OutboundQueue implements AutoCloseable
         return true;
     }
 
+    /**
+     * Hands the queue to an event loop: the writer thread (if one was started) finishes the frame it is writing and
+     * ends, and from now on each commit calls {@code drainer}, which makes the loop call {@link #drainTo} soon. Called
+     * by the connection's own thread, while no other thread produces; waits at most {@code waitMs} for the writer.
+     *
+     * @return false when the writer did not end in time (a peer that is not reading): the connection should close
+     */
+    public boolean handOver(final Runnable drainer, final long waitMs)
+    {
+        this.drainer = drainer;
+        final Thread w = writer;
+        if (w == null)
+        {
+            return !closed;
+        }
+        LockSupport.unpark(w);
+        final long deadline = System.nanoTime() + waitMs * 1_000_000L;
+        while (!writerDone)
+        {
+            if (System.nanoTime() - deadline > 0)
+            {
+                return false;
+            }
+            LockSupport.parkNanos(100_000);
+            LockSupport.unpark(w);
+        }
+        return !closed;
+    }
+
+    /**
+     * The event loop's drain after {@link #handOver}: moves up to {@code maxFrames} committed frames to the sink
+     * (no flush: the loop writes what the sink buffered). A frame claimed but not yet committed is left for the
+     * commit that will call the drainer again.
+     *
+     * @return the frames moved
+     */
+    public int drainTo(final int maxFrames) throws IOException
+    {
+        final LongConsumer started = writerStartNs;
+        final long wokenAt = wokenAtNs;
+        if (started != null && wokenAt != 0)
+        {
+            wokenAtNs = 0;
+            started.accept(System.nanoTime() - wokenAt);
+        }
+        int total = 0;
+        while (!closed && total < maxFrames)
+        {
+            final long before = head.ring.consumerPosition();
+            final int n = head.ring.read(writeHandler, maxFrames - total);
+            total += n;
+            if (n == 0)
+            {
+                if (head.ring.consumerPosition() != before)
+                {
+                    continue;   // a read stops at the ring's end: it passed only the padding there; go on from the start
+                }
+                final Segment next = head.next;
+                if (next == null || head.ring.size() > 0)
+                {
+                    break;
+                }
+                head = next;
+            }
+        }
+        final IOException f = failure;
+        if (f != null)
+        {
+            throw f;
+        }
+        return total;
+    }
+
+    /** For the event loop: the time a drain was asked for (0: not recorded), reported by the next {@link #drainTo}. */
+    public void drainRequested(final long nowNs)
+    {
+        if (writerStartNs != null && wokenAtNs == 0)
+        {
+            wokenAtNs = nowNs;
+        }
+    }
+
+    /** True when frames are committed and not yet drained. */
+    public boolean pending()
+    {
+        return !empty();
+    }
+
     private void writerLoop()
     {
         try
         {
-            while (!closed)
+            while (!closed && drainer == null)
             {
                 if (drain())
                 {
@@ -256,6 +352,10 @@ public final class OutboundQueue implements AutoCloseable
                 if (!writerMayPark())
                 {
                     continue;
+                }
+                if (drainer != null)
+                {
+                    break;
                 }
                 LockSupport.park(this);
                 final LongConsumer started = writerStartNs;

@@ -45,14 +45,26 @@ public final class TcpServer implements AutoCloseable
     private volatile AdmissionControl admission;
     private final Map<Long, AdmissionControl.Slot> slots = new ConcurrentHashMap<>();
     private volatile boolean closing;
+    /** Connections whose handler handed them to another owner ({@link #detach}): their thread's end is not theirs. */
+    private final Set<Long> detached = ConcurrentHashMap.newKeySet();
 
     public TcpServer(final String name, final InetSocketAddress address, final int maxConnections, final Handler handler)
         throws IOException
     {
+        this(name, address, maxConnections, handler, false);
+    }
+
+    /**
+     * @param channels true: accepted sockets have a {@link java.nio.channels.SocketChannel} ({@code getChannel()}), so
+     *                 that a handler may hand one to an {@link IoLoop}; their blocking streams work as usual
+     */
+    public TcpServer(final String name, final InetSocketAddress address, final int maxConnections, final Handler handler,
+        final boolean channels) throws IOException
+    {
         this.name = name;
         this.handler = handler;
         this.maxConnections = maxConnections;
-        this.server = new ServerSocket();
+        this.server = channels ? java.nio.channels.ServerSocketChannel.open().socket() : new ServerSocket();
         server.setReuseAddress(true);
         server.bind(address, 4096);
     }
@@ -101,6 +113,17 @@ public final class TcpServer implements AutoCloseable
         {
             t.authenticated();
         }
+    }
+
+    /**
+     * Called by a handler on its connection's thread, just before it returns, when the connection lives on elsewhere
+     * (an {@link IoLoop}): the thread's end no longer closes it. The new owner runs the returned cleanup once, at the
+     * connection's end (it closes the socket and gives back the connection's slot, ticket and admission).
+     */
+    public Runnable detach(final long id, final Socket socket)
+    {
+        detached.add(id);
+        return () -> release(socket, id);
     }
 
     public void start()
@@ -188,14 +211,22 @@ public final class TcpServer implements AutoCloseable
         }
         finally
         {
-            admitted(id);
-            open.remove(s);
-            closeQuietly(s);
-            final ConnectionLimits.Ticket t = tickets.remove(id);
-            if (t != null)
+            if (!detached.remove(id))
             {
-                t.close();
+                release(s, id);
             }
+        }
+    }
+
+    private void release(final Socket s, final long id)
+    {
+        admitted(id);
+        open.remove(s);
+        closeQuietly(s);
+        final ConnectionLimits.Ticket t = tickets.remove(id);
+        if (t != null)
+        {
+            t.close();
         }
     }
 

@@ -17,8 +17,30 @@ public final class TcpStream implements ByteStream
     private static final int READ_BUFFER = 2048;
 
     private final Socket socket;
-    private final InputStream in;
+    private final ReadAhead in;
     private final OutputStream out;
+    private final TransportStats stats;
+
+    /** The read buffer, which can give up what it read ahead when the socket moves to an event loop. */
+    private static final class ReadAhead extends BufferedInputStream
+    {
+        ReadAhead(final InputStream in, final int size)
+        {
+            super(in, size);
+        }
+
+        synchronized byte[] take()
+        {
+            final int n = count - pos;
+            final byte[] b = new byte[Math.max(0, n)];
+            if (n > 0)
+            {
+                System.arraycopy(buf, pos, b, 0, n);
+            }
+            pos = count;
+            return b;
+        }
+    }
 
     public TcpStream(final Socket socket) throws IOException
     {
@@ -29,10 +51,11 @@ public final class TcpStream implements ByteStream
     public TcpStream(final Socket socket, final TransportStats stats) throws IOException
     {
         this.socket = socket;
+        this.stats = stats;
         socket.setTcpNoDelay(true);
         final InputStream raw = stats == null ? socket.getInputStream()
             : CountingStreams.in(socket.getInputStream(), stats.bytesIn);
-        this.in = new BufferedInputStream(raw, READ_BUFFER);
+        this.in = new ReadAhead(raw, READ_BUFFER);
         this.out = stats == null ? socket.getOutputStream() : CountingStreams.out(socket.getOutputStream(), stats.bytesOut);
     }
 
@@ -40,6 +63,21 @@ public final class TcpStream implements ByteStream
     public Socket socket()
     {
         return socket;
+    }
+
+    /** Where this stream counts its bytes (null: not counted); an event loop that takes the socket over adds to it. */
+    public TransportStats stats()
+    {
+        return stats;
+    }
+
+    /**
+     * The bytes read from the socket ahead of what the reader consumed (empty when none); they are the reader's no
+     * longer. For the hand-over of the socket to an event loop, after the last blocking read.
+     */
+    public byte[] takeReadAhead()
+    {
+        return in.take();
     }
 
     @Override

@@ -23,13 +23,25 @@ class PoolMinerEndToEndTest
     @TempDir
     Path dir;
 
+    /** The [pool] keys of the pool under test (a subclass runs the same with the other I/O model). */
+    String poolToml()
+    {
+        return "";
+    }
+
+    /** Connections the pool runs on its event loops once both miners are set up (the default: one loop). */
+    int onLoops()
+    {
+        return 2;
+    }
+
     @Test
     @Timeout(60)
     void standardAndExtendedMinersFindSharesAndBlocks() throws Exception
     {
         final long startHeight;
         Map<String, Object> live;
-        try (PoolHarness h = new PoolHarness(dir, 0.0005, ""))
+        try (PoolHarness h = new PoolHarness(dir, 0.0005, poolToml()))
         {
             startHeight = h.pool.chain().tipHeight();
             try (MinerClient standard = h.miner("alice.std", 1, false); MinerClient extended = h.miner("bob.ext", 1, true))
@@ -40,6 +52,7 @@ class PoolMinerEndToEndTest
                     () -> "std " + standard.stats().sharesAccepted.sum() + " ext " + extended.stats().sharesAccepted.sum() +
                         " blocks " + h.pool.metrics().blocksAccepted.sum() + " rejected " + standard.stats().rejectReasons +
                         extended.stats().rejectReasons);
+                assertEquals(onLoops(), h.pool.ioLoopConnections(), "connections on the event loops");
             }
             assertTrue(h.pool.chain().tipHeight() >= startHeight + 2);
             // Two miners can find a block at the same height; the later one is stale. Nothing else may be rejected.

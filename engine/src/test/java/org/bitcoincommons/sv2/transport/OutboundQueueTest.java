@@ -222,4 +222,40 @@ class OutboundQueueTest
         writer.join(5_000);
         assertTrue(!writer.isAlive(), "close ends the writer");
     }
+
+    /**
+     * Handed to an event loop: each commit asks for a drain, and one {@link OutboundQueue#drainTo} after it delivers
+     * every committed frame, in order, also when the ring wraps (a read stops at the ring's end, where a padding
+     * record may be all it passes) and when the queue moves on to a larger segment. A missed frame here would wait
+     * for the connection's next commit: the flat-out stall this test was written for.
+     */
+    @Test
+    void handedOverEachCommitsDrainDeliversEveryFrameAcrossWrapsAndSegments() throws Exception
+    {
+        final RecordingSink sink = new RecordingSink();
+        final OutboundQueue q = new OutboundQueue(1024, 1 << 20, sink);
+        final int[] asked = new int[1];
+        assertTrue(q.handOver(() -> asked[0]++, 1000));
+        final java.util.Random r = new java.util.Random(9);
+        int seq = 0;
+        for (int round = 0; round < 2_000; round++)
+        {
+            final int frames = 1 + r.nextInt(3);
+            for (int f = 0; f < frames; f++)
+            {
+                // mostly small frames (they wrap the 1 KiB ring with padding), now and then one that needs a bigger ring
+                final int length = r.nextInt(50) == 0 ? 200 + r.nextInt(400) : 8 + r.nextInt(60);
+                assertTrue(put(q, seq++, length));
+            }
+            q.drainTo(1_000);   // what the loop does once per turn asked for
+            assertEquals(seq, sink.count(), "frames stranded after round " + round);
+        }
+        assertEquals(seq, asked[0], "every commit asked the loop for a drain");
+        for (int i = 0; i < seq; i++)
+        {
+            assertEquals(i, sink.frames.get(i));
+        }
+        assertEquals(0, q.drainTo(10));
+        assertTrue(!q.pending());
+    }
 }
