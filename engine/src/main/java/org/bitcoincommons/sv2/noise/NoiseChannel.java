@@ -98,6 +98,8 @@ public final class NoiseChannel implements AutoCloseable
     private int readyFrame;
     /** Send buffer [sendStart, sendFill) is encrypted and not yet written (sendTo). */
     private int sendStart;
+    /** sendTo's view of the send buffer (made again when the buffer grows). */
+    private java.nio.ByteBuffer sendView;
 
     private NoiseChannel(
         final InputStream in, final OutputStream out, final Closeable transport, final int maxPayloadLength,
@@ -628,7 +630,14 @@ public final class NoiseChannel implements AutoCloseable
             sendStart = 0;
             return 0;
         }
-        final int n = out.write(java.nio.ByteBuffer.wrap(sendBuffer, sendStart, sendFill - sendStart));
+        java.nio.ByteBuffer view = sendView;
+        if (view == null || view.array() != sendBuffer)
+        {
+            view = java.nio.ByteBuffer.wrap(sendBuffer);   // once, and again only when the send buffer has grown
+            sendView = view;
+        }
+        view.limit(sendFill).position(sendStart);
+        final int n = out.write(view);
         sendStart += n;
         if (sendStart == sendFill)
         {
