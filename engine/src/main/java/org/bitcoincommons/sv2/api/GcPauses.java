@@ -25,10 +25,13 @@ public final class GcPauses
 
     private final List<GarbageCollectorMXBean> pausing;
     private final AtomicLong maxSinceResetMs = new AtomicLong();
+    /** Each pausing collector's collection count at the last reset. */
+    private volatile long[] countsAtReset;
 
     private GcPauses()
     {
         pausing = ManagementFactory.getGarbageCollectorMXBeans().stream().filter(GcPauses::pauses).toList();
+        countsAtReset = pausing.stream().mapToLong(GarbageCollectorMXBean::getCollectionCount).toArray();
         for (final GarbageCollectorMXBean bean : pausing)
         {
             if (bean instanceof NotificationEmitter emitter)
@@ -79,14 +82,38 @@ public final class GcPauses
         return ms;
     }
 
-    /** The longest pause, in milliseconds, since the last {@link #resetMax} (or the first {@link #get}). */
+    /**
+     * The longest pause, in milliseconds, since the last {@link #resetMax} (or the first {@link #get}). The
+     * notifications that feed it arrive on their own thread some time after a pause, so each collector's latest pause is
+     * also read from the collector itself when it came after the reset: a read just after a pause already has it.
+     */
     public long maxSinceResetMs()
     {
-        return maxSinceResetMs.get();
+        long max = maxSinceResetMs.get();
+        final long[] atReset = countsAtReset;
+        for (int i = 0; i < pausing.size(); i++)
+        {
+            final GarbageCollectorMXBean bean = pausing.get(i);
+            if (bean.getCollectionCount() > atReset[i] && bean instanceof com.sun.management.GarbageCollectorMXBean b)
+            {
+                final com.sun.management.GcInfo last = b.getLastGcInfo();
+                if (last != null)
+                {
+                    max = Math.max(max, last.getDuration());
+                }
+            }
+        }
+        return max;
     }
 
     public void resetMax()
     {
+        final long[] counts = new long[pausing.size()];
+        for (int i = 0; i < counts.length; i++)
+        {
+            counts[i] = pausing.get(i).getCollectionCount();
+        }
+        countsAtReset = counts;
         maxSinceResetMs.set(0);
     }
 }

@@ -42,6 +42,8 @@ class GcPausesTest
         System.gc();   // a full, stop-the-world collection with the collectors of this build
         assertTrue(gc.count() > before, before + " -> " + gc.count());
         assertTrue(gc.totalMs() >= beforeMs);
+        // read at once, before the listener has been told: the collector's own latest pause counts already
+        assertTrue(gc.maxSinceResetMs() > 0, "the pause just made, read from the collector");
         // the JVM tells the listener after the pause (on its service thread): the longest pause since the reset
         final long deadline = System.currentTimeMillis() + 10_000;
         while (gc.maxSinceResetMs() == 0 && System.currentTimeMillis() < deadline)
