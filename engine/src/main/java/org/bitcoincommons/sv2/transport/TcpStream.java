@@ -38,6 +38,7 @@ public final class TcpStream implements ByteStream
                 System.arraycopy(buf, pos, b, 0, n);
             }
             pos = count;
+            buf = null;   // no reads after the hand-over (one would fail as on a closed stream): its 2 KiB go
             return b;
         }
     }

@@ -182,6 +182,49 @@ class PoolBadInputTest
     }
 
     @Test
+    void framesSentRightBehindSetupConnectionAreServedInOrder() throws Exception
+    {
+        // One write carries SetupConnection, OpenStandardMiningChannel and a share: the connection's reader reads the
+        // last two ahead while it sets up, and they must still be handled, in order, wherever the connection goes next
+        // (its own threads, or an event loop that takes over what was read ahead).
+        try (RawClient c = new RawClient(h.address()).handshake())
+        {
+            final UnsafeBuffer b = new UnsafeBuffer(new byte[4096]);
+            final byte[] max = new byte[32];
+            java.util.Arrays.fill(max, (byte)0xff);
+            int n = new org.bitcoincommons.sv2.codec.common.SetupConnection(CommonProtocol.PROTOCOL_MINING, 2, 2,
+                CommonProtocol.FLAG_REQUIRES_STANDARD_JOBS, "127.0.0.1", 0, "test", "", "", "").encodeFrame(b, 0);
+            c.channel.queueFrame(b, 0, n);
+            n = new OpenStandardMiningChannel(7, "pipelined", 1.0f, max).encodeFrame(b, 0);
+            c.channel.queueFrame(b, 0, n);
+            new SubmitSharesStandard().wrapForEncode(b, 6).channelId(999_999).sequenceNumber(41).jobId(1).nonce(1)
+                .ntime(1).version(0x20000000).writeHeader(b, 0);
+            c.channel.queueFrame(b, 0, 6 + SubmitSharesStandard.BLOCK_LENGTH);
+            c.channel.flush();
+            assertEquals(CommonProtocol.MESSAGE_TYPE_SETUP_CONNECTION_SUCCESS, firstType(c));
+            c.readUntil(MiningProtocol.MESSAGE_TYPE_OPEN_STANDARD_MINING_CHANNEL_SUCCESS);
+            int len = c.readUntil(MiningProtocol.MESSAGE_TYPE_SUBMIT_SHARES_ERROR);
+            SubmitSharesError e = new SubmitSharesError().wrap(c.channel.frameBuffer(), 6, len - 6);
+            assertEquals(41, e.sequenceNumber());
+            assertEquals("invalid-channel-id", e.errorCode());
+            // and what comes after the set-up, read where the connection lives now
+            new SubmitSharesStandard().wrapForEncode(b, 6).channelId(999_999).sequenceNumber(42).jobId(1).nonce(1)
+                .ntime(1).version(0x20000000).writeHeader(b, 0);
+            c.channel.writeFrame(b, 0, 6 + SubmitSharesStandard.BLOCK_LENGTH);
+            len = c.readUntil(MiningProtocol.MESSAGE_TYPE_SUBMIT_SHARES_ERROR);
+            e = new SubmitSharesError().wrap(c.channel.frameBuffer(), 6, len - 6);
+            assertEquals(42, e.sequenceNumber());
+        }
+        minerStillMining();
+    }
+
+    private static int firstType(final RawClient c) throws java.io.IOException
+    {
+        c.channel.readFrame();
+        return FrameHeaderFlyweight.msgType(c.channel.frameBuffer(), 0);
+    }
+
+    @Test
     void slowReaderIsDisconnected() throws Exception
     {
         final long slow = h.pool.metrics().slowReaders.sum();
