@@ -184,6 +184,10 @@ public final class ApiServer implements AutoCloseable
         }
         counter(registry, "sv2_handshakes_queued", "SV2 handshakes that waited for a turn (handshake_concurrency)",
             () -> pool.handshakesQueued());
+        gauge(registry, "sv2_io_loop_connections", "SV2 TCP connections on the event loops ([pool] io_loops)",
+            () -> pool.ioLoopConnections());
+        counter(registry, "sv2_io_loop_wakeups", "Times a queued frame or a close woke a sleeping event loop",
+            () -> pool.ioLoopWakeups());
         gauge(registry, "sv2_admissions_waiting", "SV2 TCP connections waiting for an admission slot ([stratum_v2.admission])",
             () -> pool.admission() == null ? 0 : pool.admission().waiting());
         gauge(registry, "sv2_admissions_in_flight", "SV2 TCP connections between their admission slot and their first channel",

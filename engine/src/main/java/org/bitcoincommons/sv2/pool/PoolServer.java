@@ -929,6 +929,21 @@ public final class PoolServer implements AutoCloseable
         return n;
     }
 
+    /** Times a commit or a close woke a sleeping event loop ({@code [pool] io_loops}). */
+    public long ioLoopWakeups()
+    {
+        final org.bitcoincommons.sv2.transport.IoLoop[] loops = ioLoops;
+        long n = 0;
+        if (loops != null)
+        {
+            for (final org.bitcoincommons.sv2.transport.IoLoop l : loops)
+            {
+                n += l.wakeups();
+            }
+        }
+        return n;
+    }
+
     /** SV2 handshakes (TCP and QUIC) that waited for a turn ({@code handshake_concurrency}). */
     public long handshakesQueued()
     {

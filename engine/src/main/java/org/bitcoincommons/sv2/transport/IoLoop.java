@@ -116,8 +116,7 @@ public final class IoLoop implements AutoCloseable
     private volatile boolean sleeping;
     private volatile boolean running = true;
     private volatile int attached;
-    private long wakeups;
-    private long reads;
+    private final java.util.concurrent.atomic.LongAdder wakeups = new java.util.concurrent.atomic.LongAdder();
 
     /**
      * @param maxConnections the most connections this loop will hold (sizes its queue of turns: each connection
@@ -162,7 +161,7 @@ public final class IoLoop implements AutoCloseable
         if (sleeping)
         {
             sleeping = false;
-            wakeups++;
+            wakeups.increment();
             selector.wakeup();
         }
     }
@@ -284,7 +283,6 @@ public final class IoLoop implements AutoCloseable
         {
             readBuffer.clear();
             final int n = h.channel.read(readBuffer);
-            reads++;
             if (n < 0)
             {
                 end(h, null);
@@ -354,15 +352,10 @@ public final class IoLoop implements AutoCloseable
         }
     }
 
-    /** Select wake-ups asked for by producers, and reads made (loop thread's counts; approximate from others). */
+    /** Times a producer woke the loop's selector (its queue of turns had been empty and the loop asleep). */
     public long wakeups()
     {
-        return wakeups;
-    }
-
-    public long reads()
-    {
-        return reads;
+        return wakeups.sum();
     }
 
     /** Ends every connection on this loop (each endpoint's {@code onEnd} runs) and stops the thread. */
