@@ -917,20 +917,16 @@ public final class PoolServer implements AutoCloseable
     /** SV2 TCP connections running on the event loops now ({@code [pool] io_loops}; 0 without loops). */
     public int ioLoopConnections()
     {
-        final org.bitcoincommons.sv2.transport.IoLoop[] loops = ioLoops;
-        int n = 0;
-        if (loops != null)
-        {
-            for (final org.bitcoincommons.sv2.transport.IoLoop l : loops)
-            {
-                n += l.connections();
-            }
-        }
-        return n;
+        return (int)sumOverLoops(org.bitcoincommons.sv2.transport.IoLoop::connections);
     }
 
     /** Times a commit or a close woke a sleeping event loop ({@code [pool] io_loops}). */
     public long ioLoopWakeups()
+    {
+        return sumOverLoops(org.bitcoincommons.sv2.transport.IoLoop::wakeups);
+    }
+
+    private long sumOverLoops(final java.util.function.ToLongFunction<org.bitcoincommons.sv2.transport.IoLoop> f)
     {
         final org.bitcoincommons.sv2.transport.IoLoop[] loops = ioLoops;
         long n = 0;
@@ -938,7 +934,7 @@ public final class PoolServer implements AutoCloseable
         {
             for (final org.bitcoincommons.sv2.transport.IoLoop l : loops)
             {
-                n += l.wakeups();
+                n += f.applyAsLong(l);
             }
         }
         return n;
