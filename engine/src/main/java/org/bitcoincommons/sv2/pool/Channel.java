@@ -5,7 +5,7 @@ import org.bitcoincommons.sv2.work.Job;
 /**
  * A mining channel as the pool logic thread keeps it. Owned by that thread only.
  */
-final class Channel
+final class Channel implements Vardiff.HashrateOfTarget
 {
     /** Jobs remembered per channel: the current chain tip's recent jobs. */
     static final int JOB_SLOTS = 8;
@@ -239,6 +239,13 @@ final class Channel
      * changed: the division is in 128-digit decimals, and the tick asks it of every channel every round.
      */
     double hashrateOfTarget(final double sharesPerMinute)
+    {
+        return hashrate(sharesPerMinute);
+    }
+
+    /** Vardiff's view of {@link #hashrateOfTarget}: the channel is its own estimator, so the tick captures nothing. */
+    @Override
+    public double hashrate(final double sharesPerMinute)
     {
         if (Double.isNaN(hashrateOfTarget) || sharesPerMinute != hashrateSpm
             || !java.util.Arrays.equals(hashrateTarget, target))

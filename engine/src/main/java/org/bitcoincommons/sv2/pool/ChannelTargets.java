@@ -83,9 +83,22 @@ final class ChannelTargets
         return Target.toLittleEndian(t.min(max).max(MIN_TARGET));
     }
 
-    /** The hashrate that finds shares of {@code targetLe} at {@code sharesPerMinute}, H/s (vardiff's estimate). */
+    /**
+     * The hashrate that finds shares of {@code targetLe} at {@code sharesPerMinute}, H/s (vardiff's estimate): (2^256 -
+     * t) / (t + 1) hashes a share, in doubles. Vardiff needs its 15 digits, not the 34 of {@link
+     * Target#hashrateFromTarget}'s exact division, whose big-number garbage was most of what a 15,000-channel pool
+     * allocated while it retargeted (session 11). Targets within 2^-52 of 2^256 give 0, as the exact value rounds to.
+     */
     static double hashrateOf(final byte[] targetLe, final double sharesPerMinute)
     {
-        return Target.hashrateFromTarget(Target.fromLittleEndian(targetLe, 0), sharesPerMinute);
+        double t = 0.0;
+        for (int i = 31; i >= 0; i--)
+        {
+            t = t * 256.0 + (targetLe[i] & 0xff);
+        }
+        final double hashesPerShare = Math.max(0.0, (TWO_POW_256 - t) / (t + 1.0));
+        return hashesPerShare / (60.0 / sharesPerMinute);
     }
+
+    private static final double TWO_POW_256 = Math.scalb(1.0, 256);
 }

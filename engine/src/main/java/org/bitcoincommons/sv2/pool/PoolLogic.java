@@ -641,7 +641,7 @@ public final class PoolLogic
             try
             {
                 c.tickHashrate(nowMs);
-                final double next = c.vardiff.evaluate(nowSec, c.hashrate, c::hashrateOfTarget);
+                final double next = c.vardiff.evaluate(nowSec, c.hashrate, c);
                 if (!Double.isNaN(next))
                 {
                     c.hashrate = c.targets.belief(next);

@@ -116,6 +116,8 @@ public final class IoLoop implements AutoCloseable
     private volatile boolean sleeping;
     private volatile boolean running = true;
     private volatile int attached;
+    /** What select calls for each ready key (one instance: a method reference per select would be an allocation). */
+    private final java.util.function.Consumer<SelectionKey> onReady = this::ready;
     private final java.util.concurrent.atomic.LongAdder wakeups = new java.util.concurrent.atomic.LongAdder();
 
     /**
@@ -177,11 +179,11 @@ public final class IoLoop implements AutoCloseable
                 VarHandle.fullFence();   // the flag, then the queue: pairs with enqueue's offer-then-flag
                 if (turns.isEmpty())
                 {
-                    selector.select(this::ready, SELECT_TIMEOUT_MS);
+                    selector.select(onReady, SELECT_TIMEOUT_MS);
                 }
                 else
                 {
-                    selector.selectNow(this::ready);
+                    selector.selectNow(onReady);
                 }
                 sleeping = false;
             }
