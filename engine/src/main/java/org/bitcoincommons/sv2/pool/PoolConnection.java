@@ -37,16 +37,17 @@ import org.slf4j.LoggerFactory;
  * <p>
  * The path of a share, stage by stage, and where each lives:
  * <ol>
- * <li>transport: the socket ({@link ByteStream}), read by this connection's virtual thread ({@link #serve});</li>
- * <li>noise: {@link NoiseChannel} decrypts one frame;</li>
+ * <li>transport: the socket ({@link ByteStream}), read by the connection's event loop ({@link IoLoop}, once set up;
+ * with {@code io_loops = 0}, by its own virtual thread in {@link #serve});</li>
+ * <li>noise: {@link NoiseChannel} decrypts one frame ({@link NoiseChannel#receive} on the loop);</li>
  * <li>codec: {@link InboundDispatch} decodes it in place and</li>
  * <li>pipeline: publishes it to the share ring through a {@link RingTranslators static translator};</li>
  * <li>pool logic: {@link PoolEventProcessor} on the logic thread stages it in {@link ShareProcessor}, which checks it,</li>
  * <li>hash: hashes the batch in one kernel call,</li>
  * <li>journal: credits it through {@link JournalAccounting}, and</li>
  * <li>transport: queues the batch's SubmitShares.Success here ({@link #submitSharesSuccess}, the
- * {@link MiningDownstream} side of this class) into the bounded {@link OutboundQueue}, whose writer thread encrypts
- * and sends it.</li>
+ * {@link MiningDownstream} side of this class) into the bounded {@link OutboundQueue}, which the event loop drains,
+ * encrypts and writes at the connection's next write turn (with {@code io_loops = 0}: the queue's writer thread).</li>
  * </ol>
  * Before that, {@link MiningSetup} answers SetupConnection. Faults (a bad handshake, a malformed frame, a message
  * that is not valid in this state, a peer that stops reading) end this connection only, with a logged reason.

@@ -27,6 +27,9 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  * volatile read after a full fence, no atomic read-modify-write, nothing allocated). Starting a thread per burst
  * instead cost an allocation and a scheduler submission per acknowledgement. Segments are read oldest first; the
  * producer never writes an older segment again.
+ * <p>
+ * On an event loop ({@link #handOver}) there is no writer thread: each commit calls the loop's drainer, and the
+ * loop moves frames to the connection's Noise channel with {@link #drainTo} at its turn.
  */
 public final class OutboundQueue implements AutoCloseable
 {
