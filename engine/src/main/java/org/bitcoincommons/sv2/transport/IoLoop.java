@@ -116,6 +116,8 @@ public final class IoLoop implements AutoCloseable
     private volatile boolean sleeping;
     private volatile boolean running = true;
     private volatile int attached;
+    /** The connections registered and not yet ended (loop thread only): each gets its end, whoever closed its socket. */
+    private final java.util.Set<Handle> registered = new java.util.HashSet<>();
     /** What select calls for each ready key (one instance: a method reference per select would be an allocation). */
     private final java.util.function.Consumer<SelectionKey> onReady = this::ready;
     private final java.util.concurrent.atomic.LongAdder wakeups = new java.util.concurrent.atomic.LongAdder();
@@ -197,12 +199,11 @@ public final class IoLoop implements AutoCloseable
         }
         finally
         {
-            for (final SelectionKey k : selector.keys())
+            // Every registered connection, also one whose socket another thread closed (which cancels its key and
+            // takes it out of the selector's key set, so the selector alone would forget it).
+            for (final Handle live : new java.util.ArrayList<>(registered))
             {
-                if (k.attachment() instanceof Handle h)
-                {
-                    end(h, null);
-                }
+                end(live, null);
             }
             Handle h;
             while ((h = turns.poll()) != null)
@@ -237,7 +238,8 @@ public final class IoLoop implements AutoCloseable
                 try
                 {
                     h.key = h.channel.register(selector, SelectionKey.OP_READ, h);
-                    attached++;
+                    registered.add(h);
+                    attached = registered.size();
                 }
                 catch (final IOException | RuntimeException ex)
                 {
@@ -334,7 +336,8 @@ public final class IoLoop implements AutoCloseable
         if (h.key != null)
         {
             h.key.cancel();
-            attached--;
+            registered.remove(h);
+            attached = registered.size();
         }
         try
         {

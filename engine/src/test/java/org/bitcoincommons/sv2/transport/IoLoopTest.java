@@ -65,6 +65,7 @@ class IoLoopTest
         final ConcurrentLinkedQueue<byte[]> outbox = new ConcurrentLinkedQueue<>();
         ByteBuffer writing;
         volatile IoLoop.Handle handle;
+        volatile SocketChannel channel;
         volatile boolean closing;
         volatile RuntimeException failOnRead;
         final AtomicInteger ends = new AtomicInteger();
@@ -136,6 +137,7 @@ class IoLoopTest
         clients.add(s);
         final SocketChannel accepted = server.accept();
         final Echo e = new Echo();
+        e.channel = accepted;
         e.handle = loop.attach(accepted, e);
         e.handle.schedule();
         return e;
@@ -220,6 +222,7 @@ class IoLoopTest
         final Echo byOtherThread = connect();
         final Echo byFault = connect();
         final Echo survivor = connect();
+        final Echo closedUnderneath = connect();
 
         client(0).close();   // the peer's end of stream
         assertTrue(byPeer.ended.await(10, TimeUnit.SECONDS));
@@ -250,9 +253,18 @@ class IoLoopTest
         assertEquals(1, byFault.ends.get());
         assertEquals(0, survivor.ends.get());
 
+        // a socket closed by another thread without asking for a turn (the server's shutdown closing every socket):
+        // its key is cancelled and leaves the selector, but the loop still owes it its end
+        closedUnderneath.channel.close();
+        client(4).getOutputStream().write(1);   // nothing the loop could still read from it
+        Thread.sleep(50);
+        assertEquals(0, closedUnderneath.ends.get());
+
         loop.close();   // ends the rest
         assertTrue(survivor.ended.await(10, TimeUnit.SECONDS));
         assertEquals(1, survivor.ends.get());
+        assertTrue(closedUnderneath.ended.await(10, TimeUnit.SECONDS), "the closed-underneath connection was ended");
+        assertEquals(1, closedUnderneath.ends.get());
         assertEquals(1, byFault.ends.get());
     }
 
