@@ -28,9 +28,9 @@ import java.nio.file.Path;
  * @param connectBurstPerIp   new connections from one source address at once (the bucket's size)
  * @param maxUnauthenticated  connections pool-wide that have not finished their handshake (Noise and SetupConnection,
  *                            or SV1 subscribe and authorize)
- * @param ioLoops             event loops (platform threads with a selector each) that SV2 TCP connections move to once set
- *                            up, reading and writing without a thread of their own; 0: each keeps a virtual thread per
- *                            direction
+ * @param ioLoops             event loops (platform threads with a selector each) that serve SV2 TCP connections from
+ *                            their accept (handshake and SetupConnection included) without a thread of their own; 0:
+ *                            each has a virtual thread per direction
  * @param waitStrategy        how the logic thread waits for work: "parking" (spins briefly, then parks; publishers
  *                            pay a volatile read), "blocking" (Disruptor's lite blocking: an atomic per publish), "sleeping",
  *                            "yielding" or "busy-spin" (lowest latency, keeps a core busy)

@@ -159,6 +159,21 @@ public final class NoiseChannel implements AutoCloseable
         return new NoiseChannel(in, out, transport, maxPayloadLength, cipher);
     }
 
+    /**
+     * A channel for an event loop from the start (see {@link #nonBlocking}), its handshake done elsewhere (the loop
+     * read act 1; {@code cipher} is what the responder's split gave). Bytes go in through {@link #receive} and out
+     * through {@link #sendTo}; the blocking methods must never be called.
+     *
+     * @param transport closed when a received frame is bad (as in the blocking read)
+     */
+    public static NoiseChannel nonBlocking(final Closeable transport, final TransportCipher cipher,
+        final int maxPayloadLength)
+    {
+        final NoiseChannel c = new NoiseChannel(null, null, transport, maxPayloadLength, cipher);
+        c.nonBlocking = true;
+        return c;
+    }
+
     /** Initiator handshake over a transport stream (a TCP connection, a QUIC stream); closes it on failure. */
     public static NoiseChannel connect(final ByteStream stream, final NoiseConfig config) throws IOException
     {
@@ -597,6 +612,21 @@ public final class NoiseChannel implements AutoCloseable
             closeQuietly();
             throw ex;
         }
+    }
+
+    /**
+     * Queues bytes to go out as they are, unencrypted, before any frame queued after them (non-blocking mode): the
+     * handshake's act 2, written by the event loop with the frames that follow it.
+     */
+    public void queueRaw(final byte[] src, final int offset, final int length)
+    {
+        if (!nonBlocking)
+        {
+            throw new IllegalStateException("raw bytes only in non-blocking mode");
+        }
+        ensureSendCapacity(sendFill + length);
+        System.arraycopy(src, offset, sendBuffer, sendFill, length);
+        sendFill += length;
     }
 
     /** The length of the frame the last {@link #receive} completed (in {@link #frameBuffer()}), or 0. */

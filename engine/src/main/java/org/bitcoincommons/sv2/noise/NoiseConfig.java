@@ -219,6 +219,26 @@ public final class NoiseConfig
         return staticKeys;
     }
 
+    /**
+     * A responder for one connection whose handshake runs outside {@link NoiseChannel#accept} (an event loop reads
+     * act 1 and writes act 2; a worker does the curve work): the static key and ephemeral keys of this config.
+     */
+    public NoiseResponder responder()
+    {
+        conclude();
+        if (authoritySecretKey() == null)
+        {
+            throw new IllegalArgumentException("responder needs an authority secret key");
+        }
+        return new NoiseResponder(staticKeys(), random());
+    }
+
+    /** Counts a responder handshake that found every turn taken and waited (see {@link #handshakesQueued}). */
+    public void handshakeQueued()
+    {
+        handshakesQueued.incrementAndGet();
+    }
+
     /** Validates, prepares the authority keys and fills defaults; returns this. */
     public NoiseConfig conclude()
     {

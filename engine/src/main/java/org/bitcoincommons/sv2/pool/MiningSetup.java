@@ -50,6 +50,26 @@ final class MiningSetup
             return -1;
         }
         stream.readTimeout(0);
+        final int flags = answer(id, stream.remoteAddress(), channel, noise, queue, maxPayloadBytes, metrics, preAuthLog,
+            onSetUp, workSelectionOffered, length);
+        if (flags < 0)
+        {
+            queue.close(1000);
+        }
+        return flags;
+    }
+
+    /**
+     * Answers the first frame of a connection (in {@code channel.frameBuffer()}, {@code length} bytes with its header),
+     * which must be SetupConnection: returns its flags once SetupConnectionSuccess is queued, or -1 once the refusal
+     * is queued, counted and logged (the caller closes the connection after it has gone out).
+     *
+     * @throws PoolConnection.ProtocolViolation when the frame is not SetupConnection
+     */
+    static int answer(final long id, final java.net.SocketAddress remote, final NoiseChannel channel,
+        final NoiseConfig noise, final OutboundQueue queue, final int maxPayloadBytes, final PoolMetrics metrics,
+        final PreAuthLog preAuthLog, final Runnable onSetUp, final boolean workSelectionOffered, final int length)
+    {
         final DirectBuffer b = channel.frameBuffer();
         if (FrameHeaderFlyweight.extensionType(b, 0) != 0 ||
             FrameHeaderFlyweight.msgType(b, 0) != CommonProtocol.MESSAGE_TYPE_SETUP_CONNECTION)
@@ -82,10 +102,9 @@ final class MiningSetup
         {
             metrics.setupFailures.increment();
             MiningFrames.messageOnce(queue, new SetupConnectionError(badFlags, refusal));
-            preAuthLog.setupFailed(id, stream.remoteAddress(), "SetupConnection refused: " + refusal +
+            preAuthLog.setupFailed(id, remote, "SetupConnection refused: " + refusal +
                 " (protocol " + s.protocol() + ", versions " + s.minVersion() + ".." + s.maxVersion() + ", flags 0x" +
                 Long.toHexString(s.flags()) + ")");
-            queue.close(1000);
             return -1;
         }
         channel.maxReceivePayload(Math.min(maxPayloadBytes, noise.maxPayloadLength()));

@@ -22,6 +22,7 @@ import org.bitcoincommons.sv2.codec.mining.UpdateChannelError;
 import org.bitcoincommons.sv2.noise.NoiseChannel;
 import org.bitcoincommons.sv2.noise.NoiseConfig;
 import org.bitcoincommons.sv2.noise.NoiseException;
+import org.bitcoincommons.sv2.noise.ResponderWorkers;
 import org.bitcoincommons.sv2.pipeline.SharePipeline;
 import org.bitcoincommons.sv2.work.Job;
 import org.bitcoincommons.sv2.transport.FrameSink;
@@ -37,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * <p>
  * The path of a share, stage by stage, and where each lives:
  * <ol>
- * <li>transport: the socket ({@link ByteStream}), read by the connection's event loop ({@link IoLoop}, once set up;
- * with {@code io_loops = 0}, by its own virtual thread in {@link #serve});</li>
+ * <li>transport: the socket ({@link ByteStream}), read by the connection's event loop ({@link IoLoop}, from its
+ * handshake on: {@link #serveOnLoop}; with {@code io_loops = 0}, by its own virtual thread in {@link #serve});</li>
  * <li>noise: {@link NoiseChannel} decrypts one frame ({@link NoiseChannel#receive} on the loop);</li>
  * <li>codec: {@link InboundDispatch} decodes it in place and</li>
  * <li>pipeline: publishes it to the share ring through a {@link RingTranslators static translator};</li>
@@ -49,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * {@link MiningDownstream} side of this class) into the bounded {@link OutboundQueue}, which the event loop drains,
  * encrypts and writes at the connection's next write turn (with {@code io_loops = 0}: the queue's writer thread).</li>
  * </ol>
- * Before that, {@link MiningSetup} answers SetupConnection. Faults (a bad handshake, a malformed frame, a message
+ * Before that, the Noise NX handshake (on the loop: act 1 read there, the curve work on a {@link ResponderWorkers}
+ * thread, act 2 written there) and {@link MiningSetup}'s answer to SetupConnection. Faults (a bad handshake, a malformed frame, a message
  * that is not valid in this state, a peer that stops reading) end this connection only, with a logged reason.
  */
 public final class PoolConnection implements MiningDownstream
@@ -62,8 +64,6 @@ public final class PoolConnection implements MiningDownstream
     static final int FLAG_REQUIRES_VERSION_ROLLING = 1 << 2;
     /** Outbound queue to start with; it grows up to the configured limit during bursts. */
     static final int INITIAL_QUEUE_BYTES = 4096;
-    /** How long the hand-over to an event loop waits for the writer thread to finish its last write. */
-    static final long HAND_OVER_WAIT_MS = 2000;
 
     private final long id;
     private final ByteStream stream;
@@ -91,14 +91,31 @@ public final class PoolConnection implements MiningDownstream
     private PoolLogic accounts;
     /** The reader's stage once the connection is set up; null before. */
     private volatile InboundDispatch inbound;
-    /** Where the connection moves once set up (null: its reader and writer threads stay); set before serve. */
+    /** The event loop that serves the connection (null: its own reader and writer threads); set before serving. */
     private IoLoop loop;
     /** Gives the socket's end to its new owner ({@link TcpServer#detach}); with {@code loop}. */
     private Supplier<Runnable> detach;
-    /** The connection on its loop, once handed over; null before (and always without a loop). */
+    /** The connection on its loop, once attached; null before (and always without a loop). */
     private volatile IoLoop.Handle handle;
     /** Run once at the connection's true end (whichever thread ends it). */
     private Runnable onEnd = () -> { };
+    /** Where the curve work of the handshake runs when the loop does the handshake ({@link #serveOnLoop}). */
+    private ResponderWorkers workers;
+    /** {@link #serveOnLoop}'s phase: PHASE_*; written by the loop thread, read by the deadline sweeper. */
+    private volatile int phase = PHASE_OPEN;
+    /** The handshake's, then SetupConnection's deadline (System.nanoTime) while on the loop before set-up; 0 after. */
+    private volatile long setupDeadlineNs;
+    /** Set by whoever first counts a handshake or set-up failure of this connection (the loop or the sweeper). */
+    private final AtomicBoolean preAuthFailureCounted = new AtomicBoolean();
+
+    /** Waiting for act 1's 64 bytes. */
+    private static final int PHASE_ACT1 = 0;
+    /** Act 1 is in; a worker computes act 2 and the keys. */
+    private static final int PHASE_CURVE = 1;
+    /** Act 2 is queued; waiting for SetupConnection (or its refusal is going out). */
+    private static final int PHASE_SETUP = 2;
+    /** Set up: OPENED is published, frames go to the ring. */
+    private static final int PHASE_OPEN = 3;
 
     /**
      * @param maxPayloadBytes largest msg_length accepted from the client once it has set up the Mining protocol
@@ -150,9 +167,9 @@ public final class PoolConnection implements MiningDownstream
     }
 
     /**
-     * Once set up, the connection leaves its threads for {@code loop} (non-blocking reads and writes on the loop's
-     * thread; see {@link IoLoop}); {@code detach} tells the TCP server the socket has a new owner and returns what to
-     * run at its end. Only for TCP streams over a socket channel. Set before serve.
+     * The connection runs on {@code loop} ({@link #serveOnLoop}: non-blocking reads and writes on the loop's thread;
+     * see {@link IoLoop}); {@code detach} tells the TCP server the socket has a new owner and returns what to run at
+     * its end. Only for TCP streams over a socket channel. Set before serving.
      */
     public PoolConnection ioLoop(final IoLoop loop, final Supplier<Runnable> detach)
     {
@@ -211,15 +228,11 @@ public final class PoolConnection implements MiningDownstream
         return id;
     }
 
-    /**
-     * Runs the connection until it ends, or until it is set up and handed to its event loop; called on its own
-     * virtual thread.
-     */
+    /** Runs the connection on its own virtual thread (and its queue's writer thread) until it ends. */
     public void serve() throws IOException
     {
         metrics.connectionsAccepted.increment();
         boolean opened = false;
-        boolean handedOver = false;
         try
         {
             try
@@ -234,20 +247,7 @@ public final class PoolConnection implements MiningDownstream
             }
             // Nothing longer than a SetupConnection until the client has named its sub-protocol.
             channel.maxReceivePayload(Math.min(SetupConnection.MAX_LENGTH, noise.maxPayloadLength()));
-            queue = new OutboundQueue(INITIAL_QUEUE_BYTES, outboundBytes, new FrameSink()
-            {
-                @Override
-                public void write(final DirectBuffer buffer, final int offset, final int length) throws IOException
-                {
-                    channel.queueFrame(buffer, offset, length);
-                }
-
-                @Override
-                public void flush() throws IOException
-                {
-                    channel.flush();
-                }
-            }).writerStartLatency(metrics.ackQueuedToWriter::recordNs);
+            queue = newQueue();
             final int flags = MiningSetup.accept(id, stream, channel, noise, queue, maxPayloadBytes, metrics, preAuthLog,
                 onSetUp, customJobs != null);
             if (flags < 0)
@@ -256,16 +256,9 @@ public final class PoolConnection implements MiningDownstream
             }
             final InboundDispatch d = new InboundDispatch(this, channel, pipeline,
                 (flags & FLAG_REQUIRES_WORK_SELECTION) != 0 ? customJobs : null);
-            final LoopEndpoint endpoint = loop != null ? handOver(d) : null;
             pipeline.publish(RingTranslators.OPENED, this, (flags & FLAG_REQUIRES_STANDARD_JOBS) != 0);
             opened = true;
             inbound = d;
-            if (endpoint != null)
-            {
-                endpoint.start();
-                handedOver = true;
-                return;
-            }
             d.run();
         }
         catch (final Exception ex)
@@ -274,30 +267,98 @@ public final class PoolConnection implements MiningDownstream
         }
         finally
         {
-            if (!handedOver)
-            {
-                ended(opened);
-            }
+            ended(opened);
         }
     }
 
     /**
-     * Moves the connection to its loop: the writer thread ends (its queue is drained by the loop from now on) and the
-     * channel goes non-blocking. Returns the endpoint to start once OPENED is published, or null when the connection
-     * cannot move (not a TCP socket channel: it keeps its threads).
+     * Hands the connection to its event loop from the start, without a thread of its own (called on the accept
+     * thread, or on the thread that waited for an admission slot; returns at once): the loop reads act 1, a
+     * {@code workers} thread does the curve work, the loop writes act 2, answers SetupConnection and then serves the
+     * connection as any other. The handshake, then SetupConnection, each get the handshake timeout, checked by the
+     * pool's sweep ({@link #closeIfSetupOverdue}) about once a second. Needs {@link #ioLoop} and a TCP socket channel.
      */
-    private LoopEndpoint handOver(final InboundDispatch d) throws IOException
+    public void serveOnLoop(final ResponderWorkers workers) throws IOException
     {
-        if (!(stream instanceof TcpStream t) || t.socket().getChannel() == null)
+        if (!(stream instanceof TcpStream t) || t.socket().getChannel() == null || loop == null)
         {
-            return null;
+            throw new IllegalStateException("serveOnLoop needs an event loop and a TCP socket channel");
         }
-        if (!queue.handOver(this::drainSoon, HAND_OVER_WAIT_MS))
+        metrics.connectionsAccepted.increment();
+        this.workers = workers;
+        try
         {
-            throw new IOException("the writer did not finish within " + HAND_OVER_WAIT_MS + " ms of the set-up");
+            final LoopEndpoint endpoint = new LoopEndpoint(t);
+            phase = PHASE_ACT1;
+            setupDeadlineNs = System.nanoTime() + noise.handshakeTimeoutMs() * 1_000_000L;
+            final IoLoop.Handle h = loop.attach(t.socket().getChannel(), endpoint);
+            endpoint.release = detach.get();
+            handle = h;
+            h.schedule();
         }
-        channel.nonBlocking();
-        return new LoopEndpoint(d, t);
+        catch (final IOException | RuntimeException ex)
+        {
+            ended(false);   // the TCP server still owns the socket and closes it
+            throw ex;
+        }
+    }
+
+    /**
+     * The handshake or SetupConnection deadline of a connection set up on its loop: closes it, counted and logged as
+     * a handshake or set-up failure, once {@code nowNs} is past it. Called by the pool's sweeping thread.
+     *
+     * @return true when it closed the connection
+     */
+    public boolean closeIfSetupOverdue(final long nowNs)
+    {
+        final long deadline = setupDeadlineNs;
+        if (deadline == 0 || nowNs - deadline < 0 || closed.get() || phase == PHASE_OPEN)
+        {
+            return false;
+        }
+        if (preAuthFailureCounted.compareAndSet(false, true))
+        {
+            if (phase < PHASE_SETUP)
+            {
+                metrics.handshakeFailures.increment();
+                preAuthLog.handshakeFailed(id, stream.remoteAddress(),
+                    "handshake not finished within " + noise.handshakeTimeoutMs() + " ms");
+            }
+            else
+            {
+                metrics.setupFailures.increment();
+                preAuthLog.setupFailed(id, stream.remoteAddress(),
+                    "no SetupConnection within " + noise.handshakeTimeoutMs() + " ms");
+            }
+        }
+        if (closed.compareAndSet(false, true))
+        {
+            closeTransport();
+            final IoLoop.Handle h = handle;
+            if (h != null)
+            {
+                h.schedule();
+            }
+        }
+        return true;
+    }
+
+    private OutboundQueue newQueue()
+    {
+        return new OutboundQueue(INITIAL_QUEUE_BYTES, outboundBytes, new FrameSink()
+        {
+            @Override
+            public void write(final DirectBuffer buffer, final int offset, final int length) throws IOException
+            {
+                channel.queueFrame(buffer, offset, length);
+            }
+
+            @Override
+            public void flush() throws IOException
+            {
+                channel.flush();
+            }
+        }).writerStartLatency(metrics.ackQueuedToWriter::recordNs);
     }
 
     /** The outbound queue's drainer once on a loop: a commit (logic thread) asks the loop for a write turn. */
@@ -367,38 +428,43 @@ public final class PoolConnection implements MiningDownstream
         onEnd.run();
     }
 
-    /** The connection on its event loop: reads, writes and its end, all on the loop's thread. */
+    /**
+     * The connection on its event loop ({@link #serveOnLoop}): reads, writes and its end, all on the loop's thread.
+     * It first reads act 1, has a worker compute act 2, writes it, answers SetupConnection, and from then on
+     * dispatches frames to the ring and drains the outbound queue.
+     */
     private final class LoopEndpoint implements IoLoop.Endpoint
     {
         /** Frames moved from the queue to the channel per pass; passes go on while the socket takes them. */
         private static final int DRAIN_BATCH = 256;
         /** Encrypted bytes waiting for the socket beyond which no more frames are taken from the queue. */
         private static final int UNSENT_LIMIT = 64 * 1024;
+        /** Bytes a client may send after act 1 and before act 2 has gone out (a client that follows NX sends none). */
+        private static final int EARLY_LIMIT = 16 * 1024;
 
-        private final InboundDispatch dispatch;
         private final TcpStream tcp;
         private final org.bitcoincommons.sv2.transport.TransportStats stats;
+        private InboundDispatch dispatch;
         private Runnable release;
+        // The handshake on the loop (serveOnLoop): act 1, what arrives before act 2 is out, the worker's result.
+        private byte[] act1;
+        private int act1Fill;
+        private byte[] early;
+        private int earlyFill;
+        private byte[] act2;
+        private org.bitcoincommons.sv2.noise.TransportCipher cipher;
+        private Exception curveFailure;
+        /** Set by the worker after act2/cipher/curveFailure (its write publishes them to the loop). */
+        private volatile boolean curveDone;
+        /** SetupConnection was refused: the refusal goes out, then the connection ends. */
+        private boolean refused;
 
-        LoopEndpoint(final InboundDispatch dispatch, final TcpStream tcp)
+        /** Not set up: starts with the handshake. */
+        LoopEndpoint(final TcpStream tcp)
         {
-            this.dispatch = dispatch;
             this.tcp = tcp;
             this.stats = tcp.stats();
-        }
-
-        /**
-         * On the connection's own thread, after OPENED: dispatches what its reader had read ahead, tells the server
-         * the socket has a new owner, and registers it on the loop (whose first turn drains what was queued meanwhile).
-         */
-        void start() throws IOException
-        {
-            final byte[] early = tcp.takeReadAhead();
-            onRead(early, 0, early.length);
-            final IoLoop.Handle h = loop.attach(tcp.socket().getChannel(), this);
-            release = detach.get();
-            handle = h;
-            h.schedule();
+            this.act1 = new byte[org.bitcoincommons.sv2.noise.NoiseInitiator.ACT1_LENGTH];
         }
 
         @Override
@@ -408,22 +474,154 @@ public final class PoolConnection implements MiningDownstream
             {
                 stats.bytesIn.add(length);
             }
+            consume(src, offset, offset + length);
+        }
+
+        private void consume(final byte[] src, final int offset, final int end) throws IOException
+        {
             int at = offset;
-            final int end = offset + length;
-            while (at < end)
+            if (phase == PHASE_ACT1)
+            {
+                final int n = Math.min(end - at, act1.length - act1Fill);
+                System.arraycopy(src, at, act1, act1Fill, n);
+                act1Fill += n;
+                at += n;
+                if (act1Fill < act1.length)
+                {
+                    return;
+                }
+                phase = PHASE_CURVE;
+                try
+                {
+                    workers.submit(this::curve);
+                }
+                catch (final java.util.concurrent.RejectedExecutionException ex)
+                {
+                    throw new IOException("the pool is closing", ex);
+                }
+            }
+            if (phase == PHASE_CURVE)
+            {
+                keepEarly(src, at, end - at);
+                return;
+            }
+            while (at < end && !refused)
             {
                 at += channel.receive(src, at, end - at);
                 final int frame = channel.readyFrame();
                 if (frame > 0)
                 {
-                    dispatch.dispatch(frame);
+                    if (dispatch != null)
+                    {
+                        dispatch.dispatch(frame);
+                    }
+                    else
+                    {
+                        setUp(frame);
+                    }
                 }
             }
+        }
+
+        private void keepEarly(final byte[] src, final int offset, final int length) throws IOException
+        {
+            if (length == 0)
+            {
+                return;
+            }
+            if (earlyFill + length > EARLY_LIMIT)
+            {
+                throw new NoiseException(NoiseException.Reason.BAD_ACT1, "more than " + EARLY_LIMIT +
+                    " bytes after act 1 before act 2");
+            }
+            if (early == null || early.length < earlyFill + length)
+            {
+                early = java.util.Arrays.copyOf(early == null ? new byte[0] : early,
+                    Math.min(EARLY_LIMIT, Math.max(256, 2 * (earlyFill + length))));
+            }
+            System.arraycopy(src, offset, early, earlyFill, length);
+            earlyFill += length;
+        }
+
+        /** On a worker: act 2 and the transport keys from act 1, unless the handshake's deadline has passed. */
+        private void curve()
+        {
+            try
+            {
+                if (System.nanoTime() - setupDeadlineNs > 0)
+                {
+                    throw new NoiseException(NoiseException.Reason.HANDSHAKE_TIMEOUT, "no handshake turn within "
+                        + noise.handshakeTimeoutMs() + " ms (" + workers.threads() + " handshakes at a time)");
+                }
+                final byte[] out = new byte[org.bitcoincommons.sv2.noise.NoiseInitiator.ACT2_LENGTH];
+                cipher = noise.responder().readAct1WriteAct2(act1, 0, out, 0);
+                act2 = out;
+            }
+            catch (final Exception ex)
+            {
+                curveFailure = ex;
+            }
+            curveDone = true;
+            handle.schedule();
+        }
+
+        /** On the loop, once the worker is done: act 2 queued, the channel and queue made, what came early read. */
+        private void established() throws IOException
+        {
+            if (curveFailure != null)
+            {
+                throw curveFailure instanceof IOException io ? io : new IOException(curveFailure);
+            }
+            final NoiseChannel c = NoiseChannel.nonBlocking(stream, cipher, noise.maxPayloadLength());
+            c.maxReceivePayload(Math.min(SetupConnection.MAX_LENGTH, noise.maxPayloadLength()));
+            c.queueRaw(act2, 0, act2.length);
+            channel = c;
+            act1 = null;
+            act2 = null;
+            cipher = null;
+            queue = newQueue();
+            queue.handOver(PoolConnection.this::drainSoon, 0);
+            setupDeadlineNs = System.nanoTime() + noise.handshakeTimeoutMs() * 1_000_000L;
+            phase = PHASE_SETUP;
+            if (earlyFill > 0)
+            {
+                final byte[] e = early;
+                early = null;
+                consume(e, 0, earlyFill);
+            }
+        }
+
+        /** The first frame after the handshake: SetupConnection, answered; then the connection is open (or refused). */
+        private void setUp(final int frame) throws IOException
+        {
+            final int flags = MiningSetup.answer(id, stream.remoteAddress(), channel, noise, queue, maxPayloadBytes,
+                metrics, preAuthLog, onSetUp, customJobs != null, frame);
+            if (flags < 0)
+            {
+                preAuthFailureCounted.set(true);   // counted and logged; the sweep still ends a peer that never reads
+                refused = true;
+                return;
+            }
+            final InboundDispatch d = new InboundDispatch(PoolConnection.this, channel, pipeline,
+                (flags & FLAG_REQUIRES_WORK_SELECTION) != 0 ? customJobs : null);
+            pipeline.publish(RingTranslators.OPENED, PoolConnection.this, (flags & FLAG_REQUIRES_STANDARD_JOBS) != 0);
+            dispatch = d;
+            inbound = d;
+            phase = PHASE_OPEN;
+            setupDeadlineNs = 0;
         }
 
         @Override
         public boolean onWritable(final SocketChannel socket) throws IOException
         {
+            if (phase == PHASE_ACT1 || phase == PHASE_CURVE && !curveDone)
+            {
+                return true;   // nothing to write before act 2
+            }
+            if (phase == PHASE_CURVE)
+            {
+                established();
+            }
             // Until the queue is empty and everything encrypted is written, or the socket is full. After a full
             // write the queue is always looked at again: frames may have waited there while the unsent bytes were
             // over the limit, and nothing else would call for them.
@@ -435,6 +633,11 @@ public final class PoolConnection implements MiningDownstream
                 }
                 if (channel.unsentBytes() == 0)
                 {
+                    if (refused && !queue.pending())
+                    {
+                        closed.set(true);   // the refusal is out: the loop ends the connection at its next turn
+                        handle.schedule();
+                    }
                     return true;
                 }
                 final int written = channel.sendTo(socket);
@@ -458,13 +661,25 @@ public final class PoolConnection implements MiningDownstream
         @Override
         public void onEnd(final Exception cause)
         {
-            if (cause != null)
+            final int p = phase;
+            if (p < PHASE_SETUP)
+            {
+                // The handshake did not finish: counted once (the sweep may have counted its timeout), unless the
+                // pool itself closed the connection.
+                if (!closed.get() && preAuthFailureCounted.compareAndSet(false, true))
+                {
+                    metrics.handshakeFailures.increment();
+                    preAuthLog.handshakeFailed(id, stream.remoteAddress(), cause != null ? cause.getMessage()
+                        : "stream ended before the handshake (" + act1Fill + " of 64 bytes of act 1)");
+                }
+            }
+            else if (cause != null && !(p == PHASE_SETUP && preAuthFailureCounted.get()))
             {
                 failed(cause);
             }
             try
             {
-                ended(true);
+                ended(p == PHASE_OPEN);
             }
             finally
             {

@@ -80,8 +80,10 @@ public final class PoolServer implements AutoCloseable
     private RewardRecorder rewards;
     private volatile Template lastTemplate;
     private TcpServer tcp;
-    /** The event loops set-up SV2 TCP connections move to ({@code [pool] io_loops}); null: they keep their threads. */
+    /** The event loops that serve SV2 TCP connections ({@code [pool] io_loops}); null: a thread per direction. */
     private org.bitcoincommons.sv2.transport.IoLoop[] ioLoops;
+    /** The curve work of handshakes done on the loops (with ioLoops). */
+    private org.bitcoincommons.sv2.noise.ResponderWorkers responderWorkers;
     private org.bitcoincommons.sv2.noise.PreparedKeys preparedKeys;
     private org.bitcoincommons.sv2.transport.QuicServer quic;
     /** Connections and bytes per SV2 transport, for /api/status and /metrics. */
@@ -358,11 +360,13 @@ public final class PoolServer implements AutoCloseable
                     ioLoops[i] = new org.bitcoincommons.sv2.transport.IoLoop("sv2-io-" + i,
                         (pc.maxConnections() + loopCount - 1) / loopCount);
                 }
-                LOG.info("SV2 connections move to {} event loop(s) once set up", loopCount);
+                responderWorkers = new org.bitcoincommons.sv2.noise.ResponderWorkers(noise, noise.handshakeConcurrency());
+                LOG.info("SV2 connections run on {} event loop(s), handshakes' curve work on {} thread(s)", loopCount,
+                    responderWorkers.threads());
             }
             tcp = new TcpServer("sv2", config.stratumV2().listenAddr(), pc.maxConnections(), (socket, id) ->
             {
-                final PoolConnection c = new PoolConnection(id, new org.bitcoincommons.sv2.transport.TcpStream(socket, tcpStats), pipeline, noise, pc.outboundQueueBytes(),
+                final PoolConnection c = new PoolConnection(id, new org.bitcoincommons.sv2.transport.TcpStream(socket, tcpStats, ioLoops != null), pipeline, noise, pc.outboundQueueBytes(),
                     config.stratumV2().maxPayloadBytes(org.bitcoincommons.sv2.codec.common.CommonProtocol.PROTOCOL_MINING),
                     metrics, logicFrames, preAuthLog);
                 c.onSetUp(() -> tcp.authenticated(id));
@@ -380,8 +384,15 @@ public final class PoolServer implements AutoCloseable
                 });
                 connections.add(c);
                 tcpStats.connectionsOpened.increment();
-                c.serve();
-            }, ioLoops != null).limits(connectionLimits);
+                if (responderWorkers != null)
+                {
+                    c.serveOnLoop(responderWorkers);
+                }
+                else
+                {
+                    c.serve();
+                }
+            }, ioLoops != null).limits(connectionLimits).inlineHandler(ioLoops != null);
             admission = admissionControl(config.stratumV2());
             if (admission != null)
             {
@@ -659,6 +670,7 @@ public final class PoolServer implements AutoCloseable
             for (final PoolConnection c : connections)
             {
                 c.closeIfFrameOverdue(nowNs, frameDeadlineNs);
+                c.closeIfSetupOverdue(nowNs);
             }
             preAuthLog.tick(nowNs);
             // The vardiff round, a slice per ring event: shares published meanwhile are judged between slices. One
@@ -1045,6 +1057,10 @@ public final class PoolServer implements AutoCloseable
             {
                 l.close();   // ends the connections on it (their CLOSED goes to the ring, still running)
             }
+        }
+        if (responderWorkers != null)
+        {
+            responderWorkers.close();
         }
         if (quic != null)
         {

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * One event loop: a platform thread that reads and writes many non-blocking sockets through one selector, so that a
  * connection costs no thread of its own and a burst of ready sockets costs one wake-up, not one per socket.
  * <p>
- * A connection is handed over once it is set up ({@link #attach}); from then on everything that touches its socket
+ * A connection is handed over when it is accepted ({@link #attach}); from then on everything that touches its socket
  * runs on this thread: {@link Endpoint#onRead} with the bytes that arrived (in the loop's one read buffer, valid
  * during the call), {@link Endpoint#onWritable} when it asked for a turn ({@link Handle#schedule}, from any thread:
  * its outbound queue has frames, or it was closed) or when the socket can take more after a partial write, and

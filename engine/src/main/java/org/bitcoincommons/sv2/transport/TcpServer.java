@@ -14,7 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A TCP listener that gives each accepted connection its own virtual thread. Connections beyond the limit are
+ * A TCP listener that gives each accepted connection its own virtual thread (or, with {@link #inlineHandler}, hands
+ * it over on the accept thread). Connections beyond the limit are
  * closed at once. With an {@link AdmissionControl}, a connection's thread first waits (parked, nothing read) for an
  * admission slot, which it holds until {@link #admitted} or its end. One connection's failure never touches another: each handler runs alone and its socket is
  * closed when it returns or throws.
@@ -45,6 +46,8 @@ public final class TcpServer implements AutoCloseable
     private volatile AdmissionControl admission;
     private final Map<Long, AdmissionControl.Slot> slots = new ConcurrentHashMap<>();
     private volatile boolean closing;
+    /** The handler never blocks (it hands the connection to another owner): without admission pacing it runs inline. */
+    private volatile boolean inline;
     /** Connections whose handler handed them to another owner ({@link #detach}): their thread's end is not theirs. */
     private final Set<Long> detached = ConcurrentHashMap.newKeySet();
 
@@ -126,6 +129,17 @@ public final class TcpServer implements AutoCloseable
         return () -> release(socket, id);
     }
 
+    /**
+     * Declares that the handler returns at once (it hands each connection to an {@link IoLoop}): without admission
+     * pacing it then runs on the accept thread, and an accepted connection costs no thread of its own. With pacing,
+     * each connection still waits for its slot on a virtual thread. Set before {@link #start}.
+     */
+    public TcpServer inlineHandler(final boolean inline)
+    {
+        this.inline = inline;
+        return this;
+    }
+
     public void start()
     {
         acceptor = Thread.ofPlatform().daemon().name(name + "-accept").start(this::acceptLoop);
@@ -180,7 +194,14 @@ public final class TcpServer implements AutoCloseable
             open.add(s);
             final long id = nextId.getAndIncrement();
             tickets.put(id, ticket);
-            Thread.ofVirtual().name(name + "-conn-" + id).start(() -> run(s, id));
+            if (inline && admission == null)
+            {
+                run(s, id);
+            }
+            else
+            {
+                Thread.ofVirtual().name(name + "-conn-" + id).start(() -> run(s, id));
+            }
         }
     }
 

@@ -17,31 +17,9 @@ public final class TcpStream implements ByteStream
     private static final int READ_BUFFER = 2048;
 
     private final Socket socket;
-    private final ReadAhead in;
+    private final InputStream in;
     private final OutputStream out;
     private final TransportStats stats;
-
-    /** The read buffer, which can give up what it read ahead when the socket moves to an event loop. */
-    private static final class ReadAhead extends BufferedInputStream
-    {
-        ReadAhead(final InputStream in, final int size)
-        {
-            super(in, size);
-        }
-
-        synchronized byte[] take()
-        {
-            final int n = count - pos;
-            final byte[] b = new byte[Math.max(0, n)];
-            if (n > 0)
-            {
-                System.arraycopy(buf, pos, b, 0, n);
-            }
-            pos = count;
-            buf = null;   // no reads after the hand-over (one would fail as on a closed stream): its 2 KiB go
-            return b;
-        }
-    }
 
     public TcpStream(final Socket socket) throws IOException
     {
@@ -51,12 +29,27 @@ public final class TcpStream implements ByteStream
     /** As above, adding the bytes moved to {@code stats} (null: not counted). */
     public TcpStream(final Socket socket, final TransportStats stats) throws IOException
     {
+        this(socket, stats, false);
+    }
+
+    /**
+     * @param eventLoop true: the socket goes to an {@link IoLoop} at once and is never read or written through this
+     *                  stream ({@link #input} and {@link #output} throw), so it holds no read buffer
+     */
+    public TcpStream(final Socket socket, final TransportStats stats, final boolean eventLoop) throws IOException
+    {
         this.socket = socket;
         this.stats = stats;
         socket.setTcpNoDelay(true);
+        if (eventLoop)
+        {
+            this.in = null;
+            this.out = null;
+            return;
+        }
         final InputStream raw = stats == null ? socket.getInputStream()
             : CountingStreams.in(socket.getInputStream(), stats.bytesIn);
-        this.in = new ReadAhead(raw, READ_BUFFER);
+        this.in = new BufferedInputStream(raw, READ_BUFFER);
         this.out = stats == null ? socket.getOutputStream() : CountingStreams.out(socket.getOutputStream(), stats.bytesOut);
     }
 
@@ -72,24 +65,23 @@ public final class TcpStream implements ByteStream
         return stats;
     }
 
-    /**
-     * The bytes read from the socket ahead of what the reader consumed (empty when none); they are the reader's no
-     * longer. For the hand-over of the socket to an event loop, after the last blocking read.
-     */
-    public byte[] takeReadAhead()
-    {
-        return in.take();
-    }
-
     @Override
     public InputStream input()
     {
+        if (in == null)
+        {
+            throw new IllegalStateException("this socket is an event loop's: no blocking reads");
+        }
         return in;
     }
 
     @Override
     public OutputStream output()
     {
+        if (out == null)
+        {
+            throw new IllegalStateException("this socket is an event loop's: no blocking writes");
+        }
         return out;
     }
 
@@ -115,7 +107,10 @@ public final class TcpStream implements ByteStream
     @Override
     public void closeOutput() throws IOException
     {
-        out.flush();
+        if (out != null)
+        {
+            out.flush();
+        }
         socket.shutdownOutput();
     }
 
