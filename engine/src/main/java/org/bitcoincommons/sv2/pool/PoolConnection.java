@@ -546,6 +546,10 @@ public final class PoolConnection implements MiningDownstream
         /** On a worker: act 2 and the transport keys from act 1, unless the handshake's deadline has passed. */
         private void curve()
         {
+            if (closed.get())
+            {
+                return;   // closed while it waited (its deadline, the pool's close): the loop has ended it
+            }
             try
             {
                 if (System.nanoTime() - setupDeadlineNs > 0)
