@@ -62,8 +62,11 @@ public final class PoolConnection implements MiningDownstream
     static final int FLAG_REQUIRES_STANDARD_JOBS = 1;
     static final int FLAG_REQUIRES_WORK_SELECTION = 1 << 1;
     static final int FLAG_REQUIRES_VERSION_ROLLING = 1 << 2;
-    /** Outbound queue to start with; it grows up to the configured limit during bursts. */
-    static final int INITIAL_QUEUE_BYTES = 4096;
+    /**
+     * Outbound queue to start with (the smallest ring: frames up to 128 bytes, as a standard channel's); it grows up
+     * to the configured limit when a larger frame (an extended job) or a burst comes.
+     */
+    static final int INITIAL_QUEUE_BYTES = 1024;
 
     private final long id;
     private final ByteStream stream;
