@@ -26,6 +26,9 @@ import picocli.CommandLine.Option;
 @Command(name = "echo", description = "Round-trip floor: a plain TCP echo child process, N clients at a rate.")
 public final class BenchEchoCommand implements Runnable
 {
+    /** {@code --server-threads loop}: an event-loop echo server ({@link EchoFloor#serveOnLoop}). */
+    static final String LOOP = "loop";
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -45,7 +48,8 @@ public final class BenchEchoCommand implements Runnable
     double warmup;
 
     @Option(names = "--server-threads", defaultValue = "virtual",
-        description = "virtual or platform: the echo server's thread per connection (default ${DEFAULT-VALUE}).")
+        description = "virtual or platform: the echo server's thread per connection; loop: one event loop for all "
+            + "connections, as the pool's io_loops (default ${DEFAULT-VALUE}).")
     String serverThreads;
 
     @Option(names = "--client-threads", defaultValue = "virtual",
@@ -69,13 +73,22 @@ public final class BenchEchoCommand implements Runnable
             throw new CliException(ExitCode.BAD_INPUT,
                 "need --connections >= 1, --rate > 0, --bytes in [1, 65536], --seconds > 0, --warmup >= 0");
         }
-        final EchoFloor.Threads server = threads("--server-threads", serverThreads);
+        final boolean loop = LOOP.equals(serverThreads.toLowerCase(Locale.ROOT));
+        final EchoFloor.Threads server = loop ? null : threads("--server-threads", serverThreads);
         final EchoFloor.Threads client = threads("--client-threads", clientThreads);
         try
         {
             if (serve != null)
             {
-                EchoFloor.serve(new InetSocketAddress(InetAddress.getLoopbackAddress(), serve), server);
+                final InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), serve);
+                if (loop)
+                {
+                    EchoFloor.serveOnLoop(address);
+                }
+                else
+                {
+                    EchoFloor.serve(address, server);
+                }
                 Thread.currentThread().join();
                 return;
             }
@@ -116,7 +129,8 @@ public final class BenchEchoCommand implements Runnable
         }
         catch (final IllegalArgumentException ex)
         {
-            throw new CliException(ExitCode.BAD_INPUT, option + " must be virtual or platform: " + value);
+            throw new CliException(ExitCode.BAD_INPUT, option + " must be virtual or platform"
+                + ("--server-threads".equals(option) ? " or loop" : "") + ": " + value);
         }
     }
 
@@ -130,7 +144,7 @@ public final class BenchEchoCommand implements Runnable
         m.put("connections", connections);
         m.put("message_bytes", bytes);
         m.put("offered_rate", rate);
-        m.put("server_threads", server.name().toLowerCase(Locale.ROOT));
+        m.put("server_threads", server == null ? LOOP : server.name().toLowerCase(Locale.ROOT));
         m.put("client_threads", client.name().toLowerCase(Locale.ROOT));
         m.put("connect_seconds", r.connectSeconds());
         m.put("seconds", r.seconds());
@@ -171,7 +185,7 @@ public final class BenchEchoCommand implements Runnable
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Main.class.getName());
         cmd.addAll(List.of("bench", "echo", "--serve", Integer.toString(port),
-            "--server-threads", server.name().toLowerCase(Locale.ROOT)));
+            "--server-threads", server == null ? LOOP : server.name().toLowerCase(Locale.ROOT)));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     }
 

@@ -58,6 +58,11 @@ public final class BenchTailCommand implements Runnable
         + "the echo floor's child keeps the defaults.")
     List<String> poolJvmOpts = new ArrayList<>();
 
+    @Option(names = "--echo-server-threads", defaultValue = "virtual",
+        description = "The echo floor's server: virtual or platform (a thread per connection) or loop (one event loop, "
+            + "as the pool's io_loops) (default ${DEFAULT-VALUE}).")
+    String echoServerThreads;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -80,7 +85,8 @@ public final class BenchTailCommand implements Runnable
                 }
                 echoRuns.add(runJson(new BenchEchoCommand(), "--connections", String.valueOf(connections),
                     "--rate", String.valueOf(rate / batch), "--bytes", String.valueOf(batch * SHARE_WIRE_BYTES),
-                    "--seconds", String.valueOf(seconds), "--warmup", String.valueOf(warmup), "--json"));
+                    "--seconds", String.valueOf(seconds), "--warmup", String.valueOf(warmup),
+                    "--server-threads", echoServerThreads, "--json"));
                 final List<String> load = new ArrayList<>(List.of("--connections", String.valueOf(connections),
                     "--rate", String.valueOf(rate), "--batch", String.valueOf(batch), "--seconds", String.valueOf(seconds),
                     "--warmup", String.valueOf(warmup), "--json"));
@@ -128,6 +134,7 @@ public final class BenchTailCommand implements Runnable
             all.put("rounds", rounds);
             all.put("pool_jvm_opts", poolJvmOpts);
             all.put("pool_config", poolConfig);
+            all.put("echo_server_threads", echoServerThreads);
             all.put("rates", perRate);
             try
             {

@@ -6,6 +6,12 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -79,6 +85,112 @@ public final class EchoFloor
             }
         });
         return server;
+    }
+
+    /**
+     * Serves until closed: one event loop (a platform thread and a selector, as the pool's {@code [pool] io_loops})
+     * accepts every connection and echoes what each sends, from one read buffer for all; an echo the socket does not
+     * take at once is finished when it can take more, and that connection is not read meanwhile. The floor for an
+     * event-loop server: no thread per connection. Returns after binding; closing the returned socket stops the loop
+     * and closes every connection.
+     */
+    public static ServerSocket serveOnLoop(final InetSocketAddress address) throws IOException
+    {
+        final ServerSocketChannel server = ServerSocketChannel.open();
+        server.bind(address, 1024);
+        server.configureBlocking(false);
+        final Selector selector = Selector.open();
+        server.register(selector, SelectionKey.OP_ACCEPT);
+        Thread.ofPlatform().daemon().name("echo-loop").start(() -> loop(server, selector));
+        return server.socket();
+    }
+
+    private static void loop(final ServerSocketChannel server, final Selector selector)
+    {
+        final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
+        try (selector)
+        {
+            while (server.isOpen())
+            {
+                selector.select(key -> ready(server, selector, key, buffer), 200);
+            }
+        }
+        catch (final IOException | java.nio.channels.ClosedSelectorException ignored)
+        {
+            // closed
+        }
+        finally
+        {
+            for (final SelectionKey k : selector.keys())
+            {
+                closeQuietly(k.channel());
+            }
+        }
+    }
+
+    private static void ready(final ServerSocketChannel server, final Selector selector, final SelectionKey key,
+        final ByteBuffer buffer)
+    {
+        try
+        {
+            if (key.isAcceptable())
+            {
+                SocketChannel c;
+                while ((c = server.accept()) != null)
+                {
+                    c.configureBlocking(false);
+                    c.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                    c.register(selector, SelectionKey.OP_READ);
+                }
+                return;
+            }
+            final SocketChannel c = (SocketChannel)key.channel();
+            if (key.attachment() instanceof ByteBuffer pending)
+            {
+                c.write(pending);
+                if (pending.hasRemaining())
+                {
+                    return;
+                }
+                key.attach(null);
+                key.interestOps(SelectionKey.OP_READ);
+                return;
+            }
+            buffer.clear();
+            final int n = c.read(buffer);
+            if (n < 0)
+            {
+                key.cancel();
+                c.close();
+                return;
+            }
+            buffer.flip();
+            c.write(buffer);
+            if (buffer.hasRemaining())
+            {
+                final ByteBuffer rest = ByteBuffer.allocate(buffer.remaining());
+                rest.put(buffer).flip();
+                key.attach(rest);
+                key.interestOps(SelectionKey.OP_WRITE);
+            }
+        }
+        catch (final IOException | java.nio.channels.CancelledKeyException ex)
+        {
+            key.cancel();
+            closeQuietly(key.channel());
+        }
+    }
+
+    private static void closeQuietly(final java.io.Closeable c)
+    {
+        try
+        {
+            c.close();
+        }
+        catch (final IOException ignored)
+        {
+            // closing anyway
+        }
     }
 
     private static void echo(final Socket s)

@@ -30,6 +30,17 @@ class BenchEchoCommandTest
     }
 
     @Test
+    void runsTheEventLoopServerInItsChild() throws Exception
+    {
+        final CliRunner r = CliRunner.run("bench", "echo", "--connections", "2", "--rate", "400", "--bytes", "62",
+            "--seconds", "0.5", "--warmup", "0.3", "--server-threads", "loop", "--json");
+        assertEquals(0, r.exitCode(), r.err());
+        final JsonNode json = new ObjectMapper().readTree(r.out());
+        assertEquals("loop", json.get("server_threads").asText());
+        assertTrue(json.get("messages").asLong() > 0, r.out());
+    }
+
+    @Test
     void rejectsAnUnknownThreadKind()
     {
         final CliRunner r = CliRunner.run("bench", "echo", "--server-threads", "green");
