@@ -31,8 +31,7 @@ public final class ResponderWorkers implements AutoCloseable
         this.config = config;
         this.threads = threads;
         this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-            Thread.ofPlatform().daemon().name("noise-responder-", 0).factory());
-        pool.prestartAllCoreThreads();
+            Thread.ofPlatform().daemon().name("noise-responder-", 0).factory());   // started as handshakes come
     }
 
     public int threads()

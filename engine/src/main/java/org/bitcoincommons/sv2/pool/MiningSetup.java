@@ -50,8 +50,8 @@ final class MiningSetup
             return -1;
         }
         stream.readTimeout(0);
-        final int flags = answer(id, stream.remoteAddress(), channel, noise, queue, maxPayloadBytes, metrics, preAuthLog,
-            onSetUp, workSelectionOffered, length);
+        final int flags = answer(id, stream.remoteAddress(), channel, noise, queue, maxPayloadBytes, metrics,
+            preAuthLog, onSetUp, workSelectionOffered, length);
         if (flags < 0)
         {
             queue.close(1000);

@@ -51,8 +51,9 @@ import org.slf4j.LoggerFactory;
  * encrypts and writes at the connection's next write turn (with {@code io_loops = 0}: the queue's writer thread).</li>
  * </ol>
  * Before that, the Noise NX handshake (on the loop: act 1 read there, the curve work on a {@link ResponderWorkers}
- * thread, act 2 written there) and {@link MiningSetup}'s answer to SetupConnection. Faults (a bad handshake, a malformed frame, a message
- * that is not valid in this state, a peer that stops reading) end this connection only, with a logged reason.
+ * thread, act 2 written there) and {@link MiningSetup}'s answer to SetupConnection. Faults (a bad handshake, a
+ * malformed frame, a message that is not valid in this state, a peer that stops reading) end this connection only,
+ * with a logged reason.
  */
 public final class PoolConnection implements MiningDownstream
 {

@@ -15,10 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A TCP listener that gives each accepted connection its own virtual thread (or, with {@link #inlineHandler}, hands
- * it over on the accept thread). Connections beyond the limit are
- * closed at once. With an {@link AdmissionControl}, a connection's thread first waits (parked, nothing read) for an
- * admission slot, which it holds until {@link #admitted} or its end. One connection's failure never touches another: each handler runs alone and its socket is
- * closed when it returns or throws.
+ * it over on the accept thread). Connections beyond the limit are closed at once. With an {@link AdmissionControl}, a
+ * connection's thread first waits (parked, nothing read) for an admission slot, which it holds until
+ * {@link #admitted} or its end. One connection's failure never touches another: each handler runs alone and its
+ * socket is closed when it returns or throws (unless the handler gave it to a new owner: {@link #detach}).
  */
 public final class TcpServer implements AutoCloseable
 {
