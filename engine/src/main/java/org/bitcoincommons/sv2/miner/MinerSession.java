@@ -44,7 +44,6 @@ import org.bitcoincommons.sv2.codec.mining.SubmitSharesStandard;
 import org.bitcoincommons.sv2.codec.mining.SubmitSharesSuccess;
 import org.bitcoincommons.sv2.noise.NoiseChannel;
 import org.bitcoincommons.sv2.noise.NoiseConfig;
-import org.bitcoincommons.sv2.transport.FrameSink;
 import org.bitcoincommons.sv2.transport.FrameStream;
 import org.bitcoincommons.sv2.transport.OutboundQueue;
 import org.bitcoincommons.sv2.transport.QuicByteStream;
@@ -135,20 +134,7 @@ final class MinerSession implements Session
             nc.authorityPublicKey(config.authorityPublicKey());
         }
         channel = NoiseChannel.connect(new TcpStream(socket), nc);
-        queue = new OutboundQueue(16 * 1024, 1 << 20, new FrameSink()
-        {
-            @Override
-            public void write(final DirectBuffer buffer, final int offset, final int length) throws IOException
-            {
-                channel.queueFrame(buffer, offset, length);
-            }
-
-            @Override
-            public void flush() throws IOException
-            {
-                channel.flush();
-            }
-        });
+        queue = new OutboundQueue(16 * 1024, 1 << 20, channel);
         send(setupConnection());
         socket.setSoTimeout((int)config.handshakeTimeoutMs());
         final int len = channel.readFrame();

@@ -15,6 +15,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.bitcoincommons.sv2.transport.ByteStream;
+import org.bitcoincommons.sv2.transport.FrameSink;
 
 /**
  * An encrypted SV2 connection over any blocking byte stream ({@link ByteStream}: TCP or a QUIC stream): runs the NX
@@ -31,7 +32,7 @@ import org.bitcoincommons.sv2.transport.ByteStream;
  * with the bytes read, at most to twice what has arrived plus one Noise message. {@link #partialFrame()} tells another
  * thread (a deadline sweeper) that a frame's header has arrived but not yet its payload.
  */
-public final class NoiseChannel implements AutoCloseable
+public final class NoiseChannel implements AutoCloseable, FrameSink
 {
     private static final int HANDSHAKING = 0;
     private static final int ESTABLISHED = 1;
@@ -441,6 +442,13 @@ public final class NoiseChannel implements AutoCloseable
     {
         queueFrame(src, offset, length);
         flush();
+    }
+
+    /** As {@link #queueFrame}: an {@link org.bitcoincommons.sv2.transport.OutboundQueue}'s frames go out here. */
+    @Override
+    public void write(final DirectBuffer buffer, final int offset, final int length) throws IOException
+    {
+        queueFrame(buffer, offset, length);
     }
 
     /**

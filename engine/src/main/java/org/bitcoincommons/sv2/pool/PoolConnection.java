@@ -6,7 +6,6 @@ import java.nio.channels.SocketChannel;
 import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.agrona.DirectBuffer;
 import org.bitcoincommons.sv2.codec.CodecException;
 import org.bitcoincommons.sv2.codec.common.Reconnect;
 import org.bitcoincommons.sv2.codec.common.SetupConnection;
@@ -25,7 +24,6 @@ import org.bitcoincommons.sv2.noise.NoiseException;
 import org.bitcoincommons.sv2.noise.ResponderWorkers;
 import org.bitcoincommons.sv2.pipeline.SharePipeline;
 import org.bitcoincommons.sv2.work.Job;
-import org.bitcoincommons.sv2.transport.FrameSink;
 import org.bitcoincommons.sv2.transport.IoLoop;
 import org.bitcoincommons.sv2.transport.TcpServer;
 import org.bitcoincommons.sv2.transport.TcpStream;
@@ -349,20 +347,8 @@ public final class PoolConnection implements MiningDownstream
 
     private OutboundQueue newQueue()
     {
-        return new OutboundQueue(INITIAL_QUEUE_BYTES, outboundBytes, new FrameSink()
-        {
-            @Override
-            public void write(final DirectBuffer buffer, final int offset, final int length) throws IOException
-            {
-                channel.queueFrame(buffer, offset, length);
-            }
-
-            @Override
-            public void flush() throws IOException
-            {
-                channel.flush();
-            }
-        }).writerStartLatency(metrics.ackQueuedToWriter::recordNs);
+        return new OutboundQueue(INITIAL_QUEUE_BYTES, outboundBytes, channel)
+            .writerStartLatency(metrics.ackQueuedToWriter::recordNs);
     }
 
     /** The outbound queue's drainer once on a loop: a commit (logic thread) asks the loop for a write turn. */

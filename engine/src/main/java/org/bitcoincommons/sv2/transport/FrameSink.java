@@ -5,8 +5,8 @@ import java.io.IOException;
 import org.agrona.DirectBuffer;
 
 /**
- * Where an {@link OutboundQueue} writes plaintext frames: the connection's Noise channel. Called only from the
- * queue's writer thread.
+ * Where an {@link OutboundQueue} writes plaintext frames: the connection's Noise channel, which is one. Called only
+ * from the queue's writer thread (or, on an event loop, from the loop's drain).
  */
 public interface FrameSink
 {
