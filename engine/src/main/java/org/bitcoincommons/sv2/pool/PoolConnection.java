@@ -432,7 +432,6 @@ public final class PoolConnection implements MiningDownstream
         /** Bytes a client may send after act 1 and before act 2 has gone out (a client that follows NX sends none). */
         private static final int EARLY_LIMIT = 16 * 1024;
 
-        private final TcpStream tcp;
         private final org.bitcoincommons.sv2.transport.TransportStats stats;
         private InboundDispatch dispatch;
         private Runnable release;
@@ -449,10 +448,9 @@ public final class PoolConnection implements MiningDownstream
         /** SetupConnection was refused: the refusal goes out, then the connection ends. */
         private boolean refused;
 
-        /** Not set up: starts with the handshake. */
+        /** Starts with the handshake; counts the socket's bytes in the stream's stats. */
         LoopEndpoint(final TcpStream tcp)
         {
-            this.tcp = tcp;
             this.stats = tcp.stats();
             this.act1 = new byte[org.bitcoincommons.sv2.noise.NoiseInitiator.ACT1_LENGTH];
         }
