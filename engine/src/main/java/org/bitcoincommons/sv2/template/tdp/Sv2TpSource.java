@@ -618,7 +618,6 @@ public final class Sv2TpSource implements TemplateSource
 
     private void transition(final State next, final String error)
     {
-        health.transition(next, error, tipHeight + 1);
         final SourceHealth h = switch (next)
         {
             case READY -> SourceHealth.HEALTHY;
@@ -630,12 +629,21 @@ public final class Sv2TpSource implements TemplateSource
         };
         final String why = h.usable() || h == SourceHealth.STARTING ? "" : error != null ? error
             : next == State.CLOSED ? "closed" : health.lastError() == null ? "" : health.lastError();
+        // (health.lastError() is the same before and after health.transition when error is null and next is not READY,
+        // the only case that reads it.)
         final SourceState before = sourceState;
-        if (before.health() == h && before.error().equals(why))
+        final boolean changed = before.health() != h || !before.error().equals(why);
+        if (changed)
+        {
+            sourceState = before.withHealth(h, why, System.currentTimeMillis());
+        }
+        // The phase last: whoever sees it (phase()) then finds the health and error that go with it in state(); the
+        // phase's own transition may log first, which once left FAILED visible with the error not yet published.
+        health.transition(next, error, tipHeight + 1);
+        if (!changed)
         {
             return;
         }
-        sourceState = before.withHealth(h, why, System.currentTimeMillis());
         final TemplateListener l = listener;
         if (l != null && before.health() != h)
         {
