@@ -284,12 +284,12 @@ public final class BenchStormCommand implements Runnable
         {
             try
             {
-                for (final String line : ChildPool.getText(api, "/metrics").split("\n"))
+                // /api/status, not /metrics: a scrape snapshots every worker on the logic thread and renders
+                // megabytes of text, work (and garbage) the next storm would inherit
+                final JsonNode status = ChildPool.get(api, "/api/status");
+                if (status.path("connections").asLong(Long.MAX_VALUE) <= expected)
                 {
-                    if (line.startsWith("sv2_connections ") && Double.parseDouble(line.split(" ")[1]) <= expected)
-                    {
-                        return;
-                    }
+                    return;
                 }
             }
             catch (final IOException | RuntimeException ex)
