@@ -60,6 +60,12 @@ public final class BenchStormCommand implements Runnable
         description = "Storm connections being set up at a time by this generator (default ${DEFAULT-VALUE}).")
     int stormConcurrency;
 
+    @Option(names = "--crowd-source-addresses", defaultValue = "8",
+        description = "Loopback addresses the crowd connects from (127.0.0.2 onwards, round robin), as miners come from "
+            + "many addresses, so that no connect searches one address's ports past 15,000 taken ones; 1: all from "
+            + "127.0.0.1, as before 2026-12-05 (default ${DEFAULT-VALUE}; 1 where 127.0.0.2 cannot be bound).")
+    int crowdSourceAddresses;
+
     @Option(names = "--crowd-nice", defaultValue = "0",
         description = "Nice value (0..19) of this generator's carriers that run the storm's crowd, which stands for "
             + "machines elsewhere: niced, it takes the CPU after the pool and the measured miners (default ${DEFAULT-VALUE}).")
@@ -123,18 +129,25 @@ public final class BenchStormCommand implements Runnable
         if (connections < 1 || storm < 1 || storms < 1 || storms > 10 || stormConcurrency < 1 || rate <= 0 || batch < 1 || inflight < batch
             || handshakeConcurrency < 0 || preparedKeys < 0 || connections + storm > MAX_CONNECTIONS
             || admissionMaxInFlight < 0 || admissionRate < 0 || admissionBurst < 1 || admissionAdaptiveP99Us < 0
-            || admissionMinRate < 1 || crowdNice < 0 || crowdNice > 19 || (admissionAdaptiveP99Us > 0 && (admissionRate == 0 || admissionMinRate > admissionRate)))
+            || admissionMinRate < 1 || crowdNice < 0 || crowdNice > 19 || crowdSourceAddresses < 1 || crowdSourceAddresses > 250
+            || (admissionAdaptiveP99Us > 0 && (admissionRate == 0 || admissionMinRate > admissionRate)))
         {
             throw new CliException(ExitCode.BAD_INPUT, "need --connections, --storm, --storm-concurrency >= 1, --storms 1..10, "
                 + "--rate > 0, --batch >= 1, --inflight >= --batch, --handshake-concurrency and --prepared-keys >= 0, --connections + --storm <= "
                 + MAX_CONNECTIONS + " (the benchmark pool's max_connections), --admission-* >= 0, --admission-burst and "
-                + "--admission-min-rate >= 1, --crowd-nice 0..19, and --admission-adaptive-p99-us only with --admission-rate >= "
+                + "--admission-min-rate >= 1, --crowd-nice 0..19, --crowd-source-addresses 1..250, and --admission-adaptive-p99-us only with --admission-rate >= "
                 + "--admission-min-rate");
         }
         if (crowdNice > 0 && org.bitcoincommons.sv2.nativelib.ThreadNice.unavailable() != null)
         {
             throw new CliException(ExitCode.BAD_INPUT, "--crowd-nice cannot be applied here: "
                 + org.bitcoincommons.sv2.nativelib.ThreadNice.unavailable());
+        }
+        if (crowdSourceAddresses > 1 && !LoadGenerator.loopbackAliasesWork())
+        {
+            System.err.println("bench storm: 127.0.0.2 cannot be bound here (only 127.0.0.1 is on the loopback "
+                + "interface): the crowd connects from 127.0.0.1");
+            crowdSourceAddresses = 1;
         }
         Process child = null;
         Path tmp = null;
@@ -205,7 +218,7 @@ public final class BenchStormCommand implements Runnable
         throws InterruptedException
     {
         final LoadGenerator crowd = new LoadGenerator(new LoadGenerator.Options(address, pub, storm, 0, 0, 0, 1, 1,
-            120_000)).connectOnly(stormConcurrency).nice(crowdNice);
+            120_000)).connectOnly(stormConcurrency).nice(crowdNice).sourceAddresses(crowdSourceAddresses);
         try
         {
             final AtomicBoolean storming = new AtomicBoolean(true);
@@ -376,6 +389,7 @@ public final class BenchStormCommand implements Runnable
         m.put("storm_handshakes_per_second", first.get("storm_handshakes_per_second"));
         m.put("storm_generator_concurrency", stormConcurrency);
         m.put("crowd_nice", crowdNice);
+        m.put("crowd_source_addresses", crowdSourceAddresses);
         m.put("handshake_concurrency", handshakeConcurrency);
         m.put("pool_config", poolConfig);
         m.put("prepared_ephemeral_keys", preparedKeys);

@@ -17,7 +17,7 @@ class BenchStormCommandTest
     {
         final CliRunner r = CliRunner.run("bench", "storm", "--connections", "2", "--rate", "200", "--storm", "40",
             "--storm-concurrency", "8", "--storms", "2", "--seconds", "0.5", "--warmup", "0.3", "--handshake-concurrency", "1",
-            "--prepared-keys", "16", "--pool-heap", "256m", "--crowd-nice", "5", "--json");
+            "--prepared-keys", "16", "--pool-heap", "256m", "--crowd-nice", "5", "--crowd-source-addresses", "3", "--json");
         assertEquals(0, r.exitCode(), r.err());
         final JsonNode json = new ObjectMapper().readTree(r.out());
         assertEquals(40, json.get("storm_connections").asInt());
@@ -28,6 +28,8 @@ class BenchStormCommandTest
         final JsonNode during = json.get("during_storm").get("ack_latency_us");
         assertTrue(during.get("p50").asDouble() <= during.get("p99").asDouble(), r.out());
         assertEquals(5, json.get("crowd_nice").asInt(), r.out());
+        assertEquals(org.bitcoincommons.sv2.loadgen.LoadGenerator.loopbackAliasesWork() ? 3 : 1,
+            json.get("crowd_source_addresses").asInt(), r.out());
         // the pool's own stages over the baseline: every share the generator counted went through both
         final JsonNode stages = json.get("pool_stages_before");
         assertTrue(stages.get("share_to_ack_queued_us").get("count").asLong()
@@ -85,5 +87,8 @@ class BenchStormCommandTest
         final CliRunner nice = CliRunner.run("bench", "storm", "--crowd-nice", "20");
         assertEquals(ExitCode.BAD_INPUT, nice.exitCode());
         assertTrue(nice.err().contains("--crowd-nice 0..19"), nice.err());
+        final CliRunner sources = CliRunner.run("bench", "storm", "--crowd-source-addresses", "0");
+        assertEquals(ExitCode.BAD_INPUT, sources.exitCode());
+        assertTrue(sources.err().contains("--crowd-source-addresses 1..250"), sources.err());
     }
 }

@@ -48,6 +48,29 @@ class LoadGeneratorTest
 
     @Test
     @Timeout(60)
+    void aCrowdFromSeveralLoopbackAddressesIsAdmittedPerAddress() throws Exception
+    {
+        // two connections per source address: the pool's own per-address limit tells where each came from
+        try (PoolHarness h = new PoolHarness(dir, 1e9, "min_hashrate = 0.000001\nmax_connections_per_ip = 2"))
+        {
+            final byte[] pub = AuthorityKeys.decodePublic(h.pool.authorityPublicKey());
+            final LoadGenerator spread = new LoadGenerator(new LoadGenerator.Options(h.address(), pub, 6, 0, 0, 0, 1, 1,
+                10_000)).connectOnly(6).sourceAddresses(3);
+            spread.start();
+            assertEquals(6, spread.openConnections(), "127.0.0.2, .3 and .4: two each");
+            assertEquals(0, spread.connectFailures());
+            spread.close();
+            assertTrue(PoolHarness.await(10_000, () -> h.pool.status().connections() == 0));
+            final LoadGenerator one = new LoadGenerator(new LoadGenerator.Options(h.address(), pub, 6, 0, 0, 0, 1, 1,
+                10_000)).connectOnly(6);
+            one.start();
+            assertEquals(2, one.openConnections(), "all from 127.0.0.1: the limit admits two");
+            one.close();
+        }
+    }
+
+    @Test
+    @Timeout(60)
     void flatOutSubmitsWithoutASchedule() throws Exception
     {
         try (PoolHarness h = new PoolHarness(dir, 1e9, "min_hashrate = 0.000001"))
