@@ -135,6 +135,17 @@ public final class WireReader
     public String str0_255(final String field)
     {
         final byte[] bytes = prefixed(Primitive.STR0_255, field);
+        int i = 0;
+        while (i < bytes.length && bytes[i] >= 0)
+        {
+            i++;
+        }
+        if (i == bytes.length)
+        {
+            // All ASCII (a vendor, a firmware, a host name, a user identity: almost always): the same characters in
+            // Latin-1, one copy, no decoder and char buffer per string (each SetupConnection decodes five)
+            return new String(bytes, StandardCharsets.ISO_8859_1);
+        }
         try
         {
             return StandardCharsets.UTF_8.newDecoder()

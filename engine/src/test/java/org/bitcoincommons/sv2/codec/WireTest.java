@@ -143,4 +143,21 @@ class WireTest
         assertEquals("M", ex.messageName());
         assertEquals("f", ex.fieldName());
     }
+
+    @Test
+    void str0_255AcceptsAsciiAndUtf8AndRejectsWhatIsNotUtf8()
+    {
+        assertEquals("", new WireReader(buffer("00"), 0, 1, "M").str0_255("s"));
+        assertEquals("Bitmain S19 ~!", new WireReader(buffer("0e 4269746d61696e20533139207e21"), 0, 15, "M").str0_255("s"));
+        assertEquals("h\u00e9", new WireReader(buffer("03 68c3a9"), 0, 4, "M").str0_255("s"));
+        assertEquals("\u20ac1", new WireReader(buffer("04 e282ac31"), 0, 5, "M").str0_255("s"));
+        for (final String bad : new String[] {"01 c3", "02 68ff", "02 c0af", "03 eda080", "02 41 80"})
+        {
+            final int n = clean(bad).length() / 2;
+            final CodecException ex = assertThrows(CodecException.class,
+                () -> new WireReader(buffer(bad), 0, n, "M").str0_255("s"), bad);
+            assertEquals(CodecException.Category.INVALID_VALUE, ex.category(), bad);
+            assertEquals("s", ex.fieldName());
+        }
+    }
 }
