@@ -76,6 +76,12 @@ public final class JdClient implements AutoCloseable
     private static final int MAX_MAPPED_JOBS = 64;
     /** SRI's error code for a token that is unknown, expired, another connection's or already used. */
     private static final String INVALID_TOKEN = "invalid-mining-job-token";
+    /**
+     * How long a job refused as stale-chain-tip waits before it is declared again when no job on another tip came
+     * meanwhile: the refusal also comes from a JDS or pool that has not yet seen a block the client's own node has
+     * (each follows its node on its own schedule), and then the client's newest job is the right one.
+     */
+    private static final long STALE_TIP_RETRY_NS = 1_000_000_000L;
 
     /** What the client is doing. */
     public enum Mode
@@ -181,8 +187,15 @@ public final class JdClient implements AutoCloseable
     private boolean reachedWork;
     /** Control thread: a fallback since the last custom job. */
     private boolean recovering;
-    /** Control thread: the prev hash a stale-chain-tip named; jobs still on it are not declared. */
+    /**
+     * Control thread: the prev hash a stale-chain-tip named; jobs still on it are not declared, except the newest
+     * once a second ({@link #STALE_TIP_RETRY_NS}).
+     */
     private byte[] staleTip;
+    /** Control thread: when {@link #staleTip} was set. */
+    private long staleAtNs;
+    /** Control thread: the newest job taken from the queue (declared or not). */
+    private Job newestJob;
     /** Control thread: when the declaration of the current job began. */
     private long declareStartNs;
     /** The last job's time from its declaration's start to SetCustomMiningJob.Success, microseconds. */
@@ -643,12 +656,23 @@ public final class JdClient implements AutoCloseable
             Job job = jobs.poll(100, TimeUnit.MILLISECONDS);
             if (job == null)
             {
-                continue;
+                // Still refused as stale and nothing newer: the JDS or the pool may have been the one behind (it
+                // follows its node on its own schedule); the newest job is declared again once it had time to catch
+                // up. Had our job been the stale one, a job on the new tip would have come from our node by now.
+                final Job last = newestJob;
+                if (last == null || staleTip == null || !Arrays.equals(last.prevHash(), staleTip)
+                    || System.nanoTime() - staleAtNs < STALE_TIP_RETRY_NS)
+                {
+                    continue;
+                }
+                staleTip = null;
+                job = last;
             }
             for (Job newer = jobs.poll(); newer != null; newer = jobs.poll())
             {
                 job = newer;   // only the newest job is worth declaring
             }
+            newestJob = job;
             final Upstream u = upstream;
             if (u != null && job.auxWork() == u && !Arrays.equals(job.prevHash(), staleTip))
             {
@@ -722,6 +746,7 @@ public final class JdClient implements AutoCloseable
                         // a race with a new block, not a refusal: the job on the new tip is declared next
                         staleChainTip.incrementAndGet();
                         staleTip = job.prevHash().clone();
+                        staleAtNs = System.nanoTime();
                         return true;
                     }
                     if (INVALID_TOKEN.equals(e.errorCode()) && !lastAttempt)
@@ -805,6 +830,7 @@ public final class JdClient implements AutoCloseable
                     // new tip is declared when it arrives (jobs still on this tip would be refused)
                     staleChainTip.incrementAndGet();
                     staleTip = job.prevHash().clone();
+                    staleAtNs = System.nanoTime();
                     LOG.info("jdc: SetCustomMiningJob on a stale tip; declaring again on the new one");
                     return true;
                 }

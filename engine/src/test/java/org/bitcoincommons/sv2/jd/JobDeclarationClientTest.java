@@ -88,13 +88,19 @@ class JobDeclarationClientTest
     private void startPool(final FakeBitcoind node, final String jdsKeys, final String poolKeys, final int... hidden)
         throws Exception
     {
+        startPool(node, 200, jdsKeys, poolKeys, hidden);
+    }
+
+    private void startPool(final FakeBitcoind node, final int pollMs, final String jdsKeys, final String poolKeys,
+        final int... hidden) throws Exception
+    {
         final JsonNode txs = node.currentTemplate().get("transactions");
         for (final int p : hidden)
         {
             node.hideFromMempool(txs.get(p).get("txid").asText());
         }
         final EngineConfig config = EngineConfig.parse(JdPoolConfig.pool(dir.resolve("pool-journal"), poolKeys)
-            + JdPoolConfig.bitcoindSource(node.url(), 200)
+            + JdPoolConfig.bitcoindSource(node.url(), pollMs)
             + JdPoolConfig.jdsWithoutApi("127.0.0.1:" + JdPoolConfig.freePort(), 100, jdsKeys), dir);
         pool = new PoolServer(config, () -> System.currentTimeMillis() + poolClockOffsetMs.get(), WorkLayerFactory.NONE);
         pool.start();
@@ -299,6 +305,31 @@ class JobDeclarationClientTest
             }));
         assertTrue(await(() -> jdc.client().staleChainTips() >= 1 && jdc.client().customJobs() >= 1),
             () -> "stale-chain-tip, then a custom job on the new tip: " + jdc.status());
+        assertEquals(0, jdc.client().fallbacks(), "a race is not a fallback");
+        assertEquals("declaring", jdc.mode());
+    }
+
+    @Test
+    void aJobRefusedAsStaleBecauseThePoolWasTheOneBehindIsDeclaredAgainOnceThePoolCatchesUp() throws Exception
+    {
+        // The pool (and its JDS) read the node every 3 s, the client every 200 ms: after a block from the network
+        // the client usually declares on the new tip before the JDS has seen it, and is refused as stale-chain-tip.
+        // No newer job comes from the client's node (the tip is the newest), so the refused job itself must be
+        // declared again, or the farm would mine undeclared work (blocks no one can submit) until the next block.
+        node = node();
+        closing.add(node);
+        startPool(node, 3000, "", "");
+        final JobDeclarationClient jdc = startJdc(node,
+            JobDeclarationClient.builder(EngineConfig.parse(jdcToml(node, ""), dir)));
+        assertTrue(await(() -> jdc.client().customJobs() >= 1), () -> "a custom job on the pool: " + jdc.status());
+        for (int tips = 0; tips < 6 && jdc.client().staleChainTips() == 0; tips++)
+        {
+            final long before = jdc.client().customJobs();
+            node.newTipFromNetwork();
+            assertTrue(await(() -> jdc.client().customJobs() > before),
+                () -> "a custom job on the new tip (the pool caught up within 3 s): " + jdc.status());
+        }
+        assertTrue(jdc.client().staleChainTips() >= 1, () -> "the pool was never behind: " + jdc.status());
         assertEquals(0, jdc.client().fallbacks(), "a race is not a fallback");
         assertEquals("declaring", jdc.mode());
     }
