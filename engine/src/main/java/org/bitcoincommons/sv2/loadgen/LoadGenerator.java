@@ -274,7 +274,7 @@ public final class LoadGenerator implements ShareLoad
      * 127.0.0.1 only; Linux routes all of 127/8 to the loopback interface). Miners come from many addresses in the
      * field; from one, each of 15,000 connects searches the one address's ephemeral ports past those already taken
      * ({@code __inet_check_established}: ~10% of this generator's CPU in a storm). 1: the kernel's choice of source
-     * (the default). Set before start.
+     * (the default). TCP miners only. Set before start.
      */
     public LoadGenerator sourceAddresses(final int n)
     {
@@ -285,6 +285,10 @@ public final class LoadGenerator implements ShareLoad
         if (n > 1 && !options.pool().getAddress().isLoopbackAddress())
         {
             throw new IllegalArgumentException("several source addresses need a pool on a loopback address");
+        }
+        if (n > 1 && options.quic())
+        {
+            throw new IllegalArgumentException("source addresses apply to TCP miners (QUIC miners bind their own socket)");
         }
         this.sourceAddresses = n;
         return this;
