@@ -282,9 +282,9 @@ public final class LoadGenerator implements ShareLoad
         {
             throw new IllegalArgumentException("source addresses must be 1..250, got " + n);
         }
-        if (n > 1 && !options.pool().getAddress().isLoopbackAddress())
+        if (n > 1 && !(options.pool().getAddress() instanceof java.net.Inet4Address a && a.isLoopbackAddress()))
         {
-            throw new IllegalArgumentException("several source addresses need a pool on a loopback address");
+            throw new IllegalArgumentException("several source addresses need a pool on an IPv4 loopback address");
         }
         if (n > 1 && options.quic())
         {
@@ -299,13 +299,19 @@ public final class LoadGenerator implements ShareLoad
     {
         try (java.net.Socket probe = new java.net.Socket(java.net.Proxy.NO_PROXY))
         {
-            probe.bind(new InetSocketAddress(java.net.InetAddress.getByAddress(new byte[] {127, 0, 0, 2}), 0));
+            probe.bind(loopbackAlias(0));
             return true;
         }
         catch (final IOException ex)
         {
             return false;
         }
+    }
+
+    /** 127.0.0.(2 + k), port chosen by the kernel. */
+    private static InetSocketAddress loopbackAlias(final int k) throws java.net.UnknownHostException
+    {
+        return new InetSocketAddress(java.net.InetAddress.getByAddress(new byte[] {127, 0, 0, (byte)(2 + k)}), 0);
     }
 
     /**
@@ -607,8 +613,7 @@ public final class LoadGenerator implements ShareLoad
                 }
                 if (sourceAddresses > 1)
                 {
-                    socket.bind(new InetSocketAddress(java.net.InetAddress.getByAddress(
-                        new byte[] {127, 0, 0, (byte)(2 + index % sourceAddresses)}), 0));
+                    socket.bind(loopbackAlias(index % sourceAddresses));
                 }
                 socket.connect(options.pool(), (int)options.connectTimeoutMs());
                 socket.setTcpNoDelay(true);

@@ -66,6 +66,11 @@ class LoadGeneratorTest
             one.start();
             assertEquals(2, one.openConnections(), "all from 127.0.0.1: the limit admits two");
             one.close();
+            final LoadGenerator v6 = new LoadGenerator(new LoadGenerator.Options(
+                new java.net.InetSocketAddress("::1", h.address().getPort()), pub, 1, 0, 0, 0, 1, 1, 10_000));
+            final IllegalArgumentException ex = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> v6.sourceAddresses(2));
+            assertTrue(ex.getMessage().contains("IPv4 loopback"), ex.getMessage());
         }
     }
 
