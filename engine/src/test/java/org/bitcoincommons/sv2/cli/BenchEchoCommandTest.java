@@ -12,9 +12,7 @@ class BenchEchoCommandTest
     @Test
     void measuresAChildEchoServerAndPrintsOneJsonObject() throws Exception
     {
-        final CliRunner r = CliRunner.run("bench", "echo", "--connections", "2", "--rate", "400", "--bytes", "62",
-            "--seconds", "0.5", "--warmup", "0.3", "--server-threads", "platform", "--json");
-        assertEquals(0, r.exitCode(), r.err());
+        final CliRunner r = echo("platform");
         final JsonNode json = new ObjectMapper().readTree(r.out());
         assertEquals("platform", json.get("server_threads").asText());
         assertEquals("virtual", json.get("client_threads").asText());
@@ -32,9 +30,7 @@ class BenchEchoCommandTest
     @Test
     void runsTheEventLoopServerInItsChild() throws Exception
     {
-        final CliRunner r = CliRunner.run("bench", "echo", "--connections", "2", "--rate", "400", "--bytes", "62",
-            "--seconds", "0.5", "--warmup", "0.3", "--server-threads", "loop", "--json");
-        assertEquals(0, r.exitCode(), r.err());
+        final CliRunner r = echo("loop");
         final JsonNode json = new ObjectMapper().readTree(r.out());
         assertEquals("loop", json.get("server_threads").asText());
         assertTrue(json.get("messages").asLong() > 0, r.out());
@@ -54,5 +50,14 @@ class BenchEchoCommandTest
         final CliRunner r = CliRunner.run("bench", "echo", "--rate", "0");
         assertEquals(ExitCode.BAD_INPUT, r.exitCode());
         assertTrue(r.err().contains("--rate > 0"), r.err());
+    }
+
+    /** A short run of 2 connections at 400 messages/s of 62 bytes against the given server; exits 0. */
+    private static CliRunner echo(final String serverThreads)
+    {
+        final CliRunner r = CliRunner.run("bench", "echo", "--connections", "2", "--rate", "400", "--bytes", "62",
+            "--seconds", "0.5", "--warmup", "0.3", "--server-threads", serverThreads, "--json");
+        assertEquals(0, r.exitCode(), r.err());
+        return r;
     }
 }
