@@ -80,8 +80,17 @@ final class JdPoolConfig
             """.formatted(journal.toString().replace("\\", "/"));
     }
 
-    /** {@code [template]} and {@code [template.bitcoind]}: the fake node at {@code nodeUrl}, polled every so often. */
+    /**
+     * {@code [template]} and {@code [template.bitcoind]}: the fake node at {@code nodeUrl}, polled every so often and
+     * long-polled (BIP22) as by default.
+     */
     static String bitcoindSource(final java.net.URI nodeUrl, final int pollIntervalMs)
+    {
+        return bitcoindSource(nodeUrl, pollIntervalMs, true);
+    }
+
+    /** As {@link #bitcoindSource(java.net.URI, int)}; without the long poll a new tip is seen only at the next poll. */
+    static String bitcoindSource(final java.net.URI nodeUrl, final int pollIntervalMs, final boolean longpoll)
     {
         return """
             [template]
@@ -92,7 +101,8 @@ final class JdPoolConfig
             rpc_user = "pool"
             rpc_password = "hunter2"
             poll_interval_ms = %d
-            """.formatted(nodeUrl, pollIntervalMs);
+            longpoll = %b
+            """.formatted(nodeUrl, pollIntervalMs, longpoll);
     }
 
     /** {@code [jds]} on {@code listen}, reading the mempool every so often, then {@code extra}; then the API off. */

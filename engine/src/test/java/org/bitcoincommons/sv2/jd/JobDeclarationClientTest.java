@@ -88,11 +88,11 @@ class JobDeclarationClientTest
     private void startPool(final FakeBitcoind node, final String jdsKeys, final String poolKeys, final int... hidden)
         throws Exception
     {
-        startPool(node, 200, jdsKeys, poolKeys, hidden);
+        startPool(node, 200, true, jdsKeys, poolKeys, hidden);
     }
 
-    private void startPool(final FakeBitcoind node, final int pollMs, final String jdsKeys, final String poolKeys,
-        final int... hidden) throws Exception
+    private void startPool(final FakeBitcoind node, final int pollMs, final boolean longpoll, final String jdsKeys,
+        final String poolKeys, final int... hidden) throws Exception
     {
         final JsonNode txs = node.currentTemplate().get("transactions");
         for (final int p : hidden)
@@ -100,7 +100,7 @@ class JobDeclarationClientTest
             node.hideFromMempool(txs.get(p).get("txid").asText());
         }
         final EngineConfig config = EngineConfig.parse(JdPoolConfig.pool(dir.resolve("pool-journal"), poolKeys)
-            + JdPoolConfig.bitcoindSource(node.url(), pollMs)
+            + JdPoolConfig.bitcoindSource(node.url(), pollMs, longpoll)
             + JdPoolConfig.jdsWithoutApi("127.0.0.1:" + JdPoolConfig.freePort(), 100, jdsKeys), dir);
         pool = new PoolServer(config, () -> System.currentTimeMillis() + poolClockOffsetMs.get(), WorkLayerFactory.NONE);
         pool.start();
@@ -312,13 +312,14 @@ class JobDeclarationClientTest
     @Test
     void aJobRefusedAsStaleBecauseThePoolWasTheOneBehindIsDeclaredAgainOnceThePoolCatchesUp() throws Exception
     {
-        // The pool (and its JDS) read the node every 3 s, the client every 200 ms: after a block from the network
-        // the client usually declares on the new tip before the JDS has seen it, and is refused as stale-chain-tip.
+        // The pool (and its JDS) read the node every 3 s and hold no long poll; the client's long poll returns at
+        // once: after a block from the network the client usually declares on the new tip before the JDS has seen it,
+        // and is refused as stale-chain-tip. (With both on long polls who is first is a race the pool may always win.)
         // No newer job comes from the client's node (the tip is the newest), so the refused job itself must be
         // declared again, or the farm would mine undeclared work (blocks no one can submit) until the next block.
         node = node();
         closing.add(node);
-        startPool(node, 3000, "", "");
+        startPool(node, 3000, false, "", "");
         final JobDeclarationClient jdc = startJdc(node,
             JobDeclarationClient.builder(EngineConfig.parse(jdcToml(node, ""), dir)));
         assertTrue(await(() -> jdc.client().customJobs() >= 1), () -> "a custom job on the pool: " + jdc.status());
