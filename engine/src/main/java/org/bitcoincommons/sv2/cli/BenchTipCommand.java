@@ -232,9 +232,10 @@ public final class BenchTipCommand implements Runnable
         return (Map<String, Object>)o;
     }
 
-    private static double ratio(final double a, final double b)
+    /** a / b to three significant digits (two decimals would print a ratio below 0.005 as 0); 0 when b is not. */
+    static double ratio(final double a, final double b)
     {
-        return b <= 0 ? 0 : Math.round(a / b * 100) / 100.0;
+        return b <= 0 ? 0 : new java.math.BigDecimal(a / b).round(new java.math.MathContext(3)).doubleValue();
     }
 
     /**

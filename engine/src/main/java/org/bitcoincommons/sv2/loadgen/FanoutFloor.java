@@ -55,8 +55,11 @@ public final class FanoutFloor
                     return;
                 }
                 final Writer w = new Writer(s, bytes);
+                // the thread is known before the writer can say hello: a trigger that comes once the client has its
+                // hello must find a thread to unpark, or its fan-out waits for the next one
+                w.thread = Thread.ofVirtual().unstarted(w::run);
                 writers.add(w);
-                w.thread = Thread.ofVirtual().start(w::run);
+                w.thread.start();
                 Thread.ofVirtual().start(() ->
                 {
                     triggers(s, writers);
@@ -101,6 +104,7 @@ public final class FanoutFloor
     {
         final Socket socket;
         final byte[] message;
+        /** Set before the writer starts and before any trigger can reach it. */
         volatile Thread thread;
         /** Fan-outs asked for; written only by the trigger thread (one trigger connection at a time). */
         volatile int pending;

@@ -50,6 +50,16 @@ class BenchTipCommandTest
     }
 
     @Test
+    void ratiosKeepThreeSignificantDigits()
+    {
+        // CI once measured a floor p99 of 10 s beside a pool's 17 ms: two decimals printed that ratio as 0
+        assertEquals(0.00171, BenchTipCommand.ratio(17154.047, 1.0057940991E7));
+        assertEquals(1.5, BenchTipCommand.ratio(3, 2));
+        assertEquals(12.3, BenchTipCommand.ratio(12345, 1000));
+        assertEquals(0, BenchTipCommand.ratio(1, 0), "no floor: no ratio");
+    }
+
+    @Test
     void rejectsNonsense()
     {
         final CliRunner r = CliRunner.run("bench", "tip", "--tips", "0");
