@@ -71,6 +71,13 @@ public final class BenchStormCommand implements Runnable
             + "machines elsewhere: niced, it takes the CPU after the pool and the measured miners (default ${DEFAULT-VALUE}).")
     int crowdNice;
 
+    @Option(names = "--crowd-warmup-storms", defaultValue = "2",
+        description = "Storms this generator makes first against a pool of its own (started, then stopped, before the "
+            + "measured one), so that the crowd's connect path, standing for miners whose code is long warm, is compiled "
+            + "when the measured storms come and a cold storm is the pool's restart, not this generator's; 0: none, as "
+            + "before 2026-12-05 (default ${DEFAULT-VALUE}).")
+    int crowdWarmupStorms;
+
     @Option(names = "--storms", defaultValue = "1",
         description = "Storms one after another on the same pool, each crowd closed before the next: the first meets a "
             + "cold JVM (a restart), the later ones a warm one (an upstream failover) (default ${DEFAULT-VALUE}).")
@@ -130,12 +137,13 @@ public final class BenchStormCommand implements Runnable
             || handshakeConcurrency < 0 || preparedKeys < 0 || connections + storm > MAX_CONNECTIONS
             || admissionMaxInFlight < 0 || admissionRate < 0 || admissionBurst < 1 || admissionAdaptiveP99Us < 0
             || admissionMinRate < 1 || crowdNice < 0 || crowdNice > 19 || crowdSourceAddresses < 1 || crowdSourceAddresses > 250
+            || crowdWarmupStorms < 0 || crowdWarmupStorms > 10
             || (admissionAdaptiveP99Us > 0 && (admissionRate == 0 || admissionMinRate > admissionRate)))
         {
             throw new CliException(ExitCode.BAD_INPUT, "need --connections, --storm, --storm-concurrency >= 1, --storms 1..10, "
                 + "--rate > 0, --batch >= 1, --inflight >= --batch, --handshake-concurrency and --prepared-keys >= 0, --connections + --storm <= "
                 + MAX_CONNECTIONS + " (the benchmark pool's max_connections), --admission-* >= 0, --admission-burst and "
-                + "--admission-min-rate >= 1, --crowd-nice 0..19, --crowd-source-addresses 1..250, and --admission-adaptive-p99-us only with --admission-rate >= "
+                + "--admission-min-rate >= 1, --crowd-nice 0..19, --crowd-source-addresses 1..250, --crowd-warmup-storms 0..10, and --admission-adaptive-p99-us only with --admission-rate >= "
                 + "--admission-min-rate");
         }
         if (crowdNice > 0 && org.bitcoincommons.sv2.nativelib.ThreadNice.unavailable() != null)
@@ -160,10 +168,11 @@ public final class BenchStormCommand implements Runnable
             final int apiPort = ChildPool.freePort();
             final URI api = URI.create("http://127.0.0.1:" + apiPort);
             final Path config = tmp.resolve("pool.toml");
-            Files.writeString(config, BenchLoadCommand.childPoolToml(sv2Port, "", pub, secret,
-                "handshake_concurrency = " + handshakeConcurrency + "\nprepared_ephemeral_keys = " + preparedKeys
-                    + "\n" + admissionSection(),
-                tmp.resolve("journal"), poolConfig, apiPort, ""));
+            Files.writeString(config, poolToml(sv2Port, apiPort, pub, secret, tmp.resolve("journal"), admissionSection()));
+            if (crowdWarmupStorms > 0)
+            {
+                warmUpCrowd(tmp, pub, secret);
+            }
             child = ChildPool.startPool(config, tmp.resolve("pool.log"), poolHeap, poolJvmOpts);
             ChildPool.waitReady(api, child, tmp.resolve("pool.log"));
             final InetSocketAddress address = new InetSocketAddress("127.0.0.1", sv2Port);
@@ -217,8 +226,7 @@ public final class BenchStormCommand implements Runnable
         final LoadGenerator steady, final double steadyConnect, final LoadGenerator.Result before)
         throws InterruptedException
     {
-        final LoadGenerator crowd = new LoadGenerator(new LoadGenerator.Options(address, pub, storm, 0, 0, 0, 1, 1,
-            120_000)).connectOnly(stormConcurrency).nice(crowdNice).sourceAddresses(crowdSourceAddresses);
+        final LoadGenerator crowd = crowd(address, pub);
         try
         {
             final AtomicBoolean storming = new AtomicBoolean(true);
@@ -264,6 +272,66 @@ public final class BenchStormCommand implements Runnable
             crowd.close();
         }
     }
+
+    /**
+     * The crowd's warm-up: {@code --crowd-warmup-storms} storms of {@code --storm} connections against a pool of its
+     * own (the measured pool's settings, another port and journal), each closed before the next, the pool stopped
+     * after. Nothing of it reaches the measured pool, which starts afterwards as cold as ever.
+     */
+    private void warmUpCrowd(final Path tmp, final byte[] pub, final byte[] secret)
+        throws IOException, InterruptedException
+    {
+        final Path dir = tmp.resolve("crowd-warmup");
+        Files.createDirectories(dir);
+        final int port = ChildPool.freePort();
+        final int apiPort = ChildPool.freePort();
+        final URI api = URI.create("http://127.0.0.1:" + apiPort);
+        final Path config = dir.resolve("pool.toml");
+        Files.writeString(config, poolToml(port, apiPort, pub, secret, dir.resolve("journal"), ""));
+        Process pool = null;
+        try
+        {
+            pool = ChildPool.startPool(config, dir.resolve("pool.log"), poolHeap, poolJvmOpts);
+            ChildPool.waitReady(api, pool, dir.resolve("pool.log"));
+            final InetSocketAddress address = new InetSocketAddress("127.0.0.1", port);
+            for (int i = 0; i < crowdWarmupStorms; i++)
+            {
+                final LoadGenerator crowd = crowd(address, pub);
+                try
+                {
+                    crowdWarmupSeconds.add(crowd.start());
+                }
+                finally
+                {
+                    crowd.close();
+                }
+                awaitConnections(api, 0, 30_000);
+            }
+        }
+        finally
+        {
+            ChildPool.stop(pool);
+        }
+    }
+
+    /** The benchmark pool's configuration with this run's handshake settings and {@code extra} sections. */
+    private String poolToml(final int sv2Port, final int apiPort, final byte[] pub, final byte[] secret,
+        final Path journal, final String extra)
+    {
+        return BenchLoadCommand.childPoolToml(sv2Port, "", pub, secret, "handshake_concurrency = "
+            + handshakeConcurrency + "\nprepared_ephemeral_keys = " + preparedKeys + "\n" + extra, journal, poolConfig,
+            apiPort, "");
+    }
+
+    /** One storm's crowd: {@code --storm} miners that connect, set up, open a channel and then only read. */
+    private LoadGenerator crowd(final InetSocketAddress address, final byte[] pub)
+    {
+        return new LoadGenerator(new LoadGenerator.Options(address, pub, storm, 0, 0, 0, 1, 1, 120_000))
+            .connectOnly(stormConcurrency).nice(crowdNice).sourceAddresses(crowdSourceAddresses);
+    }
+
+    /** The warm-up storms' connect seconds, in order. */
+    private final List<Double> crowdWarmupSeconds = new ArrayList<>();
 
     /** The pool's [stratum_v2.admission] section from the --admission-* options (empty keys: off). */
     String admissionSection()
@@ -346,7 +414,7 @@ public final class BenchStormCommand implements Runnable
         return m;
     }
 
-    /** The pool's handshake counters from /metrics (queued for a turn, keys made inline). */
+    /** The pool's connection and handshake counters from /metrics (accepted, queued for a turn, keys made inline). */
     private static JsonNode handshakeMetrics(final URI api)
     {
         final Map<String, Object> m = new LinkedHashMap<>();
@@ -355,7 +423,7 @@ public final class BenchStormCommand implements Runnable
             final String text = ChildPool.getText(api, "/metrics");
             for (final String line : text.split("\n"))
             {
-                if (line.startsWith("sv2_handshakes_queued_total ") || line.startsWith("sv2_handshake_keys_made_inline_total ")
+                if (line.startsWith("sv2_connections_accepted_total ") || line.startsWith("sv2_handshakes_queued_total ") || line.startsWith("sv2_handshake_keys_made_inline_total ")
                     || line.startsWith("sv2_handshake_prepared_keys ") || line.startsWith("sv2_handshake_failures_total ")
                     || line.startsWith("sv2_admission"))
                 {
@@ -390,6 +458,8 @@ public final class BenchStormCommand implements Runnable
         m.put("storm_generator_concurrency", stormConcurrency);
         m.put("crowd_nice", crowdNice);
         m.put("crowd_source_addresses", crowdSourceAddresses);
+        m.put("crowd_warmup_storms", crowdWarmupStorms);
+        m.put("crowd_warmup_seconds", crowdWarmupSeconds);
         m.put("handshake_concurrency", handshakeConcurrency);
         m.put("pool_config", poolConfig);
         m.put("prepared_ephemeral_keys", preparedKeys);

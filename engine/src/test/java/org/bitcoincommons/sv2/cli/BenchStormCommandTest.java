@@ -17,7 +17,8 @@ class BenchStormCommandTest
     {
         final CliRunner r = CliRunner.run("bench", "storm", "--connections", "2", "--rate", "200", "--storm", "40",
             "--storm-concurrency", "8", "--storms", "2", "--seconds", "0.5", "--warmup", "0.3", "--handshake-concurrency", "1",
-            "--prepared-keys", "16", "--pool-heap", "256m", "--crowd-nice", "5", "--crowd-source-addresses", "3", "--json");
+            "--prepared-keys", "16", "--pool-heap", "256m", "--crowd-nice", "5", "--crowd-source-addresses", "3",
+            "--crowd-warmup-storms", "1", "--json");
         assertEquals(0, r.exitCode(), r.err());
         final JsonNode json = new ObjectMapper().readTree(r.out());
         assertEquals(40, json.get("storm_connections").asInt());
@@ -49,6 +50,13 @@ class BenchStormCommandTest
         }
         // the pool's own counters came back from /metrics: no handshake failed
         assertEquals(0.0, json.get("pool_handshake_metrics").get("sv2_handshake_failures_total").asDouble(), r.out());
+        // the crowd warmed up first against a pool of its own: one storm there, none of it here (the measured pool
+        // accepted the two steady miners and the two storms' 40 each, nothing more)
+        assertEquals(1, json.get("crowd_warmup_storms").asInt(), r.out());
+        assertEquals(1, json.get("crowd_warmup_seconds").size(), r.out());
+        assertTrue(json.get("crowd_warmup_seconds").get(0).asDouble() > 0, r.out());
+        assertEquals(2 + 2 * 40, json.get("pool_handshake_metrics").get("sv2_connections_accepted_total").asDouble(),
+            r.out());
     }
 
     @Test
@@ -58,7 +66,8 @@ class BenchStormCommandTest
         final CliRunner r = CliRunner.run("bench", "storm", "--connections", "2", "--rate", "200", "--storm", "40",
             "--storm-concurrency", "8", "--seconds", "0.5", "--warmup", "0.3", "--prepared-keys", "16", "--pool-heap",
             "256m", "--admission-max-in-flight", "4", "--admission-rate", "200", "--admission-burst", "1",
-            "--admission-adaptive-p99-us", "100000", "--admission-min-rate", "50", "--json");
+            "--admission-adaptive-p99-us", "100000", "--admission-min-rate", "50", "--crowd-warmup-storms", "0",
+            "--json");
         assertEquals(0, r.exitCode(), r.err());
         final JsonNode json = new ObjectMapper().readTree(r.out());
         assertEquals(40, json.get("storm_connected").asInt(), r.out());
@@ -70,6 +79,7 @@ class BenchStormCommandTest
         assertEquals(0.0, m.get("sv2_admission_timeouts_total").asDouble(), r.out());
         assertEquals(0.0, m.get("sv2_admissions_waiting").asDouble(), r.out());
         assertTrue(json.get("load_average_before").isNumber(), r.out());
+        assertEquals(0, json.get("crowd_warmup_seconds").size(), "no warm-up asked for, none made: " + r.out());
     }
 
     @Test
@@ -90,5 +100,8 @@ class BenchStormCommandTest
         final CliRunner sources = CliRunner.run("bench", "storm", "--crowd-source-addresses", "0");
         assertEquals(ExitCode.BAD_INPUT, sources.exitCode());
         assertTrue(sources.err().contains("--crowd-source-addresses 1..250"), sources.err());
+        final CliRunner warmups = CliRunner.run("bench", "storm", "--crowd-warmup-storms", "11");
+        assertEquals(ExitCode.BAD_INPUT, warmups.exitCode());
+        assertTrue(warmups.err().contains("--crowd-warmup-storms 0..10"), warmups.err());
     }
 }
