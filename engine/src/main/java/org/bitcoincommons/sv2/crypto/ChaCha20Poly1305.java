@@ -28,7 +28,6 @@ public final class ChaCha20Poly1305
     private final NativeChaCha20Poly1305 nativeCode;
     /** Native instances: the Java code for messages over MAX_NATIVE_LENGTH, keyed alike; created on first need. */
     private JavaChaCha20Poly1305 longMessages;
-    private final byte[] key = new byte[KEY_LENGTH];
 
     /** A cipher on the implementation chosen for this JVM. */
     public ChaCha20Poly1305()
@@ -51,6 +50,22 @@ public final class ChaCha20Poly1305
         this.nativeCode = impl == AeadImpl.NATIVE ? new NativeChaCha20Poly1305() : null;
     }
 
+    /**
+     * Writes the key set last to {@code dst[offset, offset + 32)} (tests, and the Java code that takes a native
+     * instance's longest messages: the key is kept once, where the cipher uses it).
+     */
+    public void copyKey(final byte[] dst, final int offset)
+    {
+        if (java != null)
+        {
+            java.copyKey(dst, offset);
+        }
+        else
+        {
+            nativeCode.copyKey(dst, offset);
+        }
+    }
+
     /** The implementation this instance runs. */
     public AeadImpl impl()
     {
@@ -69,7 +84,6 @@ public final class ChaCha20Poly1305
         else
         {
             nativeCode.key(key, offset);
-            System.arraycopy(key, offset, this.key, 0, KEY_LENGTH);
             if (longMessages != null)
             {
                 longMessages.key(key, offset);
@@ -156,6 +170,8 @@ public final class ChaCha20Poly1305
     {
         if (longMessages == null)
         {
+            final byte[] key = new byte[KEY_LENGTH];
+            nativeCode.copyKey(key, 0);
             longMessages = new JavaChaCha20Poly1305().key(key, 0);
         }
         return longMessages;

@@ -42,6 +42,15 @@ final class JavaChaCha20Poly1305
         return this;
     }
 
+    /** Writes the key set last to {@code dst[offset, offset + 32)}. */
+    void copyKey(final byte[] dst, final int offset)
+    {
+        for (int i = 0; i < 8; i++)
+        {
+            INT_LE.set(dst, offset + 4 * i, keyWords[i]);
+        }
+    }
+
     /**
      * Encrypts {@code length} bytes of src into dst and writes the 16-byte tag right after them; the 96-bit nonce is
      * given as its three little-endian 32-bit words (RFC 8439 layout). src and dst may be the same array at the same

@@ -50,6 +50,12 @@ final class NativeChaCha20Poly1305
         return this;
     }
 
+    /** Writes the key set last (the context's first 32 bytes) to {@code dst[offset, offset + 32)}. */
+    void copyKey(final byte[] dst, final int offset)
+    {
+        System.arraycopy(context, 0, dst, offset, ChaCha20Poly1305.KEY_LENGTH);
+    }
+
     int encrypt(
         final int n0, final long n12,
         final byte[] ad, final int adOffset, final int adLength,

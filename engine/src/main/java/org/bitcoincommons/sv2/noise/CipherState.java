@@ -14,7 +14,6 @@ public final class CipherState
     static final long MAX_NONCE = -1L;
 
     private final ChaCha20Poly1305 aead;
-    private final byte[] key = new byte[ChaCha20Poly1305.KEY_LENGTH];
     private boolean hasKey;
     private long nonce;
 
@@ -33,8 +32,7 @@ public final class CipherState
     /** Sets a 32-byte key and resets the nonce to 0. */
     public CipherState initializeKey(final byte[] newKey)
     {
-        System.arraycopy(newKey, 0, key, 0, key.length);
-        aead.key(key, 0);
+        aead.key(newKey, 0);   // its first 32 bytes; the cipher keeps the one copy
         hasKey = true;
         nonce = 0;
         return this;
@@ -54,7 +52,9 @@ public final class CipherState
     /** For tests: a copy of the key. */
     byte[] key()
     {
-        return key.clone();
+        final byte[] key = new byte[ChaCha20Poly1305.KEY_LENGTH];
+        aead.copyKey(key, 0);
+        return key;
     }
 
     /** For tests of nonce exhaustion. */

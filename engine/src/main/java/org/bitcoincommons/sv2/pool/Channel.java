@@ -45,32 +45,41 @@ final class Channel implements Vardiff.HashrateOfTarget
     private double hashrateSpm;
     double hashrate;
 
-    /** Per-job state, a small ring keyed by job id. */
+    /**
+     * Per-job state, a small ring keyed by job id. Every array is allocated with the channel and kept for its life;
+     * 32-byte values of all slots share one array ({@code slot * 32}), and the arrays only one kind of channel uses
+     * are null for the other: a channel is about 16 objects, not 45, which is what a reconnect storm's young
+     * collections copy per new miner (jmh-results/load.md, session 15).
+     */
     final int[] slotJobId = new int[JOB_SLOTS];
     final Job[] slotJob = new Job[JOB_SLOTS];
     /** The extranonce prefix each job was sent under: shares on a job keep it after a SetExtranoncePrefix. */
     final byte[][] slotPrefix = new byte[JOB_SLOTS][];
-    final byte[][] slotTarget = new byte[JOB_SLOTS][32];
+    /** The target each job was sent under, LE, at {@code slot * 32}. */
+    final byte[] slotTarget = new byte[JOB_SLOTS * 32];
     final double[] slotDifficulty = new double[JOB_SLOTS];
     final boolean[] slotFuture = new boolean[JOB_SLOTS];
-    /** Standard channels: the job's merkle root with this channel's extranonce, computed on first use. */
-    final byte[][] slotMerkleRoot;
-    final boolean[] slotMerkleReady = new boolean[JOB_SLOTS];
-    /** Standard channels: SHA-256 midstate of the header's first 64 bytes for the last version seen per job. */
-    final byte[][] slotMidstate;
-    final int[] slotMidstateVersion = new int[JOB_SLOTS];
-    final boolean[] slotMidstateReady = new boolean[JOB_SLOTS];
+    /** Standard channels: the job's merkle root with this channel's extranonce at {@code slot * 32}, computed on first use. */
+    final byte[] slotMerkleRoot;
+    final boolean[] slotMerkleReady;
+    /**
+     * Standard channels: SHA-256 midstate of the header's first 64 bytes for the last version seen per job, at
+     * {@code slot * 32}.
+     */
+    final byte[] slotMidstate;
+    final int[] slotMidstateVersion;
+    final boolean[] slotMidstateReady;
     /**
      * Extended channels: the job's coinbase context (hash.CoinbaseDescriptor: midstate of the coinbase up to the
      * miner's extranonce, tail, suffix, merkle path), written on first use; its length, or -1 when the job's coinbase
      * does not fit a context (its roots are then folded in Java). Arrays are reused across jobs when large enough.
      */
     final byte[][] slotContext;
-    final int[] slotContextLength = new int[JOB_SLOTS];
-    final boolean[] slotContextReady = new boolean[JOB_SLOTS];
+    final int[] slotContextLength;
+    final boolean[] slotContextReady;
     /** Extended channels: the batch whose context table holds a copy of the slot's context, and where. */
-    final long[] slotContextBatch = new long[JOB_SLOTS];
-    final int[] slotContextOffset = new int[JOB_SLOTS];
+    final long[] slotContextBatch;
+    final int[] slotContextOffset;
     int nextSlot;
 
     /** Successes of the current batch, flushed as one SubmitShares.Success. */
@@ -123,9 +132,16 @@ final class Channel implements Vardiff.HashrateOfTarget
         this.minTarget = minTarget;
         this.newJobOnRetarget = newJobOnRetarget;
         this.openedMs = nowMs;
-        this.slotMerkleRoot = extended ? null : new byte[JOB_SLOTS][32];
-        this.slotMidstate = extended ? null : new byte[JOB_SLOTS][32];
+        this.slotMerkleRoot = extended ? null : new byte[JOB_SLOTS * 32];
+        this.slotMerkleReady = extended ? null : new boolean[JOB_SLOTS];
+        this.slotMidstate = extended ? null : new byte[JOB_SLOTS * 32];
+        this.slotMidstateVersion = extended ? null : new int[JOB_SLOTS];
+        this.slotMidstateReady = extended ? null : new boolean[JOB_SLOTS];
         this.slotContext = extended ? new byte[JOB_SLOTS][] : null;
+        this.slotContextLength = extended ? new int[JOB_SLOTS] : null;
+        this.slotContextReady = extended ? new boolean[JOB_SLOTS] : null;
+        this.slotContextBatch = extended ? new long[JOB_SLOTS] : null;
+        this.slotContextOffset = extended ? new int[JOB_SLOTS] : null;
         java.util.Arrays.fill(slotJobId, -1);
     }
 
@@ -202,13 +218,19 @@ final class Channel implements Vardiff.HashrateOfTarget
         slotJobId[slot] = job.jobId();
         slotJob[slot] = job;
         slotPrefix[slot] = extranoncePrefix;
-        System.arraycopy(target, 0, slotTarget[slot], 0, 32);
+        System.arraycopy(target, 0, slotTarget, slot * 32, 32);
         slotDifficulty[slot] = difficulty;
         slotFuture[slot] = future;
-        slotMerkleReady[slot] = false;
-        slotMidstateReady[slot] = false;
-        slotContextReady[slot] = false;
-        slotContextBatch[slot] = 0;
+        if (extended)
+        {
+            slotContextReady[slot] = false;
+            slotContextBatch[slot] = 0;
+        }
+        else
+        {
+            slotMerkleReady[slot] = false;
+            slotMidstateReady[slot] = false;
+        }
         return slot;
     }
 
@@ -219,7 +241,7 @@ final class Channel implements Vardiff.HashrateOfTarget
         {
             if (slotJobId[i] >= 0 && slotFuture[i])
             {
-                System.arraycopy(target, 0, slotTarget[i], 0, 32);
+                System.arraycopy(target, 0, slotTarget, i * 32, 32);
                 slotDifficulty[i] = difficulty;
             }
         }

@@ -28,8 +28,11 @@ public interface MiningDownstream
 
     void updateChannelError(int channelId, String errorCode);
 
-    /** {@code minNtime} < 0 means none (a future job). */
-    void newMiningJob(int channelId, int jobId, long minNtime, int version, byte[] merkleRoot);
+    /**
+     * {@code minNtime} < 0 means none (a future job). The merkle root is the 32 bytes of {@code merkleRoot} from
+     * {@code merkleRootOffset}, valid during the call only.
+     */
+    void newMiningJob(int channelId, int jobId, long minNtime, int version, byte[] merkleRoot, int merkleRootOffset);
 
     /** {@code minNtime} < 0 means none (a future job). {@code merklePath} holds {@code pathCount} hashes. */
     void newExtendedMiningJob(int channelId, int jobId, long minNtime, int version, boolean versionRollingAllowed,

@@ -79,7 +79,7 @@ public final class MiningFrames
     }
 
     public boolean newMiningJob(final OutboundQueue q, final int channelId, final int jobId, final long minNtime,
-        final int version, final byte[] merkleRoot)
+        final int version, final byte[] merkleRoot, final int merkleRootOffset)
     {
         final boolean future = minNtime < 0;
         final int length = HEADER + (future ? NewMiningJob.FUTURE_JOB_LENGTH : NewMiningJob.ACTIVE_JOB_LENGTH);
@@ -91,7 +91,7 @@ public final class MiningFrames
         view1.wrap(merkleRoot);
         final MutableDirectBuffer b = q.buffer();
         newMiningJob.encode(b, index + HEADER, channelId & 0xffffffffL, jobId & 0xffffffffL,
-            future ? NewMiningJob.NO_MIN_NTIME : minNtime, version & 0xffffffffL, view1, 0);
+            future ? NewMiningJob.NO_MIN_NTIME : minNtime, version & 0xffffffffL, view1, merkleRootOffset);
         newMiningJob.writeHeader(b, index);
         q.commit(index);
         return true;

@@ -4,7 +4,8 @@ import org.bitcoincommons.sv2.transport.ByteStream;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.util.function.Supplier;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 import org.bitcoincommons.sv2.codec.CodecException;
 import org.bitcoincommons.sv2.codec.common.Reconnect;
@@ -56,6 +57,24 @@ import org.slf4j.LoggerFactory;
 public final class PoolConnection implements MiningDownstream
 {
     private static final Logger LOG = LoggerFactory.getLogger(PoolConnection.class);
+    private static final VarHandle CLOSED;
+    private static final VarHandle PRE_AUTH_FAILURE_COUNTED;
+
+    static
+    {
+        try
+        {
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            CLOSED = lookup.findVarHandle(PoolConnection.class, "closed", boolean.class);
+            PRE_AUTH_FAILURE_COUNTED = lookup.findVarHandle(PoolConnection.class, "preAuthFailureCounted",
+                boolean.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
     /** The protocol version this pool speaks (SetupConnection min/max). */
     public static final int PROTOCOL_VERSION = 2;
     static final int FLAG_REQUIRES_STANDARD_JOBS = 1;
@@ -77,7 +96,8 @@ public final class PoolConnection implements MiningDownstream
     private final PreAuthLog preAuthLog;
     /** Encoders used by the logic thread (shared by every connection, confined to that thread). */
     private final MiningFrames logicFrames;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    /** Set once ({@link #markClosed}); a plain field with a VarHandle, not an AtomicBoolean: one object less per connection. */
+    private volatile boolean closed;
     private volatile NoiseChannel channel;
     private OutboundQueue queue;
     private volatile String closeReason;
@@ -108,7 +128,19 @@ public final class PoolConnection implements MiningDownstream
     /** The handshake's, then SetupConnection's deadline (System.nanoTime) while on the loop before set-up; 0 after. */
     private volatile long setupDeadlineNs;
     /** Set by whoever first counts a handshake or set-up failure of this connection (the loop or the sweeper). */
-    private final AtomicBoolean preAuthFailureCounted = new AtomicBoolean();
+    private volatile boolean preAuthFailureCounted;
+
+    /** True for the one caller that closes the connection. */
+    private boolean markClosed()
+    {
+        return CLOSED.compareAndSet(this, false, true);
+    }
+
+    /** True for the one caller that counts the connection's pre-authentication failure. */
+    private boolean markPreAuthFailureCounted()
+    {
+        return PRE_AUTH_FAILURE_COUNTED.compareAndSet(this, false, true);
+    }
 
     /** Waiting for act 1's 64 bytes. */
     private static final int PHASE_ACT1 = 0;
@@ -314,11 +346,11 @@ public final class PoolConnection implements MiningDownstream
     public boolean closeIfSetupOverdue(final long nowNs)
     {
         final long deadline = setupDeadlineNs;
-        if (deadline == 0 || nowNs - deadline < 0 || closed.get() || phase == PHASE_OPEN)
+        if (deadline == 0 || nowNs - deadline < 0 || closed || phase == PHASE_OPEN)
         {
             return false;
         }
-        if (preAuthFailureCounted.compareAndSet(false, true))
+        if (markPreAuthFailureCounted())
         {
             if (phase < PHASE_SETUP)
             {
@@ -333,7 +365,7 @@ public final class PoolConnection implements MiningDownstream
                     "no SetupConnection within " + noise.handshakeTimeoutMs() + " ms");
             }
         }
-        if (closed.compareAndSet(false, true))
+        if (markClosed())
         {
             closeTransport();
             final IoLoop.Handle h = handle;
@@ -367,7 +399,7 @@ public final class PoolConnection implements MiningDownstream
     {
         if (ex instanceof NoiseException ne)
         {
-            if (ne.reason() != NoiseException.Reason.EOF && !closed.get())
+            if (ne.reason() != NoiseException.Reason.EOF && !closed)
             {
                 metrics.protocolErrors.increment();
                 LOG.info("connection {}: {}", id, ne.getMessage());
@@ -385,7 +417,7 @@ public final class PoolConnection implements MiningDownstream
         }
         else if (ex instanceof IOException)
         {
-            if (!closed.get())
+            if (!closed)
             {
                 LOG.debug("connection {}: {}", id, ex.toString());
             }
@@ -534,7 +566,7 @@ public final class PoolConnection implements MiningDownstream
         /** On a worker: act 2 and the transport keys from act 1, unless the handshake's deadline has passed. */
         private void curve()
         {
-            if (closed.get())
+            if (closed)
             {
                 return;   // closed while it waited (its deadline, the pool's close): the loop has ended it
             }
@@ -590,7 +622,7 @@ public final class PoolConnection implements MiningDownstream
                 metrics, preAuthLog, onSetUp, customJobs != null, frame);
             if (flags < 0)
             {
-                preAuthFailureCounted.set(true);   // counted and logged; the sweep still ends a peer that never reads
+                preAuthFailureCounted = true;   // counted and logged; the sweep still ends a peer that never reads
                 refused = true;
                 return;
             }
@@ -627,7 +659,7 @@ public final class PoolConnection implements MiningDownstream
                 {
                     if (refused && !queue.pending())
                     {
-                        closed.set(true);   // the refusal is out: the loop ends the connection at its next turn
+                        closed = true;   // the refusal is out: the loop ends the connection at its next turn
                         handle.schedule();
                     }
                     return true;
@@ -647,7 +679,7 @@ public final class PoolConnection implements MiningDownstream
         @Override
         public boolean closing()
         {
-            return closed.get();
+            return closed;
         }
 
         @Override
@@ -658,14 +690,14 @@ public final class PoolConnection implements MiningDownstream
             {
                 // The handshake did not finish: counted once (the sweep may have counted its timeout), unless the
                 // pool itself closed the connection.
-                if (!closed.get() && preAuthFailureCounted.compareAndSet(false, true))
+                if (!closed && markPreAuthFailureCounted())
                 {
                     metrics.handshakeFailures.increment();
                     preAuthLog.handshakeFailed(id, stream.remoteAddress(), cause != null ? cause.getMessage()
                         : "stream ended before the handshake (" + act1Fill + " of 64 bytes of act 1)");
                 }
             }
-            else if (cause != null && !(p == PHASE_SETUP && preAuthFailureCounted.get()))
+            else if (cause != null && !(p == PHASE_SETUP && preAuthFailureCounted))
             {
                 failed(cause);
             }
@@ -687,7 +719,7 @@ public final class PoolConnection implements MiningDownstream
 
     private void sent(final boolean ok)
     {
-        if (!ok && !closed.get())
+        if (!ok && !closed)
         {
             metrics.slowReaders.increment();
             disconnect("outbound queue full (" + outboundBytes + " bytes): the peer is not reading");
@@ -726,9 +758,9 @@ public final class PoolConnection implements MiningDownstream
 
     @Override
     public void newMiningJob(final int channelId, final int jobId, final long minNtime, final int version,
-        final byte[] merkleRoot)
+        final byte[] merkleRoot, final int merkleRootOffset)
     {
-        sent(logicFrames.newMiningJob(queue, channelId, jobId, minNtime, version, merkleRoot));
+        sent(logicFrames.newMiningJob(queue, channelId, jobId, minNtime, version, merkleRoot, merkleRootOffset));
     }
 
     @Override
@@ -829,7 +861,7 @@ public final class PoolConnection implements MiningDownstream
     {
         final NoiseChannel c = channel;
         final long frame = c == null ? 0 : c.partialFrame();
-        if (frame == 0 || closed.get())
+        if (frame == 0 || closed)
         {
             sweptFrame = 0;
             return false;
@@ -852,7 +884,7 @@ public final class PoolConnection implements MiningDownstream
     @Override
     public void disconnect(final String reason)
     {
-        if (closed.compareAndSet(false, true))
+        if (markClosed())
         {
             closeReason = reason;
             closeTransport();
@@ -867,7 +899,7 @@ public final class PoolConnection implements MiningDownstream
     /** Closes the queue (letting queued frames drain briefly) and the socket; unblocks the reader. */
     private void closeTransport()
     {
-        closed.set(true);
+        closed = true;
         if (queue != null)
         {
             queue.close(closeReason == null ? 200 : 0);

@@ -784,7 +784,8 @@ public final class PoolLogic
         }
         else
         {
-            c.downstream.newMiningJob(c.channelId, job.jobId(), minNtime, job.version(), shares.merkleRoot(c, slot));
+            c.downstream.newMiningJob(c.channelId, job.jobId(), minNtime, job.version(), shares.merkleRoot(c, slot),
+                slot * 32);
         }
     }
 

@@ -597,12 +597,13 @@ public final class QuicPoolConnection implements MiningDownstream
 
     @Override
     public void newMiningJob(final int channelId, final int jobId, final long minNtime, final int version,
-        final byte[] merkleRoot)
+        final byte[] merkleRoot, final int merkleRootOffset)
     {
         final ChannelStream cs = channels.get(channelId);
         if (cs != null)
         {
-            sentOn(cs, logicFrames.newMiningJob(cs.queue, channelId, jobId, minNtime, version, merkleRoot));
+            sentOn(cs, logicFrames.newMiningJob(cs.queue, channelId, jobId, minNtime, version, merkleRoot,
+                merkleRootOffset));
         }
     }
 

@@ -233,7 +233,7 @@ public final class ShareProcessor
         }
         else
         {
-            System.arraycopy(merkleRoot(c, slot), 0, headers, h + CoinbaseDescriptor.HEADER_MERKLE_ROOT_OFFSET, 32);
+            System.arraycopy(merkleRoot(c, slot), slot * 32, headers, h + CoinbaseDescriptor.HEADER_MERKLE_ROOT_OFFSET, 32);
             INT_LE.set(coinbaseRecords, r + CoinbaseDescriptor.CONTEXT_OFFSET_OFFSET, CoinbaseDescriptor.NONE);
         }
         INT_LE.set(headers, h + 68, ntime);
@@ -330,7 +330,7 @@ public final class ShareProcessor
             final byte[] hash = java.util.Arrays.copyOfRange(hashes, hashOffset, hashOffset + 32);
             blockSink.auxCandidate(candidate(i, c, slot, job, hash));
         }
-        if (!Target.hashMeetsTarget(hashes, hashOffset, c.slotTarget[slot], 0))
+        if (!Target.hashMeetsTarget(hashes, hashOffset, c.slotTarget, slot * 32))
         {
             reject(c, batchSequence[i], ShareError.DIFFICULTY_TOO_LOW);
             return;
@@ -384,11 +384,11 @@ public final class ShareProcessor
         {
             System.arraycopy(headers, h, midstateInput, 0, 64);
             hasher.midstate(midstateInputSegment, midstateSegment);
-            System.arraycopy(midstate, 0, c.slotMidstate[slot], 0, 32);
+            System.arraycopy(midstate, 0, c.slotMidstate, slot * 32, 32);
             c.slotMidstateVersion[slot] = version;
             c.slotMidstateReady[slot] = true;
         }
-        System.arraycopy(c.slotMidstate[slot], 0, records, r, 32);
+        System.arraycopy(c.slotMidstate, slot * 32, records, r, 32);
         System.arraycopy(headers, h + 64, records, r + 32, 16);
     }
 
@@ -482,16 +482,19 @@ public final class ShareProcessor
         wire.submitSharesError(channelId, sequenceNumber, error);
     }
 
-    /** The job's merkle root with a standard channel's extranonce, computed once per (channel, job). */
+    /**
+     * The job's merkle root with a standard channel's extranonce, computed once per (channel, job): the array holding
+     * it at {@code slot * 32} ({@link Channel#slotMerkleRoot}).
+     */
     byte[] merkleRoot(final Channel c, final int slot)
     {
-        final byte[] root = c.slotMerkleRoot[slot];
+        final byte[] root = c.slotMerkleRoot;
         if (!c.slotMerkleReady[slot])
         {
             final Job job = c.slotJob[slot];
             final byte[] prefix = c.slotPrefix[slot];
             final int len = assemble(job, prefix, 0, prefix.length, null, 0, 0);
-            Merkle.coinbaseRoot(sha, coinbase, 0, len, job.merklePath(), 0, job.merklePathCount(), root, 0);
+            Merkle.coinbaseRoot(sha, coinbase, 0, len, job.merklePath(), 0, job.merklePathCount(), root, slot * 32);
             c.slotMerkleReady[slot] = true;
         }
         return root;

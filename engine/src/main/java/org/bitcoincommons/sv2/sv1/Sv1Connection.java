@@ -910,7 +910,7 @@ public final class Sv1Connection implements MiningDownstream
 
     @Override
     public void newMiningJob(final int channelId, final int jobId, final long minNtime, final int version,
-        final byte[] merkleRoot)
+        final byte[] merkleRoot, final int merkleRootOffset)
     {
         throw new IllegalStateException("a Stratum V1 connection has no standard channel");
     }

@@ -279,18 +279,19 @@ final class MergeHarness implements AutoCloseable
 
         @Override
         public void newMiningJob(final int channelId, final int jobId, final long minNtime, final int version,
-            final byte[] merkleRoot)
+            final byte[] merkleRoot, final int merkleRootOffset)
         {
+            final byte[] root = java.util.Arrays.copyOfRange(merkleRoot, merkleRootOffset, merkleRootOffset + 32);
             if (minNtime < 0)
             {
                 pendingJobId = jobId;
-                pendingRoot = merkleRoot.clone();
+                pendingRoot = root;
                 pendingVersion = version;
                 return;
             }
             this.jobId = jobId;
             this.version = version;
-            this.merkleRoot = merkleRoot.clone();
+            this.merkleRoot = root;
             this.ntime = (int)minNtime;
         }
 

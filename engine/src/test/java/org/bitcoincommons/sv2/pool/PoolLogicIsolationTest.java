@@ -133,13 +133,13 @@ class PoolLogicIsolationTest
 
         @Override
         public void newMiningJob(final int channelId, final int jobId, final long minNtime, final int version,
-            final byte[] merkleRoot)
+            final byte[] merkleRoot, final int merkleRootOffset)
         {
             if (armed)
             {
                 throw new IllegalStateException("injected fault in channel " + channelId);
             }
-            super.newMiningJob(channelId, jobId, minNtime, version, merkleRoot);
+            super.newMiningJob(channelId, jobId, minNtime, version, merkleRoot, merkleRootOffset);
         }
     }
 

@@ -84,9 +84,10 @@ class RecordingDownstream implements MiningDownstream
 
     @Override
     public void newMiningJob(final int channelId, final int jobId, final long minNtime, final int version,
-        final byte[] merkleRoot)
+        final byte[] merkleRoot, final int merkleRootOffset)
     {
-        add("NewMiningJob", channelId, jobId, minNtime, version, merkleRoot, null, null, null);
+        add("NewMiningJob", channelId, jobId, minNtime, version,
+            java.util.Arrays.copyOfRange(merkleRoot, merkleRootOffset, merkleRootOffset + 32), null, null, null);
     }
 
     @Override

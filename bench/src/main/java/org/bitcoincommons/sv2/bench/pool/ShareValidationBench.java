@@ -113,7 +113,7 @@ public class ShareValidationBench
 
         @Override
         public void newMiningJob(final int channelId, final int jobId, final long minNtime, final int version,
-            final byte[] merkleRoot)
+            final byte[] merkleRoot, final int merkleRootOffset)
         {
             this.jobId = jobId;
             this.version = version;
