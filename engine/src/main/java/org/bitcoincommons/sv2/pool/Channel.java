@@ -59,7 +59,10 @@ final class Channel implements Vardiff.HashrateOfTarget
     final byte[] slotTarget = new byte[JOB_SLOTS * 32];
     final double[] slotDifficulty = new double[JOB_SLOTS];
     final boolean[] slotFuture = new boolean[JOB_SLOTS];
-    /** Standard channels: the job's merkle root with this channel's extranonce at {@code slot * 32}, computed on first use. */
+    /**
+     * Standard channels: the job's merkle root with this channel's extranonce at {@code slot * 32}, computed on first
+     * use.
+     */
     final byte[] slotMerkleRoot;
     final boolean[] slotMerkleReady;
     /**

@@ -96,7 +96,7 @@ public final class PoolConnection implements MiningDownstream
     private final PreAuthLog preAuthLog;
     /** Encoders used by the logic thread (shared by every connection, confined to that thread). */
     private final MiningFrames logicFrames;
-    /** Set once ({@link #markClosed}); a plain field with a VarHandle, not an AtomicBoolean: one object less per connection. */
+    /** Set once ({@link #markClosed}): a field with a VarHandle, not an AtomicBoolean (one object less a connection). */
     private volatile boolean closed;
     private volatile NoiseChannel channel;
     private OutboundQueue queue;

@@ -233,7 +233,8 @@ public final class ShareProcessor
         }
         else
         {
-            System.arraycopy(merkleRoot(c, slot), slot * 32, headers, h + CoinbaseDescriptor.HEADER_MERKLE_ROOT_OFFSET, 32);
+            System.arraycopy(merkleRoot(c, slot), slot * 32, headers, h + CoinbaseDescriptor.HEADER_MERKLE_ROOT_OFFSET,
+                32);
             INT_LE.set(coinbaseRecords, r + CoinbaseDescriptor.CONTEXT_OFFSET_OFFSET, CoinbaseDescriptor.NONE);
         }
         INT_LE.set(headers, h + 68, ntime);
