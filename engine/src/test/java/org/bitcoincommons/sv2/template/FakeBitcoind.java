@@ -316,6 +316,18 @@ public final class FakeBitcoind implements AutoCloseable
 
     private void advance(final byte[] newTip)
     {
+        advanceTip(newTip);
+        publishHashblock(newTip);
+    }
+
+    /**
+     * The node's new tip and next template. Under this object's monitor, so that a block's checks and the tip it
+     * moves are one step, as bitcoind's under cs_main: two submissions of the same block (a Job Declaration client
+     * pushing its solution to the JDS and submitting it itself) are one block and one "duplicate", never two
+     * advances of the height on one tip.
+     */
+    private void advanceTip(final byte[] newTip)
+    {
         synchronized (this)
         {
             knownBlocks.add(HashOrder.toDisplayHex(newTip));
@@ -335,7 +347,11 @@ public final class FakeBitcoind implements AutoCloseable
             template = next;
             notifyAll();
         }
-        // bitcoind's hashblock: topic, 32-byte hash in display order, 4-byte LE sequence
+    }
+
+    /** bitcoind's hashblock: topic, 32-byte hash in display order, 4-byte LE sequence. */
+    private void publishHashblock(final byte[] newTip)
+    {
         synchronized (zmqPub)
         {
             final byte[] seq = new byte[4];
@@ -620,30 +636,44 @@ public final class FakeBitcoind implements AutoCloseable
         {
             throw new RpcError(-22, "Block decode failed");
         }
-        final String reason;
         final byte[] hash = Sha256d.hash(block.header());
-        synchronized (this)
+        synchronized (this)   // checked and connected in one step: a second submission of it is a duplicate
         {
-            reason = check(block, hash, true);
+            final String reason = check(block, hash, true);
             if (reason != null)
             {
                 rejectReasons.merge(reason, 1L, Long::sum);
+                return MAPPER.getNodeFactory().textNode(reason);
             }
-        }
-        if (reason != null)
-        {
-            return MAPPER.getNodeFactory().textNode(reason);
-        }
-        acceptedHex.add(hex);
-        synchronized (this)
-        {
+            connecting();
+            acceptedHex.add(hex);
             for (int i = 1; i < block.transactions().size(); i++)
             {
                 mempool.remove(HashOrder.toDisplayHex(block.transactions().get(i).txid()));
             }
+            advanceTip(hash);
         }
-        advance(hash);
+        publishHashblock(hash);
         return MAPPER.nullNode();
+    }
+
+    /** How long a valid block takes to connect after its checks (0: at once); bitcoind holds cs_main meanwhile. */
+    public volatile long connectDelayMs;
+
+    private void connecting()
+    {
+        final long ms = connectDelayMs;
+        if (ms > 0)
+        {
+            try
+            {
+                Thread.sleep(ms);
+            }
+            catch (final InterruptedException ie)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** bitcoind's checks of a block on our tip (CheckBlock / ContextualCheckBlock subset); null when valid. */
