@@ -96,7 +96,10 @@ public final class PoolConnection implements MiningDownstream
     private final PreAuthLog preAuthLog;
     /** Encoders used by the logic thread (shared by every connection, confined to that thread). */
     private final MiningFrames logicFrames;
-    /** Set once ({@link #markClosed}): a field with a VarHandle, not an AtomicBoolean (one object less a connection). */
+    /**
+     * False until the connection is closed, never false again: {@link #markClosed} where one caller must win, a plain
+     * write where the writer is alone. A field with a VarHandle, not an AtomicBoolean: one object less a connection.
+     */
     private volatile boolean closed;
     private volatile NoiseChannel channel;
     private OutboundQueue queue;
