@@ -188,6 +188,12 @@ public final class ApiServer implements AutoCloseable
             () -> pool.ioLoopConnections());
         counter(registry, "sv2_io_loop_wakeups", "Times a queued frame or a close woke a sleeping event loop",
             () -> pool.ioLoopWakeups());
+        gauge(registry, "sv2_cipher_contexts_in_use",
+            "Native AEAD contexts (off-heap, reused) held by the SV2 TCP connections on the event loops, two a connection",
+            () -> pool.cipherContextsInUse());
+        counter(registry, "sv2_cipher_context_overflows",
+            "Transport ciphers that found no pooled native context free and got one of their own on the heap",
+            () -> pool.cipherContextOverflows());
         gauge(registry, "sv2_admissions_waiting", "SV2 TCP connections waiting for an admission slot ([stratum_v2.admission])",
             () -> pool.admission() == null ? 0 : pool.admission().waiting());
         gauge(registry, "sv2_admissions_in_flight", "SV2 TCP connections between their admission slot and their first channel",

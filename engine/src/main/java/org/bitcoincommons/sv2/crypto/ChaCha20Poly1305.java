@@ -42,12 +42,42 @@ public final class ChaCha20Poly1305
      */
     public ChaCha20Poly1305(final AeadImpl impl)
     {
+        this(impl, null);
+    }
+
+    /**
+     * A cipher on the given implementation whose native context is a slot of {@code contexts} (when native, and a
+     * slot is free; null: a context of its own); give it back with {@link #release} at the connection's end.
+     *
+     * @throws IllegalStateException if impl is native and the native library is unusable.
+     */
+    public ChaCha20Poly1305(final AeadImpl impl, final CipherContexts contexts)
+    {
         if (!impl.available())
         {
             throw new IllegalStateException("native ChaCha20-Poly1305 unavailable", NativeAead.FAILURE);
         }
         this.java = impl == AeadImpl.JAVA ? new JavaChaCha20Poly1305() : null;
-        this.nativeCode = impl == AeadImpl.NATIVE ? new NativeChaCha20Poly1305() : null;
+        this.nativeCode = impl == AeadImpl.NATIVE ? new NativeChaCha20Poly1305(contexts) : null;
+    }
+
+    /**
+     * The cipher is done with: a pooled native context is wiped and given back, and any further use of a native
+     * cipher fails ({@link IllegalStateException}). Idempotent; on the thread that uses the cipher. A Java cipher's key
+     * stays (nothing pooled to give back).
+     */
+    public void release()
+    {
+        if (nativeCode != null)
+        {
+            nativeCode.release();
+        }
+    }
+
+    /** Whether the native context is a slot of a {@link CipherContexts} (tests and metrics). */
+    public boolean pooledContext()
+    {
+        return nativeCode != null && nativeCode.pooledContext();
     }
 
     /**

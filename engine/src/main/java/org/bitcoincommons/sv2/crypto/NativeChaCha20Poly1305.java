@@ -8,7 +8,7 @@ import java.util.Objects;
  * libsv2hash.so on the caller's arrays. Same contract as {@link JavaChaCha20Poly1305}; bounds are checked here
  * because the C code does not. Allocates nothing per message once it has seen the caller's buffers.
  * <p>
- * Context layout (one array, one segment), see native/include/sv2aead.h:
+ * Context layout (an array of its own, or a slot of a {@link CipherContexts}), see native/include/sv2aead.h:
  * <pre>
  *  +-----------+-------------------+-------------------+-------------------+
  *  | key (32)  | cache slot 0 (128)| cache slot 1 (128)| cache slot 2 (128)|
@@ -26,8 +26,11 @@ final class NativeChaCha20Poly1305
     private static final int TAG_LENGTH = ChaCha20Poly1305.TAG_LENGTH;
     private static final int SEGMENT_SLOTS = 4;
 
-    private final byte[] context = new byte[NativeAead.CONTEXT_LENGTH];
-    private final MemorySegment contextSegment = MemorySegment.ofArray(context);
+    /** The context: a heap segment over an array of this cipher's own, or a slot's slice of {@link #contexts}. */
+    private MemorySegment contextSegment;
+    /** Where the context's slot came from, or null (a context of its own). */
+    private final CipherContexts contexts;
+    private final int slot;
     private int cacheRemaining;
     private int cacheSlot;
     private int cacheN0;
@@ -39,13 +42,27 @@ final class NativeChaCha20Poly1305
      * sees the same few long-lived buffers message after message (a header array and a frame buffer), so the steady
      * state allocates nothing.
      */
-    private final byte[][] segmentArrays = new byte[SEGMENT_SLOTS][];
-    private final MemorySegment[] segments = new MemorySegment[SEGMENT_SLOTS];
+    /** Slot i: the array at 2i, its segment at 2i + 1 (one object for the cache, not two). */
+    private final Object[] segmentCache = new Object[2 * SEGMENT_SLOTS];
     private int nextSegmentSlot;
+
+    /**
+     * A cipher whose context is a slot of {@code contexts} (until {@link #release}); a context of its own on the heap
+     * when {@code contexts} is null or has no slot free.
+     */
+    NativeChaCha20Poly1305(final CipherContexts contexts)
+    {
+        final int s = contexts == null ? -1 : contexts.take();
+        this.contexts = s < 0 ? null : contexts;
+        this.slot = s;
+        this.contextSegment = s < 0 ? MemorySegment.ofArray(new byte[NativeAead.CONTEXT_LENGTH]) : contexts.slice(s);
+    }
 
     NativeChaCha20Poly1305 key(final byte[] key, final int offset)
     {
-        System.arraycopy(key, offset, context, 0, ChaCha20Poly1305.KEY_LENGTH);
+        Objects.checkFromIndexSize(offset, ChaCha20Poly1305.KEY_LENGTH, key.length);
+        MemorySegment.copy(key, offset, context(), java.lang.foreign.ValueLayout.JAVA_BYTE, 0,
+            ChaCha20Poly1305.KEY_LENGTH);
         cacheRemaining = 0;
         return this;
     }
@@ -53,7 +70,43 @@ final class NativeChaCha20Poly1305
     /** Writes the key set last (the context's first 32 bytes) to {@code dst[offset, offset + 32)}. */
     void copyKey(final byte[] dst, final int offset)
     {
-        System.arraycopy(context, 0, dst, offset, ChaCha20Poly1305.KEY_LENGTH);
+        Objects.checkFromIndexSize(offset, ChaCha20Poly1305.KEY_LENGTH, dst.length);
+        MemorySegment.copy(context(), java.lang.foreign.ValueLayout.JAVA_BYTE, 0, dst, offset,
+            ChaCha20Poly1305.KEY_LENGTH);
+    }
+
+    /** Whether the context is a slot of a {@link CipherContexts} (false: an array of its own). */
+    boolean pooledContext()
+    {
+        return contexts != null;
+    }
+
+    /**
+     * Gives a pooled context back (wiped) and refuses any further use; a context of its own is simply dropped.
+     * Idempotent; on the thread that uses the cipher.
+     */
+    void release()
+    {
+        final MemorySegment c = contextSegment;
+        if (c == null)
+        {
+            return;
+        }
+        contextSegment = null;
+        if (contexts != null)
+        {
+            contexts.give(slot);
+        }
+    }
+
+    private MemorySegment context()
+    {
+        final MemorySegment c = contextSegment;
+        if (c == null)
+        {
+            throw new IllegalStateException("cipher used after release");
+        }
+        return c;
     }
 
     int encrypt(
@@ -66,7 +119,7 @@ final class NativeChaCha20Poly1305
         Objects.checkFromIndexSize(srcOffset, length, src.length);
         Objects.checkFromIndexSize(dstOffset, length + TAG_LENGTH, dst.length);
         final MemorySegment adSegment = adLength == 0 ? MemorySegment.NULL : segment(ad);
-        return NativeAead.seal(contextSegment, useCache(n0, n12), n0, n12, adSegment, adOffset, adLength,
+        return NativeAead.seal(context(), useCache(n0, n12), n0, n12, adSegment, adOffset, adLength,
             segment(src), srcOffset, length, segment(dst), dstOffset);
     }
 
@@ -84,7 +137,7 @@ final class NativeChaCha20Poly1305
         Objects.checkFromIndexSize(srcOffset, length, src.length);
         Objects.checkFromIndexSize(dstOffset, length - TAG_LENGTH, dst.length);
         final MemorySegment adSegment = adLength == 0 ? MemorySegment.NULL : segment(ad);
-        return NativeAead.open(contextSegment, useCache(n0, n12), n0, n12, adSegment, adOffset, adLength,
+        return NativeAead.open(context(), useCache(n0, n12), n0, n12, adSegment, adOffset, adLength,
             segment(src), srcOffset, length, segment(dst), dstOffset);
     }
 
@@ -111,27 +164,28 @@ final class NativeChaCha20Poly1305
 
     private MemorySegment segment(final byte[] array)
     {
-        for (int i = 0; i < SEGMENT_SLOTS; i++)
+        final Object[] cache = segmentCache;
+        for (int i = 0; i < cache.length; i += 2)
         {
-            if (segmentArrays[i] == array)
+            if (cache[i] == array)
             {
-                return segments[i];
+                return (MemorySegment)cache[i + 1];
             }
         }
         // A new array is usually a buffer that grew: forget the smaller ones (the outgrown buffer among them) so the
         // cache never keeps dead buffers alive; a small live one (a header array) simply comes back on its next use.
-        for (int i = 0; i < SEGMENT_SLOTS; i++)
+        for (int i = 0; i < cache.length; i += 2)
         {
-            if (segmentArrays[i] != null && segmentArrays[i].length < array.length)
+            if (cache[i] != null && ((byte[])cache[i]).length < array.length)
             {
-                segmentArrays[i] = null;
-                segments[i] = null;
+                cache[i] = null;
+                cache[i + 1] = null;
             }
         }
         int slot = -1;
         for (int i = 0; i < SEGMENT_SLOTS && slot < 0; i++)
         {
-            slot = segmentArrays[i] == null ? i : -1;
+            slot = cache[2 * i] == null ? i : -1;
         }
         if (slot < 0)
         {
@@ -139,8 +193,8 @@ final class NativeChaCha20Poly1305
             nextSegmentSlot = (slot + 1) % SEGMENT_SLOTS;
         }
         final MemorySegment segment = MemorySegment.ofArray(array);
-        segmentArrays[slot] = array;
-        segments[slot] = segment;
+        cache[2 * slot] = array;
+        cache[2 * slot + 1] = segment;
         return segment;
     }
 }

@@ -29,6 +29,27 @@ public final class CipherState
         this.aead = new ChaCha20Poly1305(impl);
     }
 
+    /** A cipher state whose native context is a slot of {@code contexts} (null: one of its own); see {@link #release}. */
+    public CipherState(final AeadImpl impl, final org.bitcoincommons.sv2.crypto.CipherContexts contexts)
+    {
+        this.aead = new ChaCha20Poly1305(impl, contexts);
+    }
+
+    /**
+     * Done with: a pooled native context is wiped and given back; any later use of a native cipher fails (a Java one
+     * keeps its key: nothing pooled). Idempotent. (The state keeps
+     * {@code hasKey}: a released state must fail, never fall back to the keyless copy.)
+     */
+    public void release()
+    {
+        aead.release();
+    }
+
+    boolean pooledContext()
+    {
+        return aead.pooledContext();
+    }
+
     /** Sets a 32-byte key and resets the nonce to 0. */
     public CipherState initializeKey(final byte[] newKey)
     {

@@ -725,6 +725,15 @@ public final class NoiseChannel implements AutoCloseable, FrameSink
         }
     }
 
+    /**
+     * The connection is over: the transport cipher's native contexts are wiped (and given back when pooled); any
+     * later send or receive fails. On the thread that sends and receives, after its last use; idempotent.
+     */
+    public void releaseCipher()
+    {
+        cipher.release();
+    }
+
     /** For tests of nonce exhaustion. */
     TransportCipher cipher()
     {

@@ -1,5 +1,6 @@
 package org.bitcoincommons.sv2.noise;
 
+import org.bitcoincommons.sv2.crypto.AeadImpl;
 import org.bitcoincommons.sv2.crypto.Sha256;
 import org.bitcoincommons.sv2.crypto.SchnorrKeyPair;
 import org.bitcoincommons.sv2.crypto.Schnorr;
@@ -80,6 +81,17 @@ public final class NoiseResponder
     public TransportCipher readAct1WriteAct2(final byte[] src, final int srcOffset, final byte[] dst,
         final int dstOffset) throws NoiseException
     {
+        return readAct1WriteAct2(src, srcOffset, dst, dstOffset, null);
+    }
+
+    /**
+     * Reads act 1 from src[srcOffset, +64) and writes act 2 to dst[dstOffset, +234); the transport ciphers' native
+     * contexts are slots of {@code contexts} (null: contexts of their own), to be given back with
+     * {@link TransportCipher#release} at the connection's end.
+     */
+    public TransportCipher readAct1WriteAct2(final byte[] src, final int srcOffset, final byte[] dst,
+        final int dstOffset, final org.bitcoincommons.sv2.crypto.CipherContexts contexts) throws NoiseException
+    {
         final byte[] remoteEphemeral = EllSwift.copy(src, srcOffset);
         state.mixHash(remoteEphemeral, 0, EllSwift.LENGTH);
         state.mixHash(remoteEphemeral, 0, 0);
@@ -106,7 +118,10 @@ public final class NoiseResponder
         final byte[] k1 = new byte[32];
         final byte[] k2 = new byte[32];
         state.split(k1, k2);
-        return new TransportCipher(k2, k1);
+        final TransportCipher transport = new TransportCipher(k2, k1, AeadImpl.selected(), contexts);
+        java.util.Arrays.fill(k1, (byte)0);
+        java.util.Arrays.fill(k2, (byte)0);
+        return transport;
     }
 
     byte[] chainingKey()

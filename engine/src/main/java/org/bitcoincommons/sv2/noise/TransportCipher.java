@@ -47,8 +47,31 @@ public final class TransportCipher
 
     TransportCipher(final byte[] sendKey, final byte[] receiveKey, final AeadImpl impl)
     {
-        this.sender = new CipherState(impl).initializeKey(sendKey);
-        this.receiver = new CipherState(impl).initializeKey(receiveKey);
+        this(sendKey, receiveKey, impl, null);
+    }
+
+    /** Native contexts from {@code contexts} when given (see {@link #release}). */
+    TransportCipher(final byte[] sendKey, final byte[] receiveKey, final AeadImpl impl,
+        final org.bitcoincommons.sv2.crypto.CipherContexts contexts)
+    {
+        this.sender = new CipherState(impl, contexts).initializeKey(sendKey);
+        this.receiver = new CipherState(impl, contexts).initializeKey(receiveKey);
+    }
+
+    /**
+     * The connection is over: both directions' native contexts are wiped and, when pooled, given back; any later
+     * encryption or decryption fails. Idempotent; on the thread that uses the cipher, after its last use.
+     */
+    public void release()
+    {
+        sender.release();
+        receiver.release();
+    }
+
+    /** Whether the native contexts are slots of a {@link org.bitcoincommons.sv2.crypto.CipherContexts}. */
+    public boolean pooledContexts()
+    {
+        return sender.pooledContext() && receiver.pooledContext();
     }
 
     /** Ciphertext length of a payload of plaintext length payloadLength: 0 for 0, else + 16 per started chunk. */

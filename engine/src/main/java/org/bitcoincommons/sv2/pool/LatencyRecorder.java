@@ -3,6 +3,7 @@ package org.bitcoincommons.sv2.pool;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -10,9 +11,10 @@ import org.HdrHistogram.Recorder;
 /**
  * One stage of the acknowledgement path inside the pool, in nanoseconds. Writers record without locks or
  * allocation (an HdrHistogram {@link Recorder}); readers fold what was recorded since the last read into a total
- * kept since the last {@link #reset}.
+ * kept since the last {@link #reset}. It is its own {@link LongConsumer} ({@link #recordNs}), so that a connection can be
+ * handed the recorder itself rather than a method reference of its own.
  */
-public final class LatencyRecorder
+public final class LatencyRecorder implements LongConsumer
 {
     private static final long MAX_NS = TimeUnit.SECONDS.toNanos(60);
 
@@ -24,6 +26,13 @@ public final class LatencyRecorder
     public void recordNs(final long ns)
     {
         recorder.recordValue(Math.min(MAX_NS, Math.max(1, ns)));
+    }
+
+    /** {@link #recordNs}. */
+    @Override
+    public void accept(final long ns)
+    {
+        recordNs(ns);
     }
 
     /** Drops everything recorded so far. */

@@ -3,7 +3,6 @@ package org.bitcoincommons.sv2.pool;
 import org.bitcoincommons.sv2.transport.ByteStream;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
-import java.util.function.Supplier;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -56,6 +55,42 @@ import org.slf4j.LoggerFactory;
  */
 public final class PoolConnection implements MiningDownstream
 {
+    /**
+     * What a server hears of its connections' lives: one instance for all of them, so that a connection holds no
+     * callback objects of its own (each would be one more object a reconnect storm makes the GC copy).
+     */
+    public interface Owner
+    {
+        /** SetupConnection succeeded: the connection is no longer unauthenticated. On the connection's reader. */
+        default void setUp(final PoolConnection c)
+        {
+        }
+
+        /** The connection's first channel is open (its admission is over); on the pool logic thread: short, no block. */
+        default void firstChannel(final PoolConnection c)
+        {
+        }
+
+        /** The socket now belongs to the connection's event loop ({@link #ioLoop}); before the loop first runs it. */
+        default void detached(final PoolConnection c)
+        {
+        }
+
+        /** On the loop, after {@link #ended}: the socket of a {@link #detached} connection is the owner's to close. */
+        default void released(final PoolConnection c)
+        {
+        }
+
+        /** The connection has ended, once, on whichever thread ended it. */
+        default void ended(final PoolConnection c)
+        {
+        }
+    }
+
+    private static final Owner NO_OWNER = new Owner()
+    {
+    };
+
     private static final Logger LOG = LoggerFactory.getLogger(PoolConnection.class);
     private static final VarHandle CLOSED;
     private static final VarHandle PRE_AUTH_FAILURE_COUNTED;
@@ -107,9 +142,9 @@ public final class PoolConnection implements MiningDownstream
     /** Deadline sweeper's view of the frame in progress: owned by the sweeping thread. */
     private long sweptFrame;
     private long sweptSinceNs;
-    private Runnable onSetUp = () -> { };
-    private Runnable onFirstChannel = () -> { };
-    /** Logic thread only: a channel has been opened on this connection (onFirstChannel has run). */
+    /** Told of this connection's set-up, first channel, hand-over to a loop and end; one for all of a server's. */
+    private Owner owner = NO_OWNER;
+    /** Logic thread only: a channel has been opened on this connection ({@link Owner#firstChannel} has run). */
     private boolean channelOpened;
     /** The pool logic that checks custom jobs when the pool runs a JDS (REQUIRES_WORK_SELECTION accepted); else null. */
     private PoolLogic customJobs;
@@ -118,14 +153,12 @@ public final class PoolConnection implements MiningDownstream
     private volatile InboundDispatch inbound;
     /** The event loop that serves the connection (null: its own reader and writer threads); set before serving. */
     private IoLoop loop;
-    /** Gives the socket's end to its new owner ({@link TcpServer#detach}); with {@code loop}. */
-    private Supplier<Runnable> detach;
     /** The connection on its loop, once attached; null before (and always without a loop). */
     private volatile IoLoop.Handle handle;
-    /** Run once at the connection's true end (whichever thread ends it). */
-    private Runnable onEnd = () -> { };
     /** Where the curve work of the handshake runs when the loop does the handshake ({@link #serveOnLoop}). */
     private ResponderWorkers workers;
+    /** Where the loop-served connection's transport ciphers take their native contexts; null: their own. */
+    private org.bitcoincommons.sv2.crypto.CipherContexts cipherContexts;
     /** {@link #serveOnLoop}'s phase: PHASE_*; written by the loop thread, read by the deadline sweeper. */
     private volatile int phase = PHASE_OPEN;
     /** The handshake's, then SetupConnection's deadline (System.nanoTime) while on the loop before set-up; 0 after. */
@@ -205,21 +238,32 @@ public final class PoolConnection implements MiningDownstream
 
     /**
      * The connection runs on {@code loop} ({@link #serveOnLoop}: non-blocking reads and writes on the loop's thread;
-     * see {@link IoLoop}); {@code detach} tells the TCP server the socket has a new owner and returns what to run at
-     * its end. Only for TCP streams over a socket channel. Set before serving.
+     * see {@link IoLoop}); its owner is told when the socket has moved to the loop ({@link Owner#detached}) and at
+     * the socket's end ({@link Owner#released}). Only for TCP streams over a socket channel. Set before serving.
      */
-    public PoolConnection ioLoop(final IoLoop loop, final Supplier<Runnable> detach)
+    public PoolConnection ioLoop(final IoLoop loop)
     {
         this.loop = loop;
-        this.detach = detach;
         return this;
     }
 
-    /** Runs once when the connection has ended, on whichever thread ended it; set before serve. */
-    public PoolConnection onEnd(final Runnable r)
+    /** Who hears of this connection's life ({@link Owner}); set before serving. */
+    public PoolConnection owner(final Owner owner)
     {
-        this.onEnd = r;
+        this.owner = java.util.Objects.requireNonNull(owner, "owner");
         return this;
+    }
+
+    /** The connection's id, as its TCP server numbered it. */
+    public long id()
+    {
+        return id;
+    }
+
+    /** The connection's transport. */
+    public ByteStream stream()
+    {
+        return stream;
     }
 
     /** True once the connection runs on an event loop. */
@@ -228,27 +272,12 @@ public final class PoolConnection implements MiningDownstream
         return handle != null;
     }
 
-    /** Called once SetupConnection succeeded (the connection is no longer unauthenticated); set before serve. */
-    public void onSetUp(final Runnable r)
-    {
-        this.onSetUp = r;
-    }
-
-    /**
-     * Called once, on the pool logic thread, when the first channel of this connection is opened (its admission is
-     * over); must be short and never block. Set before serve.
-     */
-    public void onFirstChannel(final Runnable r)
-    {
-        this.onFirstChannel = r;
-    }
-
     private void channelOpened()
     {
         if (!channelOpened)
         {
             channelOpened = true;
-            onFirstChannel.run();
+            owner.firstChannel(this);
         }
     }
 
@@ -286,7 +315,7 @@ public final class PoolConnection implements MiningDownstream
             channel.maxReceivePayload(Math.min(SetupConnection.MAX_LENGTH, noise.maxPayloadLength()));
             queue = newQueue();
             final int flags = MiningSetup.accept(id, stream, channel, noise, queue, maxPayloadBytes, metrics, preAuthLog,
-                onSetUp, customJobs != null);
+                () -> owner.setUp(this), customJobs != null);
             if (flags < 0)
             {
                 return;
@@ -317,19 +346,31 @@ public final class PoolConnection implements MiningDownstream
      */
     public void serveOnLoop(final ResponderWorkers workers) throws IOException
     {
+        serveOnLoop(workers, null);
+    }
+
+    /**
+     * {@link #serveOnLoop(ResponderWorkers)} with the transport ciphers' native contexts taken from {@code contexts}
+     * (null: contexts of their own) and given back at the connection's end.
+     */
+    public void serveOnLoop(final ResponderWorkers workers, final org.bitcoincommons.sv2.crypto.CipherContexts contexts)
+        throws IOException
+    {
         if (!(stream instanceof TcpStream t) || t.socket().getChannel() == null || loop == null)
         {
             throw new IllegalStateException("serveOnLoop needs an event loop and a TCP socket channel");
         }
         metrics.connectionsAccepted.increment();
         this.workers = workers;
+        this.cipherContexts = contexts;
         try
         {
             final LoopEndpoint endpoint = new LoopEndpoint(t);
             phase = PHASE_ACT1;
             setupDeadlineNs = System.nanoTime() + noise.handshakeTimeoutMs() * 1_000_000L;
             final IoLoop.Handle h = loop.attach(t.socket().getChannel(), endpoint);
-            endpoint.release = detach.get();
+            owner.detached(this);
+            endpoint.detached = true;
             handle = h;
             h.schedule();
         }
@@ -383,7 +424,7 @@ public final class PoolConnection implements MiningDownstream
     private OutboundQueue newQueue()
     {
         return new OutboundQueue(INITIAL_QUEUE_BYTES, outboundBytes, channel)
-            .writerStartLatency(metrics.ackQueuedToWriter::recordNs);
+            .writerStartLatency(metrics.ackQueuedToWriter);
     }
 
     /** The outbound queue's drainer once on a loop: a commit (logic thread) asks the loop for a write turn. */
@@ -450,7 +491,7 @@ public final class PoolConnection implements MiningDownstream
             metrics.framesIn.add(d.framesIn());
         }
         metrics.connectionsClosed.increment();
-        onEnd.run();
+        owner.ended(this);
     }
 
     /**
@@ -458,7 +499,7 @@ public final class PoolConnection implements MiningDownstream
      * It first reads act 1, has a worker compute act 2, writes it, answers SetupConnection, and from then on
      * dispatches frames to the ring and drains the outbound queue.
      */
-    private final class LoopEndpoint implements IoLoop.Endpoint
+    private final class LoopEndpoint implements IoLoop.Endpoint, Runnable
     {
         /** Frames moved from the queue to the channel per pass; passes go on while the socket takes them. */
         private static final int DRAIN_BATCH = 256;
@@ -469,7 +510,8 @@ public final class PoolConnection implements MiningDownstream
 
         private final org.bitcoincommons.sv2.transport.TransportStats stats;
         private InboundDispatch dispatch;
-        private Runnable release;
+        /** The socket was handed to the loop ({@link Owner#detached}): its end is told at the connection's. */
+        private boolean detached;
         // The handshake on the loop (serveOnLoop): act 1, what arrives before act 2 is out, the worker's result.
         private byte[] act1;
         private int act1Fill;
@@ -482,6 +524,8 @@ public final class PoolConnection implements MiningDownstream
         private volatile boolean curveDone;
         /** SetupConnection was refused: the refusal goes out, then the connection ends. */
         private boolean refused;
+        /** The connection has ended (guarded by this endpoint: a worker's {@link #keep} reads it). */
+        private boolean over;
 
         /** Starts with the handshake; counts the socket's bytes in the stream's stats. */
         LoopEndpoint(final TcpStream tcp)
@@ -581,7 +625,12 @@ public final class PoolConnection implements MiningDownstream
                         + noise.handshakeTimeoutMs() + " ms (" + workers.threads() + " handshakes at a time)");
                 }
                 final byte[] out = new byte[org.bitcoincommons.sv2.noise.NoiseInitiator.ACT2_LENGTH];
-                cipher = noise.responder().readAct1WriteAct2(act1, 0, out, 0);
+                final org.bitcoincommons.sv2.noise.TransportCipher c =
+                    noise.responder().readAct1WriteAct2(act1, 0, out, 0, cipherContexts);
+                if (!keep(c))
+                {
+                    return;   // the connection ended while the curve ran: its contexts are given back already
+                }
                 act2 = out;
             }
             catch (final Exception ex)
@@ -607,7 +656,7 @@ public final class PoolConnection implements MiningDownstream
             act2 = null;
             cipher = null;
             queue = newQueue();
-            queue.handOver(PoolConnection.this::drainSoon, 0);
+            queue.handOver(this, 0);   // the endpoint is the queue's drainer (run): no object of its own
             setupDeadlineNs = System.nanoTime() + noise.handshakeTimeoutMs() * 1_000_000L;
             phase = PHASE_SETUP;
             if (earlyFill > 0)
@@ -622,7 +671,7 @@ public final class PoolConnection implements MiningDownstream
         private void setUp(final int frame) throws IOException
         {
             final int flags = MiningSetup.answer(id, stream.remoteAddress(), channel, noise, queue, maxPayloadBytes,
-                metrics, preAuthLog, onSetUp, customJobs != null, frame);
+                metrics, preAuthLog, () -> owner.setUp(PoolConnection.this), customJobs != null, frame);
             if (flags < 0)
             {
                 preAuthFailureCounted = true;   // counted and logged; the sweep still ends a peer that never reads
@@ -636,6 +685,13 @@ public final class PoolConnection implements MiningDownstream
             inbound = d;
             phase = PHASE_OPEN;
             setupDeadlineNs = 0;
+        }
+
+        /** The outbound queue's drainer (a commit, on the logic thread, asks the loop for a write turn). */
+        @Override
+        public void run()
+        {
+            drainSoon();
         }
 
         @Override
@@ -710,10 +766,56 @@ public final class PoolConnection implements MiningDownstream
             }
             finally
             {
-                if (release != null)
+                try
                 {
-                    release.run();
+                    if (detached)
+                    {
+                        owner.released(PoolConnection.this);
+                    }
                 }
+                finally
+                {
+                    releaseCiphers();
+                }
+            }
+        }
+
+        /** On a worker: the handshake's ciphers, kept unless the connection has ended meanwhile (then released). */
+        private boolean keep(final org.bitcoincommons.sv2.noise.TransportCipher c)
+        {
+            synchronized (this)
+            {
+                if (!over)
+                {
+                    cipher = c;
+                    return true;
+                }
+            }
+            c.release();
+            return false;
+        }
+
+        /**
+         * At the end, on the loop (after the last use of the ciphers): the transport ciphers' native contexts wiped
+         * and given back, whether the channel got them or they still wait for {@link #established}.
+         */
+        private void releaseCiphers()
+        {
+            final org.bitcoincommons.sv2.noise.TransportCipher waiting;
+            synchronized (this)
+            {
+                over = true;
+                waiting = cipher;
+                cipher = null;
+            }
+            if (waiting != null)
+            {
+                waiting.release();
+            }
+            final NoiseChannel c = channel;
+            if (c != null)
+            {
+                c.releaseCipher();
             }
         }
     }

@@ -84,6 +84,8 @@ public final class PoolServer implements AutoCloseable
     private org.bitcoincommons.sv2.transport.IoLoop[] ioLoops;
     /** The curve work of handshakes done on the loops (with ioLoops). */
     private org.bitcoincommons.sv2.noise.ResponderWorkers responderWorkers;
+    /** The native AEAD contexts of the connections on the event loops: off the heap, reused (null without loops). */
+    private org.bitcoincommons.sv2.crypto.CipherContexts cipherContexts;
     private org.bitcoincommons.sv2.noise.PreparedKeys preparedKeys;
     private org.bitcoincommons.sv2.transport.QuicServer quic;
     /** Connections and bytes per SV2 transport, for /api/status and /metrics. */
@@ -103,6 +105,40 @@ public final class PoolServer implements AutoCloseable
     private volatile PoolStatus status = PoolStatus.EMPTY;
     private final ArrayDeque<double[]> hashrateWindow = new ArrayDeque<>();
     private final java.util.Set<PoolConnection> connections = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** What the SV2 TCP server hears of each of its connections' lives: one object for all of them. */
+    private final PoolConnection.Owner tcpOwner = new PoolConnection.Owner()
+    {
+        @Override
+        public void setUp(final PoolConnection c)
+        {
+            tcp.authenticated(c.id());
+        }
+
+        @Override
+        public void firstChannel(final PoolConnection c)
+        {
+            tcp.admitted(c.id());
+        }
+
+        @Override
+        public void detached(final PoolConnection c)
+        {
+            tcp.detach(c.id());
+        }
+
+        @Override
+        public void released(final PoolConnection c)
+        {
+            tcp.release(((org.bitcoincommons.sv2.transport.TcpStream)c.stream()).socket(), c.id());
+        }
+
+        @Override
+        public void ended(final PoolConnection c)
+        {
+            connections.remove(c);
+            tcpStats.connectionsClosed.increment();
+        }
+    };
     /** Cluster frontend: where accounting events are replicated, and the acknowledgements that wait for it. */
     private AccountingSink replication;
     private PendingAcks pendingAcks;
@@ -361,6 +397,7 @@ public final class PoolServer implements AutoCloseable
                         (pc.maxConnections() + loopCount - 1) / loopCount);
                 }
                 responderWorkers = new org.bitcoincommons.sv2.noise.ResponderWorkers(noise, noise.handshakeConcurrency());
+                cipherContexts = new org.bitcoincommons.sv2.crypto.CipherContexts(2 * pc.maxConnections());
                 LOG.info("SV2 connections run on {} event loop(s), handshakes' curve work on {} thread(s)", loopCount,
                     responderWorkers.threads());
             }
@@ -369,24 +406,18 @@ public final class PoolServer implements AutoCloseable
                 final PoolConnection c = new PoolConnection(id, new org.bitcoincommons.sv2.transport.TcpStream(socket, tcpStats, ioLoops != null), pipeline, noise, pc.outboundQueueBytes(),
                     config.stratumV2().maxPayloadBytes(org.bitcoincommons.sv2.codec.common.CommonProtocol.PROTOCOL_MINING),
                     metrics, logicFrames, preAuthLog);
-                c.onSetUp(() -> tcp.authenticated(id));
-                c.onFirstChannel(() -> tcp.admitted(id));
+                c.owner(tcpOwner);
                 c.workSelection(jobTokens != null ? logic : null);
                 c.mergeMiningAccounts(logic.mergeMiningAccounts() != null ? logic : null);
                 if (ioLoops != null)
                 {
-                    c.ioLoop(ioLoops[(int)(id % ioLoops.length)], () -> tcp.detach(id, socket));
+                    c.ioLoop(ioLoops[(int)(id % ioLoops.length)]);
                 }
-                c.onEnd(() ->
-                {
-                    connections.remove(c);
-                    tcpStats.connectionsClosed.increment();
-                });
                 connections.add(c);
                 tcpStats.connectionsOpened.increment();
                 if (responderWorkers != null)
                 {
-                    c.serveOnLoop(responderWorkers);
+                    c.serveOnLoop(responderWorkers, cipherContexts);
                 }
                 else
                 {
@@ -932,6 +963,23 @@ public final class PoolServer implements AutoCloseable
         return (int)sumOverLoops(org.bitcoincommons.sv2.transport.IoLoop::connections);
     }
 
+    /**
+     * Native AEAD contexts held by the connections on the event loops (two a connection, off the heap, reused); 0
+     * without loops. Back to 0 when every connection has ended: more is a connection that did not give them back.
+     */
+    public int cipherContextsInUse()
+    {
+        final org.bitcoincommons.sv2.crypto.CipherContexts c = cipherContexts;
+        return c == null ? 0 : c.inUse();
+    }
+
+    /** Connections on the event loops whose ciphers found no pooled context free (a context of their own instead). */
+    public long cipherContextOverflows()
+    {
+        final org.bitcoincommons.sv2.crypto.CipherContexts c = cipherContexts;
+        return c == null ? 0 : c.overflows();
+    }
+
     /** Times a commit or a close woke a sleeping event loop ({@code [pool] io_loops}). */
     public long ioLoopWakeups()
     {
@@ -1061,6 +1109,10 @@ public final class PoolServer implements AutoCloseable
         if (responderWorkers != null)
         {
             responderWorkers.close();
+        }
+        if (cipherContexts != null)
+        {
+            cipherContexts.close();   // after the loops: every connection on them has ended and given its contexts back
         }
         if (quic != null)
         {

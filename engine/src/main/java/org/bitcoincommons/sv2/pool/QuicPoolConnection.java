@@ -177,7 +177,7 @@ public final class QuicPoolConnection implements MiningDownstream
             }
             final FrameStream frames = new FrameStream(stream, Math.min(SetupConnection.MAX_LENGTH, noise.maxPayloadLength()));
             final OutboundQueue q = new OutboundQueue(PoolConnection.INITIAL_QUEUE_BYTES, outboundBytes, frames)
-                .writerStartLatency(metrics.ackQueuedToWriter::recordNs);
+                .writerStartLatency(metrics.ackQueuedToWriter);
             control = q;
             // No read timeout on QUIC streams: a deadline closes the connection if SetupConnection does not come.
             final Thread deadline = Thread.ofVirtual().start(() ->
@@ -308,7 +308,7 @@ public final class QuicPoolConnection implements MiningDownstream
         final FrameStream frames = new FrameStream(stream, Math.min(maxPayloadBytes, noise.maxPayloadLength()));
         final ChannelStream cs = new ChannelStream(stream,
             new OutboundQueue(PoolConnection.INITIAL_QUEUE_BYTES, outboundBytes, frames)
-                .writerStartLatency(metrics.ackQueuedToWriter::recordNs));
+                .writerStartLatency(metrics.ackQueuedToWriter));
         final SubmitSharesStandard standard = new SubmitSharesStandard();
         final SubmitSharesExtended extended = new SubmitSharesExtended();
         final int payload = FrameHeaderFlyweight.HEADER_LENGTH;

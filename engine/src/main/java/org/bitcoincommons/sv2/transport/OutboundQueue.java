@@ -31,7 +31,7 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  * On an event loop ({@link #handOver}) there is no writer thread: each commit calls the loop's drainer, and the
  * loop moves frames to the connection's Noise channel with {@link #drainTo} at its turn.
  */
-public final class OutboundQueue implements AutoCloseable
+public final class OutboundQueue implements AutoCloseable, MessageHandler
 {
     private static final int FRAME_MSG_TYPE = 1;
     private static final int DRAIN_LIMIT = 256;
@@ -57,7 +57,6 @@ public final class OutboundQueue implements AutoCloseable
     private volatile boolean parked;
     /** Set when the writer's loop has ended. */
     private volatile boolean writerDone;
-    private final MessageHandler writeHandler;
     /** Producer side. */
     private Segment tail;
     private int capacity;
@@ -83,19 +82,6 @@ public final class OutboundQueue implements AutoCloseable
         this.maxBytes = Math.max(capacity, maxBytes);
         this.tail = new Segment(capacity);
         this.head = tail;
-        this.writeHandler = (msgTypeId, buffer, index, length) ->
-        {
-            try
-            {
-                sink.write(buffer, index, length);
-                framesWritten++;
-            }
-            catch (final IOException ex)
-            {
-                failure = ex;
-                closed = true;
-            }
-        };
     }
 
     /**
@@ -303,7 +289,7 @@ public final class OutboundQueue implements AutoCloseable
         while (!closed && total < maxFrames)
         {
             final long before = head.ring.consumerPosition();
-            final int n = head.ring.read(writeHandler, maxFrames - total);
+            final int n = head.ring.read(this, maxFrames - total);
             total += n;
             if (n == 0)
             {
@@ -391,7 +377,7 @@ public final class OutboundQueue implements AutoCloseable
         int total = 0;
         while (!closed)
         {
-            final int n = head.ring.read(writeHandler, DRAIN_LIMIT);
+            final int n = head.ring.read(this, DRAIN_LIMIT);
             total += n;
             if (n == 0)
             {
@@ -425,6 +411,25 @@ public final class OutboundQueue implements AutoCloseable
             LockSupport.parkNanos(1_000_000);
         }
         close();
+    }
+
+    /**
+     * The rings' reader: one committed frame to the sink. Called by the writer (or the loop's {@link #drainTo}) only,
+     * never by others; the queue is its own handler so that a connection costs no object for it.
+     */
+    @Override
+    public void onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
+    {
+        try
+        {
+            sink.write(buffer, index, length);
+            framesWritten++;
+        }
+        catch (final IOException ex)
+        {
+            failure = ex;
+            closed = true;
+        }
     }
 
     @Override

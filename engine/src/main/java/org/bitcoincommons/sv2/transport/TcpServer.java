@@ -120,13 +120,28 @@ public final class TcpServer implements AutoCloseable
 
     /**
      * Called by a handler on its connection's thread, just before it returns, when the connection lives on elsewhere
-     * (an {@link IoLoop}): the thread's end no longer closes it. The new owner runs the returned cleanup once, at the
+     * (an {@link IoLoop}): the thread's end no longer closes it. The new owner calls {@link #release} once, at the
      * connection's end (it closes the socket and gives back the connection's slot, ticket and admission).
      */
-    public Runnable detach(final long id, final Socket socket)
+    public void detach(final long id)
     {
         detached.add(id);
-        return () -> release(socket, id);
+    }
+
+    /**
+     * The end of a connection {@link #detach detached} from its thread: closes {@code socket} and gives back the
+     * connection's slot, ticket and admission. Once, by the connection's new owner; any thread.
+     */
+    public void release(final Socket socket, final long id)
+    {
+        admitted(id);
+        open.remove(socket);
+        closeQuietly(socket);
+        final ConnectionLimits.Ticket t = tickets.remove(id);
+        if (t != null)
+        {
+            t.close();
+        }
     }
 
     /**
@@ -236,18 +251,6 @@ public final class TcpServer implements AutoCloseable
             {
                 release(s, id);
             }
-        }
-    }
-
-    private void release(final Socket s, final long id)
-    {
-        admitted(id);
-        open.remove(s);
-        closeQuietly(s);
-        final ConnectionLimits.Ticket t = tickets.remove(id);
-        if (t != null)
-        {
-            t.close();
         }
     }
 

@@ -35,15 +35,32 @@ class ChaCha20Poly1305Test
 {
     private static final HexFormat HEX = HexFormat.of();
 
-    /** An implementation, and for native the ChaCha20 kernel forced for the test. */
-    record Variant(AeadImpl impl, int kernel, String name)
+    /** The contexts of the pooled variant: off-heap slots, as the pool's loop-served connections use them. */
+    private static final CipherContexts POOLED = new CipherContexts(4096);
+
+    /**
+     * An implementation, and for native the ChaCha20 kernel forced for the test; {@code pooled}: the native context is
+     * a slot of a {@link CipherContexts} (off the heap) instead of an array of the cipher's own.
+     */
+    record Variant(AeadImpl impl, int kernel, String name, boolean pooled)
     {
+        Variant(final AeadImpl impl, final int kernel, final String name)
+        {
+            this(impl, kernel, name, false);
+        }
+
         ChaCha20Poly1305 create()
         {
             assumeTrue(impl.available(), "native library absent");
             if (impl == AeadImpl.NATIVE)
             {
                 assertTrue(NativeAead.useKernel(kernel), "kernel " + name);
+            }
+            if (pooled)
+            {
+                final ChaCha20Poly1305 c = new ChaCha20Poly1305(impl, POOLED);
+                assertTrue(c.pooledContext(), "a slot was free");
+                return c;
             }
             return new ChaCha20Poly1305(impl);
         }
@@ -60,6 +77,7 @@ class ChaCha20Poly1305Test
         final List<Variant> variants = new ArrayList<>();
         variants.add(new Variant(AeadImpl.JAVA, 0, "java"));
         variants.add(new Variant(AeadImpl.NATIVE, NativeAead.KERNEL_AUTO, "native-auto"));
+        variants.add(new Variant(AeadImpl.NATIVE, NativeAead.KERNEL_AUTO, "native-auto-pooled-context", true));
         if (NativeAead.available())
         {
             for (int k = NativeAead.KERNEL_PORTABLE; k < NativeAead.KERNEL_COUNT; k++)

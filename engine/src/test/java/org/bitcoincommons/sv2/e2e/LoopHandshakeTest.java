@@ -158,6 +158,53 @@ class LoopHandshakeTest
         minerStillMining();
     }
 
+    /**
+     * The transport ciphers of loop-served connections keep their native contexts in the pool's reused off-heap slots
+     * (two a connection): each connection gives its two back at its end, whether it ended set up, after the handshake,
+     * or while its curve work was still running (act 1 sent, then gone at once).
+     */
+    @Test
+    void everyConnectionGivesItsCipherContextsBackAtItsEnd() throws Exception
+    {
+        assertTrue(PoolHarness.await(10_000, () -> h.pool.cipherContextsInUse() == 2),
+            "the mining miner holds two, got " + h.pool.cipherContextsInUse());
+        final java.util.List<RawClient> open = new java.util.ArrayList<>();
+        try
+        {
+            for (int i = 0; i < 5; i++)
+            {
+                open.add(new RawClient(h.address()).handshake());
+            }
+            assertTrue(PoolHarness.await(10_000, () -> h.pool.cipherContextsInUse() == 12),
+                "five more handshakes: 12 contexts, got " + h.pool.cipherContextsInUse());
+        }
+        finally
+        {
+            for (final RawClient c : open)
+            {
+                c.close();
+            }
+        }
+        for (int i = 0; i < 20; i++)
+        {
+            try (Socket s = new Socket())
+            {
+                s.connect(h.address(), 2000);
+                final NoiseInitiator initiator = new NoiseInitiator(
+                    org.bitcoincommons.sv2.crypto.SchnorrPublicKey.of(AuthorityKeys.decodePublic(h.pool.authorityPublicKey())),
+                    new NoiseConfig().conclude().random(), InstantSource.system());
+                final byte[] act1 = new byte[NoiseInitiator.ACT1_LENGTH];
+                initiator.writeAct1(act1, 0);
+                s.getOutputStream().write(act1);
+                s.getOutputStream().flush();
+            }   // gone before act 2: the curve may still be running when the loop ends the connection
+        }
+        assertTrue(PoolHarness.await(10_000, () -> h.pool.cipherContextsInUse() == 2),
+            "back to the miner's two, got " + h.pool.cipherContextsInUse());
+        assertEquals(0, h.pool.cipherContextOverflows());
+        minerStillMining();
+    }
+
     @Test
     void partOfActOneThenTheEndIsOneHandshakeFailure() throws Exception
     {
