@@ -14,8 +14,9 @@ import org.bitcoincommons.sv2.nativelib.NativeLibraryLocator;
 
 /**
  * The ChaCha20-Poly1305 downcalls of libsv2hash (native/include/sv2aead.h), bound once per JVM. Seal and open are
- * {@code critical} downcalls: they take heap segments of byte arrays without copying, and each runs for well under a
- * microsecond on a transport message (at most 65535 bytes), short enough not to hold off the garbage collector.
+ * {@code critical} downcalls: they take native segments (a thread's scratch buffer, see {@link NativeChaCha20Poly1305})
+ * or heap segments of byte arrays without copying, and each runs for well under a microsecond on a transport message
+ * (at most 65535 bytes), short enough not to hold off the garbage collector.
  * The C side never checks array bounds: callers check them first.
  */
 final class NativeAead

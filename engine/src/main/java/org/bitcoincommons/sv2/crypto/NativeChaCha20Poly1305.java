@@ -1,12 +1,20 @@
 package org.bitcoincommons.sv2.crypto;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
 /**
  * The native ChaCha20-Poly1305 behind {@link ChaCha20Poly1305}: one critical FFM downcall per message into
- * libsv2hash.so on the caller's arrays. Same contract as {@link JavaChaCha20Poly1305}; bounds are checked here
- * because the C code does not. Allocates nothing per message once it has seen the caller's buffers.
+ * libsv2hash.so. Same contract as {@link JavaChaCha20Poly1305}; bounds are checked here because the C code does not.
+ * <p>
+ * A message of up to {@link #SCRATCH_BYTES} (with its associated data and tag: every share, acknowledgement and job
+ * of the mining protocol) is copied into a native scratch buffer of the calling thread, sealed or opened there in
+ * place and copied out: nothing allocated per message, and no object per cipher for the caller's arrays (a heap
+ * segment over an array is two objects, and a connection's cipher would keep one pair per buffer it sees: a reconnect
+ * storm's young collections would copy them all). A longer message is passed as heap segments made for the call.
  * <p>
  * Context layout (an array of its own, or a slot of a {@link CipherContexts}), see native/include/sv2aead.h:
  * <pre>
@@ -24,7 +32,10 @@ import java.util.Objects;
 final class NativeChaCha20Poly1305
 {
     private static final int TAG_LENGTH = ChaCha20Poly1305.TAG_LENGTH;
-    private static final int SEGMENT_SLOTS = 4;
+    /** Bytes of a thread's scratch buffer: associated data, message and tag together up to this take no segment. */
+    static final int SCRATCH_BYTES = 1024;
+    private static final ThreadLocal<MemorySegment> SCRATCH =
+        ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(SCRATCH_BYTES, 64));
 
     /** The context: a heap segment over an array of this cipher's own, or a slot's slice of {@link #contexts}. */
     private MemorySegment contextSegment;
@@ -36,15 +47,6 @@ final class NativeChaCha20Poly1305
     private int cacheN0;
     private long cacheN12;
 
-    /*
-     * Heap segments over the last few arrays seen (whatever the argument position), replaced round robin. A downcall
-     * does not let escape analysis remove MemorySegment.ofArray (about 72 bytes per segment); a connection's cipher
-     * sees the same few long-lived buffers message after message (a header array and a frame buffer), so the steady
-     * state allocates nothing.
-     */
-    /** Slot i: the array at 2i, its segment at 2i + 1 (one object for the cache, not two). */
-    private final Object[] segmentCache = new Object[2 * SEGMENT_SLOTS];
-    private int nextSegmentSlot;
 
     /**
      * A cipher whose context is a slot of {@code contexts} (until {@link #release}); a context of its own on the heap
@@ -61,7 +63,7 @@ final class NativeChaCha20Poly1305
     NativeChaCha20Poly1305 key(final byte[] key, final int offset)
     {
         Objects.checkFromIndexSize(offset, ChaCha20Poly1305.KEY_LENGTH, key.length);
-        MemorySegment.copy(key, offset, context(), java.lang.foreign.ValueLayout.JAVA_BYTE, 0,
+        MemorySegment.copy(key, offset, context(), JAVA_BYTE, 0,
             ChaCha20Poly1305.KEY_LENGTH);
         cacheRemaining = 0;
         return this;
@@ -71,7 +73,7 @@ final class NativeChaCha20Poly1305
     void copyKey(final byte[] dst, final int offset)
     {
         Objects.checkFromIndexSize(offset, ChaCha20Poly1305.KEY_LENGTH, dst.length);
-        MemorySegment.copy(context(), java.lang.foreign.ValueLayout.JAVA_BYTE, 0, dst, offset,
+        MemorySegment.copy(context(), JAVA_BYTE, 0, dst, offset,
             ChaCha20Poly1305.KEY_LENGTH);
     }
 
@@ -118,9 +120,20 @@ final class NativeChaCha20Poly1305
         Objects.checkFromIndexSize(adOffset, adLength, ad.length);
         Objects.checkFromIndexSize(srcOffset, length, src.length);
         Objects.checkFromIndexSize(dstOffset, length + TAG_LENGTH, dst.length);
-        final MemorySegment adSegment = adLength == 0 ? MemorySegment.NULL : segment(ad);
-        return NativeAead.seal(context(), useCache(n0, n12), n0, n12, adSegment, adOffset, adLength,
-            segment(src), srcOffset, length, segment(dst), dstOffset);
+        final MemorySegment context = context();
+        if (adLength + length + TAG_LENGTH <= SCRATCH_BYTES)
+        {
+            final MemorySegment s = SCRATCH.get();
+            MemorySegment.copy(ad, adOffset, s, JAVA_BYTE, 0, adLength);
+            MemorySegment.copy(src, srcOffset, s, JAVA_BYTE, adLength, length);
+            final int n = NativeAead.seal(context, useCache(n0, n12), n0, n12, adLength == 0 ? MemorySegment.NULL : s,
+                0, adLength, s, adLength, length, s, adLength);
+            MemorySegment.copy(s, JAVA_BYTE, adLength, dst, dstOffset, n);
+            return n;
+        }
+        final MemorySegment adSegment = adLength == 0 ? MemorySegment.NULL : MemorySegment.ofArray(ad);
+        return NativeAead.seal(context, useCache(n0, n12), n0, n12, adSegment, adOffset, adLength,
+            MemorySegment.ofArray(src), srcOffset, length, MemorySegment.ofArray(dst), dstOffset);
     }
 
     int decrypt(
@@ -136,9 +149,23 @@ final class NativeChaCha20Poly1305
         Objects.checkFromIndexSize(adOffset, adLength, ad.length);
         Objects.checkFromIndexSize(srcOffset, length, src.length);
         Objects.checkFromIndexSize(dstOffset, length - TAG_LENGTH, dst.length);
-        final MemorySegment adSegment = adLength == 0 ? MemorySegment.NULL : segment(ad);
-        return NativeAead.open(context(), useCache(n0, n12), n0, n12, adSegment, adOffset, adLength,
-            segment(src), srcOffset, length, segment(dst), dstOffset);
+        final MemorySegment context = context();
+        if (adLength + length <= SCRATCH_BYTES)
+        {
+            final MemorySegment s = SCRATCH.get();
+            MemorySegment.copy(ad, adOffset, s, JAVA_BYTE, 0, adLength);
+            MemorySegment.copy(src, srcOffset, s, JAVA_BYTE, adLength, length);
+            final int n = NativeAead.open(context, useCache(n0, n12), n0, n12, adLength == 0 ? MemorySegment.NULL : s,
+                0, adLength, s, adLength, length, s, adLength);
+            if (n > 0)
+            {
+                MemorySegment.copy(s, JAVA_BYTE, adLength, dst, dstOffset, n);   // nothing written when it fails
+            }
+            return n;
+        }
+        final MemorySegment adSegment = adLength == 0 ? MemorySegment.NULL : MemorySegment.ofArray(ad);
+        return NativeAead.open(context, useCache(n0, n12), n0, n12, adSegment, adOffset, adLength,
+            MemorySegment.ofArray(src), srcOffset, length, MemorySegment.ofArray(dst), dstOffset);
     }
 
     /**
@@ -160,41 +187,5 @@ final class NativeChaCha20Poly1305
         cacheN0 = n0;
         cacheN12 = n12 + 1;
         return 0;
-    }
-
-    private MemorySegment segment(final byte[] array)
-    {
-        final Object[] cache = segmentCache;
-        for (int i = 0; i < cache.length; i += 2)
-        {
-            if (cache[i] == array)
-            {
-                return (MemorySegment)cache[i + 1];
-            }
-        }
-        // A new array is usually a buffer that grew: forget the smaller ones (the outgrown buffer among them) so the
-        // cache never keeps dead buffers alive; a small live one (a header array) simply comes back on its next use.
-        for (int i = 0; i < cache.length; i += 2)
-        {
-            if (cache[i] != null && ((byte[])cache[i]).length < array.length)
-            {
-                cache[i] = null;
-                cache[i + 1] = null;
-            }
-        }
-        int slot = -1;
-        for (int i = 0; i < SEGMENT_SLOTS && slot < 0; i++)
-        {
-            slot = cache[2 * i] == null ? i : -1;
-        }
-        if (slot < 0)
-        {
-            slot = nextSegmentSlot;
-            nextSegmentSlot = (slot + 1) % SEGMENT_SLOTS;
-        }
-        final MemorySegment segment = MemorySegment.ofArray(array);
-        cache[2 * slot] = array;
-        cache[2 * slot + 1] = segment;
-        return segment;
     }
 }

@@ -184,6 +184,43 @@ class ChaCha20Poly1305Test
     }
 
     /**
+     * The native code copies a message with its associated data and tag into a thread's scratch buffer when they fit
+     * in {@link NativeChaCha20Poly1305#SCRATCH_BYTES}, and passes the arrays themselves when they do not: lengths on
+     * both sides of that edge, with and without associated data, against the JDK, back, and refused when tampered.
+     */
+    @ParameterizedTest
+    @MethodSource("variants")
+    void lengthsAroundTheNativeScratchBufferMatchJdk(final Variant variant) throws Exception
+    {
+        final SplittableRandom rnd = new SplittableRandom(1024);
+        final ChaCha20Poly1305 aead = variant.create();
+        for (final int adLength : new int[] {0, 32})
+        {
+            final int edge = NativeChaCha20Poly1305.SCRATCH_BYTES - 16 - adLength;
+            for (int length = edge - 2; length <= edge + 2; length++)
+            {
+                final byte[] key = bytes(rnd, 32);
+                final long counter = rnd.nextLong();
+                final byte[] plain = bytes(rnd, length);
+                final byte[] aad = bytes(rnd, adLength);
+                final byte[] sealed = new byte[length + 16 + 3];
+                assertEquals(length + 16, aead.key(key, 0).encrypt(counter, aad, 0, adLength, plain, 0, length, sealed, 3));
+                assertArrayEquals(jdkEncrypt(key, sv2Nonce(counter), aad, plain), Arrays.copyOfRange(sealed, 3,
+                    3 + length + 16), "length " + length + ", ad " + adLength);
+
+                final byte[] back = new byte[length + 1];
+                assertEquals(length, aead.decrypt(counter, aad, 0, adLength, sealed, 3, length + 16, back, 1));
+                assertArrayEquals(plain, Arrays.copyOfRange(back, 1, 1 + length));
+
+                sealed[3 + length / 2] ^= 0x40;
+                final byte[] untouched = new byte[length + 1];
+                assertEquals(-1, aead.decrypt(counter, aad, 0, adLength, sealed, 3, length + 16, untouched, 1));
+                assertArrayEquals(new byte[length + 1], untouched, "nothing written on a bad tag");
+            }
+        }
+    }
+
+    /**
      * Every length 0..300 and the largest SV2 chunk, with and without AD, into a separate buffer at an offset and in
      * place, then back.
      */
