@@ -33,7 +33,9 @@ import java.nio.file.Path;
  *                            each has a virtual thread per direction
  * @param waitStrategy        how the logic thread waits for work: "parking" (spins briefly, then parks; publishers
  *                            pay a volatile read), "blocking" (Disruptor's lite blocking: an atomic per publish), "sleeping",
- *                            "yielding" or "busy-spin" (lowest latency, keeps a core busy)
+ *                            "yielding" or "busy-spin" (lowest latency, keeps a core busy); "loop": no thread of its
+ *                            own, the first event loop polls the ring in every pass (a share read, handled and
+ *                            acknowledged in one pass; needs io_loops >= 1, else "parking")
  */
 public record PoolConfig(
     double sharesPerMinute,
@@ -100,10 +102,10 @@ public record PoolConfig(
     private static String waitStrategy(final TomlReader t)
     {
         final String w = t.string("wait_strategy", "parking");
-        if (!w.matches("parking|blocking|sleeping|yielding|busy-spin"))
+        if (!w.matches("parking|blocking|sleeping|yielding|busy-spin|loop"))
         {
             throw new ConfigException(t.key("wait_strategy") + ": must be \"parking\", \"blocking\", \"sleeping\", " +
-                "\"yielding\" or \"busy-spin\" (got \"" + w + "\")");
+                "\"yielding\", \"busy-spin\" or \"loop\" (got \"" + w + "\")");
         }
         return w;
     }

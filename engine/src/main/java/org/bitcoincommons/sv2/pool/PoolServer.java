@@ -364,7 +364,14 @@ public final class PoolServer implements AutoCloseable
             logic.customJobs(jobTokens, payout,
                 merge != null ? merge : org.bitcoincommons.sv2.work.CustomJobWork.NONE);
         }
-        pipeline = new SharePipeline<>(pc.ringSize(), pc.waitStrategy(), new PoolEventProcessor(logic, this::onTick, metrics.shareToAckQueued));
+        final boolean loopsServeTcp = config.stratumV2().enabled() && config.stratumV2().tcpEnabled() && pc.ioLoops() > 0;
+        String waitStrategy = pc.waitStrategy();
+        if (SharePipeline.POLLED.equals(waitStrategy) && !loopsServeTcp)
+        {
+            LOG.warn("[pool] wait_strategy = \"loop\" needs an event loop serving SV2 TCP (io_loops >= 1): the logic gets a thread of its own (parking)");
+            waitStrategy = "parking";
+        }
+        pipeline = new SharePipeline<>(pc.ringSize(), waitStrategy, new PoolEventProcessor(logic, this::onTick, metrics.shareToAckQueued));
         if (replication != null)
         {
             pendingAcks = new PendingAcks(replication, task -> pipeline.execute(task),
@@ -394,7 +401,13 @@ public final class PoolServer implements AutoCloseable
                 for (int i = 0; i < loopCount; i++)
                 {
                     ioLoops[i] = new org.bitcoincommons.sv2.transport.IoLoop("sv2-io-" + i,
-                        (pc.maxConnections() + loopCount - 1) / loopCount);
+                        (pc.maxConnections() + loopCount - 1) / loopCount, i == 0 && pipeline.polled() ? logicDuty(pipeline) : null);
+                }
+                if (pipeline.polled())
+                {
+                    pipeline.waker(ioLoops[0]::wake);
+                    ioLoops[0].wake();   // what was published before the loop existed
+                    LOG.info("the pool logic runs on event loop sv2-io-0 ([pool] wait_strategy = \"loop\")");
                 }
                 responderWorkers = new org.bitcoincommons.sv2.noise.ResponderWorkers(noise, noise.handshakeConcurrency());
                 cipherContexts = new org.bitcoincommons.sv2.crypto.CipherContexts(2 * pc.maxConnections());
@@ -980,7 +993,32 @@ public final class PoolServer implements AutoCloseable
         return c == null ? 0 : c.overflows();
     }
 
-    /** Times a commit or a close woke a sleeping event loop ({@code [pool] io_loops}). */
+    /** The pool logic as the first event loop's duty: the loop polls the share ring in every pass. */
+    private static org.bitcoincommons.sv2.transport.IoLoop.Duty logicDuty(final SharePipeline<MiningDownstream, Job> ring)
+    {
+        return new org.bitcoincommons.sv2.transport.IoLoop.Duty()
+        {
+            @Override
+            public int doWork()
+            {
+                return ring.poll();
+            }
+
+            @Override
+            public boolean hasWork()
+            {
+                return ring.hasWork();
+            }
+
+            @Override
+            public void onLoopEnd()
+            {
+                ring.pollUntilClosed();
+            }
+        };
+    }
+
+    /** Times a commit, a close or (with the logic on the loop) an event for the logic woke a sleeping event loop ({@code [pool] io_loops}). */
     public long ioLoopWakeups()
     {
         return sumOverLoops(org.bitcoincommons.sv2.transport.IoLoop::wakeups);

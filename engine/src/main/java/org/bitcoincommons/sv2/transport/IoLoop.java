@@ -26,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * allocated), and the selector is woken only when the loop sleeps.
  * <p>
  * An endpoint's fault (an exception from its callbacks) ends that endpoint only.
+ * <p>
+ * A loop may also carry a {@link Duty}: other work it runs in every pass, between the sockets' callbacks and its
+ * write turns (the pool's logic, polled from the share ring: a share read, handled and acknowledged in one pass).
+ * Whoever gives the duty work calls {@link #wake}.
  */
 public final class IoLoop implements AutoCloseable
 {
@@ -66,6 +70,23 @@ public final class IoLoop implements AutoCloseable
 
         /** The connection's end, once: {@code cause} is null at the peer's end of stream or a close by another thread. */
         void onEnd(Exception cause);
+    }
+
+    /** Work a loop runs besides its sockets, on its thread. */
+    public interface Duty
+    {
+        /**
+         * Runs once per pass, after the ready sockets' callbacks and before the write turns.
+         *
+         * @return work done (0: none was waiting)
+         */
+        int doWork();
+
+        /** True when work waits; read after the loop announced it will sleep (pairs with {@link IoLoop#wake}). */
+        boolean hasWork();
+
+        /** The loop's sockets have all ended and it serves none again: finish on this thread, then return. */
+        void onLoopEnd();
     }
 
     /** A connection on this loop. */
@@ -121,6 +142,9 @@ public final class IoLoop implements AutoCloseable
     /** What select calls for each ready key (one instance: a method reference per select would be an allocation). */
     private final java.util.function.Consumer<SelectionKey> onReady = this::ready;
     private final java.util.concurrent.atomic.LongAdder wakeups = new java.util.concurrent.atomic.LongAdder();
+    private final Duty duty;
+    /** Counted down once the loop's sockets have ended (before its duty's end). */
+    private final java.util.concurrent.CountDownLatch socketsEnded = new java.util.concurrent.CountDownLatch(1);
 
     /**
      * @param maxConnections the most connections this loop will hold (sizes its queue of turns: each connection
@@ -128,7 +152,16 @@ public final class IoLoop implements AutoCloseable
      */
     public IoLoop(final String name, final int maxConnections) throws IOException
     {
+        this(name, maxConnections, null);
+    }
+
+    /**
+     * @param duty work run in every pass besides the sockets (null: none)
+     */
+    public IoLoop(final String name, final int maxConnections, final Duty duty) throws IOException
+    {
         this.name = name;
+        this.duty = duty;
         this.selector = Selector.open();
         this.turns = new ManyToOneConcurrentArrayQueue<>(BitUtil.findNextPositivePowerOfTwo(Math.max(1024, maxConnections + 64)));
         this.thread = Thread.ofPlatform().daemon().name(name).unstarted(this::run);
@@ -162,6 +195,11 @@ public final class IoLoop implements AutoCloseable
                 return;
             }
         }
+        wakeIfSleeping();
+    }
+
+    private void wakeIfSleeping()
+    {
         if (sleeping)
         {
             sleeping = false;
@@ -170,16 +208,30 @@ public final class IoLoop implements AutoCloseable
         }
     }
 
+    /**
+     * Wakes the loop if it sleeps, after work was given to its {@link Duty} (any thread; cheap while it is awake: a
+     * fence and a volatile read).
+     */
+    public void wake()
+    {
+        VarHandle.fullFence();   // the work given, then the flag: pairs with the loop's flag-then-hasWork
+        wakeIfSleeping();
+    }
+
     private void run()
     {
         try
         {
             while (running)
             {
+                if (duty != null)
+                {
+                    duty.doWork();
+                }
                 drainTurns();
                 sleeping = true;
                 VarHandle.fullFence();   // the flag, then the queue: pairs with enqueue's offer-then-flag
-                if (turns.isEmpty())
+                if (turns.isEmpty() && (duty == null || !duty.hasWork()))
                 {
                     selector.select(onReady, SELECT_TIMEOUT_MS);
                 }
@@ -199,6 +251,7 @@ public final class IoLoop implements AutoCloseable
         }
         finally
         {
+            sleeping = false;   // no wake-up is owed any more (the selector is about to close)
             // Every registered connection, also one whose socket another thread closed (which cancels its key and
             // takes it out of the selector's key set, so the selector alone would forget it).
             for (final Handle live : new java.util.ArrayList<>(registered))
@@ -217,6 +270,18 @@ public final class IoLoop implements AutoCloseable
             catch (final IOException ignored)
             {
                 // closing anyway
+            }
+            socketsEnded.countDown();
+            if (duty != null)
+            {
+                try
+                {
+                    duty.onLoopEnd();
+                }
+                catch (final RuntimeException ex)
+                {
+                    LOG.error("{}: its duty's end failed: {}", name, ex.toString(), ex);
+                }
             }
         }
     }
@@ -357,13 +422,16 @@ public final class IoLoop implements AutoCloseable
         }
     }
 
-    /** Times a producer woke the loop's selector (its queue of turns had been empty and the loop asleep). */
+    /** Times a producer woke the loop's selector (the loop asleep: a turn asked for, or work given to its duty). */
     public long wakeups()
     {
         return wakeups.sum();
     }
 
-    /** Ends every connection on this loop (each endpoint's {@code onEnd} runs) and stops the thread. */
+    /**
+     * Ends every connection on this loop (each endpoint's {@code onEnd} runs) and stops the thread; with a
+     * {@link Duty}, returns once the sockets have ended, and the thread goes on in the duty's {@code onLoopEnd}.
+     */
     @Override
     public void close()
     {
@@ -371,6 +439,11 @@ public final class IoLoop implements AutoCloseable
         selector.wakeup();
         try
         {
+            if (duty != null)
+            {
+                socketsEnded.await(5, java.util.concurrent.TimeUnit.SECONDS);
+                return;
+            }
             thread.join(5000);
         }
         catch (final InterruptedException ex)

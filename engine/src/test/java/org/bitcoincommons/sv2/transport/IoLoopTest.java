@@ -268,6 +268,79 @@ class IoLoopTest
         assertEquals(1, byFault.ends.get());
     }
 
+    /** A duty fed from another thread: its work is counted on the loop's thread and woken from its sleep. */
+    private static final class Counter implements IoLoop.Duty
+    {
+        final java.util.concurrent.atomic.AtomicLong given = new java.util.concurrent.atomic.AtomicLong();
+        volatile long done;
+        volatile Thread thread;
+        volatile boolean endedSocketsFirst;
+        volatile Echo watched;
+        final CountDownLatch loopEnded = new CountDownLatch(1);
+        final CountDownLatch releaseEnd = new CountDownLatch(1);
+
+        @Override
+        public int doWork()
+        {
+            thread = Thread.currentThread();
+            final long g = given.get();
+            final int n = (int)(g - done);
+            done = g;
+            return n;
+        }
+
+        @Override
+        public boolean hasWork()
+        {
+            return given.get() != done;
+        }
+
+        @Override
+        public void onLoopEnd()
+        {
+            final Echo w = watched;
+            endedSocketsFirst = w != null && w.ends.get() == 1;
+            loopEnded.countDown();
+            try
+            {
+                releaseEnd.await(10, TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Test
+    void aDutyRunsOnTheLoopWokenFromAnyThreadAndEndsAfterTheSockets() throws Exception
+    {
+        loop.close();
+        final Counter duty = new Counter();
+        loop = new IoLoop("io-loop-duty-test", 100, duty);
+        final Echo e = connect();
+        duty.watched = e;
+        client(0).getOutputStream().write(new byte[] {1, 2, 3});
+        assertArrayEquals(new byte[] {1, 2, 3}, readExactly(client(0), 3), "sockets served beside the duty");
+        for (int round = 1; round <= 200; round++)
+        {
+            Thread.sleep(round % 50 == 0 ? 20 : 0);   // now and then the loop is surely asleep in select
+            duty.given.incrementAndGet();
+            loop.wake();
+            final long want = round;
+            assertTrue(await(() -> duty.done == want), () -> "woken for work " + want + ", done " + duty.done);
+        }
+        assertEquals("io-loop-duty-test", duty.thread.getName());
+        final long t0 = System.nanoTime();
+        loop.close();   // returns once the sockets have ended, while the duty's end still runs
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5), "close did not wait for the duty's end");
+        assertTrue(e.ended.await(1, TimeUnit.SECONDS));
+        assertTrue(duty.loopEnded.await(5, TimeUnit.SECONDS));
+        assertTrue(duty.endedSocketsFirst, "the duty ended after the sockets");
+        loop.wake();   // a publisher after the end: the closed selector is not touched
+        duty.releaseEnd.countDown();
+    }
+
     private static boolean await(final java.util.function.BooleanSupplier c) throws InterruptedException
     {
         final long deadline = System.currentTimeMillis() + 10_000;
