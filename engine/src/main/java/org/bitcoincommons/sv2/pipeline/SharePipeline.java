@@ -51,6 +51,8 @@ public final class SharePipeline<S, J> implements AutoCloseable
     private volatile boolean closing;
     /** With {@link #POLLED}: a thread has polled (and so is the consumer). */
     private volatile boolean started;
+    /** With {@link #POLLED}, polling thread only: inside {@link #poll} (a nested call would handle events twice). */
+    private boolean inPoll;
     /** With {@link #POLLED}: time spent in {@link #poll} handling events (the logic's share of the thread). */
     private volatile long polledNs;
     private volatile boolean running;
@@ -205,12 +207,13 @@ public final class SharePipeline<S, J> implements AutoCloseable
                 polled.consumer.onError(ex, null);
             }
         }
-        if (drained.getCount() == 0)
+        if (inPoll || drained.getCount() == 0)
         {
-            return 0;
+            return 0;   // nested (the consumer publishing into its own full ring): the poller's cursor is not saved yet
         }
         final long t0 = System.nanoTime();
         polled.count = 0;
+        inPoll = true;
         try
         {
             poller.poll(polled);
@@ -218,6 +221,10 @@ public final class SharePipeline<S, J> implements AutoCloseable
         catch (final Exception ex)
         {
             polled.consumer.onError(ex, null);   // the handler catches the consumer's own: this is the ring's
+        }
+        finally
+        {
+            inPoll = false;
         }
         final int n = polled.count;
         if (n > 0)
@@ -286,12 +293,11 @@ public final class SharePipeline<S, J> implements AutoCloseable
         long parkNs = 1_000;
         while (true)
         {
-            if (poller != null && Thread.currentThread() == consumerThread)
+            if (poller == null || Thread.currentThread() != consumerThread || poll() == 0)
             {
-                poll();   // the polling thread publishes too (a connection on its loop): it makes the room itself
-            }
-            else
-            {
+                // (the polling thread publishes too, a connection on its loop: it makes the room itself, unless it is
+                // the consumer publishing from inside a poll, which, like a consumer thread publishing into its own
+                // full ring, can only wait)
                 LockSupport.parkNanos(parkNs);
             }
             try

@@ -35,7 +35,7 @@ class SharePipelinePolledTest
         };
 
     /** Records what the pipeline gives it, and on which thread. */
-    private static final class Recorder implements PipelineConsumer<String, Object>
+    private static class Recorder implements PipelineConsumer<String, Object>
     {
         final List<String> seen = new ArrayList<>();
         final List<Integer> batchEnds = new ArrayList<>();
@@ -177,6 +177,33 @@ class SharePipelinePolledTest
             assertEquals("self:" + i, r.seen.get(i));
         }
         assertTrue(p.fullWaits() > 0, "the ring was full and counted");
+    }
+
+    @Test
+    void aPollFromInsideThePollHandlesNothingTwice()
+    {
+        final AtomicReference<SharePipeline<String, Object>> self = new AtomicReference<>();
+        final List<Integer> nested = new ArrayList<>();
+        final Recorder r = new Recorder()
+        {
+            @Override
+            public void onEvent(final PipelineEvent<String, Object> event)
+            {
+                super.onEvent(event);
+                nested.add(self.get().poll());   // e.g. the consumer publishing into its own full ring
+            }
+        };
+        final SharePipeline<String, Object> p = new SharePipeline<>(64, SharePipeline.POLLED, r);
+        self.set(p);
+        p.start();
+        for (int i = 0; i < 10; i++)
+        {
+            p.publish(SHARE, "a", i);
+        }
+        assertEquals(10, p.poll());
+        assertEquals(10, r.seen.size(), "each event once");
+        assertTrue(nested.stream().allMatch(n -> n == 0), "the nested polls handled nothing: " + nested);
+        assertEquals(0, p.poll());
     }
 
     @Test
