@@ -2,10 +2,13 @@ package org.bitcoincommons.sv2.pipeline;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import com.lmax.disruptor.AlertException;
+import com.lmax.disruptor.BusySpinWaitStrategy;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.EventTranslatorTwoArg;
@@ -15,6 +18,9 @@ import com.lmax.disruptor.LiteBlockingWaitStrategy;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SequenceBarrier;
+import com.lmax.disruptor.SleepingWaitStrategy;
+import com.lmax.disruptor.WaitStrategy;
+import com.lmax.disruptor.YieldingWaitStrategy;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 
@@ -47,7 +53,7 @@ public final class SharePipeline<S, J> implements AutoCloseable
     private final EventPoller<PipelineEvent<S, J>> poller;
     private final PolledHandler polled;
     private final PollerWake wake;
-    private final java.util.concurrent.CountDownLatch drained = new java.util.concurrent.CountDownLatch(1);
+    private final CountDownLatch drained = new CountDownLatch(1);
     private volatile boolean closing;
     /** With {@link #POLLED}: a thread has polled (and so is the consumer). */
     private volatile boolean started;
@@ -103,11 +109,11 @@ public final class SharePipeline<S, J> implements AutoCloseable
             consumerThread = t;
             return t;
         };
-        final com.lmax.disruptor.WaitStrategy wait = switch (waitStrategy)
+        final WaitStrategy wait = switch (waitStrategy)
         {
-            case "sleeping" -> new com.lmax.disruptor.SleepingWaitStrategy();
-            case "yielding" -> new com.lmax.disruptor.YieldingWaitStrategy();
-            case "busy-spin" -> new com.lmax.disruptor.BusySpinWaitStrategy();
+            case "sleeping" -> new SleepingWaitStrategy();
+            case "yielding" -> new YieldingWaitStrategy();
+            case "busy-spin" -> new BusySpinWaitStrategy();
             case "blocking" -> new LiteBlockingWaitStrategy();
             default -> new ParkingWaitStrategy();
         };
@@ -430,7 +436,7 @@ public final class SharePipeline<S, J> implements AutoCloseable
             final long t0 = System.nanoTime();
             try
             {
-                while (!drained.await(20, java.util.concurrent.TimeUnit.MILLISECONDS))
+                while (!drained.await(20, TimeUnit.MILLISECONDS))
                 {
                     final long waited = System.nanoTime() - t0;
                     if (!started && waited > 1_000_000_000L)
@@ -502,7 +508,7 @@ public final class SharePipeline<S, J> implements AutoCloseable
     }
 
     /** The ring's wait strategy when polled: nobody waits in it; a publish runs the poller's waker. */
-    private static final class PollerWake implements com.lmax.disruptor.WaitStrategy
+    private static final class PollerWake implements WaitStrategy
     {
         volatile Runnable waker;
 
