@@ -271,11 +271,13 @@ public final class QuicPoolConnection implements MiningDownstream
                 && type == ExtensionNegotiationProtocol.MESSAGE_TYPE_REQUEST_EXTENSIONS)
             {
                 final RequestExtensions r = RequestExtensions.decode(b, FrameHeaderFlyweight.HEADER_LENGTH, msgLength);
-                sendFromReader(control, InboundDispatch.answer(r, accounts != null));
+                // Recorded before the answer leaves: the client opens the account stream as soon as it reads the
+                // answer, and that stream's reader (another thread) checks this flag.
                 if (accounts != null && InboundDispatch.offers(r))
                 {
                     accountNegotiated = true;
                 }
+                sendFromReader(control, InboundDispatch.answer(r, accounts != null));
                 continue;
             }
             if (extension != 0)
@@ -448,6 +450,8 @@ public final class QuicPoolConnection implements MiningDownstream
             SubscribeMergeMiningAccount.decode(frames.frameBuffer(), FrameHeaderFlyweight.HEADER_LENGTH, msgLength);
         if (!accountNegotiated)
         {
+            LOG.info("quic connection {}: account stream {} refused: the extension was not negotiated", peer.id(),
+                cs.stream.streamId());
             sendFromReader(cs.queue, new SubscribeMergeMiningAccountError(m.requestId(), "extension-not-negotiated"));
             frames.readFrame();   // the client closes the stream, or sends what is refused below
             throw new PoolConnection.ProtocolViolation("the account stream carries nothing after its subscription");
