@@ -15,6 +15,7 @@ import org.bitcoincommons.sv2.bitcoin.Block;
 import org.bitcoincommons.sv2.bitcoin.CompactSize;
 import org.bitcoincommons.sv2.bitcoin.Merkle;
 import org.bitcoincommons.sv2.bitcoin.Sha256d;
+import org.bitcoincommons.sv2.bitcoin.Target;
 import org.bitcoincommons.sv2.bitcoin.Transaction;
 import org.bitcoincommons.sv2.bitcoin.TxOut;
 import org.bitcoincommons.sv2.bitcoin.TxSerialization;
@@ -64,8 +65,10 @@ final class JdsConnection
     private UnsafeBuffer out = new UnsafeBuffer(new byte[1 << 12]);
     private boolean fullTemplate;
     private Pending pending;
-    /** The most recent accepted declaration on this connection (PushSolution's block). */
-    private Declaration last;
+    /** The declarations this connection had accepted, newest first, at most {@link #RECENT} (PushSolution's block). */
+    private final java.util.ArrayDeque<Declaration> recent = new java.util.ArrayDeque<>();
+    /** Declarations kept for PushSolution: a solution can arrive after the client declared on the next tip. */
+    static final int RECENT = 8;
 
     private final Runnable onSetUp;
 
@@ -440,7 +443,11 @@ final class JdsConnection
             return;
         }
         final byte[] token = server.tokens.activate(d, server.clock.time());
-        last = d;
+        recent.addFirst(d);
+        if (recent.size() > RECENT)
+        {
+            recent.removeLast();
+        }
         server.jobsDeclared.increment();
         send(new DeclareMiningJobSuccess(m.requestId(), token));
     }
@@ -493,6 +500,45 @@ final class JdsConnection
         return Block.serialize(header, txs);
     }
 
+    /** The block a PushSolution completes among {@code newestFirst} (see {@link #push}), or null when none fits. */
+    static byte[] solutionBlock(final Iterable<Declaration> newestFirst, final PushSolution s)
+    {
+        byte[] onTip = null;
+        byte[] any = null;
+        final byte[] target = new byte[32];
+        Target.compactToLittleEndian((int)s.nbits(), target, 0);
+        for (final Declaration d : newestFirst)
+        {
+            if (s.extranonce().length != d.extranonceLength())
+            {
+                continue;
+            }
+            final boolean sameTip = Arrays.equals(d.prevHash(), s.prevHash());
+            if (!sameTip && any != null)
+            {
+                continue;
+            }
+            final byte[] block = block(d, s.extranonce(), (int)s.version(), s.prevHash(), (int)s.ntime(),
+                (int)s.nbits(), (int)s.nonce());
+            if (any == null)
+            {
+                any = block;
+            }
+            if (sameTip)
+            {
+                if (Target.hashMeetsTarget(Sha256d.hash(Arrays.copyOf(block, 80)), 0, target, 0))
+                {
+                    return block;
+                }
+                if (onTip == null)
+                {
+                    onTip = block;
+                }
+            }
+        }
+        return onTip != null ? onTip : any;
+    }
+
     private static void le32(final byte[] b, final int o, final int v)
     {
         b[o] = (byte)v;
@@ -501,19 +547,23 @@ final class JdsConnection
         b[o + 3] = (byte)(v >>> 24);
     }
 
-    /** PushSolution: the block of the most recent declaration on this connection, to the node (fire and forget). */
+    /**
+     * PushSolution: the block it completes, to the node (fire and forget). PushSolution names no job, so the block is
+     * rebuilt from this connection's declarations, newest first: the first on the solution's chain tip whose header
+     * meets its target (the one the client mined), else the newest on that tip (the node then says why it refuses
+     * it), else the newest. A client that declared on the next tip before pushing (a race whenever its own block
+     * moved the tip) still gets its block submitted.
+     */
     private void push(final PushSolution s)
     {
         server.solutionsPushed.increment();
-        final Declaration d = last;
-        if (d == null || s.extranonce().length != d.extranonceLength())
+        final byte[] block = solutionBlock(recent, s);
+        if (block == null)
         {
-            LOG.warn("jds connection {}: PushSolution {} (no declared job, or an extranonce of {} bytes)", id,
-                d == null ? "before any declared job" : "does not fit the last declared job", s.extranonce().length);
+            LOG.warn("jds connection {}: PushSolution {} (extranonce of {} bytes)", id, recent.isEmpty()
+                ? "before any declared job" : "fits no declared job", s.extranonce().length);
             return;
         }
-        final byte[] block = block(d, s.extranonce(), (int)s.version(), s.prevHash(), (int)s.ntime(), (int)s.nbits(),
-            (int)s.nonce());
         Thread.ofVirtual().name("jds-submit").start(() ->
         {
             try
