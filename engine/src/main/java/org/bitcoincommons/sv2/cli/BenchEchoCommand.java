@@ -53,7 +53,9 @@ public final class BenchEchoCommand implements Runnable
     String serverThreads;
 
     @Option(names = "--client-threads", defaultValue = "virtual",
-        description = "virtual or platform: the clients' reader and sender threads (default ${DEFAULT-VALUE}).")
+        description = "virtual or platform: a reader and a sender thread per client; loop: one pacer thread sends for "
+            + "every client and one event loop reads every echo, as bench load --client-threads loop "
+            + "(default ${DEFAULT-VALUE}).")
     String clientThreads;
 
     @Option(names = "--server-jvm-opt", description = "Extra JVM option for the child server (repeatable).")
@@ -75,7 +77,8 @@ public final class BenchEchoCommand implements Runnable
         }
         final boolean loop = LOOP.equals(serverThreads.toLowerCase(Locale.ROOT));
         final EchoFloor.Threads server = loop ? null : threads("--server-threads", serverThreads);
-        final EchoFloor.Threads client = threads("--client-threads", clientThreads);
+        final boolean clientLoop = LOOP.equals(clientThreads.toLowerCase(Locale.ROOT));
+        final EchoFloor.Threads client = clientLoop ? null : threads("--client-threads", clientThreads);
         try
         {
             if (serve != null)
@@ -99,8 +102,11 @@ public final class BenchEchoCommand implements Runnable
                 final InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
                 waitListening(address, child);
                 final CpuMeter cpu = new CpuMeter(child);
-                final EchoFloor.Result r = EchoFloor.measure(address, connections, rate, bytes,
-                    (long)(warmup * 1000), (long)(seconds * 1000), client);
+                final EchoFloor.Result r = clientLoop
+                    ? EchoFloor.measureOnLoop(address, connections, rate, bytes, (long)(warmup * 1000),
+                        (long)(seconds * 1000))
+                    : EchoFloor.measure(address, connections, rate, bytes, (long)(warmup * 1000),
+                        (long)(seconds * 1000), client);
                 serverCores = cpu.childCores();
                 clientCores = cpu.selfCores();
                 print(r, server, client);
@@ -129,8 +135,7 @@ public final class BenchEchoCommand implements Runnable
         }
         catch (final IllegalArgumentException ex)
         {
-            throw new CliException(ExitCode.BAD_INPUT, option + " must be virtual or platform"
-                + ("--server-threads".equals(option) ? " or loop" : "") + ": " + value);
+            throw new CliException(ExitCode.BAD_INPUT, option + " must be virtual, platform or loop: " + value);
         }
     }
 
@@ -145,7 +150,7 @@ public final class BenchEchoCommand implements Runnable
         m.put("message_bytes", bytes);
         m.put("offered_rate", rate);
         m.put("server_threads", server == null ? LOOP : server.name().toLowerCase(Locale.ROOT));
-        m.put("client_threads", client.name().toLowerCase(Locale.ROOT));
+        m.put("client_threads", client == null ? LOOP : client.name().toLowerCase(Locale.ROOT));
         m.put("connect_seconds", r.connectSeconds());
         m.put("seconds", r.seconds());
         m.put("messages", r.messages());

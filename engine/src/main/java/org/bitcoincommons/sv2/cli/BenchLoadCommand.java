@@ -91,6 +91,12 @@ public final class BenchLoadCommand implements Runnable
     @Option(names = "--pool-jvm-opt", description = "Extra JVM option for the child pool (repeatable), e.g. a JFR recording.")
     List<String> poolJvmOpts = new ArrayList<>();
 
+    @Option(names = "--client-threads", defaultValue = "virtual", paramLabel = "virtual|loop",
+        description = "SV2 over TCP at a given --rate: virtual, a reader thread per miner; loop, one event loop reads "
+            + "every miner's acknowledgements (the pacer sends for all), as bench echo --client-threads loop "
+            + "(default ${DEFAULT-VALUE}).")
+    String clientThreads;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -116,6 +122,16 @@ public final class BenchLoadCommand implements Runnable
         {
             throw new CliException(ExitCode.BAD_INPUT, "--transport " + transport + " applies to SV2 miners only "
                 + "(Stratum V1 runs over TCP)");
+        }
+        final boolean loopReaders = clientThreads.equals("loop");
+        if (!loopReaders && !clientThreads.equals("virtual"))
+        {
+            throw new CliException(ExitCode.BAD_INPUT, "--client-threads must be virtual or loop, got " + clientThreads);
+        }
+        if (loopReaders && (sv1 || !transport.equals("tcp") || rate <= 0))
+        {
+            throw new CliException(ExitCode.BAD_INPUT, "--client-threads loop needs SV2 miners over TCP at a given "
+                + "--rate (> 0)");
         }
         final boolean overTcp = !transport.equals("quic");
         final boolean overQuic = !transport.equals("tcp");
@@ -163,7 +179,9 @@ public final class BenchLoadCommand implements Runnable
             {
                 final JsonNode before = api == null ? null : memory(api);
                 final LoadGenerator.Options options = t.equals("quic") ? tcpOptions.quic(quicAddress) : tcpOptions;
-                final ShareLoad lg = sv1 ? new Sv1LoadGenerator(options) : new LoadGenerator(options).mix(extended, rolled);
+                final ShareLoad lg = sv1 ? new Sv1LoadGenerator(options) : loopReaders
+                    ? new LoadGenerator(options).mix(extended, rolled).loopReaders()
+                    : new LoadGenerator(options).mix(extended, rolled);
                 final URI poolApi = api;
                 final LoadProgress status = new LoadProgress(lg, connections, warmup, seconds);
                 atMeasureStart = null;
@@ -367,6 +385,7 @@ public final class BenchLoadCommand implements Runnable
         final Map<String, Object> m = new LinkedHashMap<>();
         m.put("protocol", protocol);
         m.put("transport", t);
+        m.put("client_threads", clientThreads);
         if (!poolConfig.isEmpty())
         {
             m.put("pool_config", poolConfig);

@@ -63,6 +63,12 @@ public final class BenchTailCommand implements Runnable
             + "as the pool's io_loops) (default ${DEFAULT-VALUE}).")
     String echoServerThreads;
 
+    @Option(names = "--client-threads", defaultValue = "virtual", paramLabel = "virtual|loop",
+        description = "The clients of both runs: virtual, a reader thread per connection (the echo's clients also a "
+            + "sender each, the pool's miners one pacer); loop, one pacer thread sends and one event loop reads for "
+            + "all connections in both runs (default ${DEFAULT-VALUE}).")
+    String clientThreads;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -86,10 +92,10 @@ public final class BenchTailCommand implements Runnable
                 echoRuns.add(runJson(new BenchEchoCommand(), "--connections", String.valueOf(connections),
                     "--rate", String.valueOf(rate / batch), "--bytes", String.valueOf(batch * SHARE_WIRE_BYTES),
                     "--seconds", String.valueOf(seconds), "--warmup", String.valueOf(warmup),
-                    "--server-threads", echoServerThreads, "--json"));
+                    "--server-threads", echoServerThreads, "--client-threads", clientThreads, "--json"));
                 final List<String> load = new ArrayList<>(List.of("--connections", String.valueOf(connections),
                     "--rate", String.valueOf(rate), "--batch", String.valueOf(batch), "--seconds", String.valueOf(seconds),
-                    "--warmup", String.valueOf(warmup), "--json"));
+                    "--warmup", String.valueOf(warmup), "--client-threads", clientThreads, "--json"));
                 for (final String c : poolConfig)
                 {
                     load.add("--pool-config");
@@ -135,6 +141,7 @@ public final class BenchTailCommand implements Runnable
             all.put("pool_jvm_opts", poolJvmOpts);
             all.put("pool_config", poolConfig);
             all.put("echo_server_threads", echoServerThreads);
+            all.put("client_threads", clientThreads);
             all.put("rates", perRate);
             try
             {

@@ -236,7 +236,7 @@ public final class EchoFloor
                 clients.add(c);
             }
             final long c0 = System.nanoTime();
-            connectAll(server, clients);
+            connectAll(server, clients.stream().map(c -> c.socket).toList());
             final double connectSeconds = (System.nanoTime() - c0) / 1e9;
             for (int i = 0; i < connections; i++)
             {
@@ -266,21 +266,21 @@ public final class EchoFloor
     }
 
     /** Connects every client, {@link #CONNECTING} at a time on virtual threads; the first failure is thrown. */
-    private static void connectAll(final InetSocketAddress server, final List<Client> clients)
+    private static void connectAll(final InetSocketAddress server, final List<Socket> clients)
         throws IOException, InterruptedException
     {
         final java.util.concurrent.Semaphore connecting = new java.util.concurrent.Semaphore(CONNECTING);
         final java.util.concurrent.atomic.AtomicReference<IOException> failure =
             new java.util.concurrent.atomic.AtomicReference<>();
         final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(clients.size());
-        for (final Client c : clients)
+        for (final Socket c : clients)
         {
             connecting.acquire();
             Thread.ofVirtual().name("floor-connect").start(() ->
             {
                 try
                 {
-                    c.socket.connect(server, 30_000);
+                    c.connect(server, 30_000);
                 }
                 catch (final IOException ex)
                 {
@@ -298,6 +298,150 @@ public final class EchoFloor
         {
             throw new IOException("connecting " + clients.size() + " clients: " + failure.get().getMessage(),
                 failure.get());
+        }
+    }
+
+    /**
+     * As {@link #measure}, with the clients laid out as the load generator's with loop readers
+     * ({@code LoadGenerator.loopReaders}): one platform thread sends for every client on a {@link Pacer} schedule
+     * (non-blocking writes) and one event loop reads every echo, so the clients take two threads whatever their
+     * number, and the floor stays comparable with a pool run measured that way.
+     */
+    public static Result measureOnLoop(final InetSocketAddress server, final int connections, final double rate,
+        final int messageBytes, final long warmupMs, final long durationMs) throws IOException, InterruptedException
+    {
+        final Recorder latency = new Recorder(TimeUnit.SECONDS.toNanos(10), 3);
+        final LongAdder echoed = new LongAdder();
+        final List<LoopClient> clients = new ArrayList<>(connections);
+        final long intervalNs = (long)(1e9 * connections / rate);
+        final int ring = Integer.highestOneBit((int)Math.min(4096, Math.max(16, 2 * 10e9 / intervalNs)) * 2 - 1);
+        final org.bitcoincommons.sv2.transport.IoLoop loop =
+            new org.bitcoincommons.sv2.transport.IoLoop("floor-read-loop", connections);
+        final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread pacer = null;
+        try
+        {
+            final List<Socket> sockets = new ArrayList<>(connections);
+            for (int i = 0; i < connections; i++)
+            {
+                final SocketChannel ch = SocketChannel.open();
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                clients.add(new LoopClient(ch, messageBytes, latency, echoed, ring));
+                sockets.add(ch.socket());
+            }
+            final long c0 = System.nanoTime();
+            connectAll(server, sockets);
+            final double connectSeconds = (System.nanoTime() - c0) / 1e9;
+            for (final LoopClient c : clients)
+            {
+                c.open = true;
+                loop.attach(c.channel, c).schedule();
+            }
+            pacer = Thread.ofPlatform().daemon().name("floor-pacer")
+                .start(() -> Pacer.run(clients, 1, rate, running::get));
+            Thread.sleep(warmupMs);
+            latency.reset();
+            final long e0 = echoed.sum();
+            final long t0 = System.nanoTime();
+            Thread.sleep(durationMs);
+            final Histogram h = latency.getIntervalHistogram();
+            final long n = echoed.sum() - e0;
+            final double seconds = (System.nanoTime() - t0) / 1e9;
+            return new Result(n, n / seconds, us(h.getValueAtPercentile(50)), us(h.getValueAtPercentile(90)),
+                us(h.getValueAtPercentile(99)), us(h.getValueAtPercentile(99.9)), us(h.getMaxValue()), seconds,
+                connectSeconds);
+        }
+        finally
+        {
+            running.set(false);
+            if (pacer != null)
+            {
+                pacer.join(5_000);
+            }
+            for (final LoopClient c : clients)
+            {
+                c.stop = true;
+                closeQuietly(c.channel);
+            }
+            loop.close();
+        }
+    }
+
+    /**
+     * One connection of {@link #measureOnLoop}: the pacer's thread sends (what the socket does not take at once goes
+     * with the next message), the loop's thread reads and matches echoes to send times in order.
+     */
+    private static final class LoopClient extends Pacer.Paced implements org.bitcoincommons.sv2.transport.IoLoop.Endpoint
+    {
+        final SocketChannel channel;
+        final int messageBytes;
+        final Recorder latency;
+        final LongAdder echoed;
+        final long[] sentAtNs;
+        final ByteBuffer out;
+        final byte[] message;
+        volatile boolean stop;
+        private int sent;
+        private long pending;
+        private int seq;
+
+        LoopClient(final SocketChannel channel, final int messageBytes, final Recorder latency, final LongAdder echoed,
+            final int ring)
+        {
+            super(1, ring);   // in flight at most the ring's size: every send time kept until its echo
+            this.channel = channel;
+            this.messageBytes = messageBytes;
+            this.latency = latency;
+            this.echoed = echoed;
+            this.sentAtNs = new long[ring];
+            this.message = new byte[messageBytes];
+            this.out = ByteBuffer.allocate(messageBytes * 64);
+        }
+
+        @Override
+        void sendBatch() throws IOException
+        {
+            if (out.remaining() < messageBytes)
+            {
+                throw new IOException("64 messages unsent: the echo server is not reading");
+            }
+            sentAtNs[sent++ & (sentAtNs.length - 1)] = System.nanoTime();
+            inflight.incrementAndGet();
+            out.put(message).flip();
+            channel.write(out);
+            out.compact();
+        }
+
+        @Override
+        public void onRead(final byte[] src, final int offset, final int length)
+        {
+            final long now = System.nanoTime();
+            pending += length;
+            while (pending >= messageBytes)
+            {
+                pending -= messageBytes;
+                latency.recordValue(Math.max(1, now - sentAtNs[seq++ & (sentAtNs.length - 1)]));
+                echoed.increment();
+                inflight.decrementAndGet();
+            }
+        }
+
+        @Override
+        public boolean onWritable(final SocketChannel ignored)
+        {
+            return true;   // the pacer writes
+        }
+
+        @Override
+        public boolean closing()
+        {
+            return stop;
+        }
+
+        @Override
+        public void onEnd(final Exception cause)
+        {
+            open = false;
         }
     }
 

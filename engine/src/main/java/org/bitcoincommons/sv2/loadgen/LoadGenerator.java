@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +38,7 @@ import org.bitcoincommons.sv2.noise.NoiseChannel;
 import org.bitcoincommons.sv2.nativelib.ThreadNice;
 import org.bitcoincommons.sv2.noise.NoiseConfig;
 import org.bitcoincommons.sv2.transport.FrameStream;
+import org.bitcoincommons.sv2.transport.IoLoop;
 import org.bitcoincommons.sv2.transport.QuicByteStream;
 import org.bitcoincommons.sv2.transport.QuicClient;
 import org.bitcoincommons.sv2.transport.TransportStats;
@@ -115,6 +117,9 @@ public final class LoadGenerator implements ShareLoad
     private int connectConcurrency = 64;
     /** Readers on platform threads: see {@link #platformReaders()}. */
     private boolean platformReaders;
+    /** Every miner's acknowledgements read by one event loop: see {@link #loopReaders()}. */
+    private boolean loopReaders;
+    private IoLoop readerLoop;
     /** Mine each new job the pool sends: see {@link #followJobs()}. */
     private boolean followJobs;
     /** Slow readers: see {@link #slowReaders}. */
@@ -190,6 +195,17 @@ public final class LoadGenerator implements ShareLoad
     /** Connects every miner and lets them submit; returns the seconds connecting took. */
     public double start() throws InterruptedException
     {
+        if (loopReaders)
+        {
+            try
+            {
+                readerLoop = new IoLoop("load-read-loop", options.connections());
+            }
+            catch (final IOException ex)
+            {
+                throw new IllegalStateException("cannot open the readers' selector: " + ex.getMessage(), ex);
+            }
+        }
         final CountDownLatch ready = new CountDownLatch(options.connections());
         final long t0 = System.nanoTime();
         final java.util.concurrent.Semaphore connecting = new java.util.concurrent.Semaphore(connectConcurrency);
@@ -266,6 +282,25 @@ public final class LoadGenerator implements ShareLoad
     public LoadGenerator platformReaders()
     {
         this.platformReaders = true;
+        return this;
+    }
+
+    /**
+     * One event loop (a platform thread and a selector) reads every miner's acknowledgements, instead of a parked
+     * reader thread per miner; with the pacer, which sends for all, the generator runs on two threads whatever the
+     * number of miners. A virtual reader costs a poller registration, a wake-up and a carrier hand-off per frame it
+     * waits for; 15,000 miners' readers on the generator's side of the same cores take CPU from the pool being
+     * measured (in the field the miners are other machines). The echo floor's clients have the same layout
+     * ({@code EchoFloor}, client threads {@code loop}), so a run and its floor stay comparable. TCP miners at a given
+     * rate only (the pacer sends; the loop cannot sleep for slow readers). Set before start.
+     */
+    public LoadGenerator loopReaders()
+    {
+        if (options.quic() || options.rate() <= 0)
+        {
+            throw new IllegalArgumentException("loop readers need TCP miners at a given rate (--rate > 0)");
+        }
+        this.loopReaders = true;
         return this;
     }
 
@@ -427,6 +462,10 @@ public final class LoadGenerator implements ShareLoad
         {
             m.close();
         }
+        if (readerLoop != null)
+        {
+            readerLoop.close();
+        }
     }
 
     private static Link noiseLink(final NoiseChannel c)
@@ -490,7 +529,7 @@ public final class LoadGenerator implements ShareLoad
     }
 
     /** One simulated miner: its own socket, Noise channel, reader and writer virtual threads. */
-    private final class Miner extends Pacer.Paced
+    private final class Miner extends Pacer.Paced implements IoLoop.Endpoint
     {
         private final int index;
         private final CountDownLatch ready;
@@ -504,6 +543,10 @@ public final class LoadGenerator implements ShareLoad
         private final long[] sentAtNs;
         private final int mask;
         private Socket socket;
+        /** With loop readers: the socket's channel, its Noise channel and what the handshake's reader had buffered. */
+        private SocketChannel socketChannel;
+        private NoiseChannel noiseChannel;
+        private Buffered handshakeIn;
         private QuicClient quic;
         private Link channel;
         private volatile Thread thread;
@@ -518,6 +561,11 @@ public final class LoadGenerator implements ShareLoad
         private int futureVersion;
         /** Sequence number of the last share sent (one sending thread at a time). */
         private int seq;
+        // the reader's flyweights (one reader at a time)
+        private final SubmitSharesSuccess ok = new SubmitSharesSuccess();
+        private final NewMiningJob job = new NewMiningJob();
+        private final NewExtendedMiningJob extendedJob = new NewExtendedMiningJob();
+        private final SetNewPrevHash prev = new SetNewPrevHash();
 
         Miner(final int index, final CountDownLatch ready, final java.util.concurrent.Semaphore connecting)
         {
@@ -561,6 +609,19 @@ public final class LoadGenerator implements ShareLoad
             while (!go && !stop)
             {
                 LockSupport.park();
+            }
+            if (loopReaders)
+            {
+                try
+                {
+                    toLoop();
+                }
+                catch (final IOException ex)
+                {
+                    open = false;
+                    close();
+                }
+                return;
             }
             (platformReaders ? Thread.ofPlatform().daemon() : Thread.ofVirtual()).name("load-read-" + index)
                 .start(this::readLoop);
@@ -606,7 +667,15 @@ public final class LoadGenerator implements ShareLoad
             {
                 // a direct connection: the default Socket asks the proxy selector on every connect (a URI parsed
                 // per connection, ~4% of this generator's CPU in a storm)
-                socket = new Socket(java.net.Proxy.NO_PROXY);
+                if (loopReaders)
+                {
+                    socketChannel = SocketChannel.open();
+                    socket = socketChannel.socket();
+                }
+                else
+                {
+                    socket = new Socket(java.net.Proxy.NO_PROXY);
+                }
                 if (receiveBufferBytes > 0)
                 {
                     socket.setReceiveBufferSize(receiveBufferBytes);
@@ -617,9 +686,11 @@ public final class LoadGenerator implements ShareLoad
                 }
                 socket.connect(options.pool(), (int)options.connectTimeoutMs());
                 socket.setTcpNoDelay(true);
-                final var in = new BufferedInputStream(CountingStreams.in(socket.getInputStream(), bytesIn), 2048);
+                final var in = new Buffered(CountingStreams.in(socket.getInputStream(), bytesIn));
                 final var os = CountingStreams.out(socket.getOutputStream(), bytesOut);
-                channel = noiseLink(NoiseChannel.connect(in, os, socket, nc));
+                noiseChannel = NoiseChannel.connect(in, os, socket, nc);
+                handshakeIn = in;
+                channel = noiseLink(noiseChannel);
                 send(setup);
             }
             final byte[] max = new byte[32];
@@ -730,69 +801,81 @@ public final class LoadGenerator implements ShareLoad
                 channel.queueFrame(out, 0, frame);
             }
             inflight.addAndGet(options.batch());
+            if (socketChannel != null && loopReaders)
+            {
+                // non-blocking: what the socket does not take now goes out with the next batch
+                bytesOut.add(noiseChannel.sendTo(socketChannel));
+                return;
+            }
             channel.flush();
+        }
+
+        /**
+         * Hands the socket to the reader loop: what the set-up's reader had buffered past its last frame is read here
+         * first, then the loop reads the rest (the pacer keeps sending on this thread's behalf).
+         */
+        private void toLoop() throws IOException
+        {
+            final int early = handshakeIn.buffered();
+            final byte[] bytes = new byte[early];
+            int got = 0;
+            while (got < early)
+            {
+                got += handshakeIn.read(bytes, got, early - got);   // buffered already: does not block
+            }
+            handshakeIn = null;
+            noiseChannel.nonBlocking();
+            onRead(bytes, 0, early);
+            readerLoop.attach(socketChannel, this).schedule();
+        }
+
+        @Override
+        public void onRead(final byte[] src, final int offset, final int length) throws IOException
+        {
+            bytesIn.add(length);
+            final int end = offset + length;
+            int at = offset;
+            while (at < end)
+            {
+                at += noiseChannel.receive(src, at, end - at);
+                final int n = noiseChannel.readyFrame();
+                if (n > 0)
+                {
+                    onFrame(noiseChannel.frameBuffer(), n);
+                }
+            }
+        }
+
+        @Override
+        public boolean onWritable(final SocketChannel ignored)
+        {
+            return true;   // the pacer writes
+        }
+
+        @Override
+        public boolean closing()
+        {
+            return stop;
+        }
+
+        @Override
+        public void onEnd(final Exception cause)
+        {
+            open = false;
         }
 
         private void readLoop()
         {
-            final SubmitSharesSuccess ok = new SubmitSharesSuccess();
-            final NewMiningJob job = new NewMiningJob();
-            final NewExtendedMiningJob extendedJob = new NewExtendedMiningJob();
-            final SetNewPrevHash prev = new SetNewPrevHash();
             try
             {
                 while (!stop)
                 {
                     final int n = channel.readFrame();
-                    final DirectBuffer b = channel.frameBuffer();
-                    final int type = FrameHeaderFlyweight.msgType(b, 0);
                     if (readPauseMs > 0)
                     {
                         Thread.sleep(readPauseMs);
                     }
-                    if (followJobs && type == MiningProtocol.MESSAGE_TYPE_NEW_MINING_JOB)
-                    {
-                        job.wrap(b, 6, n - 6);
-                        onJob(job.jobId(), job.hasMinNtime(), job.version());
-                    }
-                    else if (followJobs && type == MiningProtocol.MESSAGE_TYPE_NEW_EXTENDED_MINING_JOB)
-                    {
-                        extendedJob.wrap(b, 6, n - 6);
-                        onJob(extendedJob.jobId(), extendedJob.hasMinNtime(), extendedJob.version());
-                    }
-                    else if (followJobs && type == MiningProtocol.MESSAGE_TYPE_SET_NEW_PREV_HASH)
-                    {
-                        prev.wrap(b, 6, n - 6);
-                        if (prev.jobId() == futureJobId)
-                        {
-                            version = futureVersion;
-                        }
-                        ntime = (int)prev.minNtime();
-                        jobId = (int)prev.jobId();
-                    }
-                    else if (type == MiningProtocol.MESSAGE_TYPE_SUBMIT_SHARES_SUCCESS)
-                    {
-                        ok.wrap(b, 6, n - 6);
-                        final int count = (int)ok.newSubmitsAcceptedCount();
-                        final int last = (int)ok.lastSequenceNumber();
-                        final long now = System.nanoTime();
-                        if (measuring)
-                        {
-                            for (int s = last - count + 1; s <= last; s++)
-                            {
-                                latency.recordValue(Math.max(1, now - sentAtNs[s & mask]));
-                            }
-                        }
-                        accepted.add(count);
-                        inflight.addAndGet(-count);
-                        LockSupport.unpark(thread);
-                    }
-                    else if (type == MiningProtocol.MESSAGE_TYPE_SUBMIT_SHARES_ERROR)
-                    {
-                        rejected.increment();
-                        inflight.decrementAndGet();
-                        LockSupport.unpark(thread);
-                    }
+                    onFrame(channel.frameBuffer(), n);
                 }
             }
             catch (final IOException ex)
@@ -804,6 +887,61 @@ public final class LoadGenerator implements ShareLoad
             {
                 open = false;
                 Thread.currentThread().interrupt();
+            }
+        }
+
+        /** One frame from the pool (its reader's thread: a reader of its own, or the reader loop). */
+        private void onFrame(final DirectBuffer b, final int n)
+        {
+            final int type = FrameHeaderFlyweight.msgType(b, 0);
+            if (followJobs && type == MiningProtocol.MESSAGE_TYPE_NEW_MINING_JOB)
+            {
+                job.wrap(b, 6, n - 6);
+                onJob(job.jobId(), job.hasMinNtime(), job.version());
+            }
+            else if (followJobs && type == MiningProtocol.MESSAGE_TYPE_NEW_EXTENDED_MINING_JOB)
+            {
+                extendedJob.wrap(b, 6, n - 6);
+                onJob(extendedJob.jobId(), extendedJob.hasMinNtime(), extendedJob.version());
+            }
+            else if (followJobs && type == MiningProtocol.MESSAGE_TYPE_SET_NEW_PREV_HASH)
+            {
+                prev.wrap(b, 6, n - 6);
+                if (prev.jobId() == futureJobId)
+                {
+                    version = futureVersion;
+                }
+                ntime = (int)prev.minNtime();
+                jobId = (int)prev.jobId();
+            }
+            else if (type == MiningProtocol.MESSAGE_TYPE_SUBMIT_SHARES_SUCCESS)
+            {
+                ok.wrap(b, 6, n - 6);
+                final int count = (int)ok.newSubmitsAcceptedCount();
+                final int last = (int)ok.lastSequenceNumber();
+                final long now = System.nanoTime();
+                if (measuring)
+                {
+                    for (int s = last - count + 1; s <= last; s++)
+                    {
+                        latency.recordValue(Math.max(1, now - sentAtNs[s & mask]));
+                    }
+                }
+                accepted.add(count);
+                inflight.addAndGet(-count);
+                if (!loopReaders)
+                {
+                    LockSupport.unpark(thread);   // a flat-out sender may wait for room in its window
+                }
+            }
+            else if (type == MiningProtocol.MESSAGE_TYPE_SUBMIT_SHARES_ERROR)
+            {
+                rejected.increment();
+                inflight.decrementAndGet();
+                if (!loopReaders)
+                {
+                    LockSupport.unpark(thread);
+                }
             }
         }
 
@@ -854,6 +992,20 @@ public final class LoadGenerator implements ShareLoad
             {
                 LockSupport.unpark(thread);
             }
+        }
+    }
+
+    /** The set-up's buffered reader, which can tell what it holds past the frames read (read before the hand-over). */
+    private static final class Buffered extends BufferedInputStream
+    {
+        Buffered(final java.io.InputStream in)
+        {
+            super(in, 2048);
+        }
+
+        synchronized int buffered()
+        {
+            return count - pos;
         }
     }
 }

@@ -37,11 +37,28 @@ class BenchEchoCommandTest
     }
 
     @Test
+    void clientsOnOnePacerAndOneLoopAgainstTheLoopServer() throws Exception
+    {
+        final CliRunner r = CliRunner.run("bench", "echo", "--connections", "3", "--rate", "600", "--bytes", "62",
+            "--seconds", "0.5", "--warmup", "0.3", "--server-threads", "loop", "--client-threads", "loop", "--json");
+        assertEquals(0, r.exitCode(), r.err());
+        final JsonNode json = new ObjectMapper().readTree(r.out());
+        assertEquals("loop", json.get("server_threads").asText());
+        assertEquals("loop", json.get("client_threads").asText());
+        assertTrue(json.get("messages").asLong() > 0, r.out());
+        final JsonNode rtt = json.get("round_trip_us");
+        assertTrue(rtt.get("p50").asDouble() > 0 && rtt.get("p50").asDouble() <= rtt.get("p99").asDouble(), r.out());
+    }
+
+    @Test
     void rejectsAnUnknownThreadKind()
     {
         final CliRunner r = CliRunner.run("bench", "echo", "--server-threads", "green");
         assertEquals(ExitCode.BAD_INPUT, r.exitCode());
-        assertTrue(r.err().contains("--server-threads must be virtual or platform"), r.err());
+        assertTrue(r.err().contains("--server-threads must be virtual, platform or loop"), r.err());
+        final CliRunner c = CliRunner.run("bench", "echo", "--client-threads", "green");
+        assertEquals(ExitCode.BAD_INPUT, c.exitCode());
+        assertTrue(c.err().contains("--client-threads must be virtual, platform or loop"), c.err());
     }
 
     @Test

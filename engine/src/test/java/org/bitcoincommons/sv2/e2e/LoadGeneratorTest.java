@@ -1,6 +1,7 @@
 package org.bitcoincommons.sv2.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -91,6 +92,43 @@ class LoadGeneratorTest
             assertTrue(PoolHarness.await(10_000, () -> h.pool.status().sharesAccepted() >= lg.acceptedTotal()),
                 "the pool counted every share the generator saw acknowledged");
         }
+    }
+
+    @Test
+    @Timeout(60)
+    void loopReadersReadEveryMinersAcknowledgementsOnOneThread() throws Exception
+    {
+        try (PoolHarness h = new PoolHarness(dir, 1e9, "min_hashrate = 0.000001"))
+        {
+            final byte[] pub = AuthorityKeys.decodePublic(h.pool.authorityPublicKey());
+            // 6 miners (half on extended channels, a third of the shares version-rolled), 3,000 shares/s one a write
+            final LoadGenerator lg = new LoadGenerator(new LoadGenerator.Options(h.address(), pub, 6, 3000, 400, 1200,
+                32, 1, 10_000)).mix(50, 33).followJobs().loopReaders();
+            final LoadGenerator.Result r = lg.run();
+            assertEquals(6, lg.openConnections());
+            assertTrue(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("load-read-loop")),
+                "the reader loop runs");
+            lg.close();
+            assertEquals(6, r.connections());
+            assertEquals(0, r.connectFailures());
+            assertEquals(0, r.sharesRejected());
+            assertTrue(r.sharesAccepted() > 0, r.toString());
+            assertTrue(r.p50Us() > 0 && r.p50Us() <= r.p99Us() && r.p99Us() <= r.maxUs(), r.toString());
+            assertTrue(r.bytesPerShare() > 62 && r.bytesPerShare() < 90 + 58, "bytes/share " + r.bytesPerShare());
+            assertTrue(PoolHarness.await(10_000, () -> h.pool.status().sharesAccepted() >= lg.acceptedTotal()),
+                "the pool counted every share the generator saw acknowledged");
+        }
+    }
+
+    @Test
+    void loopReadersNeedTcpMinersAtAGivenRate()
+    {
+        final java.net.InetSocketAddress any = new java.net.InetSocketAddress("127.0.0.1", 1);
+        final LoadGenerator flatOut = new LoadGenerator(new LoadGenerator.Options(any, null, 1, 0, 0, 1, 8, 1, 1000));
+        assertThrows(IllegalArgumentException.class, flatOut::loopReaders);
+        final LoadGenerator quic = new LoadGenerator(new LoadGenerator.Options(any, null, 1, 100, 0, 1, 8, 1, 1000)
+            .quic(any));
+        assertThrows(IllegalArgumentException.class, quic::loopReaders);
     }
 
     @Test

@@ -39,6 +39,28 @@ class EchoFloorTest
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(EchoFloor.Threads.class)
+    void clientsOnOnePacerAndOneReaderLoopTimeEveryEcho(final EchoFloor.Threads threads) throws Exception
+    {
+        for (final boolean loopServer : new boolean[] {false, true})
+        {
+            final InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+            try (ServerSocket server = loopServer ? EchoFloor.serveOnLoop(any) : EchoFloor.serve(any, threads))
+            {
+                final InetSocketAddress address = (InetSocketAddress)server.getLocalSocketAddress();
+                // 5 connections x 200 messages/s of 62 bytes: 600 offered in the measured 0.6 s
+                final EchoFloor.Result r = EchoFloor.measureOnLoop(address, 5, 1000, 62, 300, 600);
+                assertTrue(r.messages() > 0, "echoed " + r.messages());
+                // every echo is matched to its own send: none is counted twice, none invented
+                assertTrue(r.messages() <= 1000 * r.seconds() + 5 * 2, r.toString());
+                assertTrue(r.connectSeconds() > 0, r.toString());
+                assertTrue(r.p50Us() > 0 && r.p50Us() <= r.p99Us() && r.p99Us() <= r.maxUs()
+                    && r.maxUs() < 10_000_000, r.toString());
+            }
+        }
+    }
+
     @Test
     void theEventLoopServerEchoesEveryByteInOrderAlsoWhenTheClientReadsLate() throws Exception
     {
