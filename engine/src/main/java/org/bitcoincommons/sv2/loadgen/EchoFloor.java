@@ -225,8 +225,7 @@ public final class EchoFloor
         final LongAdder echoed = new LongAdder();
         final List<Client> clients = new ArrayList<>(connections);
         final long intervalNs = (long)(1e9 * connections / rate);
-        // In flight per connection at most its rate times the 10 s histogram cap; a power of two from 16 to 4096.
-        final int ring = Integer.highestOneBit((int)Math.min(4096, Math.max(16, 2 * 10e9 / intervalNs)) * 2 - 1);
+        final int ring = ringFor(intervalNs);
         try
         {
             for (int i = 0; i < connections; i++)
@@ -249,11 +248,7 @@ public final class EchoFloor
             final long e0 = echoed.sum();
             final long t0 = System.nanoTime();
             Thread.sleep(durationMs);
-            final Histogram h = latency.getIntervalHistogram();
-            final long n = echoed.sum() - e0;
-            final double seconds = (System.nanoTime() - t0) / 1e9;
-            return new Result(n, n / seconds, us(h.getValueAtPercentile(50)), us(h.getValueAtPercentile(90)),
-                us(h.getValueAtPercentile(99)), us(h.getValueAtPercentile(99.9)), us(h.getMaxValue()), seconds,
+            return result(latency.getIntervalHistogram(), echoed.sum() - e0, (System.nanoTime() - t0) / 1e9,
                 connectSeconds);
         }
         finally
@@ -314,7 +309,7 @@ public final class EchoFloor
         final LongAdder echoed = new LongAdder();
         final List<LoopClient> clients = new ArrayList<>(connections);
         final long intervalNs = (long)(1e9 * connections / rate);
-        final int ring = Integer.highestOneBit((int)Math.min(4096, Math.max(16, 2 * 10e9 / intervalNs)) * 2 - 1);
+        final int ring = ringFor(intervalNs);
         final org.bitcoincommons.sv2.transport.IoLoop loop =
             new org.bitcoincommons.sv2.transport.IoLoop("floor-read-loop", connections);
         final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
@@ -344,11 +339,7 @@ public final class EchoFloor
             final long e0 = echoed.sum();
             final long t0 = System.nanoTime();
             Thread.sleep(durationMs);
-            final Histogram h = latency.getIntervalHistogram();
-            final long n = echoed.sum() - e0;
-            final double seconds = (System.nanoTime() - t0) / 1e9;
-            return new Result(n, n / seconds, us(h.getValueAtPercentile(50)), us(h.getValueAtPercentile(90)),
-                us(h.getValueAtPercentile(99)), us(h.getValueAtPercentile(99.9)), us(h.getMaxValue()), seconds,
+            return result(latency.getIntervalHistogram(), echoed.sum() - e0, (System.nanoTime() - t0) / 1e9,
                 connectSeconds);
         }
         finally
@@ -443,6 +434,19 @@ public final class EchoFloor
         {
             open = false;
         }
+    }
+
+    /** Send times kept per connection: its rate times the 10 s histogram cap, a power of two from 16 to 4096. */
+    private static int ringFor(final long intervalNs)
+    {
+        return Integer.highestOneBit((int)Math.min(4096, Math.max(16, 2 * 10e9 / intervalNs)) * 2 - 1);
+    }
+
+    private static Result result(final Histogram h, final long n, final double seconds, final double connectSeconds)
+    {
+        return new Result(n, n / seconds, us(h.getValueAtPercentile(50)), us(h.getValueAtPercentile(90)),
+            us(h.getValueAtPercentile(99)), us(h.getValueAtPercentile(99.9)), us(h.getMaxValue()), seconds,
+            connectSeconds);
     }
 
     private static double us(final long ns)

@@ -528,7 +528,10 @@ public final class LoadGenerator implements ShareLoad
         };
     }
 
-    /** One simulated miner: its own socket, Noise channel, reader and writer virtual threads. */
+    /**
+     * One simulated miner: its own socket and Noise channel; a reader thread of its own (or the reader loop, with
+     * {@link #loopReaders}); the pacer sends for it at a given rate, its own thread flat out.
+     */
     private final class Miner extends Pacer.Paced implements IoLoop.Endpoint
     {
         private final int index;
