@@ -243,13 +243,7 @@ public final class EchoFloor
                 threads.builder("floor-read-" + i).start(c::readLoop);
                 threads.builder("floor-send-" + i).start(c::sendLoop);
             }
-            Thread.sleep(warmupMs);
-            latency.reset();
-            final long e0 = echoed.sum();
-            final long t0 = System.nanoTime();
-            Thread.sleep(durationMs);
-            return result(latency.getIntervalHistogram(), echoed.sum() - e0, (System.nanoTime() - t0) / 1e9,
-                connectSeconds);
+            return interval(latency, echoed, warmupMs, durationMs, connectSeconds);
         }
         finally
         {
@@ -334,13 +328,7 @@ public final class EchoFloor
             }
             pacer = Thread.ofPlatform().daemon().name("floor-pacer")
                 .start(() -> Pacer.run(clients, 1, rate, running::get));
-            Thread.sleep(warmupMs);
-            latency.reset();
-            final long e0 = echoed.sum();
-            final long t0 = System.nanoTime();
-            Thread.sleep(durationMs);
-            return result(latency.getIntervalHistogram(), echoed.sum() - e0, (System.nanoTime() - t0) / 1e9,
-                connectSeconds);
+            return interval(latency, echoed, warmupMs, durationMs, connectSeconds);
         }
         finally
         {
@@ -362,7 +350,7 @@ public final class EchoFloor
      * One connection of {@link #measureOnLoop}: the pacer's thread sends (what the socket does not take at once goes
      * with the next message), the loop's thread reads and matches echoes to send times in order.
      */
-    private static final class LoopClient extends Pacer.Paced implements org.bitcoincommons.sv2.transport.IoLoop.Endpoint
+    private static final class LoopClient extends Pacer.LoopRead
     {
         final SocketChannel channel;
         final int messageBytes;
@@ -418,21 +406,9 @@ public final class EchoFloor
         }
 
         @Override
-        public boolean onWritable(final SocketChannel ignored)
-        {
-            return true;   // the pacer writes
-        }
-
-        @Override
         public boolean closing()
         {
             return stop;
-        }
-
-        @Override
-        public void onEnd(final Exception cause)
-        {
-            open = false;
         }
     }
 
@@ -442,8 +418,18 @@ public final class EchoFloor
         return Integer.highestOneBit((int)Math.min(4096, Math.max(16, 2 * 10e9 / intervalNs)) * 2 - 1);
     }
 
-    private static Result result(final Histogram h, final long n, final double seconds, final double connectSeconds)
+    /** Waits out the warm-up, then measures for {@code durationMs}: what was echoed and how fast. */
+    private static Result interval(final Recorder latency, final LongAdder echoed, final long warmupMs,
+        final long durationMs, final double connectSeconds) throws InterruptedException
     {
+        Thread.sleep(warmupMs);
+        latency.reset();
+        final long e0 = echoed.sum();
+        final long t0 = System.nanoTime();
+        Thread.sleep(durationMs);
+        final Histogram h = latency.getIntervalHistogram();
+        final long n = echoed.sum() - e0;
+        final double seconds = (System.nanoTime() - t0) / 1e9;
         return new Result(n, n / seconds, us(h.getValueAtPercentile(50)), us(h.getValueAtPercentile(90)),
             us(h.getValueAtPercentile(99)), us(h.getValueAtPercentile(99.9)), us(h.getMaxValue()), seconds,
             connectSeconds);

@@ -532,7 +532,7 @@ public final class LoadGenerator implements ShareLoad
      * One simulated miner: its own socket and Noise channel; a reader thread of its own (or the reader loop, with
      * {@link #loopReaders}); the pacer sends for it at a given rate, its own thread flat out.
      */
-    private final class Miner extends Pacer.Paced implements IoLoop.Endpoint
+    private final class Miner extends Pacer.LoopRead
     {
         private final int index;
         private final CountDownLatch ready;
@@ -850,21 +850,9 @@ public final class LoadGenerator implements ShareLoad
         }
 
         @Override
-        public boolean onWritable(final SocketChannel ignored)
-        {
-            return true;   // the pacer writes
-        }
-
-        @Override
         public boolean closing()
         {
             return stop;
-        }
-
-        @Override
-        public void onEnd(final Exception cause)
-        {
-            open = false;
         }
 
         private void readLoop()

@@ -1,10 +1,13 @@
 package org.bitcoincommons.sv2.loadgen;
 
 import java.io.IOException;
+import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+
+import org.bitcoincommons.sv2.transport.IoLoop;
 
 /**
  * The schedule one timer thread sends by for a crowd of miners at a given total rate: each miner's batches spaced
@@ -40,6 +43,30 @@ final class Pacer
 
         /** Sends one batch. */
         abstract void sendBatch() throws IOException;
+    }
+
+    /**
+     * A paced connection whose replies an event loop may read ({@link IoLoop.Endpoint}): the pacer writes, so its
+     * write turns have nothing to do, and its end closes it for the pacer.
+     */
+    abstract static class LoopRead extends Paced implements IoLoop.Endpoint
+    {
+        LoopRead(final int sharesPerBatch, final int windowShares)
+        {
+            super(sharesPerBatch, windowShares);
+        }
+
+        @Override
+        public final boolean onWritable(final SocketChannel ignored)
+        {
+            return true;
+        }
+
+        @Override
+        public void onEnd(final Exception cause)
+        {
+            open = false;
+        }
     }
 
     private Pacer()
