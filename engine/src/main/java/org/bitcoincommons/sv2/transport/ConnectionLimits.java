@@ -180,15 +180,26 @@ public final class ConnectionLimits
         return new Ticket(ip);
     }
 
+    /**
+     * Adds the tokens earned since the last refill. The listeners' accept threads read the clock before they take the
+     * address's lock, so a reading may be older than the last refill (another listener's, taken later and admitted
+     * first): such a reading earns nothing and takes nothing back, and the bucket's time never moves backwards (a
+     * negative interval at a high rate would have emptied the bucket and refused a connection no limit refuses).
+     */
     private void refill(final PerIp ip, final long nowNs)
     {
+        final long elapsedNs = nowNs - ip.refilledNs;
+        if (elapsedNs <= 0)
+        {
+            return;
+        }
         if (Double.isInfinite(ratePerSec))
         {
             ip.tokens = burst;
         }
         else
         {
-            ip.tokens = Math.min(burst, ip.tokens + ratePerSec * (nowNs - ip.refilledNs) / 1e9);
+            ip.tokens = Math.min(burst, ip.tokens + ratePerSec * elapsedNs / 1e9);
         }
         ip.refilledNs = nowNs;
     }

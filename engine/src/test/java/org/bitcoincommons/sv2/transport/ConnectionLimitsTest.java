@@ -47,6 +47,27 @@ class ConnectionLimitsTest
         assertEquals(3, l.refused(ConnectionLimits.Reason.RATE));
     }
 
+    /**
+     * Two listeners (SV2 and SV1) share the limits, and each reads the clock before it takes the address's lock: the
+     * later reading can be admitted first. CI saw the SV1 listener refuse its fourth connection "for rate" under
+     * limits of 1e9/s with bursts of 1e7: the earlier reading made a negative interval that emptied the bucket.
+     */
+    @Test
+    void anOlderClockReadingNeitherEmptiesNorRewindsTheBucket() throws Exception
+    {
+        final ConnectionLimits l = new ConnectionLimits(1000, 1e9, 1e7, 1000);
+        final InetAddress a = InetAddress.getByName("192.0.2.1");
+        assertNotNull(l.admit(a, 10 * S));
+        assertNotNull(l.admit(a, 10 * S - 10_000_000L), "a reading 10 ms older, from the other listener");
+        assertEquals(0, l.refused(ConnectionLimits.Reason.RATE));
+
+        final ConnectionLimits slow = new ConnectionLimits(1000, 2.0, 1.0, 1000);
+        assertNotNull(slow.admit(a, 10 * S));
+        assertNull(slow.admit(a, 9 * S), "an older reading earns no token");
+        assertNull(slow.admit(a, 10 * S + S / 4), "the bucket's time did not move back to 9 s: half a token");
+        assertNotNull(slow.admit(a, 10 * S + S / 2), "one token 500 ms after the last refill at 2/s");
+    }
+
     @Test
     void unauthenticatedPoolWide() throws Exception
     {
